@@ -1,0 +1,72 @@
+import type { PreparedRequest } from '../http/prepared-request.js'
+import type { AuthStrategy } from './auth-strategy.js'
+import { timingSafeEqualText } from './timing-safe-equal.js'
+
+/**
+ * HTTP Basic authentication (RFC 7617): `Authorization: Basic base64(username:password)`.
+ *
+ * Like requests, the credentials are encoded as Latin-1 when every character fits in it, and
+ * as UTF-8 otherwise (where requests would fail).
+ *
+ * @example
+ * ```ts
+ * import { HTTPBasicAuth, Session } from 'oauth-sessions'
+ * const session = new Session({ auth: new HTTPBasicAuth('user', 'pass') })
+ * await session.get('https://api.example.com/me')
+ * ```
+ * @see requests.auth.HTTPBasicAuth
+ * @group Auth
+ */
+export class HTTPBasicAuth implements AuthStrategy {
+  /** The user name sent. */
+  readonly username: string
+  readonly #password: string
+  readonly #header: string
+
+  constructor(username: string, password: string) {
+    this.username = username
+    this.#password = password
+    this.#header = basicAuthorization(username, password)
+  }
+
+  /** Sets the `Authorization` header. */
+  apply(request: PreparedRequest): void {
+    request.headers.set('Authorization', this.#header)
+  }
+
+  /** Whether another HTTPBasicAuth holds the same credentials (compared in constant time). */
+  equals(other: unknown): boolean {
+    return (
+      other instanceof HTTPBasicAuth &&
+      other.username === this.username &&
+      timingSafeEqualText(other.#password, this.#password)
+    )
+  }
+
+  /** The user name, with the password redacted. */
+  toJSON(): Record<string, string> {
+    return { type: 'HTTPBasicAuth', username: this.username, password: '[redacted]' }
+  }
+
+  /** @internal */
+  toString(): string {
+    return `HTTPBasicAuth(${this.username}, [redacted])`
+  }
+
+  /** @internal keeps the password out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString()
+  }
+}
+
+/**
+ * Builds a Basic `Authorization` value: Latin-1 bytes when possible (requests' behaviour), UTF-8 otherwise.
+ *
+ * @internal
+ */
+export function basicAuthorization(username: string, password: string): string {
+  const pair = `${username}:${password}`
+  // eslint-disable-next-line no-control-regex
+  const encoding = /^[\u0000-\u00ff]*$/.test(pair) ? 'latin1' : 'utf8'
+  return `Basic ${Buffer.from(pair, encoding).toString('base64')}`
+}

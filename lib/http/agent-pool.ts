@@ -1,0 +1,90 @@
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent'
+import { getProxyForUrl } from 'proxy-from-env'
+import type { ProxiesOption } from './session-options.js'
+
+/** @internal the agents got receives for one request. */
+export interface AgentPair {
+  http?: HttpAgent
+  https?: HttpsAgent
+}
+
+/**
+ * The keep-alive agents a Session owns, and the proxy agents it creates on demand. Every request
+ * the Session makes, including those a flow makes on its behalf, picks its agent here, so a
+ * configured proxy or agent is never bypassed.
+ *
+ * @internal
+ */
+export class AgentPool {
+  readonly #direct: AgentPair
+  readonly #owned: boolean
+  readonly #proxies: ProxiesOption | undefined
+  readonly #trustEnv: boolean
+  readonly #proxyAgents = new Map<string, AgentPair>()
+
+  constructor(options: { agent?: AgentPair | undefined; proxies?: ProxiesOption | undefined; trustEnv: boolean }) {
+    this.#owned = options.agent === undefined
+    this.#direct = options.agent ?? {
+      http: new HttpAgent({ keepAlive: true }),
+      https: new HttpsAgent({ keepAlive: true }),
+    }
+    this.#proxies = options.agent === undefined ? options.proxies : undefined
+    this.#trustEnv = options.agent === undefined && options.trustEnv
+  }
+
+  /** The agents for a request to `url`: a proxy's when one applies, the Session's otherwise. */
+  agentsFor(url: URL): AgentPair {
+    const proxy = this.proxyFor(url)
+    if (proxy === undefined) return this.#direct
+    let pair = this.#proxyAgents.get(proxy)
+    if (pair === undefined) {
+      pair = {
+        http: new HttpProxyAgent({ keepAlive: true, proxy }),
+        https: new HttpsProxyAgent({ keepAlive: true, proxy }),
+      }
+      this.#proxyAgents.set(proxy, pair)
+    }
+    return pair
+  }
+
+  /** The proxy URL a request to `url` goes through, or `undefined` to go direct (requests' `select_proxy`). */
+  proxyFor(url: URL): string | undefined {
+    if (this.#proxies === undefined && !this.#trustEnv) return undefined
+    const scheme = url.protocol.slice(0, -1)
+    if (isBypassed(url, this.#proxies?.no_proxy)) return undefined
+    const explicit = this.#proxies?.[scheme as 'http' | 'https'] ?? this.#proxies?.all
+    if (explicit !== undefined) return explicit
+    if (!this.#trustEnv) return undefined
+    return getProxyForUrl(url.href) || undefined
+  }
+
+  /** Closes every socket of the agents this pool created (never a caller's own agents). */
+  destroy(): void {
+    if (this.#owned) {
+      this.#direct.http?.destroy()
+      this.#direct.https?.destroy()
+    }
+    for (const pair of this.#proxyAgents.values()) {
+      pair.http?.destroy()
+      pair.https?.destroy()
+    }
+    this.#proxyAgents.clear()
+  }
+}
+
+/** Whether a `no_proxy` list (or NO_PROXY from the environment) names this URL's host. */
+function isBypassed(url: URL, noProxy: string | undefined): boolean {
+  if (noProxy === undefined) return false
+  const list = noProxy.toLowerCase().split(/[,\s]+/).filter(Boolean)
+  if (list.includes('*')) return true
+  const host = url.hostname.toLowerCase()
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80')
+  return list.some((entry) => {
+    const [name, entryPort] = entry.includes(']') || entry.split(':').length > 2 ? [entry, undefined] : entry.split(':')
+    if (entryPort !== undefined && entryPort !== port) return false
+    const bare = (name ?? '').replace(/^\*?\./, '')
+    return host === bare || host.endsWith(`.${bare}`)
+  })
+}

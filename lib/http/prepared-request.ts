@@ -1,0 +1,91 @@
+import type { Readable } from 'node:stream'
+import { decodePairs, type ParamPairs } from './form-encoding.js'
+import { HeaderMap } from './header-map.js'
+import { redactUrl } from './redact-url.js'
+
+/**
+ * What a request body can be once prepared: text, bytes, multipart FormData or a stream.
+ *
+ * @group HTTP
+ */
+export type RequestBody = string | Buffer | Uint8Array | FormData | Readable
+
+const FORM_TYPE = 'application/x-www-form-urlencoded'
+
+/**
+ * The request exactly as it goes on the wire: method, absolute URL (params already encoded),
+ * headers and body. Auth strategies receive it and may change any part before it is sent.
+ *
+ * @example
+ * ```ts
+ * import type { AuthStrategy, PreparedRequest } from 'oauth-sessions'
+ * const stamp: AuthStrategy = {
+ *   apply(request: PreparedRequest) { request.headers.set('X-Signed-At', Date.now()) },
+ * }
+ * ```
+ * @see requests.PreparedRequest
+ * @group HTTP
+ */
+export class PreparedRequest {
+  /** The HTTP method, upper case. */
+  method: string
+  /** The absolute URL, query string included. */
+  url: string
+  /** Headers to send; names are case-insensitive. */
+  headers: HeaderMap
+  /** The body to send, if any. */
+  body: RequestBody | undefined
+
+  constructor(method: string, url: string, headers: HeaderMap = new HeaderMap(), body?: RequestBody) {
+    this.method = method.toUpperCase()
+    this.url = url
+    this.headers = headers
+    this.body = body
+  }
+
+  /** The URL parsed, for strategies that need its parts. */
+  get parsedUrl(): URL {
+    return new URL(this.url)
+  }
+
+  /**
+   * The form fields of an `application/x-www-form-urlencoded` body, in order; `undefined` when
+   * the body is not a form (JSON, multipart, stream or none). OAuth 1 signs these.
+   */
+  formFields(): ParamPairs | undefined {
+    const type = this.headers.get('content-type')
+    if (type === undefined || !type.toLowerCase().startsWith(FORM_TYPE)) return undefined
+    if (typeof this.body === 'string') return decodePairs(this.body)
+    if (this.body instanceof Uint8Array) return decodePairs(Buffer.from(this.body).toString('utf8'))
+    if (this.body === undefined) return []
+    return undefined
+  }
+
+  /** A copy whose headers can be changed without touching this one (the body is shared). */
+  clone(): PreparedRequest {
+    return new PreparedRequest(this.method, this.url, this.headers.clone(), this.body)
+  }
+
+  /** A summary safe to log: credentials in headers and URL are redacted, the body is not shown. */
+  toJSON(): Record<string, unknown> {
+    return { method: this.method, url: redactUrl(this.url), headers: this.headers.toJSON(), body: describeBody(this.body) }
+  }
+
+  /** @internal keeps credentials out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return { PreparedRequest: this.toJSON() }
+  }
+
+  /** @internal */
+  toString(): string {
+    return `<PreparedRequest [${this.method}] ${redactUrl(this.url)}>`
+  }
+}
+
+function describeBody(body: RequestBody | undefined): string | undefined {
+  if (body === undefined) return undefined
+  if (typeof body === 'string') return `[${Buffer.byteLength(body)} bytes]`
+  if (body instanceof Uint8Array) return `[${body.byteLength} bytes]`
+  if (body instanceof FormData) return '[multipart form]'
+  return '[stream]'
+}

@@ -1,0 +1,71 @@
+/**
+ * Query parameter names whose values are credentials. Matched case-insensitively.
+ *
+ * @internal
+ */
+const SECRET_PARAMS = new Set([
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'token',
+  'client_secret',
+  'password',
+  'code',
+  'code_verifier',
+  'oauth_token',
+  'oauth_token_secret',
+  'oauth_signature',
+  'oauth_verifier',
+  'oauth2_access_token',
+  'api_key',
+  'apikey',
+  'key',
+  'secret',
+  'ofly_api_sig',
+  'oflyapisig',
+  'signature',
+])
+
+/**
+ * A URL safe for messages and logs: a password in the user-info part and the values of credential
+ * query parameters (access_token, oauth_signature, api_key ...) become `[redacted]`.
+ *
+ * @internal
+ */
+export function redactUrl(url: string): string {
+  const queryStart = url.indexOf('?')
+  const hasUserInfo = url.includes('@')
+  if (queryStart === -1 && !hasUserInfo) return url
+  let head = queryStart === -1 ? url : url.slice(0, queryStart)
+  if (hasUserInfo) head = head.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:[redacted]@')
+  if (queryStart === -1) return head
+  const hashStart = url.indexOf('#', queryStart)
+  const query = url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart)
+  const fragment = hashStart === -1 ? '' : redactFragment(url.slice(hashStart))
+  return `${head}?${redactQuery(query)}${fragment}`
+}
+
+function redactQuery(query: string): string {
+  return query
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=')
+      if (eq === -1) return part
+      const name = safeDecode(part.slice(0, eq)).toLowerCase()
+      return SECRET_PARAMS.has(name) ? `${part.slice(0, eq)}=[redacted]` : part
+    })
+    .join('&')
+}
+
+function redactFragment(fragment: string): string {
+  // Implicit-grant redirects carry the token in the fragment.
+  return fragment.includes('=') ? `#${redactQuery(fragment.slice(1))}` : fragment
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
+}

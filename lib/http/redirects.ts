@@ -1,0 +1,54 @@
+import type { PreparedRequest } from './prepared-request.js'
+
+/**
+ * Whether two URLs differ in scheme, host or port (an https to http hop counts as a change).
+ * requests' `should_strip_auth`, minus its http→https upgrade exception on default ports:
+ * that one keeps credentials, as requests does.
+ *
+ * @internal
+ */
+export function isCrossOrigin(from: URL, to: URL): boolean {
+  if (from.hostname !== to.hostname) return true
+  if (from.protocol === to.protocol) return effectivePort(from) !== effectivePort(to)
+  const upgrade = from.protocol === 'http:' && to.protocol === 'https:'
+  return !(upgrade && effectivePort(from) === '80' && effectivePort(to) === '443')
+}
+
+function effectivePort(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80')
+}
+
+/**
+ * Builds the next hop of a redirect the way requests' `resolve_redirects` does: the Location is
+ * resolved against the current URL (keeping the fragment when the new one has none); 302 and
+ * 303 turn any method but HEAD into GET, 301 turns POST into GET; every status but 307/308 drops
+ * the body and its headers; `Authorization` and a caller's `Cookie` are dropped on a cross-origin
+ * hop (the Session re-reads jar cookies for each hop). Returns the new request and whether the
+ * hop changed origin.
+ *
+ * @internal
+ */
+export function redirectRequest(
+  previous: PreparedRequest,
+  status: number,
+  location: string,
+): { request: PreparedRequest; crossOrigin: boolean } {
+  const from = new URL(previous.url)
+  const target = new URL(location.startsWith('//') ? `${from.protocol}${location}` : location, from)
+  if (target.hash === '' && from.hash !== '') target.hash = from.hash
+  const request = previous.clone()
+  request.url = target.href
+  if ((status === 303 || status === 302) && request.method !== 'HEAD') request.method = 'GET'
+  if (status === 301 && request.method === 'POST') request.method = 'GET'
+  if (status !== 307 && status !== 308) {
+    request.body = undefined
+    for (const name of ['content-type', 'content-length', 'transfer-encoding']) request.headers.delete(name)
+  }
+  const crossOrigin = isCrossOrigin(from, target)
+  request.headers.delete('proxy-authorization')
+  if (crossOrigin) {
+    request.headers.delete('authorization')
+    request.headers.delete('cookie')
+  }
+  return { request, crossOrigin }
+}

@@ -1,0 +1,251 @@
+import type { Agent as HttpAgent } from 'node:http'
+import type { Agent as HttpsAgent } from 'node:https'
+import type { Readable } from 'node:stream'
+import { CookieJar } from 'tough-cookie'
+import { z } from 'zod'
+import type { AuthStrategy } from '../auth/auth-strategy.js'
+import { ConfigurationError } from '../errors.js'
+import type { ParamsInit } from './form-encoding.js'
+import { HeaderMap, type HeadersInit } from './header-map.js'
+
+/**
+ * A timeout in milliseconds for connecting and for each wait on the server, or both separately
+ * (requests' `(connect, read)` tuple), or `null` for none.
+ *
+ * @group HTTP
+ */
+export type TimeoutOption =
+  | number
+  | {
+      /** Milliseconds to look up, connect and finish the TLS handshake. */
+      connect?: number
+      /** Milliseconds to wait for the answer to start and between two reads. */
+      read?: number
+    }
+  | null
+
+/**
+ * Retries of failed requests, like urllib3's `Retry` mounted on a requests adapter. A number is
+ * the retry limit with the defaults below.
+ *
+ * @group HTTP
+ */
+export interface RetryOptions {
+  /** How many times to retry. Default 0. */
+  limit: number
+  /** Methods that may be retried. Default: the idempotent ones (GET, HEAD, PUT, DELETE, OPTIONS, TRACE). */
+  methods?: readonly string[]
+  /** Statuses that cause a retry. Default: 408, 413, 429, 500, 502, 503, 504. */
+  statusCodes?: readonly number[]
+  /** urllib3's backoff factor in seconds: the n-th retry waits `backoffFactor * 2^(n-1)`. Default 0.5. */
+  backoffFactor?: number
+  /** The longest wait between two tries, in milliseconds. Default 30 000. */
+  maxBackoff?: number
+}
+
+/**
+ * Proxy URLs by scheme, as requests' `proxies`: `{ https: 'http://proxy:3128' }`. `all` is used
+ * for any scheme without its own entry; `no_proxy` lists hosts to reach directly.
+ *
+ * @group HTTP
+ */
+export interface ProxiesOption {
+  /** Proxy for http:// URLs. */
+  http?: string
+  /** Proxy for https:// URLs. */
+  https?: string
+  /** Proxy for URLs whose scheme has no entry. */
+  all?: string
+  /** Comma-separated hosts (`.example.com`, `10.0.0.1:8080`, `*`) reached without a proxy. */
+  no_proxy?: string
+}
+
+/**
+ * A client certificate: a PEM file holding both cert and key, a `[certFile, keyFile]` pair (as in
+ * requests), or the PEM contents themselves.
+ *
+ * @group HTTP
+ */
+export type CertOption =
+  | string
+  | readonly [certFile: string, keyFile: string]
+  | {
+      /** The certificate chain, PEM. */
+      cert: string | Buffer
+      /** The private key, PEM. */
+      key: string | Buffer
+      /** The key's passphrase, if it is encrypted. */
+      passphrase?: string
+    }
+
+/**
+ * Options of {@link Session}; all are optional.
+ *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const session = new Session({ baseUrl: 'https://api.example.com/v1/', timeout: 10_000, retry: 2 })
+ * ```
+ * @group HTTP
+ */
+export interface SessionOptions {
+  /** Relative request URLs resolve against this (rauth's `base_url`, joined like `urljoin`). */
+  baseUrl?: string | URL
+  /** Headers sent with every request; a request's own headers win. */
+  headers?: HeadersInit
+  /** Query parameters sent with every request; a request's own params of the same name win. */
+  params?: ParamsInit
+  /** Credentials applied to every request. */
+  auth?: AuthStrategy
+  /** The cookie jar kept across requests; a new in-memory jar when not given. */
+  cookies?: CookieJar
+  /** Milliseconds; default 30 000; `null` waits forever. */
+  timeout?: TimeoutOption
+  /** The longest redirect chain followed. Default 30, as requests. */
+  maxRedirects?: number
+  /** Whether redirects are followed. Default true. */
+  allowRedirects?: boolean
+  /** Retries of failed idempotent requests. Default none, as in requests. */
+  retry?: number | RetryOptions
+  /** `false` skips TLS verification (tests only); a string is a CA bundle file, as in requests. */
+  verify?: boolean | string
+  /** A client certificate for mutual TLS. */
+  cert?: CertOption
+  /** Extra trusted CA certificates (PEM contents). */
+  ca?: string | Buffer | readonly (string | Buffer)[]
+  /** Proxy URLs by scheme. */
+  proxies?: ProxiesOption
+  /** Honour HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY from the environment. Default true, as requests. */
+  trustEnv?: boolean
+  /** Your own agents, used for every request instead of the Session's keep-alive agents and proxies. */
+  agent?: {
+    /** The agent for http:// URLs. */
+    http?: HttpAgent
+    /** The agent for https:// URLs. */
+    https?: HttpsAgent
+  }
+}
+
+/**
+ * Options of one request; each overrides the Session's setting for that request only.
+ *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const session = new Session()
+ * await session.post('https://api.example.com/items', { json: { name: 'x' }, params: { dry_run: 1 } })
+ * ```
+ * @group HTTP
+ */
+export interface RequestOptions {
+  /** Query parameters appended to the URL (after any it already has). */
+  params?: ParamsInit
+  /** An object or pairs are sent form-encoded; a string, Buffer or stream is sent as it is. */
+  data?: ParamsInit | string | Buffer | Uint8Array | Readable
+  /** Sent as JSON with `Content-Type: application/json` (unless you set another). */
+  json?: unknown
+  /** A raw body: FormData for multipart, or a string, Buffer or stream. */
+  body?: FormData | string | Buffer | Uint8Array | Readable
+  /** Headers for this request; `null` removes a session header. */
+  headers?: HeadersInit
+  /** Cookies for this request only, on top of the jar's. */
+  cookies?: Readonly<Record<string, string>>
+  /** Credentials for this request instead of the Session's; `null` sends none. */
+  auth?: AuthStrategy | null
+  /** The timeout for this request. */
+  timeout?: TimeoutOption
+  /** Whether to follow redirects for this request. */
+  allowRedirects?: boolean
+  /** Leave the body unread and give it as {@link Response.raw}. */
+  stream?: boolean
+  /** Cancels the request when aborted. */
+  signal?: AbortSignal
+}
+
+const positiveMs = z.number().finite().nonnegative()
+
+const sessionOptionsSchema = z
+  .object({
+    baseUrl: z.union([z.string(), z.instanceof(URL)]).optional(),
+    headers: z.custom<HeadersInit>((value) => typeof value === 'object' && value !== null, 'an object of headers').optional(),
+    params: z.custom<ParamsInit>((value) => typeof value === 'object' && value !== null, 'an object of params').optional(),
+    auth: z
+      .custom<AuthStrategy>(
+        (value) => typeof value === 'object' && value !== null && typeof (value as AuthStrategy).apply === 'function',
+        'an AuthStrategy (an object with an apply(request) method)',
+      )
+      .optional(),
+    cookies: z.instanceof(CookieJar, { message: 'a tough-cookie CookieJar' }).optional(),
+    timeout: z
+      .union([positiveMs, z.null(), z.object({ connect: positiveMs.optional(), read: positiveMs.optional() }).strict()])
+      .optional(),
+    maxRedirects: z.number().int().nonnegative().optional(),
+    allowRedirects: z.boolean().optional(),
+    retry: z
+      .union([
+        z.number().int().nonnegative(),
+        z
+          .object({
+            limit: z.number().int().nonnegative(),
+            methods: z.array(z.string()).readonly().optional(),
+            statusCodes: z.array(z.number().int()).readonly().optional(),
+            backoffFactor: z.number().nonnegative().optional(),
+            maxBackoff: positiveMs.optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    verify: z.union([z.boolean(), z.string().min(1)]).optional(),
+    cert: z
+      .union([
+        z.string().min(1),
+        z.tuple([z.string().min(1), z.string().min(1)]).readonly(),
+        z
+          .object({
+            cert: z.union([z.string(), z.instanceof(Buffer)]),
+            key: z.union([z.string(), z.instanceof(Buffer)]),
+            passphrase: z.string().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    ca: z
+      .union([z.string(), z.instanceof(Buffer), z.array(z.union([z.string(), z.instanceof(Buffer)])).readonly()])
+      .optional(),
+    proxies: z
+      .object({
+        http: z.url().optional(),
+        https: z.url().optional(),
+        all: z.url().optional(),
+        no_proxy: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    trustEnv: z.boolean().optional(),
+    agent: z.object({ http: z.any().optional(), https: z.any().optional() }).strict().optional(),
+  })
+  .strict() satisfies z.ZodType<SessionOptions>
+
+/**
+ * Parses Session options once, at construction; a wrong option throws `ConfigurationError`.
+ *
+ * @internal
+ */
+export function parseSessionOptions(options: unknown, owner: string): SessionOptions {
+  const result = sessionOptionsSchema.safeParse(options ?? {})
+  if (!result.success) throw ConfigurationError.fromZod(result.error, owner)
+  return result.data as SessionOptions
+}
+
+
+/** @internal the defaults requests sends, spelt for Node. */
+export function defaultHeaders(): HeaderMap {
+  return new HeaderMap({
+    'User-Agent': `oauth-sessions/${VERSION} node/${process.versions.node}`,
+    'Accept-Encoding': 'gzip, deflate, br',
+    Accept: '*/*',
+  })
+}
+
+/** @internal the package version, sent in User-Agent. */
+export const VERSION = '0.1.0'

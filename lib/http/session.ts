@@ -1,0 +1,289 @@
+import { performance } from 'node:perf_hooks'
+import { debuglog } from 'node:util'
+import type { Got } from 'got'
+import { CookieJar } from 'tough-cookie'
+import type { AuthStrategy } from '../auth/auth-strategy.js'
+import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
+import { TooManyRedirectsError } from '../errors.js'
+import { AgentPool } from './agent-pool.js'
+import { toPairs } from './form-encoding.js'
+import { HeaderMap } from './header-map.js'
+import type { PreparedRequest } from './prepared-request.js'
+import { prepareRequest } from './prepare-request.js'
+import { redactUrl } from './redact-url.js'
+import { redirectRequest } from './redirects.js'
+import { Response } from './response.js'
+import { RetryPolicy } from './retry-policy.js'
+import { defaultHeaders, parseSessionOptions, type RequestOptions, type SessionOptions, type TimeoutOption } from './session-options.js'
+import { createGot, sendHop, type RawResponse } from './transport.js'
+import { tlsSettings } from './tls-options.js'
+
+const debug = debuglog('oauth-sessions')
+
+/** @internal per-request settings resolved against the Session's. */
+interface SendContext {
+  auth: AuthStrategy | undefined
+  timeout: TimeoutOption
+  allowRedirects: boolean
+  stream: boolean
+  signal: AbortSignal | undefined
+  /** Per-request cookies (requests' `cookies=`), sent while the chain stays on its first origin. */
+  extraCookies: string
+  /** Whether the caller set a Cookie header, which then replaces the jar's (as in requests). */
+  explicitCookie: boolean
+}
+
+/**
+ * A cookie-keeping, keep-alive HTTP client with default headers, params and credentials: Node's
+ * counterpart of `requests.Session`, and the base of every OAuth session class.
+ *
+ * Requests resolve to a {@link Response} whose body is already read. Redirects are followed by
+ * the Session itself so that credentials are re-checked on every hop. Call {@link Session.close}
+ * (or use `await using`) to release its sockets.
+ *
+ * @example
+ * ```ts
+ * import { HTTPBasicAuth, Session } from 'oauth-sessions'
+ * const session = new Session({ baseUrl: 'https://api.example.com/v1/', auth: new HTTPBasicAuth('me', 'pw') })
+ * const response = await session.get('users', { params: { page: 2 } })
+ * console.log(response.json())
+ * await session.close()
+ * ```
+ * @see requests.Session
+ * @group HTTP
+ */
+export class Session {
+  /** Relative request URLs resolve against this. */
+  baseUrl: string | undefined
+  /** Headers sent with every request (case-insensitive). */
+  readonly headers: HeaderMap
+  /** Query parameters sent with every request. */
+  readonly params: URLSearchParams
+  /** Credentials applied to every request, unless a request passes its own `auth`. */
+  auth: AuthStrategy | undefined
+  /** The cookie jar kept across requests. */
+  readonly cookies: CookieJar
+  /** The timeout of each request, in milliseconds (`null`: none). */
+  timeout: TimeoutOption
+  /** The longest redirect chain followed. */
+  maxRedirects: number
+  /** Whether redirects are followed by default. */
+  allowRedirects: boolean
+  readonly #got: Got
+  readonly #agents: AgentPool
+  readonly #retry: RetryPolicy
+  readonly #options: SessionOptions
+
+  constructor(options: SessionOptions = {}) {
+    const parsed = parseSessionOptions(options, new.target.name)
+    this.#options = parsed
+    this.baseUrl = parsed.baseUrl === undefined ? undefined : String(parsed.baseUrl)
+    this.headers = defaultHeaders()
+    if (parsed.headers !== undefined) this.headers.merge(parsed.headers)
+    this.params = new URLSearchParams(toPairs(parsed.params))
+    this.auth = parsed.auth
+    this.cookies = parsed.cookies ?? new CookieJar()
+    this.timeout = parsed.timeout === undefined ? 30_000 : parsed.timeout
+    this.maxRedirects = parsed.maxRedirects ?? 30
+    this.allowRedirects = parsed.allowRedirects ?? true
+    this.#retry = new RetryPolicy(parsed.retry)
+    this.#got = createGot(tlsSettings(parsed))
+    this.#agents = new AgentPool({ agent: parsed.agent, proxies: parsed.proxies, trustEnv: parsed.trustEnv ?? true })
+  }
+
+  /**
+   * Sends a request and resolves to its final Response (after redirects).
+   *
+   * @param method - the HTTP method (`GET`, `POST` ...), any case
+   * @param url - absolute, or relative to `baseUrl`
+   * @param options - per-request settings; they override the Session's for this request
+   * @throws {@link ConfigurationError} before any traffic when the URL or options are wrong
+   * @throws {@link TimeoutError} or {@link ConnectionError} when the server cannot be reached
+   * @throws {@link TooManyRedirectsError} when the chain is longer than `maxRedirects`
+   */
+  async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+    const { request, urlCredentials } = prepareRequest(this, method, url, options)
+    const auth =
+      options.auth === null
+        ? undefined
+        : (options.auth ?? this.auth ?? (urlCredentials && new HTTPBasicAuth(urlCredentials.username, urlCredentials.password)))
+    const context: SendContext = {
+      auth,
+      timeout: options.timeout === undefined ? this.timeout : options.timeout,
+      allowRedirects: options.allowRedirects ?? this.allowRedirects,
+      stream: options.stream ?? false,
+      signal: options.signal,
+      extraCookies: options.cookies ? Object.entries(options.cookies).map(([name, value]) => `${name}=${value}`).join('; ') : '',
+      explicitCookie: request.headers.has('cookie'),
+    }
+    if (auth !== undefined) await auth.apply(request)
+    return this.#send(request, context, true)
+  }
+
+  /** Sends a GET request. @see requests.Session.get */
+  get(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('GET', url, options)
+  }
+
+  /** Sends a POST request. @see requests.Session.post */
+  post(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('POST', url, options)
+  }
+
+  /** Sends a PUT request. @see requests.Session.put */
+  put(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('PUT', url, options)
+  }
+
+  /** Sends a PATCH request. @see requests.Session.patch */
+  patch(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('PATCH', url, options)
+  }
+
+  /** Sends a DELETE request. @see requests.Session.delete */
+  delete(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('DELETE', url, options)
+  }
+
+  /** Sends a HEAD request; redirects are not followed unless `allowRedirects: true`, as in requests. */
+  head(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('HEAD', url, { allowRedirects: false, ...options })
+  }
+
+  /** Sends an OPTIONS request. @see requests.Session.options */
+  options(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('OPTIONS', url, options)
+  }
+
+  /** Releases the Session's keep-alive sockets. The Session should not be used afterwards. */
+  async close(): Promise<void> {
+    this.#agents.destroy()
+  }
+
+  /** Lets `await using session = new Session()` close it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  /** A summary safe to log: credentials in headers, params, auth and proxies are redacted. */
+  toJSON(): Record<string, unknown> {
+    const params = redactUrl(`http://x/?${this.params.toString()}`).slice('http://x/?'.length)
+    return {
+      type: this.constructor.name,
+      baseUrl: this.baseUrl,
+      headers: this.headers.toJSON(),
+      params,
+      auth: this.auth === undefined ? undefined : describeAuth(this.auth),
+      timeout: this.timeout,
+      maxRedirects: this.maxRedirects,
+      allowRedirects: this.allowRedirects,
+      proxies: this.#options.proxies && Object.fromEntries(Object.entries(this.#options.proxies).map(([k, v]) => [k, redactProxy(v)])),
+    }
+  }
+
+  /** @internal */
+  toString(): string {
+    return `<${this.constructor.name}${this.baseUrl ? ` ${this.baseUrl}` : ''}>`
+  }
+
+  /** @internal keeps credentials out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return { [this.constructor.name]: this.toJSON() }
+  }
+
+  /** Sends a prepared request, follows its redirects, and lets the strategy retry once. */
+  async #send(first: PreparedRequest, context: SendContext, mayRetryAuth: boolean): Promise<Response> {
+    const history: Response[] = []
+    const origin = new URL(first.url).origin
+    let request = first
+    let crossedOrigin = false
+    for (;;) {
+      const response = await this.#hop(request, context, history, crossedOrigin)
+      const location = response.headers.get('location')
+      if (!context.allowRedirects || location === undefined || !response.isRedirect) {
+        const retry = mayRetryAuth && context.auth?.onResponse ? await context.auth.onResponse(response, request) : undefined
+        if (retry) return this.#send(retry, context, false)
+        return response
+      }
+      if (history.length >= this.maxRedirects) throw new TooManyRedirectsError(this.maxRedirects, [...history, response])
+      history.push(response)
+      const next = redirectRequest(request, response.status, location)
+      crossedOrigin ||= next.crossOrigin || new URL(next.request.url).origin !== origin
+      if (next.crossOrigin) context.explicitCookie = false
+      if (context.auth?.onRedirect) {
+        await context.auth.onRedirect(next.request, { status: response.status, previousUrl: request.url, crossOrigin: next.crossOrigin })
+      }
+      request = next.request
+    }
+  }
+
+  /** One hop: cookies in, send (with retries), cookies out, a Response. */
+  async #hop(request: PreparedRequest, context: SendContext, history: Response[], crossedOrigin: boolean): Promise<Response> {
+    if (!context.explicitCookie) await this.#attachCookies(request, crossedOrigin ? '' : context.extraCookies)
+    const url = new URL(request.url)
+    const hopOptions = {
+      agents: this.#agents.agentsFor(url),
+      timeout: context.timeout,
+      signal: context.signal,
+      stream: (status: number, headers: HeaderMap) =>
+        context.stream && !(context.allowRedirects && headers.has('location') && [301, 302, 303, 307, 308].includes(status)),
+    }
+    const started = performance.now()
+    let raw: RawResponse
+    for (let attempt = 1; ; attempt++) {
+      let outcome: RawResponse | Error
+      try {
+        outcome = await sendHop(this.#got, request, hopOptions)
+      } catch (error) {
+        outcome = error as Error
+      }
+      const delay = this.#retry.limit > 0 ? this.#retry.delayFor(attempt, request, outcome) : undefined
+      if (delay === undefined) {
+        if (outcome instanceof Error) throw outcome
+        raw = outcome
+        break
+      }
+      await this.#retry.wait(delay, context.signal)
+    }
+    const elapsed = performance.now() - started
+    const cookies = await this.#storeCookies(raw.headers.getAll('set-cookie'), request.url)
+    if (debug.enabled) debug('%s %s -> %d %s (%d ms)', request.method, redactUrl(request.url), raw.status, raw.reason, Math.round(elapsed))
+    return new Response({
+      status: raw.status,
+      reason: raw.reason,
+      headers: raw.headers,
+      url: request.url,
+      request,
+      elapsed,
+      body: raw.body,
+      raw: raw.raw,
+      history: [...history],
+      cookies,
+    })
+  }
+
+  async #attachCookies(request: PreparedRequest, extra: string): Promise<void> {
+    const fromJar = await this.cookies.getCookieString(request.url)
+    const value = [fromJar, extra].filter(Boolean).join('; ')
+    if (value === '') request.headers.delete('cookie')
+    else request.headers.set('Cookie', value)
+  }
+
+  async #storeCookies(setCookies: string[], url: string): Promise<Record<string, string>> {
+    const stored: Record<string, string> = {}
+    for (const line of setCookies) {
+      const cookie = await this.cookies.setCookie(line, url, { ignoreError: true })
+      if (cookie) stored[cookie.key] = cookie.value
+    }
+    return stored
+  }
+}
+
+function describeAuth(auth: AuthStrategy): unknown {
+  const withJson = auth as { toJSON?: () => unknown }
+  return typeof withJson.toJSON === 'function' ? withJson.toJSON() : (auth.constructor?.name ?? 'AuthStrategy')
+}
+
+function redactProxy(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : redactUrl(value)
+}

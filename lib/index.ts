@@ -1,0 +1,27 @@
+export {
+  OAuthSessionsError,
+  ConfigurationError,
+  HTTPError,
+  TooManyRedirectsError,
+  TimeoutError,
+  ConnectionError,
+  JSONDecodeError,
+} from './errors.js'
+export { Session } from './http/session.js'
+export { Response, type ResponseInit } from './http/response.js'
+export { PreparedRequest, type RequestBody } from './http/prepared-request.js'
+export { HeaderMap, type HeadersInit } from './http/header-map.js'
+export type { ParamsInit, ParamValue, ParamPairs } from './http/form-encoding.js'
+export type {
+  SessionOptions,
+  RequestOptions,
+  TimeoutOption,
+  RetryOptions,
+  ProxiesOption,
+  CertOption,
+} from './http/session-options.js'
+export type { AuthStrategy, AuthResponse, RedirectContext } from './auth/auth-strategy.js'
+export { HTTPBasicAuth } from './auth/http-basic-auth.js'
+export { BearerAuth } from './auth/bearer-auth.js'
+export { authHooks, type GotAuthOptions } from './auth/got-auth-hooks.js'
+export { timingSafeEqualText } from './auth/timing-safe-equal.js'
