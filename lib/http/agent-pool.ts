@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent'
+import { HttpProxyAgent } from 'http-proxy-agent'
+import { HttpsProxyAgent } from 'https-proxy-agent'
 import { getProxyForUrl } from 'proxy-from-env'
 import type { ProxiesOption } from './session-options.js'
 
@@ -40,9 +41,10 @@ export class AgentPool {
     if (proxy === undefined) return this.#direct
     let pair = this.#proxyAgents.get(proxy)
     if (pair === undefined) {
+      // http targets go to the proxy in absolute form, https ones through a CONNECT tunnel, as requests does.
       pair = {
-        http: new HttpProxyAgent({ keepAlive: true, proxy }),
-        https: new HttpsProxyAgent({ keepAlive: true, proxy }),
+        http: new HttpProxyAgent(proxy, { keepAlive: true }) as unknown as HttpAgent,
+        https: new HttpsProxyAgent(proxy, { keepAlive: true }) as unknown as HttpsAgent,
       }
       this.#proxyAgents.set(proxy, pair)
     }
