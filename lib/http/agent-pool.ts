@@ -35,9 +35,15 @@ export class AgentPool {
     this.#trustEnv = options.agent === undefined && options.trustEnv
   }
 
+  /** The Session's own agents (or the caller's), used when no proxy applies. */
+  get direct(): AgentPair {
+    return this.#direct
+  }
+
   /** The agents for a request to `url`: a proxy's when one applies, the Session's otherwise. */
-  agentsFor(url: URL): AgentPair {
-    const proxy = this.proxyFor(url)
+  agentsFor(url: string): AgentPair {
+    if (this.#proxies === undefined && !(this.#trustEnv && hasProxyEnvironment())) return this.#direct
+    const proxy = this.proxyFor(new URL(url))
     if (proxy === undefined) return this.#direct
     let pair = this.#proxyAgents.get(proxy)
     if (pair === undefined) {
@@ -59,7 +65,8 @@ export class AgentPool {
     const explicit = this.#proxies?.[scheme as 'http' | 'https'] ?? this.#proxies?.all
     if (explicit !== undefined) return explicit
     if (!this.#trustEnv) return undefined
-    return getProxyForUrl(url.href) || undefined
+    if (!hasProxyEnvironment()) return undefined
+    return getProxyForUrl(url) || undefined
   }
 
   /** Closes every socket of the agents this pool created (never a caller's own agents). */
@@ -74,6 +81,13 @@ export class AgentPool {
     }
     this.#proxyAgents.clear()
   }
+}
+
+const PROXY_VARIABLES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy']
+
+/** Whether any proxy variable is set; read per request, as requests does, so changes apply at once. */
+function hasProxyEnvironment(): boolean {
+  return PROXY_VARIABLES.some((name) => process.env[name])
 }
 
 /** Whether a `no_proxy` list (or NO_PROXY from the environment) names this URL's host. */

@@ -34,7 +34,8 @@ export function prepareRequest(defaults: RequestDefaults, method: string, url: s
     parsed.username = ''
     parsed.password = ''
   }
-  const pairs = mergePairs(toPairs(defaults.params), options.params)
+  const sessionPairs = defaults.params.size === 0 ? [] : toPairs(defaults.params)
+  const pairs = options.params === undefined ? sessionPairs : mergePairs(sessionPairs, options.params)
   const headers = defaults.headers.clone()
   if (options.headers !== undefined) headers.merge(options.headers)
   const request = new PreparedRequest(method, appendQuery(parsed, pairs), headers, encodeBody(options, headers))

@@ -63,8 +63,7 @@ export class Response {
   readonly history: readonly Response[]
   /** Cookies this response set, name to value (the Session's jar holds them all). */
   readonly cookies: Readonly<Record<string, string>>
-  /** The request actually sent for this response (after auth was applied). */
-  declare readonly request: PreparedRequest
+  readonly #request: PreparedRequest
   readonly #body: Buffer | undefined
   readonly #raw: Readable | undefined
   #text: string | undefined
@@ -79,7 +78,12 @@ export class Response {
     this.cookies = init.cookies ?? {}
     this.#body = init.body
     this.#raw = init.raw
-    Object.defineProperty(this, 'request', { value: init.request, enumerable: false })
+    this.#request = init.request
+  }
+
+  /** The request actually sent for this response (after auth was applied). */
+  get request(): PreparedRequest {
+    return this.#request
   }
 
   /** `true` when the status is below 400, as requests' `ok`. */

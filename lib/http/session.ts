@@ -73,6 +73,7 @@ export class Session {
   readonly #agents: AgentPool
   readonly #retry: RetryPolicy
   readonly #options: SessionOptions
+  readonly #defaultTimeout: TimeoutOption
 
   constructor(options: SessionOptions = {}) {
     const parsed = parseSessionOptions(options, new.target.name)
@@ -87,8 +88,9 @@ export class Session {
     this.maxRedirects = parsed.maxRedirects ?? 30
     this.allowRedirects = parsed.allowRedirects ?? true
     this.#retry = new RetryPolicy(parsed.retry)
-    this.#got = createGot(tlsSettings(parsed))
     this.#agents = new AgentPool({ agent: parsed.agent, proxies: parsed.proxies, trustEnv: parsed.trustEnv ?? true })
+    this.#defaultTimeout = this.timeout
+    this.#got = createGot(tlsSettings(parsed), this.#agents.direct, this.timeout)
   }
 
   /**
@@ -194,7 +196,6 @@ export class Session {
   /** Sends a prepared request, follows its redirects, and lets the strategy retry once. */
   async #send(first: PreparedRequest, context: SendContext, mayRetryAuth: boolean): Promise<Response> {
     const history: Response[] = []
-    const origin = new URL(first.url).origin
     let request = first
     let crossedOrigin = false
     for (;;) {
@@ -208,7 +209,7 @@ export class Session {
       if (history.length >= this.maxRedirects) throw new TooManyRedirectsError(this.maxRedirects, [...history, response])
       history.push(response)
       const next = redirectRequest(request, response.status, location)
-      crossedOrigin ||= next.crossOrigin || new URL(next.request.url).origin !== origin
+      crossedOrigin ||= next.crossOrigin || new URL(next.request.url).origin !== new URL(first.url).origin
       if (next.crossOrigin) context.explicitCookie = false
       if (context.auth?.onRedirect) {
         await context.auth.onRedirect(next.request, { status: response.status, previousUrl: request.url, crossOrigin: next.crossOrigin })
@@ -220,10 +221,11 @@ export class Session {
   /** One hop: cookies in, send (with retries), cookies out, a Response. */
   async #hop(request: PreparedRequest, context: SendContext, history: Response[], crossedOrigin: boolean): Promise<Response> {
     if (!context.explicitCookie) await this.#attachCookies(request, crossedOrigin ? '' : context.extraCookies)
-    const url = new URL(request.url)
+    const agents = this.#agents.agentsFor(request.url)
     const hopOptions = {
-      agents: this.#agents.agentsFor(url),
+      agents: agents === this.#agents.direct ? undefined : agents,
       timeout: context.timeout,
+      customTimeout: context.timeout !== this.#defaultTimeout,
       signal: context.signal,
       stream: (status: number, headers: HeaderMap) =>
         context.stream && !(context.allowRedirects && headers.has('location') && [301, 302, 303, 307, 308].includes(status)),
@@ -263,10 +265,18 @@ export class Session {
   }
 
   async #attachCookies(request: PreparedRequest, extra: string): Promise<void> {
-    const fromJar = await this.cookies.getCookieString(request.url)
+    const fromJar = await this.#jarCookieString(request.url)
     const value = [fromJar, extra].filter(Boolean).join('; ')
     if (value === '') request.headers.delete('cookie')
     else request.headers.set('Cookie', value)
+  }
+
+  /** The jar's Cookie value for `url`; synchronous for the in-memory store, skipped when it is empty. */
+  #jarCookieString(url: string): string | Promise<string> {
+    const store = this.cookies.store as CookieJar['store'] & { idx?: Record<string, unknown> }
+    if (!store.synchronous) return this.cookies.getCookieString(url)
+    if (store.idx !== undefined && isEmpty(store.idx)) return ''
+    return this.cookies.getCookieStringSync(url)
   }
 
   async #storeCookies(setCookies: string[], url: string): Promise<Record<string, string>> {
@@ -277,6 +287,11 @@ export class Session {
     }
     return stored
   }
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false
+  return true
 }
 
 function describeAuth(auth: AuthStrategy): unknown {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
-import got, { type Got, type Request as GotRequest, type Delays } from 'got'
+import got, { type Delays, type Got, type OptionsInit, type Request as GotRequest } from 'got'
 import { ConnectionError, OAuthSessionsError, TimeoutError } from '../errors.js'
 import type { AgentPair } from './agent-pool.js'
 import { HeaderMap } from './header-map.js'
@@ -22,8 +22,11 @@ export interface RawResponse {
 
 /** @internal what a single hop needs besides the request. */
 export interface HopOptions {
-  agents: AgentPair
+  /** The agents for this hop; `undefined` uses the instance's. */
+  agents: AgentPair | undefined
   timeout: TimeoutOption
+  /** Whether `timeout` differs from the one the instance was created with. */
+  customTimeout: boolean
   signal: AbortSignal | undefined
   /** Leave the body unread when this answer is not a redirect to follow. */
   stream: (status: number, headers: HeaderMap) => boolean
@@ -35,7 +38,9 @@ export interface HopOptions {
  *
  * @internal
  */
-export function createGot(tls: TlsSettings): Got {
+export function createGot(tls: TlsSettings, agents: AgentPair, timeout: TimeoutOption): Got {
+  // Defaults live in the instance so that the common request passes few options: got's per-call
+  // option merging is the largest cost on the hot path.
   return got.extend({
     throwHttpErrors: false,
     followRedirect: false,
@@ -44,6 +49,8 @@ export function createGot(tls: TlsSettings): Got {
     decompress: true,
     headers: { 'user-agent': undefined },
     https: tls,
+    agent: agents,
+    timeout: gotTimeout(timeout),
   })
 }
 
@@ -56,14 +63,15 @@ export function sendHop(client: Got, request: PreparedRequest, options: HopOptio
   return new Promise<RawResponse>((resolve, reject) => {
     let stream: GotRequest
     try {
-      stream = client.stream(request.url, {
+      const gotOptions: OptionsInit & { isStream?: true } = {
         method: request.method as 'GET',
         headers: request.headers.toObject(),
-        body: request.body as string | Buffer | Readable | undefined,
-        agent: options.agents,
-        timeout: gotTimeout(options.timeout),
-        signal: options.signal,
-      })
+      }
+      if (request.body !== undefined) gotOptions.body = request.body as string | Buffer | Readable
+      if (options.agents !== undefined) gotOptions.agent = options.agents
+      if (options.customTimeout) gotOptions.timeout = gotTimeout(options.timeout)
+      if (options.signal !== undefined) gotOptions.signal = options.signal
+      stream = client.stream(request.url, gotOptions)
     } catch (error) {
       reject(wrapError(error, request, options.timeout))
       return
@@ -104,14 +112,15 @@ function toHeaderMap(headers: IncomingHttpHeaders): HeaderMap {
   return map
 }
 
-/** requests' `(connect, read)` timeout as got's per-phase delays. */
-function gotTimeout(timeout: TimeoutOption): Partial<Delays> | undefined {
-  if (timeout === null) return undefined
-  const { connect, read } = typeof timeout === 'number' ? { connect: timeout, read: timeout } : timeout
-  const delays: Partial<Delays> = {}
-  if (connect !== undefined) Object.assign(delays, { lookup: connect, connect, secureConnect: connect })
-  if (read !== undefined) Object.assign(delays, { response: read, socket: read })
-  return delays
+/**
+ * requests' `(connect, read)` timeout as got's per-phase delays. Every phase is named, `undefined`
+ * when unset, so that a per-request value replaces the instance's instead of merging with it.
+ */
+function gotTimeout(timeout: TimeoutOption): Partial<Delays> {
+  const { connect, read } =
+    timeout === null ? { connect: undefined, read: undefined } : typeof timeout === 'number' ? { connect: timeout, read: timeout } : timeout
+  // The socket's idle timer also covers a stalled DNS lookup, so no separate lookup timer is set.
+  return { connect, secureConnect: connect, response: read, socket: read }
 }
 
 function wrapError(error: unknown, request: PreparedRequest, timeout: TimeoutOption): Error {
