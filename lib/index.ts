@@ -9,12 +9,14 @@ export {
 } from './errors.js'
 export { Session } from './http/session.js'
 export { Response, type ResponseInit } from './http/response.js'
+export type { LinkEntry } from './http/parse-link-header.js'
 export { PreparedRequest, type RequestBody } from './http/prepared-request.js'
 export { HeaderMap, type HeadersInit } from './http/header-map.js'
 export type { ParamsInit, ParamValue, ParamPairs } from './http/form-encoding.js'
 export type {
   SessionOptions,
   RequestOptions,
+  SendOptions,
   TimeoutOption,
   RetryOptions,
   ProxiesOption,

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Readable } from 'node:stream'
 import { HTTPError, JSONDecodeError, OAuthSessionsError } from '../errors.js'
 import type { HeaderMap } from './header-map.js'
+import { parseLinkHeader, type LinkEntry } from './parse-link-header.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { redactUrl } from './redact-url.js'
 
@@ -94,6 +95,18 @@ export class Response {
   /** Whether this response is a redirect the Session could follow (it has a Location). */
   get isRedirect(): boolean {
     return this.headers.has('location') && [301, 302, 303, 307, 308].includes(this.status)
+  }
+
+  /**
+   * The parsed `Link` header, keyed by `rel` (or by URL when a link has no rel), as requests'
+   * `Response.links`: `response.links.next?.url` walks GitHub-style pagination.
+   */
+  get links(): Record<string, LinkEntry> {
+    const header = this.headers.get('link')
+    const links: Record<string, LinkEntry> = {}
+    if (header === undefined) return links
+    for (const link of parseLinkHeader(header)) links[link.rel || link.url] = link
+    return links
   }
 
   /** The final URL with credential query values and passwords redacted, for messages and logs. */

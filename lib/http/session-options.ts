@@ -162,6 +162,21 @@ export interface RequestOptions {
   signal?: AbortSignal
 }
 
+/**
+ * Options of {@link Session.send}: the per-request settings that still matter once a request is
+ * prepared.
+ *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const session = new Session()
+ * const prepared = await session.prepareRequest('GET', 'https://api.example.com/export')
+ * const response = await session.send(prepared, { stream: true, timeout: 120_000 })
+ * ```
+ * @group HTTP
+ */
+export type SendOptions = Pick<RequestOptions, 'timeout' | 'allowRedirects' | 'stream' | 'signal' | 'cookies' | 'auth'>
+
 const positiveMs = z.number().finite().nonnegative()
 
 const sessionOptionsSchema = z

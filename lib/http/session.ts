@@ -6,6 +6,7 @@ import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { TooManyRedirectsError } from '../errors.js'
 import { AgentPool } from './agent-pool.js'
+import { attachJarCookies, storeSetCookies } from './cookie-exchange.js'
 import { toPairs } from './form-encoding.js'
 import { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
@@ -14,7 +15,14 @@ import { redactUrl } from './redact-url.js'
 import { redirectRequest } from './redirects.js'
 import { Response } from './response.js'
 import { RetryPolicy } from './retry-policy.js'
-import { defaultHeaders, parseSessionOptions, type RequestOptions, type SessionOptions, type TimeoutOption } from './session-options.js'
+import {
+  defaultHeaders,
+  parseSessionOptions,
+  type RequestOptions,
+  type SendOptions,
+  type SessionOptions,
+  type TimeoutOption,
+} from './session-options.js'
 import { createGot, sendHop, type RawResponse } from './transport.js'
 import { tlsSettings } from './tls-options.js'
 
@@ -94,7 +102,8 @@ export class Session {
   }
 
   /**
-   * Sends a request and resolves to its final Response (after redirects).
+   * Sends a request and resolves to its final Response (after redirects): {@link Session.prepareRequest}
+   * then {@link Session.send}.
    *
    * @param method - the HTTP method (`GET`, `POST` ...), any case
    * @param url - absolute, or relative to `baseUrl`
@@ -102,24 +111,44 @@ export class Session {
    * @throws {@link ConfigurationError} before any traffic when the URL or options are wrong
    * @throws {@link TimeoutError} or {@link ConnectionError} when the server cannot be reached
    * @throws {@link TooManyRedirectsError} when the chain is longer than `maxRedirects`
+   * @see requests.Session.request
    */
   async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
-    const { request, urlCredentials } = prepareRequest(this, method, url, options)
-    const auth =
-      options.auth === null
-        ? undefined
-        : (options.auth ?? this.auth ?? (urlCredentials && new HTTPBasicAuth(urlCredentials.username, urlCredentials.password)))
-    const context: SendContext = {
-      auth,
-      timeout: options.timeout === undefined ? this.timeout : options.timeout,
-      allowRedirects: options.allowRedirects ?? this.allowRedirects,
-      stream: options.stream ?? false,
-      signal: options.signal,
-      extraCookies: options.cookies ? Object.entries(options.cookies).map(([name, value]) => `${name}=${value}`).join('; ') : '',
-      explicitCookie: request.headers.has('cookie'),
-    }
+    const { request, auth } = this.#prepare(method, url, options)
     if (auth !== undefined) await auth.apply(request)
-    return this.#send(request, context, true)
+    return this.#send(request, this.#sendContext(request, auth, options), true)
+  }
+
+  /**
+   * Merges a request with the Session's defaults (URL, params, headers, body) and applies its
+   * credentials, without sending it. Jar cookies are added when it is sent, per hop.
+   *
+   * @example
+   * ```ts
+   * import { Session } from 'oauth-sessions'
+   * const session = new Session({ headers: { Accept: 'application/json' } })
+   * const prepared = await session.prepareRequest('GET', 'https://api.example.com/me')
+   * prepared.headers.set('X-Extra', '1')
+   * const response = await session.send(prepared)
+   * ```
+   * @see requests.Session.prepare_request
+   */
+  async prepareRequest(method: string, url: string | URL, options: RequestOptions = {}): Promise<PreparedRequest> {
+    const { request, auth } = this.#prepare(method, url, options)
+    if (auth !== undefined) await auth.apply(request)
+    return request
+  }
+
+  /**
+   * Sends a prepared request as it is (its credentials are not applied again) and follows its
+   * redirects. The strategy in `options.auth`, or the Session's, still handles redirect hops and
+   * answers.
+   *
+   * @see requests.Session.send
+   */
+  send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
+    const auth = options.auth === null ? undefined : (options.auth ?? this.auth)
+    return this.#send(request, this.#sendContext(request, auth, options), true)
   }
 
   /** Sends a GET request. @see requests.Session.get */
@@ -193,6 +222,25 @@ export class Session {
     return { [this.constructor.name]: this.toJSON() }
   }
 
+  #prepare(method: string, url: string | URL, options: RequestOptions): { request: PreparedRequest; auth: AuthStrategy | undefined } {
+    const { request, urlCredentials } = prepareRequest(this, method, url, options)
+    if (options.auth === null) return { request, auth: undefined }
+    const fromUrl = urlCredentials && new HTTPBasicAuth(urlCredentials.username, urlCredentials.password)
+    return { request, auth: options.auth ?? this.auth ?? fromUrl }
+  }
+
+  #sendContext(request: PreparedRequest, auth: AuthStrategy | undefined, options: SendOptions): SendContext {
+    return {
+      auth,
+      timeout: options.timeout === undefined ? this.timeout : options.timeout,
+      allowRedirects: options.allowRedirects ?? this.allowRedirects,
+      stream: options.stream ?? false,
+      signal: options.signal,
+      extraCookies: options.cookies ? Object.entries(options.cookies).map(([name, value]) => `${name}=${value}`).join('; ') : '',
+      explicitCookie: request.headers.has('cookie'),
+    }
+  }
+
   /** Sends a prepared request, follows its redirects, and lets the strategy retry once. */
   async #send(first: PreparedRequest, context: SendContext, mayRetryAuth: boolean): Promise<Response> {
     const history: Response[] = []
@@ -220,7 +268,7 @@ export class Session {
 
   /** One hop: cookies in, send (with retries), cookies out, a Response. */
   async #hop(request: PreparedRequest, context: SendContext, history: Response[], crossedOrigin: boolean): Promise<Response> {
-    if (!context.explicitCookie) await this.#attachCookies(request, crossedOrigin ? '' : context.extraCookies)
+    if (!context.explicitCookie) await attachJarCookies(this.cookies, request, crossedOrigin ? '' : context.extraCookies)
     const agents = this.#agents.agentsFor(request.url)
     const hopOptions = {
       agents: agents === this.#agents.direct ? undefined : agents,
@@ -248,7 +296,7 @@ export class Session {
       await this.#retry.wait(delay, context.signal)
     }
     const elapsed = performance.now() - started
-    const cookies = await this.#storeCookies(raw.headers.getAll('set-cookie'), request.url)
+    const cookies = await storeSetCookies(this.cookies, raw.headers.getAll('set-cookie'), request.url)
     if (debug.enabled) debug('%s %s -> %d %s (%d ms)', request.method, redactUrl(request.url), raw.status, raw.reason, Math.round(elapsed))
     return new Response({
       status: raw.status,
@@ -263,35 +311,6 @@ export class Session {
       cookies,
     })
   }
-
-  async #attachCookies(request: PreparedRequest, extra: string): Promise<void> {
-    const fromJar = await this.#jarCookieString(request.url)
-    const value = [fromJar, extra].filter(Boolean).join('; ')
-    if (value === '') request.headers.delete('cookie')
-    else request.headers.set('Cookie', value)
-  }
-
-  /** The jar's Cookie value for `url`; synchronous for the in-memory store, skipped when it is empty. */
-  #jarCookieString(url: string): string | Promise<string> {
-    const store = this.cookies.store as CookieJar['store'] & { idx?: Record<string, unknown> }
-    if (!store.synchronous) return this.cookies.getCookieString(url)
-    if (store.idx !== undefined && isEmpty(store.idx)) return ''
-    return this.cookies.getCookieStringSync(url)
-  }
-
-  async #storeCookies(setCookies: string[], url: string): Promise<Record<string, string>> {
-    const stored: Record<string, string> = {}
-    for (const line of setCookies) {
-      const cookie = await this.cookies.setCookie(line, url, { ignoreError: true })
-      if (cookie) stored[cookie.key] = cookie.value
-    }
-    return stored
-  }
-}
-
-function isEmpty(record: Record<string, unknown>): boolean {
-  for (const _ in record) return false
-  return true
 }
 
 function describeAuth(auth: AuthStrategy): unknown {

@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { readFileSync } from 'node:fs'
 import nock from 'nock'
 import { Session } from '../../../lib/index.js'
 
@@ -79,4 +80,25 @@ describe('query params on the wire', () => {
     expect(response.json()).to.deep.equal({ path: '/p?n=2&b=false' })
     scope.done()
   })
+})
+
+describe('encoding parity with requests (recorded fixtures)', () => {
+  // spec/fixtures/encoding.requests.json: PreparedRequest.url and .body from requests 2.34 for each pair list.
+  const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/encoding.requests.json', import.meta.url), 'utf8')) as {
+    pairs: [string, string][]
+    url: string
+    body: string
+  }[]
+  for (const fixture of fixtures) {
+    it(`matches requests for ${JSON.stringify(fixture.pairs).slice(0, 50)}`, async () => {
+      const session = new Session()
+
+      const prepared = await session.prepareRequest('GET', 'https://api.test/p', { params: fixture.pairs })
+      const form = await session.prepareRequest('POST', 'https://api.test/p', { data: fixture.pairs })
+
+      expect(prepared.url).to.equal(fixture.url)
+      expect(form.body).to.equal(fixture.body)
+      await session.close()
+    })
+  }
 })

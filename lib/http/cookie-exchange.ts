@@ -1,0 +1,43 @@
+import type { CookieJar } from 'tough-cookie'
+import type { PreparedRequest } from './prepared-request.js'
+
+/**
+ * Sets the Cookie header of one hop from the jar (plus per-request cookies), or removes it when
+ * there is none. The in-memory store is read synchronously and skipped when empty: this runs on
+ * every request.
+ *
+ * @internal
+ */
+export async function attachJarCookies(jar: CookieJar, request: PreparedRequest, extra: string): Promise<void> {
+  const fromJar = await jarCookieString(jar, request.url)
+  const value = fromJar === '' ? extra : extra === '' ? fromJar : `${fromJar}; ${extra}`
+  if (value === '') request.headers.delete('cookie')
+  else request.headers.set('Cookie', value)
+}
+
+/**
+ * Stores the Set-Cookie lines of one answer in the jar, ignoring invalid ones as browsers do.
+ *
+ * @internal
+ * @returns the cookies stored, name to value
+ */
+export async function storeSetCookies(jar: CookieJar, lines: readonly string[], url: string): Promise<Record<string, string>> {
+  const stored: Record<string, string> = {}
+  for (const line of lines) {
+    const cookie = await jar.setCookie(line, url, { ignoreError: true })
+    if (cookie) stored[cookie.key] = cookie.value
+  }
+  return stored
+}
+
+function jarCookieString(jar: CookieJar, url: string): string | Promise<string> {
+  const store = jar.store as CookieJar['store'] & { idx?: Record<string, unknown> }
+  if (!store.synchronous) return jar.getCookieString(url)
+  if (store.idx !== undefined && isEmpty(store.idx)) return ''
+  return jar.getCookieStringSync(url)
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false
+  return true
+}
