@@ -4,6 +4,14 @@ import type { PreparedRequest } from '../http/prepared-request.js'
 /**
  * What a strategy learns about a redirect before the next hop is sent.
  *
+ * @example
+ * ```ts
+ * import type { AuthStrategy } from 'oauth-sessions'
+ * const strategy: AuthStrategy = {
+ *   apply(request) { request.headers.set('X-Key', 'k') },
+ *   onRedirect(request, context) { if (!context.crossOrigin) request.headers.set('X-Key', 'k') },
+ * }
+ * ```
  * @group Auth
  */
 export interface RedirectContext {
@@ -21,6 +29,14 @@ export interface RedirectContext {
 /**
  * The parts of an answer a strategy may look at in {@link AuthStrategy.onResponse}.
  *
+ * @example
+ * ```ts
+ * import type { AuthStrategy } from 'oauth-sessions'
+ * const strategy: AuthStrategy = {
+ *   apply() {},
+ *   onResponse(response) { if (response.status === 401) console.warn(response.headers.get('www-authenticate')) },
+ * }
+ * ```
  * @group Auth
  */
 export interface AuthResponse {

@@ -10,6 +10,13 @@ const RETRIED = Symbol('oauth-sessions.retried')
 /**
  * What {@link authHooks} returns: options to pass to `got.extend`.
  *
+ * @example
+ * ```ts
+ * import got from 'got'
+ * import { authHooks, HTTPBasicAuth } from 'oauth-sessions'
+ * const options = authHooks(new HTTPBasicAuth('me', 'pw'))
+ * const client = got.extend(options)
+ * ```
  * @group Auth
  */
 export interface GotAuthOptions {

@@ -1,6 +1,10 @@
 /**
  * A single query or form value. `null` and `undefined` drop the name, as `None` does in requests.
  *
+ * @example
+ * ```ts
+ * const params = { page: 2, draft: false, cursor: null } // page=2&draft=false
+ * ```
  * @group HTTP
  */
 export type ParamValue = string | number | boolean | bigint | null | undefined
@@ -23,6 +27,12 @@ export type ParamsInit =
 /**
  * Ordered name/value pairs: how params and form fields are held once parsed.
  *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const prepared = await new Session().prepareRequest('POST', 'https://api.example.com/', { data: { a: '1' } })
+ * console.log(prepared.formFields()) // [['a', '1']]
+ * ```
  * @group HTTP
  */
 export type ParamPairs = [string, string][]

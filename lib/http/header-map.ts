@@ -3,6 +3,12 @@
  * A `null` or `undefined` value removes that header from the session's defaults for one request,
  * as `None` does in requests.
  *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const session = new Session({ headers: { Accept: 'application/json', 'X-Trace': '1' } })
+ * await session.get('https://api.example.com/', { headers: { 'X-Trace': null } }) // not sent this time
+ * ```
  * @group HTTP
  */
 export type HeadersInit =

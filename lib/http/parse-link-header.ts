@@ -1,6 +1,14 @@
 /**
  * One entry of a `Link` header: its URL and parameters (`rel`, `type` ...).
  *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const session = new Session()
+ * let response = await session.get('https://api.github.com/repos/nodejs/node/issues')
+ * while (response.links.next) response = await session.get(response.links.next.url)
+ * ```
+ * @see requests.Response.links
  * @group HTTP
  */
 export interface LinkEntry {

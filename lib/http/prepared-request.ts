@@ -6,6 +6,12 @@ import { redactUrl } from './redact-url.js'
 /**
  * What a request body can be once prepared: text, bytes, multipart FormData or a stream.
  *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * import { createReadStream } from 'node:fs'
+ * await new Session().put('https://api.example.com/upload', { body: createReadStream('report.csv') })
+ * ```
  * @group HTTP
  */
 export type RequestBody = string | Buffer | Uint8Array | FormData | Readable

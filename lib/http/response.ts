@@ -9,6 +9,12 @@ import { redactUrl } from './redact-url.js'
 /**
  * What a {@link Response} is built from; useful to fake answers in your own tests.
  *
+ * @example
+ * ```ts
+ * import { HeaderMap, PreparedRequest, Response } from 'oauth-sessions'
+ * const request = new PreparedRequest('GET', 'https://api.example.com/')
+ * const fake = new Response({ status: 200, headers: new HeaderMap(), url: request.url, request, elapsed: 0, body: Buffer.from('{}') })
+ * ```
  * @group HTTP
  */
 export interface ResponseInit {

@@ -12,6 +12,12 @@ import { HeaderMap, type HeadersInit } from './header-map.js'
  * A timeout in milliseconds for connecting and for each wait on the server, or both separately
  * (requests' `(connect, read)` tuple), or `null` for none.
  *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const session = new Session({ timeout: { connect: 3_000, read: 60_000 } }) // requests' timeout=(3, 60)
+ * ```
+ * @see requests timeout=(connect, read)
  * @group HTTP
  */
 export type TimeoutOption =
@@ -28,6 +34,12 @@ export type TimeoutOption =
  * Retries of failed requests, like urllib3's `Retry` mounted on a requests adapter. A number is
  * the retry limit with the defaults below.
  *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const session = new Session({ retry: { limit: 3, backoffFactor: 1, statusCodes: [429, 503] } })
+ * ```
+ * @see urllib3.util.Retry
  * @group HTTP
  */
 export interface RetryOptions {
@@ -47,6 +59,12 @@ export interface RetryOptions {
  * Proxy URLs by scheme, as requests' `proxies`: `{ https: 'http://proxy:3128' }`. `all` is used
  * for any scheme without its own entry; `no_proxy` lists hosts to reach directly.
  *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const session = new Session({ proxies: { https: 'http://proxy.internal:3128', no_proxy: '.corp.example' } })
+ * ```
+ * @see requests proxies=
  * @group HTTP
  */
 export interface ProxiesOption {
@@ -64,6 +82,12 @@ export interface ProxiesOption {
  * A client certificate: a PEM file holding both cert and key, a `[certFile, keyFile]` pair (as in
  * requests), or the PEM contents themselves.
  *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * const session = new Session({ cert: ['client.pem', 'client-key.pem'] }) // requests' cert=(cert, key)
+ * ```
+ * @see requests cert=
  * @group HTTP
  */
 export type CertOption =

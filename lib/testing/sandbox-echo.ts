@@ -3,6 +3,15 @@ import type { IncomingMessage } from 'node:http'
 /**
  * What the sandbox's echo endpoints answer: the request as the server received it.
  *
+ * @example
+ * ```ts
+ * import { Session } from 'oauth-sessions'
+ * import { startSandbox, type EchoBody } from 'oauth-sessions/testing'
+ * const sandbox = await startSandbox()
+ * const echo = (await new Session().post(`${sandbox.url}/post`, { data: { a: 1 } })).json<EchoBody>()
+ * console.log(echo.form) // { a: '1' }
+ * await sandbox.close()
+ * ```
  * @group Testing
  */
 export interface EchoBody {

@@ -6,6 +6,11 @@ import { echoRequest, type EchoBody } from './sandbox-echo.js'
 /**
  * Options of {@link startSandbox}.
  *
+ * @example
+ * ```ts
+ * import { startSandbox } from 'oauth-sessions/testing'
+ * const sandbox = await startSandbox({ maxDelay: 2_000 })
+ * ```
  * @group Testing
  */
 export interface SandboxOptions {
@@ -19,6 +24,12 @@ export interface SandboxOptions {
  * A running sandbox provider. Two listeners share one handler so that specs can redirect across
  * origins: {@link Sandbox.url} and {@link Sandbox.otherUrl} differ only in port.
  *
+ * @example
+ * ```ts
+ * import { startSandbox } from 'oauth-sessions/testing'
+ * await using sandbox = await startSandbox()
+ * console.log(sandbox.url, sandbox.otherUrl)
+ * ```
  * @group Testing
  */
 export interface Sandbox {

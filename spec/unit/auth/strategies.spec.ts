@@ -141,3 +141,18 @@ describe('AuthStrategy hooks', () => {
     await session.close()
   })
 })
+
+describe('Session redaction', () => {
+  it('keeps header tokens, credential params and proxy passwords out of inspect, JSON and String', () => {
+    const session = new Session({
+      headers: { Authorization: 'Bearer header-secret', 'X-API-Key': 'key-secret' },
+      params: { access_token: 'param-secret', page: '1' },
+      proxies: { https: 'http://user:proxy-secret@proxy.test:3128' },
+    })
+
+    const shown = [inspect(session, { depth: 10 }), JSON.stringify(session), String(session)].join(' ')
+
+    for (const secret of ['header-secret', 'key-secret', 'param-secret', 'proxy-secret']) expect(shown).to.not.include(secret)
+    expect(shown).to.include('page=1')
+  })
+})
