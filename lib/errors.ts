@@ -98,14 +98,19 @@ export class HTTPError extends OAuthSessionsError {
   declare readonly response: Response
   /** The HTTP status code. */
   readonly status: number
+  /** For a refused OAuth 1 request: the signature base string we signed (credential values redacted). */
+  readonly signatureBaseString: string | undefined
 
   constructor(response: Response) {
     const kind = response.status >= 500 ? 'Server Error' : 'Client Error'
-    super(
-      `${response.status} ${kind}: ${response.reason} for url: ${response.redactedUrl}. ` +
-        'Inspect error.response for the body the server sent.',
-    )
+    const baseString = response.status === 401 ? response.request.signatureBaseString : undefined
+    const hint =
+      baseString === undefined
+        ? 'Inspect error.response for the body the server sent.'
+        : 'The provider refused the signed request: compare error.signatureBaseString with the base string it expected.'
+    super(`${response.status} ${kind}: ${response.reason} for url: ${response.redactedUrl}. ${hint}`)
     this.status = response.status
+    this.signatureBaseString = baseString
     Object.defineProperty(this, 'response', { value: response, enumerable: false })
   }
 }

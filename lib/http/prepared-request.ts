@@ -41,12 +41,19 @@ export class PreparedRequest {
   headers: HeaderMap
   /** The body to send, if any. */
   body: RequestBody | undefined
+  /**
+   * The OAuth 1 signature base string of this request, with credential values redacted, set by
+   * the strategy that signed it. Compare it with the one a provider reports when it refuses a
+   * signature.
+   */
+  signatureBaseString: string | undefined
 
   constructor(method: string, url: string, headers: HeaderMap = new HeaderMap(), body?: RequestBody) {
     this.method = method.toUpperCase()
     this.url = url
     this.headers = headers
     this.body = body
+    this.signatureBaseString = undefined
   }
 
   /** The URL parsed, for strategies that need its parts. */

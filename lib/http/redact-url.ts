@@ -24,6 +24,8 @@ const SECRET_PARAMS = new Set([
   'ofly_api_sig',
   'oflyapisig',
   'signature',
+  'x_auth_password',
+  'client_assertion',
 ])
 
 /**
@@ -68,4 +70,14 @@ function safeDecode(text: string): string {
   } catch {
     return text
   }
+}
+
+/**
+ * Pairs with the values of credential parameters replaced by `[redacted]`, for base strings shown
+ * in errors and logs.
+ *
+ * @internal
+ */
+export function redactPairs(pairs: readonly [string, string][]): [string, string][] {
+  return pairs.map(([name, value]) => [name, SECRET_PARAMS.has(name.toLowerCase()) && name !== 'oauth_token' && name !== 'oauth_signature' ? '[redacted]' : value])
 }

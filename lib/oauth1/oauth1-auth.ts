@@ -1,0 +1,415 @@
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto'
+import { debuglog } from 'node:util'
+import { z } from 'zod'
+import type { AuthStrategy, RedirectContext } from '../auth/auth-strategy.js'
+import { ConfigurationError } from '../errors.js'
+import type { ParamPairs } from '../http/form-encoding.js'
+import type { PreparedRequest } from '../http/prepared-request.js'
+import { redactPairs } from '../http/redact-url.js'
+import {
+  authorizationHeader,
+  bodyText,
+  encodeOAuthPairs,
+  extractParts,
+  FORM_CONTENT_TYPE,
+  generateNonce,
+  looksLikeForm,
+  MOVABLE_OAUTH_PARAMS,
+  queryOf,
+  withQuery,
+} from './oauth1-request-parts.js'
+import { baseStringUri, normalizeParameters, queryPairs, signatureBaseString } from './signature-base.js'
+import { SIGNATURE_METHODS, signingKey, type SignatureMethod, type SignatureMethodName, type SigningSecrets } from './signature-methods.js'
+
+const debug = debuglog('oauth-sessions')
+
+/**
+ * Where the OAuth parameters travel: requests-oauthlib's `signature_type`.
+ *
+ * @group OAuth 1
+ */
+export type SignatureType = 'AUTH_HEADER' | 'QUERY' | 'BODY'
+
+/**
+ * Options of {@link OAuth1Auth}, requests-oauthlib's `OAuth1` keyword arguments in camelCase.
+ *
+ * @example
+ * ```ts
+ * import { OAuth1Auth } from 'oauth-sessions'
+ * const auth = new OAuth1Auth('consumer-key', { clientSecret: 'consumer-secret', signatureType: 'QUERY' })
+ * ```
+ * @see requests_oauthlib.OAuth1
+ * @group OAuth 1
+ */
+export interface OAuth1AuthOptions {
+  /** The consumer (client) secret. */
+  clientSecret?: string
+  /** The token (`oauth_token`): a request token during the flow, the access token after it. */
+  resourceOwnerKey?: string
+  /** The token secret. */
+  resourceOwnerSecret?: string
+  /** Sent as `oauth_callback` (request-token step). */
+  callbackUri?: string
+  /** A built-in method name (default `HMAC-SHA1`) or your own {@link SignatureMethod}. */
+  signatureMethod?: SignatureMethodName | SignatureMethod
+  /** Where the OAuth parameters go. Default `AUTH_HEADER`. */
+  signatureType?: SignatureType | 'auth_header' | 'query' | 'body'
+  /** The RSA private key (PEM or KeyObject) for the RSA methods; parsed once. */
+  rsaKey?: string | Buffer | KeyObject
+  /** Sent as `oauth_verifier` (access-token step). */
+  verifier?: string
+  /** The `realm` of the Authorization header. */
+  realm?: string
+  /** Sign a body that is not form-encoded too (adds `oauth_body_hash`, as oauthlib does). */
+  forceIncludeBody?: boolean
+  /** Add `oauth_body_hash` for bodies that are not form-encoded (OAuth Request Body Hash draft). */
+  bodyHash?: boolean
+  /** A fixed nonce or a nonce generator, for tests. Default: 24 random alphanumerics. */
+  nonce?: string | (() => string)
+  /** A fixed timestamp or a clock, for tests. Default: the current Unix time. */
+  timestamp?: string | number | (() => string | number)
+}
+
+/**
+ * What {@link OAuth1Auth.explainSignature} reports: everything that went into a signature, so it
+ * can be compared with what a provider says it expected.
+ *
+ * @group OAuth 1
+ */
+export interface SignatureExplanation {
+  /** The signature method name. */
+  signatureMethod: string
+  /** The base string URI (scheme and host lower case, default port dropped, no query). */
+  baseStringUri: string
+  /** Every signed parameter, decoded, in the order they are normalised. */
+  parameters: ParamPairs
+  /** The normalised parameter string (RFC 5849 §3.4.1.3.2). */
+  normalizedParameters: string
+  /** The signature base string (RFC 5849 §3.4.1.1). */
+  baseString: string
+  /** The shape of the signing key with the secrets replaced: `<consumer secret: 16 chars>&<token secret: none>`. */
+  signingKey: string
+  /** The `oauth_signature` computed. */
+  signature: string
+  /** The Authorization header value (also when the parameters travel in the query or body). */
+  authorizationHeader: string
+}
+
+const signatureMethodSchema = z.union([
+  z.enum(['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512', 'PLAINTEXT']),
+  z.custom<SignatureMethod>(
+    (value) => typeof value === 'object' && value !== null && typeof (value as SignatureMethod).sign === 'function' && typeof (value as SignatureMethod).name === 'string',
+    'a signature method name or an object with name and sign(baseString, secrets)',
+  ),
+])
+
+const optionsSchema = z
+  .object({
+    clientSecret: z.string().optional(),
+    resourceOwnerKey: z.string().optional(),
+    resourceOwnerSecret: z.string().optional(),
+    callbackUri: z.string().optional(),
+    signatureMethod: signatureMethodSchema.optional(),
+    signatureType: z.enum(['AUTH_HEADER', 'QUERY', 'BODY', 'auth_header', 'query', 'body']).optional(),
+    rsaKey: z.union([z.string(), z.instanceof(Buffer), z.custom<KeyObject>((value) => typeof value === 'object' && value !== null && 'asymmetricKeyType' in value)]).optional(),
+    verifier: z.string().optional(),
+    realm: z.string().optional(),
+    forceIncludeBody: z.boolean().optional(),
+    bodyHash: z.boolean().optional(),
+    nonce: z.union([z.string().min(1), z.custom<() => string>((value) => typeof value === 'function', 'a function')]).optional(),
+    timestamp: z
+      .union([z.string().min(1), z.number(), z.custom<() => string | number>((value) => typeof value === 'function', 'a function')])
+      .optional(),
+  })
+  .strict() satisfies z.ZodType<OAuth1AuthOptions>
+
+/** @internal per-request placement chosen by OAuth1Session.request (rauth's header_auth and realm). */
+export interface OAuth1Placement {
+  signatureType?: SignatureType | 'RAUTH_BODY_OR_QUERY'
+  realm?: string
+}
+
+/**
+ * OAuth 1.0a request signing as an {@link AuthStrategy}: requests-oauthlib's `OAuth1`. Works
+ * with a {@link Session} (`auth` option) and with plain got through {@link authHooks}. Each
+ * redirect hop on the same origin is signed again for its own URL; a request that already
+ * carries a signature is never signed twice.
+ *
+ * @example
+ * ```ts
+ * import { OAuth1Auth, Session } from 'oauth-sessions'
+ * const auth = new OAuth1Auth(process.env.CONSUMER_KEY ?? '', {
+ *   clientSecret: process.env.CONSUMER_SECRET,
+ *   resourceOwnerKey: process.env.ACCESS_TOKEN,
+ *   resourceOwnerSecret: process.env.ACCESS_TOKEN_SECRET,
+ * })
+ * const response = await new Session({ auth }).get('https://api.example.com/1.1/account/verify_credentials.json')
+ * ```
+ * @see requests_oauthlib.OAuth1
+ * @see https://www.rfc-editor.org/rfc/rfc5849#section-3
+ * @group OAuth 1
+ */
+export class OAuth1Auth implements AuthStrategy {
+  /** The consumer (client) key. */
+  readonly clientKey: string
+  /** The signature method used. */
+  readonly signatureMethod: SignatureMethod
+  /** Where the OAuth parameters go. */
+  readonly signatureType: SignatureType
+  /** The realm of the Authorization header, if any. */
+  realm: string | undefined
+  /** Sent as `oauth_callback` while set. */
+  callbackUri: string | undefined
+  /** Sent as `oauth_verifier` while set. */
+  verifier: string | undefined
+  /** Whether non-form bodies are signed (with `oauth_body_hash`). */
+  readonly forceIncludeBody: boolean
+  readonly #bodyHash: boolean
+  readonly #consumerSecret: string
+  readonly #rsaKey: KeyObject | undefined
+  readonly #nonce: () => string
+  readonly #timestamp: () => string
+  #token: string | undefined
+  #tokenSecret: string
+  #secrets: SigningSecrets
+
+  constructor(clientKey: string, options: OAuth1AuthOptions = {}) {
+    if (typeof clientKey !== 'string' || clientKey === '') {
+      throw new ConfigurationError('clientKey', 'OAuth1Auth needs the consumer (client) key as its first argument.')
+    }
+    const parsed = optionsSchema.safeParse(options)
+    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'OAuth1Auth')
+    const opts = parsed.data as OAuth1AuthOptions
+    this.clientKey = clientKey
+    this.signatureMethod = typeof opts.signatureMethod === 'object' ? opts.signatureMethod : SIGNATURE_METHODS[opts.signatureMethod ?? 'HMAC-SHA1']
+    this.signatureType = (opts.signatureType?.toUpperCase() as SignatureType | undefined) ?? 'AUTH_HEADER'
+    this.realm = opts.realm
+    this.callbackUri = opts.callbackUri
+    this.verifier = opts.verifier
+    this.forceIncludeBody = opts.forceIncludeBody ?? false
+    this.#bodyHash = opts.bodyHash ?? false
+    this.#consumerSecret = opts.clientSecret ?? ''
+    this.#rsaKey = parseRsaKey(opts.rsaKey, this.signatureMethod)
+    this.#nonce = typeof opts.nonce === 'function' ? (opts.nonce as () => string) : opts.nonce !== undefined ? constant(opts.nonce) : generateNonce
+    this.#timestamp = clock(opts.timestamp)
+    this.#token = opts.resourceOwnerKey
+    this.#tokenSecret = opts.resourceOwnerSecret ?? ''
+    this.#secrets = this.#buildSecrets()
+  }
+
+  /** The token sent as `oauth_token`, if any. */
+  get resourceOwnerKey(): string | undefined {
+    return this.#token
+  }
+
+  /** Whether a token secret is set (the secret itself cannot be read back). */
+  get hasResourceOwnerSecret(): boolean {
+    return this.#tokenSecret !== ''
+  }
+
+  /** Replaces the token and its secret (after the request-token or access-token step). */
+  setToken(token: string | undefined, tokenSecret: string | undefined): void {
+    this.#token = token
+    this.#tokenSecret = tokenSecret ?? ''
+    this.#secrets = this.#buildSecrets()
+  }
+
+  /** Signs the request (unless it already carries an OAuth signature). */
+  apply(request: PreparedRequest, placement: OAuth1Placement = {}): void {
+    if (isSigned(request)) return
+    const signed = this.#sign(request, placement)
+    if (debug.enabled) debug('OAuth 1 base string for %s: %s', request.method, signed.redactedBaseString)
+  }
+
+  /** Re-signs a same-origin redirect hop for its own URL; a cross-origin hop stays unsigned. */
+  onRedirect(request: PreparedRequest, context: RedirectContext): void {
+    stripOAuth(request)
+    if (!context.crossOrigin) this.apply(request)
+  }
+
+  /**
+   * Explains the signature of a request: the parameters, base string, key shape and header. For
+   * a request this strategy signed, it explains that signature; otherwise it signs a copy.
+   */
+  explainSignature(request: PreparedRequest): SignatureExplanation {
+    const copy = request.clone()
+    const oauthParams = isSigned(copy) ? stripOAuth(copy) : undefined
+    return this.#sign(copy, {}, oauthParams).explanation
+  }
+
+  /** The strategy with its secrets redacted. */
+  toJSON(): Record<string, unknown> {
+    return {
+      type: 'OAuth1Auth',
+      clientKey: this.clientKey,
+      clientSecret: this.#consumerSecret === '' ? undefined : '[redacted]',
+      resourceOwnerKey: this.#token,
+      resourceOwnerSecret: this.#tokenSecret === '' ? undefined : '[redacted]',
+      signatureMethod: this.signatureMethod.name,
+      signatureType: this.signatureType,
+      realm: this.realm,
+    }
+  }
+
+  /** @internal */
+  toString(): string {
+    return `OAuth1Auth(${this.clientKey}, ${this.signatureMethod.name}, [redacted])`
+  }
+
+  /** @internal keeps secrets out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
+    return this.toJSON()
+  }
+
+  #buildSecrets(): SigningSecrets {
+    return { consumerSecret: this.#consumerSecret, tokenSecret: this.#tokenSecret, key: signingKey(this.#consumerSecret, this.#tokenSecret), rsaKey: this.#rsaKey }
+  }
+
+  #sign(request: PreparedRequest, placement: OAuth1Placement, previous?: ParamPairs): { explanation: SignatureExplanation; redactedBaseString: string } {
+    const type = resolveType(placement.signatureType ?? this.signatureType, request)
+    const realm = placement.realm ?? this.realm
+    let contentType = request.headers.get('content-type') ?? ''
+    if ((contentType === '' && looksLikeForm(request.body)) || type === 'BODY') {
+      if (contentType === '') request.headers.set('Content-Type', FORM_CONTENT_TYPE)
+      contentType = request.headers.get('content-type') ?? FORM_CONTENT_TYPE
+    }
+    const isForm = contentType.toLowerCase().includes(FORM_CONTENT_TYPE)
+
+    // rauth moves oauth_callback / oauth_verifier / oauth_version from params or data to the OAuth parameters.
+    const movable = (name: string): boolean => (MOVABLE_OAUTH_PARAMS as readonly string[]).includes(name)
+    const moved = new Map<string, string>()
+    const fromQuery = extractParts(queryOf(request.url), movable)
+    if (fromQuery.removed.length > 0) {
+      request.url = withQuery(request.url, fromQuery.kept)
+      for (const [name, value] of fromQuery.removed) moved.set(name, value)
+    }
+    let body = bodyText(request.body)
+    if (isForm && body !== undefined) {
+      const fromBody = extractParts(body, movable)
+      if (fromBody.removed.length > 0) {
+        body = fromBody.kept
+        request.body = body
+        for (const [name, value] of fromBody.removed) moved.set(name, value)
+      }
+    }
+
+    const oauthParams = previous ?? this.#oauthParams(moved, !isForm && body !== undefined && body !== '' && (this.#bodyHash || this.forceIncludeBody) ? body : undefined)
+    const signedUrl = new URL(request.url)
+    const pairs: ParamPairs = queryPairs(signedUrl)
+    if (isForm && body !== undefined) pairs.push(...(request.formFields() ?? []))
+    pairs.push(...oauthParams)
+    const baseString = signatureBaseString(request.method, signedUrl, pairs)
+    const signature = this.signatureMethod.sign(baseString, this.#secrets)
+    const withSignature: ParamPairs = [...oauthParams, ['oauth_signature', signature]]
+    const header = authorizationHeader(withSignature, realm)
+
+    if (type === 'AUTH_HEADER') request.headers.set('Authorization', header)
+    else if (type === 'QUERY') {
+      const query = queryOf(request.url)
+      request.url = withQuery(request.url, query === '' ? encodeOAuthPairs(withSignature) : `${query}&${encodeOAuthPairs(withSignature)}`)
+    } else {
+      request.body = body === undefined || body === '' ? encodeOAuthPairs(withSignature) : `${body}&${encodeOAuthPairs(withSignature)}`
+    }
+    const redactedBaseString = signatureBaseString(request.method, signedUrl, redactPairs(pairs))
+    request.signatureBaseString = redactedBaseString
+    return {
+      redactedBaseString,
+      explanation: {
+        signatureMethod: this.signatureMethod.name,
+        baseStringUri: baseStringUri(signedUrl),
+        parameters: pairs,
+        normalizedParameters: normalizeParameters(pairs),
+        baseString,
+        signingKey: `${describeSecret('consumer secret', this.#consumerSecret)}&${describeSecret('token secret', this.#tokenSecret)}`,
+        signature,
+        authorizationHeader: header,
+      },
+    }
+  }
+
+  #oauthParams(moved: Map<string, string>, hashedBody: string | undefined): ParamPairs {
+    const params: ParamPairs = [
+      ['oauth_nonce', this.#nonce()],
+      ['oauth_timestamp', this.#timestamp()],
+      ['oauth_version', moved.get('oauth_version') ?? '1.0'],
+      ['oauth_signature_method', this.signatureMethod.name],
+      ['oauth_consumer_key', this.clientKey],
+    ]
+    if (this.#token !== undefined && this.#token !== '') params.push(['oauth_token', this.#token])
+    const callback = moved.get('oauth_callback') ?? this.callbackUri
+    if (callback !== undefined) params.push(['oauth_callback', callback])
+    const verifier = moved.get('oauth_verifier') ?? this.verifier
+    if (verifier !== undefined) params.push(['oauth_verifier', verifier])
+    if (hashedBody !== undefined) params.push(['oauth_body_hash', createHash('sha1').update(hashedBody, 'utf8').digest('base64')])
+    return params
+  }
+}
+
+function resolveType(type: SignatureType | 'RAUTH_BODY_OR_QUERY', request: PreparedRequest): SignatureType {
+  if (type !== 'RAUTH_BODY_OR_QUERY') return type
+  const entity = request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH'
+  const formOrEmpty = request.body === undefined || request.formFields() !== undefined
+  return entity && formOrEmpty ? 'BODY' : 'QUERY'
+}
+
+/** Whether the request already carries an OAuth signature (rauth's double-signing guard). */
+function isSigned(request: PreparedRequest): boolean {
+  if ((request.headers.get('authorization') ?? '').includes('oauth_signature')) return true
+  if (queryOf(request.url).includes('oauth_signature=')) return true
+  return request.formFields()?.some(([name]) => name === 'oauth_signature') ?? false
+}
+
+/** Removes OAuth parameters from header, query and form body; returns those found (no signature). */
+function stripOAuth(request: PreparedRequest): ParamPairs {
+  const found: ParamPairs = []
+  const header = request.headers.get('authorization')
+  if (header !== undefined && /^OAuth\s/i.test(header)) {
+    request.headers.delete('authorization')
+    for (const match of header.matchAll(/([A-Za-z0-9_%.~-]+)="([^"]*)"/g)) {
+      const name = decodeURIComponent(match[1] as string)
+      if (name.startsWith('oauth_')) found.push([name, decodeURIComponent(match[2] as string)])
+    }
+  }
+  const isOAuth = (name: string): boolean => name.startsWith('oauth_')
+  const fromQuery = extractParts(queryOf(request.url), isOAuth)
+  if (fromQuery.removed.length > 0) {
+    request.url = withQuery(request.url, fromQuery.kept)
+    found.push(...fromQuery.removed)
+  }
+  const body = bodyText(request.body)
+  if (body !== undefined && request.formFields() !== undefined) {
+    const fromBody = extractParts(body, isOAuth)
+    if (fromBody.removed.length > 0) {
+      request.body = fromBody.kept
+      found.push(...fromBody.removed)
+    }
+  }
+  return found.filter(([name]) => name !== 'oauth_signature')
+}
+
+function parseRsaKey(key: OAuth1AuthOptions['rsaKey'], method: SignatureMethod): KeyObject | undefined {
+  if (key === undefined) {
+    if (method.needsRsaKey) throw new ConfigurationError('rsaKey', `${method.name} needs rsaKey: pass the RSA private key (PEM).`)
+    return undefined
+  }
+  if (typeof key === 'object' && !Buffer.isBuffer(key)) return key
+  try {
+    return createPrivateKey(key)
+  } catch {
+    throw new ConfigurationError('rsaKey', 'rsaKey is not a readable private key: pass a PEM-encoded RSA private key.')
+  }
+}
+
+function constant(value: string): () => string {
+  return () => value
+}
+
+function clock(timestamp: OAuth1AuthOptions['timestamp']): () => string {
+  if (typeof timestamp === 'function') return () => String(timestamp())
+  if (timestamp !== undefined) return constant(String(timestamp))
+  return () => String(Math.floor(Date.now() / 1000))
+}
+
+function describeSecret(label: string, secret: string): string {
+  return secret === '' ? `<${label}: none>` : `<${label}: ${secret.length} chars>`
+}

@@ -1,0 +1,99 @@
+import { createHmac, sign as cryptoSign, type KeyObject } from 'node:crypto'
+import oauthSign from 'oauth-sign'
+
+/**
+ * The secrets a signature method may use. `key` is the RFC 5849 §3.4.2 key,
+ * `percentEncode(consumerSecret) & percentEncode(tokenSecret)`, built once per secret pair.
+ *
+ * @group OAuth 1
+ */
+export interface SigningSecrets {
+  /** The consumer (client) secret, or `''`. */
+  readonly consumerSecret: string
+  /** The token secret, or `''`. */
+  readonly tokenSecret: string
+  /** The HMAC / PLAINTEXT key built from both secrets. */
+  readonly key: string
+  /** The parsed RSA private key, for the RSA methods. */
+  readonly rsaKey: KeyObject | undefined
+}
+
+/**
+ * How a request is signed: the `oauth_signature_method` name and a function from base string to
+ * signature. Pass your own object for a method not built in (rauth's `signature_obj`).
+ *
+ * @example
+ * ```ts
+ * import { createHmac } from 'node:crypto'
+ * import { OAuth1Session, type SignatureMethod } from 'oauth-sessions'
+ * const hmacMd5: SignatureMethod = {
+ *   name: 'HMAC-MD5',
+ *   sign: (baseString, secrets) => createHmac('md5', secrets.key).update(baseString).digest('base64'),
+ * }
+ * const session = new OAuth1Session('key', 'secret', 'token', 'token-secret', { signatureMethod: hmacMd5 })
+ * ```
+ * @see rauth.oauth.SignatureMethod
+ * @group OAuth 1
+ */
+export interface SignatureMethod {
+  /** The value sent as `oauth_signature_method`. */
+  readonly name: string
+  /** Whether the method needs an RSA private key (`rsaKey`). */
+  readonly needsRsaKey?: boolean
+  /** Computes `oauth_signature` for a base string. */
+  sign(baseString: string, secrets: SigningSecrets): string
+}
+
+/**
+ * The names of the built-in signature methods.
+ *
+ * @group OAuth 1
+ */
+export type SignatureMethodName =
+  | 'HMAC-SHA1'
+  | 'HMAC-SHA256'
+  | 'HMAC-SHA512'
+  | 'RSA-SHA1'
+  | 'RSA-SHA256'
+  | 'RSA-SHA512'
+  | 'PLAINTEXT'
+
+function hmac(name: string, algorithm: string): SignatureMethod {
+  return { name, sign: (baseString, secrets) => createHmac(algorithm, secrets.key).update(baseString).digest('base64') }
+}
+
+function rsa(name: string, algorithm: string): SignatureMethod {
+  return {
+    name,
+    needsRsaKey: true,
+    sign: (baseString, secrets) => {
+      if (secrets.rsaKey === undefined) throw new TypeError(`${name} needs an RSA private key`)
+      return cryptoSign(algorithm, Buffer.from(baseString, 'utf8'), secrets.rsaKey).toString('base64')
+    },
+  }
+}
+
+/**
+ * The built-in signature methods (RFC 5849 §3.4 and the SHA-2 variants oauthlib supports).
+ *
+ * @internal
+ */
+export const SIGNATURE_METHODS: Readonly<Record<SignatureMethodName, SignatureMethod>> = Object.freeze({
+  'HMAC-SHA1': hmac('HMAC-SHA1', 'sha1'),
+  'HMAC-SHA256': hmac('HMAC-SHA256', 'sha256'),
+  'HMAC-SHA512': hmac('HMAC-SHA512', 'sha512'),
+  'RSA-SHA1': rsa('RSA-SHA1', 'sha1'),
+  'RSA-SHA256': rsa('RSA-SHA256', 'sha256'),
+  'RSA-SHA512': rsa('RSA-SHA512', 'sha512'),
+  PLAINTEXT: { name: 'PLAINTEXT', sign: (_baseString: string, secrets: SigningSecrets) => secrets.key },
+})
+
+/**
+ * The RFC 5849 §3.4.2 key from a consumer secret and a token secret, built by oauth-sign's
+ * PLAINTEXT signer (which is exactly that key).
+ *
+ * @internal
+ */
+export function signingKey(consumerSecret: string, tokenSecret: string): string {
+  return oauthSign.plaintext(consumerSecret, tokenSecret)
+}
