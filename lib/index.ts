@@ -6,6 +6,12 @@ export {
   TimeoutError,
   ConnectionError,
   JSONDecodeError,
+  TokenRequestDeniedError,
+  TokenRequestDeniedError as TokenRequestDenied,
+  TokenMissingError,
+  TokenMissingError as TokenMissing,
+  VerifierMissingError,
+  VerifierMissingError as VerifierMissing,
 } from './errors.js'
 export { Session } from './http/session.js'
 export { Response, type ResponseInit } from './http/response.js'
@@ -30,3 +36,6 @@ export { timingSafeEqualText } from './auth/timing-safe-equal.js'
 export { OAuth1Auth, type OAuth1AuthOptions, type SignatureType, type SignatureExplanation } from './oauth1/oauth1-auth.js'
 export type { SignatureMethod, SignatureMethodName, SigningSecrets } from './oauth1/signature-methods.js'
 export { percentEncode } from './oauth1/percent-encode.js'
+export { OAuth1Session, type OAuth1SessionOptions, type OAuth1RequestOptions, type OAuth1Token } from './oauth1/oauth1-session.js'
+export { OAuth1Service, type OAuth1ServiceOptions, type TokenRequestOptions } from './oauth1/oauth1-service.js'
+export { parseUtf8Qsl, parseJsonToken, type TokenDecoder } from './oauth1/token-decoders.js'

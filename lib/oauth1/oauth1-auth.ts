@@ -221,6 +221,20 @@ export class OAuth1Auth implements AuthStrategy {
     if (debug.enabled) debug('OAuth 1 base string for %s: %s', request.method, signed.redactedBaseString)
   }
 
+  /**
+   * This strategy with another placement or realm for some requests (rauth's per-request
+   * `header_auth` and `realm`); it shares the credentials, so later token changes apply to it.
+   */
+  withPlacement(placement: OAuth1Placement): AuthStrategy {
+    return {
+      apply: (request) => this.apply(request, placement),
+      onRedirect: (request, context) => {
+        stripOAuth(request)
+        if (!context.crossOrigin) this.apply(request, placement)
+      },
+    }
+  }
+
   /** Re-signs a same-origin redirect hop for its own URL; a cross-origin hop stays unsigned. */
   onRedirect(request: PreparedRequest, context: RedirectContext): void {
     stripOAuth(request)
@@ -274,6 +288,7 @@ export class OAuth1Auth implements AuthStrategy {
       contentType = request.headers.get('content-type') ?? FORM_CONTENT_TYPE
     }
     const isForm = contentType.toLowerCase().includes(FORM_CONTENT_TYPE)
+    if (type === 'BODY') assertBodyPlacement(request, isForm)
 
     // rauth moves oauth_callback / oauth_verifier / oauth_version from params or data to the OAuth parameters.
     const movable = (name: string): boolean => (MOVABLE_OAUTH_PARAMS as readonly string[]).includes(name)
@@ -342,6 +357,16 @@ export class OAuth1Auth implements AuthStrategy {
     if (verifier !== undefined) params.push(['oauth_verifier', verifier])
     if (hashedBody !== undefined) params.push(['oauth_body_hash', createHash('sha1').update(hashedBody, 'utf8').digest('base64')])
     return params
+  }
+}
+
+/** oauthlib's sanity checks for body signatures, before any traffic. */
+function assertBodyPlacement(request: PreparedRequest, isForm: boolean): void {
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    throw new ConfigurationError('signatureType', `${request.method} requests have no body: sign them with AUTH_HEADER or QUERY, not BODY.`)
+  }
+  if (!isForm || (request.body !== undefined && bodyText(request.body) === undefined)) {
+    throw new ConfigurationError('signatureType', 'BODY signatures need a form-encoded body (data as an object): use AUTH_HEADER or QUERY for JSON or multipart.')
   }
 }
 

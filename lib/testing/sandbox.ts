@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { echoRequest, type EchoBody } from './sandbox-echo.js'
+import { SandboxOAuth1Provider, type SandboxOAuth1, type SandboxOAuth1Options } from './sandbox-oauth1.js'
 
 /**
  * Options of {@link startSandbox}.
@@ -18,6 +19,8 @@ export interface SandboxOptions {
   host?: string
   /** The longest `/delay/:ms` honoured, in milliseconds. Default 10 000. */
   maxDelay?: number
+  /** The OAuth 1.0a provider's consumer and checks. */
+  oauth1?: SandboxOAuth1Options
 }
 
 /**
@@ -37,6 +40,8 @@ export interface Sandbox {
   readonly url: string
   /** A second origin served by the same sandbox, for cross-origin redirects. */
   readonly otherUrl: string
+  /** The OAuth 1.0a provider: its consumer credentials and endpoints. */
+  readonly oauth1: SandboxOAuth1
   /** Stops both listeners and drops open connections. */
   close(): Promise<void>
   /** Lets `await using sandbox = await startSandbox()` close it. */
@@ -54,6 +59,10 @@ export interface Sandbox {
  * `/basic-auth/:user/:password`; `/bearer`; `/delay/:ms`; `/json`; `/html`; `/gzip`; `/bytes/:n`;
  * `/stream/:n`; `/encoding/latin1`.
  *
+ * An OAuth 1.0a provider lives under `/oauth1/` (see {@link Sandbox.oauth1}): request_token,
+ * authorize (approves at once), access_token, and protected `/oauth1/api/*` endpoints that check
+ * signatures (every method and placement, nonce replay, timestamp window) and echo what they got.
+ *
  * @example
  * ```ts
  * import { Session } from 'oauth-sessions'
@@ -70,11 +79,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1'
   const maxDelay = options.maxDelay ?? 10_000
   const timers = new Set<NodeJS.Timeout>()
+  const oauth1 = new SandboxOAuth1Provider(options.oauth1)
   const servers: Server[] = []
   const urls: string[] = []
   for (let i = 0; i < 2; i++) {
     const server = createServer((request, response) => {
-      handle(request, response, { maxDelay, timers }).catch((error: unknown) => {
+      handle(request, response, { maxDelay, timers, oauth1 }).catch((error: unknown) => {
         if (!response.headersSent) sendJson(response, 500, { error: 'sandbox_error', error_description: String(error) })
         else response.destroy()
       })
@@ -100,12 +110,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ),
     )
   }
-  return { url: urls[0] as string, otherUrl: urls[1] as string, close, [Symbol.asyncDispose]: close }
+  const url = urls[0] as string
+  return {
+    url,
+    otherUrl: urls[1] as string,
+    oauth1: {
+      consumerKey: oauth1.consumerKey,
+      consumerSecret: oauth1.consumerSecret,
+      requestTokenUrl: `${url}/oauth1/request_token`,
+      authorizeUrl: `${url}/oauth1/authorize`,
+      accessTokenUrl: `${url}/oauth1/access_token`,
+      baseUrl: `${url}/oauth1/api/`,
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  }
 }
 
 interface HandlerContext {
   maxDelay: number
   timers: Set<NodeJS.Timeout>
+  oauth1: SandboxOAuth1Provider
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, context: HandlerContext): Promise<void> {
@@ -113,6 +138,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
   const parts = url.pathname.split('/').filter(Boolean)
   const [route, arg, arg2] = parts
   switch (route) {
+    case 'oauth1':
+      return context.oauth1.handle(request, response, url, parts.slice(1).join('/'), await readBody(request))
     case 'get':
     case 'post':
     case 'put':
@@ -251,4 +278,10 @@ function send(response: ServerResponse, code: number, type: string, body: string
   response.setHeader('Content-Type', type)
   response.setHeader('Content-Length', Buffer.byteLength(body))
   response.end(body)
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
 }

@@ -179,3 +179,22 @@ describe('OAuth1Auth configuration errors', () => {
     })
   }
 })
+
+describe('OAuth1Auth body placement checks (oauthlib sanity checks)', () => {
+  it('refuses BODY placement for GET before any traffic', async () => {
+    const session = new Session({ auth: new OAuth1Auth('ck', { signatureType: 'BODY' }) })
+
+    const error = await session.get('https://api.test/x').catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(ConfigurationError).and.include({ option: 'signatureType' })
+  })
+
+  it('refuses BODY placement for a JSON body', async () => {
+    const session = new Session({ auth: new OAuth1Auth('ck', { signatureType: 'BODY' }) })
+
+    const error = await session.post('https://api.test/x', { json: { a: 1 } }).catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(ConfigurationError)
+    expect((error as Error).message).to.include('form-encoded body')
+  })
+})

@@ -1,0 +1,297 @@
+import { z } from 'zod'
+import { ConfigurationError, TokenRequestDeniedError } from '../errors.js'
+import type { Response } from '../http/response.js'
+import { OAuth1Session, type OAuth1RequestOptions, type OAuth1SessionOptions } from './oauth1-session.js'
+import type { SignatureMethod, SignatureMethodName } from './signature-methods.js'
+import { decodeTokenResponse, pickTokenKeys, type TokenDecoder } from './token-decoders.js'
+
+/**
+ * Options of {@link OAuth1Service}: rauth's constructor arguments in camelCase.
+ *
+ * @example
+ * ```ts
+ * import { OAuth1Service } from 'oauth-sessions'
+ * const twitter = new OAuth1Service({
+ *   name: 'twitter',
+ *   consumerKey: process.env.TWITTER_KEY ?? '',
+ *   consumerSecret: process.env.TWITTER_SECRET ?? '',
+ *   requestTokenUrl: 'https://api.twitter.com/oauth/request_token',
+ *   accessTokenUrl: 'https://api.twitter.com/oauth/access_token',
+ *   authorizeUrl: 'https://api.twitter.com/oauth/authorize',
+ *   baseUrl: 'https://api.twitter.com/1.1/',
+ * })
+ * ```
+ * @see rauth.OAuth1Service
+ * @group OAuth 1
+ */
+export interface OAuth1ServiceOptions {
+  /** The consumer key. */
+  consumerKey: string
+  /** The consumer secret. */
+  consumerSecret: string
+  /** A name for the service. */
+  name?: string
+  /** The request-token endpoint. */
+  requestTokenUrl?: string
+  /** The access-token endpoint. */
+  accessTokenUrl?: string
+  /** The page users authorize the application on. */
+  authorizeUrl?: string
+  /** The API's base URL; relative request URLs of sessions resolve against it. */
+  baseUrl?: string
+  /** A signature method name or object (rauth's `signature_obj`). Default `HMAC-SHA1`. */
+  signature?: SignatureMethodName | SignatureMethod
+  /** Options for every session the service makes (timeouts, proxies, RSA key ...). */
+  sessionOptions?: OAuth1SessionOptions
+}
+
+/**
+ * Options of the token methods of {@link OAuth1Service}: rauth's `decoder`, `key_token` and
+ * `key_token_secret`, plus every request option.
+ *
+ * @example
+ * ```ts
+ * import { OAuth1Service, parseJsonToken } from 'oauth-sessions'
+ * declare const service: OAuth1Service
+ * const [token, secret] = await service.getRequestToken('POST', { decoder: parseJsonToken, params: { oauth_callback: 'oob' } })
+ * ```
+ * @group OAuth 1
+ */
+export interface TokenRequestOptions extends OAuth1RequestOptions {
+  /** How to decode the answer. Default: by Content-Type (JSON or form). */
+  decoder?: TokenDecoder
+  /** The token's key in the answer. Default `oauth_token`. */
+  keyToken?: string
+  /** The token secret's key in the answer. Default `oauth_token_secret`. */
+  keyTokenSecret?: string
+}
+
+const serviceSchema = z
+  .object({
+    consumerKey: z.string().min(1),
+    consumerSecret: z.string(),
+    name: z.string().optional(),
+    requestTokenUrl: z.url().optional(),
+    accessTokenUrl: z.url().optional(),
+    authorizeUrl: z.url().optional(),
+    baseUrl: z.url().optional(),
+    signature: z.unknown().optional(),
+    sessionOptions: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+
+/**
+ * rauth's `OAuth1Service`: a provider's endpoints and consumer credentials, which runs the
+ * three-legged dance and hands out signed {@link OAuth1Session}s.
+ *
+ * @example
+ * ```ts
+ * import { OAuth1Service } from 'oauth-sessions'
+ * declare const service: OAuth1Service
+ * const [requestToken, requestTokenSecret] = await service.getRequestToken('GET', { params: { oauth_callback: 'oob' } })
+ * console.log('Visit', service.getAuthorizeUrl(requestToken))
+ * const session = await service.getAuthSession(requestToken, requestTokenSecret, 'GET', { data: { oauth_verifier: '123456' } })
+ * console.log((await session.get('account/verify_credentials.json')).json())
+ * ```
+ * @see rauth.OAuth1Service
+ * @group OAuth 1
+ */
+export class OAuth1Service {
+  /** The service's name. */
+  readonly name: string | undefined
+  /** The consumer key. */
+  readonly consumerKey: string
+  /** The request-token endpoint. */
+  requestTokenUrl: string | undefined
+  /** The access-token endpoint. */
+  accessTokenUrl: string | undefined
+  /** The authorization page. */
+  authorizeUrl: string | undefined
+  /** The API's base URL. */
+  baseUrl: string | undefined
+  /** The signature method every session uses. */
+  readonly signature: SignatureMethodName | SignatureMethod | undefined
+  /** The last answer to a request-token request. */
+  requestTokenResponse: Response | undefined
+  /** The last answer to an access-token request. */
+  accessTokenResponse: Response | undefined
+  readonly #consumerSecret: string
+  readonly #sessionOptions: OAuth1SessionOptions
+  readonly #sessions = new Map<string, OAuth1Session>()
+
+  constructor(options: OAuth1ServiceOptions) {
+    const parsed = serviceSchema.safeParse(options)
+    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'OAuth1Service')
+    this.name = options.name
+    this.consumerKey = options.consumerKey
+    this.#consumerSecret = options.consumerSecret
+    this.requestTokenUrl = options.requestTokenUrl
+    this.accessTokenUrl = options.accessTokenUrl
+    this.authorizeUrl = options.authorizeUrl
+    this.baseUrl = options.baseUrl
+    this.signature = options.signature
+    this.#sessionOptions = options.sessionOptions ?? {}
+    this.requestTokenResponse = undefined
+    this.accessTokenResponse = undefined
+  }
+
+  /** The consumer secret. Never shown by inspect or logs. */
+  get consumerSecret(): string {
+    return this.#consumerSecret
+  }
+
+  /**
+   * A session signed with the consumer credentials and, when given, a token: the same instance
+   * for the same token (rauth memoises sessions per token).
+   *
+   * @see rauth.OAuth1Service.get_session
+   */
+  getSession(token?: readonly [token: string, tokenSecret: string], signature?: SignatureMethodName | SignatureMethod): OAuth1Session {
+    const key = token === undefined ? '' : `${token[0]}\u0000${token[1]}`
+    const cached = signature === undefined ? this.#sessions.get(key) : undefined
+    if (cached !== undefined) return cached
+    const options: OAuth1SessionOptions = { ...this.#sessionOptions, service: this }
+    const method = signature ?? this.signature
+    if (method !== undefined) options.signature = method
+    if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
+    const session = new OAuth1Session(this.consumerKey, this.#consumerSecret, token?.[0], token?.[1], options)
+    if (signature === undefined) this.#sessions.set(key, session)
+    return session
+  }
+
+  /**
+   * Requests a request token and returns the raw answer.
+   *
+   * @see rauth.OAuth1Service.get_raw_request_token
+   */
+  async getRawRequestToken(method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
+    const url = this.#require(this.requestTokenUrl, 'requestTokenUrl')
+    this.requestTokenResponse = await this.getSession().request(method, url, options)
+    return this.requestTokenResponse
+  }
+
+  /**
+   * Requests a request token and returns `[token, secret]`.
+   *
+   * @throws {@link TokenMissingError} naming the keys the answer had
+   * @throws {@link TokenRequestDeniedError} for a non-2xx answer
+   * @see rauth.OAuth1Service.get_request_token
+   */
+  async getRequestToken(method = 'GET', options: TokenRequestOptions = {}): Promise<[token: string, tokenSecret: string]> {
+    const { decoder, keyToken, keyTokenSecret, ...requestOptions } = options
+    const response = await this.getRawRequestToken(method, requestOptions)
+    return processTokenResponse(response, decoder, keyToken, keyTokenSecret, 'The request-token response')
+  }
+
+  /**
+   * The authorization page URL for a request token, with any extra parameters.
+   *
+   * @see rauth.OAuth1Service.get_authorize_url
+   */
+  getAuthorizeUrl(requestToken: string, params: Readonly<Record<string, string>> = {}): string {
+    const url = new URL(this.#require(this.authorizeUrl, 'authorizeUrl'))
+    for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value)
+    url.searchParams.append('oauth_token', requestToken)
+    return url.href
+  }
+
+  /**
+   * Exchanges a request token for an access token and returns the raw answer. Pass the verifier
+   * as `data: { oauth_verifier }` (or `params`), as with rauth.
+   *
+   * @see rauth.OAuth1Service.get_raw_access_token
+   */
+  async getRawAccessToken(requestToken: string, requestTokenSecret: string, method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
+    const url = this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    this.accessTokenResponse = await this.getSession([requestToken, requestTokenSecret]).request(method, url, options)
+    return this.accessTokenResponse
+  }
+
+  /**
+   * Exchanges a request token for `[accessToken, accessTokenSecret]`.
+   *
+   * @see rauth.OAuth1Service.get_access_token
+   */
+  async getAccessToken(requestToken: string, requestTokenSecret: string, method = 'GET', options: TokenRequestOptions = {}): Promise<[token: string, tokenSecret: string]> {
+    const { decoder, keyToken, keyTokenSecret, ...requestOptions } = options
+    const response = await this.getRawAccessToken(requestToken, requestTokenSecret, method, requestOptions)
+    return processTokenResponse(response, decoder, keyToken, keyTokenSecret, 'The access-token response')
+  }
+
+  /**
+   * Exchanges a request token for an access token and returns a session signed with it.
+   *
+   * @see rauth.OAuth1Service.get_auth_session
+   */
+  async getAuthSession(requestToken: string, requestTokenSecret: string, method = 'GET', options: TokenRequestOptions = {}): Promise<OAuth1Session> {
+    const token = await this.getAccessToken(requestToken, requestTokenSecret, method, options)
+    const session = this.getSession(token)
+    session.requestTokenResponse = this.requestTokenResponse
+    session.accessTokenResponse = this.accessTokenResponse
+    return session
+  }
+
+  /** Closes every session this service made. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#sessions.values()].map((session) => session.close()))
+    this.#sessions.clear()
+  }
+
+  /** Lets `await using service = new OAuth1Service(...)` close its sessions. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  /** Everything {@link OAuth1Service.fromJSON} needs, the consumer secret included: serialising is your explicit act. */
+  toJSON(): Record<string, unknown> {
+    return {
+      type: 'OAuth1Service',
+      name: this.name,
+      consumerKey: this.consumerKey,
+      consumerSecret: this.#consumerSecret,
+      requestTokenUrl: this.requestTokenUrl,
+      accessTokenUrl: this.accessTokenUrl,
+      authorizeUrl: this.authorizeUrl,
+      baseUrl: this.baseUrl,
+      signature: typeof this.signature === 'string' ? this.signature : this.signature?.name,
+    }
+  }
+
+  /** Rebuilds a service from {@link OAuth1Service.toJSON} output. A custom signature object must be passed again. */
+  static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth1ServiceOptions> = {}): OAuth1Service {
+    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, string | undefined>
+    if (data.type !== 'OAuth1Service') throw new ConfigurationError('json', 'This is not the output of OAuth1Service.toJSON().')
+    const options: Record<string, unknown> = {}
+    for (const key of ['name', 'consumerKey', 'consumerSecret', 'requestTokenUrl', 'accessTokenUrl', 'authorizeUrl', 'baseUrl', 'signature']) {
+      if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
+    }
+    return new OAuth1Service({ ...(options as unknown as OAuth1ServiceOptions), ...overrides })
+  }
+
+  /** @internal keeps the consumer secret out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return { OAuth1Service: { ...this.toJSON(), consumerSecret: '[redacted]' } }
+  }
+
+  /** @internal */
+  toString(): string {
+    return `<OAuth1Service ${this.name ?? this.consumerKey}>`
+  }
+
+  #require(url: string | undefined, option: string): string {
+    if (url === undefined) throw new ConfigurationError(option, `This OAuth1Service has no ${option}: pass it to the constructor.`)
+    return url
+  }
+}
+
+function processTokenResponse(
+  response: Response,
+  decoder: TokenDecoder | undefined,
+  keyToken = 'oauth_token',
+  keyTokenSecret = 'oauth_token_secret',
+  where: string,
+): [string, string] {
+  if (response.status >= 400) throw new TokenRequestDeniedError(response)
+  const [token, secret] = pickTokenKeys(decodeTokenResponse(response, decoder), [keyToken, keyTokenSecret], where)
+  return [token as string, secret as string]
+}
