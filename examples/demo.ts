@@ -2,7 +2,7 @@
  * The main job, end to end, against the embedded sandbox provider: no credentials, no internet.
  * Run with `npm run demo`.
  */
-import { HTTPBasicAuth, Session } from '../lib/index.js'
+import { HTTPBasicAuth, OAuth1Service, Session, TokenRequestDeniedError } from '../lib/index.js'
 import { startSandbox } from '../lib/testing/index.js'
 
 interface Echo {
@@ -43,6 +43,30 @@ try {
   step('Error statuses are answers, not exceptions, until you ask', `${missing.status} ${missing.reason}; raiseForStatus() -> ${catchName(() => missing.raiseForStatus())}`)
 
   step('Secrets stay out of logs', JSON.stringify(session.toJSON().auth))
+
+  console.log('\nOAuth 1.0a three-legged dance (rauth style) against the sandbox provider')
+  await using service = new OAuth1Service({ name: 'sandbox', ...sandbox.oauth1 })
+  const [requestToken, requestTokenSecret] = await service.getRequestToken('GET', { params: { oauth_callback: 'oob' } })
+  step('1. Request token', `${requestToken.slice(0, 8)}... (secret kept, never printed)`)
+  const authorizeUrl = service.getAuthorizeUrl(requestToken)
+  const approval = await service.getSession().get(authorizeUrl, { auth: null })
+  const verifier = approval.json<{ oauth_verifier: string }>().oauth_verifier
+  step('2. User authorizes (sandbox approves at once, oob)', `${authorizeUrl.replace(sandbox.url, '')} -> verifier ${verifier}`)
+  const oauthSession = await service.getAuthSession(requestToken, requestTokenSecret, 'POST', { data: { oauth_verifier: verifier } })
+  step('3. Access token and a signed session', `${oauthSession.accessToken?.slice(0, 8)}... screen_name=${new URLSearchParams(oauthSession.accessTokenResponse?.text).get('screen_name')}`)
+  const me = await oauthSession.get('me', { params: { fields: 'id,name' } })
+  const meEcho = me.json<{ placement: string; oauth: Record<string, string> }>()
+  step('Signed GET (signature in the Authorization header)', `${me.status} ${me.reason}, ${meEcho.oauth.oauth_signature_method} checked by the provider`)
+  const posted = await oauthSession.post('statuses', { data: { status: 'Hello Ladies + Gentlemen' }, headerAuth: false })
+  step('Signed POST with rauth placement (headerAuth: false)', `${posted.status} ${posted.reason}, OAuth parameters travelled in the ${posted.json<{ placement: string }>().placement}`)
+  const explained = oauthSession.oauth.explainSignature(me.request)
+  step('explainSignature: what was signed', `${explained.baseString.slice(0, 90)}...\n    key: ${explained.signingKey}`)
+  const wrong = new OAuth1Service({ ...sandbox.oauth1, consumerSecret: 'not-the-secret' })
+  const refused = await wrong.getRequestToken('GET', { params: { oauth_callback: 'oob' } }).catch((error: unknown) => error)
+  if (refused instanceof TokenRequestDeniedError) {
+    step('A wrong secret is refused with our base string to compare', `${refused.status}: ${JSON.parse(refused.body).oauth_problem}; base string starts ${refused.signatureBaseString?.slice(0, 60)}...`)
+  }
+  await wrong.close()
 } finally {
   await session.close()
   await sandbox.close()

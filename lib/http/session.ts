@@ -57,10 +57,11 @@ interface SendContext {
  * console.log(response.json())
  * await session.close()
  * ```
+ * @typeParam TOptions - the per-request options; OAuth sessions add their own (rauth's `headerAuth` ...)
  * @see requests.Session
  * @group HTTP
  */
-export class Session {
+export class Session<TOptions extends RequestOptions = RequestOptions> {
   /** Relative request URLs resolve against this. */
   baseUrl: string | undefined
   /** Headers sent with every request (case-insensitive). */
@@ -113,7 +114,7 @@ export class Session {
    * @throws {@link TooManyRedirectsError} when the chain is longer than `maxRedirects`
    * @see requests.Session.request
    */
-  async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+  async request(method: string, url: string | URL, options: TOptions = {} as TOptions): Promise<Response> {
     const { request, auth } = this.#prepare(method, url, options)
     if (auth !== undefined) await auth.apply(request)
     return this.#send(request, this.#sendContext(request, auth, options), true)
@@ -152,37 +153,37 @@ export class Session {
   }
 
   /** Sends a GET request. @see requests.Session.get */
-  get(url: string | URL, options?: RequestOptions): Promise<Response> {
+  get(url: string | URL, options?: TOptions): Promise<Response> {
     return this.request('GET', url, options)
   }
 
   /** Sends a POST request. @see requests.Session.post */
-  post(url: string | URL, options?: RequestOptions): Promise<Response> {
+  post(url: string | URL, options?: TOptions): Promise<Response> {
     return this.request('POST', url, options)
   }
 
   /** Sends a PUT request. @see requests.Session.put */
-  put(url: string | URL, options?: RequestOptions): Promise<Response> {
+  put(url: string | URL, options?: TOptions): Promise<Response> {
     return this.request('PUT', url, options)
   }
 
   /** Sends a PATCH request. @see requests.Session.patch */
-  patch(url: string | URL, options?: RequestOptions): Promise<Response> {
+  patch(url: string | URL, options?: TOptions): Promise<Response> {
     return this.request('PATCH', url, options)
   }
 
   /** Sends a DELETE request. @see requests.Session.delete */
-  delete(url: string | URL, options?: RequestOptions): Promise<Response> {
+  delete(url: string | URL, options?: TOptions): Promise<Response> {
     return this.request('DELETE', url, options)
   }
 
   /** Sends a HEAD request; redirects are not followed unless `allowRedirects: true`, as in requests. */
-  head(url: string | URL, options?: RequestOptions): Promise<Response> {
-    return this.request('HEAD', url, { allowRedirects: false, ...options })
+  head(url: string | URL, options?: TOptions): Promise<Response> {
+    return this.request('HEAD', url, { allowRedirects: false, ...options } as TOptions)
   }
 
   /** Sends an OPTIONS request. @see requests.Session.options */
-  options(url: string | URL, options?: RequestOptions): Promise<Response> {
+  options(url: string | URL, options?: TOptions): Promise<Response> {
     return this.request('OPTIONS', url, options)
   }
 

@@ -123,9 +123,22 @@ const optionsSchema = z
   })
   .strict() satisfies z.ZodType<OAuth1AuthOptions>
 
-/** @internal per-request placement chosen by OAuth1Session.request (rauth's header_auth and realm). */
+/**
+ * A placement for some requests, overriding the strategy's own: what `OAuth1Session.request`
+ * passes for rauth's `header_auth` and `realm`.
+ *
+ * @example
+ * ```ts
+ * import { OAuth1Auth, Session } from 'oauth-sessions'
+ * const auth = new OAuth1Auth('key', { clientSecret: 'secret' })
+ * const session = new Session({ auth: auth.withPlacement({ signatureType: 'QUERY', realm: 'Photos' }) })
+ * ```
+ * @group OAuth 1
+ */
 export interface OAuth1Placement {
+  /** Where the parameters go; `RAUTH_BODY_OR_QUERY` is rauth's `header_auth=False`: the form body for POST/PUT/PATCH, the query otherwise. */
   signatureType?: SignatureType | 'RAUTH_BODY_OR_QUERY'
+  /** The realm of the Authorization header. */
   realm?: string
 }
 

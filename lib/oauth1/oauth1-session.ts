@@ -113,7 +113,7 @@ const OAUTH_OPTION_KEYS = [
  * @see rauth.OAuth1Session
  * @group OAuth 1
  */
-export class OAuth1Session extends Session {
+export class OAuth1Session extends Session<OAuth1RequestOptions> {
   /** The consumer key. */
   readonly consumerKey: string
   /** The signer every request goes through. */
@@ -189,6 +189,7 @@ export class OAuth1Session extends Session {
     return token
   }
 
+  /** Replaces the token; `oauth_token` is required (`TokenMissingError` otherwise). */
   set token(value: OAuth1Token) {
     this.#populate(value, 'The token')
   }
