@@ -23,6 +23,8 @@ export class AgentPool {
   readonly #owned: boolean
   readonly #proxies: ProxiesOption | undefined
   readonly #trustEnv: boolean
+  /** Whether a proxy variable was set when the Session was made (read once: env reads cost per request). */
+  readonly #proxyEnvironment: boolean
   readonly #proxyAgents = new Map<string, AgentPair>()
 
   constructor(options: { agent?: AgentPair | undefined; proxies?: ProxiesOption | undefined; trustEnv: boolean }) {
@@ -33,6 +35,7 @@ export class AgentPool {
     }
     this.#proxies = options.agent === undefined ? options.proxies : undefined
     this.#trustEnv = options.agent === undefined && options.trustEnv
+    this.#proxyEnvironment = this.#trustEnv && hasProxyEnvironment()
   }
 
   /** The Session's own agents (or the caller's), used when no proxy applies. */
@@ -42,7 +45,7 @@ export class AgentPool {
 
   /** The agents for a request to `url`: a proxy's when one applies, the Session's otherwise. */
   agentsFor(url: string): AgentPair {
-    if (this.#proxies === undefined && !(this.#trustEnv && hasProxyEnvironment())) return this.#direct
+    if (this.#proxies === undefined && !this.#proxyEnvironment) return this.#direct
     const proxy = this.proxyFor(new URL(url))
     if (proxy === undefined) return this.#direct
     let pair = this.#proxyAgents.get(proxy)
@@ -64,8 +67,7 @@ export class AgentPool {
     if (isBypassed(url, this.#proxies?.no_proxy)) return undefined
     const explicit = this.#proxies?.[scheme as 'http' | 'https'] ?? this.#proxies?.all
     if (explicit !== undefined) return explicit
-    if (!this.#trustEnv) return undefined
-    if (!hasProxyEnvironment()) return undefined
+    if (!this.#proxyEnvironment) return undefined
     return getProxyForUrl(url) || undefined
   }
 
@@ -85,7 +87,7 @@ export class AgentPool {
 
 const PROXY_VARIABLES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy']
 
-/** Whether any proxy variable is set; read per request, as requests does, so changes apply at once. */
+/** Whether any proxy variable is set. */
 function hasProxyEnvironment(): boolean {
   return PROXY_VARIABLES.some((name) => process.env[name])
 }

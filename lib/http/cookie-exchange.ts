@@ -4,12 +4,18 @@ import type { PreparedRequest } from './prepared-request.js'
 /**
  * Sets the Cookie header of one hop from the jar (plus per-request cookies), or removes it when
  * there is none. The in-memory store is read synchronously and skipped when empty: this runs on
- * every request.
+ * every request, so a promise is returned only for an asynchronous store.
  *
  * @internal
  */
-export async function attachJarCookies(jar: CookieJar, request: PreparedRequest, extra: string): Promise<void> {
-  const fromJar = await jarCookieString(jar, request.url)
+export function attachJarCookies(jar: CookieJar, request: PreparedRequest, extra: string): Promise<void> | undefined {
+  const fromJar = jarCookieString(jar, request.url)
+  if (typeof fromJar !== 'string') return fromJar.then((value) => setCookieHeader(request, value, extra))
+  setCookieHeader(request, fromJar, extra)
+  return undefined
+}
+
+function setCookieHeader(request: PreparedRequest, fromJar: string, extra: string): void {
   const value = fromJar === '' ? extra : extra === '' ? fromJar : `${fromJar}; ${extra}`
   if (value === '') request.headers.delete('cookie')
   else request.headers.set('Cookie', value)

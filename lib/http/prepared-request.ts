@@ -41,19 +41,37 @@ export class PreparedRequest {
   headers: HeaderMap
   /** The body to send, if any. */
   body: RequestBody | undefined
-  /**
-   * The OAuth 1 signature base string of this request, with credential values redacted, set by
-   * the strategy that signed it. Compare it with the one a provider reports when it refuses a
-   * signature.
-   */
-  signatureBaseString: string | undefined
+  #signatureBaseString: string | (() => string) | undefined
 
   constructor(method: string, url: string, headers: HeaderMap = new HeaderMap(), body?: RequestBody) {
     this.method = method.toUpperCase()
     this.url = url
     this.headers = headers
     this.body = body
-    this.signatureBaseString = undefined
+  }
+
+  /**
+   * The OAuth 1 signature base string of this request, with credential values redacted, set by
+   * the strategy that signed it. Compare it with the one a provider reports when it refuses a
+   * signature.
+   */
+  get signatureBaseString(): string | undefined {
+    if (typeof this.#signatureBaseString === 'function') this.#signatureBaseString = this.#signatureBaseString()
+    return this.#signatureBaseString
+  }
+
+  set signatureBaseString(value: string | undefined) {
+    this.#signatureBaseString = value
+  }
+
+  /**
+   * Records how to compute {@link PreparedRequest.signatureBaseString} when it is first read, so
+   * that signing does not pay for redaction on every request.
+   *
+   * @internal
+   */
+  deferSignatureBaseString(compute: () => string): void {
+    this.#signatureBaseString = compute
   }
 
   /** The URL parsed, for strategies that need its parts. */

@@ -74,10 +74,12 @@ function safeDecode(text: string): string {
 
 /**
  * Pairs with the values of credential parameters replaced by `[redacted]`, for base strings shown
- * in errors and logs.
+ * in errors and logs. Returns the same array when nothing needs redacting.
  *
  * @internal
  */
-export function redactPairs(pairs: readonly [string, string][]): [string, string][] {
-  return pairs.map(([name, value]) => [name, SECRET_PARAMS.has(name.toLowerCase()) && name !== 'oauth_token' && name !== 'oauth_signature' ? '[redacted]' : value])
+export function redactPairs(pairs: [string, string][]): [string, string][] {
+  const isSecret = (name: string): boolean => name !== 'oauth_token' && name !== 'oauth_signature' && SECRET_PARAMS.has(name.toLowerCase())
+  if (!pairs.some(([name]) => isSecret(name))) return pairs
+  return pairs.map(([name, value]) => [name, isSecret(name) ? '[redacted]' : value])
 }

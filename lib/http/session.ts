@@ -116,7 +116,9 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    */
   async request(method: string, url: string | URL, options: TOptions = {} as TOptions): Promise<Response> {
     const { request, auth } = this.#prepare(method, url, options)
-    if (auth !== undefined) await auth.apply(request)
+    // Most strategies sign synchronously: await only when one returns a promise.
+    const applied = auth?.apply(request)
+    if (applied !== undefined) await applied
     return this.#send(request, this.#sendContext(request, auth, options), true)
   }
 
@@ -136,7 +138,8 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    */
   async prepareRequest(method: string, url: string | URL, options: RequestOptions = {}): Promise<PreparedRequest> {
     const { request, auth } = this.#prepare(method, url, options)
-    if (auth !== undefined) await auth.apply(request)
+    const applied = auth?.apply(request)
+    if (applied !== undefined) await applied
     return request
   }
 
@@ -269,7 +272,10 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
 
   /** One hop: cookies in, send (with retries), cookies out, a Response. */
   async #hop(request: PreparedRequest, context: SendContext, history: Response[], crossedOrigin: boolean): Promise<Response> {
-    if (!context.explicitCookie) await attachJarCookies(this.cookies, request, crossedOrigin ? '' : context.extraCookies)
+    if (!context.explicitCookie) {
+      const attached = attachJarCookies(this.cookies, request, crossedOrigin ? '' : context.extraCookies)
+      if (attached !== undefined) await attached
+    }
     const agents = this.#agents.agentsFor(request.url)
     const hopOptions = {
       agents: agents === this.#agents.direct ? undefined : agents,
@@ -297,7 +303,8 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       await this.#retry.wait(delay, context.signal)
     }
     const elapsed = performance.now() - started
-    const cookies = await storeSetCookies(this.cookies, raw.headers.getAll('set-cookie'), request.url)
+    const setCookies = raw.headers.getAll('set-cookie')
+    const cookies = setCookies.length === 0 ? {} : await storeSetCookies(this.cookies, setCookies, request.url)
     if (debug.enabled) debug('%s %s -> %d %s (%d ms)', request.method, redactUrl(request.url), raw.status, raw.reason, Math.round(elapsed))
     return new Response({
       status: raw.status,

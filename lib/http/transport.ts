@@ -115,12 +115,15 @@ function toHeaderMap(headers: IncomingHttpHeaders): HeaderMap {
 /**
  * requests' `(connect, read)` timeout as got's per-phase delays. Every phase is named, `undefined`
  * when unset, so that a per-request value replaces the instance's instead of merging with it.
+ * Node starts a request's socket idle timer only once the socket is connected, so the lookup and
+ * connect phases get timers of their own; after that the idle timer covers the TLS handshake,
+ * the wait for the answer and each read, and got's separate `response` and `secureConnect`
+ * timers (two more timers on every request) would add nothing.
  */
 function gotTimeout(timeout: TimeoutOption): Partial<Delays> {
   const { connect, read } =
     timeout === null ? { connect: undefined, read: undefined } : typeof timeout === 'number' ? { connect: timeout, read: timeout } : timeout
-  // The socket's idle timer also covers a stalled DNS lookup, so no separate lookup timer is set.
-  return { connect, secureConnect: connect, response: read, socket: read }
+  return { lookup: connect, connect, secureConnect: undefined, response: undefined, socket: read }
 }
 
 function wrapError(error: unknown, request: PreparedRequest, timeout: TimeoutOption): Error {

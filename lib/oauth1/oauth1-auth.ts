@@ -18,8 +18,8 @@ import {
   queryOf,
   withQuery,
 } from './oauth1-request-parts.js'
-import { baseStringUri, normalizeParameters, queryPairs, signatureBaseString } from './signature-base.js'
-import { SIGNATURE_METHODS, signingKey, type SignatureMethod, type SignatureMethodName, type SigningSecrets } from './signature-methods.js'
+import { baseStringUri, decodeForm, normalizeParameters, queryPairs, signatureBaseString } from './signature-base.js'
+import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SignatureMethodName, type SigningSecrets } from './signature-methods.js'
 
 const debug = debuglog('oauth-sessions')
 
@@ -230,8 +230,8 @@ export class OAuth1Auth implements AuthStrategy {
   /** Signs the request (unless it already carries an OAuth signature). */
   apply(request: PreparedRequest, placement: OAuth1Placement = {}): void {
     if (isSigned(request)) return
-    const signed = this.#sign(request, placement)
-    if (debug.enabled) debug('OAuth 1 base string for %s: %s', request.method, signed.redactedBaseString)
+    this.#sign(request, placement)
+    if (debug.enabled) debug('OAuth 1 base string for %s: %s', request.method, request.signatureBaseString)
   }
 
   /**
@@ -261,7 +261,7 @@ export class OAuth1Auth implements AuthStrategy {
   explainSignature(request: PreparedRequest): SignatureExplanation {
     const copy = request.clone()
     const oauthParams = isSigned(copy) ? stripOAuth(copy) : undefined
-    return this.#sign(copy, {}, oauthParams).explanation
+    return this.#explain(this.#sign(copy, {}, oauthParams))
   }
 
   /** The strategy with its secrets redacted. */
@@ -289,12 +289,12 @@ export class OAuth1Auth implements AuthStrategy {
   }
 
   #buildSecrets(): SigningSecrets {
-    return { consumerSecret: this.#consumerSecret, tokenSecret: this.#tokenSecret, key: signingKey(this.#consumerSecret, this.#tokenSecret), rsaKey: this.#rsaKey }
+    const key = signingKey(this.#consumerSecret, this.#tokenSecret)
+    return { consumerSecret: this.#consumerSecret, tokenSecret: this.#tokenSecret, key, hmacKey: hmacKeyObject(key), rsaKey: this.#rsaKey }
   }
 
-  #sign(request: PreparedRequest, placement: OAuth1Placement, previous?: ParamPairs): { explanation: SignatureExplanation; redactedBaseString: string } {
+  #sign(request: PreparedRequest, placement: OAuth1Placement, previous?: ParamPairs): SignedParts {
     const type = resolveType(placement.signatureType ?? this.signatureType, request)
-    const realm = placement.realm ?? this.realm
     let contentType = request.headers.get('content-type') ?? ''
     if ((contentType === '' && looksLikeForm(request.body)) || type === 'BODY') {
       if (contentType === '') request.headers.set('Content-Type', FORM_CONTENT_TYPE)
@@ -304,16 +304,18 @@ export class OAuth1Auth implements AuthStrategy {
     if (type === 'BODY') assertBodyPlacement(request, isForm)
 
     // rauth moves oauth_callback / oauth_verifier / oauth_version from params or data to the OAuth parameters.
-    const movable = (name: string): boolean => (MOVABLE_OAUTH_PARAMS as readonly string[]).includes(name)
     const moved = new Map<string, string>()
-    const fromQuery = extractParts(queryOf(request.url), movable)
-    if (fromQuery.removed.length > 0) {
-      request.url = withQuery(request.url, fromQuery.kept)
-      for (const [name, value] of fromQuery.removed) moved.set(name, value)
+    const query = queryOf(request.url)
+    if (query.includes('oauth_')) {
+      const fromQuery = extractParts(query, isMovable)
+      if (fromQuery.removed.length > 0) {
+        request.url = withQuery(request.url, fromQuery.kept)
+        for (const [name, value] of fromQuery.removed) moved.set(name, value)
+      }
     }
     let body = bodyText(request.body)
-    if (isForm && body !== undefined) {
-      const fromBody = extractParts(body, movable)
+    if (isForm && body !== undefined && body.includes('oauth_')) {
+      const fromBody = extractParts(body, isMovable)
       if (fromBody.removed.length > 0) {
         body = fromBody.kept
         request.body = body
@@ -321,37 +323,42 @@ export class OAuth1Auth implements AuthStrategy {
       }
     }
 
-    const oauthParams = previous ?? this.#oauthParams(moved, !isForm && body !== undefined && body !== '' && (this.#bodyHash || this.forceIncludeBody) ? body : undefined)
-    const signedUrl = new URL(request.url)
-    const pairs: ParamPairs = queryPairs(signedUrl)
-    if (isForm && body !== undefined) pairs.push(...(request.formFields() ?? []))
-    pairs.push(...oauthParams)
-    const baseString = signatureBaseString(request.method, signedUrl, pairs)
+    const hashed = !isForm && body !== undefined && body !== '' && (this.#bodyHash || this.forceIncludeBody) ? body : undefined
+    const oauthParams = previous ?? this.#oauthParams(moved, hashed)
+    const url = new URL(request.url)
+    const pairs: ParamPairs = queryPairs(url)
+    if (isForm && body !== undefined && body !== '') pairs.push(...decodeForm(body))
+    for (const pair of oauthParams) pairs.push(pair)
+    const baseString = signatureBaseString(request.method, url, pairs)
     const signature = this.signatureMethod.sign(baseString, this.#secrets)
-    const withSignature: ParamPairs = [...oauthParams, ['oauth_signature', signature]]
-    const header = authorizationHeader(withSignature, realm)
+    oauthParams.push(['oauth_signature', signature])
+    const header = authorizationHeader(oauthParams, placement.realm ?? this.realm)
 
     if (type === 'AUTH_HEADER') request.headers.set('Authorization', header)
     else if (type === 'QUERY') {
-      const query = queryOf(request.url)
-      request.url = withQuery(request.url, query === '' ? encodeOAuthPairs(withSignature) : `${query}&${encodeOAuthPairs(withSignature)}`)
+      const current = queryOf(request.url)
+      request.url = withQuery(request.url, current === '' ? encodeOAuthPairs(oauthParams) : `${current}&${encodeOAuthPairs(oauthParams)}`)
     } else {
-      request.body = body === undefined || body === '' ? encodeOAuthPairs(withSignature) : `${body}&${encodeOAuthPairs(withSignature)}`
+      request.body = body === undefined || body === '' ? encodeOAuthPairs(oauthParams) : `${body}&${encodeOAuthPairs(oauthParams)}`
     }
-    const redactedBaseString = signatureBaseString(request.method, signedUrl, redactPairs(pairs))
-    request.signatureBaseString = redactedBaseString
+    const method = request.method
+    request.deferSignatureBaseString(() => {
+      const redacted = redactPairs(pairs)
+      return redacted === pairs ? baseString : signatureBaseString(method, url, redacted)
+    })
+    return { url, pairs, baseString, signature, header }
+  }
+
+  #explain(parts: SignedParts): SignatureExplanation {
     return {
-      redactedBaseString,
-      explanation: {
-        signatureMethod: this.signatureMethod.name,
-        baseStringUri: baseStringUri(signedUrl),
-        parameters: pairs,
-        normalizedParameters: normalizeParameters(pairs),
-        baseString,
-        signingKey: `${describeSecret('consumer secret', this.#consumerSecret)}&${describeSecret('token secret', this.#tokenSecret)}`,
-        signature,
-        authorizationHeader: header,
-      },
+      signatureMethod: this.signatureMethod.name,
+      baseStringUri: baseStringUri(parts.url),
+      parameters: parts.pairs,
+      normalizedParameters: normalizeParameters(parts.pairs),
+      baseString: parts.baseString,
+      signingKey: `${describeSecret('consumer secret', this.#consumerSecret)}&${describeSecret('token secret', this.#tokenSecret)}`,
+      signature: parts.signature,
+      authorizationHeader: parts.header,
     }
   }
 
@@ -383,6 +390,19 @@ function assertBodyPlacement(request: PreparedRequest, isForm: boolean): void {
   }
 }
 
+/** What one signing produced, for explainSignature. */
+interface SignedParts {
+  url: URL
+  pairs: ParamPairs
+  baseString: string
+  signature: string
+  header: string
+}
+
+function isMovable(name: string): boolean {
+  return (MOVABLE_OAUTH_PARAMS as readonly string[]).includes(name)
+}
+
 function resolveType(type: SignatureType | 'RAUTH_BODY_OR_QUERY', request: PreparedRequest): SignatureType {
   if (type !== 'RAUTH_BODY_OR_QUERY') return type
   const entity = request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH'
@@ -393,8 +413,9 @@ function resolveType(type: SignatureType | 'RAUTH_BODY_OR_QUERY', request: Prepa
 /** Whether the request already carries an OAuth signature (rauth's double-signing guard). */
 function isSigned(request: PreparedRequest): boolean {
   if ((request.headers.get('authorization') ?? '').includes('oauth_signature')) return true
-  if (queryOf(request.url).includes('oauth_signature=')) return true
-  return request.formFields()?.some(([name]) => name === 'oauth_signature') ?? false
+  if (request.url.includes('oauth_signature=')) return true
+  const body = bodyText(request.body)
+  return body !== undefined && body.includes('oauth_signature=') && (request.formFields()?.some(([name]) => name === 'oauth_signature') ?? false)
 }
 
 /** Removes OAuth parameters from header, query and form body; returns those found (no signature). */

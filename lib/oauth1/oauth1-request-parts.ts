@@ -12,6 +12,18 @@ export const MOVABLE_OAUTH_PARAMS = ['oauth_callback', 'oauth_verifier', 'oauth_
 const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const NONCE_LENGTH = 24
 
+/** Random bytes drawn from `crypto.randomBytes` in blocks, so a nonce costs no system call. */
+let pool = Buffer.alloc(0)
+let poolOffset = 0
+
+function randomByte(): number {
+  if (poolOffset >= pool.length) {
+    pool = randomBytes(4096)
+    poolOffset = 0
+  }
+  return pool[poolOffset++] as number
+}
+
 /**
  * A nonce of 24 alphanumeric characters from `crypto.randomBytes`, inside the 20 to 30 that
  * oauthlib-based providers accept. Bytes of 248 and above are skipped so every character is
@@ -21,11 +33,11 @@ const NONCE_LENGTH = 24
  */
 export function generateNonce(): string {
   let nonce = ''
-  for (let round = 0; round < 8 && nonce.length < NONCE_LENGTH; round++) {
-    for (const byte of randomBytes(32)) {
-      if (byte < 248) nonce += NONCE_ALPHABET[byte % 62]
-      if (nonce.length === NONCE_LENGTH) break
-    }
+  // Each byte is kept with probability 248/256; 256 draws fail to give 24 characters with
+  // negligible probability, and the bound keeps the loop finite.
+  for (let draws = 0; draws < 256 && nonce.length < NONCE_LENGTH; draws++) {
+    const byte = randomByte()
+    if (byte < 248) nonce += NONCE_ALPHABET[byte % 62]
   }
   return nonce
 }
@@ -95,11 +107,17 @@ export function authorizationHeader(oauthParams: ParamPairs, realm: string | und
   let header = realm === undefined || realm === '' ? 'OAuth ' : `OAuth realm="${realm}", `
   for (let i = 0; i < oauthParams.length; i++) {
     const pair = oauthParams[i] as [string, string]
-    if (i > 0) header += ', '
-    header += `${percentEncode(pair[0])}="${percentEncode(pair[1])}"`
+    const name = KNOWN_NAMES.has(pair[0]) ? pair[0] : percentEncode(pair[0])
+    header += `${i === 0 ? '' : ', '}${name}="${percentEncode(pair[1])}"`
   }
   return header
 }
+
+/** OAuth parameter names that need no encoding (this runs for every signed request). */
+const KNOWN_NAMES = new Set([
+  'oauth_nonce', 'oauth_timestamp', 'oauth_version', 'oauth_signature_method', 'oauth_consumer_key',
+  'oauth_token', 'oauth_callback', 'oauth_verifier', 'oauth_body_hash', 'oauth_signature',
+])
 
 /** OAuth parameters form-encoded for the query or the body, as oauthlib's `urlencode` does. @internal */
 export function encodeOAuthPairs(oauthParams: ParamPairs): string {

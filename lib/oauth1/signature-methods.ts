@@ -1,4 +1,4 @@
-import { createHmac, sign as cryptoSign, type KeyObject } from 'node:crypto'
+import { createHmac, createSecretKey, sign as cryptoSign, type KeyObject } from 'node:crypto'
 import oauthSign from 'oauth-sign'
 
 /**
@@ -14,6 +14,8 @@ export interface SigningSecrets {
   readonly tokenSecret: string
   /** The HMAC / PLAINTEXT key built from both secrets. */
   readonly key: string
+  /** `key` as a secret KeyObject, made once, for HMAC. */
+  readonly hmacKey: KeyObject
   /** The parsed RSA private key, for the RSA methods. */
   readonly rsaKey: KeyObject | undefined
 }
@@ -59,7 +61,7 @@ export type SignatureMethodName =
   | 'PLAINTEXT'
 
 function hmac(name: string, algorithm: string): SignatureMethod {
-  return { name, sign: (baseString, secrets) => createHmac(algorithm, secrets.key).update(baseString).digest('base64') }
+  return { name, sign: (baseString, secrets) => createHmac(algorithm, secrets.hmacKey).update(baseString).digest('base64') }
 }
 
 function rsa(name: string, algorithm: string): SignatureMethod {
@@ -96,4 +98,9 @@ export const SIGNATURE_METHODS: Readonly<Record<SignatureMethodName, SignatureMe
  */
 export function signingKey(consumerSecret: string, tokenSecret: string): string {
   return oauthSign.plaintext(consumerSecret, tokenSecret)
+}
+
+/** The key as a KeyObject: HMAC with a prepared key skips a string-to-bytes conversion per request. @internal */
+export function hmacKeyObject(key: string): KeyObject {
+  return createSecretKey(Buffer.from(key, 'utf8'))
 }
