@@ -60,6 +60,7 @@ export class PreparedRequest {
     return this.#signatureBaseString
   }
 
+  /** Sets the base string a signing strategy used (credential values redacted). */
   set signatureBaseString(value: string | undefined) {
     this.#signatureBaseString = value
   }
