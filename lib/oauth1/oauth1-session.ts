@@ -177,6 +177,11 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
     return this.oauth.signatureMethod.name
   }
 
+  /** The signature method object (rauth's `signature`). */
+  get signature(): SignatureMethod {
+    return this.oauth.signatureMethod
+  }
+
   /**
    * The token, verifier included while one is set, as requests-oauthlib's `token` property.
    * Setting it needs `oauth_token`; `oauth_token_secret` and `oauth_verifier` are taken when present.
