@@ -1,11 +1,21 @@
-import { createHash, createPrivateKey, type KeyObject } from 'node:crypto'
+import { createHash, type KeyObject } from 'node:crypto'
 import { debuglog } from 'node:util'
-import { z } from 'zod'
 import type { AuthStrategy, RedirectContext } from '../auth/auth-strategy.js'
 import { ConfigurationError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { redactPairs } from '../http/redact-url.js'
+import {
+  clock,
+  constant,
+  optionsSchema,
+  parseRsaKey,
+  type OAuth1AuthOptions,
+  type OAuth1Placement,
+  type SignatureExplanation,
+  type SignatureType,
+} from './oauth1-auth-options.js'
+import { assertBodyPlacement, isMovable, isSigned, resolveType, stripOAuth } from './oauth1-placement.js'
 import {
   authorizationHeader,
   bodyText,
@@ -14,133 +24,13 @@ import {
   FORM_CONTENT_TYPE,
   generateNonce,
   looksLikeForm,
-  MOVABLE_OAUTH_PARAMS,
   queryOf,
   withQuery,
 } from './oauth1-request-parts.js'
 import { baseStringUri, decodeForm, normalizeParameters, queryPairs, signatureBaseString } from './signature-base.js'
-import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SignatureMethodName, type SigningSecrets } from './signature-methods.js'
+import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SigningSecrets } from './signature-methods.js'
 
 const debug = debuglog('oauth-sessions')
-
-/**
- * Where the OAuth parameters travel: requests-oauthlib's `signature_type`.
- *
- * @group OAuth 1
- */
-export type SignatureType = 'AUTH_HEADER' | 'QUERY' | 'BODY'
-
-/**
- * Options of {@link OAuth1Auth}, requests-oauthlib's `OAuth1` keyword arguments in camelCase.
- *
- * @example
- * ```ts
- * import { OAuth1Auth } from 'oauth-sessions'
- * const auth = new OAuth1Auth('consumer-key', { clientSecret: 'consumer-secret', signatureType: 'QUERY' })
- * ```
- * @see requests_oauthlib.OAuth1
- * @group OAuth 1
- */
-export interface OAuth1AuthOptions {
-  /** The consumer (client) secret. */
-  clientSecret?: string
-  /** The token (`oauth_token`): a request token during the flow, the access token after it. */
-  resourceOwnerKey?: string
-  /** The token secret. */
-  resourceOwnerSecret?: string
-  /** Sent as `oauth_callback` (request-token step). */
-  callbackUri?: string
-  /** A built-in method name (default `HMAC-SHA1`) or your own {@link SignatureMethod}. */
-  signatureMethod?: SignatureMethodName | SignatureMethod
-  /** Where the OAuth parameters go. Default `AUTH_HEADER`. */
-  signatureType?: SignatureType | 'auth_header' | 'query' | 'body'
-  /** The RSA private key (PEM or KeyObject) for the RSA methods; parsed once. */
-  rsaKey?: string | Buffer | KeyObject
-  /** Sent as `oauth_verifier` (access-token step). */
-  verifier?: string
-  /** The `realm` of the Authorization header. */
-  realm?: string
-  /** Sign a body that is not form-encoded too (adds `oauth_body_hash`, as oauthlib does). */
-  forceIncludeBody?: boolean
-  /** Add `oauth_body_hash` for bodies that are not form-encoded (OAuth Request Body Hash draft). */
-  bodyHash?: boolean
-  /** A fixed nonce or a nonce generator, for tests. Default: 24 random alphanumerics. */
-  nonce?: string | (() => string)
-  /** A fixed timestamp or a clock, for tests. Default: the current Unix time. */
-  timestamp?: string | number | (() => string | number)
-}
-
-/**
- * What {@link OAuth1Auth.explainSignature} reports: everything that went into a signature, so it
- * can be compared with what a provider says it expected.
- *
- * @group OAuth 1
- */
-export interface SignatureExplanation {
-  /** The signature method name. */
-  signatureMethod: string
-  /** The base string URI (scheme and host lower case, default port dropped, no query). */
-  baseStringUri: string
-  /** Every signed parameter, decoded, in the order they are normalised. */
-  parameters: ParamPairs
-  /** The normalised parameter string (RFC 5849 §3.4.1.3.2). */
-  normalizedParameters: string
-  /** The signature base string (RFC 5849 §3.4.1.1). */
-  baseString: string
-  /** The shape of the signing key with the secrets replaced: `<consumer secret: 16 chars>&<token secret: none>`. */
-  signingKey: string
-  /** The `oauth_signature` computed. */
-  signature: string
-  /** The Authorization header value (also when the parameters travel in the query or body). */
-  authorizationHeader: string
-}
-
-const signatureMethodSchema = z.union([
-  z.enum(['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512', 'PLAINTEXT']),
-  z.custom<SignatureMethod>(
-    (value) => typeof value === 'object' && value !== null && typeof (value as SignatureMethod).sign === 'function' && typeof (value as SignatureMethod).name === 'string',
-    'a signature method name or an object with name and sign(baseString, secrets)',
-  ),
-])
-
-const optionsSchema = z
-  .object({
-    clientSecret: z.string().optional(),
-    resourceOwnerKey: z.string().optional(),
-    resourceOwnerSecret: z.string().optional(),
-    callbackUri: z.string().optional(),
-    signatureMethod: signatureMethodSchema.optional(),
-    signatureType: z.enum(['AUTH_HEADER', 'QUERY', 'BODY', 'auth_header', 'query', 'body']).optional(),
-    rsaKey: z.union([z.string(), z.instanceof(Buffer), z.custom<KeyObject>((value) => typeof value === 'object' && value !== null && 'asymmetricKeyType' in value)]).optional(),
-    verifier: z.string().optional(),
-    realm: z.string().optional(),
-    forceIncludeBody: z.boolean().optional(),
-    bodyHash: z.boolean().optional(),
-    nonce: z.union([z.string().min(1), z.custom<() => string>((value) => typeof value === 'function', 'a function')]).optional(),
-    timestamp: z
-      .union([z.string().min(1), z.number(), z.custom<() => string | number>((value) => typeof value === 'function', 'a function')])
-      .optional(),
-  })
-  .strict() satisfies z.ZodType<OAuth1AuthOptions>
-
-/**
- * A placement for some requests, overriding the strategy's own: what `OAuth1Session.request`
- * passes for rauth's `header_auth` and `realm`.
- *
- * @example
- * ```ts
- * import { OAuth1Auth, Session } from 'oauth-sessions'
- * const auth = new OAuth1Auth('key', { clientSecret: 'secret' })
- * const session = new Session({ auth: auth.withPlacement({ signatureType: 'QUERY', realm: 'Photos' }) })
- * ```
- * @group OAuth 1
- */
-export interface OAuth1Placement {
-  /** Where the parameters go; `RAUTH_BODY_OR_QUERY` is rauth's `header_auth=False`: the form body for POST/PUT/PATCH, the query otherwise. */
-  signatureType?: SignatureType | 'RAUTH_BODY_OR_QUERY'
-  /** The realm of the Authorization header. */
-  realm?: string
-}
 
 /**
  * OAuth 1.0a request signing as an {@link AuthStrategy}: requests-oauthlib's `OAuth1`. Works
@@ -380,16 +270,6 @@ export class OAuth1Auth implements AuthStrategy {
   }
 }
 
-/** oauthlib's sanity checks for body signatures, before any traffic. */
-function assertBodyPlacement(request: PreparedRequest, isForm: boolean): void {
-  if (request.method === 'GET' || request.method === 'HEAD') {
-    throw new ConfigurationError('signatureType', `${request.method} requests have no body: sign them with AUTH_HEADER or QUERY, not BODY.`)
-  }
-  if (!isForm || (request.body !== undefined && bodyText(request.body) === undefined)) {
-    throw new ConfigurationError('signatureType', 'BODY signatures need a form-encoded body (data as an object): use AUTH_HEADER or QUERY for JSON or multipart.')
-  }
-}
-
 /** What one signing produced, for explainSignature. */
 interface SignedParts {
   url: URL
@@ -397,76 +277,6 @@ interface SignedParts {
   baseString: string
   signature: string
   header: string
-}
-
-function isMovable(name: string): boolean {
-  return (MOVABLE_OAUTH_PARAMS as readonly string[]).includes(name)
-}
-
-function resolveType(type: SignatureType | 'RAUTH_BODY_OR_QUERY', request: PreparedRequest): SignatureType {
-  if (type !== 'RAUTH_BODY_OR_QUERY') return type
-  const entity = request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH'
-  const formOrEmpty = request.body === undefined || request.formFields() !== undefined
-  return entity && formOrEmpty ? 'BODY' : 'QUERY'
-}
-
-/** Whether the request already carries an OAuth signature (rauth's double-signing guard). */
-function isSigned(request: PreparedRequest): boolean {
-  if ((request.headers.get('authorization') ?? '').includes('oauth_signature')) return true
-  if (request.url.includes('oauth_signature=')) return true
-  const body = bodyText(request.body)
-  return body !== undefined && body.includes('oauth_signature=') && (request.formFields()?.some(([name]) => name === 'oauth_signature') ?? false)
-}
-
-/** Removes OAuth parameters from header, query and form body; returns those found (no signature). */
-function stripOAuth(request: PreparedRequest): ParamPairs {
-  const found: ParamPairs = []
-  const header = request.headers.get('authorization')
-  if (header !== undefined && /^OAuth\s/i.test(header)) {
-    request.headers.delete('authorization')
-    for (const match of header.matchAll(/([A-Za-z0-9_%.~-]+)="([^"]*)"/g)) {
-      const name = decodeURIComponent(match[1] as string)
-      if (name.startsWith('oauth_')) found.push([name, decodeURIComponent(match[2] as string)])
-    }
-  }
-  const isOAuth = (name: string): boolean => name.startsWith('oauth_')
-  const fromQuery = extractParts(queryOf(request.url), isOAuth)
-  if (fromQuery.removed.length > 0) {
-    request.url = withQuery(request.url, fromQuery.kept)
-    found.push(...fromQuery.removed)
-  }
-  const body = bodyText(request.body)
-  if (body !== undefined && request.formFields() !== undefined) {
-    const fromBody = extractParts(body, isOAuth)
-    if (fromBody.removed.length > 0) {
-      request.body = fromBody.kept
-      found.push(...fromBody.removed)
-    }
-  }
-  return found.filter(([name]) => name !== 'oauth_signature')
-}
-
-function parseRsaKey(key: OAuth1AuthOptions['rsaKey'], method: SignatureMethod): KeyObject | undefined {
-  if (key === undefined) {
-    if (method.needsRsaKey) throw new ConfigurationError('rsaKey', `${method.name} needs rsaKey: pass the RSA private key (PEM).`)
-    return undefined
-  }
-  if (typeof key === 'object' && !Buffer.isBuffer(key)) return key
-  try {
-    return createPrivateKey(key)
-  } catch {
-    throw new ConfigurationError('rsaKey', 'rsaKey is not a readable private key: pass a PEM-encoded RSA private key.')
-  }
-}
-
-function constant(value: string): () => string {
-  return () => value
-}
-
-function clock(timestamp: OAuth1AuthOptions['timestamp']): () => string {
-  if (typeof timestamp === 'function') return () => String(timestamp())
-  if (timestamp !== undefined) return constant(String(timestamp))
-  return () => String(Math.floor(Date.now() / 1000))
 }
 
 function describeSecret(label: string, secret: string): string {

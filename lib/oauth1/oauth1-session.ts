@@ -4,9 +4,10 @@ import { decodePairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import type { RequestOptions, SessionOptions } from '../http/session-options.js'
-import { OAuth1Auth, type OAuth1AuthOptions, type SignatureType } from './oauth1-auth.js'
+import { OAuth1Auth } from './oauth1-auth.js'
+import type { OAuth1AuthOptions, SignatureType } from './oauth1-auth-options.js'
 import type { SignatureMethod, SignatureMethodName } from './signature-methods.js'
-import { decodeTokenResponse, type TokenDecoder } from './token-decoders.js'
+import { decodeTokenResponse } from './token-decoders.js'
 
 /**
  * An OAuth 1 token as the wire spells it: what `fetchRequestToken`, `parseAuthorizationResponse`
