@@ -40,3 +40,29 @@ export { percentEncode } from './oauth1/percent-encode.js'
 export { OAuth1Session, type OAuth1SessionOptions, type OAuth1RequestOptions, type OAuth1Token } from './oauth1/oauth1-session.js'
 export { OAuth1Service, type OAuth1ServiceOptions, type TokenRequestOptions } from './oauth1/oauth1-service.js'
 export { parseUtf8Qsl, parseJsonToken, type TokenDecoder } from './oauth1/token-decoders.js'
+export { OAuth2Session } from './oauth2/oauth2-session.js'
+export type { OAuth2SessionOptions, OAuth2RequestOptions, FetchTokenOptions, RefreshTokenOptions, TokenUpdater } from './oauth2/oauth2-session-options.js'
+export { OAuth2Client, WebApplicationClient, MobileApplicationClient, LegacyApplicationClient, BackendApplicationClient } from './oauth2/grant-clients.js'
+export type { OAuth2Token } from './oauth2/oauth2-token.js'
+export type { PkceMethod } from './oauth2/pkce.js'
+export type { ComplianceHookType, ComplianceHooks, RequestHook, ResponseHook } from './oauth2/compliance-hooks.js'
+export {
+  TokenRequestError,
+  InvalidRequestError,
+  InvalidClientError,
+  InvalidGrantError,
+  UnauthorizedClientError,
+  UnsupportedGrantTypeError,
+  InvalidScopeError,
+  AccessDeniedError,
+  UnsupportedResponseTypeError,
+  ServerError,
+  TemporarilyUnavailableError,
+  InvalidTokenError,
+  TokenExpiredError,
+  TokenUpdated,
+  InsecureTransportError,
+  MismatchingStateError,
+  ScopeChangedWarning,
+  type OAuth2ErrorBody,
+} from './oauth2/oauth2-errors.js'

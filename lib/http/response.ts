@@ -172,6 +172,31 @@ export class Response {
     return this
   }
 
+  /**
+   * A copy of this response with another body (and, when given, Content-Type): what compliance
+   * hooks return to fix a provider's answer without changing the original.
+   */
+  withBody(body: string | Buffer, contentType?: string): Response {
+    const headers = this.headers.clone()
+    if (contentType !== undefined) headers.set('Content-Type', contentType)
+    return new Response({
+      status: this.status,
+      reason: this.reason,
+      headers,
+      url: this.url,
+      request: this.#request,
+      elapsed: this.elapsed,
+      body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+      history: this.history,
+      cookies: this.cookies,
+    })
+  }
+
+  /** A copy of this response whose body is `value` as JSON, with `Content-Type: application/json`. */
+  withJson(value: unknown): Response {
+    return this.withBody(JSON.stringify(value), 'application/json')
+  }
+
   /** A summary safe to log (no body, credentials redacted). */
   toJSON(): Record<string, unknown> {
     return { status: this.status, reason: this.reason, url: this.redactedUrl, headers: this.headers.toJSON() }

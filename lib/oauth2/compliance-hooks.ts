@@ -1,0 +1,95 @@
+import type { HeaderMap } from '../http/header-map.js'
+import type { RequestBody } from '../http/prepared-request.js'
+import type { Response } from '../http/response.js'
+
+/**
+ * The points of an OAuth 2 flow where a compliance hook can fix a provider's quirk, spelt as
+ * requests-oauthlib spells them.
+ *
+ * @example
+ * ```ts
+ * import type { ComplianceHookType } from 'oauth-sessions'
+ * const type: ComplianceHookType = 'access_token_response'
+ * ```
+ * @see requests_oauthlib.OAuth2Session.register_compliance_hook
+ * @group OAuth 2
+ */
+export type ComplianceHookType =
+  | 'access_token_request'
+  | 'access_token_response'
+  | 'refresh_token_request'
+  | 'refresh_token_response'
+  | 'protected_request'
+
+/**
+ * A request as request hooks see it: URL, headers and body; a hook returns the (possibly new) triple.
+ *
+ * @example
+ * ```ts
+ * import type { RequestHook } from 'oauth-sessions'
+ * const addVersion: RequestHook = ([url, headers, body]) => [url, headers.set('X-Api-Version', '2'), body]
+ * ```
+ * @group OAuth 2
+ */
+export type RequestHook = (
+  request: [url: string, headers: HeaderMap, body: RequestBody | undefined],
+) => [string, HeaderMap, RequestBody | undefined] | Promise<[string, HeaderMap, RequestBody | undefined]>
+
+/**
+ * A response hook: takes the token response and returns it or a fixed copy (`response.withJson(...)`).
+ *
+ * @example
+ * ```ts
+ * import type { ResponseHook } from 'oauth-sessions'
+ * const addTokenType: ResponseHook = (response) => response.withJson({ ...response.json<object>(), token_type: 'Bearer' })
+ * ```
+ * @group OAuth 2
+ */
+export type ResponseHook = (response: Response) => Response | Promise<Response>
+
+/** The hook function type for each hook point. @group OAuth 2 */
+export interface ComplianceHooks {
+  /** Runs before a token request is sent. */
+  access_token_request: RequestHook
+  /** Runs on a token response before it is parsed. */
+  access_token_response: ResponseHook
+  /** Runs before a refresh request is sent. */
+  refresh_token_request: RequestHook
+  /** Runs on a refresh response before it is parsed. */
+  refresh_token_response: ResponseHook
+  /** Runs before each protected request, before the token is added. */
+  protected_request: RequestHook
+}
+
+/** The registered hooks of a session, in registration order. @internal */
+export class ComplianceHookRegistry {
+  readonly #hooks: { [K in ComplianceHookType]: ComplianceHooks[K][] } = {
+    access_token_request: [],
+    access_token_response: [],
+    refresh_token_request: [],
+    refresh_token_response: [],
+    protected_request: [],
+  }
+
+  register<K extends ComplianceHookType>(type: K, hook: ComplianceHooks[K]): void {
+    const list = this.#hooks[type] as ComplianceHooks[K][] | undefined
+    if (list === undefined) throw new TypeError(`Unknown compliance hook type '${String(type)}'`)
+    list.push(hook)
+  }
+
+  has(type: ComplianceHookType): boolean {
+    return this.#hooks[type].length > 0
+  }
+
+  async runRequest(type: 'access_token_request' | 'refresh_token_request' | 'protected_request', request: [string, HeaderMap, RequestBody | undefined]): Promise<[string, HeaderMap, RequestBody | undefined]> {
+    let current = request
+    for (const hook of this.#hooks[type]) current = await hook(current)
+    return current
+  }
+
+  async runResponse(type: 'access_token_response' | 'refresh_token_response', response: Response): Promise<Response> {
+    let current = response
+    for (const hook of this.#hooks[type]) current = await hook(current)
+    return current
+  }
+}

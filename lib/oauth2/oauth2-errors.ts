@@ -1,0 +1,421 @@
+import { OAuthSessionsError } from '../errors.js'
+import type { Response } from '../http/response.js'
+
+/**
+ * An RFC 6749 error body (§4.1.2.1 for redirects, §5.2 for token responses).
+ *
+ * @group Errors
+ */
+export interface OAuth2ErrorBody {
+  /** The error code, such as `invalid_grant`. */
+  error: string
+  /** The provider's human-readable explanation. */
+  error_description?: string
+  /** A page about the error. */
+  error_uri?: string
+}
+
+/**
+ * Thrown when an OAuth 2 provider says no: a token endpoint's error body (RFC 6749 §5.2) or an
+ * error in the authorization redirect (§4.1.2.1). Each RFC 6749 code has a subclass
+ * ({@link InvalidGrantError}, {@link AccessDeniedError} ...); other codes use this class.
+ *
+ * @example
+ * ```ts
+ * import { InvalidGrantError, OAuth2Session, TokenRequestError } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.fetchToken('https://idp.example.com/token', { code: 'used' }) }
+ * catch (error) {
+ *   if (error instanceof InvalidGrantError) console.error('log in again')
+ *   else if (error instanceof TokenRequestError) console.error(error.error, error.errorDescription)
+ * }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @group Errors
+ */
+export class TokenRequestError extends OAuthSessionsError {
+  /** The class name. */
+  override name = 'TokenRequestError'
+  /** The RFC 6749 error code. */
+  readonly error: string
+  /** The provider's explanation, if any. */
+  readonly errorDescription: string | undefined
+  /** A page about the error, if any. */
+  readonly errorUri: string | undefined
+  /** The HTTP status of the token response; `undefined` for an error in a redirect. */
+  readonly status: number | undefined
+  /** The token response, when the error came from one. */
+  declare readonly response: Response | undefined
+
+  constructor(body: OAuth2ErrorBody, response?: Response, hint = 'Check the client credentials, the grant and the token URL.') {
+    const where = response === undefined ? 'The authorization server redirected with an error' : `The token endpoint refused (HTTP ${response.status})`
+    const description = body.error_description === undefined ? '' : `: ${body.error_description}`
+    super(`${where}: ${body.error}${description}. ${hint}`)
+    this.error = body.error
+    this.errorDescription = body.error_description
+    this.errorUri = body.error_uri
+    this.status = response?.status
+    Object.defineProperty(this, 'response', { value: response, enumerable: false })
+  }
+}
+
+/**
+ * Thrown for `invalid_request`: a parameter is missing, repeated or malformed.
+ *
+ * @example
+ * ```ts
+ * import { InvalidRequestError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof InvalidRequestError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class InvalidRequestError extends TokenRequestError {
+  /** Always `'InvalidRequestError'`. */
+  override name = 'InvalidRequestError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'A parameter is missing, repeated or malformed: compare the request with the provider documentation.')
+  }
+}
+
+/**
+ * Thrown for `invalid_client`: client authentication failed.
+ *
+ * @example
+ * ```ts
+ * import { InvalidClientError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof InvalidClientError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class InvalidClientError extends TokenRequestError {
+  /** Always `'InvalidClientError'`. */
+  override name = 'InvalidClientError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'Client authentication failed: check clientId and clientSecret, and whether the provider wants them in the body (includeClientId) or as Basic auth.')
+  }
+}
+
+/**
+ * Thrown for `invalid_grant`: the code or refresh token is invalid, expired, used or revoked.
+ *
+ * @example
+ * ```ts
+ * import { InvalidGrantError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof InvalidGrantError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class InvalidGrantError extends TokenRequestError {
+  /** Always `'InvalidGrantError'`. */
+  override name = 'InvalidGrantError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The code or refresh token is no longer valid: send the user through the authorization flow again.')
+  }
+}
+
+/**
+ * Thrown for `unauthorized_client`: this client may not use this grant.
+ *
+ * @example
+ * ```ts
+ * import { UnauthorizedClientError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof UnauthorizedClientError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class UnauthorizedClientError extends TokenRequestError {
+  /** Always `'UnauthorizedClientError'`. */
+  override name = 'UnauthorizedClientError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'This client is not allowed to use this grant type: check the client registration.')
+  }
+}
+
+/**
+ * Thrown for `unsupported_grant_type`: the provider does not support the grant type.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedGrantTypeError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof UnsupportedGrantTypeError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class UnsupportedGrantTypeError extends TokenRequestError {
+  /** Always `'UnsupportedGrantTypeError'`. */
+  override name = 'UnsupportedGrantTypeError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The provider does not support this grant type.')
+  }
+}
+
+/**
+ * Thrown for `invalid_scope`: a requested scope is invalid or unknown.
+ *
+ * @example
+ * ```ts
+ * import { InvalidScopeError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof InvalidScopeError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class InvalidScopeError extends TokenRequestError {
+  /** Always `'InvalidScopeError'`. */
+  override name = 'InvalidScopeError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'A requested scope is invalid or unknown: check the scope list.')
+  }
+}
+
+/**
+ * Thrown for `access_denied`: the user or the server refused.
+ *
+ * @example
+ * ```ts
+ * import { AccessDeniedError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof AccessDeniedError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class AccessDeniedError extends TokenRequestError {
+  /** Always `'AccessDeniedError'`. */
+  override name = 'AccessDeniedError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The user or the server denied access: ask the user to authorize again.')
+  }
+}
+
+/**
+ * Thrown for `unsupported_response_type`: the provider does not support the response type.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedResponseTypeError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof UnsupportedResponseTypeError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class UnsupportedResponseTypeError extends TokenRequestError {
+  /** Always `'UnsupportedResponseTypeError'`. */
+  override name = 'UnsupportedResponseTypeError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The provider does not support this response type.')
+  }
+}
+
+/**
+ * Thrown for `server_error`: the authorization server failed.
+ *
+ * @example
+ * ```ts
+ * import { ServerError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof ServerError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class ServerError extends TokenRequestError {
+  /** Always `'ServerError'`. */
+  override name = 'ServerError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The authorization server failed: retry later.')
+  }
+}
+
+/**
+ * Thrown for `temporarily_unavailable`: the authorization server is overloaded or in maintenance.
+ *
+ * @example
+ * ```ts
+ * import { TemporarilyUnavailableError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof TemporarilyUnavailableError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class TemporarilyUnavailableError extends TokenRequestError {
+  /** Always `'TemporarilyUnavailableError'`. */
+  override name = 'TemporarilyUnavailableError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The authorization server is overloaded or down for maintenance: retry later.')
+  }
+}
+
+/**
+ * Thrown for `invalid_token`: the access token is expired, revoked or malformed (RFC 6750 §3.1).
+ *
+ * @example
+ * ```ts
+ * import { InvalidTokenError } from 'oauth-sessions'
+ * function handle(error: unknown): void { if (error instanceof InvalidTokenError) console.error(error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class InvalidTokenError extends TokenRequestError {
+  /** Always `'InvalidTokenError'`. */
+  override name = 'InvalidTokenError'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The access token is expired, revoked or malformed: refresh it or authorize again.')
+  }
+}
+
+const OAUTH2_ERRORS: Readonly<Record<string, new (body: OAuth2ErrorBody, response?: Response) => TokenRequestError>> = {
+  invalid_request: InvalidRequestError,
+  invalid_client: InvalidClientError,
+  invalid_grant: InvalidGrantError,
+  unauthorized_client: UnauthorizedClientError,
+  unsupported_grant_type: UnsupportedGrantTypeError,
+  invalid_scope: InvalidScopeError,
+  access_denied: AccessDeniedError,
+  unsupported_response_type: UnsupportedResponseTypeError,
+  server_error: ServerError,
+  temporarily_unavailable: TemporarilyUnavailableError,
+  invalid_token: InvalidTokenError,
+}
+
+/**
+ * The typed error for an RFC 6749 error body: the subclass for its code, or TokenRequestError.
+ *
+ * @internal
+ */
+export function oauth2Error(body: OAuth2ErrorBody, response?: Response): TokenRequestError {
+  const ErrorClass = OAUTH2_ERRORS[body.error] ?? TokenRequestError
+  return new ErrorClass(body, response)
+}
+
+/**
+ * Thrown when a request needs a fresh token but the session's token has expired and no
+ * `autoRefreshUrl` (or client-credentials grant) lets it get a new one.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, TokenExpiredError } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.get('https://api.example.com/me') }
+ * catch (error) { if (error instanceof TokenExpiredError) console.error('authorize again') }
+ * ```
+ * @see oauthlib.oauth2.TokenExpiredError
+ * @group Errors
+ */
+export class TokenExpiredError extends OAuthSessionsError {
+  /** Always `'TokenExpiredError'`. */
+  override name = 'TokenExpiredError'
+
+  constructor() {
+    super('The access token has expired. Pass autoRefreshUrl (and a tokenUpdater) to refresh it automatically, or refresh it with refreshToken().')
+  }
+}
+
+/**
+ * Thrown after an automatic refresh when no `tokenUpdater` was given, as requests-oauthlib does:
+ * it carries the new token, which you should save, then repeat the request.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, TokenUpdated } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * declare function save(token: unknown): void
+ * try { await session.get('https://api.example.com/me') }
+ * catch (error) { if (error instanceof TokenUpdated) save(error.token); else throw error }
+ * ```
+ * @see requests_oauthlib.TokenUpdated
+ * @group Errors
+ */
+export class TokenUpdated extends OAuthSessionsError {
+  /** Always `'TokenUpdated'`. */
+  override name = 'TokenUpdated'
+  /** The refreshed token. */
+  declare readonly token: Record<string, unknown>
+
+  constructor(token: Record<string, unknown>) {
+    super('The token was refreshed and no tokenUpdater is set: save error.token and repeat the request, or pass tokenUpdater.')
+    Object.defineProperty(this, 'token', { value: token, enumerable: false })
+  }
+}
+
+/**
+ * Thrown when an OAuth 2 URL uses plain http outside loopback, as oauthlib's
+ * `InsecureTransportError`; set `OAUTHLIB_INSECURE_TRANSPORT=1` or `insecureTransport: true` for
+ * local testing.
+ *
+ * @example
+ * ```ts
+ * import { InsecureTransportError, OAuth2Session } from 'oauth-sessions'
+ * try { new OAuth2Session('id').authorizationUrl('http://idp.example.com/authorize') }
+ * catch (error) { if (error instanceof InsecureTransportError) console.error(error.message) }
+ * ```
+ * @see oauthlib.oauth2.InsecureTransportError
+ * @group Errors
+ */
+export class InsecureTransportError extends OAuthSessionsError {
+  /** Always `'InsecureTransportError'`. */
+  override name = 'InsecureTransportError'
+
+  constructor(url: string) {
+    super(`OAuth 2 must use https: ${new URL(url).origin} is plain http. Use https, or set OAUTHLIB_INSECURE_TRANSPORT=1 / insecureTransport: true for local testing only.`)
+  }
+}
+
+/**
+ * Thrown when the `state` in an authorization response differs from the one sent (a possible CSRF).
+ *
+ * @example
+ * ```ts
+ * import { MismatchingStateError, OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.fetchToken('https://idp.example.com/token', { authorizationResponse: 'https://app.example/cb?code=x&state=evil' }) }
+ * catch (error) { if (error instanceof MismatchingStateError) console.error('reject this callback') }
+ * ```
+ * @see oauthlib.oauth2.MismatchingStateError
+ * @group Errors
+ */
+export class MismatchingStateError extends OAuthSessionsError {
+  /** Always `'MismatchingStateError'`. */
+  override name = 'MismatchingStateError'
+
+  constructor() {
+    super('The state in the authorization response does not match the state sent. Reject this response: it may be a CSRF attempt.')
+  }
+}
+
+/**
+ * Thrown when the provider grants another scope than the one asked for, as oauthlib raises its
+ * scope-changed `Warning`; pass `relaxTokenScope: true` or set `OAUTHLIB_RELAX_TOKEN_SCOPE` to
+ * accept the token anyway.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, ScopeChangedWarning } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.fetchToken('https://idp.example.com/token', { code: 'abc' }) }
+ * catch (error) { if (error instanceof ScopeChangedWarning) console.warn(error.oldScope, error.newScope) }
+ * ```
+ * @see oauthlib.oauth2.rfc6749.parameters.validate_token_parameters
+ * @group Errors
+ */
+export class ScopeChangedWarning extends OAuthSessionsError {
+  /** Always `'ScopeChangedWarning'`. */
+  override name = 'ScopeChangedWarning'
+  /** The scopes asked for. */
+  readonly oldScope: readonly string[]
+  /** The scopes granted. */
+  readonly newScope: readonly string[]
+
+  constructor(oldScope: readonly string[], newScope: readonly string[]) {
+    super(
+      `Scope has changed from "${oldScope.join(' ')}" to "${newScope.join(' ')}". ` +
+        'Pass relaxTokenScope: true (or set OAUTHLIB_RELAX_TOKEN_SCOPE) to accept the token.',
+    )
+    this.oldScope = oldScope
+    this.newScope = newScope
+  }
+}

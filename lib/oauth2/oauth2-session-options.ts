@@ -1,0 +1,167 @@
+import type { AuthStrategy } from '../auth/auth-strategy.js'
+import type { HeadersInit } from '../http/header-map.js'
+import type { RequestOptions, SessionOptions, TimeoutOption } from '../http/session-options.js'
+import type { OAuth2Client } from './grant-clients.js'
+import type { OAuth2Token } from './oauth2-token.js'
+import type { PkceMethod } from './pkce.js'
+
+/**
+ * Called with the new token after an automatic refresh: save it.
+ *
+ * @example
+ * ```ts
+ * import type { TokenUpdater } from 'oauth-sessions'
+ * const save: TokenUpdater = async (token) => { await writeFile('token.json', JSON.stringify(token)) }
+ * declare function writeFile(path: string, text: string): Promise<void>
+ * ```
+ * @group OAuth 2
+ */
+export type TokenUpdater = (token: OAuth2Token) => void | Promise<void>
+
+/**
+ * Options of {@link OAuth2Session}: requests-oauthlib's keyword arguments in camelCase, rauth's
+ * (`clientSecret`, `accessToken`, `accessTokenKey`, `service`), and every {@link SessionOptions} entry.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session } from 'oauth-sessions'
+ * const session = new OAuth2Session('client-id', {
+ *   redirectUri: 'https://app.example/callback',
+ *   scope: ['read', 'write'],
+ *   autoRefreshUrl: 'https://idp.example.com/token',
+ *   autoRefreshKwargs: { client_id: 'client-id', client_secret: process.env.CLIENT_SECRET ?? '' },
+ *   tokenUpdater: (token) => console.log('new token', token.expires_at),
+ * })
+ * ```
+ * @see requests_oauthlib.OAuth2Session
+ * @group OAuth 2
+ */
+export interface OAuth2SessionOptions extends SessionOptions {
+  /** The grant (default {@link WebApplicationClient}). */
+  client?: OAuth2Client
+  /** Refresh an expired token at this URL before a request. */
+  autoRefreshUrl?: string
+  /** Extra parameters of automatic refresh requests (often client_id and client_secret). */
+  autoRefreshKwargs?: Readonly<Record<string, string>>
+  /** The scopes to request. */
+  scope?: string | readonly string[]
+  /** The redirect URI registered with the provider. */
+  redirectUri?: string
+  /** A token you already have. */
+  token?: OAuth2Token
+  /** A fixed state, or a generator of states. */
+  state?: string | (() => string)
+  /** Called with each automatically refreshed token. */
+  tokenUpdater?: TokenUpdater
+  /** Use PKCE (RFC 7636) in the authorization code flow. */
+  pkce?: PkceMethod
+  /** The client secret (rauth), used for token requests. */
+  clientSecret?: string
+  /** An access token you already have (rauth). */
+  accessToken?: string
+  /** rauth's back reference to the service that made the session. */
+  service?: unknown
+  /** The query parameter name of the token when `bearerAuth` is false. Default `access_token` (rauth). */
+  accessTokenKey?: string
+  /** `false` sends the token as a query parameter instead of an Authorization header (rauth). */
+  bearerAuth?: boolean
+  /** Allow plain http to hosts other than loopback (OAUTHLIB_INSECURE_TRANSPORT). */
+  insecureTransport?: boolean
+  /** Accept a token whose scope differs from the one asked for (OAUTHLIB_RELAX_TOKEN_SCOPE). */
+  relaxTokenScope?: boolean
+}
+
+/**
+ * Per-request options of {@link OAuth2Session}: requests-oauthlib's `withhold_token`,
+ * `client_id` and `client_secret` (for an automatic refresh) and rauth's `bearer_auth`.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * await session.get('https://api.example.com/public', { withholdToken: true })
+ * ```
+ * @group OAuth 2
+ */
+export interface OAuth2RequestOptions extends RequestOptions {
+  /** Send no token with this request. */
+  withholdToken?: boolean
+  /** `false` sends the token as a query parameter for this request. */
+  bearerAuth?: boolean
+  /** The client id for an automatic refresh this request triggers. */
+  clientId?: string
+  /** The client secret for an automatic refresh this request triggers. */
+  clientSecret?: string
+}
+
+/**
+ * Options of {@link OAuth2Session.fetchToken}: requests-oauthlib's keyword arguments. Any other
+ * key is sent as an extra parameter of the token request (`audience`, `resource` ...).
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * const token = await session.fetchToken('https://idp.example.com/token', {
+ *   authorizationResponse: 'https://app.example/callback?code=abc&state=xyz',
+ *   clientSecret: process.env.CLIENT_SECRET,
+ * })
+ * ```
+ * @group OAuth 2
+ */
+export interface FetchTokenOptions {
+  /** The authorization code. */
+  code?: string
+  /** The full callback URL; the code (and state) are read from it. */
+  authorizationResponse?: string
+  /** Form-encoded parameters to add to the request body. */
+  body?: string
+  /** Client authentication for the token request; `null` for none. Default: Basic with client id and secret. */
+  auth?: AuthStrategy | null
+  /** The user name (password grant). */
+  username?: string
+  /** The password (password grant). */
+  password?: string
+  /** `POST` (default) or `GET`. */
+  method?: 'POST' | 'GET'
+  /** Send the parameters in the query string even for POST. */
+  forceQuerystring?: boolean
+  /** Request headers; default Accept JSON and a form Content-Type. */
+  headers?: HeadersInit
+  /** The timeout of this request. */
+  timeout?: TimeoutOption
+  /** Send client_id (and client_secret) in the body instead of Basic auth. */
+  includeClientId?: boolean
+  /** The client secret. */
+  clientSecret?: string
+  /** A PKCE code verifier you made yourself. */
+  codeVerifier?: string
+  /** Extra parameters of the token request. */
+  [param: string]: unknown
+}
+
+/**
+ * Options of {@link OAuth2Session.refreshToken}. Any other key is sent as an extra parameter.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * await session.refreshToken('https://idp.example.com/token', { client_id: 'id', client_secret: 'secret' })
+ * ```
+ * @group OAuth 2
+ */
+export interface RefreshTokenOptions {
+  /** The refresh token; default the session token's. */
+  refreshToken?: string
+  /** Form-encoded parameters to add to the request body. */
+  body?: string
+  /** Client authentication for the refresh request. */
+  auth?: AuthStrategy | null
+  /** Request headers; default Accept JSON and a form Content-Type. */
+  headers?: HeadersInit
+  /** The timeout of this request. */
+  timeout?: TimeoutOption
+  /** Extra parameters of the refresh request. */
+  [param: string]: unknown
+}

@@ -1,0 +1,498 @@
+import { randomBytes } from 'node:crypto'
+import type { AuthStrategy } from '../auth/auth-strategy.js'
+import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
+import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
+import { ConfigurationError, TokenMissingError } from '../errors.js'
+import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
+import { HeaderMap } from '../http/header-map.js'
+import type { Response } from '../http/response.js'
+import { Session } from '../http/session.js'
+import type { SessionOptions } from '../http/session-options.js'
+import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
+import { BackendApplicationClient, LegacyApplicationClient, WebApplicationClient, type OAuth2Client } from './grant-clients.js'
+import { BearerTokenAuth } from './bearer-token-auth.js'
+import { MismatchingStateError, oauth2Error, TokenExpiredError, TokenUpdated } from './oauth2-errors.js'
+import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
+import { normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
+import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
+import { checkScope } from './scope-check.js'
+import { assertSecureTransport } from './transport-security.js'
+
+const OAUTH_OPTION_KEYS = [
+  'client', 'autoRefreshUrl', 'autoRefreshKwargs', 'scope', 'redirectUri', 'token', 'state', 'tokenUpdater', 'pkce',
+  'clientSecret', 'accessToken', 'service', 'accessTokenKey', 'bearerAuth', 'insecureTransport', 'relaxTokenScope',
+] as const
+
+const FETCH_KEYS = new Set(['code', 'authorizationResponse', 'body', 'auth', 'username', 'password', 'method', 'forceQuerystring', 'headers', 'timeout', 'includeClientId', 'clientSecret', 'codeVerifier'])
+const REFRESH_KEYS = new Set(['refreshToken', 'body', 'auth', 'headers', 'timeout'])
+
+/**
+ * A {@link Session} that adds an OAuth 2 token to every request, with the flow helpers of
+ * requests-oauthlib's `OAuth2Session` and the options of rauth's: authorization URL, token
+ * fetch for every grant, refresh (automatic, single-flight), PKCE, state checks and compliance hooks.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session } from 'oauth-sessions'
+ * const github = new OAuth2Session('client-id', { redirectUri: 'https://app.example/callback' })
+ * const [url, state] = github.authorizationUrl('https://github.com/login/oauth/authorize')
+ * console.log('Authorize at', url)
+ * // ... later, on the callback:
+ * await github.fetchToken('https://github.com/login/oauth/access_token', {
+ *   authorizationResponse: 'https://app.example/callback?code=abc&state=' + state,
+ *   clientSecret: process.env.GITHUB_CLIENT_SECRET,
+ * })
+ * console.log((await github.get('https://api.github.com/user')).json())
+ * ```
+ * @see requests_oauthlib.OAuth2Session
+ * @see rauth.OAuth2Session
+ * @group OAuth 2
+ */
+export class OAuth2Session extends Session<OAuth2RequestOptions> {
+  /** The client id. */
+  readonly clientId: string | undefined
+  /** The grant. */
+  readonly client: OAuth2Client
+  /** The scopes asked for. */
+  scope: string[] | undefined
+  /** The redirect URI. */
+  redirectUri: string | undefined
+  /** Where an expired token is refreshed automatically. */
+  autoRefreshUrl: string | undefined
+  /** Extra parameters of automatic refreshes. */
+  autoRefreshKwargs: Readonly<Record<string, string>>
+  /** Called with each automatically refreshed token. */
+  tokenUpdater: TokenUpdater | undefined
+  /** rauth's back reference to the service that made this session. */
+  service: unknown
+  /** The query parameter name of the token when `bearerAuth` is false (rauth). */
+  accessTokenKey: string
+  /** The PKCE method, if PKCE is used. */
+  readonly pkce: PkceMethod | undefined
+  readonly #hooks = new ComplianceHookRegistry()
+  readonly #bearer: BearerTokenAuth
+  readonly #stateOption: string | (() => string) | undefined
+  readonly #insecure: boolean
+  readonly #relaxScope: boolean
+  #clientSecret: string | undefined
+  #token: OAuth2Token = {}
+  #state: string | undefined
+  #codeVerifier: string | undefined
+  /** The extra parameters of the last client-credentials fetch, replayed when that token expires. */
+  #grantExtras: { url: string; options: FetchTokenOptions } | undefined
+  #refreshing: Promise<OAuth2Token> | undefined
+
+  constructor(clientId?: string, options: OAuth2SessionOptions = {}) {
+    const { sessionOptions, oauthOptions } = splitOptions(options)
+    super(sessionOptions)
+    this.clientId = clientId ?? oauthOptions.client?.clientId
+    this.client = oauthOptions.client ?? new WebApplicationClient(this.clientId ?? '')
+    this.scope = scopeToList(oauthOptions.scope)
+    this.redirectUri = oauthOptions.redirectUri
+    this.autoRefreshUrl = oauthOptions.autoRefreshUrl
+    this.autoRefreshKwargs = oauthOptions.autoRefreshKwargs ?? {}
+    this.tokenUpdater = oauthOptions.tokenUpdater
+    this.service = oauthOptions.service
+    this.accessTokenKey = oauthOptions.accessTokenKey ?? 'access_token'
+    this.pkce = oauthOptions.pkce
+    this.#stateOption = oauthOptions.state
+    this.#insecure = oauthOptions.insecureTransport ?? false
+    this.#relaxScope = oauthOptions.relaxTokenScope ?? false
+    this.#clientSecret = oauthOptions.clientSecret
+    if (oauthOptions.token !== undefined && oauthOptions.accessToken !== undefined) {
+      throw new ConfigurationError('accessToken', 'Pass either token (requests-oauthlib) or accessToken (rauth), not both.')
+    }
+    if (oauthOptions.token !== undefined) this.#token = normalizeToken(oauthOptions.token)
+    if (oauthOptions.accessToken !== undefined) this.#token = { access_token: oauthOptions.accessToken }
+    this.#bearer = new BearerTokenAuth(this, oauthOptions.bearerAuth ?? true)
+    this.auth = this.#bearer
+  }
+
+  /** The current token (`{}` before one is fetched). */
+  get token(): OAuth2Token {
+    return this.#token
+  }
+
+  /** Replaces the token; `expires_in` becomes `expires_at`. */
+  set token(value: OAuth2Token) {
+    this.#token = normalizeToken(value)
+  }
+
+  /** The access token, if any (rauth's `access_token`). */
+  get accessToken(): string | undefined {
+    return this.#token.access_token
+  }
+
+  /** Whether the session holds an access token. */
+  get authorized(): boolean {
+    return Boolean(this.#token.access_token)
+  }
+
+  /** The state of the last authorization URL. */
+  get state(): string | undefined {
+    return this.#state
+  }
+
+  /** The client secret (rauth's `client_secret`). Never shown by inspect or logs. */
+  get clientSecret(): string | undefined {
+    return this.#clientSecret
+  }
+
+  /** A new state: from the `state` option (string or generator) or 30 random characters. */
+  newState(): string {
+    const option = this.#stateOption
+    this.#state = typeof option === 'function' ? option() : (option ?? randomState())
+    return this.#state
+  }
+
+  /**
+   * Registers a compliance hook that fixes a provider's deviation from the RFC.
+   *
+   * @see requests_oauthlib.OAuth2Session.register_compliance_hook
+   */
+  registerComplianceHook<K extends ComplianceHookType>(type: K, hook: ComplianceHooks[K]): void {
+    this.#hooks.register(type, hook)
+  }
+
+  /**
+   * The authorization URL to send the user to, and the state it carries.
+   *
+   * @see requests_oauthlib.OAuth2Session.authorization_url
+   */
+  authorizationUrl(url: string, state?: string, extra: Readonly<Record<string, string>> = {}): [url: string, state: string] {
+    assertSecureTransport(url, this.#insecure)
+    const chosen = state ?? this.newState()
+    this.#state = chosen
+    const params: ParamPairs = []
+    if (this.client.responseType !== undefined) params.push(['response_type', this.client.responseType])
+    if (this.clientId !== undefined) params.push(['client_id', this.clientId])
+    if (this.redirectUri !== undefined) params.push(['redirect_uri', this.redirectUri])
+    const scope = scopeToString(this.scope)
+    if (scope !== undefined) params.push(['scope', scope])
+    params.push(['state', chosen])
+    if (this.pkce !== undefined && this.client instanceof WebApplicationClient) {
+      this.#codeVerifier = createCodeVerifier()
+      params.push(['code_challenge', codeChallenge(this.#codeVerifier, this.pkce)], ['code_challenge_method', this.pkce])
+    }
+    for (const [name, value] of Object.entries(extra)) params.push([name, value])
+    return [appendToQuery(url, params), chosen]
+  }
+
+  /**
+   * Fetches a token from the token endpoint with the session's grant.
+   *
+   * @throws {@link MismatchingStateError} when the authorization response carries another state
+   * @throws {@link TokenRequestError} (or an RFC 6749 subclass) when the provider refuses
+   * @throws {@link TokenMissingError} when the answer has no access_token
+   * @see requests_oauthlib.OAuth2Session.fetch_token
+   */
+  async fetchToken(tokenUrl: string, options: FetchTokenOptions = {}): Promise<OAuth2Token> {
+    assertSecureTransport(tokenUrl, this.#insecure)
+    let code = options.code
+    if (code === undefined && options.authorizationResponse !== undefined) code = this.#codeFromResponse(options.authorizationResponse)
+    else if (code === undefined && this.client instanceof WebApplicationClient) {
+      code = this.client.code
+      if (code === undefined) throw new ConfigurationError('code', 'Pass code or authorizationResponse to fetchToken().')
+    }
+    if (this.client instanceof LegacyApplicationClient && (options.username === undefined || options.password === undefined)) {
+      throw new ConfigurationError(options.username === undefined ? 'username' : 'password', 'The password grant needs both username and password.')
+    }
+    const extras = extraParams(options, FETCH_KEYS)
+    const params = this.#grantParams(code, options, extras)
+    const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
+    let auth = options.auth
+    let includeClientId = options.includeClientId
+    if (auth !== undefined) includeClientId ??= false
+    else if (includeClientId !== true && this.clientId) auth = new HTTPBasicAuth(this.clientId, clientSecret ?? '')
+    const body = this.client.tokenBody({
+      clientId: this.clientId,
+      includeClientId: includeClientId === true,
+      clientSecret: includeClientId ? clientSecret : undefined,
+      codeVerifier: options.codeVerifier ?? (this.client instanceof WebApplicationClient ? this.#codeVerifier : undefined),
+      params,
+    })
+    const token = await this.#tokenRequest(tokenUrl, body, options, auth, 'access_token')
+    if (this.client instanceof BackendApplicationClient) this.#grantExtras = { url: tokenUrl, options }
+    return token
+  }
+
+  /**
+   * Reads the token from the fragment of an implicit-grant redirect and keeps it.
+   *
+   * @see requests_oauthlib.OAuth2Session.token_from_fragment
+   */
+  tokenFromFragment(authorizationResponse: string): OAuth2Token {
+    const url = new URL(authorizationResponse)
+    const params = Object.fromEntries(decodePairs(url.hash.slice(1))) as Record<string, string>
+    this.#checkRedirect(params)
+    if (params.access_token === undefined) throw new TokenMissingError('access_token', Object.keys(params), 'The authorization response fragment')
+    this.#token = normalizeToken(params)
+    return this.#token
+  }
+
+  /**
+   * Gets a new token with the refresh token and keeps it (the old refresh token is kept when the
+   * provider does not send a new one).
+   *
+   * @throws {@link InvalidGrantError} when the refresh token is refused: authorize again
+   * @see requests_oauthlib.OAuth2Session.refresh_token
+   */
+  async refreshToken(tokenUrl: string, options: RefreshTokenOptions = {}): Promise<OAuth2Token> {
+    assertSecureTransport(tokenUrl, this.#insecure)
+    const refreshToken = options.refreshToken ?? this.#token.refresh_token
+    if (refreshToken === undefined) throw new ConfigurationError('refreshToken', 'There is no refresh token: pass refreshToken, or fetch a token that has one.')
+    const extras = { ...extraParams(options, REFRESH_KEYS), ...this.autoRefreshKwargs }
+    const params: ParamPairs = []
+    const scope = scopeToString(this.scope)
+    if (scope !== undefined) params.push(['scope', scope])
+    params.push(['refresh_token', refreshToken])
+    const body = this.client.tokenBody({
+      grantType: 'refresh_token',
+      clientId: extras.client_id,
+      includeClientId: true,
+      clientSecret: extras.client_secret,
+      codeVerifier: undefined,
+      params: [...params, ...withoutClientCredentials(extras, true)],
+    })
+    const token = await this.#tokenRequest(tokenUrl, body, options, options.auth ?? null, 'refresh_token')
+    if (token.refresh_token === undefined) {
+      token.refresh_token = refreshToken
+      this.#token = token
+    }
+    return token
+  }
+
+  /** @internal the bearer strategy asks for a usable token, refreshing once for all concurrent callers. */
+  async freshToken(credentials: { clientId?: string | undefined; clientSecret?: string | undefined }, force = false): Promise<OAuth2Token> {
+    const expired = this.#token.expires_at !== undefined && this.#token.expires_at < Date.now() / 1000
+    if (!expired && !force) return this.#token
+    this.#refreshing ??= this.#renew(credentials).finally(() => {
+      this.#refreshing = undefined
+    })
+    return this.#refreshing
+  }
+
+  /** @internal whether a 401 could be answered by getting a new token. */
+  get canRenew(): boolean {
+    return (this.autoRefreshUrl !== undefined && this.#token.refresh_token !== undefined) || this.#grantExtras !== undefined
+  }
+
+  /** @internal runs the protected_request hooks (requests-oauthlib runs them before adding the token). */
+  get hooks(): ComplianceHookRegistry {
+    return this.#hooks
+  }
+
+  /** @internal */
+  get insecureTransport(): boolean {
+    return this.#insecure
+  }
+
+  /** Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request. */
+  override request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
+    const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options
+    if (withholdToken) return super.request(method, url, { ...rest, auth: rest.auth ?? null })
+    if (rest.auth !== undefined || (bearerAuth === undefined && clientId === undefined && clientSecret === undefined)) {
+      return super.request(method, url, rest)
+    }
+    return super.request(method, url, { ...rest, auth: this.#bearer.forRequest({ bearerAuth, clientId, clientSecret }) })
+  }
+
+  /** Everything `fromJSON` needs, the client secret and token included: serialising is your explicit act. */
+  override toJSON(): Record<string, unknown> {
+    return {
+      type: 'OAuth2Session',
+      clientId: this.clientId,
+      clientSecret: this.#clientSecret,
+      token: this.#token,
+      scope: this.scope,
+      redirectUri: this.redirectUri,
+      autoRefreshUrl: this.autoRefreshUrl,
+      accessTokenKey: this.accessTokenKey,
+      baseUrl: this.baseUrl,
+    }
+  }
+
+  /** Rebuilds a session from {@link OAuth2Session.toJSON} output; pass the grant client, updater and hooks again. */
+  static fromJSON(json: Record<string, unknown> | string, options: OAuth2SessionOptions = {}): OAuth2Session {
+    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>
+    if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.toJSON().')
+    const restored: OAuth2SessionOptions = { ...options }
+    for (const key of ['clientSecret', 'scope', 'redirectUri', 'autoRefreshUrl', 'accessTokenKey', 'baseUrl', 'token'] as const) {
+      if (data[key] !== undefined && data[key] !== null && restored[key] === undefined) Object.assign(restored, { [key]: data[key] })
+    }
+    return new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
+  }
+
+  /** @internal keeps the secret and tokens out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return {
+      OAuth2Session: {
+        ...super.toJSON(),
+        clientId: this.clientId,
+        clientSecret: this.#clientSecret === undefined ? undefined : '[redacted]',
+        token: redactToken(this.#token),
+      },
+    }
+  }
+
+  /** @internal */
+  override toString(): string {
+    return `<OAuth2Session ${this.clientId ?? ''}>`
+  }
+
+  async #renew(credentials: { clientId?: string | undefined; clientSecret?: string | undefined }): Promise<OAuth2Token> {
+    if (this.autoRefreshUrl !== undefined && this.#token.refresh_token !== undefined) {
+      const auth = credentials.clientId !== undefined && credentials.clientSecret !== undefined ? new HTTPBasicAuth(credentials.clientId, credentials.clientSecret) : null
+      const token = await this.refreshToken(this.autoRefreshUrl, { auth })
+      if (this.tokenUpdater === undefined) throw new TokenUpdated(token)
+      await this.tokenUpdater(token)
+      return token
+    }
+    if (this.#grantExtras !== undefined) {
+      const token = await this.fetchToken(this.#grantExtras.url, this.#grantExtras.options)
+      if (this.tokenUpdater !== undefined) await this.tokenUpdater(token)
+      return token
+    }
+    throw new TokenExpiredError()
+  }
+
+  /** The grant's parameters in oauthlib's order, then the extras (client credentials excluded). */
+  #grantParams(code: string | undefined, options: FetchTokenOptions, extras: Record<string, string>): ParamPairs {
+    const params: ParamPairs = []
+    const scope = extras.scope ?? scopeToString(this.scope)
+    if (this.client instanceof LegacyApplicationClient) {
+      params.push(['username', String(options.username)], ['password', String(options.password)])
+      if (scope !== undefined) params.push(['scope', scope])
+    } else if (this.client instanceof BackendApplicationClient) {
+      if (scope !== undefined) params.push(['scope', scope])
+    }
+    if (code) params.push(['code', code])
+    if (this.redirectUri) params.push(['redirect_uri', this.redirectUri])
+    for (const [name, value] of Object.entries(extras)) {
+      const scopeHandled = name === 'scope' && !(this.client instanceof WebApplicationClient)
+      if (name !== 'client_id' && name !== 'client_secret' && !scopeHandled) params.push([name, value])
+    }
+    return params
+  }
+
+  #codeFromResponse(authorizationResponse: string): string {
+    const url = new URL(authorizationResponse)
+    const params = Object.fromEntries(decodePairs(url.search.slice(1))) as Record<string, string>
+    this.#checkRedirect(params)
+    if (params.code === undefined) throw new TokenMissingError('code', Object.keys(params), 'The authorization response')
+    if (this.client instanceof WebApplicationClient) this.client.code = params.code
+    return params.code
+  }
+
+  /** Checks an authorization redirect: provider error first, then state (in constant time). */
+  #checkRedirect(params: Record<string, string>): void {
+    if (params.error !== undefined) {
+      throw oauth2Error({ error: params.error, error_description: params.error_description, error_uri: params.error_uri })
+    }
+    if (this.#state !== undefined && (params.state === undefined || !timingSafeEqualText(params.state, this.#state))) {
+      throw new MismatchingStateError()
+    }
+  }
+
+  async #tokenRequest(
+    tokenUrl: string,
+    body: ParamPairs,
+    options: { method?: 'POST' | 'GET'; forceQuerystring?: boolean; headers?: FetchTokenOptions['headers']; timeout?: FetchTokenOptions['timeout']; body?: string },
+    auth: AuthStrategy | null | undefined,
+    kind: 'access_token' | 'refresh_token',
+  ): Promise<OAuth2Token> {
+    const method = (options.method ?? 'POST').toUpperCase()
+    if (method !== 'POST' && method !== 'GET') throw new ConfigurationError('method', 'The token request method must be POST or GET.')
+    const pairs = options.body ? [...decodePairs(options.body), ...body] : body
+    const headers = new HeaderMap(options.headers ?? { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' })
+    let url = tokenUrl
+    let payload: string | undefined = encodePairs(pairs)
+    if (method === 'GET' || options.forceQuerystring) {
+      url = appendToQuery(tokenUrl, pairs)
+      payload = undefined
+    }
+    if (this.#hooks.has(`${kind}_request`)) [url, , payload] = (await this.#hooks.runRequest(`${kind}_request`, [url, headers, payload])) as [string, HeaderMap, string | undefined]
+    let response = await super.request(method, url, {
+      headers,
+      auth: auth ?? null,
+      ...(payload === undefined ? {} : { data: payload }),
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    })
+    response = await this.#hooks.runResponse(`${kind}_response`, response)
+    const raw = parseTokenBody(response)
+    if (typeof raw.error === 'string') {
+      throw oauth2Error({ error: raw.error, error_description: stringOrUndefined(raw.error_description), error_uri: stringOrUndefined(raw.error_uri) }, response)
+    }
+    if (raw.access_token === undefined) {
+      throw new TokenMissingError('access_token', Object.keys(raw), `The token response (HTTP ${response.status})`)
+    }
+    const token = normalizeToken(raw)
+    checkScope(this.scope, token.scope, this.#relaxScope)
+    this.#token = token
+    return token
+  }
+}
+
+function parseTokenBody(response: Response): Record<string, unknown> {
+  const text = response.text.trim()
+  try {
+    const value: unknown = JSON.parse(text)
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
+  } catch {
+    // oauthlib falls back to a form-encoded body.
+  }
+  return Object.fromEntries(decodePairs(text))
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+function extraParams(options: Record<string, unknown>, known: ReadonlySet<string>): Record<string, string> {
+  const extras: Record<string, string> = {}
+  for (const [name, value] of Object.entries(options)) {
+    if (known.has(name) || value === undefined || value === null) continue
+    extras[name] = name === 'scope' && Array.isArray(value) ? value.join(' ') : String(value)
+  }
+  return extras
+}
+
+function withoutClientCredentials(extras: Record<string, string>, taken: boolean): ParamPairs {
+  return Object.entries(extras).filter(([name]) => !taken || (name !== 'client_id' && name !== 'client_secret'))
+}
+
+function appendToQuery(url: string, params: ParamPairs): string {
+  if (params.length === 0) return url
+  const hashAt = url.indexOf('#')
+  const base = hashAt === -1 ? url : url.slice(0, hashAt)
+  const hash = hashAt === -1 ? '' : url.slice(hashAt)
+  return `${base}${base.includes('?') ? '&' : '?'}${encodePairs(params)}${hash}`
+}
+
+function randomState(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+  let state = ''
+  for (const byte of randomBytes(40)) {
+    if (byte < 248) state += alphabet[byte % 62]
+    if (state.length === 30) break
+  }
+  return state
+}
+
+function redactToken(token: OAuth2Token): Record<string, unknown> {
+  const shown: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(token)) shown[key] = /token|secret|code/i.test(key) && key !== 'token_type' ? '[redacted]' : value
+  return shown
+}
+
+function splitOptions(options: OAuth2SessionOptions): { sessionOptions: SessionOptions; oauthOptions: Partial<OAuth2SessionOptions> } {
+  const sessionOptions: Record<string, unknown> = { ...options }
+  const oauthOptions: Record<string, unknown> = {}
+  for (const key of OAUTH_OPTION_KEYS) {
+    if (key in sessionOptions) {
+      oauthOptions[key] = sessionOptions[key]
+      delete sessionOptions[key]
+    }
+  }
+  return { sessionOptions: sessionOptions as SessionOptions, oauthOptions: oauthOptions as Partial<OAuth2SessionOptions> }
+}

@@ -1,0 +1,69 @@
+/**
+ * An OAuth 2 token as the wire spells it (RFC 6749 §5.1), with `expires_at` (Unix seconds) added
+ * when the provider sent `expires_in`, and `scope` as a list, as oauthlib keeps it.
+ *
+ * @example
+ * ```ts
+ * import type { OAuth2Token } from 'oauth-sessions'
+ * const token: OAuth2Token = { access_token: 'abc', token_type: 'Bearer', expires_in: 3600 }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @group OAuth 2
+ */
+export interface OAuth2Token {
+  /** The access token. */
+  access_token?: string
+  /** Usually `Bearer`. */
+  token_type?: string
+  /** Lifetime in seconds, as sent. */
+  expires_in?: number
+  /** When the token expires, Unix seconds. */
+  expires_at?: number
+  /** The refresh token, if the provider issued one. */
+  refresh_token?: string
+  /** The granted scope. */
+  scope?: string[]
+  /** The OpenID Connect ID token, if any. */
+  id_token?: string
+  /** Anything else the provider returned. */
+  [key: string]: unknown
+}
+
+/**
+ * Normalises a token as oauthlib's `OAuth2Token` does: `expires_in` becomes a number and adds
+ * `expires_at`; a space-separated `scope` becomes a list.
+ *
+ * @internal
+ */
+export function normalizeToken(raw: Record<string, unknown>, nowSeconds = Date.now() / 1000): OAuth2Token {
+  const token: OAuth2Token = { ...raw }
+  if (raw.expires_in !== undefined && raw.expires_in !== null && raw.expires_in !== '') {
+    const expiresIn = Number(raw.expires_in)
+    if (Number.isFinite(expiresIn)) {
+      token.expires_in = expiresIn
+      token.expires_at = Math.round(nowSeconds) + expiresIn
+    }
+  } else if (raw.expires_at !== undefined && raw.expires_at !== null) {
+    token.expires_at = Number(raw.expires_at)
+  }
+  if (typeof raw.scope === 'string') token.scope = scopeToList(raw.scope)
+  return token
+}
+
+/** A scope string or list as a list. @internal */
+export function scopeToList(scope: string | readonly string[] | undefined): string[] | undefined {
+  if (scope === undefined) return undefined
+  if (typeof scope === 'string') return scope.split(/[\s,]+/).filter(Boolean)
+  return [...scope]
+}
+
+/** A scope list as the space-separated string the wire wants. @internal */
+export function scopeToString(scope: string | readonly string[] | undefined): string | undefined {
+  if (scope === undefined) return undefined
+  return typeof scope === 'string' ? scope : scope.join(' ')
+}
+
+/** Whether a token has expired, `leeway` seconds early. @internal */
+export function isExpired(token: OAuth2Token | undefined, leewaySeconds = 0, nowSeconds = Date.now() / 1000): boolean {
+  return token?.expires_at !== undefined && token.expires_at - leewaySeconds < nowSeconds
+}
