@@ -20,3 +20,5 @@ export const COMPLIANCE_HOOK_TYPES: readonly ComplianceHookType[] = Object.freez
   'refresh_token_response',
   'protected_request',
 ])
+
+export * from './oauth2/compliance/index.js'

@@ -37,15 +37,11 @@ export interface OAuth2Token {
  */
 export function normalizeToken(raw: Record<string, unknown>, nowSeconds = Date.now() / 1000): OAuth2Token {
   const token: OAuth2Token = { ...raw }
-  if (raw.expires_in !== undefined && raw.expires_in !== null && raw.expires_in !== '') {
-    const expiresIn = Number(raw.expires_in)
-    if (Number.isFinite(expiresIn)) {
-      token.expires_in = expiresIn
-      token.expires_at = Math.round(nowSeconds) + expiresIn
-    }
-  } else if (raw.expires_at !== undefined && raw.expires_at !== null) {
-    token.expires_at = Number(raw.expires_at)
-  }
+  const expiresIn = raw.expires_in === undefined || raw.expires_in === null || raw.expires_in === '' ? Number.NaN : Math.trunc(Number(raw.expires_in))
+  if (Number.isFinite(expiresIn)) token.expires_in = expiresIn
+  // As oauthlib: a given expires_at wins (a stored token); otherwise it is now + expires_in.
+  if (raw.expires_at !== undefined && raw.expires_at !== null && Number.isFinite(Number(raw.expires_at))) token.expires_at = Math.trunc(Number(raw.expires_at))
+  else if (Number.isFinite(expiresIn)) token.expires_at = nowSeconds + expiresIn
   if (typeof raw.scope === 'string') token.scope = scopeToList(raw.scope)
   return token
 }
