@@ -66,3 +66,5 @@ export {
   ScopeChangedWarning,
   type OAuth2ErrorBody,
 } from './oauth2/oauth2-errors.js'
+export { OAuth2Service, type OAuth2ServiceOptions, type AccessTokenOptions, type OAuth2TokenDecoder } from './oauth2/oauth2-service.js'
+export { OAuth2Handler, OAuth2Handler as OAuth2, type OAuth2HandlerOptions } from './oauth2/oauth2-handler.js'

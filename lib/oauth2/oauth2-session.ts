@@ -69,6 +69,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   accessTokenKey: string
   /** The PKCE method, if PKCE is used. */
   readonly pkce: PkceMethod | undefined
+  /** The answer to the access-token request, when a service made this session (rauth). */
+  accessTokenResponse: Response | undefined
   readonly #hooks = new ComplianceHookRegistry()
   readonly #bearer: BearerTokenAuth
   readonly #stateOption: string | (() => string) | undefined
@@ -104,6 +106,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
     if (oauthOptions.token !== undefined) this.#token = normalizeToken(oauthOptions.token)
     if (oauthOptions.accessToken !== undefined) this.#token = { access_token: oauthOptions.accessToken }
+    this.accessTokenResponse = undefined
     this.#bearer = new BearerTokenAuth(this, oauthOptions.bearerAuth ?? true)
     this.auth = this.#bearer
   }

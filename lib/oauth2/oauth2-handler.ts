@@ -1,0 +1,119 @@
+import { quotePlus } from '../http/form-encoding.js'
+import { Session } from '../http/session.js'
+import type { SessionOptions } from '../http/session-options.js'
+
+/**
+ * Options of {@link OAuth2Handler}: requests-oauth2's optional endpoint paths, and the Session
+ * options of the handler's own Session.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2 } from 'oauth-sessions'
+ * const facebook = new OAuth2('id', 'secret', 'https://graph.facebook.com/', 'https://app.example/cb', {
+ *   authorizationUrl: 'dialog/oauth', tokenUrl: 'oauth/access_token',
+ * })
+ * ```
+ * @group OAuth 2
+ */
+export interface OAuth2HandlerOptions {
+  /** The authorization path, appended to `site`. Default `oauth/authorize`. */
+  authorizationUrl?: string
+  /** The token path, appended to `site`. Default `oauth/token`. */
+  tokenUrl?: string
+  /** Options of the Session token requests go through. */
+  sessionOptions?: SessionOptions
+}
+
+/**
+ * requests-oauth2 0.2.0's minimal handler, ported exactly: `authorizeUrl(scope, extra)` builds
+ * `site + path + ?redirect_uri&client_id&scope...`, and `getToken(code, extra)` posts the code
+ * with the client credentials and returns whatever the provider answered, parsed: a JSON object,
+ * or a form body as lists of values (Python's `parse_qs`), or `null` for an empty answer. It
+ * never throws for a provider error; check for `access_token` yourself, as with the original.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2 } from 'oauth-sessions'
+ * const handler = new OAuth2('client-id', 'client-secret', 'https://github.com/', 'https://app.example/cb', {
+ *   authorizationUrl: 'login/oauth/authorize', tokenUrl: 'login/oauth/access_token',
+ * })
+ * console.log(handler.authorizeUrl('repo'))
+ * const answer = await handler.getToken('code-from-callback')
+ * await handler.close()
+ * ```
+ * @see requests_oauth2.OAuth2
+ * @group OAuth 2
+ */
+export class OAuth2Handler {
+  /** The client id. */
+  readonly clientId: string
+  /** The site the paths are appended to; may be changed between the two steps, as in Python. */
+  site: string
+  /** The redirect URI. */
+  redirectUri: string
+  /** The authorization path. */
+  authorizationUrl: string
+  /** The token path. */
+  tokenUrl: string
+  readonly #clientSecret: string
+  readonly #session: Session
+
+  constructor(clientId: string, clientSecret: string, site: string, redirectUri: string, options: OAuth2HandlerOptions = {}) {
+    this.clientId = clientId
+    this.#clientSecret = clientSecret
+    this.site = site
+    this.redirectUri = redirectUri
+    this.authorizationUrl = options.authorizationUrl ?? 'oauth/authorize'
+    this.tokenUrl = options.tokenUrl ?? 'oauth/token'
+    this.#session = new Session(options.sessionOptions)
+  }
+
+  /**
+   * The URL to send the user to; `scope` defaults to empty, extra parameters follow it.
+   *
+   * @see requests_oauth2.OAuth2.authorize_url
+   */
+  authorizeUrl(scope = '', extra: Readonly<Record<string, string>> = {}): string {
+    const params: [string, string][] = [['redirect_uri', this.redirectUri], ['client_id', this.clientId], ['scope', scope], ...Object.entries(extra)]
+    return `${this.site}${quotePath(this.authorizationUrl)}?${params.map(([name, value]) => `${quotePlus(name)}=${quotePlus(value)}`).join('&')}`
+  }
+
+  /**
+   * Posts the code to the token URL and returns the parsed answer (see the class description).
+   *
+   * @see requests_oauth2.OAuth2.get_token
+   */
+  async getToken(code: string, extra: Readonly<Record<string, string>> = {}): Promise<Record<string, unknown> | null> {
+    const data = { redirect_uri: this.redirectUri, client_id: this.clientId, client_secret: this.#clientSecret, code, ...extra }
+    const response = await this.#session.post(`${this.site}${quotePath(this.tokenUrl)}`, { data })
+    const text = response.text
+    if (text.trim() === '') return null
+    try {
+      return JSON.parse(text) as Record<string, unknown>
+    } catch {
+      const parsed: Record<string, string[]> = {}
+      for (const [name, value] of new URLSearchParams(text)) if (value !== '') (parsed[name] ??= []).push(value)
+      return parsed
+    }
+  }
+
+  /** Releases the handler's connections. */
+  async close(): Promise<void> {
+    await this.#session.close()
+  }
+
+  /** The handler with its secret redacted. */
+  toJSON(): Record<string, unknown> {
+    return { type: 'OAuth2', clientId: this.clientId, clientSecret: '[redacted]', site: this.site, redirectUri: this.redirectUri }
+  }
+
+  /** @internal keeps the secret out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return this.toJSON()
+  }
+}
+
+/** Python's `quote` (safe `/`) for the path appended to the site. */
+function quotePath(path: string): string {
+  return encodeURIComponent(path).replace(/%2F/g, '/').replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)
+}

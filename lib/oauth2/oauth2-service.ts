@@ -1,0 +1,271 @@
+import { z } from 'zod'
+import { ConfigurationError, TokenMissingError } from '../errors.js'
+import { decodePairs } from '../http/form-encoding.js'
+import type { Response } from '../http/response.js'
+import type { RequestOptions } from '../http/session-options.js'
+import { oauth2Error } from './oauth2-errors.js'
+import { OAuth2Session } from './oauth2-session.js'
+import type { OAuth2SessionOptions } from './oauth2-session-options.js'
+
+/**
+ * Turns a token response body into key/value pairs (rauth's `decoder`).
+ *
+ * @example
+ * ```ts
+ * import type { OAuth2TokenDecoder } from 'oauth-sessions'
+ * const decoder: OAuth2TokenDecoder = (text) => JSON.parse(text) as Record<string, unknown>
+ * ```
+ * @group OAuth 2
+ */
+export type OAuth2TokenDecoder = (text: string) => Record<string, unknown>
+
+/**
+ * Options of {@link OAuth2Service}: rauth's constructor arguments in camelCase.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Service } from 'oauth-sessions'
+ * const service = new OAuth2Service({
+ *   name: 'example', clientId: '123', clientSecret: '456',
+ *   accessTokenUrl: 'https://example.com/token', authorizeUrl: 'https://example.com/authorize', baseUrl: 'https://example.com/api/',
+ * })
+ * ```
+ * @see rauth.OAuth2Service
+ * @group OAuth 2
+ */
+export interface OAuth2ServiceOptions {
+  /** The client id. */
+  clientId: string
+  /** The client secret. */
+  clientSecret: string
+  /** A name for the service. */
+  name?: string
+  /** The token endpoint. */
+  accessTokenUrl?: string
+  /** The authorization page. */
+  authorizeUrl?: string
+  /** The API's base URL; relative request URLs of sessions resolve against it. */
+  baseUrl?: string
+  /** Options for every session the service makes (timeouts, proxies, tokenUpdater ...). */
+  sessionOptions?: OAuth2SessionOptions
+}
+
+/**
+ * Options of {@link OAuth2Service.getAccessToken}: rauth's `decoder` and `key`, plus every request option.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Service } from 'oauth-sessions'
+ * declare const service: OAuth2Service
+ * const token = await service.getAccessToken('POST', { data: { code: 'abc', grant_type: 'authorization_code', redirect_uri: 'https://app.example/cb' } })
+ * ```
+ * @group OAuth 2
+ */
+export interface AccessTokenOptions extends RequestOptions {
+  /** How to decode the answer. Default: by Content-Type (JSON or form). */
+  decoder?: OAuth2TokenDecoder
+  /** The access token's key in the answer. Default `access_token`. */
+  key?: string
+}
+
+const schema = z
+  .object({
+    clientId: z.string().min(1),
+    clientSecret: z.string(),
+    name: z.string().optional(),
+    accessTokenUrl: z.url().optional(),
+    authorizeUrl: z.url().optional(),
+    baseUrl: z.url().optional(),
+    sessionOptions: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+
+/**
+ * rauth's `OAuth2Service`: a provider's endpoints and client credentials, which gets access
+ * tokens and hands out {@link OAuth2Session}s.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Service } from 'oauth-sessions'
+ * declare const service: OAuth2Service
+ * const url = service.getAuthorizeUrl({ redirect_uri: 'https://app.example/cb', response_type: 'code' })
+ * const session = await service.getAuthSession('POST', { data: { code: 'foobar', grant_type: 'authorization_code', redirect_uri: 'https://app.example/cb' } })
+ * console.log((await session.get('me')).json())
+ * ```
+ * @see rauth.OAuth2Service
+ * @group OAuth 2
+ */
+export class OAuth2Service {
+  /** The service's name. */
+  readonly name: string | undefined
+  /** The client id. */
+  readonly clientId: string
+  /** The token endpoint. */
+  accessTokenUrl: string | undefined
+  /** The authorization page. */
+  authorizeUrl: string | undefined
+  /** The API's base URL. */
+  baseUrl: string | undefined
+  /** The last answer to an access-token request. */
+  accessTokenResponse: Response | undefined
+  readonly #clientSecret: string
+  readonly #sessionOptions: OAuth2SessionOptions
+  readonly #sessions = new Map<string, OAuth2Session>()
+
+  constructor(options: OAuth2ServiceOptions) {
+    const parsed = schema.safeParse(options)
+    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'OAuth2Service')
+    this.name = options.name
+    this.clientId = options.clientId
+    this.#clientSecret = options.clientSecret
+    this.accessTokenUrl = options.accessTokenUrl
+    this.authorizeUrl = options.authorizeUrl
+    this.baseUrl = options.baseUrl
+    this.#sessionOptions = options.sessionOptions ?? {}
+    this.accessTokenResponse = undefined
+  }
+
+  /** The client secret. Never shown by inspect or logs. */
+  get clientSecret(): string {
+    return this.#clientSecret
+  }
+
+  /**
+   * A session with the access token when given (the same instance for the same token), or an
+   * unauthenticated one.
+   *
+   * @see rauth.OAuth2Service.get_session
+   */
+  getSession(token?: string): OAuth2Session {
+    const key = token ?? ''
+    const cached = this.#sessions.get(key)
+    if (cached !== undefined) return cached
+    const options: OAuth2SessionOptions = { ...this.#sessionOptions, clientSecret: this.#clientSecret, service: this }
+    if (token !== undefined) options.accessToken = token
+    if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
+    const session = new OAuth2Session(this.clientId, options)
+    this.#sessions.set(key, session)
+    return session
+  }
+
+  /**
+   * The authorization URL with `client_id` and your parameters.
+   *
+   * @see rauth.OAuth2Service.get_authorize_url
+   */
+  getAuthorizeUrl(params: Readonly<Record<string, string>> = {}): string {
+    const url = new URL(this.#require(this.authorizeUrl, 'authorizeUrl'))
+    for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value)
+    url.searchParams.append('client_id', this.clientId)
+    return url.href
+  }
+
+  /**
+   * Requests an access token and returns the raw answer: the client credentials go in the body
+   * for POST/PUT/PATCH and in the query otherwise, as rauth does.
+   *
+   * @see rauth.OAuth2Service.get_raw_access_token
+   */
+  async getRawAccessToken(method = 'POST', options: RequestOptions = {}): Promise<Response> {
+    const url = this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    const credentials = { client_id: this.clientId, client_secret: this.#clientSecret }
+    const entity = ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase())
+    const key = entity ? 'data' : 'params'
+    const given = options[key]
+    if (given !== undefined && (typeof given !== 'object' || given instanceof Uint8Array || 'pipe' in given)) {
+      throw new ConfigurationError(key, `Pass ${key} as an object so that the client credentials can be added to it.`)
+    }
+    const merged = { ...(given === undefined ? {} : Object.fromEntries(given instanceof URLSearchParams ? given : Object.entries(given as object))), ...credentials }
+    this.accessTokenResponse = await this.getSession().request(method, url, { ...options, [key]: merged, withholdToken: true })
+    return this.accessTokenResponse
+  }
+
+  /**
+   * Requests an access token and returns it.
+   *
+   * @throws {@link TokenMissingError} naming the keys the answer had
+   * @see rauth.OAuth2Service.get_access_token
+   */
+  async getAccessToken(method = 'POST', options: AccessTokenOptions = {}): Promise<string> {
+    const { decoder, key = 'access_token', ...requestOptions } = options
+    const response = await this.getRawAccessToken(method, requestOptions)
+    const decoded = decoder !== undefined ? decoder(response.text) : decodeByType(response)
+    if (typeof decoded.error === 'string' && decoded[key] === undefined) {
+      throw oauth2Error({ error: decoded.error, error_description: typeof decoded.error_description === 'string' ? decoded.error_description : undefined }, response)
+    }
+    const token = decoded[key]
+    if (token === undefined || token === null) throw new TokenMissingError(key, Object.keys(decoded), `The access-token response (HTTP ${response.status})`)
+    return String(token)
+  }
+
+  /**
+   * Gets an access token and returns a session that sends it.
+   *
+   * @see rauth.OAuth2Service.get_auth_session
+   */
+  async getAuthSession(method = 'POST', options: AccessTokenOptions = {}): Promise<OAuth2Session> {
+    const session = this.getSession(await this.getAccessToken(method, options))
+    session.accessTokenResponse = this.accessTokenResponse
+    return session
+  }
+
+  /** Closes every session this service made. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#sessions.values()].map((session) => session.close()))
+    this.#sessions.clear()
+  }
+
+  /** Lets `await using service = new OAuth2Service(...)` close its sessions. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: serialising is your explicit act. */
+  toJSON(): Record<string, unknown> {
+    return {
+      type: 'OAuth2Service',
+      name: this.name,
+      clientId: this.clientId,
+      clientSecret: this.#clientSecret,
+      accessTokenUrl: this.accessTokenUrl,
+      authorizeUrl: this.authorizeUrl,
+      baseUrl: this.baseUrl,
+    }
+  }
+
+  /** Rebuilds a service from {@link OAuth2Service.toJSON} output. */
+  static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth2ServiceOptions> = {}): OAuth2Service {
+    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>
+    if (data.type !== 'OAuth2Service') throw new ConfigurationError('json', 'This is not the output of OAuth2Service.toJSON().')
+    const options: Record<string, unknown> = {}
+    for (const key of ['name', 'clientId', 'clientSecret', 'accessTokenUrl', 'authorizeUrl', 'baseUrl']) if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
+    return new OAuth2Service({ ...(options as unknown as OAuth2ServiceOptions), ...overrides })
+  }
+
+  /** @internal keeps the client secret out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return { OAuth2Service: { ...this.toJSON(), clientSecret: '[redacted]' } }
+  }
+
+  /** @internal */
+  toString(): string {
+    return `<OAuth2Service ${this.name ?? this.clientId}>`
+  }
+
+  #require(url: string | undefined, option: string): string {
+    if (url === undefined) throw new ConfigurationError(option, `This OAuth2Service has no ${option}: pass it to the constructor.`)
+    return url
+  }
+}
+
+function decodeByType(response: Response): Record<string, unknown> {
+  if (/[/+]json\b/i.test(response.headers.get('content-type') ?? '')) {
+    try {
+      const value: unknown = JSON.parse(response.text)
+      if (typeof value === 'object' && value !== null) return value as Record<string, unknown>
+    } catch {
+      // fall back to a form body
+    }
+  }
+  return Object.fromEntries(decodePairs(response.text.trim()))
+}
