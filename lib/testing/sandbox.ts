@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { echoRequest, type EchoBody } from './sandbox-echo.js'
 import { SandboxOAuth1Provider, type SandboxOAuth1, type SandboxOAuth1Options } from './sandbox-oauth1.js'
+import { SANDBOX_OAUTH2, SandboxOAuth2Provider, type SandboxOAuth2 } from './sandbox-oauth2.js'
 
 /**
  * Options of {@link startSandbox}.
@@ -42,6 +43,8 @@ export interface Sandbox {
   readonly otherUrl: string
   /** The OAuth 1.0a provider: its consumer credentials and endpoints. */
   readonly oauth1: SandboxOAuth1
+  /** The OAuth 2 provider: its client, user and endpoints. */
+  readonly oauth2: SandboxOAuth2
   /** Stops both listeners and drops open connections. */
   close(): Promise<void>
   /** Lets `await using sandbox = await startSandbox()` close it. */
@@ -62,6 +65,9 @@ export interface Sandbox {
  * An OAuth 1.0a provider lives under `/oauth1/` (see {@link Sandbox.oauth1}): request_token,
  * authorize (approves at once), access_token, and protected `/oauth1/api/*` endpoints that check
  * signatures (every method and placement, nonce replay, timestamp window) and echo what they got.
+ * An OAuth 2 provider lives under `/oauth2/` (see {@link Sandbox.oauth2}): authorize (code or
+ * fragment token, state, PKCE), a token endpoint for every grant and refresh with error and quirk
+ * modes, tokens that expire on demand, and a protected `me` endpoint.
  *
  * @example
  * ```ts
@@ -80,11 +86,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const maxDelay = options.maxDelay ?? 10_000
   const timers = new Set<NodeJS.Timeout>()
   const oauth1 = new SandboxOAuth1Provider(options.oauth1)
+  const oauth2 = new SandboxOAuth2Provider()
   const servers: Server[] = []
   const urls: string[] = []
   for (let i = 0; i < 2; i++) {
     const server = createServer((request, response) => {
-      handle(request, response, { maxDelay, timers, oauth1 }).catch((error: unknown) => {
+      handle(request, response, { maxDelay, timers, oauth1, oauth2 }).catch((error: unknown) => {
         if (!response.headersSent) sendJson(response, 500, { error: 'sandbox_error', error_description: String(error) })
         else response.destroy()
       })
@@ -122,6 +129,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       accessTokenUrl: `${url}/oauth1/access_token`,
       baseUrl: `${url}/oauth1/api/`,
     },
+    oauth2: {
+      ...SANDBOX_OAUTH2,
+      authorizeUrl: `${url}/oauth2/authorize`,
+      tokenUrl: `${url}/oauth2/token`,
+      expireUrl: `${url}/oauth2/expire`,
+      baseUrl: `${url}/oauth2/api/`,
+    },
     close,
     [Symbol.asyncDispose]: close,
   }
@@ -131,6 +145,7 @@ interface HandlerContext {
   maxDelay: number
   timers: Set<NodeJS.Timeout>
   oauth1: SandboxOAuth1Provider
+  oauth2: SandboxOAuth2Provider
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, context: HandlerContext): Promise<void> {
@@ -140,6 +155,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
   switch (route) {
     case 'oauth1':
       return context.oauth1.handle(request, response, url, parts.slice(1).join('/'), await readBody(request))
+    case 'oauth2':
+      return context.oauth2.handle(request, response, url, parts.slice(1).join('/'), await readBody(request))
     case 'get':
     case 'post':
     case 'put':

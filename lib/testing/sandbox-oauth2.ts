@@ -1,0 +1,231 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+/**
+ * The OAuth 2 client and user the sandbox accepts, and its endpoints.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session } from 'oauth-sessions'
+ * import { startSandbox } from 'oauth-sessions/testing'
+ * const sandbox = await startSandbox()
+ * const session = new OAuth2Session(sandbox.oauth2.clientId, { redirectUri: 'http://127.0.0.1/cb' })
+ * ```
+ * @group Testing
+ */
+export interface SandboxOAuth2 {
+  /** The client id. */
+  clientId: string
+  /** The client secret. */
+  clientSecret: string
+  /** The user of the password grant. */
+  username: string
+  /** Their password. */
+  password: string
+  /** Approves at once: redirects with `code` (or a fragment token for `response_type=token`); `deny=1` refuses. */
+  authorizeUrl: string
+  /**
+   * Every grant and refresh. Query switches: `expires_in=N` (token lifetime), `error=CODE` (answer
+   * that error), `mode=facebook` (text/plain form answer), `mode=linkedin` (no token_type).
+   */
+  tokenUrl: string
+  /** POST `token=...` to make an access token expire at once. */
+  expireUrl: string
+  /** Protected endpoints live below this URL (`me` answers who the token belongs to). */
+  baseUrl: string
+}
+
+interface Grant {
+  clientId: string
+  redirectUri: string | undefined
+  scope: string
+  challenge: string | undefined
+  method: string | undefined
+}
+
+interface IssuedToken {
+  subject: string
+  scope: string
+  expiresAt: number
+  extras: Record<string, string>
+}
+
+const CLIENT_ID = 'sandbox-client'
+const CLIENT_SECRET = 'sandbox-client-secret'
+const USERNAME = 'sandbox-user'
+const PASSWORD = 'sandbox-password'
+
+/**
+ * The sandbox's OAuth 2 authorization server and API.
+ *
+ * @internal
+ */
+export class SandboxOAuth2Provider {
+  readonly #codes = new Map<string, Grant>()
+  readonly #accessTokens = new Map<string, IssuedToken>()
+  readonly #refreshTokens = new Map<string, IssuedToken>()
+
+  /** Handles `/oauth2/*`; `route` is the path below `/oauth2/`. */
+  handle(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void {
+    if (route === 'authorize') return this.#authorize(response, url)
+    if (route === 'token') return this.#token(request, response, url, raw)
+    if (route === 'expire') return this.#expire(response, raw)
+    if (route.startsWith('api/')) return this.#api(request, response, url, route.slice(4))
+    return json(response, 404, { error: 'not_found', error_description: `No OAuth 2 endpoint at /oauth2/${route}` })
+  }
+
+  #authorize(response: ServerResponse, url: URL): void {
+    const query = url.searchParams
+    const redirectUri = query.get('redirect_uri')
+    if (query.get('client_id') !== CLIENT_ID || redirectUri === null) {
+      return json(response, 400, { error: 'invalid_request', error_description: 'unknown client_id or no redirect_uri' })
+    }
+    const state = query.get('state')
+    const type = query.get('response_type')
+    const answer = new URLSearchParams()
+    if (query.get('deny') !== null) answer.set('error', 'access_denied')
+    else if (type === 'code') {
+      const code = secret()
+      this.#codes.set(code, {
+        clientId: CLIENT_ID,
+        redirectUri,
+        scope: query.get('scope') ?? '',
+        challenge: query.get('code_challenge') ?? undefined,
+        method: query.get('code_challenge_method') ?? undefined,
+      })
+      answer.set('code', code)
+    } else if (type === 'token') {
+      const [token, lifetime] = this.#issue(USERNAME, query.get('scope') ?? '', 3600, {})
+      answer.set('access_token', token)
+      answer.set('token_type', 'Bearer')
+      answer.set('expires_in', String(lifetime))
+    } else {
+      answer.set('error', 'unsupported_response_type')
+    }
+    if (state !== null) answer.set('state', state)
+    const target = new URL(redirectUri)
+    if (type === 'token' && !answer.has('error')) target.hash = answer.toString()
+    else for (const [name, value] of answer) target.searchParams.append(name, value)
+    response.writeHead(302, { Location: target.href, 'Content-Type': 'text/plain' })
+    response.end(`Redirecting to ${target.href}`)
+  }
+
+  #token(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer): void {
+    const forced = url.searchParams.get('error')
+    if (forced !== null) return json(response, 400, { error: forced, error_description: `The sandbox was asked to answer ${forced}` })
+    const form = new URLSearchParams(raw.toString('utf8'))
+    const client = clientCredentials(request, form)
+    if (client === undefined) return json(response, 401, { error: 'invalid_client', error_description: 'Client authentication failed' }, { 'WWW-Authenticate': 'Basic realm="sandbox"' })
+    const lifetime = Number(url.searchParams.get('expires_in') ?? 3600)
+    const grantType = form.get('grant_type')
+    let subject = USERNAME
+    let scope = form.get('scope') ?? ''
+    const extras: Record<string, string> = {}
+    if (grantType === 'authorization_code') {
+      const grant = this.#codes.get(form.get('code') ?? '')
+      this.#codes.delete(form.get('code') ?? '')
+      if (grant === undefined) return json(response, 400, { error: 'invalid_grant', error_description: 'The code is unknown or was used' })
+      if (grant.redirectUri !== (form.get('redirect_uri') ?? undefined)) return json(response, 400, { error: 'invalid_grant', error_description: 'redirect_uri differs' })
+      if (grant.challenge !== undefined && !pkceMatches(grant, form.get('code_verifier'))) {
+        return json(response, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' })
+      }
+      scope = grant.scope
+    } else if (grantType === 'refresh_token') {
+      const previous = this.#refreshTokens.get(form.get('refresh_token') ?? '')
+      if (previous === undefined) return json(response, 400, { error: 'invalid_grant', error_description: 'The refresh token is unknown or revoked' })
+      subject = previous.subject
+      scope = previous.scope
+    } else if (grantType === 'password') {
+      if (!same(form.get('username') ?? '', USERNAME) || !same(form.get('password') ?? '', PASSWORD)) {
+        return json(response, 400, { error: 'invalid_grant', error_description: 'Wrong username or password' })
+      }
+    } else if (grantType === 'client_credentials') {
+      subject = client
+      for (const name of ['audience', 'resource']) {
+        const value = form.get(name)
+        if (value !== null) extras[name] = value
+      }
+    } else {
+      return json(response, 400, { error: 'unsupported_grant_type' })
+    }
+    const [accessToken, expiresIn] = this.#issue(subject, scope, lifetime, extras)
+    const body: Record<string, string | number> = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope }
+    if (grantType !== 'client_credentials') {
+      const refreshToken = secret()
+      this.#refreshTokens.set(refreshToken, { subject, scope, expiresAt: Number.POSITIVE_INFINITY, extras })
+      body.refresh_token = refreshToken
+    }
+    const mode = url.searchParams.get('mode')
+    if (mode === 'facebook') {
+      response.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8' })
+      response.end(new URLSearchParams({ access_token: accessToken, expires: String(expiresIn) }).toString())
+      return
+    }
+    if (mode === 'linkedin') delete body.token_type
+    json(response, 200, body)
+  }
+
+  #expire(response: ServerResponse, raw: Buffer): void {
+    const token = new URLSearchParams(raw.toString('utf8')).get('token') ?? ''
+    const issued = this.#accessTokens.get(token)
+    if (issued === undefined) return json(response, 404, { error: 'not_found' })
+    issued.expiresAt = 0
+    json(response, 200, { expired: true })
+  }
+
+  #api(request: IncomingMessage, response: ServerResponse, url: URL, path: string): void {
+    const header = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]
+    const token = header ?? url.searchParams.get('access_token') ?? url.searchParams.get('oauth2_access_token') ?? ''
+    const issued = this.#accessTokens.get(token)
+    if (issued === undefined || issued.expiresAt <= Date.now() / 1000) {
+      const error = issued === undefined ? 'invalid_token", error_description="unknown token' : 'invalid_token", error_description="The access token expired'
+      return json(response, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': `Bearer realm="sandbox", error="${error}"` })
+    }
+    json(response, 200, { path, method: request.method, user: issued.subject, scope: issued.scope, ...issued.extras, via: header === undefined ? 'query' : 'header' })
+  }
+
+  #issue(subject: string, scope: string, lifetime: number, extras: Record<string, string>): [string, number] {
+    const token = secret()
+    const expiresIn = Number.isFinite(lifetime) && lifetime >= 0 ? lifetime : 3600
+    this.#accessTokens.set(token, { subject, scope, expiresAt: Date.now() / 1000 + expiresIn, extras })
+    return [token, expiresIn]
+  }
+}
+
+/** The sandbox's client and user, for the `oauth2` description of a running sandbox. @internal */
+export const SANDBOX_OAUTH2 = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, username: USERNAME, password: PASSWORD }
+
+/** client_secret_basic or client_secret_post; returns the client id, or undefined when refused. */
+function clientCredentials(request: IncomingMessage, form: URLSearchParams): string | undefined {
+  const basic = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1]
+  let id = form.get('client_id') ?? ''
+  let secretGiven = form.get('client_secret') ?? ''
+  if (basic !== undefined) {
+    const decoded = Buffer.from(basic, 'base64').toString('utf8')
+    const colon = decoded.indexOf(':')
+    id = decodeURIComponent(decoded.slice(0, colon))
+    secretGiven = decodeURIComponent(decoded.slice(colon + 1))
+  }
+  return id === CLIENT_ID && same(secretGiven, CLIENT_SECRET) ? id : undefined
+}
+
+function pkceMatches(grant: Grant, verifier: string | null): boolean {
+  if (verifier === null) return false
+  const expected = grant.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier
+  return same(expected, grant.challenge ?? '')
+}
+
+function same(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}
+
+function secret(): string {
+  return randomBytes(24).toString('base64url')
+}
+
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers })
+  response.end(JSON.stringify(body))
+}
