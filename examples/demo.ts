@@ -2,7 +2,7 @@
  * The main job, end to end, against the embedded sandbox provider: no credentials, no internet.
  * Run with `npm run demo`.
  */
-import { HTTPBasicAuth, OAuth1Service, Session, TokenRequestDeniedError } from '../lib/index.js'
+import { HTTPBasicAuth, OAuth1Service, OAuth2Service, OAuth2Session, Session, TokenRequestDeniedError } from '../lib/index.js'
 import { startSandbox } from '../lib/testing/index.js'
 
 interface Echo {
@@ -67,6 +67,42 @@ try {
     step('A wrong secret is refused with our base string to compare', `${refused.status}: ${JSON.parse(refused.body).oauth_problem}; base string starts ${refused.signatureBaseString?.slice(0, 60)}...`)
   }
   await wrong.close()
+
+  console.log('\nOAuth 2 (rauth OAuth2Service, then requests-oauthlib OAuth2Session with PKCE and auto-refresh)')
+  const redirectUri = 'https://app.example/callback'
+  await using oauth2 = new OAuth2Service({
+    name: 'sandbox',
+    clientId: sandbox.oauth2.clientId,
+    clientSecret: sandbox.oauth2.clientSecret,
+    accessTokenUrl: sandbox.oauth2.tokenUrl,
+    authorizeUrl: sandbox.oauth2.authorizeUrl,
+    baseUrl: sandbox.oauth2.baseUrl,
+  })
+  const consent = await oauth2.getSession().get(oauth2.getAuthorizeUrl({ redirect_uri: redirectUri, response_type: 'code' }), { allowRedirects: false })
+  const code = new URL(consent.headers.get('location') ?? '').searchParams.get('code') ?? ''
+  step('1. User approves; the provider redirects back with a code', `${consent.status} -> ${redirectUri}?code=${code.slice(0, 6)}...`)
+  const rauthSession = await oauth2.getAuthSession('POST', { data: { code, grant_type: 'authorization_code', redirect_uri: redirectUri } })
+  step('2. getAuthSession exchanges it; the session sends the token', JSON.stringify((await rauthSession.get('me')).json()))
+
+  const saved: string[] = []
+  await using github = new OAuth2Session(sandbox.oauth2.clientId, {
+    redirectUri,
+    scope: ['profile'],
+    pkce: 'S256',
+    clientSecret: sandbox.oauth2.clientSecret,
+    autoRefreshUrl: sandbox.oauth2.tokenUrl,
+    autoRefreshKwargs: { client_id: sandbox.oauth2.clientId, client_secret: sandbox.oauth2.clientSecret },
+    tokenUpdater: (token) => {
+      saved.push(`expires_at=${Math.round(token.expires_at ?? 0)}`)
+    },
+  })
+  const [authorizationUrl, state] = github.authorizationUrl(sandbox.oauth2.authorizeUrl)
+  step('authorizationUrl with state and a PKCE S256 challenge', `${authorizationUrl.replace(sandbox.url, '').slice(0, 110)}...`)
+  const callback = (await github.get(authorizationUrl, { allowRedirects: false, withholdToken: true })).headers.get('location') ?? ''
+  await github.fetchToken(`${sandbox.oauth2.tokenUrl}?expires_in=0`, { authorizationResponse: callback })
+  step('fetchToken checked the state and sent the code_verifier', `state ${state.slice(0, 6)}... matched; token expires at once (expires_in=0)`)
+  const refreshed = await github.get(`${sandbox.oauth2.baseUrl}me`)
+  step('The expired token was refreshed before the call, and tokenUpdater saved it', `${refreshed.status} ${JSON.stringify(refreshed.json())}; saved ${saved.join(', ')}`)
 } finally {
   await session.close()
   await sandbox.close()
