@@ -1,0 +1,117 @@
+import { expect } from 'chai'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import Provider from 'oidc-provider'
+import { BackendApplicationClient, HTTPBasicAuth, InvalidClientError, InvalidGrantError, OAuth2Session } from '../../../lib/index.js'
+
+const REDIRECT = 'https://app.example/callback'
+
+/**
+ * oidc-provider (a certified OpenID Connect / OAuth 2 server) on 127.0.0.1, with its development
+ * login and consent pages, which the Session drives itself: cookies, redirects and form posts.
+ */
+describe('OAuth2Session against oidc-provider', function () {
+  this.timeout(20_000)
+  let server: Server
+  let issuer: string
+
+  before(async () => {
+    server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const common = { redirect_uris: [REDIRECT], response_types: ['code'], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] }
+    const provider = new Provider(issuer, {
+      clients: [
+        { ...common, client_id: 'basic-client', client_secret: 'basic-secret', token_endpoint_auth_method: 'client_secret_basic' },
+        { ...common, client_id: 'post-client', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post' },
+      ],
+      features: { clientCredentials: { enabled: true }, devInteractions: { enabled: true } },
+      pkce: { required: () => true },
+      cookies: { keys: ['oauth-sessions-spec-key'] },
+      issueRefreshToken: () => true,
+      findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
+    })
+    server.on('request', provider.callback())
+  })
+
+  after(async () => {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+
+  /** Logs in and consents through the provider's pages; returns the redirect back to the client. */
+  async function authorize(session: OAuth2Session): Promise<string> {
+    const [url] = session.authorizationUrl(`${issuer}/auth`, undefined, { prompt: 'consent' })
+    let next = url
+    for (let hop = 0; hop < 12; hop++) {
+      const page = await session.get(next, { allowRedirects: false, withholdToken: true })
+      const location = page.headers.get('location')
+      if (location?.startsWith(REDIRECT)) return location
+      if (location !== undefined) {
+        next = new URL(location, next).href
+        continue
+      }
+      // A development interaction page: its form posts back to the page's own URL.
+      const prompt = page.text.includes('name="login"') ? 'login' : 'consent'
+      const fields = prompt === 'login' ? { prompt, login: 'alice', password: 'any' } : { prompt }
+      const submitted = await session.post(next, { data: fields, allowRedirects: false, withholdToken: true })
+      next = new URL(submitted.headers.get('location') ?? '', next).href
+    }
+    throw new Error('the authorization did not come back to the client within 12 hops')
+  }
+
+  it('runs the code flow with PKCE and client_secret_basic, then refreshes', async () => {
+    const session = new OAuth2Session('basic-client', { redirectUri: REDIRECT, scope: ['openid', 'offline_access'], pkce: 'S256', clientSecret: 'basic-secret' })
+
+    const callback = await authorize(session)
+    const token = await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback })
+    const refreshed = await session.refreshToken(`${issuer}/token`, { auth: new HTTPBasicAuth('basic-client', 'basic-secret') })
+
+    expect(token.access_token).to.be.a('string')
+    expect(token.refresh_token).to.be.a('string')
+    expect(token.id_token).to.be.a('string')
+    expect(refreshed.access_token).to.be.a('string').and.not.equal(token.access_token)
+    expect(session.token.access_token).to.equal(refreshed.access_token)
+    await session.close()
+  })
+
+  it('uses client_secret_post with includeClientId', async () => {
+    const session = new OAuth2Session('post-client', { redirectUri: REDIRECT, scope: ['openid'], pkce: 'S256' })
+
+    const callback = await authorize(session)
+    const token = await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback, includeClientId: true, clientSecret: 'post-secret' })
+
+    expect(token.access_token).to.be.a('string')
+    await session.close()
+  })
+
+  it('turns a wrong client secret into InvalidClientError', async () => {
+    const session = new OAuth2Session(undefined, { client: new BackendApplicationClient('basic-client') })
+
+    const error = await session.fetchToken(`${issuer}/token`, { clientSecret: 'wrong-secret' }).catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(InvalidClientError).and.include({ error: 'invalid_client', status: 401 })
+    await session.close()
+  })
+
+  it('gets a client-credentials token', async () => {
+    const session = new OAuth2Session(undefined, { client: new BackendApplicationClient('basic-client'), clientSecret: 'basic-secret' })
+
+    const token = await session.fetchToken(`${issuer}/token`)
+
+    expect(token).to.include({ token_type: 'Bearer' })
+    expect(token.access_token).to.be.a('string')
+    await session.close()
+  })
+
+  it('turns a reused code into InvalidGrantError', async () => {
+    const session = new OAuth2Session('basic-client', { redirectUri: REDIRECT, scope: ['openid'], pkce: 'S256', clientSecret: 'basic-secret' })
+    const callback = await authorize(session)
+    await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback })
+
+    const error = await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback }).catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(InvalidGrantError).and.include({ error: 'invalid_grant', status: 400 })
+    await session.close()
+  })
+})
