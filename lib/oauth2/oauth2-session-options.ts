@@ -53,8 +53,12 @@ export interface OAuth2SessionOptions extends SessionOptions {
   state?: string | (() => string)
   /** Called with each automatically refreshed token. */
   tokenUpdater?: TokenUpdater
-  /** Use PKCE (RFC 7636) in the authorization code flow. */
-  pkce?: PkceMethod
+  /**
+   * PKCE (RFC 7636) for the authorization code grant: `S256` by default (servers without PKCE
+   * ignore the extra parameters, as RFC 6749 §3.1 requires); `false` sends none, as
+   * requests-oauthlib does by default.
+   */
+  pkce?: PkceMethod | false
   /** The client secret (rauth), used for token requests. */
   clientSecret?: string
   /** An access token you already have (rauth). */

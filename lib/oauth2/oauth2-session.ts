@@ -67,7 +67,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   service: unknown
   /** The query parameter name of the token when `bearerAuth` is false (rauth). */
   accessTokenKey: string
-  /** The PKCE method, if PKCE is used. */
+  /** The PKCE method of the authorization code grant, or `undefined` when PKCE is off. */
   readonly pkce: PkceMethod | undefined
   /** The answer to the access-token request, when a service made this session (rauth). */
   accessTokenResponse: Response | undefined
@@ -96,7 +96,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.tokenUpdater = oauthOptions.tokenUpdater
     this.service = oauthOptions.service
     this.accessTokenKey = oauthOptions.accessTokenKey ?? 'access_token'
-    this.pkce = oauthOptions.pkce
+    this.pkce = oauthOptions.pkce === false || !(this.client instanceof WebApplicationClient) ? undefined : (oauthOptions.pkce ?? 'S256')
     this.#stateOption = oauthOptions.state
     this.#insecure = oauthOptions.insecureTransport ?? false
     this.#relaxScope = oauthOptions.relaxTokenScope ?? false

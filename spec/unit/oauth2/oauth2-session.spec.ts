@@ -317,3 +317,19 @@ describe('OAuth2Session compliance hooks and serialisation', () => {
     expect(restored.clientSecret).to.equal('client-secret-x')
   })
 })
+
+describe('OAuth2Session PKCE default', () => {
+  it('uses S256 by default for the code grant, and none with pkce: false or for other grants', () => {
+    const byDefault = new OAuth2Session('c', { redirectUri: 'https://app.example/cb' })
+    const off = new OAuth2Session('c', { redirectUri: 'https://app.example/cb', pkce: false })
+    const implicit = new OAuth2Session(undefined, { client: new MobileApplicationClient('c') })
+
+    const [withPkce] = byDefault.authorizationUrl('https://idp.example/authorize')
+    const [withoutPkce] = off.authorizationUrl('https://idp.example/authorize')
+    const [implicitUrl] = implicit.authorizationUrl('https://idp.example/authorize')
+
+    expect(new URL(withPkce).searchParams.get('code_challenge_method')).to.equal('S256')
+    expect(new URL(withoutPkce).searchParams.has('code_challenge')).to.equal(false)
+    expect(new URL(implicitUrl).searchParams.has('code_challenge')).to.equal(false)
+  })
+})

@@ -104,10 +104,11 @@ describe('OAuth2Session token requests on the wire, against requests-oauthlib', 
 
 describe('OAuth2Session.authorizationUrl against requests-oauthlib', () => {
   const sessions: Record<string, () => [string, string]> = {
+    // requests-oauthlib sends no PKCE unless asked: pkce: false gives its wire format.
     'authorize-code': () =>
-      new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', scope: ['read', 'write'] }).authorizationUrl('https://idp.example/authorize?existing=1', 'st-1'),
+      new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', scope: ['read', 'write'], pkce: false }).authorizationUrl('https://idp.example/authorize?existing=1', 'st-1'),
     'authorize-extra': () =>
-      new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb' }).authorizationUrl('https://idp.example/authorize?existing=1', 'st-2', {
+      new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', pkce: false }).authorizationUrl('https://idp.example/authorize?existing=1', 'st-2', {
         access_type: 'offline',
         prompt: 'select_account',
       }),
