@@ -68,3 +68,6 @@ export {
 } from './oauth2/oauth2-errors.js'
 export { OAuth2Service, type OAuth2ServiceOptions, type AccessTokenOptions, type OAuth2TokenDecoder } from './oauth2/oauth2-service.js'
 export { OAuth2Handler, OAuth2Handler as OAuth2, type OAuth2HandlerOptions } from './oauth2/oauth2-handler.js'
+export { OflySession, type OflySessionOptions, type OflyRequestOptions } from './ofly/ofly-session.js'
+export { OflyService, type OflyServiceOptions } from './ofly/ofly-service.js'
+export type { OflyHashMethod } from './ofly/ofly-sign.js'

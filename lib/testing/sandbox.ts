@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib'
 import { echoRequest, type EchoBody } from './sandbox-echo.js'
 import { SandboxOAuth1Provider, type SandboxOAuth1, type SandboxOAuth1Options } from './sandbox-oauth1.js'
 import { SANDBOX_OAUTH2, SandboxOAuth2Provider, type SandboxOAuth2 } from './sandbox-oauth2.js'
+import { handleOfly, SANDBOX_OFLY, type SandboxOfly } from './sandbox-ofly.js'
 
 /**
  * Options of {@link startSandbox}.
@@ -45,6 +46,8 @@ export interface Sandbox {
   readonly oauth1: SandboxOAuth1
   /** The OAuth 2 provider: its client, user and endpoints. */
   readonly oauth2: SandboxOAuth2
+  /** The Ofly provider: its application and endpoints. */
+  readonly ofly: SandboxOfly
   /** Stops both listeners and drops open connections. */
   close(): Promise<void>
   /** Lets `await using sandbox = await startSandbox()` close it. */
@@ -67,7 +70,8 @@ export interface Sandbox {
  * signatures (every method and placement, nonce replay, timestamp window) and echo what they got.
  * An OAuth 2 provider lives under `/oauth2/` (see {@link Sandbox.oauth2}): authorize (code or
  * fragment token, state, PKCE), a token endpoint for every grant and refresh with error and quirk
- * modes, tokens that expire on demand, and a protected `me` endpoint.
+ * modes, tokens that expire on demand, and a protected `me` endpoint. An Ofly provider lives under
+ * `/ofly/` (see {@link Sandbox.ofly}) and checks signatures and the timestamp window.
  *
  * @example
  * ```ts
@@ -136,6 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       expireUrl: `${url}/oauth2/expire`,
       baseUrl: `${url}/oauth2/api/`,
     },
+    ofly: { ...SANDBOX_OFLY, authorizeUrl: `${url}/ofly/authorize`, baseUrl: `${url}/ofly/api/` },
     close,
     [Symbol.asyncDispose]: close,
   }
@@ -155,6 +160,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
   switch (route) {
     case 'oauth1':
       return context.oauth1.handle(request, response, url, parts.slice(1).join('/'), await readBody(request))
+    case 'ofly':
+      await readBody(request)
+      return handleOfly(request, response, url, parts.slice(1).join('/'))
     case 'oauth2':
       return context.oauth2.handle(request, response, url, parts.slice(1).join('/'), await readBody(request))
     case 'get':

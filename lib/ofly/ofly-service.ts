@@ -1,0 +1,148 @@
+import { ConfigurationError } from '../errors.js'
+import { OflySession, type OflySessionOptions } from './ofly-session.js'
+
+/**
+ * Options of {@link OflyService}: rauth's constructor arguments in camelCase.
+ *
+ * @example
+ * ```ts
+ * import { OflyService } from 'oauth-sessions'
+ * const service = new OflyService({ name: 'example', appId: '123', appSecret: '456', authorizeUrl: 'http://example.com/authorize' })
+ * ```
+ * @see rauth.OflyService
+ * @group Ofly
+ */
+export interface OflyServiceOptions {
+  /** The oFlyAppId. */
+  appId: string
+  /** The shared secret. */
+  appSecret: string
+  /** A name for the service. */
+  name?: string
+  /** The authorization page. */
+  authorizeUrl?: string
+  /** The API's base URL; relative request URLs of sessions resolve against it. */
+  baseUrl?: string
+  /** The oflyUserid, when already known. */
+  userId?: string
+  /** Options for every session the service makes. */
+  sessionOptions?: OflySessionOptions
+}
+
+/**
+ * rauth's `OflyService`: an Ofly provider (Shutterfly) and its application credentials; it signs
+ * the authorize URL and hands out signed {@link OflySession}s.
+ *
+ * @example
+ * ```ts
+ * import { OflyService } from 'oauth-sessions'
+ * declare const service: OflyService
+ * console.log('Visit', service.getAuthorizeUrl())
+ * const session = service.getAuthSession('user-id-from-the-redirect')
+ * const albums = await session.get('albums')
+ * ```
+ * @see rauth.OflyService
+ * @group Ofly
+ */
+export class OflyService {
+  /** The service's name. */
+  readonly name: string | undefined
+  /** The oFlyAppId. */
+  readonly appId: string
+  /** The authorization page. */
+  authorizeUrl: string | undefined
+  /** The API's base URL. */
+  baseUrl: string | undefined
+  /** The oflyUserid, when known. */
+  userId: string | undefined
+  readonly #appSecret: string
+  readonly #sessionOptions: OflySessionOptions
+  readonly #sessions = new Map<string, OflySession>()
+
+  constructor(options: OflyServiceOptions) {
+    if (!options?.appId) throw new ConfigurationError('appId', 'OflyService needs appId.')
+    if (typeof options.appSecret !== 'string') throw new ConfigurationError('appSecret', 'OflyService needs appSecret.')
+    this.name = options.name
+    this.appId = options.appId
+    this.#appSecret = options.appSecret
+    this.authorizeUrl = options.authorizeUrl
+    this.baseUrl = options.baseUrl
+    this.userId = options.userId
+    this.#sessionOptions = options.sessionOptions ?? {}
+  }
+
+  /** The shared secret. Never shown by inspect or logs. */
+  get appSecret(): string {
+    return this.#appSecret
+  }
+
+  /**
+   * The signed authorize URL, with any extra parameters signed too.
+   *
+   * @see rauth.OflyService.get_authorize_url
+   */
+  getAuthorizeUrl(params: Readonly<Record<string, string>> = {}): string {
+    if (this.authorizeUrl === undefined) throw new ConfigurationError('authorizeUrl', 'This OflyService has no authorizeUrl: pass it to the constructor.')
+    return `${this.authorizeUrl}?${OflySession.sign(this.authorizeUrl, this.appId, this.#appSecret, 'sha1', params, this.#sessionOptions.now?.())}`
+  }
+
+  /**
+   * A session signing requests for `userId` (the same instance for the same user).
+   *
+   * @see rauth.OflyService.get_session
+   */
+  getSession(userId: string): OflySession {
+    let session = this.#sessions.get(userId)
+    if (session === undefined) {
+      const options: OflySessionOptions = { ...this.#sessionOptions, service: this }
+      if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
+      session = new OflySession(this.appId, this.#appSecret, userId, options)
+      this.#sessions.set(userId, session)
+    }
+    return session
+  }
+
+  /**
+   * A session for the user id the authorize redirect returned.
+   *
+   * @see rauth.OflyService.get_auth_session
+   */
+  getAuthSession(userId: string): OflySession {
+    return this.getSession(userId)
+  }
+
+  /** Closes every session this service made. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#sessions.values()].map((session) => session.close()))
+    this.#sessions.clear()
+  }
+
+  /** Lets `await using service = new OflyService(...)` close its sessions. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  /** Everything {@link OflyService.fromJSON} needs, the secret included: serialising is your explicit act. */
+  toJSON(): Record<string, unknown> {
+    return { type: 'OflyService', name: this.name, appId: this.appId, appSecret: this.#appSecret, authorizeUrl: this.authorizeUrl, baseUrl: this.baseUrl, userId: this.userId }
+  }
+
+  /** Rebuilds a service from {@link OflyService.toJSON} output. */
+  static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OflyServiceOptions> = {}): OflyService {
+    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>
+    if (data.type !== 'OflyService') throw new ConfigurationError('json', 'This is not the output of OflyService.toJSON().')
+    const options: Record<string, unknown> = {}
+    for (const key of ['name', 'appId', 'appSecret', 'authorizeUrl', 'baseUrl', 'userId']) if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
+    return new OflyService({ ...(options as unknown as OflyServiceOptions), ...overrides })
+  }
+
+  /** @internal keeps the secret out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return { OflyService: { ...this.toJSON(), appSecret: '[redacted]' } }
+  }
+
+  /** @internal */
+  toString(): string {
+    return `<OflyService ${this.name ?? this.appId}>`
+  }
+}
