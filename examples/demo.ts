@@ -2,7 +2,7 @@
  * The main job, end to end, against the embedded sandbox provider: no credentials, no internet.
  * Run with `npm run demo`.
  */
-import { HTTPBasicAuth, OAuth1Service, OAuth2Service, OAuth2Session, Session, TokenRequestDeniedError } from '../lib/index.js'
+import { HTTPBasicAuth, OAuth1Service, OAuth2Service, OAuth2Session, OflyService, Session, TokenRequestDeniedError } from '../lib/index.js'
 import { startSandbox } from '../lib/testing/index.js'
 
 interface Echo {
@@ -103,6 +103,14 @@ try {
   step('fetchToken checked the state and sent the code_verifier', `state ${state.slice(0, 6)}... matched; token expires at once (expires_in=0)`)
   const refreshed = await github.get(`${sandbox.oauth2.baseUrl}me`)
   step('The expired token was refreshed before the call, and tokenUpdater saved it', `${refreshed.status} ${JSON.stringify(refreshed.json())}; saved ${saved.join(', ')}`)
+
+  console.log('\nOfly (rauth OflyService, Shutterfly-style signing)')
+  await using ofly = new OflyService({ name: 'sandbox', ...sandbox.ofly })
+  const signedAuthorizeUrl = ofly.getAuthorizeUrl()
+  const { oflyUserid } = (await session.get(signedAuthorizeUrl, { auth: null })).json<{ oflyUserid: string }>()
+  step('Signed authorize URL, checked by the provider', `${signedAuthorizeUrl.replace(sandbox.url, '').slice(0, 100)}... -> oflyUserid=${oflyUserid}`)
+  const albums = await ofly.getAuthSession(oflyUserid).get('albums', { params: { format: 'json' } })
+  step('Signed API call (oflyApiSig over secret, path and sorted params)', `${albums.status} ${JSON.stringify(albums.json())}`)
 } finally {
   await session.close()
   await sandbox.close()
