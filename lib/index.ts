@@ -12,6 +12,7 @@ export {
   TokenMissingError as TokenMissing,
   VerifierMissingError,
   VerifierMissingError as VerifierMissing,
+  ProxyAuthenticationError,
 } from './errors.js'
 export { Session } from './http/session.js'
 export { Response, type ResponseInit } from './http/response.js'
@@ -71,3 +72,5 @@ export { OAuth2Handler, OAuth2Handler as OAuth2, type OAuth2HandlerOptions } fro
 export { OflySession, type OflySessionOptions, type OflyRequestOptions } from './ofly/ofly-session.js'
 export { OflyService, type OflyServiceOptions } from './ofly/ofly-service.js'
 export type { OflyHashMethod } from './ofly/ofly-sign.js'
+export { ProxySession, type ProxySessionOptions } from './proxy/proxy-session.js'
+export { ProxySessionService, type ProxySessionServiceOptions } from './proxy/proxy-session-service.js'

@@ -5,6 +5,7 @@ import { echoRequest, type EchoBody } from './sandbox-echo.js'
 import { SandboxOAuth1Provider, type SandboxOAuth1, type SandboxOAuth1Options } from './sandbox-oauth1.js'
 import { SANDBOX_OAUTH2, SandboxOAuth2Provider, type SandboxOAuth2 } from './sandbox-oauth2.js'
 import { handleOfly, SANDBOX_OFLY, type SandboxOfly } from './sandbox-ofly.js'
+import { SANDBOX_PROXY_USERS, SandboxProxyGate, type SandboxProxy } from './sandbox-proxy.js'
 
 /**
  * Options of {@link startSandbox}.
@@ -48,6 +49,8 @@ export interface Sandbox {
   readonly oauth2: SandboxOAuth2
   /** The Ofly provider: its application and endpoints. */
   readonly ofly: SandboxOfly
+  /** The oauth2_proxy-like gate and its GitHub-style login. */
+  readonly proxy: SandboxProxy
   /** Stops both listeners and drops open connections. */
   close(): Promise<void>
   /** Lets `await using sandbox = await startSandbox()` close it. */
@@ -71,7 +74,9 @@ export interface Sandbox {
  * An OAuth 2 provider lives under `/oauth2/` (see {@link Sandbox.oauth2}): authorize (code or
  * fragment token, state, PKCE), a token endpoint for every grant and refresh with error and quirk
  * modes, tokens that expire on demand, and a protected `me` endpoint. An Ofly provider lives under
- * `/ofly/` (see {@link Sandbox.ofly}) and checks signatures and the timestamp window.
+ * `/ofly/` (see {@link Sandbox.ofly}) and checks signatures and the timestamp window. An
+ * oauth2_proxy-like gate lives under `/site/`, with a GitHub-style login under `/gh/` (see
+ * {@link Sandbox.proxy}): hidden authenticity token, wrong-password, two-factor and consent modes.
  *
  * @example
  * ```ts
@@ -91,11 +96,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const timers = new Set<NodeJS.Timeout>()
   const oauth1 = new SandboxOAuth1Provider(options.oauth1)
   const oauth2 = new SandboxOAuth2Provider()
+  const proxy = new SandboxProxyGate()
   const servers: Server[] = []
   const urls: string[] = []
   for (let i = 0; i < 2; i++) {
     const server = createServer((request, response) => {
-      handle(request, response, { maxDelay, timers, oauth1, oauth2 }).catch((error: unknown) => {
+      handle(request, response, { maxDelay, timers, oauth1, oauth2, proxy }).catch((error: unknown) => {
         if (!response.headersSent) sendJson(response, 500, { error: 'sandbox_error', error_description: String(error) })
         else response.destroy()
       })
@@ -141,6 +147,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       baseUrl: `${url}/oauth2/api/`,
     },
     ofly: { ...SANDBOX_OFLY, authorizeUrl: `${url}/ofly/authorize`, baseUrl: `${url}/ofly/api/` },
+    proxy: {
+      ...SANDBOX_PROXY_USERS,
+      startUrl: `${url}/site/oauth2/start`,
+      sessionUrl: `${url}/gh/session`,
+      siteUrl: `${url}/site/`,
+      expireUrl: `${url}/site/oauth2/expire`,
+    },
     close,
     [Symbol.asyncDispose]: close,
   }
@@ -151,6 +164,7 @@ interface HandlerContext {
   timers: Set<NodeJS.Timeout>
   oauth1: SandboxOAuth1Provider
   oauth2: SandboxOAuth2Provider
+  proxy: SandboxProxyGate
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, context: HandlerContext): Promise<void> {
@@ -160,6 +174,11 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
   switch (route) {
     case 'oauth1':
       return context.oauth1.handle(request, response, url, parts.slice(1).join('/'), await readBody(request))
+    case 'gh':
+      return context.proxy.handleProvider(request, response, url, parts.slice(1).join('/'), (await readBody(request)).toString('utf8'))
+    case 'site':
+      await readBody(request)
+      return context.proxy.handleSite(request, response, url, parts.slice(1).join('/'), `http://${request.headers.host ?? 'localhost'}`)
     case 'ofly':
       await readBody(request)
       return handleOfly(request, response, url, parts.slice(1).join('/'))

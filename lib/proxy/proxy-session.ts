@@ -1,0 +1,288 @@
+import { ProxyAuthenticationError } from '../errors.js'
+import type { Response } from '../http/response.js'
+import { Session } from '../http/session.js'
+import type { RequestOptions, SessionOptions } from '../http/session-options.js'
+import { readHtmlPage, type HtmlForm } from './html-page.js'
+
+/**
+ * Options of {@link ProxySession}: bitly-oauth2-proxy-session's attributes in camelCase, and
+ * every {@link SessionOptions} entry.
+ *
+ * @example
+ * ```ts
+ * import { ProxySession } from 'oauth-sessions'
+ * const session = new ProxySession({
+ *   oauth2Username: 'monitoring-bot', oauth2Password: process.env.BOT_PASSWORD,
+ *   authenticationBaseUrl: 'https://dashboards.example.com/oauth2/start',
+ * })
+ * ```
+ * @group Proxy
+ */
+export interface ProxySessionOptions extends SessionOptions {
+  /** The user name at the OAuth2 provider (GitHub). */
+  oauth2Username?: string
+  /** Their password (an access token does not work for a web login). */
+  oauth2Password?: string
+  /** The proxy's start URL, typically `https://site/oauth2/start`. */
+  authenticationBaseUrl?: string
+  /** Where the provider's login form posts. Default `https://github.com/session`. */
+  authenticationSessionUrl?: string
+  /** Extra fields of the login POST. Default GitHub's: `{ commit: 'Sign in', utf8: '✓' }`. */
+  authenticationPostdata?: Readonly<Record<string, string>>
+  /** The proxy's cookie name, checked at the end of the dance. Default `_oauth2_proxy`. */
+  proxyCookieName?: string
+}
+
+const PROXY_KEYS = ['oauth2Username', 'oauth2Password', 'authenticationBaseUrl', 'authenticationSessionUrl', 'authenticationPostdata', 'proxyCookieName'] as const
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
+
+/**
+ * A {@link Session} logged in through a bitly oauth2_proxy, whose sign-in goes through the
+ * provider's web login (GitHub): the counterpart of bitly-oauth2-proxy-session's `Session`, for
+ * read-only service users without two-factor authentication (monitoring, scripts).
+ *
+ * With a user name and password it signs in before its first request (or use
+ * {@link ProxySession.create}); otherwise call {@link ProxySession.authenticate}. A request
+ * bounced back to the sign-in page later (expired cookie) signs in again once and is retried,
+ * for idempotent methods. The password can be set but never read back, and never appears in
+ * `toJSON()`, `util.inspect`, errors or logs.
+ *
+ * @example
+ * ```ts
+ * import { ProxySession } from 'oauth-sessions'
+ * const session = await ProxySession.create({
+ *   oauth2Username: 'monitoring-bot', oauth2Password: process.env.BOT_PASSWORD,
+ *   authenticationBaseUrl: 'https://dashboards.example.com/oauth2/start',
+ * })
+ * const page = await session.get('https://dashboards.example.com/status')
+ * ```
+ * @see bitly_oauth2_proxy_session.Session
+ * @group Proxy
+ */
+export class ProxySession extends Session {
+  #username: string | undefined
+  #password: string | undefined
+  #baseUrl: string | undefined
+  #sessionUrl: string
+  #postdata: Record<string, string>
+  readonly #cookieName: string
+  #authenticating: Promise<void> | undefined
+  #authenticated = false
+
+  constructor(options: ProxySessionOptions = {}) {
+    const sessionOptions: Record<string, unknown> = { ...options }
+    for (const key of PROXY_KEYS) delete sessionOptions[key]
+    super(sessionOptions as SessionOptions)
+    this.#username = options.oauth2Username
+    this.#password = options.oauth2Password
+    this.#baseUrl = options.authenticationBaseUrl
+    this.#sessionUrl = options.authenticationSessionUrl ?? 'https://github.com/session'
+    this.#postdata = { ...(options.authenticationPostdata ?? { commit: 'Sign in', utf8: '\u2713' }) }
+    this.#cookieName = options.proxyCookieName ?? '_oauth2_proxy'
+  }
+
+  /** Makes a session and signs in at once, as the Python class does on construction. */
+  static async create(options: ProxySessionOptions): Promise<ProxySession> {
+    const session = new ProxySession(options)
+    await session.authenticate()
+    return session
+  }
+
+  /** The provider user name. */
+  get oauth2Username(): string | undefined {
+    return this.#username
+  }
+
+  /** Sets the provider user name. */
+  set oauth2Username(value: string | undefined) {
+    this.#username = value
+  }
+
+  /** Sets the provider password (it cannot be read back). */
+  set oauth2Password(value: string | undefined) {
+    this.#password = value
+  }
+
+  /** The proxy's start URL. */
+  get authenticationBaseUrl(): string | undefined {
+    return this.#baseUrl
+  }
+
+  /** Sets the proxy's start URL. */
+  set authenticationBaseUrl(value: string | undefined) {
+    this.#baseUrl = value
+  }
+
+  /** Where the login form posts. */
+  get authenticationSessionUrl(): string {
+    return this.#sessionUrl
+  }
+
+  /** Sets where the login form posts. */
+  set authenticationSessionUrl(value: string) {
+    this.#sessionUrl = value
+  }
+
+  /** Extra fields of the login POST. */
+  get authenticationPostdata(): Readonly<Record<string, string>> {
+    return { ...this.#postdata }
+  }
+
+  /** Sets the extra fields of the login POST. */
+  set authenticationPostdata(value: Readonly<Record<string, string>>) {
+    this.#postdata = { ...value }
+  }
+
+  /** bitly-oauth2-proxy-session's getter. */
+  getOauth2Username(): string | undefined {
+    return this.#username
+  }
+
+  /** bitly-oauth2-proxy-session's setter. */
+  setOauth2Username(value: string | undefined): void {
+    this.#username = value
+  }
+
+  /** bitly-oauth2-proxy-session's setter; there is no getter for the password. */
+  setOauth2Password(value: string | undefined): void {
+    this.#password = value
+  }
+
+  /** bitly-oauth2-proxy-session's getter. */
+  getAuthenticationBaseUrl(): string | undefined {
+    return this.#baseUrl
+  }
+
+  /** bitly-oauth2-proxy-session's setter. */
+  setAuthenticationBaseUrl(value: string | undefined): void {
+    this.#baseUrl = value
+  }
+
+  /** bitly-oauth2-proxy-session's getter. */
+  getAuthenticationSessionUrl(): string {
+    return this.#sessionUrl
+  }
+
+  /** bitly-oauth2-proxy-session's setter. */
+  setAuthenticationSessionUrl(value: string): void {
+    this.#sessionUrl = value
+  }
+
+  /** bitly-oauth2-proxy-session's getter. */
+  getAuthenticationPostdata(): Readonly<Record<string, string>> {
+    return this.authenticationPostdata
+  }
+
+  /** bitly-oauth2-proxy-session's setter. */
+  setAuthenticationPostdata(value: Readonly<Record<string, string>>): void {
+    this.authenticationPostdata = value
+  }
+
+  /**
+   * Runs the sign-in dance: the proxy's start URL, the provider's login form (hidden fields read
+   * with an HTML parser), the login POST, and the redirects back through the proxy's callback
+   * until the proxy's cookie is set. Concurrent calls share one dance.
+   *
+   * @throws {@link ProxyAuthenticationError} saying which step failed and what to do
+   */
+  authenticate(): Promise<void> {
+    this.#authenticating ??= this.#dance().finally(() => {
+      this.#authenticating = undefined
+    })
+    return this.#authenticating
+  }
+
+  /** Sends a request, signing in first when needed and once more after a bounce to the sign-in page. */
+  override async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+    if (!this.#authenticated && this.#username !== undefined && this.#password !== undefined && this.#baseUrl !== undefined) await this.authenticate()
+    const response = await super.request(method, url, options)
+    if (!this.#authenticated || !IDEMPOTENT.has(method.toUpperCase()) || !this.#isSignInPage(response)) return response
+    this.#authenticated = false
+    await this.authenticate()
+    return super.request(method, url, options)
+  }
+
+  /** A summary without the password. */
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      oauth2Username: this.#username,
+      oauth2Password: this.#password === undefined ? undefined : '[redacted]',
+      authenticationBaseUrl: this.#baseUrl,
+      authenticationSessionUrl: this.#sessionUrl,
+    }
+  }
+
+  /** @internal keeps the password out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): object {
+    return { ProxySession: this.toJSON() }
+  }
+
+  async #dance(): Promise<void> {
+    if (this.#username === undefined || this.#password === undefined || this.#baseUrl === undefined) {
+      throw new ProxyAuthenticationError('missing_credentials', 'Set oauth2Username, oauth2Password and authenticationBaseUrl before authenticate().')
+    }
+    const start = await super.request('GET', this.#baseUrl)
+    const login = this.#loginForm(start)
+    if (login === undefined && this.#setProxyCookie(start)) {
+      // The provider still knew the user: the proxy's callback set its cookie without a login.
+      this.#authenticated = true
+      return
+    }
+    if (login === undefined) {
+      throw new ProxyAuthenticationError('no_login_form', `The proxy start URL led to ${start.redactedUrl} (HTTP ${start.status}), which has no login form. Check authenticationBaseUrl.`)
+    }
+    const data: Record<string, string> = Object.fromEntries(login.fields)
+    Object.assign(data, this.#postdata, { login: this.#username, password: this.#password })
+    const result = await super.request('POST', this.#sessionUrl, { data })
+    this.#failIfStuck(result)
+    if (!this.#setProxyCookie(result) || !(await this.#hasProxyCookie())) {
+      throw new ProxyAuthenticationError('no_proxy_cookie', `The sign-in ended at ${result.redactedUrl} (HTTP ${result.status}) without the proxy's ${this.#cookieName} cookie. Check the proxy's callback and cookie settings.`)
+    }
+    this.#authenticated = true
+  }
+
+  #failIfStuck(result: Response): void {
+    const page = readHtmlPage(result.text, result.url)
+    const names = new Set(page.forms.flatMap((form) => [...form.inputNames]))
+    if (names.has('otp') || names.has('app_otp') || names.has('sms_otp') || /two-factor|verified-device|sessions\/verify/.test(result.url)) {
+      throw new ProxyAuthenticationError('two_factor', 'The provider asks for a two-factor or device verification code, which is not supported: use a service user without two-factor authentication.')
+    }
+    if (names.has('password')) {
+      const detail = page.errors[0] === undefined ? '' : ` (${page.errors[0]})`
+      throw new ProxyAuthenticationError('wrong_credentials', `The provider's login page came back${detail}: check oauth2Username and oauth2Password.`)
+    }
+    if (page.forms.some((form) => /authorize/i.test(form.action) && (form.inputNames.has('authorize') || form.buttons.some((button) => /authorize/i.test(button))))) {
+      throw new ProxyAuthenticationError('needs_consent', 'The provider asks a human to authorize the application: sign in once in a browser as this user and approve it, then retry.')
+    }
+  }
+
+  #loginForm(response: Response): HtmlForm | undefined {
+    return readHtmlPage(response.text, response.url).forms.find((form) => form.inputNames.has('password'))
+  }
+
+  #isSignInPage(response: Response): boolean {
+    const type = response.headers.get('content-type') ?? ''
+    return type.includes('html') && this.#loginForm(response) !== undefined
+  }
+
+  /** Whether a hop of this response's redirect chain set the proxy's session cookie. */
+  #setProxyCookie(response: Response): boolean {
+    return [...response.history, response].some((hop) => Object.keys(hop.cookies).some((name) => this.#isProxyCookie(name)))
+  }
+
+  #isProxyCookie(name: string): boolean {
+    // oauth2_proxy splits a large session into `_oauth2_proxy_0`, `_1` ...; `_oauth2_proxy_csrf` is not a session.
+    return name === this.#cookieName || new RegExp(`^${escapeRegExp(this.#cookieName)}_\\d+$`).test(name)
+  }
+
+  async #hasProxyCookie(): Promise<boolean> {
+    if (this.#baseUrl === undefined) return false
+    const cookies = await this.cookies.getCookies(this.#baseUrl)
+    return cookies.some((cookie) => this.#isProxyCookie(cookie.key))
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

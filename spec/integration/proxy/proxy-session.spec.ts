@@ -1,0 +1,104 @@
+import { expect } from 'chai'
+import { inspect } from 'node:util'
+import { ProxyAuthenticationError, ProxySession, ProxySessionService, Session } from '../../../lib/index.js'
+import { startSandbox, type Sandbox } from '../../../lib/testing/index.js'
+
+describe('ProxySession against the sandbox oauth2_proxy gate', () => {
+  let sandbox: Sandbox
+  before(async () => {
+    sandbox = await startSandbox()
+  })
+  after(() => sandbox.close())
+
+  const options = (username: string, password: string) => ({
+    oauth2Username: username,
+    oauth2Password: password,
+    authenticationBaseUrl: sandbox.proxy.startUrl,
+    authenticationSessionUrl: sandbox.proxy.sessionUrl,
+  })
+
+  it('signs in through the provider login form and reaches the protected site', async () => {
+    const session = await ProxySession.create(options(sandbox.proxy.username, sandbox.proxy.password))
+
+    const page = await session.get(`${sandbox.proxy.siteUrl}status`)
+
+    expect(page.json()).to.deep.equal({ protected: true, path: '/site/status' })
+    expect((await session.cookies.getCookies(sandbox.proxy.startUrl)).map((cookie) => cookie.key)).to.include('_oauth2_proxy')
+    await session.close()
+  })
+
+  it('signs in on the first request when given credentials, and a plain Session is bounced', async () => {
+    const session = new ProxySession(options(sandbox.proxy.username, sandbox.proxy.password))
+    const anonymous = new Session()
+
+    const page = await session.get(`${sandbox.proxy.siteUrl}dashboard`)
+    const bounced = await anonymous.get(`${sandbox.proxy.siteUrl}dashboard`)
+
+    expect(page.status).to.equal(200)
+    expect(bounced.text).to.include('name="password"')
+    await session.close()
+    await anonymous.close()
+  })
+
+  it('signs in again once when a later request is bounced to the sign-in page', async () => {
+    const session = await ProxySession.create(options(sandbox.proxy.username, sandbox.proxy.password))
+    await new Session().post(sandbox.proxy.expireUrl)
+
+    const page = await session.get(`${sandbox.proxy.siteUrl}after-expiry`)
+
+    expect(page.json()).to.deep.equal({ protected: true, path: '/site/after-expiry' })
+    await session.close()
+  })
+
+  const failures: [string, () => Record<string, string>, ProxyAuthenticationError['reason'], string][] = [
+    ['a wrong password', () => options(sandbox.proxy.username, 'wrong'), 'wrong_credentials', 'Incorrect username or password.'],
+    ['a two-factor user', () => options(sandbox.proxy.twoFactorUsername, 'sandbox-2fa-password'), 'two_factor', 'service user without two-factor'],
+    ['a user who must click Authorize', () => options(sandbox.proxy.consentUsername, 'sandbox-consent-password'), 'needs_consent', 'approve it'],
+  ]
+  for (const [label, make, reason, hint] of failures) {
+    it(`fails with ProxyAuthenticationError (${reason}) for ${label}`, async () => {
+      const error = await ProxySession.create(make()).catch((e: unknown) => e)
+
+      expect(error).to.be.instanceOf(ProxyAuthenticationError).and.include({ reason })
+      expect((error as Error).message).to.include(hint)
+      expect((error as Error).message).to.not.include('password=')
+    })
+  }
+
+  it('reports a missing proxy cookie and missing credentials', async () => {
+    const noCookie = await ProxySession.create({ ...options(sandbox.proxy.username, sandbox.proxy.password), proxyCookieName: '_other_proxy' }).catch((e: unknown) => e)
+    const empty = await new ProxySession().authenticate().catch((e: unknown) => e)
+
+    expect(noCookie).to.be.instanceOf(ProxyAuthenticationError).and.include({ reason: 'no_proxy_cookie' })
+    expect(empty).to.be.instanceOf(ProxyAuthenticationError).and.include({ reason: 'missing_credentials' })
+  })
+
+  it('has getters and setters for every attribute but never shows or returns the password', () => {
+    const session = new ProxySession()
+    session.setOauth2Username('bot')
+    session.setOauth2Password('hunter2-secret')
+    session.setAuthenticationBaseUrl('https://site.example/oauth2/start')
+    session.authenticationPostdata = { commit: 'Sign in' }
+
+    const shown = `${inspect(session, { depth: 5 })} ${JSON.stringify(session)} ${String(session)}`
+
+    expect(session.getOauth2Username()).to.equal('bot')
+    expect(session.getAuthenticationBaseUrl()).to.equal('https://site.example/oauth2/start')
+    expect(session.getAuthenticationSessionUrl()).to.equal('https://github.com/session')
+    expect(session.getAuthenticationPostdata()).to.deep.equal({ commit: 'Sign in' })
+    expect('getOauth2Password' in session).to.equal(false)
+    expect(Object.getOwnPropertyDescriptor(ProxySession.prototype, 'oauth2Password')?.get).to.equal(undefined)
+    expect(shown).to.not.include('hunter2-secret')
+  })
+
+  it('is used like the other services through ProxySessionService', async () => {
+    const service = new ProxySessionService({ name: 'site', authenticationBaseUrl: sandbox.proxy.startUrl, authenticationSessionUrl: sandbox.proxy.sessionUrl })
+
+    const session = await service.getAuthSession(sandbox.proxy.username, sandbox.proxy.password)
+    const page = await session.get(`${sandbox.proxy.siteUrl}`)
+
+    expect(page.status).to.equal(200)
+    expect(service.getSession()).to.be.instanceOf(ProxySession)
+    await session.close()
+  })
+})
