@@ -2,7 +2,17 @@
  * The main job, end to end, against the embedded sandbox provider: no credentials, no internet.
  * Run with `npm run demo`.
  */
-import { HTTPBasicAuth, OAuth1Service, OAuth2Service, OAuth2Session, OflyService, Session, TokenRequestDeniedError } from '../lib/index.js'
+import {
+  HTTPBasicAuth,
+  OAuth1Service,
+  OAuth2Service,
+  OAuth2Session,
+  OflyService,
+  ProxyAuthenticationError,
+  ProxySessionService,
+  Session,
+  TokenRequestDeniedError,
+} from '../lib/index.js'
 import { startSandbox } from '../lib/testing/index.js'
 
 interface Echo {
@@ -111,6 +121,16 @@ try {
   step('Signed authorize URL, checked by the provider', `${signedAuthorizeUrl.replace(sandbox.url, '').slice(0, 100)}... -> oflyUserid=${oflyUserid}`)
   const albums = await ofly.getAuthSession(oflyUserid).get('albums', { params: { format: 'json' } })
   step('Signed API call (oflyApiSig over secret, path and sorted params)', `${albums.status} ${JSON.stringify(albums.json())}`)
+
+  console.log('\nA site behind oauth2_proxy (bitly-oauth2-proxy-session), signed in through the provider login form')
+  const gate = new ProxySessionService({ name: 'site', authenticationBaseUrl: sandbox.proxy.startUrl, authenticationSessionUrl: sandbox.proxy.sessionUrl })
+  const anonymous = await session.get(`${sandbox.proxy.siteUrl}status`, { auth: null })
+  step('Without signing in, the proxy bounces to the provider login', `${new URL(anonymous.url).pathname} (${anonymous.history.length} redirects)`)
+  await using monitor = await gate.getAuthSession(sandbox.proxy.username, sandbox.proxy.password)
+  const status = await monitor.get(`${sandbox.proxy.siteUrl}status`)
+  step('After the dance (hidden token read with an HTML parser, login POST, callback)', `${status.status} ${JSON.stringify(status.json())}`)
+  const twoFactor = await gate.getAuthSession(sandbox.proxy.twoFactorUsername, 'sandbox-2fa-password').catch((error: unknown) => error)
+  if (twoFactor instanceof ProxyAuthenticationError) step('A two-factor user is a typed error that says what to do', `${twoFactor.reason}: ${twoFactor.message}`)
 } finally {
   await session.close()
   await sandbox.close()
