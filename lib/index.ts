@@ -30,7 +30,9 @@ export type {
   CertOption,
 } from './http/session-options.js'
 export type { AuthStrategy, AuthResponse, RedirectContext } from './auth/auth-strategy.js'
-export { HTTPBasicAuth } from './auth/http-basic-auth.js'
+export { HTTPBasicAuth, Basic } from './auth/http-basic-auth.js'
+export { AuthBase, MultiAuth, combine } from './auth/multi-auth.js'
+export { HeaderApiKey, QueryApiKey } from './auth/api-keys.js'
 export { BearerAuth } from './auth/bearer-auth.js'
 export { authHooks, type GotAuthOptions } from './auth/got-auth-hooks.js'
 export { timingSafeEqualText } from './auth/timing-safe-equal.js'

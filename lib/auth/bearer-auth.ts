@@ -1,5 +1,5 @@
 import type { PreparedRequest } from '../http/prepared-request.js'
-import type { AuthStrategy } from './auth-strategy.js'
+import { AuthBase } from './multi-auth.js'
 
 /**
  * Bearer token authentication (RFC 6750 §2.1): `Authorization: Bearer <token>`.
@@ -16,10 +16,11 @@ import type { AuthStrategy } from './auth-strategy.js'
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  * @group Auth
  */
-export class BearerAuth implements AuthStrategy {
+export class BearerAuth extends AuthBase {
   #token: string
 
   constructor(token: string) {
+    super()
     this.#token = token
   }
 
@@ -39,7 +40,7 @@ export class BearerAuth implements AuthStrategy {
   }
 
   /** @internal */
-  toString(): string {
+  override toString(): string {
     return 'BearerAuth([redacted])'
   }
 

@@ -1,5 +1,5 @@
 import type { PreparedRequest } from '../http/prepared-request.js'
-import type { AuthStrategy } from './auth-strategy.js'
+import { AuthBase } from './multi-auth.js'
 import { timingSafeEqualText } from './timing-safe-equal.js'
 
 /**
@@ -17,13 +17,14 @@ import { timingSafeEqualText } from './timing-safe-equal.js'
  * @see requests.auth.HTTPBasicAuth
  * @group Auth
  */
-export class HTTPBasicAuth implements AuthStrategy {
+export class HTTPBasicAuth extends AuthBase {
   /** The user name sent. */
   readonly username: string
   readonly #password: string
   readonly #header: string
 
   constructor(username: string, password: string) {
+    super()
     this.username = username
     this.#password = password
     this.#header = basicAuthorization(username, password)
@@ -49,7 +50,7 @@ export class HTTPBasicAuth implements AuthStrategy {
   }
 
   /** @internal */
-  toString(): string {
+  override toString(): string {
     return `HTTPBasicAuth(${this.username}, [redacted])`
   }
 
@@ -70,3 +71,16 @@ export function basicAuthorization(username: string, password: string): string {
   const encoding = /^[\u0000-\u00ff]*$/.test(pair) ? 'latin1' : 'utf8'
   return `Basic ${Buffer.from(pair, encoding).toString('base64')}`
 }
+
+/**
+ * requests-auth's `Basic`: HTTP Basic authentication that can take part in a combination.
+ *
+ * @example
+ * ```ts
+ * import { Basic, HeaderApiKey, Session } from 'oauth-sessions'
+ * const session = new Session({ auth: new Basic('user', 'pw').and(new HeaderApiKey('key')) })
+ * ```
+ * @see requests_auth.Basic
+ * @group Auth
+ */
+export class Basic extends HTTPBasicAuth {}

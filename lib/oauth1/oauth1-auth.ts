@@ -1,6 +1,7 @@
 import { createHash, type KeyObject } from 'node:crypto'
 import { debuglog } from 'node:util'
 import type { AuthStrategy, RedirectContext } from '../auth/auth-strategy.js'
+import { AuthBase } from '../auth/multi-auth.js'
 import { ConfigurationError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
@@ -52,7 +53,7 @@ const debug = debuglog('oauth-sessions')
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3
  * @group OAuth 1
  */
-export class OAuth1Auth implements AuthStrategy {
+export class OAuth1Auth extends AuthBase {
   /** The consumer (client) key. */
   readonly clientKey: string
   /** The signature method used. */
@@ -77,6 +78,7 @@ export class OAuth1Auth implements AuthStrategy {
   #secrets: SigningSecrets
 
   constructor(clientKey: string, options: OAuth1AuthOptions = {}) {
+    super()
     if (typeof clientKey !== 'string' || clientKey === '') {
       throw new ConfigurationError('clientKey', 'OAuth1Auth needs the consumer (client) key as its first argument.')
     }
@@ -169,7 +171,7 @@ export class OAuth1Auth implements AuthStrategy {
   }
 
   /** @internal */
-  toString(): string {
+  override toString(): string {
     return `OAuth1Auth(${this.clientKey}, ${this.signatureMethod.name}, [redacted])`
   }
 

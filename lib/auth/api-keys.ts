@@ -1,0 +1,95 @@
+import { ConfigurationError } from '../errors.js'
+import { quotePlus } from '../http/form-encoding.js'
+import type { PreparedRequest } from '../http/prepared-request.js'
+import { AuthBase } from './multi-auth.js'
+
+/**
+ * An API key sent in a header, as requests-auth's `HeaderApiKey`.
+ *
+ * @example
+ * ```ts
+ * import { HeaderApiKey, Session } from 'oauth-sessions'
+ * const session = new Session({ auth: new HeaderApiKey(process.env.API_KEY ?? '', 'X-Api-Key') })
+ * ```
+ * @see requests_auth.HeaderApiKey
+ * @group Auth
+ */
+export class HeaderApiKey extends AuthBase {
+  /** The header the key is sent in. */
+  readonly headerName: string
+  readonly #apiKey: string
+
+  constructor(apiKey: string, headerName = 'X-API-Key') {
+    super()
+    if (!apiKey) throw new ConfigurationError('apiKey', 'API Key is mandatory.')
+    this.#apiKey = apiKey
+    this.headerName = headerName || 'X-API-Key'
+  }
+
+  /** Sets the header. */
+  apply(request: PreparedRequest): void {
+    request.headers.set(this.headerName, this.#apiKey)
+  }
+
+  /** The strategy with the key redacted. */
+  toJSON(): Record<string, string> {
+    return { type: 'HeaderApiKey', headerName: this.headerName, apiKey: '[redacted]' }
+  }
+
+  /** @internal keeps the key out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, string> {
+    return this.toJSON()
+  }
+}
+
+/**
+ * An API key sent as a query parameter, as requests-auth's `QueryApiKey`: like Python's
+ * `_add_parameters`, the query is parsed, the key replaces any parameter of that name, and the
+ * query is encoded again (parameters with blank values are dropped, as `parse_qs` drops them).
+ *
+ * @example
+ * ```ts
+ * import { QueryApiKey, Session } from 'oauth-sessions'
+ * const session = new Session({ auth: new QueryApiKey(process.env.API_KEY ?? '', 'key') })
+ * ```
+ * @see requests_auth.QueryApiKey
+ * @group Auth
+ */
+export class QueryApiKey extends AuthBase {
+  /** The query parameter the key is sent in. */
+  readonly queryParameterName: string
+  readonly #apiKey: string
+
+  constructor(apiKey: string, queryParameterName = 'api_key') {
+    super()
+    if (!apiKey) throw new ConfigurationError('apiKey', 'API Key is mandatory.')
+    this.#apiKey = apiKey
+    this.queryParameterName = queryParameterName || 'api_key'
+  }
+
+  /** Adds the parameter to the URL. */
+  apply(request: PreparedRequest): void {
+    const url = new URL(request.url)
+    const grouped = new Map<string, string[]>()
+    for (const [name, value] of url.searchParams) {
+      if (value === '') continue
+      const values = grouped.get(name)
+      if (values === undefined) grouped.set(name, [value])
+      else values.push(value)
+    }
+    grouped.set(this.queryParameterName, [this.#apiKey])
+    const query = [...grouped].flatMap(([name, values]) => values.map((value) => `${quotePlus(name)}=${quotePlus(value)}`)).join('&')
+    url.search = query
+    request.url = url.href
+  }
+
+  /** The strategy with the key redacted. */
+  toJSON(): Record<string, string> {
+    return { type: 'QueryApiKey', queryParameterName: this.queryParameterName, apiKey: '[redacted]' }
+  }
+
+  /** @internal keeps the key out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, string> {
+    return this.toJSON()
+  }
+}

@@ -1,0 +1,83 @@
+import { expect } from 'chai'
+import nock from 'nock'
+import { inspect } from 'node:util'
+import { Basic, BearerAuth, combine, ConfigurationError, HeaderApiKey, MultiAuth, QueryApiKey, Session, type AuthStrategy } from '../../../lib/index.js'
+import { echoReply, type WireEcho } from '../../support/nock-echo.js'
+
+describe('HeaderApiKey and QueryApiKey (requests-auth)', () => {
+  it('sends the key in X-API-Key by default, or the header named', async () => {
+    const session = new Session()
+    const scope = nock('https://api.test').get('/k').twice().reply(echoReply)
+
+    const byDefault = (await session.get('https://api.test/k', { auth: new HeaderApiKey('my_api_key') })).json<WireEcho>()
+    const named = (await session.get('https://api.test/k', { auth: new HeaderApiKey('my_api_key', 'X-Custom') })).json<WireEcho>()
+
+    expect(byDefault.headers['x-api-key']).to.equal('my_api_key')
+    expect(named.headers['x-custom']).to.equal('my_api_key')
+    scope.done()
+    await session.close()
+  })
+
+  it("adds the key to the query as requests-auth's _add_parameters does (recorded with Python's urllib)", async () => {
+    const session = new Session()
+    let path = ''
+    const scope = nock('https://api.test').get(/.*/).reply(function () {
+      path = this.req.path
+      return [200, 'ok']
+    })
+
+    await session.get('https://api.test/p?a=1&api_key=old&b=&a=2&c=x y', { auth: new QueryApiKey('k e~y*') })
+
+    // python3: urlencode(parse_qs(query) | {'api_key': [key]}, doseq=True)
+    expect(path).to.equal('/p?a=1&a=2&api_key=k+e~y%2A&c=x+y')
+    scope.done()
+    await session.close()
+  })
+
+  it('refuses an empty key, and keeps keys out of inspect and JSON', () => {
+    const header = new HeaderApiKey('secret-key-1')
+    const query = new QueryApiKey('secret-key-2', 'key')
+
+    expect(() => new HeaderApiKey('')).to.throw(ConfigurationError, 'API Key is mandatory.')
+    expect(`${inspect(header)} ${JSON.stringify(query)} ${inspect(query)}`).to.not.match(/secret-key/)
+  })
+})
+
+describe('combining strategies (requests-auth + / &)', () => {
+  it('applies every strategy with and(), in order, and flattens nested combinations', async () => {
+    const session = new Session()
+    const scope = nock('https://api.test').get('/c').query({ key: 'q' }).reply(echoReply)
+    const tenant: AuthStrategy = {
+      apply(request) {
+        request.headers.set('X-Tenant', 'acme')
+      },
+    }
+
+    const auth = new HeaderApiKey('h').and(new QueryApiKey('q', 'key')).and(new Basic('user', 'pw'), tenant)
+    const echo = (await session.get('https://api.test/c', { auth })).json<WireEcho>()
+
+    expect(auth).to.be.instanceOf(MultiAuth)
+    expect(auth.strategies).to.have.length(4)
+    expect(echo.headers).to.include({ 'x-api-key': 'h', authorization: `Basic ${Buffer.from('user:pw').toString('base64')}`, 'x-tenant': 'acme' })
+    scope.done()
+    await session.close()
+  })
+
+  it('lets a later strategy win on the same header, as applying them in order does', async () => {
+    const session = new Session()
+    const scope = nock('https://api.test').get('/o').reply(echoReply)
+
+    const echo = (await session.get('https://api.test/o', { auth: combine(new Basic('u', 'p'), new BearerAuth('tok')) })).json<WireEcho>()
+
+    expect(echo.headers.authorization).to.equal('Bearer tok')
+    scope.done()
+    await session.close()
+  })
+
+  it('shows each part redacted', () => {
+    const shown = JSON.stringify(combine(new HeaderApiKey('k-secret'), new Basic('user', 'p-secret')))
+
+    expect(shown).to.include('HeaderApiKey').and.include('user')
+    expect(shown).to.not.include('secret')
+  })
+})
