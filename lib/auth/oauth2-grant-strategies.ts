@@ -47,10 +47,15 @@ const KNOWN = new Set(['headerName', 'headerValue', 'tokenFieldName', 'earlyExpi
  * @internal
  */
 abstract class OAuth2GrantStrategy extends AuthBase {
+  /** The token endpoint. */
   readonly tokenUrl: string
+  /** The header the token is sent in. */
   readonly headerName: string
+  /** The header value format, with `{token}`. */
   readonly headerValue: string
+  /** The token's field in the answer. */
   readonly tokenFieldName: string
+  /** Seconds before expiry a token counts as expired. */
   readonly earlyExpiry: number
   /** requests-auth's `state`: the cache key, a SHA-512 of the token URL with the grant's parameters. */
   readonly state: string
