@@ -30,7 +30,7 @@ export function prepareRequest(defaults: RequestDefaults, method: string, url: s
   const parsed = resolveUrl(defaults.baseUrl, url)
   let urlCredentials: Preparation['urlCredentials']
   if (parsed.username !== '' || parsed.password !== '') {
-    urlCredentials = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
+    urlCredentials = { username: decodeUserInfo(parsed.username), password: decodeUserInfo(parsed.password) }
     parsed.username = ''
     parsed.password = ''
   }
@@ -85,4 +85,12 @@ function encodeBody(options: RequestOptions, headers: HeaderMap): RequestBody | 
   if (typeof data === 'string' || data instanceof Uint8Array || data instanceof Readable) return data
   if (!headers.has('content-type')) headers.set('Content-Type', 'application/x-www-form-urlencoded')
   return encodePairs(toPairs(data as ParamsInit))
+}
+
+function decodeUserInfo(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw new ConfigurationError('url', 'The user name or password in the URL has a malformed percent escape.')
+  }
 }

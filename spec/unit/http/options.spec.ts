@@ -95,3 +95,14 @@ describe('request URL validation', () => {
     await withoutSlash.close()
   })
 })
+
+describe('URL credentials', () => {
+  it('refuses a malformed percent escape in the user-info with ConfigurationError', async () => {
+    const session = new Session()
+
+    const error = await session.get('https://user:%E0%A4%A@api.test/').catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(ConfigurationError).and.include({ option: 'url' })
+    await session.close()
+  })
+})
