@@ -196,13 +196,13 @@ export class OAuth1Auth extends AuthBase {
     if (type === 'BODY') assertBodyPlacement(request, isForm)
 
     // rauth moves oauth_callback / oauth_verifier / oauth_version from params or data to the OAuth parameters.
-    const moved = new Map<string, string>()
+    let moved: Map<string, string> | undefined
     const query = queryOf(request.url)
     if (query.includes('oauth_')) {
       const fromQuery = extractParts(query, isMovable)
       if (fromQuery.removed.length > 0) {
         request.url = withQuery(request.url, fromQuery.kept)
-        for (const [name, value] of fromQuery.removed) moved.set(name, value)
+        moved = new Map(fromQuery.removed)
       }
     }
     let body = bodyText(request.body)
@@ -211,6 +211,7 @@ export class OAuth1Auth extends AuthBase {
       if (fromBody.removed.length > 0) {
         body = fromBody.kept
         request.body = body
+        moved ??= new Map()
         for (const [name, value] of fromBody.removed) moved.set(name, value)
       }
     }
@@ -254,18 +255,18 @@ export class OAuth1Auth extends AuthBase {
     }
   }
 
-  #oauthParams(moved: Map<string, string>, hashedBody: string | undefined): ParamPairs {
+  #oauthParams(moved: Map<string, string> | undefined, hashedBody: string | undefined): ParamPairs {
     const params: ParamPairs = [
       ['oauth_nonce', this.#nonce()],
       ['oauth_timestamp', this.#timestamp()],
-      ['oauth_version', moved.get('oauth_version') ?? '1.0'],
+      ['oauth_version', moved?.get('oauth_version') ?? '1.0'],
       ['oauth_signature_method', this.signatureMethod.name],
       ['oauth_consumer_key', this.clientKey],
     ]
     if (this.#token !== undefined && this.#token !== '') params.push(['oauth_token', this.#token])
-    const callback = moved.get('oauth_callback') ?? this.callbackUri
+    const callback = moved?.get('oauth_callback') ?? this.callbackUri
     if (callback !== undefined) params.push(['oauth_callback', callback])
-    const verifier = moved.get('oauth_verifier') ?? this.verifier
+    const verifier = moved?.get('oauth_verifier') ?? this.verifier
     if (verifier !== undefined) params.push(['oauth_verifier', verifier])
     if (hashedBody !== undefined) params.push(['oauth_body_hash', createHash('sha1').update(hashedBody, 'utf8').digest('base64')])
     return params

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, sign as cryptoSign, type KeyObject } from 'node:crypto'
+import { createSecretKey, hash, sign as cryptoSign, type KeyObject } from 'node:crypto'
 import oauthSign from 'oauth-sign'
 
 /**
@@ -60,8 +60,38 @@ export type SignatureMethodName =
   | 'RSA-SHA512'
   | 'PLAINTEXT'
 
-function hmac(name: string, algorithm: string): SignatureMethod {
-  return { name, sign: (baseString, secrets) => createHmac(algorithm, secrets.hmacKey).update(baseString).digest('base64') }
+/** HMAC (RFC 2104) with one-shot hashes over pads prepared once per key: no Hmac stream object per request. */
+function fastHmac(name: string, algorithm: 'sha1' | 'sha256' | 'sha512', blockSize: number, digestSize: number): SignatureMethod {
+  const pads = new WeakMap<KeyObject, { inner: Buffer; outer: Buffer }>()
+  const padsFor = (key: KeyObject): { inner: Buffer; outer: Buffer } => {
+    let prepared = pads.get(key)
+    if (prepared === undefined) {
+      let bytes: Buffer = Buffer.from(key.export())
+      if (bytes.length > blockSize) bytes = Buffer.from(hash(algorithm, bytes, 'buffer'))
+      const inner = Buffer.alloc(blockSize, 0x36)
+      const outer = Buffer.alloc(blockSize + digestSize, 0x5c)
+      for (let i = 0; i < bytes.length; i++) {
+        inner[i] = (inner[i] as number) ^ (bytes[i] as number)
+        outer[i] = (outer[i] as number) ^ (bytes[i] as number)
+      }
+      prepared = { inner, outer }
+      pads.set(key, prepared)
+    }
+    return prepared
+  }
+  return {
+    name,
+    sign: (baseString, secrets) => {
+      const { inner, outer } = padsFor(secrets.hmacKey)
+      const message = Buffer.allocUnsafe(blockSize + Buffer.byteLength(baseString, 'utf8'))
+      inner.copy(message)
+      message.write(baseString, blockSize, 'utf8')
+      const innerDigest = hash(algorithm, message, 'buffer')
+      const outerMessage = Buffer.from(outer)
+      innerDigest.copy(outerMessage, blockSize)
+      return hash(algorithm, outerMessage, 'base64')
+    },
+  }
 }
 
 function rsa(name: string, algorithm: string): SignatureMethod {
@@ -81,9 +111,9 @@ function rsa(name: string, algorithm: string): SignatureMethod {
  * @internal
  */
 export const SIGNATURE_METHODS: Readonly<Record<SignatureMethodName, SignatureMethod>> = Object.freeze({
-  'HMAC-SHA1': hmac('HMAC-SHA1', 'sha1'),
-  'HMAC-SHA256': hmac('HMAC-SHA256', 'sha256'),
-  'HMAC-SHA512': hmac('HMAC-SHA512', 'sha512'),
+  'HMAC-SHA1': fastHmac('HMAC-SHA1', 'sha1', 64, 20),
+  'HMAC-SHA256': fastHmac('HMAC-SHA256', 'sha256', 64, 32),
+  'HMAC-SHA512': fastHmac('HMAC-SHA512', 'sha512', 128, 64),
   'RSA-SHA1': rsa('RSA-SHA1', 'sha1'),
   'RSA-SHA256': rsa('RSA-SHA256', 'sha256'),
   'RSA-SHA512': rsa('RSA-SHA512', 'sha512'),

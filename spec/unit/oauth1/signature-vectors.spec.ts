@@ -188,3 +188,20 @@ describe('OAuth 1 signatures over generated requests, against oauth-sign', () =>
     expect(checked).to.equal(200)
   })
 })
+
+describe('the HMAC signature methods against node:crypto createHmac', () => {
+  const keys = ['', 'short&', 'k'.repeat(63) + '&', 'x'.repeat(64), 'consumer-secret-of-forty-three-characters!!&token-secret-of-forty-one-characters!!!!!', 'é✓&😀'.repeat(40)]
+  const bases = ['', 'GET&https%3A%2F%2Fapi.example.com%2F&a%3D1', 'POST&x&é✓😀'.repeat(50)]
+  for (const [method, algorithm] of [['HMAC-SHA1', 'sha1'], ['HMAC-SHA256', 'sha256'], ['HMAC-SHA512', 'sha512']] as const) {
+    it(`${method} equals createHmac for keys shorter, equal to and longer than the block`, async () => {
+      const { SIGNATURE_METHODS, hmacKeyObject } = await import('../../../lib/oauth1/signature-methods.js')
+      for (const key of keys) {
+        for (const base of bases) {
+          const secrets = { consumerSecret: '', tokenSecret: '', key, hmacKey: hmacKeyObject(key), rsaKey: undefined }
+
+          expect(SIGNATURE_METHODS[method].sign(base, secrets), `${key.length}-char key`).to.equal(createHmac(algorithm, key).update(base).digest('base64'))
+        }
+      }
+    })
+  }
+})
