@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import { ConfigurationError } from '../errors.js'
-import { encodePairs, mergePairs, toPairs, type ParamPairs, type ParamsInit } from './form-encoding.js'
+import { appendQuery } from './append-query.js'
+import { encodePairs, mergePairs, toPairs, type ParamsInit } from './form-encoding.js'
 import type { HeaderMap } from './header-map.js'
 import { PreparedRequest, type RequestBody } from './prepared-request.js'
 import type { RequestOptions } from './session-options.js'
@@ -38,7 +39,7 @@ export function prepareRequest(defaults: RequestDefaults, method: string, url: s
   const pairs = options.params === undefined ? sessionPairs : mergePairs(sessionPairs, options.params)
   const headers = defaults.headers.clone()
   if (options.headers !== undefined) headers.merge(options.headers)
-  const request = new PreparedRequest(method, appendQuery(parsed, pairs), headers, encodeBody(options, headers))
+  const request = new PreparedRequest(method, appendQuery(parsed.href, pairs), headers, encodeBody(options, headers))
   return { request, urlCredentials }
 }
 
@@ -55,17 +56,6 @@ function resolveUrl(baseUrl: string | undefined, url: string | URL): URL {
     throw new ConfigurationError('url', `Unsupported URL scheme '${parsed.protocol}'. Only http: and https: are supported.`)
   }
   return parsed
-}
-
-function appendQuery(url: URL, pairs: ParamPairs): string {
-  const href = url.href
-  if (pairs.length === 0) return href
-  const encoded = encodePairs(pairs)
-  const hashAt = href.indexOf('#')
-  const beforeHash = hashAt === -1 ? href : href.slice(0, hashAt)
-  const hash = hashAt === -1 ? '' : href.slice(hashAt)
-  const joiner = url.search.length > 1 ? '&' : beforeHash.endsWith('?') ? '' : '?'
-  return `${beforeHash}${joiner}${encoded}${hash}`
 }
 
 function encodeBody(options: RequestOptions, headers: HeaderMap): RequestBody | undefined {

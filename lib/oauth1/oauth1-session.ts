@@ -3,6 +3,7 @@ import { ConfigurationError, TokenMissingError, TokenRequestDeniedError, Verifie
 import { decodePairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
+import { splitOptions } from '../http/split-options.js'
 import type { RequestOptions, SessionOptions } from '../http/session-options.js'
 import { OAuth1Auth } from './oauth1-auth.js'
 import type { OAuth1AuthOptions, SignatureType } from './oauth1-auth-options.js'
@@ -131,7 +132,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
   #authorizationCallback: string | undefined
 
   constructor(consumerKey: string, consumerSecret?: string, accessToken?: string, accessTokenSecret?: string, options: OAuth1SessionOptions = {}) {
-    const { sessionOptions, oauthOptions } = splitOptions(options)
+    const { sessionOptions, own: oauthOptions } = splitOptions(options, OAUTH_OPTION_KEYS)
     super(sessionOptions)
     const secret = alias(consumerSecret, oauthOptions.clientSecret, 'clientSecret', 'consumerSecret')
     const token = alias(accessToken, oauthOptions.resourceOwnerKey, 'resourceOwnerKey', 'accessToken')
@@ -341,18 +342,6 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
     this.#tokenSecret = secret
     if (token.oauth_verifier !== undefined) this.oauth.verifier = token.oauth_verifier
   }
-}
-
-function splitOptions(options: OAuth1SessionOptions): { sessionOptions: SessionOptions; oauthOptions: Partial<OAuth1SessionOptions> } {
-  const sessionOptions: Record<string, unknown> = { ...options }
-  const oauthOptions: Record<string, unknown> = {}
-  for (const key of OAUTH_OPTION_KEYS) {
-    if (key in sessionOptions) {
-      oauthOptions[key] = sessionOptions[key]
-      delete sessionOptions[key]
-    }
-  }
-  return { sessionOptions: sessionOptions as SessionOptions, oauthOptions: oauthOptions as Partial<OAuth1SessionOptions> }
 }
 
 function alias(positional: string | undefined, option: string | undefined, optionName: string, positionalName: string): string | undefined {

@@ -1,6 +1,6 @@
 import type { AuthResponse, AuthStrategy } from '../auth/auth-strategy.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
-import { quotePlus } from '../http/form-encoding.js'
+import { appendQuery } from '../http/append-query.js'
 import type { OAuth2Session } from './oauth2-session.js'
 import { assertSecureTransport } from './transport-security.js'
 
@@ -58,10 +58,7 @@ export class BearerTokenAuth implements AuthStrategy {
 
   #place(request: PreparedRequest, accessToken: string): void {
     if (this.#choices.bearerAuth === false) {
-      const param = `${quotePlus(this.#session.accessTokenKey)}=${quotePlus(accessToken)}`
-      const hashAt = request.url.indexOf('#')
-      const base = hashAt === -1 ? request.url : request.url.slice(0, hashAt)
-      request.url = `${base}${base.includes('?') ? '&' : '?'}${param}${hashAt === -1 ? '' : request.url.slice(hashAt)}`
+      request.url = appendQuery(request.url, [[this.#session.accessTokenKey, accessToken]])
     } else {
       request.headers.set('Authorization', `Bearer ${accessToken}`)
     }

@@ -7,7 +7,8 @@ import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding
 import { HeaderMap } from '../http/header-map.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
-import type { SessionOptions } from '../http/session-options.js'
+import { splitOptions } from '../http/split-options.js'
+import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
 import { BackendApplicationClient, LegacyApplicationClient, WebApplicationClient, type OAuth2Client } from './grant-clients.js'
 import { BearerTokenAuth } from './bearer-token-auth.js'
@@ -85,7 +86,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #refreshing: Promise<OAuth2Token> | undefined
 
   constructor(clientId?: string, options: OAuth2SessionOptions = {}) {
-    const { sessionOptions, oauthOptions } = splitOptions(options)
+    const { sessionOptions, own: oauthOptions } = splitOptions(options, OAUTH_OPTION_KEYS)
     super(sessionOptions)
     this.clientId = clientId ?? oauthOptions.client?.clientId
     this.client = oauthOptions.client ?? new WebApplicationClient(this.clientId ?? '')
@@ -178,7 +179,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       params.push(['code_challenge', codeChallenge(this.#codeVerifier, this.pkce)], ['code_challenge_method', this.pkce])
     }
     for (const [name, value] of Object.entries(extra)) params.push([name, value])
-    return [appendToQuery(url, params), chosen]
+    return [appendQuery(url, params), chosen]
   }
 
   /**
@@ -411,7 +412,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     let url = tokenUrl
     let payload: string | undefined = encodePairs(pairs)
     if (method === 'GET' || options.forceQuerystring) {
-      url = appendToQuery(tokenUrl, pairs)
+      url = appendQuery(tokenUrl, pairs)
       payload = undefined
     }
     if (this.#hooks.has(`${kind}_request`)) [url, , payload] = (await this.#hooks.runRequest(`${kind}_request`, [url, headers, payload])) as [string, HeaderMap, string | undefined]
@@ -464,14 +465,6 @@ function withoutClientCredentials(extras: Record<string, string>, taken: boolean
   return Object.entries(extras).filter(([name]) => !taken || (name !== 'client_id' && name !== 'client_secret'))
 }
 
-function appendToQuery(url: string, params: ParamPairs): string {
-  if (params.length === 0) return url
-  const hashAt = url.indexOf('#')
-  const base = hashAt === -1 ? url : url.slice(0, hashAt)
-  const hash = hashAt === -1 ? '' : url.slice(hashAt)
-  return `${base}${base.includes('?') ? '&' : '?'}${encodePairs(params)}${hash}`
-}
-
 function randomState(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
   let state = ''
@@ -486,16 +479,4 @@ function redactToken(token: OAuth2Token): Record<string, unknown> {
   const shown: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(token)) shown[key] = /token|secret|code/i.test(key) && key !== 'token_type' ? '[redacted]' : value
   return shown
-}
-
-function splitOptions(options: OAuth2SessionOptions): { sessionOptions: SessionOptions; oauthOptions: Partial<OAuth2SessionOptions> } {
-  const sessionOptions: Record<string, unknown> = { ...options }
-  const oauthOptions: Record<string, unknown> = {}
-  for (const key of OAUTH_OPTION_KEYS) {
-    if (key in sessionOptions) {
-      oauthOptions[key] = sessionOptions[key]
-      delete sessionOptions[key]
-    }
-  }
-  return { sessionOptions: sessionOptions as SessionOptions, oauthOptions: oauthOptions as Partial<OAuth2SessionOptions> }
 }
