@@ -4,13 +4,13 @@
  * sequential and 8 in flight, against a local server in a child process.
  * Run with `npm run bench:oauth1`.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { Agent } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import got from 'got'
 import OAuth from 'oauth-1.0a'
 import { HeaderMap, OAuth1Auth, OAuth1Session, PreparedRequest, Session } from '../lib/index.js'
+import { compare, startServer } from './bench-kit.js'
 
 const SIGN_OPS = Number(process.env.BENCH_SIGN_OPS ?? 100_000)
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000)
@@ -56,7 +56,7 @@ for (const [name, ops] of Object.entries(signing)) {
   console.log(`| ${name} | ${ops.toFixed(0)} | ${(1e6 / ops).toFixed(2)} | ${(ops / oauth10a).toFixed(2)}x |`)
 }
 
-const SERVER = `
+const { base, child } = await startServer(`
 const http = require('node:http')
 const server = http.createServer((request, response) => {
   request.resume()
@@ -64,54 +64,26 @@ const server = http.createServer((request, response) => {
 })
 server.listen(0, '127.0.0.1', () => process.send(server.address().port))
 process.on('disconnect', () => process.exit(0))
-`
-const child: ChildProcess = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-const port = await new Promise<number>((resolve) => child.once('message', (message) => resolve(Number(message))))
-const target = `http://127.0.0.1:${port}/1.1/statuses/home_timeline.json?count=5`
+`)
+const target = `${base}/1.1/statuses/home_timeline.json?count=5`
 const agent = new Agent({ keepAlive: true })
 const plainGot = got.extend({ agent: { http: agent }, retry: { limit: 0 } })
 const session = new OAuth1Session(consumer.key, consumer.secret, token.key, token.secret)
 const unsigned = new Session()
 
-async function measure(client: () => Promise<unknown>, inFlight: number): Promise<number> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < REQUESTS) {
-      next++
-      await client()
-    }
-  }
-  const started = performance.now()
-  await Promise.all(Array.from({ length: inFlight }, worker))
-  return REQUESTS / ((performance.now() - started) / 1000)
-}
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
-const clients: Record<string, () => Promise<unknown>> = {
-  'got 14 (unsigned)': () => plainGot(target).text(),
-  'Session.get (unsigned)': async () => (await unsigned.get(target)).text,
-  'OAuth1Session.get (signed)': async () => (await session.get(target)).text,
-}
 try {
-  for (const client of Object.values(clients)) await measure(client, 8)
-  const results: Record<string, { sequential: number[]; parallel: number[] }> = {}
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = Object.entries(clients)
-    if (round % 2 === 1) order.reverse()
-    for (const [name, client] of order) {
-      const entry = (results[name] ??= { sequential: [], parallel: [] })
-      entry.sequential.push(await measure(client, 1))
-      entry.parallel.push(await measure(client, 8))
-    }
-  }
-  const ratio = (name: string, kind: 'sequential' | 'parallel'): number =>
-    median((results[name]?.[kind] ?? []).map((value, round) => value / (results['got 14 (unsigned)']?.[kind][round] ?? value)))
-  console.log(`\nSigned requests, ${REQUESTS} per measurement, median of ${ROUNDS} rounds\n`)
-  console.log('| client | sequential req/s | vs got | 8 in flight req/s | vs got |')
-  console.log('| --- | ---: | ---: | ---: | ---: |')
-  for (const [name, { sequential, parallel }] of Object.entries(results)) {
-    console.log(`| ${name} | ${median(sequential).toFixed(0)} | ${ratio(name, 'sequential').toFixed(2)}x | ${median(parallel).toFixed(0)} | ${ratio(name, 'parallel').toFixed(2)}x |`)
-  }
+  console.log('')
+  await compare(
+    {
+      'got 14 (unsigned)': () => plainGot(target).text(),
+      'Session.get (unsigned)': async () => (await unsigned.get(target)).text,
+      'OAuth1Session.get (signed)': async () => (await session.get(target)).text,
+    },
+    'got 14 (unsigned)',
+    REQUESTS,
+    ROUNDS,
+    'Signed requests',
+  )
 } finally {
   await session.close()
   await unsigned.close()

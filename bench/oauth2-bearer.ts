@@ -3,16 +3,16 @@
  * of the single-flight refresh: 100 concurrent requests on an expired token against a local
  * server in a child process. Run with `npm run bench:oauth2`.
  */
-import { spawn } from 'node:child_process'
 import { Agent } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import got from 'got'
 import { OAuth2Session } from '../lib/index.js'
+import { compare, median, startServer } from './bench-kit.js'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
-const SERVER = `
+const { base, child } = await startServer(`
 const http = require('node:http')
 let refreshes = 0
 const server = http.createServer((request, response) => {
@@ -31,52 +31,17 @@ const server = http.createServer((request, response) => {
 })
 server.listen(0, '127.0.0.1', () => process.send(server.address().port))
 process.on('disconnect', () => process.exit(0))
-`
-const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-const port = await new Promise<number>((resolve) => child.once('message', (message) => resolve(Number(message))))
-const base = `http://127.0.0.1:${port}`
+`)
 const agent = new Agent({ keepAlive: true })
 const plainGot = got.extend({ agent: { http: agent }, retry: { limit: 0 } })
 const session = new OAuth2Session('client', { token: { access_token: 'a'.repeat(40), token_type: 'Bearer', expires_in: 3600 } })
-
-async function measure(client: () => Promise<unknown>, inFlight: number): Promise<number> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < REQUESTS) {
-      next++
-      await client()
-    }
-  }
-  const started = performance.now()
-  await Promise.all(Array.from({ length: inFlight }, worker))
-  return REQUESTS / ((performance.now() - started) / 1000)
-}
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 
 const clients: Record<string, () => Promise<unknown>> = {
   'got 14 (no token)': () => plainGot(`${base}/api/me`).text(),
   'OAuth2Session.get (Bearer)': async () => (await session.get(`${base}/api/me`)).text,
 }
 try {
-  for (const client of Object.values(clients)) await measure(client, 8)
-  const results: Record<string, { sequential: number[]; parallel: number[] }> = {}
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = Object.entries(clients)
-    if (round % 2 === 1) order.reverse()
-    for (const [name, client] of order) {
-      const entry = (results[name] ??= { sequential: [], parallel: [] })
-      entry.sequential.push(await measure(client, 1))
-      entry.parallel.push(await measure(client, 8))
-    }
-  }
-  const ratio = (name: string, kind: 'sequential' | 'parallel'): number =>
-    median((results[name]?.[kind] ?? []).map((value, round) => value / (results['got 14 (no token)']?.[kind][round] ?? value)))
-  console.log(`${REQUESTS} requests per measurement, median of ${ROUNDS} rounds, Node ${process.versions.node}\n`)
-  console.log('| client | sequential req/s | vs got | 8 in flight req/s | vs got |')
-  console.log('| --- | ---: | ---: | ---: | ---: |')
-  for (const [name, { sequential, parallel }] of Object.entries(results)) {
-    console.log(`| ${name} | ${median(sequential).toFixed(0)} | ${ratio(name, 'sequential').toFixed(2)}x | ${median(parallel).toFixed(0)} | ${ratio(name, 'parallel').toFixed(2)}x |`)
-  }
+  await compare(clients, 'got 14 (no token)', REQUESTS, ROUNDS, 'Bearer requests')
 
   // Single flight: 100 concurrent requests on an expired token, against 100 with a valid one.
   const expiring = new OAuth2Session('client', { autoRefreshUrl: `${base}/token`, tokenUpdater: () => undefined, insecureTransport: true })

@@ -1,0 +1,59 @@
+/** What the three benchmarks share: a server in a child process, a load loop and the ratio table. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
+
+/** Starts `script` (CommonJS, must `process.send(port)`) in its own process: the server gets its own core. */
+export async function startServer(script: string): Promise<{ base: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve(Number(message)))
+    child.once('error', reject)
+  })
+  return { base: `http://127.0.0.1:${port}`, child }
+}
+
+/** Requests per second of `client` over `requests` calls with `inFlight` concurrent workers. */
+export async function measure(client: () => Promise<unknown>, inFlight: number, requests: number): Promise<number> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < requests) {
+      next++
+      await client()
+    }
+  }
+  const started = performance.now()
+  await Promise.all(Array.from({ length: inFlight }, worker))
+  return requests / ((performance.now() - started) / 1000)
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+/**
+ * Runs every client sequentially and with 8 in flight for `rounds` rounds (order reversed every
+ * other round to cancel drift) and prints req/s with ratios against `baseline`, each ratio taken
+ * within a round, then the median.
+ */
+export async function compare(clients: Record<string, () => Promise<unknown>>, baseline: string, requests: number, rounds: number, title: string): Promise<void> {
+  for (const client of Object.values(clients)) await measure(client, 8, requests)
+  const results: Record<string, { sequential: number[]; parallel: number[] }> = {}
+  for (let round = 0; round < rounds; round++) {
+    const order = Object.entries(clients)
+    if (round % 2 === 1) order.reverse()
+    for (const [name, client] of order) {
+      const entry = (results[name] ??= { sequential: [], parallel: [] })
+      entry.sequential.push(await measure(client, 1, requests))
+      entry.parallel.push(await measure(client, 8, requests))
+    }
+  }
+  const ratio = (name: string, kind: 'sequential' | 'parallel'): number =>
+    median((results[name]?.[kind] ?? []).map((value, round) => value / (results[baseline]?.[kind][round] ?? value)))
+  console.log(`${title}: ${requests} requests per measurement, median of ${rounds} rounds, Node ${process.versions.node}\n`)
+  console.log('| client | sequential req/s | vs got | 8 in flight req/s | vs got |')
+  console.log('| --- | ---: | ---: | ---: | ---: |')
+  for (const [name, { sequential, parallel }] of Object.entries(results)) {
+    console.log(`| ${name} | ${median(sequential).toFixed(0)} | ${ratio(name, 'sequential').toFixed(2)}x | ${median(parallel).toFixed(0)} | ${ratio(name, 'parallel').toFixed(2)}x |`)
+  }
+}
