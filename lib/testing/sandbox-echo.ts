@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { parseCookies } from './sandbox-replies.js'
 
 /**
  * What the sandbox's echo endpoints answer: the request as the server received it.
@@ -104,14 +105,4 @@ function group(pairs: Iterable<[string, string]>): Record<string, string | strin
     else grouped[name] = Array.isArray(existing) ? [...existing, value] : [existing, value]
   }
   return grouped
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {}
-  if (header === undefined) return cookies
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0) cookies[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()
-  }
-  return cookies
 }

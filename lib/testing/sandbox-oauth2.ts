@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { sendJson } from './sandbox-replies.js'
 
 /**
  * The OAuth 2 client and user the sandbox accepts, and its endpoints.
@@ -71,14 +72,14 @@ export class SandboxOAuth2Provider {
     if (route === 'token') return this.#token(request, response, url, raw)
     if (route === 'expire') return this.#expire(response, raw)
     if (route.startsWith('api/')) return this.#api(request, response, url, route.slice(4))
-    return json(response, 404, { error: 'not_found', error_description: `No OAuth 2 endpoint at /oauth2/${route}` })
+    return sendJson(response, 404, { error: 'not_found', error_description: `No OAuth 2 endpoint at /oauth2/${route}` })
   }
 
   #authorize(response: ServerResponse, url: URL): void {
     const query = url.searchParams
     const redirectUri = query.get('redirect_uri')
     if (query.get('client_id') !== CLIENT_ID || redirectUri === null) {
-      return json(response, 400, { error: 'invalid_request', error_description: 'unknown client_id or no redirect_uri' })
+      return sendJson(response, 400, { error: 'invalid_request', error_description: 'unknown client_id or no redirect_uri' })
     }
     const state = query.get('state')
     const type = query.get('response_type')
@@ -112,10 +113,10 @@ export class SandboxOAuth2Provider {
 
   #token(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer): void {
     const forced = url.searchParams.get('error')
-    if (forced !== null) return json(response, 400, { error: forced, error_description: `The sandbox was asked to answer ${forced}` })
+    if (forced !== null) return sendJson(response, 400, { error: forced, error_description: `The sandbox was asked to answer ${forced}` })
     const form = new URLSearchParams(raw.toString('utf8'))
     const client = clientCredentials(request, form)
-    if (client === undefined) return json(response, 401, { error: 'invalid_client', error_description: 'Client authentication failed' }, { 'WWW-Authenticate': 'Basic realm="sandbox"' })
+    if (client === undefined) return sendJson(response, 401, { error: 'invalid_client', error_description: 'Client authentication failed' }, { 'WWW-Authenticate': 'Basic realm="sandbox"' })
     const lifetime = Number(url.searchParams.get('expires_in') ?? 3600)
     const grantType = form.get('grant_type')
     let subject = USERNAME
@@ -124,20 +125,20 @@ export class SandboxOAuth2Provider {
     if (grantType === 'authorization_code') {
       const grant = this.#codes.get(form.get('code') ?? '')
       this.#codes.delete(form.get('code') ?? '')
-      if (grant === undefined) return json(response, 400, { error: 'invalid_grant', error_description: 'The code is unknown or was used' })
-      if (grant.redirectUri !== (form.get('redirect_uri') ?? undefined)) return json(response, 400, { error: 'invalid_grant', error_description: 'redirect_uri differs' })
+      if (grant === undefined) return sendJson(response, 400, { error: 'invalid_grant', error_description: 'The code is unknown or was used' })
+      if (grant.redirectUri !== (form.get('redirect_uri') ?? undefined)) return sendJson(response, 400, { error: 'invalid_grant', error_description: 'redirect_uri differs' })
       if (grant.challenge !== undefined && !pkceMatches(grant, form.get('code_verifier'))) {
-        return json(response, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' })
+        return sendJson(response, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' })
       }
       scope = grant.scope
     } else if (grantType === 'refresh_token') {
       const previous = this.#refreshTokens.get(form.get('refresh_token') ?? '')
-      if (previous === undefined) return json(response, 400, { error: 'invalid_grant', error_description: 'The refresh token is unknown or revoked' })
+      if (previous === undefined) return sendJson(response, 400, { error: 'invalid_grant', error_description: 'The refresh token is unknown or revoked' })
       subject = previous.subject
       scope = previous.scope
     } else if (grantType === 'password') {
       if (!same(form.get('username') ?? '', USERNAME) || !same(form.get('password') ?? '', PASSWORD)) {
-        return json(response, 400, { error: 'invalid_grant', error_description: 'Wrong username or password' })
+        return sendJson(response, 400, { error: 'invalid_grant', error_description: 'Wrong username or password' })
       }
     } else if (grantType === 'client_credentials') {
       subject = client
@@ -146,7 +147,7 @@ export class SandboxOAuth2Provider {
         if (value !== null) extras[name] = value
       }
     } else {
-      return json(response, 400, { error: 'unsupported_grant_type' })
+      return sendJson(response, 400, { error: 'unsupported_grant_type' })
     }
     const [accessToken, expiresIn] = this.#issue(subject, scope, lifetime, extras)
     const body: Record<string, string | number> = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope }
@@ -162,15 +163,15 @@ export class SandboxOAuth2Provider {
       return
     }
     if (mode === 'linkedin') delete body.token_type
-    json(response, 200, body)
+    sendJson(response, 200, body)
   }
 
   #expire(response: ServerResponse, raw: Buffer): void {
     const token = new URLSearchParams(raw.toString('utf8')).get('token') ?? ''
     const issued = this.#accessTokens.get(token)
-    if (issued === undefined) return json(response, 404, { error: 'not_found' })
+    if (issued === undefined) return sendJson(response, 404, { error: 'not_found' })
     issued.expiresAt = 0
-    json(response, 200, { expired: true })
+    sendJson(response, 200, { expired: true })
   }
 
   #api(request: IncomingMessage, response: ServerResponse, url: URL, path: string): void {
@@ -179,9 +180,9 @@ export class SandboxOAuth2Provider {
     const issued = this.#accessTokens.get(token)
     if (issued === undefined || issued.expiresAt <= Date.now() / 1000) {
       const error = issued === undefined ? 'invalid_token", error_description="unknown token' : 'invalid_token", error_description="The access token expired'
-      return json(response, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': `Bearer realm="sandbox", error="${error}"` })
+      return sendJson(response, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': `Bearer realm="sandbox", error="${error}"` })
     }
-    json(response, 200, { path, method: request.method, user: issued.subject, scope: issued.scope, ...issued.extras, via: header === undefined ? 'query' : 'header' })
+    sendJson(response, 200, { path, method: request.method, user: issued.subject, scope: issued.scope, ...issued.extras, via: header === undefined ? 'query' : 'header' })
   }
 
   #issue(subject: string, scope: string, lifetime: number, extras: Record<string, string>): [string, number] {
@@ -223,9 +224,4 @@ function same(a: string, b: string): boolean {
 
 function secret(): string {
   return randomBytes(24).toString('base64url')
-}
-
-function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers })
-  response.end(JSON.stringify(body))
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { sendJson } from './sandbox-replies.js'
 
 /**
  * The Ofly application the sandbox accepts, and its endpoints.
@@ -47,13 +48,13 @@ export function handleOfly(request: IncomingMessage, response: ServerResponse, u
     params.set(decodeURIComponent(part.slice(0, eq === -1 ? undefined : eq)), eq === -1 ? '' : decodeURIComponent(part.slice(eq + 1)))
   }
   const problem = check(url.pathname, params)
-  if (problem !== undefined) return json(response, 401, { error: 'signature_invalid', error_description: problem })
-  if (route === 'authorize') return json(response, 200, { oflyUserid: USER_ID })
-  if (!route.startsWith('api/')) return json(response, 404, { error: 'not_found' })
+  if (problem !== undefined) return sendJson(response, 401, { error: 'signature_invalid', error_description: problem })
+  if (route === 'authorize') return sendJson(response, 200, { oflyUserid: USER_ID })
+  if (!route.startsWith('api/')) return sendJson(response, 404, { error: 'not_found' })
   const userId = params.get('oflyUserid')
-  if (userId === undefined) return json(response, 400, { error: 'missing_user', error_description: 'oflyUserid is required' })
+  if (userId === undefined) return sendJson(response, 400, { error: 'missing_user', error_description: 'oflyUserid is required' })
   const echoed = Object.fromEntries([...params].filter(([name]) => !name.startsWith('ofly')))
-  json(response, 200, { path: route.slice(4), method: request.method, user: userId, hashMeth: params.get('oflyHashMeth'), params: echoed })
+  sendJson(response, 200, { path: route.slice(4), method: request.method, user: userId, hashMeth: params.get('oflyHashMeth'), params: echoed })
 }
 
 function check(path: string, params: Map<string, string>): string | undefined {
@@ -73,9 +74,4 @@ function check(path: string, params: Map<string, string>): string | undefined {
   const given = Buffer.from(params.get('oflyApiSig') ?? '')
   if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) return 'oflyApiSig does not match'
   return undefined
-}
-
-function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json' })
-  response.end(JSON.stringify(body))
 }

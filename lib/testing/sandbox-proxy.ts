@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { parseCookies } from './sandbox-replies.js'
 
 /**
  * The sandbox's oauth2_proxy-like gate and its fake GitHub-style provider login.
@@ -137,14 +138,6 @@ export const SANDBOX_PROXY_USERS = {
   consentUsername: 'sandbox-consent',
 }
 
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {}
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0) cookies[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()
-  }
-  return cookies
-}
 
 function splitOnce(text: string, separator: string): [string, string] {
   const at = text.indexOf(separator)

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { echoRequest, type EchoBody } from './sandbox-echo.js'
+import { sendJson } from './sandbox-replies.js'
 import { SandboxOAuth1Provider, type SandboxOAuth1, type SandboxOAuth1Options } from './sandbox-oauth1.js'
 import { SANDBOX_OAUTH2, SandboxOAuth2Provider, type SandboxOAuth2 } from './sandbox-oauth2.js'
 import { handleOfly, SANDBOX_OFLY, type SandboxOfly } from './sandbox-ofly.js'
@@ -313,9 +314,6 @@ function redirect(response: ServerResponse, code: number, location: string): voi
   send(response, code, 'text/plain; charset=utf-8', `Redirecting to ${location}`)
 }
 
-function sendJson(response: ServerResponse, code: number, body: unknown): void {
-  send(response, code, 'application/json', JSON.stringify(body))
-}
 
 function send(response: ServerResponse, code: number, type: string, body: string | Buffer): void {
   response.statusCode = code
