@@ -12,7 +12,14 @@ export async function startServer(script: string): Promise<{ base: string; child
   return { base: `http://127.0.0.1:${port}`, child }
 }
 
-/** Requests per second of `client` over `requests` calls with `inFlight` concurrent workers. */
+/** CPU microseconds this process spent per request in the last {@link measure} call. */
+export let lastCpuPerRequest = 0
+
+/**
+ * Requests per second of `client` over `requests` calls with `inFlight` concurrent workers; the
+ * client process's CPU time per request is kept in {@link lastCpuPerRequest} (the server runs in
+ * another process, so it is the cost of the client code alone, steadier than wall time on 2 cores).
+ */
 export async function measure(client: () => Promise<unknown>, inFlight: number, requests: number): Promise<number> {
   let next = 0
   const worker = async (): Promise<void> => {
@@ -21,9 +28,13 @@ export async function measure(client: () => Promise<unknown>, inFlight: number, 
       await client()
     }
   }
+  const cpu = process.cpuUsage()
   const started = performance.now()
   await Promise.all(Array.from({ length: inFlight }, worker))
-  return requests / ((performance.now() - started) / 1000)
+  const elapsed = performance.now() - started
+  const used = process.cpuUsage(cpu)
+  lastCpuPerRequest = (used.user + used.system) / requests
+  return requests / (elapsed / 1000)
 }
 
 export function median(values: readonly number[]): number {
@@ -38,22 +49,27 @@ export function median(values: readonly number[]): number {
  */
 export async function compare(clients: Record<string, () => Promise<unknown>>, baseline: string, requests: number, rounds: number, title: string): Promise<void> {
   for (const client of Object.values(clients)) await measure(client, 8, requests)
-  const results: Record<string, { sequential: number[]; parallel: number[] }> = {}
+  const results: Record<string, { sequential: number[]; parallel: number[]; cpu: number[] }> = {}
   for (let round = 0; round < rounds; round++) {
     const order = Object.entries(clients)
     if (round % 2 === 1) order.reverse()
     for (const [name, client] of order) {
-      const entry = (results[name] ??= { sequential: [], parallel: [] })
+      const entry = (results[name] ??= { sequential: [], parallel: [], cpu: [] })
       entry.sequential.push(await measure(client, 1, requests))
       entry.parallel.push(await measure(client, 8, requests))
+      entry.cpu.push(lastCpuPerRequest)
     }
   }
   const ratio = (name: string, kind: 'sequential' | 'parallel'): number =>
     median((results[name]?.[kind] ?? []).map((value, round) => value / (results[baseline]?.[kind][round] ?? value)))
   console.log(`${title}: ${requests} requests per measurement, median of ${rounds} rounds, Node ${process.versions.node}\n`)
-  console.log('| client | sequential req/s | vs got | 8 in flight req/s | vs got |')
-  console.log('| --- | ---: | ---: | ---: | ---: |')
-  for (const [name, { sequential, parallel }] of Object.entries(results)) {
-    console.log(`| ${name} | ${median(sequential).toFixed(0)} | ${ratio(name, 'sequential').toFixed(2)}x | ${median(parallel).toFixed(0)} | ${ratio(name, 'parallel').toFixed(2)}x |`)
+  const cpuRatio = (name: string): number => median((results[name]?.cpu ?? []).map((value, round) => (results[baseline]?.cpu[round] ?? value) / value))
+  console.log('| client | sequential req/s | vs got | 8 in flight req/s | vs got | client CPU µs/request (8 in flight) | vs got |')
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const [name, { sequential, parallel, cpu }] of Object.entries(results)) {
+    console.log(
+      `| ${name} | ${median(sequential).toFixed(0)} | ${ratio(name, 'sequential').toFixed(2)}x | ${median(parallel).toFixed(0)} | ${ratio(name, 'parallel').toFixed(2)}x | ` +
+        `${median(cpu).toFixed(0)} | ${cpuRatio(name).toFixed(2)}x |`,
+    )
   }
 }
