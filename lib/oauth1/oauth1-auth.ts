@@ -28,7 +28,7 @@ import {
   queryOf,
   withQuery,
 } from './oauth1-request-parts.js'
-import { baseStringUri, decodeForm, normalizeParameters, queryPairs, signatureBaseString } from './signature-base.js'
+import { baseStringUri, decodeForm, normalizeParameters, queryPairs, signatureBaseString, splitNormalizedUrl } from './signature-base.js'
 import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SigningSecrets } from './signature-methods.js'
 
 const debug = debuglog('oauth-sessions')
@@ -218,8 +218,10 @@ export class OAuth1Auth extends AuthBase {
 
     const hashed = !isForm && body !== undefined && body !== '' && (this.#bodyHash || this.forceIncludeBody) ? body : undefined
     const oauthParams = previous ?? this.#oauthParams(moved, hashed)
-    const url = new URL(request.url)
-    const pairs: ParamPairs = queryPairs(url)
+    // Skip `new URL` for the normalised URLs the Session and got produce: signing runs per request.
+    const split = splitNormalizedUrl(request.url)
+    const url: URL | string = split?.baseUri ?? new URL(request.url)
+    const pairs: ParamPairs = split === undefined ? queryPairs(url as URL) : split.query === '' ? [] : decodeForm(split.query)
     if (isForm && body !== undefined && body !== '') pairs.push(...decodeForm(body))
     for (const pair of oauthParams) pairs.push(pair)
     const baseString = signatureBaseString(request.method, url, pairs)
@@ -245,7 +247,7 @@ export class OAuth1Auth extends AuthBase {
   #explain(parts: SignedParts): SignatureExplanation {
     return {
       signatureMethod: this.signatureMethod.name,
-      baseStringUri: baseStringUri(parts.url),
+      baseStringUri: typeof parts.url === 'string' ? parts.url : baseStringUri(parts.url),
       parameters: parts.pairs,
       normalizedParameters: normalizeParameters(parts.pairs),
       baseString: parts.baseString,
@@ -275,7 +277,7 @@ export class OAuth1Auth extends AuthBase {
 
 /** What one signing produced, for explainSignature. */
 interface SignedParts {
-  url: URL
+  url: URL | string
   pairs: ParamPairs
   baseString: string
   signature: string

@@ -84,7 +84,7 @@ function sortedKeys(pairs: ParamPairs): string[] {
  *
  * @internal
  */
-export function signatureBaseString(method: string, url: URL, pairs: ParamPairs): string {
+export function signatureBaseString(method: string, url: URL | string, pairs: ParamPairs): string {
   const parameters = encodedParameters(pairs)
   return `${percentEncode(method.toUpperCase())}&${encodedBaseUri(url)}&${parameters}`
 }
@@ -122,8 +122,8 @@ function byNameThenValue(a: Encoded, b: Encoded): number {
 /** Percent-encoded base string URIs of recent URLs: a client signs the same few URLs again and again. */
 const baseUriCache = new Map<string, string>()
 
-function encodedBaseUri(url: URL): string {
-  const uri = baseStringUri(url)
+function encodedBaseUri(url: URL | string): string {
+  const uri = typeof url === 'string' ? url : baseStringUri(url)
   let encoded = baseUriCache.get(uri)
   if (encoded === undefined) {
     encoded = percentEncode(uri)
@@ -131,4 +131,20 @@ function encodedBaseUri(url: URL): string {
     baseUriCache.set(uri, encoded)
   }
   return encoded
+}
+
+/**
+ * The base string URI and query of a URL string that is already in WHATWG form (lower-case
+ * scheme and host, no default port, no user-info): what the Session and got hand a strategy.
+ * Returns `undefined` for anything else, which then goes through `new URL`.
+ *
+ * @internal
+ */
+export function splitNormalizedUrl(url: string): { baseUri: string; query: string } | undefined {
+  const match = /^(https?):\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\d+))?(\/[^?#]*)(?:\?([^#]*))?/.exec(url)
+  if (match === null) return undefined
+  const [whole, scheme, , port, , query] = match as unknown as [string, string, string, string | undefined, string, string | undefined]
+  if ((scheme === 'http' && port === '80') || (scheme === 'https' && port === '443')) return undefined
+  const queryAt = whole.indexOf('?')
+  return { baseUri: queryAt === -1 ? whole : whole.slice(0, queryAt), query: query ?? '' }
 }

@@ -79,17 +79,21 @@ function fastHmac(name: string, algorithm: 'sha1' | 'sha256' | 'sha512', blockSi
     }
     return prepared
   }
+  // Signing is synchronous, so one scratch buffer per method can be reused: no allocation per request.
+  let scratch = Buffer.allocUnsafe(1024)
+  const outerScratch = Buffer.allocUnsafe(blockSize + digestSize)
   return {
     name,
     sign: (baseString, secrets) => {
       const { inner, outer } = padsFor(secrets.hmacKey)
-      const message = Buffer.allocUnsafe(blockSize + Buffer.byteLength(baseString, 'utf8'))
-      inner.copy(message)
-      message.write(baseString, blockSize, 'utf8')
-      const innerDigest = hash(algorithm, message, 'buffer')
-      const outerMessage = Buffer.from(outer)
-      innerDigest.copy(outerMessage, blockSize)
-      return hash(algorithm, outerMessage, 'base64')
+      const needed = blockSize + Buffer.byteLength(baseString, 'utf8')
+      if (needed > scratch.length) scratch = Buffer.allocUnsafe(needed * 2)
+      inner.copy(scratch)
+      scratch.write(baseString, blockSize, 'utf8')
+      const innerDigest = hash(algorithm, scratch.subarray(0, needed), 'buffer')
+      outer.copy(outerScratch, 0, 0, blockSize)
+      innerDigest.copy(outerScratch, blockSize)
+      return hash(algorithm, outerScratch, 'base64')
     },
   }
 }

@@ -205,3 +205,16 @@ describe('the HMAC signature methods against node:crypto createHmac', () => {
     })
   }
 })
+
+describe('base string URI of URLs not in WHATWG form', () => {
+  it('normalises scheme, host and default port when a strategy is given a raw URL', async () => {
+    const { PreparedRequest } = await import('../../../lib/index.js')
+    const auth = new OAuth1Auth('ck', { clientSecret: 'cs', nonce: 'n'.repeat(20), timestamp: 1 })
+
+    const raw = auth.explainSignature(new PreparedRequest('GET', 'HTTP://Photos.Example.NET:80/photos?size=original'))
+    const normal = auth.explainSignature(new PreparedRequest('GET', 'http://photos.example.net/photos?size=original'))
+
+    expect(raw.baseStringUri).to.equal('http://photos.example.net/photos')
+    expect(raw.baseString).to.equal(normal.baseString)
+  })
+})
