@@ -79,7 +79,17 @@ function safeDecode(text: string): string {
  * @internal
  */
 export function redactPairs(pairs: [string, string][]): [string, string][] {
-  const isSecret = (name: string): boolean => name !== 'oauth_token' && name !== 'oauth_signature' && SECRET_PARAMS.has(name.toLowerCase())
-  if (!pairs.some(([name]) => isSecret(name))) return pairs
-  return pairs.map(([name, value]) => [name, isSecret(name) ? '[redacted]' : value])
+  if (!pairs.some(([name]) => isSecretParam(name))) return pairs
+  return pairs.map(([name, value]) => [name, isSecretParam(name) ? '[redacted]' : value])
+}
+
+/**
+ * Whether a parameter's value is a credential to redact in a shown base string (`oauth_token`
+ * and `oauth_signature` are identifiers a provider shows too, so they stay).
+ *
+ * @internal
+ */
+export function isSecretParam(name: string): boolean {
+  if (name === 'oauth_token' || name === 'oauth_signature') return false
+  return SECRET_PARAMS.has(name) || SECRET_PARAMS.has(name.toLowerCase())
 }

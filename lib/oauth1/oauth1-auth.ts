@@ -5,7 +5,7 @@ import { AuthBase } from '../auth/multi-auth.js'
 import { ConfigurationError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
-import { redactPairs } from '../http/redact-url.js'
+import { isSecretParam, redactPairs } from '../http/redact-url.js'
 import {
   clock,
   constant,
@@ -153,7 +153,7 @@ export class OAuth1Auth extends AuthBase {
   explainSignature(request: PreparedRequest): SignatureExplanation {
     const copy = request.clone()
     const oauthParams = isSigned(copy) ? stripOAuth(copy) : undefined
-    return this.#explain(this.#sign(copy, {}, oauthParams))
+    return this.#explain(this.#sign(copy, {}, oauthParams, true) as SignedParts)
   }
 
   /** The strategy with its secrets redacted. */
@@ -185,7 +185,7 @@ export class OAuth1Auth extends AuthBase {
     return { consumerSecret: this.#consumerSecret, tokenSecret: this.#tokenSecret, key, hmacKey: hmacKeyObject(key), rsaKey: this.#rsaKey }
   }
 
-  #sign(request: PreparedRequest, placement: OAuth1Placement, previous?: ParamPairs): SignedParts {
+  #sign(request: PreparedRequest, placement: OAuth1Placement, previous?: ParamPairs, explain = false): SignedParts | undefined {
     const type = resolveType(placement.signatureType ?? this.signatureType, request)
     let contentType = request.headers.get('content-type') ?? ''
     if ((contentType === '' && looksLikeForm(request.body)) || type === 'BODY') {
@@ -236,12 +236,13 @@ export class OAuth1Auth extends AuthBase {
     } else {
       request.body = body === undefined || body === '' ? encodeOAuthPairs(oauthParams) : `${body}&${encodeOAuthPairs(oauthParams)}`
     }
-    const method = request.method
-    request.deferSignatureBaseString(() => {
-      const redacted = redactPairs(pairs)
-      return redacted === pairs ? baseString : signatureBaseString(method, url, redacted)
-    })
-    return { url, pairs, baseString, signature, header }
+    if (pairs.some(([name]) => isSecretParam(name))) {
+      const method = request.method
+      request.deferSignatureBaseString(() => signatureBaseString(method, url, redactPairs(pairs)))
+    } else {
+      request.signatureBaseString = baseString
+    }
+    return explain ? { url, pairs, baseString, signature, header } : undefined
   }
 
   #explain(parts: SignedParts): SignatureExplanation {
