@@ -67,13 +67,18 @@ export class MultiAuth extends AuthBase {
 
   /** The combined strategies, each as it shows itself (secrets redacted). */
   toJSON(): Record<string, unknown> {
-    return { type: 'MultiAuth', strategies: this.strategies.map(describe) }
+    return { type: 'MultiAuth', strategies: this.strategies.map(describeStrategy) }
   }
 }
 
-function describe(strategy: AuthStrategy): unknown {
+/**
+ * How a strategy shows itself in a summary: its own `toJSON()` (secrets redacted), or its class name.
+ *
+ * @internal
+ */
+export function describeStrategy(strategy: AuthStrategy): unknown {
   const shown = strategy as unknown as { toJSON?: () => unknown }
-  return typeof shown.toJSON === 'function' ? shown.toJSON() : strategy.constructor?.name
+  return typeof shown.toJSON === 'function' ? shown.toJSON() : (strategy.constructor?.name ?? 'AuthStrategy')
 }
 
 /**

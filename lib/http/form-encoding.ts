@@ -124,12 +124,31 @@ export function encodePairs(pairs: ParamPairs): string {
 }
 
 /**
- * Decodes a form-encoded string into pairs (`+` is a space), keeping order and repeats.
+ * Decodes a form-encoded string into pairs (`+` is a space), keeping order and repeats, as
+ * URLSearchParams does but without its per-call cost for plain parts (OAuth 1 decodes on every
+ * signed request).
  *
  * @internal
  */
 export function decodePairs(text: string): ParamPairs {
   const pairs: ParamPairs = []
-  for (const [name, value] of new URLSearchParams(text)) pairs.push([name, value])
+  for (const part of text.split('&')) {
+    if (part === '') continue
+    const eq = part.indexOf('=')
+    const name = eq === -1 ? part : part.slice(0, eq)
+    const value = eq === -1 ? '' : part.slice(eq + 1)
+    pairs.push([decodeComponent(name), decodeComponent(value)])
+  }
   return pairs
+}
+
+function decodeComponent(text: string): string {
+  const plus = text.includes('+')
+  if (!plus && !text.includes('%')) return text
+  try {
+    return decodeURIComponent(plus ? text.replaceAll('+', ' ') : text)
+  } catch {
+    // Malformed escapes: fall back to the WHATWG decoder, which keeps them as they are.
+    return new URLSearchParams(`x=${text}`).get('x') ?? text
+  }
 }

@@ -4,6 +4,7 @@ import type { Got } from 'got'
 import { CookieJar } from 'tough-cookie'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
+import { describeStrategy } from '../auth/multi-auth.js'
 import { TooManyRedirectsError } from '../errors.js'
 import { AgentPool } from './agent-pool.js'
 import { attachJarCookies, storeSetCookies } from './cookie-exchange.js'
@@ -208,7 +209,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       baseUrl: this.baseUrl,
       headers: this.headers.toJSON(),
       params,
-      auth: this.auth === undefined ? undefined : describeAuth(this.auth),
+      auth: this.auth === undefined ? undefined : describeStrategy(this.auth),
       timeout: this.timeout,
       maxRedirects: this.maxRedirects,
       allowRedirects: this.allowRedirects,
@@ -321,10 +322,6 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   }
 }
 
-function describeAuth(auth: AuthStrategy): unknown {
-  const withJson = auth as { toJSON?: () => unknown }
-  return typeof withJson.toJSON === 'function' ? withJson.toJSON() : (auth.constructor?.name ?? 'AuthStrategy')
-}
 
 function redactProxy(value: string | undefined): string | undefined {
   return value === undefined ? undefined : redactUrl(value)

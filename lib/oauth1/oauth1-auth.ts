@@ -3,7 +3,8 @@ import { debuglog } from 'node:util'
 import type { AuthStrategy, RedirectContext } from '../auth/auth-strategy.js'
 import { AuthBase } from '../auth/multi-auth.js'
 import { ConfigurationError } from '../errors.js'
-import type { ParamPairs } from '../http/form-encoding.js'
+import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
+import { appendQuery } from '../http/append-query.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { isSecretParam, redactPairs } from '../http/redact-url.js'
 import {
@@ -20,7 +21,6 @@ import { assertBodyPlacement, isMovable, isSigned, resolveType, stripOAuth } fro
 import {
   authorizationHeader,
   bodyText,
-  encodeOAuthPairs,
   extractParts,
   FORM_CONTENT_TYPE,
   generateNonce,
@@ -28,7 +28,7 @@ import {
   queryOf,
   withQuery,
 } from './oauth1-request-parts.js'
-import { baseStringUri, decodeForm, normalizeParameters, queryPairs, signatureBaseString, splitNormalizedUrl } from './signature-base.js'
+import { baseStringUri, normalizeParameters, queryPairs, signatureBaseString, splitNormalizedUrl } from './signature-base.js'
 import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SigningSecrets } from './signature-methods.js'
 
 const debug = debuglog('oauth-sessions')
@@ -221,8 +221,8 @@ export class OAuth1Auth extends AuthBase {
     // Skip `new URL` for the normalised URLs the Session and got produce: signing runs per request.
     const split = splitNormalizedUrl(request.url)
     const url: URL | string = split?.baseUri ?? new URL(request.url)
-    const pairs: ParamPairs = split === undefined ? queryPairs(url as URL) : split.query === '' ? [] : decodeForm(split.query)
-    if (isForm && body !== undefined && body !== '') pairs.push(...decodeForm(body))
+    const pairs: ParamPairs = split === undefined ? queryPairs(url as URL) : split.query === '' ? [] : decodePairs(split.query)
+    if (isForm && body !== undefined && body !== '') pairs.push(...decodePairs(body))
     for (const pair of oauthParams) pairs.push(pair)
     const baseString = signatureBaseString(request.method, url, pairs)
     const signature = this.signatureMethod.sign(baseString, this.#secrets)
@@ -230,12 +230,8 @@ export class OAuth1Auth extends AuthBase {
     const header = authorizationHeader(oauthParams, placement.realm ?? this.realm)
 
     if (type === 'AUTH_HEADER') request.headers.set('Authorization', header)
-    else if (type === 'QUERY') {
-      const current = queryOf(request.url)
-      request.url = withQuery(request.url, current === '' ? encodeOAuthPairs(oauthParams) : `${current}&${encodeOAuthPairs(oauthParams)}`)
-    } else {
-      request.body = body === undefined || body === '' ? encodeOAuthPairs(oauthParams) : `${body}&${encodeOAuthPairs(oauthParams)}`
-    }
+    else if (type === 'QUERY') request.url = appendQuery(request.url, oauthParams)
+    else request.body = body === undefined || body === '' ? encodePairs(oauthParams) : `${body}&${encodePairs(oauthParams)}`
     if (pairs.some(([name]) => isSecretParam(name))) {
       const method = request.method
       request.deferSignatureBaseString(() => signatureBaseString(method, url, redactPairs(pairs)))

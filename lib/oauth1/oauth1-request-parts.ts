@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
-import { decodePairs, quotePlus, type ParamPairs } from '../http/form-encoding.js'
+import { randomAlphanumeric } from '../auth/random-alphanumeric.js'
+import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { percentEncode } from './percent-encode.js'
 
@@ -9,37 +9,14 @@ export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 /** Parameters a caller may give in params or data that belong with the OAuth parameters (rauth). */
 export const MOVABLE_OAUTH_PARAMS = ['oauth_callback', 'oauth_verifier', 'oauth_version'] as const
 
-const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-const NONCE_LENGTH = 24
-
-/** Random bytes drawn from `crypto.randomBytes` in blocks, so a nonce costs no system call. */
-let pool = Buffer.alloc(0)
-let poolOffset = 0
-
-function randomByte(): number {
-  if (poolOffset >= pool.length) {
-    pool = randomBytes(4096)
-    poolOffset = 0
-  }
-  return pool[poolOffset++] as number
-}
-
 /**
  * A nonce of 24 alphanumeric characters from `crypto.randomBytes`, inside the 20 to 30 that
- * oauthlib-based providers accept. Bytes of 248 and above are skipped so every character is
- * equally likely.
+ * oauthlib-based providers accept.
  *
  * @internal
  */
 export function generateNonce(): string {
-  let nonce = ''
-  // Each byte is kept with probability 248/256; 256 draws fail to give 24 characters with
-  // negligible probability, and the bound keeps the loop finite.
-  for (let draws = 0; draws < 256 && nonce.length < NONCE_LENGTH; draws++) {
-    const byte = randomByte()
-    if (byte < 248) nonce += NONCE_ALPHABET[byte % 62]
-  }
-  return nonce
+  return randomAlphanumeric(24)
 }
 
 /**
@@ -118,8 +95,3 @@ const KNOWN_NAMES = new Set([
   'oauth_nonce', 'oauth_timestamp', 'oauth_version', 'oauth_signature_method', 'oauth_consumer_key',
   'oauth_token', 'oauth_callback', 'oauth_verifier', 'oauth_body_hash', 'oauth_signature',
 ])
-
-/** OAuth parameters form-encoded for the query or the body, as oauthlib's `urlencode` does. @internal */
-export function encodeOAuthPairs(oauthParams: ParamPairs): string {
-  return oauthParams.map(([name, value]) => `${quotePlus(name)}=${quotePlus(value)}`).join('&')
-}

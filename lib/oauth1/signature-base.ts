@@ -1,4 +1,4 @@
-import type { ParamPairs } from '../http/form-encoding.js'
+import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import { percentEncode, percentEncodeTwice } from './percent-encode.js'
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' }
@@ -20,36 +20,7 @@ export function baseStringUri(url: URL): string {
  * @internal
  */
 export function queryPairs(url: URL): ParamPairs {
-  return url.search.length <= 1 ? [] : decodeForm(url.search.slice(1))
-}
-
-/**
- * Decodes `application/x-www-form-urlencoded` text into pairs as URLSearchParams does, without
- * its per-call cost for the plain parts that make up most signed requests.
- *
- * @internal
- */
-export function decodeForm(text: string): ParamPairs {
-  const pairs: ParamPairs = []
-  for (const part of text.split('&')) {
-    if (part === '') continue
-    const eq = part.indexOf('=')
-    const name = eq === -1 ? part : part.slice(0, eq)
-    const value = eq === -1 ? '' : part.slice(eq + 1)
-    pairs.push([decodeComponent(name), decodeComponent(value)])
-  }
-  return pairs
-}
-
-function decodeComponent(text: string): string {
-  const plus = text.includes('+')
-  if (!plus && !text.includes('%')) return text
-  try {
-    return decodeURIComponent(plus ? text.replaceAll('+', ' ') : text)
-  } catch {
-    // Malformed escapes: fall back to the WHATWG decoder, which keeps them as they are.
-    return new URLSearchParams(`x=${text}`).get('x') ?? text
-  }
+  return url.search.length <= 1 ? [] : decodePairs(url.search.slice(1))
 }
 
 /**

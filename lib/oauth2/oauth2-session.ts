@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
+import { randomAlphanumeric } from '../auth/random-alphanumeric.js'
 import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
 import { ConfigurationError, TokenMissingError } from '../errors.js'
 import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
@@ -145,7 +145,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** A new state: from the `state` option (string or generator) or 30 random characters. */
   newState(): string {
     const option = this.#stateOption
-    this.#state = typeof option === 'function' ? option() : (option ?? randomState())
+    this.#state = typeof option === 'function' ? option() : (option ?? randomAlphanumeric(30))
     return this.#state
   }
 
@@ -465,15 +465,6 @@ function withoutClientCredentials(extras: Record<string, string>, taken: boolean
   return Object.entries(extras).filter(([name]) => !taken || (name !== 'client_id' && name !== 'client_secret'))
 }
 
-function randomState(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-  let state = ''
-  for (const byte of randomBytes(40)) {
-    if (byte < 248) state += alphabet[byte % 62]
-    if (state.length === 30) break
-  }
-  return state
-}
 
 function redactToken(token: OAuth2Token): Record<string, unknown> {
   const shown: Record<string, unknown> = {}

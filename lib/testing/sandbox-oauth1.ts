@@ -1,5 +1,6 @@
-import { createHmac, createPublicKey, randomBytes, timingSafeEqual, verify, type KeyObject } from 'node:crypto'
+import { createHmac, createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
 
 /**
  * The OAuth 1.0a consumer the sandbox accepts, and its endpoints.
@@ -137,7 +138,7 @@ export class SandboxOAuth1Provider {
     if (pending === undefined) return refuse(response, 401, 'token_rejected', 'Unknown or used request token')
     const failure = this.#check(request, url, received, pending.secret)
     if (failure !== undefined) return refuse(response, 401, failure.problem, failure.detail, failure.baseString)
-    if (pending.verifier === undefined || !sameText(received.oauth.get('oauth_verifier') ?? '', pending.verifier)) {
+    if (pending.verifier === undefined || !timingSafeEqualText(received.oauth.get('oauth_verifier') ?? '', pending.verifier)) {
       return refuse(response, 401, 'verifier_invalid', 'oauth_verifier is missing or wrong')
     }
     this.#requestTokens.delete(token)
@@ -188,13 +189,13 @@ export class SandboxOAuth1Provider {
     if (method.startsWith('HMAC-')) {
       const algorithm = { 'HMAC-SHA1': 'sha1', 'HMAC-SHA256': 'sha256', 'HMAC-SHA512': 'sha512' }[method]
       if (algorithm === undefined) return { problem: 'signature_method_rejected', detail: `${method} is not supported` }
-      valid = sameText(createHmac(algorithm, key).update(baseString).digest('base64'), signature)
+      valid = timingSafeEqualText(createHmac(algorithm, key).update(baseString).digest('base64'), signature)
     } else if (method.startsWith('RSA-')) {
       const algorithm = { 'RSA-SHA1': 'sha1', 'RSA-SHA256': 'sha256', 'RSA-SHA512': 'sha512' }[method]
       if (algorithm === undefined || this.#rsaPublicKey === undefined) return { problem: 'signature_method_rejected', detail: `${method} is not set up for this consumer` }
       valid = verify(algorithm, Buffer.from(baseString), this.#rsaPublicKey, Buffer.from(signature, 'base64'))
     } else if (method === 'PLAINTEXT') {
-      valid = sameText(key, signature)
+      valid = timingSafeEqualText(key, signature)
     } else {
       return { problem: 'signature_method_rejected', detail: `${method} is not supported` }
     }
@@ -271,11 +272,6 @@ function parseForm(text: string): [string, string][] {
   })
 }
 
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a)
-  const right = Buffer.from(b)
-  return left.length === right.length && timingSafeEqual(left, right)
-}
 
 function token32(): string {
   let out = ''

@@ -1,5 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
 import { sendJson } from './sandbox-replies.js'
 
 /**
@@ -137,7 +138,7 @@ export class SandboxOAuth2Provider {
       subject = previous.subject
       scope = previous.scope
     } else if (grantType === 'password') {
-      if (!same(form.get('username') ?? '', USERNAME) || !same(form.get('password') ?? '', PASSWORD)) {
+      if (!timingSafeEqualText(form.get('username') ?? '', USERNAME) || !timingSafeEqualText(form.get('password') ?? '', PASSWORD)) {
         return sendJson(response, 400, { error: 'invalid_grant', error_description: 'Wrong username or password' })
       }
     } else if (grantType === 'client_credentials') {
@@ -207,20 +208,15 @@ function clientCredentials(request: IncomingMessage, form: URLSearchParams): str
     id = decodeURIComponent(decoded.slice(0, colon))
     secretGiven = decodeURIComponent(decoded.slice(colon + 1))
   }
-  return id === CLIENT_ID && same(secretGiven, CLIENT_SECRET) ? id : undefined
+  return id === CLIENT_ID && timingSafeEqualText(secretGiven, CLIENT_SECRET) ? id : undefined
 }
 
 function pkceMatches(grant: Grant, verifier: string | null): boolean {
   if (verifier === null) return false
   const expected = grant.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier
-  return same(expected, grant.challenge ?? '')
+  return timingSafeEqualText(expected, grant.challenge ?? '')
 }
 
-function same(a: string, b: string): boolean {
-  const left = Buffer.from(a)
-  const right = Buffer.from(b)
-  return left.length === right.length && timingSafeEqual(left, right)
-}
 
 function secret(): string {
   return randomBytes(24).toString('base64url')

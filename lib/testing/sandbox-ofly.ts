@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
 import { sendJson } from './sandbox-replies.js'
 
 /**
@@ -71,7 +72,6 @@ function check(path: string, params: Map<string, string>): string | undefined {
   const oflyParams: [string, string][] = [['oflyAppId', APP_ID], ['oflyHashMeth', method], ['oflyTimestamp', timestamp]]
   const base = `${APP_SECRET}${decodeURIComponent(path)}?${requestParams.length > 0 ? `${join(requestParams)}&` : ''}${join(oflyParams)}`
   const expected = createHash(method === 'SHA1' ? 'sha1' : 'md5').update(base, 'utf8').digest('hex')
-  const given = Buffer.from(params.get('oflyApiSig') ?? '')
-  if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) return 'oflyApiSig does not match'
+  if (!timingSafeEqualText(params.get('oflyApiSig') ?? '', expected)) return 'oflyApiSig does not match'
   return undefined
 }
