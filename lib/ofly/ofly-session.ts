@@ -102,28 +102,22 @@ export class OflySession extends Session<OflyRequestOptions> {
    * @throws {@link ConfigurationError} before any traffic when there is no user id or the hash method is unknown
    * @see rauth.OflySession.request
    */
-  override request(method: string, url: string | URL, options: OflyRequestOptions = {}): Promise<Response> {
+  override async request(method: string, url: string | URL, options: OflyRequestOptions = {}): Promise<Response> {
     const { userId = this.userId, hashMeth = 'sha1', params, ...rest } = options
     if (userId === undefined || userId === '') {
-      return Promise.reject(new ConfigurationError('userId', 'An oflyUserid must be provided: pass userId to the session or to this request.'))
+      throw new ConfigurationError('userId', 'An oflyUserid must be provided: pass userId to the session or to this request.')
     }
-    let target: URL
-    try {
-      target = this.baseUrl !== undefined && !/^https?:\/\//i.test(String(url)) ? new URL(String(url), this.baseUrl) : new URL(String(url))
-    } catch {
-      return Promise.reject(new ConfigurationError('url', 'Invalid URL: pass an absolute http(s) URL, or set baseUrl for relative ones.'))
-    }
+    // The Session resolves the URL (baseUrl), headers and body; the Ofly query is added after,
+    // unencoded as rauth writes it, then normalised like any URL.
+    const prepared = await this.prepareRequest(method, url, rest)
     const signedParams: Record<string, string> = Object.fromEntries(toPairs(params))
     signedParams.oflyUserid = userId
-    let query: string
-    try {
-      query = signOfly(target.href, this.appId, this.#appSecret, hashMeth, signedParams, this.#now())
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    const base = target.href.split('#')[0] as string
-    return super.request(method, `${base}${target.search === '' ? '?' : '&'}${query}`, rest)
+    const query = signOfly(prepared.url, this.appId, this.#appSecret, hashMeth, signedParams, this.#now())
+    const base = prepared.url.split('#')[0] as string
+    prepared.url = new URL(`${base}${base.includes('?') ? '&' : '?'}${query}`).href
+    return this.send(prepared, rest)
   }
+
 
   /** Everything `fromJSON` needs, the secret included: serialising is your explicit act. */
   override toJSON(): Record<string, unknown> {
