@@ -1,4 +1,14 @@
+import type { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
+
+/**
+ * Whether an answer is a redirect the Session follows: 301, 302, 303, 307 or 308 with a Location.
+ *
+ * @internal
+ */
+export function isFollowableRedirect(status: number, headers: HeaderMap): boolean {
+  return (status === 301 || status === 302 || status === 303 || status === 307 || status === 308) && headers.has('location')
+}
 
 /**
  * Whether two URLs differ in scheme, host or port (an https to http hop counts as a change).

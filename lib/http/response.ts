@@ -5,6 +5,7 @@ import type { HeaderMap } from './header-map.js'
 import { parseLinkHeader, type LinkEntry } from './parse-link-header.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { redactUrl } from './redact-url.js'
+import { isFollowableRedirect } from './redirects.js'
 
 /**
  * What a {@link Response} is built from; useful to fake answers in your own tests.
@@ -39,6 +40,9 @@ export interface ResponseInit {
   /** Cookies this response set, name to value. */
   cookies?: Readonly<Record<string, string>> | undefined
 }
+
+/** Shared by every answer that followed no redirect. */
+const NO_HISTORY: readonly Response[] = Object.freeze([])
 
 /**
  * An HTTP answer whose body is already read, like `requests.Response`: `text`, `content` and
@@ -81,7 +85,7 @@ export class Response {
     this.headers = init.headers
     this.url = init.url
     this.elapsed = init.elapsed
-    this.history = init.history ?? []
+    this.history = init.history ?? NO_HISTORY
     this.cookies = init.cookies ?? {}
     this.#body = init.body
     this.#raw = init.raw
@@ -100,7 +104,7 @@ export class Response {
 
   /** Whether this response is a redirect the Session could follow (it has a Location). */
   get isRedirect(): boolean {
-    return this.headers.has('location') && [301, 302, 303, 307, 308].includes(this.status)
+    return isFollowableRedirect(this.status, this.headers)
   }
 
   /**

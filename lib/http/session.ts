@@ -283,8 +283,8 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       timeout: context.timeout,
       customTimeout: context.timeout !== this.#defaultTimeout,
       signal: context.signal,
-      stream: (status: number, headers: HeaderMap) =>
-        context.stream && !(context.allowRedirects && headers.has('location') && [301, 302, 303, 307, 308].includes(status)),
+      stream: context.stream,
+      followRedirects: context.allowRedirects,
     }
     const started = performance.now()
     let raw: RawResponse
@@ -316,7 +316,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       elapsed,
       body: raw.body,
       raw: raw.raw,
-      history: [...history],
+      history: history.length === 0 ? undefined : [...history],
       cookies,
     })
   }

@@ -6,6 +6,7 @@ import type { AgentPair } from './agent-pool.js'
 import { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { redactUrl } from './redact-url.js'
+import { isFollowableRedirect } from './redirects.js'
 import type { TimeoutOption } from './session-options.js'
 import type { TlsSettings } from './tls-options.js'
 
@@ -28,8 +29,10 @@ export interface HopOptions {
   /** Whether `timeout` differs from the one the instance was created with. */
   customTimeout: boolean
   signal: AbortSignal | undefined
-  /** Leave the body unread when this answer is not a redirect to follow. */
-  stream: (status: number, headers: HeaderMap) => boolean
+  /** Leave the body unread (unless the answer is a redirect that will be followed). */
+  stream: boolean
+  /** Whether redirects will be followed, so their bodies are read even when streaming. */
+  followRedirects: boolean
 }
 
 /**
@@ -87,7 +90,7 @@ export function sendHop(client: Got, request: PreparedRequest, options: HopOptio
       const headers = toHeaderMap(response.headers)
       const status = response.statusCode
       const reason = response.statusMessage ?? ''
-      if (options.stream(status, headers)) {
+      if (options.stream && !(options.followRedirects && isFollowableRedirect(status, headers))) {
         settled = true
         resolve({ status, reason, headers, body: undefined, raw: stream })
         return

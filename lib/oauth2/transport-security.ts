@@ -9,8 +9,8 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
  * @internal
  */
 export function assertSecureTransport(url: string, allowInsecure: boolean): void {
-  if (allowInsecure || process.env.OAUTHLIB_INSECURE_TRANSPORT) return
-  const parsed = new URL(url)
-  if (parsed.protocol === 'https:' || LOOPBACK.test(parsed.hostname) || parsed.hostname === '[::1]') return
+  // Runs before every protected request: the common https case costs a prefix test only.
+  if (/^https:/i.test(url) || allowInsecure || process.env.OAUTHLIB_INSECURE_TRANSPORT) return
+  if (LOOPBACK.test(new URL(url).hostname)) return
   throw new InsecureTransportError(url)
 }
