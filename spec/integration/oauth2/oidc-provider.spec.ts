@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider from 'oidc-provider'
-import { BackendApplicationClient, HTTPBasicAuth, InvalidClientError, InvalidGrantError, OAuth2Session } from '../../../lib/index.js'
+import { BackendApplicationClient, HTTPBasicAuth, InvalidClientError, InvalidGrantError, OAuth2Session, type PreparedRequest } from '../../../lib/index.js'
 
 const REDIRECT = 'https://app.example/callback'
 
@@ -77,11 +77,18 @@ describe('OAuth2Session against oidc-provider', function () {
 
   it('uses client_secret_post with includeClientId', async () => {
     const session = new OAuth2Session('post-client', { redirectUri: REDIRECT, scope: ['openid'], pkce: 'S256' })
+    let sent: PreparedRequest | undefined
+    session.registerComplianceHook('access_token_response', (response) => {
+      sent = response.request
+      return response
+    })
 
     const callback = await authorize(session)
     const token = await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback, includeClientId: true, clientSecret: 'post-secret' })
 
     expect(token.access_token).to.be.a('string')
+    expect(sent?.headers.has('authorization')).to.equal(false)
+    expect(new URLSearchParams(String(sent?.body))).to.satisfy((body: URLSearchParams) => body.get('client_id') === 'post-client' && body.get('client_secret') === 'post-secret')
     await session.close()
   })
 

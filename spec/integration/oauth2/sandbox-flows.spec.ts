@@ -8,6 +8,7 @@ import {
   OAuth2Service,
   OAuth2Session,
   type OAuth2Token,
+  type PreparedRequest,
 } from '../../../lib/index.js'
 import { facebookComplianceFix, linkedinComplianceFix } from '../../../lib/compliance.js'
 import { startSandbox, type Sandbox } from '../../../lib/testing/index.js'
@@ -44,6 +45,11 @@ describe('OAuth 2 flows against the sandbox provider', () => {
 
   it('sends client credentials in the body with includeClientId (client_secret_post)', async () => {
     const session = new OAuth2Session(sandbox.oauth2.clientId, { redirectUri: REDIRECT })
+    let sent: PreparedRequest | undefined
+    session.registerComplianceHook('access_token_response', (response) => {
+      sent = response.request
+      return response
+    })
     const [url] = session.authorizationUrl(sandbox.oauth2.authorizeUrl)
     const approval = await session.get(url, { allowRedirects: false })
 
@@ -54,6 +60,8 @@ describe('OAuth 2 flows against the sandbox provider', () => {
     })
 
     expect(token.access_token).to.be.a('string')
+    expect(sent?.headers.has('authorization')).to.equal(false)
+    expect(new URLSearchParams(String(sent?.body)).get('client_secret')).to.equal(sandbox.oauth2.clientSecret)
     await session.close()
   })
 

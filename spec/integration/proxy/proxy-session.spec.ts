@@ -51,17 +51,18 @@ describe('ProxySession against the sandbox oauth2_proxy gate', () => {
   })
 
   const failures: [string, () => Record<string, string>, ProxyAuthenticationError['reason'], string][] = [
-    ['a wrong password', () => options(sandbox.proxy.username, 'wrong'), 'wrong_credentials', 'Incorrect username or password.'],
+    ['a wrong password', () => options(sandbox.proxy.username, 'not-the-password-7f3a'), 'wrong_credentials', 'Incorrect username or password.'],
     ['a two-factor user', () => options(sandbox.proxy.twoFactorUsername, 'sandbox-2fa-password'), 'two_factor', 'service user without two-factor'],
     ['a user who must click Authorize', () => options(sandbox.proxy.consentUsername, 'sandbox-consent-password'), 'needs_consent', 'approve it'],
   ]
   for (const [label, make, reason, hint] of failures) {
     it(`fails with ProxyAuthenticationError (${reason}) for ${label}`, async () => {
-      const error = await ProxySession.create(make()).catch((e: unknown) => e)
+      const options = make()
+      const error = await ProxySession.create(options).catch((e: unknown) => e)
 
       expect(error).to.be.instanceOf(ProxyAuthenticationError).and.include({ reason })
       expect((error as Error).message).to.include(hint)
-      expect((error as Error).message).to.not.include('password=')
+      expect(`${(error as Error).message} ${inspect(error)}`).to.not.include(options.oauth2Password)
     })
   }
 
