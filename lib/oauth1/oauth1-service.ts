@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SessionPool } from '../http/session-pool.js'
 import { ConfigurationError, TokenRequestDeniedError } from '../errors.js'
 import type { Response } from '../http/response.js'
 import { OAuth1Session, type OAuth1RequestOptions, type OAuth1SessionOptions } from './oauth1-session.js'
@@ -117,7 +118,7 @@ export class OAuth1Service {
   accessTokenResponse: Response | undefined
   readonly #consumerSecret: string
   readonly #sessionOptions: OAuth1SessionOptions
-  readonly #sessions = new Map<string, OAuth1Session>()
+  readonly #sessions = new SessionPool<OAuth1Session>()
 
   constructor(options: OAuth1ServiceOptions) {
     const parsed = serviceSchema.safeParse(options)
@@ -147,16 +148,16 @@ export class OAuth1Service {
    * @see rauth.OAuth1Service.get_session
    */
   getSession(token?: readonly [token: string, tokenSecret: string], signature?: SignatureMethodName | SignatureMethod): OAuth1Session {
-    const key = token === undefined ? '' : `${token[0]}\u0000${token[1]}`
-    const cached = signature === undefined ? this.#sessions.get(key) : undefined
-    if (cached !== undefined) return cached
-    const options: OAuth1SessionOptions = { ...this.#sessionOptions, service: this }
-    const method = signature ?? this.signature
-    if (method !== undefined) options.signature = method
-    if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
-    const session = new OAuth1Session(this.consumerKey, this.#consumerSecret, token?.[0], token?.[1], options)
-    if (signature === undefined) this.#sessions.set(key, session)
-    return session
+    const make = (): OAuth1Session => {
+      const options: OAuth1SessionOptions = { ...this.#sessionOptions, service: this }
+      const method = signature ?? this.signature
+      if (method !== undefined) options.signature = method
+      if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
+      return new OAuth1Session(this.consumerKey, this.#consumerSecret, token?.[0], token?.[1], options)
+    }
+    // A session with another signature method than the service's is not memoised.
+    if (signature !== undefined) return make()
+    return this.#sessions.get(token === undefined ? '' : `${token[0]}\u0000${token[1]}`, make)
   }
 
   /**
@@ -233,8 +234,7 @@ export class OAuth1Service {
 
   /** Closes every session this service made. */
   async close(): Promise<void> {
-    await Promise.all([...this.#sessions.values()].map((session) => session.close()))
-    this.#sessions.clear()
+    await this.#sessions.close()
   }
 
   /** Lets `await using service = new OAuth1Service(...)` close its sessions. */

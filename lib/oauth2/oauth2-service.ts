@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SessionPool } from '../http/session-pool.js'
 import { ConfigurationError, TokenMissingError } from '../errors.js'
 import { decodePairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
@@ -110,7 +111,7 @@ export class OAuth2Service {
   accessTokenResponse: Response | undefined
   readonly #clientSecret: string
   readonly #sessionOptions: OAuth2SessionOptions
-  readonly #sessions = new Map<string, OAuth2Session>()
+  readonly #sessions = new SessionPool<OAuth2Session>()
 
   constructor(options: OAuth2ServiceOptions) {
     const parsed = schema.safeParse(options)
@@ -137,15 +138,12 @@ export class OAuth2Service {
    * @see rauth.OAuth2Service.get_session
    */
   getSession(token?: string): OAuth2Session {
-    const key = token ?? ''
-    const cached = this.#sessions.get(key)
-    if (cached !== undefined) return cached
-    const options: OAuth2SessionOptions = { ...this.#sessionOptions, clientSecret: this.#clientSecret, service: this }
-    if (token !== undefined) options.accessToken = token
-    if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
-    const session = new OAuth2Session(this.clientId, options)
-    this.#sessions.set(key, session)
-    return session
+    return this.#sessions.get(token ?? '', () => {
+      const options: OAuth2SessionOptions = { ...this.#sessionOptions, clientSecret: this.#clientSecret, service: this }
+      if (token !== undefined) options.accessToken = token
+      if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
+      return new OAuth2Session(this.clientId, options)
+    })
   }
 
   /**
@@ -211,8 +209,7 @@ export class OAuth2Service {
 
   /** Closes every session this service made. */
   async close(): Promise<void> {
-    await Promise.all([...this.#sessions.values()].map((session) => session.close()))
-    this.#sessions.clear()
+    await this.#sessions.close()
   }
 
   /** Lets `await using service = new OAuth2Service(...)` close its sessions. */

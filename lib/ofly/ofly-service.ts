@@ -1,3 +1,4 @@
+import { SessionPool } from '../http/session-pool.js'
 import { ConfigurationError } from '../errors.js'
 import { OflySession, type OflySessionOptions } from './ofly-session.js'
 
@@ -57,7 +58,7 @@ export class OflyService {
   userId: string | undefined
   readonly #appSecret: string
   readonly #sessionOptions: OflySessionOptions
-  readonly #sessions = new Map<string, OflySession>()
+  readonly #sessions = new SessionPool<OflySession>()
 
   constructor(options: OflyServiceOptions) {
     if (!options?.appId) throw new ConfigurationError('appId', 'OflyService needs appId.')
@@ -92,14 +93,11 @@ export class OflyService {
    * @see rauth.OflyService.get_session
    */
   getSession(userId: string): OflySession {
-    let session = this.#sessions.get(userId)
-    if (session === undefined) {
+    return this.#sessions.get(userId, () => {
       const options: OflySessionOptions = { ...this.#sessionOptions, service: this }
       if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
-      session = new OflySession(this.appId, this.#appSecret, userId, options)
-      this.#sessions.set(userId, session)
-    }
-    return session
+      return new OflySession(this.appId, this.#appSecret, userId, options)
+    })
   }
 
   /**
@@ -113,8 +111,7 @@ export class OflyService {
 
   /** Closes every session this service made. */
   async close(): Promise<void> {
-    await Promise.all([...this.#sessions.values()].map((session) => session.close()))
-    this.#sessions.clear()
+    await this.#sessions.close()
   }
 
   /** Lets `await using service = new OflyService(...)` close its sessions. */
