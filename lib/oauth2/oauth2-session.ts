@@ -14,7 +14,7 @@ import { BackendApplicationClient, LegacyApplicationClient, WebApplicationClient
 import { BearerTokenAuth } from './bearer-token-auth.js'
 import { MismatchingStateError, oauth2Error, TokenExpiredError, TokenUpdated } from './oauth2-errors.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
-import { normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
+import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
 import { checkScope } from './scope-check.js'
 import { assertSecureTransport } from './transport-security.js'
@@ -268,8 +268,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** @internal the bearer strategy asks for a usable token, refreshing once for all concurrent callers. */
   async freshToken(credentials: { clientId?: string | undefined; clientSecret?: string | undefined }, force = false): Promise<OAuth2Token> {
-    const expired = this.#token.expires_at !== undefined && this.#token.expires_at < Date.now() / 1000
-    if (!expired && !force) return this.#token
+    if (!force && !isExpired(this.#token)) return this.#token
     this.#refreshing ??= this.#renew(credentials).finally(() => {
       this.#refreshing = undefined
     })

@@ -262,8 +262,10 @@ export class ProxySession extends Session {
   }
 
   #isSignInPage(response: Response): boolean {
+    // Checked after every request: parse only HTML pages that mention a password at all.
     const type = response.headers.get('content-type') ?? ''
-    return type.includes('html') && this.#loginForm(response) !== undefined
+    if (response.raw !== undefined || !type.includes('html')) return false
+    return response.text.includes('password') && this.#loginForm(response) !== undefined
   }
 
   /** Whether a hop of this response's redirect chain set the proxy's session cookie. */

@@ -22,7 +22,7 @@ export interface SandboxProxy {
   startUrl: string
   /** Where the provider's login form posts (`/gh/session`). */
   sessionUrl: string
-  /** The protected site: any path below it needs the proxy's cookie. */
+  /** The protected site: any path below it needs the proxy's cookie (JSON, or HTML for `*.html`). */
   siteUrl: string
   /** POST here to expire every proxy and provider session (the next request is bounced to sign in). */
   expireUrl: string
@@ -98,6 +98,7 @@ export class SandboxProxyGate {
       return
     }
     if (!this.#proxySessions.has(cookies._oauth2_proxy ?? '')) return redirect(response, `/site/oauth2/start?rd=${encodeURIComponent(url.pathname + url.search)}`)
+    if (url.pathname.endsWith('.html')) return html(response, 200, `<h1>Protected</h1><p>${escapeHtml(url.pathname)}</p>`)
     response.writeHead(200, { 'Content-Type': 'application/json' })
     response.end(JSON.stringify({ protected: true, path: url.pathname }))
   }

@@ -103,3 +103,24 @@ describe('ProxySession against the sandbox oauth2_proxy gate', () => {
     await session.close()
   })
 })
+
+describe('ProxySession with stream: true', () => {
+  it('returns a streamed HTML answer untouched instead of reading it for a sign-in page', async () => {
+    const sandbox = await startSandbox()
+    const session = await ProxySession.create({
+      oauth2Username: sandbox.proxy.username,
+      oauth2Password: sandbox.proxy.password,
+      authenticationBaseUrl: sandbox.proxy.startUrl,
+      authenticationSessionUrl: sandbox.proxy.sessionUrl,
+    })
+
+    const response = await session.get(`${sandbox.proxy.siteUrl}page.html`, { stream: true })
+    let text = ''
+    for await (const chunk of response.raw ?? []) text += String(chunk)
+
+    expect(response.headers.get('content-type')).to.include('text/html')
+    expect(text).to.include('<h1>Protected</h1>')
+    await session.close()
+    await sandbox.close()
+  })
+})
