@@ -28,7 +28,7 @@ export class HeaderApiKey extends AuthBase {
 
   /** Sets the header. */
   apply(request: PreparedRequest): void {
-    request.headers.set(this.headerName, this.#apiKey)
+    request.headers.set(this.headerName, this.#apiKey, { secret: true })
   }
 
   /** The strategy with the key redacted. */

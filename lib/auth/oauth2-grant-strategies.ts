@@ -90,7 +90,7 @@ abstract class OAuth2GrantStrategy extends AuthBase {
   /** Gets a token (cached, or from the token endpoint) and sets the header. */
   async apply(request: PreparedRequest): Promise<void> {
     const token = await tokenCache().getToken(this.state, this.earlyExpiry, (refreshToken) => this.#requestToken(refreshToken))
-    request.headers.set(this.headerName, this.headerValue.replace('{token}', token))
+    request.headers.set(this.headerName, this.headerValue.replace('{token}', token), { secret: true })
   }
 
   /** The strategy without secrets. */

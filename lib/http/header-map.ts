@@ -35,7 +35,7 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
  * @group HTTP
  */
 export class HeaderMap implements Iterable<[string, string]> {
-  readonly #entries = new Map<string, { name: string; value: string | string[] }>()
+  readonly #entries = new Map<string, { name: string; value: string | string[]; secret?: boolean }>()
 
   constructor(init?: HeadersInit) {
     if (init !== undefined) this.merge(init)
@@ -65,12 +65,17 @@ export class HeaderMap implements Iterable<[string, string]> {
     return this.#entries.has(name.toLowerCase())
   }
 
-  /** Sets a header, replacing any value under any spelling of the same name. */
-  set(name: string, value: string | number | readonly string[]): this {
+  /**
+   * Sets a header, replacing any value under any spelling of the same name. `secret: true` marks a
+   * credential header that is not one of the usual ones (an API key under a custom name), so that
+   * `toJSON()` and `util.inspect` redact it; the mark stays for later values of that header.
+   */
+  set(name: string, value: string | number | readonly string[], options?: { secret?: boolean }): this {
     const key = name.toLowerCase()
     const existing = this.#entries.get(key)
     const stored = Array.isArray(value) ? [...(value as readonly string[])] : String(value)
-    this.#entries.set(key, { name: existing?.name ?? name, value: stored })
+    const secret = options?.secret === true || existing?.secret === true
+    this.#entries.set(key, secret ? { name: existing?.name ?? name, value: stored, secret } : { name: existing?.name ?? name, value: stored })
     return this
   }
 
@@ -95,7 +100,7 @@ export class HeaderMap implements Iterable<[string, string]> {
    */
   merge(init: HeadersInit): this {
     if (init instanceof HeaderMap) {
-      for (const entry of init.#entries.values()) this.set(entry.name, entry.value)
+      for (const entry of init.#entries.values()) this.set(entry.name, entry.value, { secret: entry.secret === true })
       return this
     }
     if (isIterable(init)) {
@@ -114,7 +119,7 @@ export class HeaderMap implements Iterable<[string, string]> {
   clone(): HeaderMap {
     const copy = new HeaderMap()
     for (const [key, entry] of this.#entries) {
-      copy.#entries.set(key, { name: entry.name, value: Array.isArray(entry.value) ? [...entry.value] : entry.value })
+      copy.#entries.set(key, { ...entry, value: Array.isArray(entry.value) ? [...entry.value] : entry.value })
     }
     return copy
   }
@@ -148,7 +153,7 @@ export class HeaderMap implements Iterable<[string, string]> {
   /** The headers with credential values (`Authorization`, `Cookie` ...) shown as `[redacted]`. */
   toJSON(): Record<string, string | string[]> {
     const object: Record<string, string | string[]> = {}
-    for (const [key, entry] of this.#entries) object[entry.name] = SECRET_HEADERS.has(key) ? '[redacted]' : entry.value
+    for (const [key, entry] of this.#entries) object[entry.name] = entry.secret === true || SECRET_HEADERS.has(key) ? '[redacted]' : entry.value
     return object
   }
 

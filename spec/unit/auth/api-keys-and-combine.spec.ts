@@ -81,3 +81,19 @@ describe('combining strategies (requests-auth + / &)', () => {
     expect(shown).to.not.include('secret')
   })
 })
+
+describe('API keys under custom header names', () => {
+  it('are redacted when the request that carries them is inspected or serialised', async () => {
+    const session = new Session()
+    const scope = nock('https://api.test').get('/k').reply(200, 'ok')
+
+    const response = await session.get('https://api.test/k', { auth: new HeaderApiKey('custom-header-secret', 'X-Custom-Key') })
+    const shown = `${inspect(response.request)} ${JSON.stringify(response.request)} ${JSON.stringify(response.request.headers.clone())}`
+
+    expect(response.request.headers.get('x-custom-key')).to.equal('custom-header-secret')
+    expect(shown).to.not.include('custom-header-secret')
+    expect(shown).to.include('X-Custom-Key')
+    scope.done()
+    await session.close()
+  })
+})
