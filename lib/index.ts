@@ -78,3 +78,29 @@ export { ProxySession, type ProxySessionOptions } from './proxy/proxy-session.js
 export { ProxySessionService, type ProxySessionServiceOptions } from './proxy/proxy-session-service.js'
 export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type NewToken } from './auth/token-cache.js'
 export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './auth/oauth2-grant-strategies.js'
+export type { OAuth2TokenOptions } from './auth/oauth2-token-strategy.js'
+export { type OAuth2PasswordOptions } from './auth/oauth2-grant-strategies.js'
+export {
+  OAuth2AuthorizationCode,
+  OAuth2AuthorizationCodePKCE,
+  OAuth2Implicit,
+  type OAuth2BrowserOptions,
+  type OAuth2AuthorizationCodeOptions,
+} from './auth/oauth2-browser-strategies.js'
+export {
+  OktaAuthorizationCode,
+  OktaAuthorizationCodePKCE,
+  OktaImplicit,
+  OktaImplicitIdToken,
+  OktaClientCredentials,
+  OktaResourceOwnerPasswordCredentials,
+  AzureActiveDirectoryImplicit,
+  AzureActiveDirectoryImplicit as EntraIdImplicit,
+  AzureActiveDirectoryImplicitIdToken,
+  AzureActiveDirectoryImplicitIdToken as EntraIdImplicitIdToken,
+  WakaTimeAuthorizationCode,
+  type OktaOptions,
+} from './auth/oauth2-presets.js'
+export { DisplaySettings, setDisplaySettings, displaySettings, type DisplaySettingsOptions } from './auth/display-settings.js'
+export { setBrowserOpener, browserOpener, systemBrowser, type BrowserOpener } from './auth/browser-opener.js'
+export { AuthorizationTimeoutError, RedirectPortInUseError, GrantNotProvidedError, StateNotProvidedError } from './auth/browser-flow-errors.js'

@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto'
-import { ConfigurationError, TokenMissingError } from '../errors.js'
-import { quotePlus } from '../http/form-encoding.js'
-import type { PreparedRequest } from '../http/prepared-request.js'
+import { ConfigurationError } from '../errors.js'
 import { Session } from '../http/session.js'
-import { oauth2Error } from '../oauth2/oauth2-errors.js'
+import type { AuthStrategy } from './auth-strategy.js'
 import { HTTPBasicAuth } from './http-basic-auth.js'
-import { AuthBase } from './multi-auth.js'
-import { tokenCache, type NewToken } from './token-cache.js'
+import { OAuth2TokenStrategy, TOKEN_OPTION_NAMES, extraParameters, postForToken, requireUrl, scopeText, stateOf, type OAuth2TokenOptions } from './oauth2-token-strategy.js'
+import { addParameters } from './python-url.js'
+import type { NewToken } from './token-cache.js'
 
 /**
- * Options shared by requests-auth's OAuth 2 strategies, in camelCase. Any other key is sent as a
- * parameter of the token request.
+ * Options of the token-endpoint strategies (client credentials, password), in camelCase. Any
+ * other key is sent as a parameter of the token request.
  *
  * @example
  * ```ts
@@ -19,17 +17,7 @@ import { tokenCache, type NewToken } from './token-cache.js'
  * ```
  * @group Auth
  */
-export interface OAuth2GrantOptions {
-  /** The header the token is sent in. Default `Authorization`. */
-  headerName?: string
-  /** The header value; must contain `{token}`. Default `Bearer {token}`. */
-  headerValue?: string
-  /** The token's field in the answer. Default `access_token`. */
-  tokenFieldName?: string
-  /** Seconds before expiry a token counts as expired. Default 30. */
-  earlyExpiry?: number
-  /** Seconds to wait for the token endpoint. Default 60. */
-  timeout?: number
+export interface OAuth2GrantOptions extends OAuth2TokenOptions {
   /** The scopes to request (a list is joined with spaces). */
   scope?: string | readonly string[]
   /** The Session token requests go through (proxies, agents ...). */
@@ -38,96 +26,48 @@ export interface OAuth2GrantOptions {
   [param: string]: unknown
 }
 
-const KNOWN = new Set(['headerName', 'headerValue', 'tokenFieldName', 'earlyExpiry', 'timeout', 'scope', 'session'])
+const KNOWN = new Set<string>([...TOKEN_OPTION_NAMES, 'scope', 'session'])
 
-/**
- * The common part of the token-endpoint strategies: cache lookup by requests-auth's key, token
- * request, header.
- *
- * @internal
- */
-abstract class OAuth2GrantStrategy extends AuthBase {
+/** The token-endpoint grants: one POST, refresh when the server issued a refresh token. */
+abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
   /** The token endpoint. */
   readonly tokenUrl: string
-  /** The header the token is sent in. */
-  readonly headerName: string
-  /** The header value format, with `{token}`. */
-  readonly headerValue: string
-  /** The token's field in the answer. */
-  readonly tokenFieldName: string
-  /** Seconds before expiry a token counts as expired. */
-  readonly earlyExpiry: number
-  /** requests-auth's `state`: the cache key, a SHA-512 of the token URL with the grant's parameters. */
   readonly state: string
-  readonly #timeout: number
   readonly #session: Session
   readonly #data: [string, string][]
-  readonly #clientAuth: HTTPBasicAuth | undefined
+  /** Scope and extra parameters, also sent with a refresh. */
+  readonly #extras: [string, string][]
+  readonly #clientAuth: AuthStrategy | undefined
 
-  constructor(tokenUrl: string, data: [string, string][], options: OAuth2GrantOptions, clientAuth: HTTPBasicAuth | undefined) {
-    super()
-    try {
-      new URL(tokenUrl)
-    } catch {
-      throw new ConfigurationError('tokenUrl', 'Token URL is mandatory and must be an absolute URL.')
-    }
-    this.tokenUrl = tokenUrl
-    this.headerName = options.headerName || 'Authorization'
-    this.headerValue = options.headerValue || 'Bearer {token}'
-    if (!this.headerValue.includes('{token}')) throw new ConfigurationError('headerValue', 'header_value parameter must contains {token}.')
-    this.tokenFieldName = options.tokenFieldName || 'access_token'
-    this.earlyExpiry = options.earlyExpiry ?? 30
-    this.#timeout = (options.timeout ?? 60) * 1000
+  constructor(tokenUrl: string, data: [string, string][], options: OAuth2GrantOptions, clientAuth: AuthStrategy | undefined) {
+    super(options)
+    this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
     this.#session = options.session ?? new Session()
     this.#clientAuth = clientAuth
-    const scope = options.scope === undefined ? undefined : typeof options.scope === 'string' ? options.scope : options.scope.join(' ')
-    if (scope) data.push(['scope', scope])
-    for (const [name, value] of Object.entries(options)) if (!KNOWN.has(name) && value !== undefined) data.push([name, String(value)])
-    this.#data = data
-    this.state = createHash('sha512').update(withParameters(tokenUrl, data), 'utf8').digest('hex')
+    const scope = scopeText(options.scope)
+    const scopePair: [string, string][] = scope ? [['scope', scope]] : []
+    data.push(...scopePair)
+    this.#extras = [...scopePair, ...extraParameters(options, KNOWN)]
+    this.#data = [...data, ...this.#extras.slice(scopePair.length)]
+    this.state = stateOf(addParameters(tokenUrl, this.#data))
   }
 
-  /** Gets a token (cached, or from the token endpoint) and sets the header. */
-  async apply(request: PreparedRequest): Promise<void> {
-    const token = await tokenCache().getToken(this.state, this.earlyExpiry, (refreshToken) => this.#requestToken(refreshToken))
-    request.headers.set(this.headerName, this.headerValue.replace('{token}', token), { secret: true })
+  protected requestNewToken(): Promise<NewToken> {
+    return this.#post(this.#data)
+  }
+
+  protected override refreshToken(refreshToken: string): Promise<NewToken> {
+    return this.#post([['grant_type', 'refresh_token'], ...this.#extras, ['refresh_token', refreshToken]])
   }
 
   /** The strategy without secrets. */
-  toJSON(): Record<string, unknown> {
-    return { type: this.constructor.name, tokenUrl: this.tokenUrl, headerName: this.headerName }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), tokenUrl: this.tokenUrl }
   }
 
-  /** @internal keeps secrets out of `console.log` and `util.inspect`. */
-  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
-    return this.toJSON()
+  #post(data: [string, string][]): Promise<NewToken> {
+    return postForToken({ session: this.#session, url: this.tokenUrl, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs, auth: this.#clientAuth })
   }
-
-  async #requestToken(refreshToken: string | undefined): Promise<NewToken> {
-    const data = refreshToken === undefined ? this.#data : [['grant_type', 'refresh_token'], ['refresh_token', refreshToken]] as [string, string][]
-    const response = await this.#session.post(this.tokenUrl, { data, timeout: this.#timeout, auth: this.#clientAuth ?? null })
-    let content: Record<string, unknown> = {}
-    try {
-      content = response.json<Record<string, unknown>>()
-    } catch {
-      content = {}
-    }
-    if (!response.ok) {
-      if (refreshToken !== undefined) return this.#requestToken(undefined)
-      throw oauth2Error({ error: typeof content.error === 'string' ? content.error : 'invalid_request', error_description: typeof content.error_description === 'string' ? content.error_description : response.text.slice(0, 200) }, response)
-    }
-    const token = content[this.tokenFieldName]
-    if (typeof token !== 'string' || token === '') throw new TokenMissingError(this.tokenFieldName, Object.keys(content), `The token response (HTTP ${response.status})`)
-    const expiresIn = content.expires_in === undefined ? undefined : Number(content.expires_in)
-    return { token, expiresIn: Number.isFinite(expiresIn) ? expiresIn : undefined, refreshToken: typeof content.refresh_token === 'string' ? content.refresh_token : undefined }
-  }
-}
-
-/** requests-auth's `_add_parameters` for the cache key: parameters appended to the URL's query. */
-function withParameters(url: string, data: [string, string][]): string {
-  const query = data.map(([name, value]) => `${quotePlus(name)}=${quotePlus(value)}`).join('&')
-  const parsed = new URL(url)
-  return `${parsed.origin}${parsed.pathname}?${parsed.search.length > 1 ? `${parsed.search.slice(1)}&` : ''}${query}`
 }
 
 /**
@@ -156,9 +96,31 @@ export class OAuth2ClientCredentials extends OAuth2GrantStrategy {
 }
 
 /**
+ * Options of {@link OAuth2ResourceOwnerPasswordCredentials}.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2ResourceOwnerPasswordCredentials } from 'oauth-sessions'
+ * const auth = new OAuth2ResourceOwnerPasswordCredentials('https://idp.example.com/token', 'alice', 'pw', { sessionAuth: ['client-id', 'client-secret'] })
+ * ```
+ * @group Auth
+ */
+export interface OAuth2PasswordOptions extends OAuth2GrantOptions {
+  /**
+   * Client authentication for the token request (requests-auth's `session_auth`): a
+   * `[clientId, clientSecret]` pair for Basic, or any strategy.
+   */
+  sessionAuth?: readonly [string, string] | AuthStrategy
+  /** The client id, for Basic client authentication (with `clientSecret`). */
+  clientId?: string
+  /** The client secret, for Basic client authentication (with `clientId`). */
+  clientSecret?: string
+}
+
+/**
  * requests-auth's `OAuth2ResourceOwnerPasswordCredentials`: gets a token with the password grant
- * (RFC 6749 §4.3), with Basic client authentication when `username`/`password` options (the
- * client's) are given, caches it and refreshes it when the server issued a refresh token.
+ * (RFC 6749 §4.3), with client authentication from `sessionAuth` (or `clientId`/`clientSecret`),
+ * caches it and refreshes it when the server issued a refresh token.
  *
  * @example
  * ```ts
@@ -173,11 +135,14 @@ export class OAuth2ResourceOwnerPasswordCredentials extends OAuth2GrantStrategy 
   /** The resource owner's user name. */
   readonly username: string
 
-  constructor(tokenUrl: string, username: string, password: string, options: OAuth2GrantOptions & { clientId?: string; clientSecret?: string } = {}) {
+  constructor(tokenUrl: string, username: string, password: string, options: OAuth2PasswordOptions = {}) {
     if (!username) throw new ConfigurationError('username', 'User name is mandatory.')
     if (!password) throw new ConfigurationError('password', 'Password is mandatory.')
-    const { clientId, clientSecret, ...rest } = options
-    const clientAuth = clientId !== undefined ? new HTTPBasicAuth(clientId, clientSecret ?? '') : undefined
+    const { clientId, clientSecret, sessionAuth, ...rest } = options
+    let clientAuth: AuthStrategy | undefined
+    if (Array.isArray(sessionAuth)) clientAuth = new HTTPBasicAuth(sessionAuth[0] as string, sessionAuth[1] as string)
+    else if (sessionAuth !== undefined) clientAuth = sessionAuth as AuthStrategy
+    else if (clientId !== undefined) clientAuth = new HTTPBasicAuth(clientId, clientSecret ?? '')
     super(tokenUrl, [['grant_type', 'password'], ['username', username], ['password', password]], rest, clientAuth)
     this.username = username
   }

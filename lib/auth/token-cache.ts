@@ -55,10 +55,13 @@ export class TokenMemoryCache {
     return pending
   }
 
-  /** Stores a token; without a lifetime it is kept for a year, as requests-auth keeps such tokens. */
+  /**
+   * Stores a token. Without a lifetime, a JWT's `exp` claim gives its expiry (as requests-auth reads
+   * bearer tokens); any other token is kept for a year.
+   */
   addToken(key: string, fresh: NewToken): void {
-    const lifetime = fresh.expiresIn ?? 365 * 24 * 3600
-    this.tokens.set(key, { token: fresh.token, expiry: Date.now() / 1000 + lifetime, refreshToken: fresh.refreshToken })
+    const expiry = fresh.expiresIn !== undefined ? Date.now() / 1000 + fresh.expiresIn : (jwtExpiry(fresh.token) ?? Date.now() / 1000 + 365 * 24 * 3600)
+    this.tokens.set(key, { token: fresh.token, expiry, refreshToken: fresh.refreshToken })
     this.persist()
   }
 
@@ -130,6 +133,19 @@ export class JsonTokenFileCache extends TokenMemoryCache {
       process.emitWarning(`Token cache ${this.path} is corrupt or not a token cache; it will be replaced.`)
       return new Map()
     }
+  }
+}
+
+/** The `exp` claim of a JWT, or undefined when the token is not a JWT with one. */
+function jwtExpiry(token: string): number | undefined {
+  const parts = token.split('.')
+  if (parts.length !== 3) return undefined
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as unknown
+    const exp = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>).exp : undefined
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
 import { sendJson } from './sandbox-replies.js'
@@ -24,7 +24,7 @@ export interface SandboxOAuth2 {
   username: string
   /** Their password. */
   password: string
-  /** Approves at once: redirects with `code` (or a fragment token for `response_type=token`); `deny=1` refuses. */
+  /** Approves at once: redirects with `code` (or a fragment `access_token` / `id_token` for `response_type=token` / `id_token`); `deny=1` refuses. */
   authorizeUrl: string
   /**
    * Every grant and refresh. Query switches: `expires_in=N` (token lifetime), `error=CODE` (answer
@@ -101,12 +101,14 @@ export class SandboxOAuth2Provider {
       answer.set('access_token', token)
       answer.set('token_type', 'Bearer')
       answer.set('expires_in', String(lifetime))
+    } else if (type === 'id_token') {
+      answer.set('id_token', this.#idToken(query.get('nonce') ?? undefined))
     } else {
       answer.set('error', 'unsupported_response_type')
     }
     if (state !== null) answer.set('state', state)
     const target = new URL(redirectUri)
-    if (type === 'token' && !answer.has('error')) target.hash = answer.toString()
+    if ((type === 'token' || type === 'id_token') && !answer.has('error')) target.hash = answer.toString()
     else for (const [name, value] of answer) target.searchParams.append(name, value)
     response.writeHead(302, { Location: target.href, 'Content-Type': 'text/plain' })
     response.end(`Redirecting to ${target.href}`)
@@ -184,6 +186,18 @@ export class SandboxOAuth2Provider {
       return sendJson(response, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': `Bearer realm="sandbox", error="${error}"` })
     }
     sendJson(response, 200, { path, method: request.method, user: issued.subject, scope: issued.scope, ...issued.extras, via: header === undefined ? 'query' : 'header' })
+  }
+
+  /** An OpenID Connect ID token (HS256 with the client secret, as OIDC signs for confidential clients), also accepted as a bearer token. */
+  #idToken(nonce: string | undefined): string {
+    const now = Math.floor(Date.now() / 1000)
+    const claims: Record<string, string | number> = { iss: 'oauth-sessions-sandbox', sub: USERNAME, aud: CLIENT_ID, iat: now, exp: now + 3600 }
+    if (nonce !== undefined) claims.nonce = nonce
+    const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+    const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`
+    const token = `${unsigned}.${createHmac('sha256', CLIENT_SECRET).update(unsigned).digest('base64url')}`
+    this.#accessTokens.set(token, { subject: USERNAME, scope: 'openid', expiresAt: now + 3600, extras: {} })
+    return token
   }
 
   #issue(subject: string, scope: string, lifetime: number, extras: Record<string, string>): [string, number] {

@@ -1,0 +1,112 @@
+import { OAuthSessionsError } from '../errors.js'
+
+/**
+ * Thrown when the browser did not come back to the redirect listener in time (requests-auth's
+ * `TimeoutOccurred`): the user did not finish signing in, or the provider redirects elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { AuthorizationTimeoutError, OAuth2Implicit, Session } from 'oauth-sessions'
+ * const auth = new OAuth2Implicit('https://idp.example.com/authorize', { client_id: 'x', timeout: 120 })
+ * try { await new Session({ auth }).get('https://api.example.com/') }
+ * catch (error) { if (error instanceof AuthorizationTimeoutError) console.error(error.message) }
+ * ```
+ * @see requests_auth.errors.TimeoutOccurred
+ * @group Errors
+ */
+export class AuthorizationTimeoutError extends OAuthSessionsError {
+  /** Always `'AuthorizationTimeoutError'`. */
+  override name = 'AuthorizationTimeoutError'
+  /** The timeout, in seconds. */
+  readonly timeout: number
+
+  constructor(timeout: number, redirectUri: string) {
+    super(
+      `User authentication was not received within ${timeout} seconds on ${redirectUri}. Finish signing in within the timeout (or raise the timeout option), ` +
+        'and check that the provider has this exact redirect URI registered for the client.',
+    )
+    this.timeout = timeout
+  }
+}
+
+/**
+ * Thrown before the browser opens when the redirect port is taken: another program listens there,
+ * or another authentication is still waiting on it.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2AuthorizationCode, RedirectPortInUseError, Session } from 'oauth-sessions'
+ * const auth = new OAuth2AuthorizationCode('https://idp.example.com/authorize', 'https://idp.example.com/token', { redirectUriPort: 5001 })
+ * try { await new Session({ auth }).get('https://api.example.com/') }
+ * catch (error) { if (error instanceof RedirectPortInUseError) console.error(error.port) }
+ * ```
+ * @group Errors
+ */
+export class RedirectPortInUseError extends OAuthSessionsError {
+  /** Always `'RedirectPortInUseError'`. */
+  override name = 'RedirectPortInUseError'
+  /** The port that is taken. */
+  readonly port: number
+
+  constructor(port: number, host: string) {
+    super(
+      `Port ${port} on ${host} is already in use, so the redirect listener cannot start. Stop the program listening there, ` +
+        `or pass another redirectUriPort (and register http://localhost:<port>/ as a redirect URI with the provider).`,
+    )
+    this.port = port
+  }
+}
+
+/**
+ * Thrown when the browser came back without the expected code or token (requests-auth's
+ * `GrantNotProvided`); the message lists the parameter names received, never their values.
+ *
+ * @example
+ * ```ts
+ * import { GrantNotProvidedError } from 'oauth-sessions'
+ * declare const error: unknown
+ * if (error instanceof GrantNotProvidedError) console.error(error.fieldName, error.receivedNames)
+ * ```
+ * @see requests_auth.errors.GrantNotProvided
+ * @group Errors
+ */
+export class GrantNotProvidedError extends OAuthSessionsError {
+  /** Always `'GrantNotProvidedError'`. */
+  override name = 'GrantNotProvidedError'
+  /** The parameter that was expected (`code`, `access_token`, `id_token` ...). */
+  readonly fieldName: string
+  /** The parameter names that were received. */
+  readonly receivedNames: readonly string[]
+
+  constructor(fieldName: string, receivedNames: readonly string[], several = false) {
+    const names = receivedNames.length === 0 ? 'no parameters' : `only ${receivedNames.join(', ')}`
+    super(
+      several
+        ? `The redirect carried ${fieldName} more than once; refusing an ambiguous answer.`
+        : `The redirect did not carry ${fieldName} (it had ${names}). Check codeFieldName / tokenFieldName and the response_type the provider supports.`,
+    )
+    this.fieldName = fieldName
+    this.receivedNames = receivedNames
+  }
+}
+
+/**
+ * Thrown when the browser came back without a `state` (requests-auth's `StateNotProvided`).
+ *
+ * @example
+ * ```ts
+ * import { StateNotProvidedError } from 'oauth-sessions'
+ * declare const error: unknown
+ * if (error instanceof StateNotProvidedError) console.error(error.message)
+ * ```
+ * @see requests_auth.errors.StateNotProvided
+ * @group Errors
+ */
+export class StateNotProvidedError extends OAuthSessionsError {
+  /** Always `'StateNotProvidedError'`. */
+  override name = 'StateNotProvidedError'
+
+  constructor(several = false) {
+    super(several ? 'The redirect carried state more than once; refusing an ambiguous answer.' : 'The redirect did not carry the state it was sent with; the provider must return state unchanged (RFC 6749 §4.1.2).')
+  }
+}

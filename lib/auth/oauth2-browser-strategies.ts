@@ -1,0 +1,304 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { ConfigurationError } from '../errors.js'
+import { Session } from '../http/session.js'
+import type { AuthStrategy } from './auth-strategy.js'
+import { HTTPBasicAuth } from './http-basic-auth.js'
+import { OAuth2TokenStrategy, TOKEN_OPTION_NAMES, lifetime, postForToken, requireUrl, scopeText, stateOf, type OAuth2TokenOptions } from './oauth2-token-strategy.js'
+import { addParameters, popParameter, queryParameter } from './python-url.js'
+import { requestGrant, type ReceivedGrant } from './redirect-listener.js'
+import type { NewToken } from './token-cache.js'
+
+/**
+ * Options of the browser flows (requests-auth's `BrowserAuth` keywords and the OAuth 2 options),
+ * in camelCase. Any other key (`client_id`, `nonce`, `prompt`, `audience` ...) is sent as a query
+ * parameter of the authorization URL and, for the code flows, as a body parameter of the token
+ * request; `clientId` and `clientSecret` are accepted for `client_id` and `client_secret`.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Implicit } from 'oauth-sessions'
+ * const auth = new OAuth2Implicit('https://idp.example.com/authorize', { clientId: 'my-app', redirectUriPort: 5001, prompt: 'none' })
+ * ```
+ * @group Auth
+ */
+export interface OAuth2BrowserOptions extends OAuth2TokenOptions {
+  /** The host name in the redirect URI when localhost is not allowed; the listener binds to its addresses. Default `localhost`. */
+  redirectUriDomain?: string
+  /** The path of the redirect URI, without the leading slash: `http://<domain>:<port>/<endpoint>`. Default `''`. */
+  redirectUriEndpoint?: string
+  /** The port the redirect listener listens on. Default 5000. */
+  redirectUriPort?: number
+  /** `response_type`, unless the authorization URL already has one. */
+  responseType?: string
+  /** The scopes to request (a list is joined with spaces). */
+  scope?: string | readonly string[]
+  /** The OpenID Connect nonce; it is left out of the state, as requests-auth leaves it out. */
+  nonce?: string
+  /** Extra authorization (and token) request parameters. */
+  [param: string]: unknown
+}
+
+/**
+ * Options of {@link OAuth2AuthorizationCode} and {@link OAuth2AuthorizationCodePKCE}.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2AuthorizationCode } from 'oauth-sessions'
+ * const auth = new OAuth2AuthorizationCode('https://idp.example.com/authorize', 'https://idp.example.com/token', { clientId: 'app', username: 'app', password: 'secret' })
+ * ```
+ * @group Auth
+ */
+export interface OAuth2AuthorizationCodeOptions extends OAuth2BrowserOptions {
+  /** The redirect parameter carrying the code. Default `code`. */
+  codeFieldName?: string
+  /** Client id for Basic authentication of the token request (with `password`). */
+  username?: string
+  /** Client secret for Basic authentication of the token request (with `username`). */
+  password?: string
+  /** The Session token requests go through (proxies, agents ...). */
+  session?: Session
+}
+
+const BROWSER_OPTION_NAMES = [...TOKEN_OPTION_NAMES, 'redirectUriDomain', 'redirectUriEndpoint', 'redirectUriPort', 'codeFieldName', 'username', 'password', 'session']
+
+/** Parameters that belong to the token request only: a client secret never goes through the browser. */
+const TOKEN_ONLY = new Set(['client_secret'])
+
+/** requests-auth's `BrowserAuth`: the redirect URI and where the listener runs. */
+interface RedirectTarget {
+  domain: string
+  port: number
+  redirectUri: string
+}
+
+function redirectTarget(options: OAuth2BrowserOptions): RedirectTarget {
+  const domain = options.redirectUriDomain || 'localhost'
+  const endpoint = options.redirectUriEndpoint || ''
+  const port = Number(options.redirectUriPort || 5000)
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new ConfigurationError('redirectUriPort', `redirectUriPort must be a port number from 1 to 65535 (got ${String(options.redirectUriPort)}).`)
+  if (/[/?#:@\s]/.test(domain)) throw new ConfigurationError('redirectUriDomain', `redirectUriDomain must be a bare host name such as localhost (got "${domain}").`)
+  return { domain, port, redirectUri: `http://${domain}:${port}/${endpoint.replace(/^\/+/, '')}` }
+}
+
+/** The extra parameters in the order given, options renamed to their OAuth 2 names. */
+function parametersOf(options: OAuth2BrowserOptions): [string, string][] {
+  const known = new Set(BROWSER_OPTION_NAMES)
+  const parameters: [string, string][] = []
+  for (const [name, value] of Object.entries(options)) {
+    if (known.has(name) || value === undefined || value === null) continue
+    const wire = name === 'responseType' ? 'response_type' : name === 'clientId' ? 'client_id' : name === 'clientSecret' ? 'client_secret' : name
+    const text = name === 'scope' ? (scopeText(value as string | readonly string[]) as string) : Array.isArray(value) ? value.join(' ') : String(value)
+    const existing = parameters.findIndex(([parameter]) => parameter === wire)
+    if (existing >= 0) parameters[existing] = [wire, text]
+    else parameters.push([wire, text])
+  }
+  return parameters
+}
+
+function remove(parameters: [string, string][], name: string): void {
+  const index = parameters.findIndex(([parameter]) => parameter === name)
+  if (index >= 0) parameters.splice(index, 1)
+}
+
+function valueOf(parameters: readonly [string, string][], name: string): string | undefined {
+  return parameters.find(([parameter]) => parameter === name)?.[1]
+}
+
+/**
+ * The authorization URL as requests-auth builds it: parameters added, nonce taken out for the
+ * state (SHA-512 of that URL), then state, redirect_uri and nonce appended.
+ */
+function grantUrlOf(authorizationUrl: string, parameters: readonly [string, string][]): { state: string; withoutNonce: string; nonce: string | undefined } {
+  const browserParameters = parameters.filter(([name]) => !TOKEN_ONLY.has(name))
+  const [withoutNonce, nonce] = popParameter(addParameters(authorizationUrl, browserParameters), 'nonce')
+  return { state: stateOf(withoutNonce), withoutNonce, nonce }
+}
+
+/**
+ * What the three browser flows share: the redirect target, the authorization URL and its state,
+ * and waiting for the browser.
+ */
+abstract class OAuth2BrowserStrategy extends OAuth2TokenStrategy {
+  /** The authorization endpoint, as given. */
+  readonly authorizationUrl: string
+  /** The redirect URI sent to the provider: `http://<redirectUriDomain>:<redirectUriPort>/<redirectUriEndpoint>`. */
+  readonly redirectUri: string
+  /** requests-auth's state: SHA-512 of the authorization URL with its parameters, without the nonce. */
+  readonly state: string
+  readonly #target: RedirectTarget
+  readonly #withoutNonce: string
+  readonly #nonce: string | undefined
+
+  constructor(authorizationUrl: string, parameters: [string, string][], options: OAuth2BrowserOptions, defaultTokenField: string) {
+    super(options, defaultTokenField)
+    this.authorizationUrl = requireUrl('authorizationUrl', authorizationUrl, 'Authorization URL')
+    this.#target = redirectTarget(options)
+    this.redirectUri = this.#target.redirectUri
+    const built = grantUrlOf(authorizationUrl, parameters)
+    this.state = built.state
+    this.#withoutNonce = built.withoutNonce
+    this.#nonce = built.nonce
+  }
+
+  /** The URL the browser is sent to (for the PKCE flow, without the per-flow code challenge). */
+  get grantUrl(): string {
+    return this.grantUrlWith([])
+  }
+
+  /** The grant URL with extra parameters appended after state, redirect_uri and nonce. @internal */
+  protected grantUrlWith(extra: readonly [string, string][]): string {
+    const custom: [string, string][] = [['state', this.state], ['redirect_uri', this.redirectUri]]
+    if (this.#nonce !== undefined) custom.push(['nonce', this.#nonce])
+    return addParameters(this.#withoutNonce, [...custom, ...extra])
+  }
+
+  /** Opens the browser at `url` and waits for `fieldName` on the redirect listener. @internal */
+  protected waitForGrant(url: string, fieldName: string): Promise<ReceivedGrant> {
+    return requestGrant({ url, redirectUri: this.redirectUri, domain: this.#target.domain, port: this.#target.port, fieldName, state: this.state, timeoutMs: this.timeoutMs })
+  }
+
+  /** The strategy without secrets. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), authorizationUrl: this.authorizationUrl, redirectUri: this.redirectUri }
+  }
+}
+
+/** The code flows' token side: Basic client authentication, token and refresh bodies. */
+abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
+  /** The token endpoint. */
+  readonly tokenUrl: string
+  /** The redirect parameter carrying the code. */
+  readonly codeFieldName: string
+  readonly #session: Session
+  readonly #clientAuth: AuthStrategy | undefined
+  /** The parameters sent with every token request (response_type, client_id, scope and extras). @internal */
+  protected readonly parameters: readonly [string, string][]
+
+  constructor(authorizationUrl: string, tokenUrl: string, parameters: [string, string][], options: OAuth2AuthorizationCodeOptions) {
+    super(authorizationUrl, parameters, options, 'access_token')
+    this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
+    this.codeFieldName = options.codeFieldName || 'code'
+    this.#session = options.session ?? new Session()
+    this.#clientAuth = options.username && options.password ? new HTTPBasicAuth(options.username, options.password) : undefined
+    this.parameters = parameters
+  }
+
+  protected override refreshToken(refreshToken: string): Promise<NewToken> {
+    return this.postToken([['grant_type', 'refresh_token'], ...this.parameters, ['refresh_token', refreshToken]])
+  }
+
+  /** POSTs a token request with the client authentication and session of this strategy. @internal */
+  protected postToken(data: [string, string][]): Promise<NewToken> {
+    return postForToken({ session: this.#session, url: this.tokenUrl, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs, auth: this.#clientAuth })
+  }
+
+  /** The strategy without secrets. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), tokenUrl: this.tokenUrl }
+  }
+}
+
+/**
+ * requests-auth's `OAuth2AuthorizationCode`: the first request that needs a token opens the
+ * browser at the authorization URL, receives the code on a local listener
+ * (`http://localhost:5000/` by default), exchanges it at the token URL (RFC 6749 §4.1), caches the
+ * token and refreshes it when the server issued a refresh token.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2AuthorizationCode, Session } from 'oauth-sessions'
+ * const auth = new OAuth2AuthorizationCode('https://idp.example.com/authorize', 'https://idp.example.com/token', { clientId: 'my-app' })
+ * const me = await new Session({ auth }).get('https://api.example.com/me')
+ * ```
+ * @see requests_auth.OAuth2AuthorizationCode
+ * @group Auth
+ */
+export class OAuth2AuthorizationCode extends OAuth2CodeStrategy {
+  constructor(authorizationUrl: string, tokenUrl: string, options: OAuth2AuthorizationCodeOptions = {}) {
+    const parameters = parametersOf(options)
+    if (typeof authorizationUrl === 'string' && queryParameter(authorizationUrl, 'response_type') !== undefined) remove(parameters, 'response_type')
+    else if (valueOf(parameters, 'response_type') === undefined) parameters.push(['response_type', 'code'])
+    super(authorizationUrl, tokenUrl, parameters, options)
+  }
+
+  protected async requestNewToken(): Promise<NewToken> {
+    const { grant } = await this.waitForGrant(this.grantUrl, this.codeFieldName)
+    return this.postToken([['grant_type', 'authorization_code'], ['redirect_uri', this.redirectUri], ...this.parameters, ['code', grant]])
+  }
+}
+
+/**
+ * requests-auth's `OAuth2AuthorizationCodePKCE`: the code flow with a Proof Key for Code Exchange
+ * (RFC 7636, S256). A new 86-character verifier is drawn for every flow (requests-auth drew one per
+ * strategy object).
+ *
+ * @example
+ * ```ts
+ * import { OAuth2AuthorizationCodePKCE, Session } from 'oauth-sessions'
+ * const auth = new OAuth2AuthorizationCodePKCE('https://idp.example.com/authorize', 'https://idp.example.com/token', { clientId: 'my-app' })
+ * await new Session({ auth }).get('https://api.example.com/me')
+ * ```
+ * @see requests_auth.OAuth2AuthorizationCodePKCE
+ * @group Auth
+ */
+export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
+  constructor(authorizationUrl: string, tokenUrl: string, options: OAuth2AuthorizationCodeOptions = {}) {
+    const parameters = parametersOf(options)
+    let url = authorizationUrl
+    if (typeof authorizationUrl === 'string' && authorizationUrl !== '') {
+      const [withoutType, type] = popParameter(authorizationUrl, 'response_type')
+      if (type !== undefined) {
+        url = withoutType
+        remove(parameters, 'response_type')
+        parameters.push(['response_type', type])
+      }
+    }
+    if (valueOf(parameters, 'response_type') === undefined) parameters.push(['response_type', 'code'])
+    super(url, tokenUrl, parameters, options)
+  }
+
+  protected async requestNewToken(): Promise<NewToken> {
+    const verifier = randomBytes(64).toString('base64url')
+    const challenge = createHash('sha256').update(verifier, 'ascii').digest('base64url')
+    const url = this.grantUrlWith([['code_challenge', challenge], ['code_challenge_method', 'S256']])
+    const { grant } = await this.waitForGrant(url, this.codeFieldName)
+    return this.postToken([['code_verifier', verifier], ['grant_type', 'authorization_code'], ['redirect_uri', this.redirectUri], ...this.parameters, ['code', grant]])
+  }
+}
+
+/**
+ * requests-auth's `OAuth2Implicit`: the first request that needs a token opens the browser, and
+ * the token comes back in the redirect's fragment (RFC 6749 §4.2), which a page served by the
+ * local listener sends back to it. With `responseType: 'id_token'` it gets an OpenID Connect ID
+ * token (`tokenFieldName` then defaults to `id_token`). The token is kept until `expires_in`, or
+ * the `exp` claim of a JWT.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Implicit, Session } from 'oauth-sessions'
+ * const auth = new OAuth2Implicit('https://idp.example.com/authorize', { clientId: 'my-app', nonce: crypto.randomUUID() })
+ * await new Session({ auth }).get('https://api.example.com/me')
+ * ```
+ * @see requests_auth.OAuth2Implicit
+ * @group Auth
+ */
+export class OAuth2Implicit extends OAuth2BrowserStrategy {
+  constructor(authorizationUrl: string, options: OAuth2BrowserOptions = {}) {
+    const parameters = parametersOf(options)
+    let responseType = typeof authorizationUrl === 'string' && authorizationUrl !== '' ? queryParameter(authorizationUrl, 'response_type') : undefined
+    if (responseType !== undefined) remove(parameters, 'response_type')
+    else {
+      responseType = valueOf(parameters, 'response_type')
+      if (responseType === undefined) {
+        responseType = 'token'
+        parameters.push(['response_type', responseType])
+      }
+    }
+    super(authorizationUrl, parameters, options, responseType === 'id_token' ? 'id_token' : 'access_token')
+  }
+
+  protected async requestNewToken(): Promise<NewToken> {
+    const { grant, fields } = await this.waitForGrant(this.grantUrl, this.tokenFieldName)
+    return { token: grant, expiresIn: lifetime(fields.expires_in) }
+  }
+}

@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto'
+import { ConfigurationError } from '../errors.js'
+import { OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE, OAuth2Implicit, type OAuth2AuthorizationCodeOptions, type OAuth2BrowserOptions } from './oauth2-browser-strategies.js'
+import { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions, type OAuth2PasswordOptions } from './oauth2-grant-strategies.js'
+import { scopeText } from './oauth2-token-strategy.js'
+
+/**
+ * What the Okta presets add: the authorization server (`default` unless given).
+ *
+ * @example
+ * ```ts
+ * import { OktaImplicit } from 'oauth-sessions'
+ * new OktaImplicit('testserver.okta-emea.com', 'client-id', { authorizationServer: 'aus1234', prompt: 'none' })
+ * ```
+ * @group Auth
+ */
+export interface OktaOptions {
+  /** The Okta authorization server. Default `default`. */
+  authorizationServer?: string
+}
+
+/** Okta's endpoints: `https://<instance>/oauth2/<authorization server>/v1/<endpoint>`. */
+function oktaUrl(instance: string, options: OktaOptions, endpoint: 'authorize' | 'token'): string {
+  if (!instance) throw new ConfigurationError('instance', 'Okta instance is mandatory, such as "testserver.okta-emea.com".')
+  if (/[/:?#\s]/.test(instance)) throw new ConfigurationError('instance', `The Okta instance is a host name such as "testserver.okta-emea.com", without scheme or path (got "${instance}").`)
+  return `https://${instance}/oauth2/${options.authorizationServer || 'default'}/v1/${endpoint}`
+}
+
+function requireClientId(clientId: string): void {
+  if (!clientId) throw new ConfigurationError('clientId', 'client_id is mandatory: the application (client) id the provider issued.')
+}
+
+/** The preset's own option removed, so it is not sent as a parameter. */
+function withoutPresetOptions<T extends object>(options: T & OktaOptions): T {
+  const { authorizationServer: _server, ...rest } = options
+  return rest as T
+}
+
+/**
+ * requests-auth's `OktaAuthorizationCode`: {@link OAuth2AuthorizationCode} against an Okta
+ * authorization server, scope `openid` and a fresh UUID nonce unless given.
+ *
+ * @example
+ * ```ts
+ * import { OktaAuthorizationCode, Session } from 'oauth-sessions'
+ * const okta = new OktaAuthorizationCode('testserver.okta-emea.com', '54239d18-c68c-4c47-8bdd-ce71ea1d50cd')
+ * await new Session({ auth: okta }).get('https://api.example.com/')
+ * ```
+ * @see requests_auth.OktaAuthorizationCode
+ * @group Auth
+ */
+export class OktaAuthorizationCode extends OAuth2AuthorizationCode {
+  constructor(instance: string, clientId: string, options: OAuth2AuthorizationCodeOptions & OktaOptions = {}) {
+    requireClientId(clientId)
+    const nonce = options.nonce || randomUUID()
+    super(oktaUrl(instance, options, 'authorize'), oktaUrl(instance, options, 'token'), { client_id: clientId, ...withoutPresetOptions(options), scope: scopeText(options.scope) || 'openid', nonce })
+  }
+}
+
+/**
+ * requests-auth's `OktaAuthorizationCodePKCE`: {@link OAuth2AuthorizationCodePKCE} against an
+ * Okta authorization server, scope `openid` and a fresh UUID nonce unless given.
+ *
+ * @example
+ * ```ts
+ * import { OktaAuthorizationCodePKCE, Session } from 'oauth-sessions'
+ * const okta = new OktaAuthorizationCodePKCE('testserver.okta-emea.com', '54239d18-c68c-4c47-8bdd-ce71ea1d50cd')
+ * await new Session({ auth: okta }).get('https://api.example.com/')
+ * ```
+ * @see requests_auth.OktaAuthorizationCodePKCE
+ * @group Auth
+ */
+export class OktaAuthorizationCodePKCE extends OAuth2AuthorizationCodePKCE {
+  constructor(instance: string, clientId: string, options: OAuth2AuthorizationCodeOptions & OktaOptions = {}) {
+    requireClientId(clientId)
+    const nonce = options.nonce || randomUUID()
+    super(oktaUrl(instance, options, 'authorize'), oktaUrl(instance, options, 'token'), { client_id: clientId, ...withoutPresetOptions(options), scope: scopeText(options.scope) || 'openid', nonce })
+  }
+}
+
+/**
+ * requests-auth's `OktaImplicit`: {@link OAuth2Implicit} for an access token from an Okta
+ * authorization server; scope `openid profile email` and a fresh UUID nonce unless given.
+ *
+ * @example
+ * ```ts
+ * import { OktaImplicit, Session } from 'oauth-sessions'
+ * const okta = new OktaImplicit('testserver.okta-emea.com', '54239d18-c68c-4c47-8bdd-ce71ea1d50cd')
+ * await new Session({ auth: okta }).get('https://api.example.com/')
+ * ```
+ * @see requests_auth.OktaImplicit
+ * @group Auth
+ */
+export class OktaImplicit extends OAuth2Implicit {
+  constructor(instance: string, clientId: string, options: OAuth2BrowserOptions & OktaOptions = {}) {
+    requireClientId(clientId)
+    const nonce = options.nonce || randomUUID()
+    super(oktaUrl(instance, options, 'authorize'), { client_id: clientId, ...withoutPresetOptions(options), scope: scopeText(options.scope) || 'openid profile email', nonce })
+  }
+}
+
+/**
+ * requests-auth's `OktaImplicitIdToken`: {@link OAuth2Implicit} for an OpenID Connect ID token
+ * (`response_type=id_token`, token field `id_token`) from an Okta authorization server.
+ *
+ * @example
+ * ```ts
+ * import { OktaImplicitIdToken, Session } from 'oauth-sessions'
+ * const okta = new OktaImplicitIdToken('testserver.okta-emea.com', '54239d18-c68c-4c47-8bdd-ce71ea1d50cd')
+ * await new Session({ auth: okta }).get('https://api.example.com/')
+ * ```
+ * @see requests_auth.OktaImplicitIdToken
+ * @group Auth
+ */
+export class OktaImplicitIdToken extends OAuth2Implicit {
+  constructor(instance: string, clientId: string, options: OAuth2BrowserOptions & OktaOptions = {}) {
+    requireClientId(clientId)
+    const nonce = options.nonce || randomUUID()
+    super(oktaUrl(instance, options, 'authorize'), {
+      client_id: clientId,
+      responseType: 'id_token',
+      tokenFieldName: 'id_token',
+      ...withoutPresetOptions(options),
+      scope: scopeText(options.scope) || 'openid profile email',
+      nonce,
+    })
+  }
+}
+
+/**
+ * requests-auth's `OktaClientCredentials`: {@link OAuth2ClientCredentials} against an Okta
+ * authorization server; `scope` is mandatory, as Okta requires one for this grant.
+ *
+ * @example
+ * ```ts
+ * import { OktaClientCredentials, Session } from 'oauth-sessions'
+ * const okta = new OktaClientCredentials('testserver.okta-emea.com', 'client-id', process.env.OKTA_SECRET ?? '', { scope: ['scope1', 'scope2'] })
+ * await new Session({ auth: okta }).get('https://api.example.com/')
+ * ```
+ * @see requests_auth.OktaClientCredentials
+ * @group Auth
+ */
+export class OktaClientCredentials extends OAuth2ClientCredentials {
+  constructor(instance: string, clientId: string, clientSecret: string, options: OAuth2GrantOptions & OktaOptions = {}) {
+    if (!scopeText(options.scope)) throw new ConfigurationError('scope', 'scope is mandatory for Okta client credentials: name the custom scopes of your authorization server.')
+    super(oktaUrl(instance, options, 'token'), clientId, clientSecret, withoutPresetOptions(options))
+  }
+}
+
+/**
+ * requests-auth's `OktaResourceOwnerPasswordCredentials`: {@link OAuth2ResourceOwnerPasswordCredentials}
+ * against an Okta authorization server, the client authenticated with Basic; scope `openid`
+ * unless given.
+ *
+ * @example
+ * ```ts
+ * import { OktaResourceOwnerPasswordCredentials, Session } from 'oauth-sessions'
+ * const okta = new OktaResourceOwnerPasswordCredentials('testserver.okta-emea.com', 'user', process.env.PASSWORD ?? '', 'client-id', process.env.OKTA_SECRET ?? '')
+ * await new Session({ auth: okta }).get('https://api.example.com/')
+ * ```
+ * @see requests_auth.OktaResourceOwnerPasswordCredentials
+ * @group Auth
+ */
+export class OktaResourceOwnerPasswordCredentials extends OAuth2ResourceOwnerPasswordCredentials {
+  constructor(instance: string, username: string, password: string, clientId: string, clientSecret: string, options: OAuth2PasswordOptions & OktaOptions = {}) {
+    requireClientId(clientId)
+    if (!clientSecret) throw new ConfigurationError('clientSecret', 'client_secret is mandatory.')
+    super(oktaUrl(instance, options, 'token'), username, password, { ...withoutPresetOptions(options), scope: scopeText(options.scope) || 'openid', sessionAuth: [clientId, clientSecret] })
+  }
+}
+
+/** Entra ID's (Azure AD's) authorization endpoint for a tenant. */
+function entraAuthorizeUrl(tenantId: string): string {
+  if (!tenantId) throw new ConfigurationError('tenantId', 'tenant_id is mandatory: the directory (tenant) id, a UUID, or "common" / "organizations".')
+  if (/[/:?#\s]/.test(tenantId)) throw new ConfigurationError('tenantId', `tenantId is the directory id alone, such as 45239d18-c68c-4c47-8bdd-ce71ea1d50cd (got "${tenantId}").`)
+  return `https://login.microsoftonline.com/${tenantId}/oauth2/authorize`
+}
+
+/**
+ * requests-auth's `AzureActiveDirectoryImplicit` (Microsoft Entra ID): {@link OAuth2Implicit} for
+ * an access token from the tenant's authorization endpoint, with a fresh UUID nonce unless given.
+ * Also exported as `EntraIdImplicit`.
+ *
+ * @example
+ * ```ts
+ * import { AzureActiveDirectoryImplicit, Session } from 'oauth-sessions'
+ * const aad = new AzureActiveDirectoryImplicit('45239d18-c68c-4c47-8bdd-ce71ea1d50cd', '54239d18-c68c-4c47-8bdd-ce71ea1d50cd')
+ * await new Session({ auth: aad }).get('https://graph.microsoft.com/v1.0/me')
+ * ```
+ * @see requests_auth.AzureActiveDirectoryImplicit
+ * @group Auth
+ */
+export class AzureActiveDirectoryImplicit extends OAuth2Implicit {
+  constructor(tenantId: string, clientId: string, options: OAuth2BrowserOptions = {}) {
+    requireClientId(clientId)
+    const nonce = options.nonce || randomUUID()
+    super(entraAuthorizeUrl(tenantId), { client_id: clientId, ...options, nonce })
+  }
+}
+
+/**
+ * requests-auth's `AzureActiveDirectoryImplicitIdToken` (Microsoft Entra ID): {@link OAuth2Implicit}
+ * for an OpenID Connect ID token (`response_type=id_token`, token field `id_token`). Also exported
+ * as `EntraIdImplicitIdToken`.
+ *
+ * @example
+ * ```ts
+ * import { AzureActiveDirectoryImplicitIdToken, Session } from 'oauth-sessions'
+ * const aad = new AzureActiveDirectoryImplicitIdToken('45239d18-c68c-4c47-8bdd-ce71ea1d50cd', '54239d18-c68c-4c47-8bdd-ce71ea1d50cd')
+ * await new Session({ auth: aad }).get('https://api.example.com/')
+ * ```
+ * @see requests_auth.AzureActiveDirectoryImplicitIdToken
+ * @group Auth
+ */
+export class AzureActiveDirectoryImplicitIdToken extends OAuth2Implicit {
+  constructor(tenantId: string, clientId: string, options: OAuth2BrowserOptions = {}) {
+    requireClientId(clientId)
+    const nonce = options.nonce || randomUUID()
+    super(entraAuthorizeUrl(tenantId), { client_id: clientId, responseType: 'id_token', tokenFieldName: 'id_token', ...options, nonce })
+  }
+}
+
+/**
+ * requests-auth's `WakaTimeAuthorizationCode`: {@link OAuth2AuthorizationCode} against WakaTime;
+ * a list of scopes is joined with commas, as WakaTime expects. The client secret is sent to the
+ * token endpoint only, never through the browser.
+ *
+ * @example
+ * ```ts
+ * import { Session, WakaTimeAuthorizationCode } from 'oauth-sessions'
+ * const wakaTime = new WakaTimeAuthorizationCode('aPJQV0op6Pu3b66MWDi9b1wB', process.env.WAKATIME_SECRET ?? '', ['email', 'read_stats'])
+ * await new Session({ auth: wakaTime }).get('https://wakatime.com/api/v1/users/current')
+ * ```
+ * @see requests_auth.WakaTimeAuthorizationCode
+ * @group Auth
+ */
+export class WakaTimeAuthorizationCode extends OAuth2AuthorizationCode {
+  constructor(clientId: string, clientSecret: string, scope: string | readonly string[], options: OAuth2AuthorizationCodeOptions = {}) {
+    requireClientId(clientId)
+    if (!clientSecret) throw new ConfigurationError('clientSecret', 'client_secret is mandatory: the waka_sec_... secret of your WakaTime app.')
+    const scopes = scopeText(scope, ',')
+    if (!scopes) throw new ConfigurationError('scope', 'Scope is mandatory, such as "email" or ["email", "read_stats"].')
+    super('https://wakatime.com/oauth/authorize', 'https://wakatime.com/oauth/token', { client_id: clientId, client_secret: clientSecret, ...options, scope: scopes })
+  }
+}

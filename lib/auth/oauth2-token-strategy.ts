@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto'
+import { ConfigurationError, TokenMissingError } from '../errors.js'
+import type { PreparedRequest } from '../http/prepared-request.js'
+import type { Response } from '../http/response.js'
+import type { Session } from '../http/session.js'
+import { oauth2Error } from '../oauth2/oauth2-errors.js'
+import type { AuthStrategy } from './auth-strategy.js'
+import { AuthBase } from './multi-auth.js'
+import { unicodeEscape } from './python-url.js'
+import { tokenCache, type NewToken } from './token-cache.js'
+
+/**
+ * Options every requests-auth-style OAuth 2 strategy takes, in camelCase.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2ClientCredentials } from 'oauth-sessions'
+ * const auth = new OAuth2ClientCredentials('https://idp.example.com/token', 'id', 'secret', { headerName: 'X-Token', headerValue: '{token}' })
+ * ```
+ * @group Auth
+ */
+export interface OAuth2TokenOptions {
+  /** The header the token is sent in. Default `Authorization`. */
+  headerName?: string
+  /** The header value; must contain `{token}`. Default `Bearer {token}`. */
+  headerValue?: string
+  /** The token's field in the answer. Default `access_token`. */
+  tokenFieldName?: string
+  /** Seconds before expiry a token counts as expired; 0 uses a token until it expires. Default 30. */
+  earlyExpiry?: number
+  /** Seconds to wait for the token endpoint, or for the browser to come back. Default 60. */
+  timeout?: number
+}
+
+/** The option names of {@link OAuth2TokenOptions}, which are never sent to the server. @internal */
+export const TOKEN_OPTION_NAMES = ['headerName', 'headerValue', 'tokenFieldName', 'earlyExpiry', 'timeout'] as const
+
+/**
+ * What the requests-auth-style OAuth 2 strategies share: the header, the token cache lookup under
+ * requests-auth's key (`state`), and refresh-then-new-grant when a cached token expired.
+ *
+ * @internal
+ */
+export abstract class OAuth2TokenStrategy extends AuthBase {
+  /** The header the token is sent in. */
+  readonly headerName: string
+  /** The header value format, with `{token}`. */
+  readonly headerValue: string
+  /** The token's field in the answer. */
+  readonly tokenFieldName: string
+  /** Seconds before expiry a token counts as expired. */
+  readonly earlyExpiry: number
+  /** Milliseconds to wait for the token endpoint or the browser. */
+  protected readonly timeoutMs: number
+  /**
+   * requests-auth's `state`: the token cache key, a SHA-512 (hex) of the URL that identifies the
+   * grant (token URL or authorization URL with its parameters). The browser flows also send it as
+   * the OAuth 2 `state`.
+   */
+  abstract readonly state: string
+
+  constructor(options: OAuth2TokenOptions, defaultTokenField = 'access_token') {
+    super()
+    this.headerName = options.headerName || 'Authorization'
+    this.headerValue = options.headerValue || 'Bearer {token}'
+    if (!this.headerValue.includes('{token}')) {
+      throw new ConfigurationError('headerValue', `headerValue must contain {token}, which is replaced by the token (got "${this.headerValue}"); for example 'Bearer {token}'.`)
+    }
+    this.tokenFieldName = options.tokenFieldName || defaultTokenField
+    this.earlyExpiry = options.earlyExpiry ?? 30
+    if (!Number.isFinite(this.earlyExpiry) || this.earlyExpiry < 0) throw new ConfigurationError('earlyExpiry', 'earlyExpiry must be a number of seconds, 0 or more.')
+    const timeout = options.timeout ?? 60
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new ConfigurationError('timeout', 'timeout must be a positive number of seconds.')
+    this.timeoutMs = timeout * 1000
+  }
+
+  /** Gets a token (cached, refreshed, or from a new grant) and sets the header. */
+  async apply(request: PreparedRequest): Promise<void> {
+    const token = await tokenCache().getToken(this.state, this.earlyExpiry, (refreshToken) => this.#obtain(refreshToken))
+    request.headers.set(this.headerName, this.headerValue.replace('{token}', token), { secret: true })
+  }
+
+  /** Runs the grant: token endpoint, browser, or both. */
+  protected abstract requestNewToken(): Promise<NewToken>
+
+  /** Uses a refresh token; strategies without one run a new grant. */
+  protected refreshToken(_refreshToken: string): Promise<NewToken> {
+    return this.requestNewToken()
+  }
+
+  /** The strategy without secrets. */
+  toJSON(): Record<string, unknown> {
+    return { type: this.constructor.name, headerName: this.headerName }
+  }
+
+  /** @internal keeps secrets out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
+    return this.toJSON()
+  }
+
+  async #obtain(refreshToken: string | undefined): Promise<NewToken> {
+    if (refreshToken === undefined) return this.requestNewToken()
+    try {
+      return await this.refreshToken(refreshToken)
+    } catch {
+      // As requests-auth: a refused refresh falls back to a new grant.
+      return this.requestNewToken()
+    }
+  }
+}
+
+/** requests-auth's state: SHA-512 (hex) over the `unicode_escape` encoding of a URL. @internal */
+export function stateOf(url: string): string {
+  return createHash('sha512').update(unicodeEscape(url), 'latin1').digest('hex')
+}
+
+/** Checks a URL option before any request. @internal */
+export function requireUrl(option: string, url: unknown, label: string): string {
+  if (typeof url !== 'string' || url === '') throw new ConfigurationError(option, `${label} is mandatory.`)
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new ConfigurationError(option, `${label} must be an absolute URL such as https://idp.example.com/oauth2/token (got "${url}").`)
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigurationError(option, `${label} must be an http(s) URL (got ${parsed.protocol}).`)
+  return url
+}
+
+/** Joins a list of scopes with `separator`; a string is kept. @internal */
+export function scopeText(scope: string | readonly string[] | undefined, separator = ' '): string | undefined {
+  if (scope === undefined) return undefined
+  return typeof scope === 'string' ? scope : scope.join(separator)
+}
+
+/** Extra parameters as text pairs: everything but `known` options, undefined values skipped. @internal */
+export function extraParameters(options: object, known: ReadonlySet<string>): [string, string][] {
+  const extras: [string, string][] = []
+  for (const [name, value] of Object.entries(options)) {
+    if (known.has(name) || value === undefined || value === null) continue
+    if (name === 'clientId') extras.push(['client_id', String(value)])
+    else if (name === 'clientSecret') extras.push(['client_secret', String(value)])
+    else extras.push([name, Array.isArray(value) ? value.join(' ') : String(value)])
+  }
+  return extras
+}
+
+/** How a token request is sent. @internal */
+export interface TokenPost {
+  session: Session
+  url: string
+  data: readonly [string, string][]
+  tokenFieldName: string
+  timeoutMs: number
+  auth: AuthStrategy | undefined
+}
+
+/**
+ * requests-auth's `request_new_grant_with_post`: POSTs the form, turns an error answer into the
+ * typed RFC 6749 error, and reads the token, its lifetime and a refresh token from a JSON answer
+ * (or a form-encoded one, which GitHub and WakaTime send unless asked for JSON).
+ *
+ * @internal
+ */
+export async function postForToken(post: TokenPost): Promise<NewToken> {
+  const response = await post.session.post(post.url, { data: [...post.data], timeout: post.timeoutMs, auth: post.auth ?? null })
+  const content = tokenAnswer(response)
+  if (!response.ok) {
+    const error = typeof content.error === 'string' ? content.error : 'invalid_request'
+    const description = typeof content.error_description === 'string' ? content.error_description : response.text.slice(0, 200)
+    throw oauth2Error({ error, error_description: description }, response)
+  }
+  const token = content[post.tokenFieldName]
+  if (typeof token !== 'string' || token === '') throw new TokenMissingError(post.tokenFieldName, Object.keys(content), `The token response (HTTP ${response.status})`)
+  return { token, expiresIn: lifetime(content.expires_in), refreshToken: typeof content.refresh_token === 'string' && content.refresh_token !== '' ? content.refresh_token : undefined }
+}
+
+function tokenAnswer(response: Response): Record<string, unknown> {
+  const type = response.headers.get('content-type') ?? ''
+  if (/x-www-form-urlencoded|text\/plain/i.test(type) && !response.text.trimStart().startsWith('{')) {
+    return Object.fromEntries(new URLSearchParams(response.text))
+  }
+  try {
+    const parsed = response.json<unknown>()
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** `expires_in` as seconds, or undefined when absent or not a number. @internal */
+export function lifetime(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  const seconds = Number(value)
+  return Number.isFinite(seconds) ? seconds : undefined
+}
