@@ -108,6 +108,7 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
     }
 
     function receive(args: QueryDict, response: ServerResponse): void {
+      args.delete('requests_auth_redirect')
       const error = args.get('error')?.[0]
       if (error !== undefined) {
         const body = { error, error_description: args.get('error_description')?.[0], error_uri: args.get('error_uri')?.[0] }
@@ -119,7 +120,7 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
       if (states === undefined || states.length > 1) return fail(new StateNotProvidedError(states !== undefined), response)
       if (!timingSafeEqualText(states[0] as string, request.state)) return fail(new MismatchingStateError(), response)
       const fields: Record<string, string> = {}
-      for (const [name, values] of args) if (name !== 'requests_auth_redirect') fields[name] = values[0] as string
+      for (const [name, values] of args) fields[name] = values[0] as string
       finish({ grant: grants[0] as string, fields }, response, displaySettings().successPage())
     }
 
