@@ -2,8 +2,12 @@
  * The main job, end to end, against the embedded sandbox provider: no credentials, no internet.
  * Run with `npm run demo`.
  */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import {
   HTTPBasicAuth,
+  OAuth2AuthorizationCodePKCE,
+  OAuth2ClientCredentials,
   OAuth1Service,
   OAuth2Service,
   OAuth2Session,
@@ -13,7 +17,7 @@ import {
   Session,
   TokenRequestDeniedError,
 } from '../lib/index.js'
-import { startSandbox } from '../lib/testing/index.js'
+import { BrowserMock, startSandbox } from '../lib/testing/index.js'
 
 interface Echo {
   headers: Record<string, string>
@@ -131,9 +135,36 @@ try {
   step('After the dance (hidden token read with an HTML parser, login POST, callback)', `${status.status} ${JSON.stringify(status.json())}`)
   const twoFactor = await gate.getAuthSession(sandbox.proxy.twoFactorUsername, 'sandbox-2fa-password').catch((error: unknown) => error)
   if (twoFactor instanceof ProxyAuthenticationError) step('A two-factor user is a typed error that says what to do', `${twoFactor.reason}: ${twoFactor.message}`)
+
+  console.log('\nrequests-auth strategies: auth objects that get and cache their own token')
+  const backend = new OAuth2ClientCredentials(sandbox.oauth2.tokenUrl, sandbox.oauth2.clientId, sandbox.oauth2.clientSecret, { audience: 'api://demo' })
+  const calls = await Promise.all([1, 2, 3].map(() => session.get(`${sandbox.oauth2.baseUrl}me`, { auth: backend })))
+  const bearers = new Set(calls.map((call) => call.request.headers.get('authorization')))
+  step('Client credentials: three concurrent requests share one token request', `${calls.map((call) => call.status).join(' ')}; ${bearers.size} token; ${JSON.stringify(calls[0]?.json())}`)
+  // The browser flow: a listener on the redirect port, the browser sent to the provider. The sandbox
+  // approves at once, so BrowserMock plays the browser by following its redirects.
+  const browser = new BrowserMock().install()
+  try {
+    const pkce = new OAuth2AuthorizationCodePKCE(sandbox.oauth2.authorizeUrl, sandbox.oauth2.tokenUrl, { clientId: sandbox.oauth2.clientId, client_secret: sandbox.oauth2.clientSecret, redirectUriPort: await freePort() })
+    const tab = browser.addResponse({ openedUrl: (url) => url.startsWith(pkce.grantUrl), followRedirects: true })
+    const viaBrowser = await session.get(`${sandbox.oauth2.baseUrl}me`, { auth: pkce })
+    await tab.assertSuccess()
+    step('Authorization code + PKCE: browser opened, code received on the local listener', `${pkce.redirectUri} -> ${viaBrowser.status} ${JSON.stringify(viaBrowser.json())}`)
+  } finally {
+    browser.restore()
+  }
 } finally {
   await session.close()
   await sandbox.close()
+}
+
+/** A loopback port nobody listens on, for the redirect listener. */
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as AddressInfo
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
 }
 
 function step(title: string, detail: string): void {

@@ -39,7 +39,7 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
   readonly #extras: [string, string][]
   readonly #clientAuth: AuthStrategy | undefined
 
-  constructor(tokenUrl: string, data: [string, string][], options: OAuth2GrantOptions, clientAuth: AuthStrategy | undefined) {
+  constructor(tokenUrl: string, data: [string, string][], options: OAuth2GrantOptions, clientAuth: AuthStrategy | undefined, keyExtras: [string, string][] = []) {
     super(options)
     this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
     this.#session = options.session ?? new Session()
@@ -49,7 +49,7 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
     data.push(...scopePair)
     this.#extras = [...scopePair, ...extraParameters(options, KNOWN)]
     this.#data = [...data, ...this.#extras.slice(scopePair.length)]
-    this.state = stateOf(addParameters(tokenUrl, this.#data))
+    this.state = stateOf(addParameters(tokenUrl, [...this.#data, ...keyExtras]))
   }
 
   protected requestNewToken(): Promise<NewToken> {
@@ -90,7 +90,8 @@ export class OAuth2ClientCredentials extends OAuth2GrantStrategy {
   constructor(tokenUrl: string, clientId: string, clientSecret: string, options: OAuth2GrantOptions = {}) {
     if (!clientId) throw new ConfigurationError('clientId', 'client_id is mandatory.')
     if (!clientSecret) throw new ConfigurationError('clientSecret', 'client_secret is mandatory.')
-    super(tokenUrl, [['grant_type', 'client_credentials']], options, new HTTPBasicAuth(clientId, clientSecret))
+    // The client id joins requests-auth's cache key, so two clients never share a token.
+    super(tokenUrl, [['grant_type', 'client_credentials']], options, new HTTPBasicAuth(clientId, clientSecret), [['client_id', clientId]])
     this.clientId = clientId
   }
 }

@@ -109,7 +109,7 @@ describe('requests-auth strategies against oidc-provider', function () {
     try {
       const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}/`
       const answer = await session.get(url, { auth })
-      // As in requests-auth, the cache key is the token URL and the grant's parameters, not the client: forget the good token.
+      // Same client, token URL and scope, so the same cache key: forget the good token first.
       cache.cache.clear()
       const error = await session.get(url, { auth: wrong }).catch((e: unknown) => e)
       const token = answer.text.replace(/^Bearer /, '')

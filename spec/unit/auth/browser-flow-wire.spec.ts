@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
-import { DisplaySettings, InvalidGrantError, OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE, Session, systemBrowser, TokenMemoryCache } from '../../../lib/index.js'
+import { DisplaySettings, InvalidGrantError, OAuth2AuthorizationCode, OAuth2ClientCredentials, OAuth2AuthorizationCodePKCE, Session, systemBrowser, TokenMemoryCache } from '../../../lib/index.js'
 import { BrowserMock, createToken, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
 
 const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/requests-auth/urls.json', import.meta.url), 'utf8')) as { tokenBody?: string; authorizationUrl?: string }[]
@@ -198,5 +198,33 @@ describe('systemBrowser', () => {
     }
 
     expect(written.join('')).to.include('Open this URL in a browser to sign in:\n  https://idp.example/authorize?x=1')
+  })
+})
+
+describe('client credentials cache keys', () => {
+  it('differ between two clients of the same token URL, so they never share a token', async () => {
+    const handle = useTokenCache()
+    try {
+      const first = new OAuth2ClientCredentials('https://idp.example/token', 'client-a', 'secret-a')
+      const second = new OAuth2ClientCredentials('https://idp.example/token', 'client-b', 'secret-b')
+      nock('https://idp.example')
+        .post('/token')
+        .basicAuth({ user: 'client-a', pass: 'secret-a' })
+        .reply(200, { access_token: 'token-a', expires_in: 3600 })
+        .post('/token')
+        .basicAuth({ user: 'client-b', pass: 'secret-b' })
+        .reply(200, { access_token: 'token-b', expires_in: 3600 })
+      nock('https://api.example').get('/').times(2).reply(200, 'ok')
+      const session = new Session()
+
+      const a = await session.get('https://api.example/', { auth: first })
+      const b = await session.get('https://api.example/', { auth: second })
+
+      expect(first.state).to.not.equal(second.state)
+      expect([a.request.headers.get('authorization'), b.request.headers.get('authorization')]).to.deep.equal(['Bearer token-a', 'Bearer token-b'])
+      await session.close()
+    } finally {
+      handle.restore()
+    }
   })
 })
