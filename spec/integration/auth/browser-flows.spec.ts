@@ -1,9 +1,11 @@
 import { expect } from 'chai'
+import got from 'got'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
   AccessDeniedError,
   AuthorizationTimeoutError,
+  authHooks,
   DisplaySettings,
   GrantNotProvidedError,
   HTTPBasicAuth,
@@ -214,6 +216,33 @@ describe('requests-auth browser flows against the sandbox, with BrowserMock driv
     } finally {
       await new Promise<void>((resolve) => squatter.close(() => resolve()))
     }
+  })
+
+  it('works with plain got through authHooks, and sends token requests through the session option', async () => {
+    const seen: string[] = []
+    class RecordingSession extends Session {
+      override async request(method: string, url: string | URL, options?: Parameters<Session['request']>[2]) {
+        const response = await super.request(method, url, options)
+        seen.push(`${response.request.method} ${response.request.headers.get('x-token-client')} ${response.status}`)
+        return response
+      }
+    }
+    const tokenSession = new RecordingSession({ headers: { 'X-Token-Client': 'custom-session' } })
+    const auth = new OAuth2AuthorizationCode(sandbox.oauth2.authorizeUrl, sandbox.oauth2.tokenUrl, {
+      clientId: sandbox.oauth2.clientId,
+      username: sandbox.oauth2.clientId,
+      password: sandbox.oauth2.clientSecret,
+      redirectUriPort: port,
+      session: tokenSession,
+    })
+    browser.addResponse({ openedUrl: auth.grantUrl, followRedirects: true })
+
+    const client = got.extend(authHooks(auth))
+    const answer = await client(me()).json<{ user: string }>()
+
+    expect(answer.user).to.equal(sandbox.oauth2.username)
+    expect(seen).to.deep.equal(['POST custom-session 200'])
+    await tokenSession.close()
   })
 
   it('runs flows of two strategies on the same port one after the other', async () => {

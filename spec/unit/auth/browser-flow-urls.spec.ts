@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { readFileSync } from 'node:fs'
+import { inspect } from 'node:util'
 import {
   AzureActiveDirectoryImplicit,
   AzureActiveDirectoryImplicitIdToken,
@@ -59,10 +60,12 @@ describe('requests-auth browser flows: authorization URLs and states', () => {
   })
 
   it('keeps a client secret out of the authorization URL (it only goes to the token endpoint)', () => {
-    const auth = new OAuth2AuthorizationCode('https://idp.example/authorize', 'https://idp.example/token', { clientId: 'app', clientSecret: 's3cr3t-value' })
+    const auth = new OAuth2AuthorizationCode('https://idp.example/authorize', 'https://idp.example/token', { clientId: 'app', clientSecret: 's3cr3t-value', username: 'app', password: 'basic-pa55' })
 
     expect(auth.grantUrl).to.include('client_id=app').and.not.include('s3cr3t-value')
-    expect(JSON.stringify(auth)).to.not.include('s3cr3t-value')
+    for (const shown of [JSON.stringify(auth), inspect(auth, { depth: 5, showHidden: true }), String(auth)]) {
+      expect(shown).to.not.include('s3cr3t-value').and.not.include('basic-pa55')
+    }
   })
 
   it('refuses bad input before any network traffic', () => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { createHmac } from 'node:crypto'
-import { OAuth2ClientCredentials, Session, tokenCache } from '../../../lib/index.js'
-import { createToken, tokenCacheMock, useTokenCache } from '../../../lib/testing/index.js'
+import { OAuth2ClientCredentials, OAuth2Implicit, OktaAuthorizationCodePKCE, Session, tokenCache } from '../../../lib/index.js'
+import { BrowserMock, createToken, tokenCacheMock, useTokenCache } from '../../../lib/testing/index.js'
 import { echoReply, type WireEcho } from '../../support/nock-echo.js'
 
 describe('requests-auth testing helpers', () => {
@@ -23,6 +23,34 @@ describe('requests-auth testing helpers', () => {
       await session.close()
     }
     expect(tokenCache()).to.equal(before)
+  })
+
+  it('tokenCacheMock also covers the browser flows: no browser opens, the custom token is sent', async () => {
+    const mock = tokenCacheMock('MyCustomTokenValue')
+    const browser = new BrowserMock().install()
+    const session = new Session()
+    const scope = nock('https://api.test').get('/x').times(2).reply(echoReply)
+    try {
+      const implicit = new OAuth2Implicit('https://idp.test/authorize', { clientId: 'app' })
+      const pkce = new OktaAuthorizationCodePKCE('idp.test', 'app')
+
+      const answers = [await session.get('https://api.test/x', { auth: implicit }), await session.get('https://api.test/x', { auth: pkce })]
+
+      expect(answers.map((answer) => answer.json<WireEcho>().headers.authorization)).to.deep.equal(['Bearer MyCustomTokenValue', 'Bearer MyCustomTokenValue'])
+      scope.done()
+    } finally {
+      mock.restore()
+      browser.restore()
+      await session.close()
+    }
+  })
+
+  it('BrowserMock refuses a URL nobody scripted, and restore() reports scripted tabs never opened', async () => {
+    const browser = new BrowserMock().install()
+    browser.addResponse({ openedUrl: 'https://idp.test/authorize?expected=1', replyUrl: 'http://localhost:1/' })
+
+    expect(() => browser.open('https://idp.test/authorize?other=1')).to.throw('not expected to open https://idp.test/authorize?other=1')
+    expect(() => browser.restore()).to.throw('1 scripted browser response(s) were never opened')
   })
 
   it('useTokenCache gives a fresh cache and clears it on restore', async () => {
