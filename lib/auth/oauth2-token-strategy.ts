@@ -3,7 +3,7 @@ import { ConfigurationError, TokenMissingError } from '../errors.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
-import { oauth2Error } from '../oauth2/oauth2-errors.js'
+import { oauth2Error, TokenRequestError } from '../oauth2/oauth2-errors.js'
 import type { AuthStrategy } from './auth-strategy.js'
 import { AuthBase } from './multi-auth.js'
 import { unicodeEscape } from './python-url.js'
@@ -102,9 +102,11 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
     if (refreshToken === undefined) return this.requestNewToken()
     try {
       return await this.refreshToken(refreshToken)
-    } catch {
-      // As requests-auth: a refused refresh falls back to a new grant.
-      return this.requestNewToken()
+    } catch (error) {
+      // As requests-auth: a refused refresh (an OAuth error or an answer without a token) falls back
+      // to a new grant; a network failure is reported as it is rather than opening a browser.
+      if (error instanceof TokenRequestError || error instanceof TokenMissingError) return this.requestNewToken()
+      throw error
     }
   }
 }

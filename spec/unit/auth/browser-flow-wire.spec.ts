@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
-import { DisplaySettings, InvalidGrantError, OAuth2AuthorizationCode, OAuth2ClientCredentials, OAuth2AuthorizationCodePKCE, Session, systemBrowser, TokenMemoryCache } from '../../../lib/index.js'
+import { ConnectionError, DisplaySettings, InvalidGrantError, OAuth2AuthorizationCode, OAuth2ClientCredentials, OAuth2AuthorizationCodePKCE, Session, systemBrowser, TokenMemoryCache } from '../../../lib/index.js'
 import { BrowserMock, createToken, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
 
 const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/requests-auth/urls.json', import.meta.url), 'utf8')) as { tokenBody?: string; authorizationUrl?: string }[]
@@ -226,5 +226,53 @@ describe('client credentials cache keys', () => {
     } finally {
       handle.restore()
     }
+  })
+})
+
+describe('refresh failures', () => {
+  let browser: BrowserMock
+  let cache: TokenCacheHandle
+  let port: number
+  beforeEach(async () => {
+    browser = new BrowserMock().install()
+    cache = useTokenCache()
+    port = await freePort()
+  })
+  afterEach(() => {
+    cache.restore()
+    browser.restore()
+  })
+
+  it('runs a new grant when the refresh token is refused (invalid_grant)', async () => {
+    const auth = new OAuth2AuthorizationCode('https://provide_code', 'https://provide_access_token/', { redirectUriPort: port })
+    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/?code=c1&state=${auth.state}` })
+    const second = browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/?code=c2&state=${auth.state}` })
+    nock('https://provide_access_token')
+      .post('/', /code=c1/)
+      .reply(200, { access_token: 'first', expires_in: 1, refresh_token: 'revoked' })
+      .post('/', /grant_type=refresh_token/)
+      .reply(400, { error: 'invalid_grant' })
+      .post('/', /code=c2/)
+      .reply(200, { access_token: 'second', expires_in: 3600 })
+    nock('https://api.example').get('/').times(2).reply(200, 'ok')
+    const session = new Session()
+
+    await session.get('https://api.example/', { auth })
+    const answer = await session.get('https://api.example/', { auth })
+
+    await second.assertSuccess()
+    expect(answer.request.headers.get('authorization')).to.equal('Bearer second')
+    await session.close()
+  })
+
+  it('reports a refresh that cannot reach the server instead of opening the browser again', async () => {
+    const auth = new OAuth2AuthorizationCode('https://provide_code', 'http://127.0.0.1:1/token', { redirectUriPort: port })
+    cache.cache.addToken(auth.state, { token: 'old', expiresIn: 1, refreshToken: 'r' })
+    const session = new Session()
+
+    const error = await session.get('https://api.example/', { auth }).catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(ConnectionError)
+    await session.close()
   })
 })
