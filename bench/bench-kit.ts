@@ -1,15 +1,33 @@
 /** What the three benchmarks share: a server in a child process, a load loop and the ratio table. */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 
 /** Starts `script` (CommonJS, must `process.send(port)`) in its own process: the server gets its own core. */
 export async function startServer(script: string): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const pinned = pinToCores()
+  const command = pinned ? ['taskset', ['-c', '1', process.execPath, '-e', script]] as const : [process.execPath, ['-e', script]] as const
+  const child = spawn(command[0], [...command[1]], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve(Number(message)))
     child.once('error', reject)
   })
   return { base: `http://127.0.0.1:${port}`, child }
+}
+
+/**
+ * With BENCH_PIN=1 on Linux with taskset and 2 or more cores, pins this process (all its threads)
+ * to core 0 and the server to core 1, so the scheduler does not move them around. On the 2-core
+ * development machine it did not narrow the run-to-run spread (about ±10%), so it is off by default.
+ */
+function pinToCores(): boolean {
+  if (process.env.BENCH_PIN !== '1' || process.platform !== 'linux' || availableParallelism() < 2) return false
+  try {
+    execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** CPU microseconds this process spent per request in the last {@link measure} call. */

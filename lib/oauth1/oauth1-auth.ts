@@ -28,7 +28,8 @@ import {
   queryOf,
   withQuery,
 } from './oauth1-request-parts.js'
-import { baseStringUri, normalizeParameters, queryPairs, signatureBaseString, splitNormalizedUrl } from './signature-base.js'
+import { baseStringUri, normalizeParameters, preEncode, queryPairs, signatureBaseString, splitNormalizedUrl, type EncodedPair } from './signature-base.js'
+import { percentEncode } from './percent-encode.js'
 import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SigningSecrets } from './signature-methods.js'
 
 const debug = debuglog('oauth-sessions')
@@ -76,6 +77,8 @@ export class OAuth1Auth extends AuthBase {
   #token: string | undefined
   #tokenSecret: string
   #secrets: SigningSecrets
+  /** The OAuth parameters every request of this client and token shares, encoded once. */
+  #constant: ConstantParams
 
   constructor(clientKey: string, options: OAuth1AuthOptions = {}) {
     super()
@@ -100,6 +103,7 @@ export class OAuth1Auth extends AuthBase {
     this.#token = opts.resourceOwnerKey
     this.#tokenSecret = opts.resourceOwnerSecret ?? ''
     this.#secrets = this.#buildSecrets()
+    this.#constant = this.#buildConstant()
   }
 
   /** The token sent as `oauth_token`, if any. */
@@ -117,6 +121,7 @@ export class OAuth1Auth extends AuthBase {
     this.#token = token
     this.#tokenSecret = tokenSecret ?? ''
     this.#secrets = this.#buildSecrets()
+    this.#constant = this.#buildConstant()
   }
 
   /** Signs the request (unless it already carries an OAuth signature). */
@@ -217,12 +222,16 @@ export class OAuth1Auth extends AuthBase {
     }
 
     const hashed = !isForm && body !== undefined && body !== '' && (this.#bodyHash || this.forceIncludeBody) ? body : undefined
-    const oauthParams = previous ?? this.#oauthParams(moved, hashed)
     // Skip `new URL` for the normalised URLs the Session and got produce: signing runs per request.
     const split = splitNormalizedUrl(request.url)
     const url: URL | string = split?.baseUri ?? new URL(request.url)
     const pairs: ParamPairs = split === undefined ? queryPairs(url as URL) : split.query === '' ? [] : decodePairs(split.query)
     if (isForm && body !== undefined && body !== '') pairs.push(...decodePairs(body))
+    if (previous === undefined && !explain && type === 'AUTH_HEADER' && moved === undefined && hashed === undefined && this.callbackUri === undefined && this.verifier === undefined) {
+      this.#signHeader(request, url, pairs, placement.realm ?? this.realm)
+      return undefined
+    }
+    const oauthParams = previous ?? this.#oauthParams(moved, hashed)
     for (const pair of oauthParams) pairs.push(pair)
     const baseString = signatureBaseString(request.method, url, pairs)
     const signature = this.signatureMethod.sign(baseString, this.#secrets)
@@ -239,6 +248,38 @@ export class OAuth1Auth extends AuthBase {
       request.signatureBaseString = baseString
     }
     return explain ? { url, pairs, baseString, signature, header } : undefined
+  }
+
+  /**
+   * The common case, signed with the constant parameters encoded once: an Authorization header,
+   * no callback, verifier, moved parameter or body hash. Same base string and header as the
+   * general path (the specs compare both against oauthlib and oauth-1.0a).
+   */
+  #signHeader(request: PreparedRequest, url: URL | string, pairs: ParamPairs, realm: string | undefined): void {
+    const nonce = this.#nonce()
+    const timestamp = this.#timestamp()
+    pairs.push(['oauth_nonce', nonce], ['oauth_timestamp', timestamp])
+    const constant = this.#constant
+    const baseString = signatureBaseString(request.method, url, pairs, constant.encoded)
+    const signature = this.signatureMethod.sign(baseString, this.#secrets)
+    const prefix = realm === undefined || realm === '' ? 'OAuth ' : `OAuth realm="${realm}", `
+    request.headers.set('Authorization', `${prefix}oauth_nonce="${percentEncode(nonce)}", oauth_timestamp="${percentEncode(timestamp)}", ${constant.header}, oauth_signature="${percentEncode(signature)}"`)
+    if (pairs.some(([name]) => isSecretParam(name))) {
+      const method = request.method
+      request.deferSignatureBaseString(() => signatureBaseString(method, url, redactPairs(pairs), constant.encoded))
+    } else {
+      request.signatureBaseString = baseString
+    }
+  }
+
+  #buildConstant(): ConstantParams {
+    const pairs: ParamPairs = [
+      ['oauth_version', '1.0'],
+      ['oauth_signature_method', this.signatureMethod.name],
+      ['oauth_consumer_key', this.clientKey],
+    ]
+    if (this.#token !== undefined && this.#token !== '') pairs.push(['oauth_token', this.#token])
+    return { encoded: preEncode(pairs), header: authorizationHeader(pairs, undefined).slice('OAuth '.length) }
   }
 
   #explain(parts: SignedParts): SignatureExplanation {
@@ -270,6 +311,14 @@ export class OAuth1Auth extends AuthBase {
     if (hashedBody !== undefined) params.push(['oauth_body_hash', createHash('sha1').update(hashedBody, 'utf8').digest('base64')])
     return params
   }
+}
+
+/** The OAuth parameters shared by every request of one client and token. */
+interface ConstantParams {
+  /** Double-encoded for the base string. */
+  encoded: EncodedPair[]
+  /** Their part of the Authorization header: `oauth_version="1.0", ..., oauth_token="..."`. */
+  header: string
 }
 
 /** What one signing produced, for explainSignature. */

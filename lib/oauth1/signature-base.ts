@@ -55,9 +55,19 @@ function sortedKeys(pairs: ParamPairs): string[] {
  *
  * @internal
  */
-export function signatureBaseString(method: string, url: URL | string, pairs: ParamPairs): string {
-  const parameters = encodedParameters(pairs)
+export function signatureBaseString(method: string, url: URL | string, pairs: ParamPairs, preEncoded?: readonly EncodedPair[]): string {
+  const parameters = encodedParameters(pairs, preEncoded)
   return `${percentEncode(method.toUpperCase())}&${encodedBaseUri(url)}&${parameters}`
+}
+
+/**
+ * Pairs encoded for the base string ahead of time: the OAuth parameters that stay the same for
+ * every request of one client and token (version, method, consumer key, token).
+ *
+ * @internal
+ */
+export function preEncode(pairs: ParamPairs): EncodedPair[] {
+  return pairs.map(([name, value]) => ({ name: percentEncodeTwice(name), value: percentEncodeTwice(value) }))
 }
 
 /**
@@ -65,27 +75,29 @@ export function signatureBaseString(method: string, url: URL | string, pairs: Pa
  * encoded twice directly (which keeps the sort order of the once-encoded form) and joined with
  * `%3D` and `%26`.
  */
-function encodedParameters(pairs: ParamPairs): string {
-  const entries: Encoded[] = new Array(pairs.length)
+function encodedParameters(pairs: ParamPairs, preEncoded: readonly EncodedPair[] = []): string {
+  const entries: EncodedPair[] = new Array(pairs.length + preEncoded.length)
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i] as [string, string]
     entries[i] = { name: percentEncodeTwice(pair[0]), value: percentEncodeTwice(pair[1]) }
   }
+  for (let i = 0; i < preEncoded.length; i++) entries[pairs.length + i] = preEncoded[i] as EncodedPair
   entries.sort(byNameThenValue)
   let out = ''
   for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i] as Encoded
+    const entry = entries[i] as EncodedPair
     out += `${i === 0 ? '' : '%26'}${entry.name}%3D${entry.value}`
   }
   return out
 }
 
-interface Encoded {
+/** A parameter name and value, each percent-encoded twice. @internal */
+export interface EncodedPair {
   name: string
   value: string
 }
 
-function byNameThenValue(a: Encoded, b: Encoded): number {
+function byNameThenValue(a: EncodedPair, b: EncodedPair): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1
   return a.value < b.value ? -1 : a.value > b.value ? 1 : 0
 }
