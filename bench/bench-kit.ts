@@ -63,7 +63,9 @@ export function median(values: readonly number[]): number {
 /**
  * Runs every client sequentially and with 8 in flight for `rounds` rounds (order reversed every
  * other round to cancel drift) and prints req/s with ratios against `baseline`, each ratio taken
- * within a round, then the median.
+ * within a round, then the median. Many short rounds (250 requests, 40 rounds by default) beat few
+ * long ones here: background load swings over seconds, and it then hits a client and its baseline
+ * alike within a round.
  */
 export async function compare(clients: Record<string, () => Promise<unknown>>, baseline: string, requests: number, rounds: number, title: string): Promise<void> {
   for (const client of Object.values(clients)) await measure(client, 8, requests)

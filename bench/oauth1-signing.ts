@@ -13,8 +13,8 @@ import { HeaderMap, OAuth1Auth, OAuth1Session, PreparedRequest, Session } from '
 import { compare, startServer } from './bench-kit.js'
 
 const SIGN_OPS = Number(process.env.BENCH_SIGN_OPS ?? 100_000)
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 250)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40)
 
 const url = 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true'
 const body = 'status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21'

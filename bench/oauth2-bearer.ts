@@ -9,8 +9,8 @@ import got from 'got'
 import { OAuth2Session } from '../lib/index.js'
 import { compare, median, startServer } from './bench-kit.js'
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 250)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40)
 
 const { base, child } = await startServer(`
 const http = require('node:http')

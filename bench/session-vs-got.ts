@@ -1,15 +1,15 @@
 /**
  * Requests per second of Session.get against plain got 14 and node:http with a keep-alive agent,
  * sequential and with 8 in flight, against a local server in a child process (its own core).
- * Run with `npm run bench:session`; `BENCH_REQUESTS=4000 BENCH_ROUNDS=5` for longer runs.
+ * Run with `npm run bench:session`; `BENCH_ROUNDS=80` for longer runs. Short measurements (250 requests) in many interleaved rounds: the load on this shared machine swings over seconds, and a ratio taken within one short round cancels it.
  */
 import { Agent, request as httpRequest } from 'node:http'
 import got from 'got'
 import { Session } from '../lib/index.js'
 import { compare, startServer } from './bench-kit.js'
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 250)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40)
 
 const { base, child } = await startServer(`
 const http = require('node:http')
