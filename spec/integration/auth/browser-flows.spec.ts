@@ -1,7 +1,7 @@
 import { expect } from 'chai'
+import { freePort } from '../../support/free-port.js'
 import got from 'got'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import {
   AccessDeniedError,
   AuthorizationTimeoutError,
@@ -20,14 +20,6 @@ import {
 } from '../../../lib/index.js'
 import { BrowserMock, startSandbox, useTokenCache, type Sandbox, type TokenCacheHandle } from '../../../lib/testing/index.js'
 
-/** A port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 describe('requests-auth browser flows against the sandbox, with BrowserMock driving the real listener', function () {
   this.timeout(15_000)

@@ -1,17 +1,11 @@
 import { expect } from 'chai'
+import { freePort } from '../../support/free-port.js'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider from 'oidc-provider'
 import { HTTPBasicAuth, InvalidClientError, OAuth2AuthorizationCodePKCE, OAuth2ClientCredentials, Session } from '../../../lib/index.js'
 import { BrowserMock, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 /**
  * requests-auth strategies against oidc-provider (a certified OpenID Connect server) on 127.0.0.1:

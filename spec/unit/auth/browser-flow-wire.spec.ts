@@ -1,8 +1,7 @@
 import { expect } from 'chai'
+import { freePort } from '../../support/free-port.js'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
@@ -11,13 +10,6 @@ import { BrowserMock, createToken, useTokenCache, type TokenCacheHandle } from '
 
 const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/requests-auth/urls.json', import.meta.url), 'utf8')) as { tokenBody?: string; authorizationUrl?: string }[]
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 describe('requests-auth code flows on the wire', () => {
   let browser: BrowserMock
