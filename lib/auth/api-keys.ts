@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../errors.js'
-import { quotePlus } from '../http/form-encoding.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { AuthBase } from './multi-auth.js'
+import { addParameters } from './python-url.js'
 
 /**
  * An API key sent in a header, as requests-auth's `HeaderApiKey`.
@@ -67,20 +67,9 @@ export class QueryApiKey extends AuthBase {
     this.queryParameterName = queryParameterName || 'api_key'
   }
 
-  /** Adds the parameter to the URL. */
+  /** Adds the parameter to the URL, as requests-auth's `_add_parameters` does. */
   apply(request: PreparedRequest): void {
-    const url = new URL(request.url)
-    const grouped = new Map<string, string[]>()
-    for (const [name, value] of url.searchParams) {
-      if (value === '') continue
-      const values = grouped.get(name)
-      if (values === undefined) grouped.set(name, [value])
-      else values.push(value)
-    }
-    grouped.set(this.queryParameterName, [this.#apiKey])
-    const query = [...grouped].flatMap(([name, values]) => values.map((value) => `${quotePlus(name)}=${quotePlus(value)}`)).join('&')
-    url.search = query
-    request.url = url.href
+    request.url = addParameters(request.url, [[this.queryParameterName, this.#apiKey]])
   }
 
   /** The strategy with the key redacted. */

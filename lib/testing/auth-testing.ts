@@ -101,7 +101,12 @@ export function useTokenCache(): TokenCacheHandle {
 export function createToken(expiry?: Date | number): string {
   const payload: Record<string, number> = {}
   if (expiry !== undefined) payload.exp = Math.trunc(expiry instanceof Date ? expiry.getTime() / 1000 : expiry)
+  return hs256Jwt(payload, 'secret')
+}
+
+/** A JWT signed with HS256 under `key`. @internal */
+export function hs256Jwt(claims: object, key: string): string {
   const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`
-  return `${unsigned}.${createHmac('sha256', 'secret').update(unsigned).digest('base64url')}`
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`
+  return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`
 }

@@ -1,6 +1,7 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
+import { hs256Jwt } from './auth-testing.js'
 import { sendJson } from './sandbox-replies.js'
 
 /**
@@ -193,9 +194,7 @@ export class SandboxOAuth2Provider {
     const now = Math.floor(Date.now() / 1000)
     const claims: Record<string, string | number> = { iss: 'oauth-sessions-sandbox', sub: USERNAME, aud: CLIENT_ID, iat: now, exp: now + 3600 }
     if (nonce !== undefined) claims.nonce = nonce
-    const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
-    const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`
-    const token = `${unsigned}.${createHmac('sha256', CLIENT_SECRET).update(unsigned).digest('base64url')}`
+    const token = hs256Jwt(claims, CLIENT_SECRET)
     this.#accessTokens.set(token, { subject: USERNAME, scope: 'openid', expiresAt: now + 3600, extras: {} })
     return token
   }
