@@ -3,7 +3,7 @@ import { ConfigurationError } from '../errors.js'
 import { Session } from '../http/session.js'
 import type { AuthStrategy } from './auth-strategy.js'
 import { HTTPBasicAuth } from './http-basic-auth.js'
-import { OAuth2TokenStrategy, TOKEN_OPTION_NAMES, lifetime, postForToken, requireUrl, scopeText, stateOf, type OAuth2TokenOptions } from './oauth2-token-strategy.js'
+import { OAuth2TokenStrategy, TOKEN_OPTION_NAMES, extraParameters, lifetime, postForToken, requireUrl, stateOf, type OAuth2TokenOptions } from './oauth2-token-strategy.js'
 import { addParameters, popParameter, queryParameter } from './python-url.js'
 import { requestGrant, type ReceivedGrant } from './redirect-listener.js'
 import type { NewToken } from './token-cache.js'
@@ -80,20 +80,7 @@ function redirectTarget(options: OAuth2BrowserOptions): RedirectTarget {
   return { domain, port, redirectUri: `http://${domain}:${port}/${endpoint.replace(/^\/+/, '')}` }
 }
 
-/** The extra parameters in the order given, options renamed to their OAuth 2 names. */
-function parametersOf(options: OAuth2BrowserOptions): [string, string][] {
-  const known = new Set(BROWSER_OPTION_NAMES)
-  const parameters: [string, string][] = []
-  for (const [name, value] of Object.entries(options)) {
-    if (known.has(name) || value === undefined || value === null) continue
-    const wire = name === 'responseType' ? 'response_type' : name === 'clientId' ? 'client_id' : name === 'clientSecret' ? 'client_secret' : name
-    const text = name === 'scope' ? (scopeText(value as string | readonly string[]) as string) : Array.isArray(value) ? value.join(' ') : String(value)
-    const existing = parameters.findIndex(([parameter]) => parameter === wire)
-    if (existing >= 0) parameters[existing] = [wire, text]
-    else parameters.push([wire, text])
-  }
-  return parameters
-}
+const KNOWN = new Set(BROWSER_OPTION_NAMES)
 
 function remove(parameters: [string, string][], name: string): void {
   const index = parameters.findIndex(([parameter]) => parameter === name)
@@ -215,7 +202,7 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
  */
 export class OAuth2AuthorizationCode extends OAuth2CodeStrategy {
   constructor(authorizationUrl: string, tokenUrl: string, options: OAuth2AuthorizationCodeOptions = {}) {
-    const parameters = parametersOf(options)
+    const parameters = extraParameters(options, KNOWN)
     if (typeof authorizationUrl === 'string' && queryParameter(authorizationUrl, 'response_type') !== undefined) remove(parameters, 'response_type')
     else if (valueOf(parameters, 'response_type') === undefined) parameters.push(['response_type', 'code'])
     super(authorizationUrl, tokenUrl, parameters, options)
@@ -243,7 +230,7 @@ export class OAuth2AuthorizationCode extends OAuth2CodeStrategy {
  */
 export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
   constructor(authorizationUrl: string, tokenUrl: string, options: OAuth2AuthorizationCodeOptions = {}) {
-    const parameters = parametersOf(options)
+    const parameters = extraParameters(options, KNOWN)
     let url = authorizationUrl
     if (typeof authorizationUrl === 'string' && authorizationUrl !== '') {
       const [withoutType, type] = popParameter(authorizationUrl, 'response_type')
@@ -284,7 +271,7 @@ export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
  */
 export class OAuth2Implicit extends OAuth2BrowserStrategy {
   constructor(authorizationUrl: string, options: OAuth2BrowserOptions = {}) {
-    const parameters = parametersOf(options)
+    const parameters = extraParameters(options, KNOWN)
     let responseType = typeof authorizationUrl === 'string' && authorizationUrl !== '' ? queryParameter(authorizationUrl, 'response_type') : undefined
     if (responseType !== undefined) remove(parameters, 'response_type')
     else {

@@ -135,14 +135,25 @@ export function scopeText(scope: string | readonly string[] | undefined, separat
   return typeof scope === 'string' ? scope : scope.join(separator)
 }
 
-/** Extra parameters as text pairs: everything but `known` options, undefined values skipped. @internal */
+/** Options with an OAuth 2 name of their own. */
+const WIRE_NAMES: Readonly<Record<string, string>> = { clientId: 'client_id', clientSecret: 'client_secret', responseType: 'response_type' }
+
+/**
+ * Extra parameters as text pairs, in the order given: every option but `known` ones, renamed to
+ * its OAuth 2 name (`clientId` is `client_id`), a list joined with spaces, undefined skipped; a
+ * name given twice keeps its first place and its last value, as a Python dict would.
+ *
+ * @internal
+ */
 export function extraParameters(options: object, known: ReadonlySet<string>): [string, string][] {
   const extras: [string, string][] = []
   for (const [name, value] of Object.entries(options)) {
     if (known.has(name) || value === undefined || value === null) continue
-    if (name === 'clientId') extras.push(['client_id', String(value)])
-    else if (name === 'clientSecret') extras.push(['client_secret', String(value)])
-    else extras.push([name, Array.isArray(value) ? value.join(' ') : String(value)])
+    const wire = WIRE_NAMES[name] ?? name
+    const text = Array.isArray(value) ? value.join(' ') : String(value)
+    const existing = extras.findIndex(([parameter]) => parameter === wire)
+    if (existing >= 0) extras[existing] = [wire, text]
+    else extras.push([wire, text])
   }
   return extras
 }
