@@ -74,8 +74,7 @@ interface RedirectTarget {
 function redirectTarget(options: OAuth2BrowserOptions): RedirectTarget {
   const domain = options.redirectUriDomain || 'localhost'
   const endpoint = options.redirectUriEndpoint || ''
-  const port = Number(options.redirectUriPort || 5000)
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new ConfigurationError('redirectUriPort', `redirectUriPort must be a port number from 1 to 65535 (got ${String(options.redirectUriPort)}).`)
+  const port = options.redirectUriPort || 5000
   if (/[/?#:@\s]/.test(domain)) throw new ConfigurationError('redirectUriDomain', `redirectUriDomain must be a bare host name such as localhost (got "${domain}").`)
   return { domain, port, redirectUri: `http://${domain}:${port}/${endpoint.replace(/^\/+/, '')}` }
 }

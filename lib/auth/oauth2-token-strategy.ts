@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
+import { z } from 'zod'
 import { ConfigurationError, TokenMissingError } from '../errors.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import type { Response } from '../http/response.js'
-import type { Session } from '../http/session.js'
+import { Session } from '../http/session.js'
 import { oauth2Error, TokenRequestError } from '../oauth2/oauth2-errors.js'
 import type { AuthStrategy } from './auth-strategy.js'
 import { AuthBase } from './multi-auth.js'
@@ -31,6 +32,32 @@ export interface OAuth2TokenOptions {
   /** Seconds to wait for the token endpoint, or for the browser to come back. Default 60. */
   timeout?: number
 }
+
+const text = z.string().optional()
+
+/**
+ * The options of every requests-auth-style strategy, checked once in the constructor; any other
+ * key is a request parameter and must be text, a number, a boolean or a list of text.
+ */
+const strategyOptionsSchema = z
+  .object({
+    headerName: text,
+    headerValue: text,
+    tokenFieldName: text,
+    earlyExpiry: z.number().nonnegative().optional(),
+    timeout: z.number().positive().optional(),
+    scope: z.union([z.string(), z.array(z.string())]).optional(),
+    session: z.instanceof(Session).optional(),
+    redirectUriDomain: text,
+    redirectUriEndpoint: text,
+    redirectUriPort: z.number().int().min(1).max(65_535).optional(),
+    responseType: text,
+    codeFieldName: text,
+    username: text,
+    password: text,
+    nonce: text,
+  })
+  .catchall(z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.undefined(), z.null()]))
 
 /** The option names of {@link OAuth2TokenOptions}, which are never sent to the server. @internal */
 export const TOKEN_OPTION_NAMES = ['headerName', 'headerValue', 'tokenFieldName', 'earlyExpiry', 'timeout'] as const
@@ -61,6 +88,8 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
 
   constructor(options: OAuth2TokenOptions, defaultTokenField = 'access_token') {
     super()
+    const parsed = strategyOptionsSchema.safeParse(options)
+    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, new.target.name)
     this.headerName = options.headerName || 'Authorization'
     this.headerValue = options.headerValue || 'Bearer {token}'
     if (!this.headerValue.includes('{token}')) {
@@ -68,10 +97,7 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
     }
     this.tokenFieldName = options.tokenFieldName || defaultTokenField
     this.earlyExpiry = options.earlyExpiry ?? 30
-    if (!Number.isFinite(this.earlyExpiry) || this.earlyExpiry < 0) throw new ConfigurationError('earlyExpiry', 'earlyExpiry must be a number of seconds, 0 or more.')
-    const timeout = options.timeout ?? 60
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new ConfigurationError('timeout', 'timeout must be a positive number of seconds.')
-    this.timeoutMs = timeout * 1000
+    this.timeoutMs = (options.timeout ?? 60) * 1000
   }
 
   /** Gets a token (cached, refreshed, or from a new grant) and sets the header. */

@@ -76,6 +76,17 @@ describe('requests-auth browser flows: authorization URLs and states', () => {
     expect(() => new OAuth2Implicit('https://idp.example/authorize', { redirectUriPort: 70_000 })).to.throw(ConfigurationError, 'redirectUriPort')
     expect(() => new OAuth2Implicit('https://idp.example/authorize', { redirectUriDomain: 'http://localhost' })).to.throw(ConfigurationError, 'bare host name')
     expect(() => new OAuth2AuthorizationCodePKCE('https://idp.example/authorize', 'https://idp.example/token', { timeout: 0 })).to.throw(ConfigurationError, 'timeout')
+    expect(() => new OAuth2Implicit('https://idp.example/authorize', { redirectUriPort: '5000' as unknown as number })).to.throw(ConfigurationError, 'redirectUriPort: expected number')
+    expect(() => new OAuth2Implicit('https://idp.example/authorize', { earlyExpiry: -1 })).to.throw(ConfigurationError, 'earlyExpiry')
+    expect(() => new OAuth2ClientCredentials('https://idp.example/token', 'id', 'secret', { audience: { nested: true } })).to.throw(ConfigurationError, 'audience')
+    const wrongType = (() => {
+      try {
+        return new OAuth2AuthorizationCode('https://idp.example/authorize', 'https://idp.example/token', { password: 12345678 as unknown as string })
+      } catch (error) {
+        return error as Error
+      }
+    })()
+    expect(wrongType).to.be.instanceOf(ConfigurationError).and.have.property('message').that.includes('password').and.not.include('12345678')
   })
 })
 
