@@ -1,3 +1,6 @@
+import { z } from 'zod'
+import { ConfigurationError } from '../errors.js'
+
 /**
  * The options of {@link DisplaySettings}, requests-auth's `DisplaySettings` keywords in camelCase.
  *
@@ -18,6 +21,15 @@ export interface DisplaySettingsOptions {
   /** The failure page; `{information}` is replaced by what went wrong, `{display_time}` by `failureDisplayTime`. */
   failureHtml?: string
 }
+
+const displaySettingsSchema = z
+  .object({
+    successDisplayTime: z.number().nonnegative().optional(),
+    successHtml: z.string().optional(),
+    failureDisplayTime: z.number().nonnegative().optional(),
+    failureHtml: z.string().optional(),
+  })
+  .strict() satisfies z.ZodType<DisplaySettingsOptions>
 
 const SUCCESS_HTML = `<!DOCTYPE html>
 <html lang="en">
@@ -89,6 +101,8 @@ export class DisplaySettings {
   readonly failureHtml: string
 
   constructor(options: DisplaySettingsOptions = {}) {
+    const parsed = displaySettingsSchema.safeParse(options)
+    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'DisplaySettings')
     this.successDisplayTime = options.successDisplayTime ?? 1
     this.successHtml = options.successHtml || SUCCESS_HTML
     this.failureDisplayTime = options.failureDisplayTime ?? 10_000

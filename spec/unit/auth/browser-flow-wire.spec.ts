@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
-import { ConnectionError, DisplaySettings, InvalidGrantError, OAuth2AuthorizationCode, OAuth2ClientCredentials, OAuth2AuthorizationCodePKCE, Session, systemBrowser, TokenMemoryCache } from '../../../lib/index.js'
+import { ConfigurationError, ConnectionError, DisplaySettings, InvalidGrantError, OAuth2AuthorizationCode, OAuth2ClientCredentials, OAuth2AuthorizationCodePKCE, Session, systemBrowser, TokenMemoryCache } from '../../../lib/index.js'
 import { BrowserMock, createToken, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
 
 const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/requests-auth/urls.json', import.meta.url), 'utf8')) as { tokenBody?: string; authorizationUrl?: string }[]
@@ -119,6 +119,11 @@ describe('DisplaySettings', () => {
 
     expect(settings.successPage()).to.equal('a {b} 1 {unknown}')
     expect(settings.failurePage('<script>x</script> & more')).to.equal('&#60;script&#62;x&#60;/script&#62; &#38; more in 5')
+  })
+
+  it('refuses unknown options and wrong types, naming them', () => {
+    expect(() => new DisplaySettings({ successDisplayTime: '1' as unknown as number })).to.throw(ConfigurationError, 'successDisplayTime: expected number')
+    expect(() => new DisplaySettings({ success_html: '<p/>' } as object)).to.throw(ConfigurationError, "unknown option(s) 'success_html'")
   })
 
   it('has requests-auth defaults: 1 ms success, 10 s failure, pages that close themselves', () => {
