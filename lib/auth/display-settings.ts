@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
+import { pythonFormat } from './python-format.js'
 
 /**
  * The options of {@link DisplaySettings}, requests-auth's `DisplaySettings` keywords in camelCase.
@@ -60,18 +61,6 @@ const FAILURE_HTML = `<!DOCTYPE html>
 </html>
 `
 
-/**
- * Python's `str.format` for the page templates: `{name}` is replaced, `{{` and `}}` become single
- * braces (so templates written for requests-auth work unchanged), unknown names stay as written.
- */
-function format(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{|\}\}|\{(\w+)\}/g, (match, name: string | undefined) => {
-    if (match === '{{') return '{'
-    if (match === '}}') return '}'
-    return name !== undefined && Object.hasOwn(values, name) ? (values[name] as string) : match
-  })
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`)
 }
@@ -112,13 +101,13 @@ export class DisplaySettings {
   /** The success page as sent to the browser. */
   successPage(): string {
     const text = 'You are now authenticated. You may close this tab.'
-    return format(this.successHtml, { display_time: String(this.successDisplayTime), text })
+    return pythonFormat(this.successHtml, { display_time: String(this.successDisplayTime), text })
   }
 
   /** The failure page as sent to the browser; `information` is HTML-escaped. */
   failurePage(information: string): string {
     const escaped = escapeHtml(information)
-    return format(this.failureHtml, { display_time: String(this.failureDisplayTime), information: escaped, text: escaped })
+    return pythonFormat(this.failureHtml, { display_time: String(this.failureDisplayTime), information: escaped, text: escaped })
   }
 }
 

@@ -7,6 +7,7 @@ import { Session } from '../http/session.js'
 import { oauth2Error, TokenRequestError } from '../oauth2/oauth2-errors.js'
 import type { AuthStrategy } from './auth-strategy.js'
 import { AuthBase } from './multi-auth.js'
+import { pythonFormat } from './python-format.js'
 import { unicodeEscape } from './python-url.js'
 import { tokenCache, type NewToken } from './token-cache.js'
 
@@ -103,7 +104,7 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
   /** Gets a token (cached, refreshed, or from a new grant) and sets the header. */
   async apply(request: PreparedRequest): Promise<void> {
     const token = await tokenCache().getToken(this.state, this.earlyExpiry, (refreshToken) => this.#obtain(refreshToken))
-    request.headers.set(this.headerName, this.headerValue.replace('{token}', token), { secret: true })
+    request.headers.set(this.headerName, pythonFormat(this.headerValue, { token }), { secret: true })
   }
 
   /** Runs the grant: token endpoint, browser, or both. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
 import { ConfigurationError, ConnectionError, DisplaySettings, InvalidGrantError, OAuth2AuthorizationCode, OAuth2ClientCredentials, OAuth2AuthorizationCodePKCE, Session, systemBrowser, TokenMemoryCache } from '../../../lib/index.js'
-import { BrowserMock, createToken, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
+import { BrowserMock, createToken, tokenCacheMock, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
 
 const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/requests-auth/urls.json', import.meta.url), 'utf8')) as { tokenBody?: string; authorizationUrl?: string }[]
 
@@ -271,5 +271,23 @@ describe('refresh failures', () => {
 
     expect(error).to.be.instanceOf(ConnectionError)
     await session.close()
+  })
+})
+
+describe('headerValue', () => {
+  it('is formatted as Python str.format: every {token}, and doubled braces', async () => {
+    const mock = tokenCacheMock('T0K')
+    const session = new Session()
+    try {
+      nock('https://api.example').get('/').reply(200, 'ok')
+      const auth = new OAuth2ClientCredentials('https://idp.example/token', 'id', 'secret', { headerName: 'X-Auth', headerValue: '{{"t": "{token}", "again": "{token}"}}' })
+
+      const answer = await session.get('https://api.example/', { auth })
+
+      expect(answer.request.headers.get('x-auth')).to.equal('{"t": "T0K", "again": "T0K"}')
+    } finally {
+      mock.restore()
+      await session.close()
+    }
   })
 })
