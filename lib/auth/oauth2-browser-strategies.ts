@@ -59,7 +59,8 @@ export interface OAuth2AuthorizationCodeOptions extends OAuth2BrowserOptions {
   session?: Session
 }
 
-const BROWSER_OPTION_NAMES = [...TOKEN_OPTION_NAMES, 'redirectUriDomain', 'redirectUriEndpoint', 'redirectUriPort', 'codeFieldName', 'username', 'password', 'session']
+/** The options that are settings, not request parameters. */
+const KNOWN = new Set<string>([...TOKEN_OPTION_NAMES, 'redirectUriDomain', 'redirectUriEndpoint', 'redirectUriPort', 'codeFieldName', 'username', 'password', 'session'])
 
 /** Parameters that belong to the token request only: a client secret never goes through the browser. */
 const TOKEN_ONLY = new Set(['client_secret'])
@@ -78,8 +79,6 @@ function redirectTarget(options: OAuth2BrowserOptions): RedirectTarget {
   if (/[/?#:@\s]/.test(domain)) throw new ConfigurationError('redirectUriDomain', `redirectUriDomain must be a bare host name such as localhost (got "${domain}").`)
   return { domain, port, redirectUri: `http://${domain}:${port}/${endpoint.replace(/^\/+/, '')}` }
 }
-
-const KNOWN = new Set(BROWSER_OPTION_NAMES)
 
 function remove(parameters: [string, string][], name: string): void {
   const index = parameters.findIndex(([parameter]) => parameter === name)
