@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { ConfigurationError, TokenMissingError } from '../errors.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
+import { redactUrl } from '../http/redact-url.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import { oauth2Error, TokenRequestError } from '../oauth2/oauth2-errors.js'
@@ -94,7 +95,8 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
     this.headerName = options.headerName || 'Authorization'
     this.headerValue = options.headerValue || 'Bearer {token}'
     if (!this.headerValue.includes('{token}')) {
-      throw new ConfigurationError('headerValue', `headerValue must contain {token}, which is replaced by the token (got "${this.headerValue}"); for example 'Bearer {token}'.`)
+      // The value itself is not shown: a literal token pasted here by mistake would be a secret.
+      throw new ConfigurationError('headerValue', "headerValue must contain {token}, which is replaced by the token; for example 'Bearer {token}'.")
     }
     this.tokenFieldName = options.tokenFieldName || defaultTokenField
     this.earlyExpiry = options.earlyExpiry ?? 30
@@ -150,7 +152,7 @@ export function requireUrl(option: string, url: unknown, label: string): string 
   try {
     parsed = new URL(url)
   } catch {
-    throw new ConfigurationError(option, `${label} must be an absolute URL such as https://idp.example.com/oauth2/token (got "${url}").`)
+    throw new ConfigurationError(option, `${label} must be an absolute URL such as https://idp.example.com/oauth2/token (got "${redactUrl(url)}").`)
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigurationError(option, `${label} must be an http(s) URL (got ${parsed.protocol}).`)
   return url

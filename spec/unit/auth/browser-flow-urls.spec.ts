@@ -87,6 +87,12 @@ describe('requests-auth browser flows: authorization URLs and states', () => {
       }
     })()
     expect(wrongType).to.be.instanceOf(ConfigurationError).and.have.property('message').that.includes('password').and.not.include('12345678')
+    for (const make of [
+      () => new OAuth2Implicit('https://idp.example/authorize', { headerValue: 'Bearer eyJ-pasted-token' }),
+      () => new OAuth2ClientCredentials('/token?api_key=pasted-key', 'id', 'secret'),
+    ]) {
+      expect(make).to.throw(ConfigurationError).that.satisfies((error: Error) => !error.message.includes('pasted'))
+    }
   })
 })
 
