@@ -45,10 +45,8 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
     this.#session = options.session ?? new Session()
     this.#clientAuth = clientAuth
     const scope = scopeText(options.scope)
-    const scopePair: [string, string][] = scope ? [['scope', scope]] : []
-    data.push(...scopePair)
-    this.#extras = [...scopePair, ...extraParameters(options, KNOWN)]
-    this.#data = [...data, ...this.#extras.slice(scopePair.length)]
+    this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(options, KNOWN)]
+    this.#data = [...data, ...this.#extras]
     this.state = stateOf(addParameters(tokenUrl, [...this.#data, ...keyExtras]))
   }
 

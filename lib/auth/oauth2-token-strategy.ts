@@ -81,6 +81,10 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
   readonly earlyExpiry: number
   /** Milliseconds to wait for the token endpoint or the browser. */
   protected readonly timeoutMs: number
+  /** `headerValue` formatted once around the token: the header is `parts.join(token)`. */
+  readonly #headerParts: string[]
+  /** Made once: the cache calls it when the token is missing or expired. */
+  readonly #onMissing = (refreshToken: string | undefined): Promise<NewToken> => this.#obtain(refreshToken)
   /**
    * requests-auth's `state`: the token cache key, a SHA-512 (hex) of the URL that identifies the
    * grant (token URL or authorization URL with its parameters). The browser flows also send it as
@@ -98,6 +102,8 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
       // The value itself is not shown: a literal token pasted here by mistake would be a secret.
       throw new ConfigurationError('headerValue', "headerValue must contain {token}, which is replaced by the token; for example 'Bearer {token}'.")
     }
+    // A NUL cannot occur in a header value, so it marks where the token goes.
+    this.#headerParts = pythonFormat(this.headerValue, { token: '\u0000' }).split('\u0000')
     this.tokenFieldName = options.tokenFieldName || defaultTokenField
     this.earlyExpiry = options.earlyExpiry ?? 30
     this.timeoutMs = (options.timeout ?? 60) * 1000
@@ -105,8 +111,8 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
 
   /** Gets a token (cached, refreshed, or from a new grant) and sets the header. */
   async apply(request: PreparedRequest): Promise<void> {
-    const token = await tokenCache().getToken(this.state, this.earlyExpiry, (refreshToken) => this.#obtain(refreshToken))
-    request.headers.set(this.headerName, pythonFormat(this.headerValue, { token }), { secret: true })
+    const token = await tokenCache().getToken(this.state, this.earlyExpiry, this.#onMissing)
+    request.headers.set(this.headerName, this.#headerParts.join(token), { secret: true })
   }
 
   /** Runs the grant: token endpoint, browser, or both. */
