@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { ConfigurationError } from '../errors.js'
 import { Session } from '../http/session.js'
+import { codeChallenge } from '../oauth2/pkce.js'
 import type { AuthStrategy } from './auth-strategy.js'
 import { HTTPBasicAuth } from './http-basic-auth.js'
 import { OAuth2TokenStrategy, TOKEN_OPTION_NAMES, extraParameters, lifetime, postForToken, requireUrl, stateOf, type OAuth2TokenOptions } from './oauth2-token-strategy.js'
@@ -168,6 +169,11 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
     this.parameters = parameters
   }
 
+  /** Exchanges a code (RFC 6749 §4.1.3): `first` goes ahead of requests-auth's body, as its PKCE flow puts the verifier. */
+  protected exchangeCode(code: string, first: [string, string][] = []): Promise<NewToken> {
+    return this.postToken([...first, ['grant_type', 'authorization_code'], ['redirect_uri', this.redirectUri], ...this.parameters, ['code', code]])
+  }
+
   protected override refreshToken(refreshToken: string): Promise<NewToken> {
     return this.postToken([['grant_type', 'refresh_token'], ...this.parameters, ['refresh_token', refreshToken]])
   }
@@ -208,7 +214,7 @@ export class OAuth2AuthorizationCode extends OAuth2CodeStrategy {
 
   protected async requestNewToken(): Promise<NewToken> {
     const { grant } = await this.waitForGrant(this.grantUrl, this.codeFieldName)
-    return this.postToken([['grant_type', 'authorization_code'], ['redirect_uri', this.redirectUri], ...this.parameters, ['code', grant]])
+    return this.exchangeCode(grant)
   }
 }
 
@@ -243,11 +249,11 @@ export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
   }
 
   protected async requestNewToken(): Promise<NewToken> {
+    // requests-auth's secrets.token_urlsafe(64): 86 characters (oauthlib's verifiers have 64).
     const verifier = randomBytes(64).toString('base64url')
-    const challenge = createHash('sha256').update(verifier, 'ascii').digest('base64url')
-    const url = this.grantUrlWith([['code_challenge', challenge], ['code_challenge_method', 'S256']])
+    const url = this.grantUrlWith([['code_challenge', codeChallenge(verifier, 'S256')], ['code_challenge_method', 'S256']])
     const { grant } = await this.waitForGrant(url, this.codeFieldName)
-    return this.postToken([['code_verifier', verifier], ['grant_type', 'authorization_code'], ['redirect_uri', this.redirectUri], ...this.parameters, ['code', grant]])
+    return this.exchangeCode(grant, [['code_verifier', verifier]])
   }
 }
 
