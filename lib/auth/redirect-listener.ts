@@ -85,7 +85,10 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
     let settled = false
     const timer = setTimeout(() => finish(new AuthorizationTimeoutError(request.timeoutMs / 1000, request.redirectUri)), request.timeoutMs)
 
+    let closed = false
     function close(): void {
+      if (closed) return
+      closed = true
       for (const server of servers) {
         server.close()
         server.closeAllConnections()
@@ -96,8 +99,12 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      if (response !== undefined && page !== undefined) sendHtml(response, page, close)
-      else close()
+      if (response !== undefined && page !== undefined) {
+        sendHtml(response, page)
+        // 'close' comes once the page is sent, and also when the browser connection was cut first.
+        response.once('close', close)
+        if (response.destroyed) close()
+      } else close()
       if (outcome instanceof Error) reject(outcome)
       else resolve(outcome)
     }
@@ -160,9 +167,9 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
   })
 }
 
-function sendHtml(response: ServerResponse, html: string, done?: () => void): void {
+function sendHtml(response: ServerResponse, html: string): void {
   response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' })
-  response.end(html, done)
+  response.end(html)
 }
 
 function readForm(incoming: IncomingMessage): Promise<QueryDict> {

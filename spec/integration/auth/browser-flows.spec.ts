@@ -195,6 +195,22 @@ describe('requests-auth browser flows against the sandbox, with BrowserMock driv
     await new Promise<void>((resolve) => probe.close(() => resolve()))
   })
 
+  it('refuses an oversized form post and still frees the port when the browser connection is cut', async () => {
+    const auth = new OAuth2Implicit(sandbox.oauth2.authorizeUrl, { clientId: sandbox.oauth2.clientId, redirectUriPort: port })
+    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/`, data: `access_token=${'x'.repeat(70_000)}&state=${auth.state}` })
+
+    const error = await session.get(me(), { auth }).catch((e: unknown) => e)
+
+    expect((error as Error).message).to.include('larger than 65536 bytes')
+    let freed = false
+    for (let attempt = 0; attempt < 50 && !freed; attempt++) {
+      const probe = createServer()
+      freed = await new Promise<boolean>((resolve) => probe.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => probe.close(() => resolve(true))))
+      if (!freed) await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(freed, 'the listener port is free again').to.equal(true)
+  })
+
   it('fails with RedirectPortInUseError, before opening the browser, when the port is taken', async () => {
     const squatter: Server = createServer()
     await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve))
