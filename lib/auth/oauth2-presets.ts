@@ -36,6 +36,12 @@ function withoutPresetOptions<T extends object>(options: T & OktaOptions): T {
   return rest as T
 }
 
+/** What the Okta browser presets send: client_id, the preset's settings, the user's options, a scope and a nonce. */
+function oktaBrowserOptions<T extends OAuth2BrowserOptions>(clientId: string, options: T & OktaOptions, defaultScope: string, preset: OAuth2BrowserOptions = {}): T {
+  requireClientId(clientId)
+  return { client_id: clientId, ...preset, ...withoutPresetOptions(options), scope: scopeText(options.scope) || defaultScope, nonce: options.nonce || randomUUID() }
+}
+
 /**
  * requests-auth's `OktaAuthorizationCode`: {@link OAuth2AuthorizationCode} against an Okta
  * authorization server, scope `openid` and a fresh UUID nonce unless given.
@@ -51,9 +57,7 @@ function withoutPresetOptions<T extends object>(options: T & OktaOptions): T {
  */
 export class OktaAuthorizationCode extends OAuth2AuthorizationCode {
   constructor(instance: string, clientId: string, options: OAuth2AuthorizationCodeOptions & OktaOptions = {}) {
-    requireClientId(clientId)
-    const nonce = options.nonce || randomUUID()
-    super(oktaUrl(instance, options, 'authorize'), oktaUrl(instance, options, 'token'), { client_id: clientId, ...withoutPresetOptions(options), scope: scopeText(options.scope) || 'openid', nonce })
+    super(oktaUrl(instance, options, 'authorize'), oktaUrl(instance, options, 'token'), oktaBrowserOptions(clientId, options, 'openid'))
   }
 }
 
@@ -72,9 +76,7 @@ export class OktaAuthorizationCode extends OAuth2AuthorizationCode {
  */
 export class OktaAuthorizationCodePKCE extends OAuth2AuthorizationCodePKCE {
   constructor(instance: string, clientId: string, options: OAuth2AuthorizationCodeOptions & OktaOptions = {}) {
-    requireClientId(clientId)
-    const nonce = options.nonce || randomUUID()
-    super(oktaUrl(instance, options, 'authorize'), oktaUrl(instance, options, 'token'), { client_id: clientId, ...withoutPresetOptions(options), scope: scopeText(options.scope) || 'openid', nonce })
+    super(oktaUrl(instance, options, 'authorize'), oktaUrl(instance, options, 'token'), oktaBrowserOptions(clientId, options, 'openid'))
   }
 }
 
@@ -93,9 +95,7 @@ export class OktaAuthorizationCodePKCE extends OAuth2AuthorizationCodePKCE {
  */
 export class OktaImplicit extends OAuth2Implicit {
   constructor(instance: string, clientId: string, options: OAuth2BrowserOptions & OktaOptions = {}) {
-    requireClientId(clientId)
-    const nonce = options.nonce || randomUUID()
-    super(oktaUrl(instance, options, 'authorize'), { client_id: clientId, ...withoutPresetOptions(options), scope: scopeText(options.scope) || 'openid profile email', nonce })
+    super(oktaUrl(instance, options, 'authorize'), oktaBrowserOptions(clientId, options, 'openid profile email'))
   }
 }
 
@@ -114,16 +114,7 @@ export class OktaImplicit extends OAuth2Implicit {
  */
 export class OktaImplicitIdToken extends OAuth2Implicit {
   constructor(instance: string, clientId: string, options: OAuth2BrowserOptions & OktaOptions = {}) {
-    requireClientId(clientId)
-    const nonce = options.nonce || randomUUID()
-    super(oktaUrl(instance, options, 'authorize'), {
-      client_id: clientId,
-      responseType: 'id_token',
-      tokenFieldName: 'id_token',
-      ...withoutPresetOptions(options),
-      scope: scopeText(options.scope) || 'openid profile email',
-      nonce,
-    })
+    super(oktaUrl(instance, options, 'authorize'), oktaBrowserOptions(clientId, options, 'openid profile email', { responseType: 'id_token', tokenFieldName: 'id_token' }))
   }
 }
 
