@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 /** Starts `script` (CommonJS, must `process.send(port)`) in its own process: the server gets its own core. */
 export async function startServer(script: string): Promise<{ base: string; child: ChildProcess }> {
   const pinned = pinToCores()
-  const command = pinned ? ['taskset', ['-c', '1', process.execPath, '-e', script]] as const : [process.execPath, ['-e', script]] as const
+  const command = pinned ? (['taskset', ['-c', '1', process.execPath, '-e', script]] as const) : ([process.execPath, ['-e', script]] as const)
   const child = spawn(command[0], [...command[1]], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve(Number(message)))
@@ -67,7 +67,13 @@ export function median(values: readonly number[]): number {
  * long ones here: background load swings over seconds, and it then hits a client and its baseline
  * alike within a round.
  */
-export async function compare(clients: Record<string, () => Promise<unknown>>, baseline: string, requests: number, rounds: number, title: string): Promise<void> {
+export async function compare(
+  clients: Record<string, () => Promise<unknown>>,
+  baseline: string,
+  requests: number,
+  rounds: number,
+  title: string,
+): Promise<void> {
   for (const client of Object.values(clients)) await measure(client, 8, requests)
   const results: Record<string, { sequential: number[]; parallel: number[]; cpu: number[] }> = {}
   for (let round = 0; round < rounds; round++) {

@@ -20,5 +20,8 @@ const auth = new OAuth2ClientCredentials(tokenUrl, process.env.CLIENT_ID ?? sand
 
 await using session = new Session({ auth })
 const answers = await Promise.all([1, 2, 3].map(() => session.get(apiUrl)))
-console.log(answers.map((answer) => answer.status), answers[0]?.json())
+console.log(
+  answers.map((answer) => answer.status),
+  answers[0]?.json(),
+)
 console.log('one token for all three:', new Set(answers.map((answer) => answer.request.headers.get('authorization'))).size === 1)

@@ -47,14 +47,20 @@ try {
   step('Cookie kept by the jar for the next request', JSON.stringify(kept.json<Echo>().cookies))
 
   const chain = await session.get('/redirect/3')
-  step('Redirect chain followed by the Session', `${chain.history.map((hop) => `${hop.status} ${new URL(hop.url).pathname}`).join(' -> ')} -> ${chain.status} ${new URL(chain.url).pathname}`)
+  step(
+    'Redirect chain followed by the Session',
+    `${chain.history.map((hop) => `${hop.status} ${new URL(hop.url).pathname}`).join(' -> ')} -> ${chain.status} ${new URL(chain.url).pathname}`,
+  )
 
   const crossOrigin = await session.get('/redirect-to', { params: { url: `${sandbox.otherUrl}/headers`, status_code: 307 } })
   const leaked = crossOrigin.json<{ headers: Record<string, string> }>().headers.authorization
   step('Cross-origin redirect drops credentials', `${crossOrigin.url.replace(sandbox.otherUrl, '<other origin>')} saw Authorization: ${leaked ?? 'none'}`)
 
   const missing = await session.get('/status/404')
-  step('Error statuses are answers, not exceptions, until you ask', `${missing.status} ${missing.reason}; raiseForStatus() -> ${catchName(() => missing.raiseForStatus())}`)
+  step(
+    'Error statuses are answers, not exceptions, until you ask',
+    `${missing.status} ${missing.reason}; raiseForStatus() -> ${catchName(() => missing.raiseForStatus())}`,
+  )
 
   step('Secrets stay out of logs', JSON.stringify(session.toJSON().auth))
 
@@ -67,18 +73,27 @@ try {
   const verifier = approval.json<{ oauth_verifier: string }>().oauth_verifier
   step('2. User authorizes (sandbox approves at once, oob)', `${authorizeUrl.replace(sandbox.url, '')} -> verifier ${verifier}`)
   const oauthSession = await service.getAuthSession(requestToken, requestTokenSecret, 'POST', { data: { oauth_verifier: verifier } })
-  step('3. Access token and a signed session', `${oauthSession.accessToken?.slice(0, 8)}... screen_name=${new URLSearchParams(oauthSession.accessTokenResponse?.text).get('screen_name')}`)
+  step(
+    '3. Access token and a signed session',
+    `${oauthSession.accessToken?.slice(0, 8)}... screen_name=${new URLSearchParams(oauthSession.accessTokenResponse?.text).get('screen_name')}`,
+  )
   const me = await oauthSession.get('me', { params: { fields: 'id,name' } })
   const meEcho = me.json<{ placement: string; oauth: Record<string, string> }>()
   step('Signed GET (signature in the Authorization header)', `${me.status} ${me.reason}, ${meEcho.oauth.oauth_signature_method} checked by the provider`)
   const posted = await oauthSession.post('statuses', { data: { status: 'Hello Ladies + Gentlemen' }, headerAuth: false })
-  step('Signed POST with rauth placement (headerAuth: false)', `${posted.status} ${posted.reason}, OAuth parameters travelled in the ${posted.json<{ placement: string }>().placement}`)
+  step(
+    'Signed POST with rauth placement (headerAuth: false)',
+    `${posted.status} ${posted.reason}, OAuth parameters travelled in the ${posted.json<{ placement: string }>().placement}`,
+  )
   const explained = oauthSession.oauth.explainSignature(me.request)
   step('explainSignature: what was signed', `${explained.baseString.slice(0, 90)}...\n    key: ${explained.signingKey}`)
   const wrong = new OAuth1Service({ ...sandbox.oauth1, consumerSecret: 'not-the-secret' })
   const refused = await wrong.getRequestToken('GET', { params: { oauth_callback: 'oob' } }).catch((error: unknown) => error)
   if (refused instanceof TokenRequestDeniedError) {
-    step('A wrong secret is refused with our base string to compare', `${refused.status}: ${JSON.parse(refused.body).oauth_problem}; base string starts ${refused.signatureBaseString?.slice(0, 60)}...`)
+    step(
+      'A wrong secret is refused with our base string to compare',
+      `${refused.status}: ${JSON.parse(refused.body).oauth_problem}; base string starts ${refused.signatureBaseString?.slice(0, 60)}...`,
+    )
   }
   await wrong.close()
 
@@ -116,7 +131,10 @@ try {
   await github.fetchToken(`${sandbox.oauth2.tokenUrl}?expires_in=0`, { authorizationResponse: callback })
   step('fetchToken checked the state and sent the code_verifier', `state ${state.slice(0, 6)}... matched; token expires at once (expires_in=0)`)
   const refreshed = await github.get(`${sandbox.oauth2.baseUrl}me`)
-  step('The expired token was refreshed before the call, and tokenUpdater saved it', `${refreshed.status} ${JSON.stringify(refreshed.json())}; saved ${saved.join(', ')}`)
+  step(
+    'The expired token was refreshed before the call, and tokenUpdater saved it',
+    `${refreshed.status} ${JSON.stringify(refreshed.json())}; saved ${saved.join(', ')}`,
+  )
 
   console.log('\nOfly (rauth OflyService, Shutterfly-style signing)')
   await using ofly = new OflyService({ name: 'sandbox', ...sandbox.ofly })
@@ -134,22 +152,33 @@ try {
   const status = await monitor.get(`${sandbox.proxy.siteUrl}status`)
   step('After the dance (hidden token read with an HTML parser, login POST, callback)', `${status.status} ${JSON.stringify(status.json())}`)
   const twoFactor = await gate.getAuthSession(sandbox.proxy.twoFactorUsername, 'sandbox-2fa-password').catch((error: unknown) => error)
-  if (twoFactor instanceof ProxyAuthenticationError) step('A two-factor user is a typed error that says what to do', `${twoFactor.reason}: ${twoFactor.message}`)
+  if (twoFactor instanceof ProxyAuthenticationError)
+    step('A two-factor user is a typed error that says what to do', `${twoFactor.reason}: ${twoFactor.message}`)
 
   console.log('\nrequests-auth strategies: auth objects that get and cache their own token')
   const backend = new OAuth2ClientCredentials(sandbox.oauth2.tokenUrl, sandbox.oauth2.clientId, sandbox.oauth2.clientSecret, { audience: 'api://demo' })
   const calls = await Promise.all([1, 2, 3].map(() => session.get(`${sandbox.oauth2.baseUrl}me`, { auth: backend })))
   const bearers = new Set(calls.map((call) => call.request.headers.get('authorization')))
-  step('Client credentials: three concurrent requests share one token request', `${calls.map((call) => call.status).join(' ')}; ${bearers.size} token; ${JSON.stringify(calls[0]?.json())}`)
+  step(
+    'Client credentials: three concurrent requests share one token request',
+    `${calls.map((call) => call.status).join(' ')}; ${bearers.size} token; ${JSON.stringify(calls[0]?.json())}`,
+  )
   // The browser flow: a listener on the redirect port, the browser sent to the provider. The sandbox
   // approves at once, so BrowserMock plays the browser by following its redirects.
   const browser = new BrowserMock().install()
   try {
-    const pkce = new OAuth2AuthorizationCodePKCE(sandbox.oauth2.authorizeUrl, sandbox.oauth2.tokenUrl, { clientId: sandbox.oauth2.clientId, client_secret: sandbox.oauth2.clientSecret, redirectUriPort: await freePort() })
+    const pkce = new OAuth2AuthorizationCodePKCE(sandbox.oauth2.authorizeUrl, sandbox.oauth2.tokenUrl, {
+      clientId: sandbox.oauth2.clientId,
+      client_secret: sandbox.oauth2.clientSecret,
+      redirectUriPort: await freePort(),
+    })
     const tab = browser.addResponse({ openedUrl: (url) => url.startsWith(pkce.grantUrl), followRedirects: true })
     const viaBrowser = await session.get(`${sandbox.oauth2.baseUrl}me`, { auth: pkce })
     await tab.assertSuccess()
-    step('Authorization code + PKCE: browser opened, code received on the local listener', `${pkce.redirectUri} -> ${viaBrowser.status} ${JSON.stringify(viaBrowser.json())}`)
+    step(
+      'Authorization code + PKCE: browser opened, code received on the local listener',
+      `${pkce.redirectUri} -> ${viaBrowser.status} ${JSON.stringify(viaBrowser.json())}`,
+    )
   } finally {
     browser.restore()
   }

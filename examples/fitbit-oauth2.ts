@@ -14,7 +14,9 @@ if (!clientId || !clientSecret) {
   process.exit(1)
 }
 
-await using fitbit = fitbitComplianceFix(new OAuth2Session(clientId, { scope: ['profile', 'activity'], redirectUri: 'https://localhost/callback', pkce: 'S256' }))
+await using fitbit = fitbitComplianceFix(
+  new OAuth2Session(clientId, { scope: ['profile', 'activity'], redirectUri: 'https://localhost/callback', pkce: 'S256' }),
+)
 const [authorizationUrl] = fitbit.authorizationUrl('https://www.fitbit.com/oauth2/authorize')
 console.log('Please go here and authorize:', authorizationUrl)
 const prompt = createInterface({ input: process.stdin, output: process.stdout })

@@ -23,7 +23,10 @@ await using google = new OAuth2Session(clientId, {
   autoRefreshKwargs: { client_id: clientId, client_secret: clientSecret },
   tokenUpdater: (token) => console.log('Save this refreshed token:', Object.keys(token)),
 })
-const [authorizationUrl] = google.authorizationUrl('https://accounts.google.com/o/oauth2/v2/auth', undefined, { access_type: 'offline', prompt: 'select_account' })
+const [authorizationUrl] = google.authorizationUrl('https://accounts.google.com/o/oauth2/v2/auth', undefined, {
+  access_type: 'offline',
+  prompt: 'select_account',
+})
 console.log('Please go here and authorize:', authorizationUrl)
 const prompt = createInterface({ input: process.stdin, output: process.stdout })
 const redirectResponse = (await prompt.question('Paste the full redirect URL here: ')).trim()

@@ -18,7 +18,13 @@ if (!OFLY_APP_ID || !OFLY_APP_SECRET || !OFLY_AUTHORIZE_URL || !OFLY_API_BASE) {
   process.exit(1)
 }
 
-await using service = new OflyService({ name: 'shutterfly', appId: OFLY_APP_ID, appSecret: OFLY_APP_SECRET, authorizeUrl: OFLY_AUTHORIZE_URL, baseUrl: OFLY_API_BASE })
+await using service = new OflyService({
+  name: 'shutterfly',
+  appId: OFLY_APP_ID,
+  appSecret: OFLY_APP_SECRET,
+  authorizeUrl: OFLY_AUTHORIZE_URL,
+  baseUrl: OFLY_API_BASE,
+})
 console.log('Visit this URL and authorize the application:', service.getAuthorizeUrl())
 const prompt = createInterface({ input: process.stdin, output: process.stdout })
 const userId = (await prompt.question('Enter the oflyUserid the provider returned: ')).trim()

@@ -1,19 +1,12 @@
+export { OAuthSessionsError, ConfigurationError, TokenMissingError, TokenMissingError as TokenMissing } from './errors.js'
+export { HTTPError, TooManyRedirectsError, TimeoutError, ConnectionError, JSONDecodeError } from './http/http-errors.js'
 export {
-  OAuthSessionsError,
-  ConfigurationError,
-  HTTPError,
-  TooManyRedirectsError,
-  TimeoutError,
-  ConnectionError,
-  JSONDecodeError,
   TokenRequestDeniedError,
   TokenRequestDeniedError as TokenRequestDenied,
-  TokenMissingError,
-  TokenMissingError as TokenMissing,
   VerifierMissingError,
   VerifierMissingError as VerifierMissing,
-  ProxyAuthenticationError,
-} from './errors.js'
+} from './oauth1/oauth1-errors.js'
+export { ProxyAuthenticationError } from './proxy/proxy-errors.js'
 export { Session } from './http/session.js'
 export { Response, type ResponseInit } from './http/response.js'
 export type { LinkEntry } from './http/parse-link-header.js'
@@ -35,7 +28,7 @@ export { AuthBase, MultiAuth, combine } from './auth/multi-auth.js'
 export { HeaderApiKey, QueryApiKey } from './auth/api-keys.js'
 export { BearerAuth } from './auth/bearer-auth.js'
 export { authHooks, type GotAuthOptions } from './auth/got-auth-hooks.js'
-export { timingSafeEqualText } from './auth/timing-safe-equal.js'
+export { timingSafeEqualText } from './security/timing-safe-equal.js'
 export { OAuth1Auth } from './oauth1/oauth1-auth.js'
 export type { OAuth1AuthOptions, OAuth1Placement, SignatureType, SignatureExplanation } from './oauth1/oauth1-auth-options.js'
 export type { SignatureMethod, SignatureMethodName, SigningSecrets } from './oauth1/signature-methods.js'
@@ -76,17 +69,17 @@ export { OflyService, type OflyServiceOptions } from './ofly/ofly-service.js'
 export type { OflyHashMethod } from './ofly/ofly-sign.js'
 export { ProxySession, type ProxySessionOptions } from './proxy/proxy-session.js'
 export { ProxySessionService, type ProxySessionServiceOptions } from './proxy/proxy-session-service.js'
-export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type NewToken } from './auth/token-cache.js'
-export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './auth/oauth2-grant-strategies.js'
-export type { OAuth2TokenOptions } from './auth/oauth2-token-strategy.js'
-export { type OAuth2PasswordOptions } from './auth/oauth2-grant-strategies.js'
+export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type NewToken } from './oauth2/requests-auth/token-cache.js'
+export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
+export type { OAuth2TokenOptions } from './oauth2/requests-auth/oauth2-token-strategy.js'
+export type { OAuth2PasswordOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export {
   OAuth2AuthorizationCode,
   OAuth2AuthorizationCodePKCE,
   OAuth2Implicit,
   type OAuth2BrowserOptions,
   type OAuth2AuthorizationCodeOptions,
-} from './auth/oauth2-browser-strategies.js'
+} from './oauth2/requests-auth/oauth2-browser-strategies.js'
 export {
   OktaAuthorizationCode,
   OktaAuthorizationCodePKCE,
@@ -100,7 +93,7 @@ export {
   AzureActiveDirectoryImplicitIdToken as EntraIdImplicitIdToken,
   WakaTimeAuthorizationCode,
   type OktaOptions,
-} from './auth/oauth2-presets.js'
-export { DisplaySettings, setDisplaySettings, displaySettings, type DisplaySettingsOptions } from './auth/display-settings.js'
-export { setBrowserOpener, browserOpener, systemBrowser, type BrowserOpener } from './auth/browser-opener.js'
-export { AuthorizationTimeoutError, RedirectPortInUseError, GrantNotProvidedError, StateNotProvidedError } from './auth/browser-flow-errors.js'
+} from './oauth2/requests-auth/oauth2-presets.js'
+export { DisplaySettings, setDisplaySettings, displaySettings, type DisplaySettingsOptions } from './oauth2/requests-auth/display-settings.js'
+export { setBrowserOpener, browserOpener, systemBrowser, type BrowserOpener } from './oauth2/requests-auth/browser-opener.js'
+export { AuthorizationTimeoutError, RedirectPortInUseError, GrantNotProvidedError, StateNotProvidedError } from './oauth2/requests-auth/browser-flow-errors.js'

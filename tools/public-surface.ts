@@ -29,7 +29,15 @@ function kindOf(symbol: ts.Symbol): string {
 /** The surface of every entry point, read from the sources with the TypeScript checker. */
 export function publicSurface(root: string): Surface {
   const files = Object.values(ENTRY_POINTS).map((file) => `${root}/${file}`)
-  const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2023, strict: true, skipLibCheck: true, noEmit: true, types: ['node'] })
+  const program = ts.createProgram(files, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2023,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node'],
+  })
   const checker = program.getTypeChecker()
   const surface: Surface = {}
   for (const [entry, file] of Object.entries(ENTRY_POINTS)) {

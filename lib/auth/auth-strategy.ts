@@ -83,5 +83,6 @@ export interface AuthStrategy {
   onResponse?(
     response: AuthResponse,
     request: PreparedRequest,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a user strategy may simply not return
   ): PreparedRequest | undefined | void | Promise<PreparedRequest | undefined | void>
 }

@@ -1,6 +1,7 @@
+import { basicAuthorization } from '../http/basic-authorization.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { AuthBase } from './multi-auth.js'
-import { timingSafeEqualText } from './timing-safe-equal.js'
+import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 
 /**
  * HTTP Basic authentication (RFC 7617): `Authorization: Basic base64(username:password)`.
@@ -37,11 +38,7 @@ export class HTTPBasicAuth extends AuthBase {
 
   /** Whether another HTTPBasicAuth holds the same credentials (compared in constant time). */
   equals(other: unknown): boolean {
-    return (
-      other instanceof HTTPBasicAuth &&
-      other.username === this.username &&
-      timingSafeEqualText(other.#password, this.#password)
-    )
+    return other instanceof HTTPBasicAuth && other.username === this.username && timingSafeEqualText(other.#password, this.#password)
   }
 
   /** The user name, with the password redacted. */
@@ -58,18 +55,6 @@ export class HTTPBasicAuth extends AuthBase {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString()
   }
-}
-
-/**
- * Builds a Basic `Authorization` value: Latin-1 bytes when possible (requests' behaviour), UTF-8 otherwise.
- *
- * @internal
- */
-export function basicAuthorization(username: string, password: string): string {
-  const pair = `${username}:${password}`
-  // eslint-disable-next-line no-control-regex
-  const encoding = /^[\u0000-\u00ff]*$/.test(pair) ? 'latin1' : 'utf8'
-  return `Basic ${Buffer.from(pair, encoding).toString('base64')}`
 }
 
 /**

@@ -1,3 +1,4 @@
+import { describeStrategy } from '../http/describe-strategy.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import type { AuthResponse, AuthStrategy, RedirectContext } from './auth-strategy.js'
 
@@ -69,16 +70,6 @@ export class MultiAuth extends AuthBase {
   toJSON(): Record<string, unknown> {
     return { type: 'MultiAuth', strategies: this.strategies.map(describeStrategy) }
   }
-}
-
-/**
- * How a strategy shows itself in a summary: its own `toJSON()` (secrets redacted), or its class name.
- *
- * @internal
- */
-export function describeStrategy(strategy: AuthStrategy): unknown {
-  const shown = strategy as unknown as { toJSON?: () => unknown }
-  return typeof shown.toJSON === 'function' ? shown.toJSON() : (strategy.constructor?.name ?? 'AuthStrategy')
 }
 
 /**

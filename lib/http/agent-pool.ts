@@ -95,7 +95,10 @@ function hasProxyEnvironment(): boolean {
 /** Whether a `no_proxy` list (or NO_PROXY from the environment) names this URL's host. */
 function isBypassed(url: URL, noProxy: string | undefined): boolean {
   if (noProxy === undefined) return false
-  const list = noProxy.toLowerCase().split(/[,\s]+/).filter(Boolean)
+  const list = noProxy
+    .toLowerCase()
+    .split(/[,\s]+/)
+    .filter(Boolean)
   if (list.includes('*')) return true
   const host = url.hostname.toLowerCase()
   const port = url.port || (url.protocol === 'https:' ? '443' : '80')

@@ -19,10 +19,7 @@ export type ParamValue = string | number | boolean | bigint | null | undefined
  * ```
  * @group HTTP
  */
-export type ParamsInit =
-  | Readonly<Record<string, ParamValue | readonly ParamValue[]>>
-  | URLSearchParams
-  | Iterable<readonly [string, ParamValue]>
+export type ParamsInit = Readonly<Record<string, ParamValue | readonly ParamValue[]>> | URLSearchParams | Iterable<readonly [string, ParamValue]>
 
 /**
  * Ordered name/value pairs: how params and form fields are held once parsed.
@@ -75,9 +72,7 @@ export function mergePairs(sessionPairs: ParamPairs, request: ParamsInit | undef
 
 function removedNames(init: ParamsInit): string[] {
   if (init instanceof URLSearchParams || isPairIterable(init)) {
-    return [...(init as Iterable<readonly [string, ParamValue]>)]
-      .filter(([, value]) => value === null || value === undefined)
-      .map(([name]) => name)
+    return [...(init as Iterable<readonly [string, ParamValue]>)].filter(([, value]) => value === null || value === undefined).map(([name]) => name)
   }
   const record = init as Readonly<Record<string, unknown>>
   return Object.keys(record).filter((name) => record[name] === null || record[name] === undefined)

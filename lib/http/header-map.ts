@@ -11,10 +11,7 @@
  * ```
  * @group HTTP
  */
-export type HeadersInit =
-  | Readonly<Record<string, string | number | readonly string[] | null | undefined>>
-  | HeaderMap
-  | Iterable<readonly [string, string]>
+export type HeadersInit = Readonly<Record<string, string | number | readonly string[] | null | undefined>> | HeaderMap | Iterable<readonly [string, string]>
 
 /** Header names whose values are credentials and are shown as `[redacted]` in debug output. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'])

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import { decodePairs, type ParamPairs } from './form-encoding.js'
 import { HeaderMap } from './header-map.js'
-import { redactUrl } from './redact-url.js'
+import { redactUrl } from '../security/redact-url.js'
 
 /**
  * What a request body can be once prepared: text, bytes, multipart FormData or a stream.

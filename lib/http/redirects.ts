@@ -38,11 +38,7 @@ function effectivePort(url: URL): string {
  *
  * @internal
  */
-export function redirectRequest(
-  previous: PreparedRequest,
-  status: number,
-  location: string,
-): { request: PreparedRequest; crossOrigin: boolean } {
+export function redirectRequest(previous: PreparedRequest, status: number, location: string): { request: PreparedRequest; crossOrigin: boolean } {
   const from = new URL(previous.url)
   const target = new URL(location.startsWith('//') ? `${from.protocol}${location}` : location, from)
   if (target.hash === '' && from.hash !== '') target.hash = from.hash

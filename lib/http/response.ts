@@ -1,10 +1,11 @@
 import { STATUS_CODES } from 'node:http'
 import type { Readable } from 'node:stream'
-import { HTTPError, JSONDecodeError, OAuthSessionsError } from '../errors.js'
+import { HTTPError, JSONDecodeError } from './http-errors.js'
+import { OAuthSessionsError } from '../errors.js'
 import type { HeaderMap } from './header-map.js'
 import { parseLinkHeader, type LinkEntry } from './parse-link-header.js'
 import type { PreparedRequest } from './prepared-request.js'
-import { redactUrl } from './redact-url.js'
+import { redactUrl } from '../security/redact-url.js'
 import { isFollowableRedirect } from './redirects.js'
 
 /**
@@ -127,9 +128,7 @@ export class Response {
   /** The body as bytes. Throws when the request used `stream: true` (read {@link Response.raw}). */
   get content(): Buffer {
     if (this.#body === undefined) {
-      throw new OAuthSessionsError(
-        'This response was requested with stream: true, so its body was not read. Read response.raw instead.',
-      )
+      throw new OAuthSessionsError('This response was requested with stream: true, so its body was not read. Read response.raw instead.')
     }
     return this.#body
   }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ConnectionError, TimeoutError } from '../errors.js'
+import { ConnectionError, TimeoutError } from './http-errors.js'
 import type { PreparedRequest } from './prepared-request.js'
 import type { RetryOptions } from './session-options.js'
 import type { RawResponse } from './transport.js'

@@ -215,9 +215,7 @@ const sessionOptionsSchema = z
       )
       .optional(),
     cookies: z.instanceof(CookieJar, { message: 'a tough-cookie CookieJar' }).optional(),
-    timeout: z
-      .union([positiveMs, z.null(), z.object({ connect: positiveMs.optional(), read: positiveMs.optional() }).strict()])
-      .optional(),
+    timeout: z.union([positiveMs, z.null(), z.object({ connect: positiveMs.optional(), read: positiveMs.optional() }).strict()]).optional(),
     maxRedirects: z.number().int().nonnegative().optional(),
     allowRedirects: z.boolean().optional(),
     retry: z
@@ -248,9 +246,7 @@ const sessionOptionsSchema = z
           .strict(),
       ])
       .optional(),
-    ca: z
-      .union([z.string(), z.instanceof(Buffer), z.array(z.union([z.string(), z.instanceof(Buffer)])).readonly()])
-      .optional(),
+    ca: z.union([z.string(), z.instanceof(Buffer), z.array(z.union([z.string(), z.instanceof(Buffer)])).readonly()]).optional(),
     proxies: z
       .object({
         http: z.url().optional(),
@@ -275,7 +271,6 @@ export function parseSessionOptions(options: unknown, owner: string): SessionOpt
   if (!result.success) throw ConfigurationError.fromZod(result.error, owner)
   return result.data as SessionOptions
 }
-
 
 /** @internal the defaults requests sends, spelt for Node. */
 export function defaultHeaders(): HeaderMap {

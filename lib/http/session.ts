@@ -3,27 +3,20 @@ import { debuglog } from 'node:util'
 import type { Got } from 'got'
 import { CookieJar } from 'tough-cookie'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
-import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
-import { describeStrategy } from '../auth/multi-auth.js'
-import { TooManyRedirectsError } from '../errors.js'
+import { urlCredentialsAuth } from './basic-authorization.js'
+import { describeStrategy } from './describe-strategy.js'
+import { TooManyRedirectsError } from './http-errors.js'
 import { AgentPool } from './agent-pool.js'
 import { attachJarCookies, storeSetCookies } from './cookie-exchange.js'
 import { toPairs } from './form-encoding.js'
-import { HeaderMap } from './header-map.js'
+import type { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { prepareRequest } from './prepare-request.js'
-import { redactUrl } from './redact-url.js'
+import { redactUrl } from '../security/redact-url.js'
 import { redirectRequest } from './redirects.js'
 import { Response } from './response.js'
 import { RetryPolicy } from './retry-policy.js'
-import {
-  defaultHeaders,
-  parseSessionOptions,
-  type RequestOptions,
-  type SendOptions,
-  type SessionOptions,
-  type TimeoutOption,
-} from './session-options.js'
+import { defaultHeaders, parseSessionOptions, type RequestOptions, type SendOptions, type SessionOptions, type TimeoutOption } from './session-options.js'
 import { createGot, sendHop, type RawResponse } from './transport.js'
 import { tlsSettings } from './tls-options.js'
 
@@ -230,7 +223,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   #prepare(method: string, url: string | URL, options: RequestOptions): { request: PreparedRequest; auth: AuthStrategy | undefined } {
     const { request, urlCredentials } = prepareRequest(this, method, url, options)
     if (options.auth === null) return { request, auth: undefined }
-    const fromUrl = urlCredentials && new HTTPBasicAuth(urlCredentials.username, urlCredentials.password)
+    const fromUrl = urlCredentials && urlCredentialsAuth(urlCredentials.username, urlCredentials.password)
     return { request, auth: options.auth ?? this.auth ?? fromUrl }
   }
 
@@ -241,7 +234,11 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       allowRedirects: options.allowRedirects ?? this.allowRedirects,
       stream: options.stream ?? false,
       signal: options.signal,
-      extraCookies: options.cookies ? Object.entries(options.cookies).map(([name, value]) => `${name}=${value}`).join('; ') : '',
+      extraCookies: options.cookies
+        ? Object.entries(options.cookies)
+            .map(([name, value]) => `${name}=${value}`)
+            .join('; ')
+        : '',
       explicitCookie: request.headers.has('cookie'),
     }
   }
@@ -321,7 +318,6 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     })
   }
 }
-
 
 function redactProxy(value: string | undefined): string | undefined {
   return value === undefined ? undefined : redactUrl(value)

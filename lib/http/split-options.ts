@@ -6,7 +6,10 @@ import type { SessionOptions } from './session-options.js'
  *
  * @internal
  */
-export function splitOptions<T extends SessionOptions, K extends keyof T>(options: T, ownKeys: readonly K[]): { sessionOptions: SessionOptions; own: Partial<Pick<T, K>> } {
+export function splitOptions<T extends SessionOptions, K extends keyof T>(
+  options: T,
+  ownKeys: readonly K[],
+): { sessionOptions: SessionOptions; own: Partial<Pick<T, K>> } {
   const sessionOptions: Record<string, unknown> = { ...(options as Record<string, unknown>) }
   const own: Record<string, unknown> = {}
   for (const key of ownKeys) {

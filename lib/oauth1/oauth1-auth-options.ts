@@ -79,7 +79,11 @@ export interface SignatureExplanation {
 const signatureMethodSchema = z.union([
   z.enum(['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512', 'PLAINTEXT']),
   z.custom<SignatureMethod>(
-    (value) => typeof value === 'object' && value !== null && typeof (value as SignatureMethod).sign === 'function' && typeof (value as SignatureMethod).name === 'string',
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as SignatureMethod).sign === 'function' &&
+      typeof (value as SignatureMethod).name === 'string',
     'a signature method name or an object with name and sign(baseString, secrets)',
   ),
 ])
@@ -93,15 +97,15 @@ export const optionsSchema = z
     callbackUri: z.string().optional(),
     signatureMethod: signatureMethodSchema.optional(),
     signatureType: z.enum(['AUTH_HEADER', 'QUERY', 'BODY', 'auth_header', 'query', 'body']).optional(),
-    rsaKey: z.union([z.string(), z.instanceof(Buffer), z.custom<KeyObject>((value) => typeof value === 'object' && value !== null && 'asymmetricKeyType' in value)]).optional(),
+    rsaKey: z
+      .union([z.string(), z.instanceof(Buffer), z.custom<KeyObject>((value) => typeof value === 'object' && value !== null && 'asymmetricKeyType' in value)])
+      .optional(),
     verifier: z.string().optional(),
     realm: z.string().optional(),
     forceIncludeBody: z.boolean().optional(),
     bodyHash: z.boolean().optional(),
     nonce: z.union([z.string().min(1), z.custom<() => string>((value) => typeof value === 'function', 'a function')]).optional(),
-    timestamp: z
-      .union([z.string().min(1), z.number(), z.custom<() => string | number>((value) => typeof value === 'function', 'a function')])
-      .optional(),
+    timestamp: z.union([z.string().min(1), z.number(), z.custom<() => string | number>((value) => typeof value === 'function', 'a function')]).optional(),
   })
   .strict() satisfies z.ZodType<OAuth1AuthOptions>
 
@@ -149,4 +153,3 @@ export function clock(timestamp: OAuth1AuthOptions['timestamp']): () => string {
   if (timestamp !== undefined) return constant(String(timestamp))
   return () => String(Math.floor(Date.now() / 1000))
 }
-

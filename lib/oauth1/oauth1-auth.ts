@@ -6,7 +6,7 @@ import { ConfigurationError } from '../errors.js'
 import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
 import { appendQuery } from '../http/append-query.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
-import { isSecretParam, redactPairs } from '../http/redact-url.js'
+import { isSecretParam, redactPairs } from '../security/redact-url.js'
 import {
   clock,
   constant,
@@ -18,16 +18,7 @@ import {
   type SignatureType,
 } from './oauth1-auth-options.js'
 import { assertBodyPlacement, isMovable, isSigned, resolveType, stripOAuth } from './oauth1-placement.js'
-import {
-  authorizationHeader,
-  bodyText,
-  extractParts,
-  FORM_CONTENT_TYPE,
-  generateNonce,
-  looksLikeForm,
-  queryOf,
-  withQuery,
-} from './oauth1-request-parts.js'
+import { authorizationHeader, bodyText, extractParts, FORM_CONTENT_TYPE, generateNonce, looksLikeForm, queryOf, withQuery } from './oauth1-request-parts.js'
 import { baseStringUri, normalizeParameters, preEncode, queryPairs, signatureBaseString, splitNormalizedUrl, type EncodedPair } from './signature-base.js'
 import { percentEncode } from './percent-encode.js'
 import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SigningSecrets } from './signature-methods.js'
@@ -227,7 +218,15 @@ export class OAuth1Auth extends AuthBase {
     const url: URL | string = split?.baseUri ?? new URL(request.url)
     const pairs: ParamPairs = split === undefined ? queryPairs(url as URL) : split.query === '' ? [] : decodePairs(split.query)
     if (isForm && body !== undefined && body !== '') pairs.push(...decodePairs(body))
-    if (previous === undefined && !explain && type === 'AUTH_HEADER' && moved === undefined && hashed === undefined && this.callbackUri === undefined && this.verifier === undefined) {
+    if (
+      previous === undefined &&
+      !explain &&
+      type === 'AUTH_HEADER' &&
+      moved === undefined &&
+      hashed === undefined &&
+      this.callbackUri === undefined &&
+      this.verifier === undefined
+    ) {
       this.#signHeader(request, url, pairs, placement.realm ?? this.realm)
       return undefined
     }
@@ -263,7 +262,10 @@ export class OAuth1Auth extends AuthBase {
     const baseString = signatureBaseString(request.method, url, pairs, constant.encoded)
     const signature = this.signatureMethod.sign(baseString, this.#secrets)
     const prefix = realm === undefined || realm === '' ? 'OAuth ' : `OAuth realm="${realm}", `
-    request.headers.set('Authorization', `${prefix}oauth_nonce="${percentEncode(nonce)}", oauth_timestamp="${percentEncode(timestamp)}", ${constant.header}, oauth_signature="${percentEncode(signature)}"`)
+    request.headers.set(
+      'Authorization',
+      `${prefix}oauth_nonce="${percentEncode(nonce)}", oauth_timestamp="${percentEncode(timestamp)}", ${constant.header}, oauth_signature="${percentEncode(signature)}"`,
+    )
     if (pairs.some(([name]) => isSecretParam(name))) {
       const method = request.method
       request.deferSignatureBaseString(() => signatureBaseString(method, url, redactPairs(pairs), constant.encoded))

@@ -10,7 +10,10 @@ export function assertBodyPlacement(request: PreparedRequest, isForm: boolean): 
     throw new ConfigurationError('signatureType', `${request.method} requests have no body: sign them with AUTH_HEADER or QUERY, not BODY.`)
   }
   if (!isForm || (request.body !== undefined && bodyText(request.body) === undefined)) {
-    throw new ConfigurationError('signatureType', 'BODY signatures need a form-encoded body (data as an object): use AUTH_HEADER or QUERY for JSON or multipart.')
+    throw new ConfigurationError(
+      'signatureType',
+      'BODY signatures need a form-encoded body (data as an object): use AUTH_HEADER or QUERY for JSON or multipart.',
+    )
   }
 }
 
@@ -62,4 +65,3 @@ export function stripOAuth(request: PreparedRequest): ParamPairs {
   }
   return found.filter(([name]) => name !== 'oauth_signature')
 }
-

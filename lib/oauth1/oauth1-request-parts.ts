@@ -1,4 +1,4 @@
-import { randomAlphanumeric } from '../auth/random-alphanumeric.js'
+import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { percentEncode } from './percent-encode.js'
@@ -92,6 +92,14 @@ export function authorizationHeader(oauthParams: ParamPairs, realm: string | und
 
 /** OAuth parameter names that need no encoding (this runs for every signed request). */
 const KNOWN_NAMES = new Set([
-  'oauth_nonce', 'oauth_timestamp', 'oauth_version', 'oauth_signature_method', 'oauth_consumer_key',
-  'oauth_token', 'oauth_callback', 'oauth_verifier', 'oauth_body_hash', 'oauth_signature',
+  'oauth_nonce',
+  'oauth_timestamp',
+  'oauth_version',
+  'oauth_signature_method',
+  'oauth_consumer_key',
+  'oauth_token',
+  'oauth_callback',
+  'oauth_verifier',
+  'oauth_body_hash',
+  'oauth_signature',
 ])

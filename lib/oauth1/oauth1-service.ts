@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { SessionPool } from '../http/session-pool.js'
-import { ConfigurationError, TokenRequestDeniedError } from '../errors.js'
+import { ConfigurationError } from '../errors.js'
+import { TokenRequestDeniedError } from './oauth1-errors.js'
 import type { Response } from '../http/response.js'
 import { OAuth1Session, type OAuth1RequestOptions, type OAuth1SessionOptions } from './oauth1-session.js'
 import type { SignatureMethod, SignatureMethodName } from './signature-methods.js'
@@ -213,7 +214,12 @@ export class OAuth1Service {
    *
    * @see rauth.OAuth1Service.get_access_token
    */
-  async getAccessToken(requestToken: string, requestTokenSecret: string, method = 'GET', options: TokenRequestOptions = {}): Promise<[token: string, tokenSecret: string]> {
+  async getAccessToken(
+    requestToken: string,
+    requestTokenSecret: string,
+    method = 'GET',
+    options: TokenRequestOptions = {},
+  ): Promise<[token: string, tokenSecret: string]> {
     const { decoder, keyToken, keyTokenSecret, ...requestOptions } = options
     const response = await this.getRawAccessToken(requestToken, requestTokenSecret, method, requestOptions)
     return processTokenResponse(response, decoder, keyToken, keyTokenSecret, 'The access-token response')

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto'
-import { ConfigurationError, TokenMissingError, TokenRequestDeniedError, VerifierMissingError } from '../errors.js'
+import { ConfigurationError, TokenMissingError } from '../errors.js'
+import { TokenRequestDeniedError, VerifierMissingError } from './oauth1-errors.js'
 import { decodePairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
@@ -93,8 +94,21 @@ export interface OAuth1RequestOptions extends RequestOptions {
 }
 
 const OAUTH_OPTION_KEYS = [
-  'clientSecret', 'resourceOwnerKey', 'resourceOwnerSecret', 'callbackUri', 'signatureMethod', 'signature', 'signatureType',
-  'rsaKey', 'verifier', 'realm', 'forceIncludeBody', 'bodyHash', 'nonce', 'timestamp', 'service',
+  'clientSecret',
+  'resourceOwnerKey',
+  'resourceOwnerSecret',
+  'callbackUri',
+  'signatureMethod',
+  'signature',
+  'signatureType',
+  'rsaKey',
+  'verifier',
+  'realm',
+  'forceIncludeBody',
+  'bodyHash',
+  'nonce',
+  'timestamp',
+  'service',
 ] as const
 
 /**

@@ -2,7 +2,7 @@
 const ESCAPES = Array.from({ length: 256 }, (_, byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
 
 /** `%25XX`: the escape of a byte, percent-encoded once more (the base string encodes encoded parameters). */
-const DOUBLE_ESCAPES = ESCAPES.map((escape) => `%25${escape.slice(1)}`)
+const DOUBLE_ESCAPES = ESCAPES.map((hex) => `%25${hex.slice(1)}`)
 
 /** 1 for the RFC 3986 unreserved ASCII characters: letters, digits, `-`, `.`, `_`, `~`. */
 const UNRESERVED = new Uint8Array(128)

@@ -51,14 +51,7 @@ export interface SignatureMethod {
  *
  * @group OAuth 1
  */
-export type SignatureMethodName =
-  | 'HMAC-SHA1'
-  | 'HMAC-SHA256'
-  | 'HMAC-SHA512'
-  | 'RSA-SHA1'
-  | 'RSA-SHA256'
-  | 'RSA-SHA512'
-  | 'PLAINTEXT'
+export type SignatureMethodName = 'HMAC-SHA1' | 'HMAC-SHA256' | 'HMAC-SHA512' | 'RSA-SHA1' | 'RSA-SHA256' | 'RSA-SHA512' | 'PLAINTEXT'
 
 /** HMAC (RFC 2104) with one-shot hashes over pads prepared once per key: no Hmac stream object per request. */
 function fastHmac(name: string, algorithm: 'sha1' | 'sha256' | 'sha512', blockSize: number, digestSize: number): SignatureMethod {

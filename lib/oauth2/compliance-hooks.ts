@@ -14,12 +14,7 @@ import type { Response } from '../http/response.js'
  * @see requests_oauthlib.OAuth2Session.register_compliance_hook
  * @group OAuth 2
  */
-export type ComplianceHookType =
-  | 'access_token_request'
-  | 'access_token_response'
-  | 'refresh_token_request'
-  | 'refresh_token_response'
-  | 'protected_request'
+export type ComplianceHookType = 'access_token_request' | 'access_token_response' | 'refresh_token_request' | 'refresh_token_response' | 'protected_request'
 
 /**
  * A request as request hooks see it: URL, headers and body; a hook returns the (possibly new) triple.
@@ -81,7 +76,10 @@ export class ComplianceHookRegistry {
     return this.#hooks[type].length > 0
   }
 
-  async runRequest(type: 'access_token_request' | 'refresh_token_request' | 'protected_request', request: [string, HeaderMap, RequestBody | undefined]): Promise<[string, HeaderMap, RequestBody | undefined]> {
+  async runRequest(
+    type: 'access_token_request' | 'refresh_token_request' | 'protected_request',
+    request: [string, HeaderMap, RequestBody | undefined],
+  ): Promise<[string, HeaderMap, RequestBody | undefined]> {
     let current = request
     for (const hook of this.#hooks[type]) current = await hook(current)
     return current

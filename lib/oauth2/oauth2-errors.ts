@@ -93,7 +93,11 @@ export class InvalidClientError extends TokenRequestError {
   override name = 'InvalidClientError'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
-    super(body, response, 'Client authentication failed: check clientId and clientSecret, and whether the provider wants them in the body (includeClientId) or as Basic auth.')
+    super(
+      body,
+      response,
+      'Client authentication failed: check clientId and clientSecret, and whether the provider wants them in the body (includeClientId) or as Basic auth.',
+    )
   }
 }
 
@@ -361,7 +365,9 @@ export class InsecureTransportError extends OAuthSessionsError {
   override name = 'InsecureTransportError'
 
   constructor(url: string) {
-    super(`OAuth 2 must use https: ${new URL(url).origin} is plain http. Use https, or set OAUTHLIB_INSECURE_TRANSPORT=1 / insecureTransport: true for local testing only.`)
+    super(
+      `OAuth 2 must use https: ${new URL(url).origin} is plain http. Use https, or set OAUTHLIB_INSECURE_TRANSPORT=1 / insecureTransport: true for local testing only.`,
+    )
   }
 }
 

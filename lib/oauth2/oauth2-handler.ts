@@ -115,5 +115,7 @@ export class OAuth2Handler {
 
 /** Python's `quote` (safe `/`) for the path appended to the site. */
 function quotePath(path: string): string {
-  return encodeURIComponent(path).replace(/%2F/g, '/').replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)
+  return encodeURIComponent(path)
+    .replace(/%2F/g, '/')
+    .replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)
 }

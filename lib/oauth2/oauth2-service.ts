@@ -173,7 +173,10 @@ export class OAuth2Service {
     if (given !== undefined && (typeof given !== 'object' || given instanceof Uint8Array || 'pipe' in given)) {
       throw new ConfigurationError(key, `Pass ${key} as an object so that the client credentials can be added to it.`)
     }
-    const merged = { ...(given === undefined ? {} : Object.fromEntries(given instanceof URLSearchParams ? given : Object.entries(given as object))), ...credentials }
+    const merged = {
+      ...(given === undefined ? {} : Object.fromEntries(given instanceof URLSearchParams ? given : Object.entries(given as object))),
+      ...credentials,
+    }
     this.accessTokenResponse = await this.getSession().request(method, url, { ...options, [key]: merged, withholdToken: true })
     return this.accessTokenResponse
   }
@@ -189,7 +192,10 @@ export class OAuth2Service {
     const response = await this.getRawAccessToken(method, requestOptions)
     const decoded = decoder !== undefined ? decoder(response.text) : decodeByType(response)
     if (typeof decoded.error === 'string' && decoded[key] === undefined) {
-      throw oauth2Error({ error: decoded.error, error_description: typeof decoded.error_description === 'string' ? decoded.error_description : undefined }, response)
+      throw oauth2Error(
+        { error: decoded.error, error_description: typeof decoded.error_description === 'string' ? decoded.error_description : undefined },
+        response,
+      )
     }
     const token = decoded[key]
     if (token === undefined || token === null) throw new TokenMissingError(key, Object.keys(decoded), `The access-token response (HTTP ${response.status})`)
@@ -235,7 +241,8 @@ export class OAuth2Service {
     const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>
     if (data.type !== 'OAuth2Service') throw new ConfigurationError('json', 'This is not the output of OAuth2Service.toJSON().')
     const options: Record<string, unknown> = {}
-    for (const key of ['name', 'clientId', 'clientSecret', 'accessTokenUrl', 'authorizeUrl', 'baseUrl']) if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
+    for (const key of ['name', 'clientId', 'clientSecret', 'accessTokenUrl', 'authorizeUrl', 'baseUrl'])
+      if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
     return new OAuth2Service({ ...(options as unknown as OAuth2ServiceOptions), ...overrides })
   }
 

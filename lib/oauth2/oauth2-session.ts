@@ -1,7 +1,7 @@
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
-import { randomAlphanumeric } from '../auth/random-alphanumeric.js'
-import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
+import { randomAlphanumeric } from '../security/random-alphanumeric.js'
+import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { ConfigurationError, TokenMissingError } from '../errors.js'
 import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
 import { HeaderMap } from '../http/header-map.js'
@@ -20,11 +20,39 @@ import { checkScope } from './scope-check.js'
 import { assertSecureTransport } from './transport-security.js'
 
 const OAUTH_OPTION_KEYS = [
-  'client', 'autoRefreshUrl', 'autoRefreshKwargs', 'scope', 'redirectUri', 'token', 'state', 'tokenUpdater', 'pkce',
-  'clientSecret', 'accessToken', 'service', 'accessTokenKey', 'bearerAuth', 'insecureTransport', 'relaxTokenScope',
+  'client',
+  'autoRefreshUrl',
+  'autoRefreshKwargs',
+  'scope',
+  'redirectUri',
+  'token',
+  'state',
+  'tokenUpdater',
+  'pkce',
+  'clientSecret',
+  'accessToken',
+  'service',
+  'accessTokenKey',
+  'bearerAuth',
+  'insecureTransport',
+  'relaxTokenScope',
 ] as const
 
-const FETCH_KEYS = new Set(['code', 'authorizationResponse', 'body', 'auth', 'username', 'password', 'method', 'forceQuerystring', 'headers', 'timeout', 'includeClientId', 'clientSecret', 'codeVerifier'])
+const FETCH_KEYS = new Set([
+  'code',
+  'authorizationResponse',
+  'body',
+  'auth',
+  'username',
+  'password',
+  'method',
+  'forceQuerystring',
+  'headers',
+  'timeout',
+  'includeClientId',
+  'clientSecret',
+  'codeVerifier',
+])
 const REFRESH_KEYS = new Set(['refreshToken', 'body', 'auth', 'headers', 'timeout'])
 
 /**
@@ -345,7 +373,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   async #renew(credentials: { clientId?: string | undefined; clientSecret?: string | undefined }): Promise<OAuth2Token> {
     if (this.autoRefreshUrl !== undefined && this.#token.refresh_token !== undefined) {
-      const auth = credentials.clientId !== undefined && credentials.clientSecret !== undefined ? new HTTPBasicAuth(credentials.clientId, credentials.clientSecret) : null
+      const auth =
+        credentials.clientId !== undefined && credentials.clientSecret !== undefined ? new HTTPBasicAuth(credentials.clientId, credentials.clientSecret) : null
       const token = await this.refreshToken(this.autoRefreshUrl, { auth })
       if (this.tokenUpdater === undefined) throw new TokenUpdated(token)
       await this.tokenUpdater(token)
@@ -400,7 +429,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async #tokenRequest(
     tokenUrl: string,
     body: ParamPairs,
-    options: { method?: 'POST' | 'GET'; forceQuerystring?: boolean; headers?: FetchTokenOptions['headers']; timeout?: FetchTokenOptions['timeout']; body?: string },
+    options: {
+      method?: 'POST' | 'GET'
+      forceQuerystring?: boolean
+      headers?: FetchTokenOptions['headers']
+      timeout?: FetchTokenOptions['timeout']
+      body?: string
+    },
     auth: AuthStrategy | null | undefined,
     kind: 'access_token' | 'refresh_token',
   ): Promise<OAuth2Token> {
@@ -414,7 +449,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       url = appendQuery(tokenUrl, pairs)
       payload = undefined
     }
-    if (this.#hooks.has(`${kind}_request`)) [url, , payload] = (await this.#hooks.runRequest(`${kind}_request`, [url, headers, payload])) as [string, HeaderMap, string | undefined]
+    if (this.#hooks.has(`${kind}_request`))
+      [url, , payload] = (await this.#hooks.runRequest(`${kind}_request`, [url, headers, payload])) as [string, HeaderMap, string | undefined]
     let response = await super.request(method, url, {
       headers,
       auth: auth ?? null,
@@ -424,7 +460,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     response = await this.#hooks.runResponse(`${kind}_response`, response)
     const raw = parseTokenBody(response)
     if (typeof raw.error === 'string') {
-      throw oauth2Error({ error: raw.error, error_description: stringOrUndefined(raw.error_description), error_uri: stringOrUndefined(raw.error_uri) }, response)
+      throw oauth2Error(
+        { error: raw.error, error_description: stringOrUndefined(raw.error_description), error_uri: stringOrUndefined(raw.error_uri) },
+        response,
+      )
     }
     if (raw.access_token === undefined) {
       throw new TokenMissingError('access_token', Object.keys(raw), `The token response (HTTP ${response.status})`)
@@ -463,7 +502,6 @@ function extraParams(options: Record<string, unknown>, known: ReadonlySet<string
 function withoutClientCredentials(extras: Record<string, string>, taken: boolean): ParamPairs {
   return Object.entries(extras).filter(([name]) => !taken || (name !== 'client_id' && name !== 'client_secret'))
 }
-
 
 function redactToken(token: OAuth2Token): Record<string, unknown> {
   const shown: Record<string, unknown> = {}

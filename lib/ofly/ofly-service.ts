@@ -121,7 +121,15 @@ export class OflyService {
 
   /** Everything {@link OflyService.fromJSON} needs, the secret included: serialising is your explicit act. */
   toJSON(): Record<string, unknown> {
-    return { type: 'OflyService', name: this.name, appId: this.appId, appSecret: this.#appSecret, authorizeUrl: this.authorizeUrl, baseUrl: this.baseUrl, userId: this.userId }
+    return {
+      type: 'OflyService',
+      name: this.name,
+      appId: this.appId,
+      appSecret: this.#appSecret,
+      authorizeUrl: this.authorizeUrl,
+      baseUrl: this.baseUrl,
+      userId: this.userId,
+    }
   }
 
   /** Rebuilds a service from {@link OflyService.toJSON} output. */
@@ -129,7 +137,8 @@ export class OflyService {
     const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>
     if (data.type !== 'OflyService') throw new ConfigurationError('json', 'This is not the output of OflyService.toJSON().')
     const options: Record<string, unknown> = {}
-    for (const key of ['name', 'appId', 'appSecret', 'authorizeUrl', 'baseUrl', 'userId']) if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
+    for (const key of ['name', 'appId', 'appSecret', 'authorizeUrl', 'baseUrl', 'userId'])
+      if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
     return new OflyService({ ...(options as unknown as OflyServiceOptions), ...overrides })
   }
 

@@ -92,7 +92,14 @@ export class OflySession extends Session<OflyRequestOptions> {
    * @throws {@link ConfigurationError} for a hash method other than sha1 and md5
    * @see rauth.OflySession.sign
    */
-  static sign(url: string, appId: string, appSecret: string, hashMeth: string = 'sha1', params: Readonly<Record<string, string>> = {}, now: Date = new Date()): string {
+  static sign(
+    url: string,
+    appId: string,
+    appSecret: string,
+    hashMeth: string = 'sha1',
+    params: Readonly<Record<string, string>> = {},
+    now: Date = new Date(),
+  ): string {
     return signOfly(url, appId, appSecret, hashMeth, params, now)
   }
 
@@ -117,7 +124,6 @@ export class OflySession extends Session<OflyRequestOptions> {
     prepared.url = new URL(`${base}${base.includes('?') ? '&' : '?'}${query}`).href
     return this.send(prepared, rest)
   }
-
 
   /** Everything `fromJSON` needs, the secret included: serialising is your explicit act. */
   override toJSON(): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { ProxyAuthenticationError } from '../errors.js'
+import { ProxyAuthenticationError } from './proxy-errors.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import type { RequestOptions, SessionOptions } from '../http/session-options.js'
@@ -33,7 +33,14 @@ export interface ProxySessionOptions extends SessionOptions {
   proxyCookieName?: string
 }
 
-const PROXY_KEYS = ['oauth2Username', 'oauth2Password', 'authenticationBaseUrl', 'authenticationSessionUrl', 'authenticationPostdata', 'proxyCookieName'] as const
+const PROXY_KEYS = [
+  'oauth2Username',
+  'oauth2Password',
+  'authenticationBaseUrl',
+  'authenticationSessionUrl',
+  'authenticationPostdata',
+  'proxyCookieName',
+] as const
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 
 /**
@@ -230,14 +237,20 @@ export class ProxySession extends Session {
       return
     }
     if (login === undefined) {
-      throw new ProxyAuthenticationError('no_login_form', `The proxy start URL led to ${start.redactedUrl} (HTTP ${start.status}), which has no login form. Check authenticationBaseUrl.`)
+      throw new ProxyAuthenticationError(
+        'no_login_form',
+        `The proxy start URL led to ${start.redactedUrl} (HTTP ${start.status}), which has no login form. Check authenticationBaseUrl.`,
+      )
     }
     const data: Record<string, string> = Object.fromEntries(login.fields)
     Object.assign(data, this.#postdata, { login: this.#username, password: this.#password })
     const result = await super.request('POST', this.#sessionUrl, { data })
     this.#failIfStuck(result)
     if (!this.#setProxyCookie(result) || !(await this.#hasProxyCookie())) {
-      throw new ProxyAuthenticationError('no_proxy_cookie', `The sign-in ended at ${result.redactedUrl} (HTTP ${result.status}) without the proxy's ${this.#cookieName} cookie. Check the proxy's callback and cookie settings.`)
+      throw new ProxyAuthenticationError(
+        'no_proxy_cookie',
+        `The sign-in ended at ${result.redactedUrl} (HTTP ${result.status}) without the proxy's ${this.#cookieName} cookie. Check the proxy's callback and cookie settings.`,
+      )
     }
     this.#authenticated = true
   }
@@ -246,14 +259,24 @@ export class ProxySession extends Session {
     const page = readHtmlPage(result.text, result.url)
     const names = new Set(page.forms.flatMap((form) => [...form.inputNames]))
     if (names.has('otp') || names.has('app_otp') || names.has('sms_otp') || /two-factor|verified-device|sessions\/verify/.test(result.url)) {
-      throw new ProxyAuthenticationError('two_factor', 'The provider asks for a two-factor or device verification code, which is not supported: use a service user without two-factor authentication.')
+      throw new ProxyAuthenticationError(
+        'two_factor',
+        'The provider asks for a two-factor or device verification code, which is not supported: use a service user without two-factor authentication.',
+      )
     }
     if (names.has('password')) {
       const detail = page.errors[0] === undefined ? '' : ` (${page.errors[0]})`
       throw new ProxyAuthenticationError('wrong_credentials', `The provider's login page came back${detail}: check oauth2Username and oauth2Password.`)
     }
-    if (page.forms.some((form) => /authorize/i.test(form.action) && (form.inputNames.has('authorize') || form.buttons.some((button) => /authorize/i.test(button))))) {
-      throw new ProxyAuthenticationError('needs_consent', 'The provider asks a human to authorize the application: sign in once in a browser as this user and approve it, then retry.')
+    if (
+      page.forms.some(
+        (form) => /authorize/i.test(form.action) && (form.inputNames.has('authorize') || form.buttons.some((button) => /authorize/i.test(button))),
+      )
+    ) {
+      throw new ProxyAuthenticationError(
+        'needs_consent',
+        'The provider asks a human to authorize the application: sign in once in a browser as this user and approve it, then retry.',
+      )
     }
   }
 

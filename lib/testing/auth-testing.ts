@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { setTokenCache, tokenCache, TokenMemoryCache, type NewToken } from '../auth/token-cache.js'
+import { setTokenCache, tokenCache, TokenMemoryCache, type NewToken } from '../oauth2/requests-auth/token-cache.js'
 
 /**
  * What {@link tokenCacheMock} and {@link useTokenCache} return: the cache in place and how to put

@@ -1,8 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { setBrowserOpener, type BrowserOpener } from '../auth/browser-opener.js'
-import { displaySettings } from '../auth/display-settings.js'
-import { FRAGMENT_PAGE_MARKER } from '../auth/redirect-listener.js'
+import { setBrowserOpener, type BrowserOpener } from '../oauth2/requests-auth/browser-opener.js'
+import { displaySettings } from '../oauth2/requests-auth/display-settings.js'
+import { FRAGMENT_PAGE_MARKER } from '../oauth2/requests-auth/redirect-listener.js'
 
 /**
  * One scripted browser answer for {@link BrowserMock.addResponse}.
@@ -64,7 +64,9 @@ function load(url: string, data?: string): Promise<Page> {
       (incoming: IncomingMessage) => {
         const chunks: Buffer[] = []
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, location: incoming.headers.location, body: Buffer.concat(chunks).toString('utf8') }))
+        incoming.on('end', () =>
+          resolve({ status: incoming.statusCode ?? 0, location: incoming.headers.location, body: Buffer.concat(chunks).toString('utf8') }),
+        )
         incoming.on('error', reject)
       },
     )
@@ -145,7 +147,8 @@ export class BrowserTab {
     const placeholder = '\u0000'
     const [prefix = '', suffix = ''] = displaySettings().failurePage(placeholder).split(placeholder)
     const content = this.content ?? ''
-    if (!content.startsWith(prefix) || !content.endsWith(suffix)) throw new Error(`The tab did not show the failure page; it showed:\n${content || '(nothing)'}`)
+    if (!content.startsWith(prefix) || !content.endsWith(suffix))
+      throw new Error(`The tab did not show the failure page; it showed:\n${content || '(nothing)'}`)
     if (information !== undefined && !content.includes(information)) throw new Error(`The failure page does not say "${information}"; it showed:\n${content}`)
   }
 

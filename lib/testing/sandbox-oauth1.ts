@@ -1,6 +1,6 @@
 import { createHmac, createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
+import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 
 /**
  * The OAuth 1.0a consumer the sandbox accepts, and its endpoints.
@@ -167,7 +167,12 @@ export class SandboxOAuth1Provider {
     )
   }
 
-  #check(request: IncomingMessage, url: URL, received: Received, tokenSecret: string | undefined): { problem: string; detail: string; baseString?: string } | undefined {
+  #check(
+    request: IncomingMessage,
+    url: URL,
+    received: Received,
+    tokenSecret: string | undefined,
+  ): { problem: string; detail: string; baseString?: string } | undefined {
     const oauth = received.oauth
     if (oauth.get('oauth_consumer_key') !== this.consumerKey) return { problem: 'consumer_key_unknown', detail: 'Unknown consumer key' }
     for (const name of ['oauth_signature_method', 'oauth_signature', 'oauth_timestamp', 'oauth_nonce']) {
@@ -192,7 +197,8 @@ export class SandboxOAuth1Provider {
       valid = timingSafeEqualText(createHmac(algorithm, key).update(baseString).digest('base64'), signature)
     } else if (method.startsWith('RSA-')) {
       const algorithm = { 'RSA-SHA1': 'sha1', 'RSA-SHA256': 'sha256', 'RSA-SHA512': 'sha512' }[method]
-      if (algorithm === undefined || this.#rsaPublicKey === undefined) return { problem: 'signature_method_rejected', detail: `${method} is not set up for this consumer` }
+      if (algorithm === undefined || this.#rsaPublicKey === undefined)
+        return { problem: 'signature_method_rejected', detail: `${method} is not set up for this consumer` }
       valid = verify(algorithm, Buffer.from(baseString), this.#rsaPublicKey, Buffer.from(signature, 'base64'))
     } else if (method === 'PLAINTEXT') {
       valid = timingSafeEqualText(key, signature)
@@ -227,7 +233,12 @@ function readRequest(request: IncomingMessage, url: URL, raw: Buffer): Received 
       const eq = item.indexOf('=')
       if (eq === -1) continue
       const name = decodeURIComponent(item.slice(0, eq).trim())
-      const value = decodeURIComponent(item.slice(eq + 1).trim().replace(/^"|"$/g, ''))
+      const value = decodeURIComponent(
+        item
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"|"$/g, ''),
+      )
       if (name === 'realm') continue
       oauth.set(name, value)
       if (name !== 'oauth_signature') params.push([name, value])
@@ -253,7 +264,14 @@ function serverBaseString(request: IncomingMessage, url: URL, params: [string, s
 function rfc3986(text: string): string {
   let out = ''
   for (const byte of Buffer.from(text, 'utf8')) {
-    const unreserved = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x2d || byte === 0x2e || byte === 0x5f || byte === 0x7e
+    const unreserved =
+      (byte >= 0x30 && byte <= 0x39) ||
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      byte === 0x2d ||
+      byte === 0x2e ||
+      byte === 0x5f ||
+      byte === 0x7e
     out += unreserved ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
   return out
@@ -265,13 +283,15 @@ function compareBytes(a: string, b: string): number {
 
 function parseForm(text: string): [string, string][] {
   if (text === '') return []
-  return text.split('&').filter(Boolean).map((part) => {
-    const eq = part.indexOf('=')
-    const decode = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '))
-    return eq === -1 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]
-  })
+  return text
+    .split('&')
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf('=')
+      const decode = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '))
+      return eq === -1 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]
+    })
 }
-
 
 function token32(): string {
   let out = ''

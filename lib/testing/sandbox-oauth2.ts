@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
+import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { hs256Jwt } from './auth-testing.js'
 import { sendJson } from './sandbox-replies.js'
 
@@ -120,7 +120,13 @@ export class SandboxOAuth2Provider {
     if (forced !== null) return sendJson(response, 400, { error: forced, error_description: `The sandbox was asked to answer ${forced}` })
     const form = new URLSearchParams(raw.toString('utf8'))
     const client = clientCredentials(request, form)
-    if (client === undefined) return sendJson(response, 401, { error: 'invalid_client', error_description: 'Client authentication failed' }, { 'WWW-Authenticate': 'Basic realm="sandbox"' })
+    if (client === undefined)
+      return sendJson(
+        response,
+        401,
+        { error: 'invalid_client', error_description: 'Client authentication failed' },
+        { 'WWW-Authenticate': 'Basic realm="sandbox"' },
+      )
     const lifetime = Number(url.searchParams.get('expires_in') ?? 3600)
     const grantType = form.get('grant_type')
     let subject = USERNAME
@@ -130,7 +136,8 @@ export class SandboxOAuth2Provider {
       const grant = this.#codes.get(form.get('code') ?? '')
       this.#codes.delete(form.get('code') ?? '')
       if (grant === undefined) return sendJson(response, 400, { error: 'invalid_grant', error_description: 'The code is unknown or was used' })
-      if (grant.redirectUri !== (form.get('redirect_uri') ?? undefined)) return sendJson(response, 400, { error: 'invalid_grant', error_description: 'redirect_uri differs' })
+      if (grant.redirectUri !== (form.get('redirect_uri') ?? undefined))
+        return sendJson(response, 400, { error: 'invalid_grant', error_description: 'redirect_uri differs' })
       if (grant.challenge !== undefined && !pkceMatches(grant, form.get('code_verifier'))) {
         return sendJson(response, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' })
       }
@@ -186,7 +193,14 @@ export class SandboxOAuth2Provider {
       const error = issued === undefined ? 'invalid_token", error_description="unknown token' : 'invalid_token", error_description="The access token expired'
       return sendJson(response, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': `Bearer realm="sandbox", error="${error}"` })
     }
-    sendJson(response, 200, { path, method: request.method, user: issued.subject, scope: issued.scope, ...issued.extras, via: header === undefined ? 'query' : 'header' })
+    sendJson(response, 200, {
+      path,
+      method: request.method,
+      user: issued.subject,
+      scope: issued.scope,
+      ...issued.extras,
+      via: header === undefined ? 'query' : 'header',
+    })
   }
 
   /** An OpenID Connect ID token (HS256 with the client secret, as OIDC signs for confidential clients), also accepted as a bearer token. */
@@ -229,7 +243,6 @@ function pkceMatches(grant: Grant, verifier: string | null): boolean {
   const expected = grant.method === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier
   return timingSafeEqualText(expected, grant.challenge ?? '')
 }
-
 
 function secret(): string {
   return randomBytes(24).toString('base64url')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { timingSafeEqualText } from '../auth/timing-safe-equal.js'
+import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { sendJson } from './sandbox-replies.js'
 
 /**
@@ -68,10 +68,20 @@ function check(path: string, params: Map<string, string>): string | undefined {
   const when = Date.parse(`${match[1]}Z`) + Number(match[2])
   if (Math.abs(Date.now() - when) > WINDOW_SECONDS * 1000) return `oflyTimestamp is more than ${WINDOW_SECONDS} s away from the server clock`
   const requestParams = [...params].filter(([name]) => !['oflyAppId', 'oflyHashMeth', 'oflyTimestamp', 'oflyApiSig'].includes(name))
-  const join = (pairs: [string, string][]): string => pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => `${name}=${value}`).join('&')
-  const oflyParams: [string, string][] = [['oflyAppId', APP_ID], ['oflyHashMeth', method], ['oflyTimestamp', timestamp]]
+  const join = (pairs: [string, string][]): string =>
+    pairs
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, value]) => `${name}=${value}`)
+      .join('&')
+  const oflyParams: [string, string][] = [
+    ['oflyAppId', APP_ID],
+    ['oflyHashMeth', method],
+    ['oflyTimestamp', timestamp],
+  ]
   const base = `${APP_SECRET}${decodeURIComponent(path)}?${requestParams.length > 0 ? `${join(requestParams)}&` : ''}${join(oflyParams)}`
-  const expected = createHash(method === 'SHA1' ? 'sha1' : 'md5').update(base, 'utf8').digest('hex')
+  const expected = createHash(method === 'SHA1' ? 'sha1' : 'md5')
+    .update(base, 'utf8')
+    .digest('hex')
   if (!timingSafeEqualText(params.get('oflyApiSig') ?? '', expected)) return 'oflyApiSig does not match'
   return undefined
 }

@@ -57,12 +57,21 @@ export class SandboxProxyGate {
     const cookies = parseCookies(request.headers.cookie)
     if (route === 'login') return this.#loginPage(response, url.searchParams.get('return_to') ?? '/', undefined)
     if (route === 'session' && request.method === 'POST') return this.#session(response, new URLSearchParams(body))
-    if (route === 'sessions/two-factor') return html(response, 200, '<form action="/gh/sessions/two-factor" method="post"><input name="app_otp" autocomplete="one-time-code"><button type="submit">Verify</button></form>')
+    if (route === 'sessions/two-factor')
+      return html(
+        response,
+        200,
+        '<form action="/gh/sessions/two-factor" method="post"><input name="app_otp" autocomplete="one-time-code"><button type="submit">Verify</button></form>',
+      )
     if (route === 'login/oauth/authorize') {
       const user = this.#providerSessions.get(cookies.gh_session ?? '')
       if (user === undefined) return redirect(response, `/gh/login?return_to=${encodeURIComponent(url.pathname + url.search)}`)
       if (user === 'sandbox-consent') {
-        return html(response, 200, `<form action="/gh/login/oauth/authorize" method="post"><input type="hidden" name="client_id" value="proxy"><button type="submit" name="authorize" value="1">Authorize sandbox-proxy</button></form>`)
+        return html(
+          response,
+          200,
+          `<form action="/gh/login/oauth/authorize" method="post"><input type="hidden" name="client_id" value="proxy"><button type="submit" name="authorize" value="1">Authorize sandbox-proxy</button></form>`,
+        )
       }
       const code = token()
       this.#codes.set(code, user)
@@ -97,7 +106,8 @@ export class SandboxProxyGate {
       response.writeHead(204).end()
       return
     }
-    if (!this.#proxySessions.has(cookies._oauth2_proxy ?? '')) return redirect(response, `/site/oauth2/start?rd=${encodeURIComponent(url.pathname + url.search)}`)
+    if (!this.#proxySessions.has(cookies._oauth2_proxy ?? ''))
+      return redirect(response, `/site/oauth2/start?rd=${encodeURIComponent(url.pathname + url.search)}`)
     if (url.pathname.endsWith('.html')) return html(response, 200, `<h1>Protected</h1><p>${escapeHtml(url.pathname)}</p>`)
     response.writeHead(200, { 'Content-Type': 'application/json' })
     response.end(JSON.stringify({ protected: true, path: url.pathname }))
@@ -138,7 +148,6 @@ export const SANDBOX_PROXY_USERS = {
   twoFactorUsername: 'sandbox-2fa',
   consentUsername: 'sandbox-consent',
 }
-
 
 function splitOnce(text: string, separator: string): [string, string] {
   const at = text.indexOf(separator)

@@ -280,19 +280,16 @@ function bearer(request: IncomingMessage, response: ServerResponse): void {
   return sendJson(response, 401, { authenticated: false })
 }
 
-async function delay(
-  request: IncomingMessage,
-  response: ServerResponse,
-  url: URL,
-  ms: number,
-  timers: Set<NodeJS.Timeout>,
-): Promise<void> {
+async function delay(request: IncomingMessage, response: ServerResponse, url: URL, ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
   const body: EchoBody = await echoRequest(request, url)
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      timers.delete(timer)
-      resolve()
-    }, Number.isFinite(ms) && ms > 0 ? ms : 0)
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer)
+        resolve()
+      },
+      Number.isFinite(ms) && ms > 0 ? ms : 0,
+    )
     timers.add(timer)
     response.once('close', () => {
       clearTimeout(timer)
@@ -313,7 +310,6 @@ function redirect(response: ServerResponse, code: number, location: string): voi
   response.setHeader('Location', location)
   send(response, code, 'text/plain; charset=utf-8', `Redirecting to ${location}`)
 }
-
 
 function send(response: ServerResponse, code: number, type: string, body: string | Buffer): void {
   response.statusCode = code

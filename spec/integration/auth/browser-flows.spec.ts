@@ -20,7 +20,6 @@ import {
 } from '../../../lib/index.js'
 import { BrowserMock, startSandbox, useTokenCache, type Sandbox, type TokenCacheHandle } from '../../../lib/testing/index.js'
 
-
 describe('requests-auth browser flows against the sandbox, with BrowserMock driving the real listener', function () {
   this.timeout(15_000)
   let sandbox: Sandbox
@@ -142,7 +141,10 @@ describe('requests-auth browser flows against the sandbox, with BrowserMock driv
   })
 
   it('a denied consent becomes AccessDeniedError and the browser shows the failure page', async () => {
-    const auth = new OAuth2AuthorizationCode(`${sandbox.oauth2.authorizeUrl}?deny=1`, sandbox.oauth2.tokenUrl, { clientId: sandbox.oauth2.clientId, redirectUriPort: port })
+    const auth = new OAuth2AuthorizationCode(`${sandbox.oauth2.authorizeUrl}?deny=1`, sandbox.oauth2.tokenUrl, {
+      clientId: sandbox.oauth2.clientId,
+      redirectUriPort: port,
+    })
     const tab = browser.addResponse({ openedUrl: auth.grantUrl, followRedirects: true })
 
     const error = await session.get(me(), { auth }).catch((e: unknown) => e)
@@ -171,9 +173,16 @@ describe('requests-auth browser flows against the sandbox, with BrowserMock driv
   it('accepts the token posted as a form (requests-auth data), with the user display settings', async () => {
     setDisplaySettings(new DisplaySettings({ successDisplayTime: 2500, successHtml: '<style>p {{ color: green }}</style><p>closing in {display_time} ms</p>' }))
     const auth = new OAuth2Implicit(sandbox.oauth2.authorizeUrl, { clientId: sandbox.oauth2.clientId, redirectUriPort: port })
-    const token = await session.post(sandbox.oauth2.tokenUrl, { data: { grant_type: 'password', username: sandbox.oauth2.username, password: sandbox.oauth2.password }, auth: new HTTPBasicAuth(sandbox.oauth2.clientId, sandbox.oauth2.clientSecret) })
+    const token = await session.post(sandbox.oauth2.tokenUrl, {
+      data: { grant_type: 'password', username: sandbox.oauth2.username, password: sandbox.oauth2.password },
+      auth: new HTTPBasicAuth(sandbox.oauth2.clientId, sandbox.oauth2.clientSecret),
+    })
     const accessToken = token.json<{ access_token: string }>().access_token
-    const tab = browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/`, data: `access_token=${accessToken}&expires_in=3600&state=${auth.state}` })
+    const tab = browser.addResponse({
+      openedUrl: auth.grantUrl,
+      replyUrl: `http://localhost:${port}/`,
+      data: `access_token=${accessToken}&expires_in=3600&state=${auth.state}`,
+    })
 
     const answer = await session.get(me(), { auth })
 
@@ -205,7 +214,9 @@ describe('requests-auth browser flows against the sandbox, with BrowserMock driv
     let freed = false
     for (let attempt = 0; attempt < 50 && !freed; attempt++) {
       const probe = createServer()
-      freed = await new Promise<boolean>((resolve) => probe.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => probe.close(() => resolve(true))))
+      freed = await new Promise<boolean>((resolve) =>
+        probe.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => probe.close(() => resolve(true))),
+      )
       if (!freed) await new Promise((resolve) => setTimeout(resolve, 20))
     }
     expect(freed, 'the listener port is free again').to.equal(true)

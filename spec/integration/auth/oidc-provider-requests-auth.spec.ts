@@ -6,7 +6,6 @@ import Provider from 'oidc-provider'
 import { HTTPBasicAuth, InvalidClientError, OAuth2AuthorizationCodePKCE, OAuth2ClientCredentials, Session } from '../../../lib/index.js'
 import { BrowserMock, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
 
-
 /**
  * requests-auth strategies against oidc-provider (a certified OpenID Connect server) on 127.0.0.1:
  * the PKCE flow with BrowserMock signing in through the provider's own login and consent pages
@@ -77,7 +76,11 @@ describe('requests-auth strategies against oidc-provider', function () {
 
   it('runs the PKCE flow through the login and consent pages; the token works at the provider userinfo endpoint', async () => {
     const browser = new BrowserMock().install()
-    const auth = new OAuth2AuthorizationCodePKCE(`${issuer}/auth`, `${issuer}/token`, { clientId: 'public-pkce-client', scope: 'openid', redirectUriPort: redirectPort })
+    const auth = new OAuth2AuthorizationCodePKCE(`${issuer}/auth`, `${issuer}/token`, {
+      clientId: 'public-pkce-client',
+      scope: 'openid',
+      redirectUriPort: redirectPort,
+    })
     const tab = browser.addResponse({ openedUrl: (url) => url.startsWith(`${issuer}/auth?`), replyUrl: signIn })
     const session = new Session()
     try {
@@ -107,7 +110,10 @@ describe('requests-auth strategies against oidc-provider', function () {
       cache.cache.clear()
       const error = await session.get(url, { auth: wrong }).catch((e: unknown) => e)
       const token = answer.text.replace(/^Bearer /, '')
-      const introspection = await session.post(`${issuer}/token/introspection`, { data: { token }, auth: new HTTPBasicAuth('service-client', 'service-secret') })
+      const introspection = await session.post(`${issuer}/token/introspection`, {
+        data: { token },
+        auth: new HTTPBasicAuth('service-client', 'service-secret'),
+      })
 
       expect(introspection.json()).to.include({ active: true, client_id: 'service-client', scope: 'api:read' })
       expect(error).to.be.instanceOf(InvalidClientError).and.include({ status: 401 })

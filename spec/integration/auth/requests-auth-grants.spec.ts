@@ -47,7 +47,9 @@ describe('requests-auth token strategies against the sandbox', () => {
   })
 
   it('renews a token that expires within earlyExpiry', async () => {
-    const auth = new OAuth2ClientCredentials(`${sandbox.oauth2.tokenUrl}?expires_in=20`, sandbox.oauth2.clientId, sandbox.oauth2.clientSecret, { earlyExpiry: 30 })
+    const auth = new OAuth2ClientCredentials(`${sandbox.oauth2.tokenUrl}?expires_in=20`, sandbox.oauth2.clientId, sandbox.oauth2.clientSecret, {
+      earlyExpiry: 30,
+    })
 
     const first = await session.get(`${sandbox.oauth2.baseUrl}me`, { auth })
     const second = await session.get(`${sandbox.oauth2.baseUrl}me`, { auth })

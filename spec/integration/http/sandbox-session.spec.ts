@@ -109,7 +109,13 @@ describe('Session against the sandbox provider', () => {
     let text = ''
     for await (const chunk of response.raw ?? []) text += String(chunk)
 
-    expect(text.trim().split('\n').map((line) => JSON.parse(line) as { id: number }).map((row) => row.id)).to.deep.equal([0, 1, 2, 3, 4])
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { id: number })
+        .map((row) => row.id),
+    ).to.deep.equal([0, 1, 2, 3, 4])
   })
 
   it('does not follow redirects for HEAD unless asked, as requests', async () => {

@@ -29,7 +29,9 @@ describe('timeouts and connection failures', () => {
 
     expect(error).to.be.instanceOf(TimeoutError).and.include({ method: 'GET' })
     expect((error as TimeoutError).phase).to.be.oneOf(['response', 'socket'])
-    expect((error as Error).message).to.include('timed out after 100 ms').and.include('access_token=[redacted]')
+    expect((error as Error).message)
+      .to.include('timed out after 100 ms')
+      .and.include('access_token=[redacted]')
     expect(inspect(error)).to.not.include('tok-9')
     await session.close()
   })

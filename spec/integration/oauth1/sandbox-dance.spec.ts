@@ -1,13 +1,6 @@
 import { expect } from 'chai'
 import { readFileSync } from 'node:fs'
-import {
-  OAuth1Service,
-  OAuth1Session,
-  TokenMissingError,
-  TokenRequestDeniedError,
-  type SignatureMethodName,
-  type SignatureType,
-} from '../../../lib/index.js'
+import { OAuth1Service, OAuth1Session, TokenMissingError, TokenRequestDeniedError, type SignatureMethodName, type SignatureType } from '../../../lib/index.js'
 import { startSandbox, type Sandbox } from '../../../lib/testing/index.js'
 
 const rsaPrivate = readFileSync(new URL('../../fixtures/oauth1/rsa-private.pem', import.meta.url), 'utf8')
@@ -139,7 +132,9 @@ describe('the OAuth 1.0a dance against the sandbox provider', () => {
   })
 
   it('raises TokenMissingError when the user denies access', async () => {
-    const session = new OAuth1Session(sandbox.oauth1.consumerKey, sandbox.oauth1.consumerSecret, undefined, undefined, { callbackUri: 'https://client.example/cb' })
+    const session = new OAuth1Session(sandbox.oauth1.consumerKey, sandbox.oauth1.consumerSecret, undefined, undefined, {
+      callbackUri: 'https://client.example/cb',
+    })
     await session.fetchRequestToken(sandbox.oauth1.requestTokenUrl)
     const denied = await session.get(`${session.authorizationUrl(sandbox.oauth1.authorizeUrl)}&deny=1`, { allowRedirects: false, auth: null })
 

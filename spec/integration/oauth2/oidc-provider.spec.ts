@@ -61,7 +61,12 @@ describe('OAuth2Session against oidc-provider', function () {
   }
 
   it('runs the code flow with PKCE and client_secret_basic, then refreshes', async () => {
-    const session = new OAuth2Session('basic-client', { redirectUri: REDIRECT, scope: ['openid', 'offline_access'], pkce: 'S256', clientSecret: 'basic-secret' })
+    const session = new OAuth2Session('basic-client', {
+      redirectUri: REDIRECT,
+      scope: ['openid', 'offline_access'],
+      pkce: 'S256',
+      clientSecret: 'basic-secret',
+    })
 
     const callback = await authorize(session)
     const token = await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback })
@@ -88,7 +93,9 @@ describe('OAuth2Session against oidc-provider', function () {
 
     expect(token.access_token).to.be.a('string')
     expect(sent?.headers.has('authorization')).to.equal(false)
-    expect(new URLSearchParams(String(sent?.body))).to.satisfy((body: URLSearchParams) => body.get('client_id') === 'post-client' && body.get('client_secret') === 'post-secret')
+    expect(new URLSearchParams(String(sent?.body))).to.satisfy(
+      (body: URLSearchParams) => body.get('client_id') === 'post-client' && body.get('client_secret') === 'post-secret',
+    )
     await session.close()
   })
 

@@ -24,7 +24,14 @@ describe('OAuth 2 flows against the sandbox provider', () => {
 
   /** The authorization code flow with PKCE, the redirect read from the provider's Location. */
   async function codeFlow(options: { pkce?: 'S256' | 'plain'; tokenUrl?: string; session?: OAuth2Session } = {}): Promise<OAuth2Session> {
-    const session = options.session ?? new OAuth2Session(sandbox.oauth2.clientId, { redirectUri: REDIRECT, scope: ['profile'], pkce: options.pkce ?? 'S256', clientSecret: sandbox.oauth2.clientSecret })
+    const session =
+      options.session ??
+      new OAuth2Session(sandbox.oauth2.clientId, {
+        redirectUri: REDIRECT,
+        scope: ['profile'],
+        pkce: options.pkce ?? 'S256',
+        clientSecret: sandbox.oauth2.clientSecret,
+      })
     const [url] = session.authorizationUrl(sandbox.oauth2.authorizeUrl)
     const approval = await session.get(url, { allowRedirects: false, withholdToken: true })
     await session.fetchToken(options.tokenUrl ?? sandbox.oauth2.tokenUrl, { authorizationResponse: approval.headers.get('location') ?? '' })

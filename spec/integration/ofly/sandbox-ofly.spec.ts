@@ -27,7 +27,10 @@ describe('Ofly against the sandbox provider', () => {
 
   it('is refused with a wrong secret, and with a clock outside the window', async () => {
     const wrong = new OflySession(sandbox.ofly.appId, 'not-the-secret', 'u', { baseUrl: sandbox.ofly.baseUrl })
-    const late = new OflySession(sandbox.ofly.appId, sandbox.ofly.appSecret, 'u', { baseUrl: sandbox.ofly.baseUrl, now: () => new Date(Date.now() - 3_600_000) })
+    const late = new OflySession(sandbox.ofly.appId, sandbox.ofly.appSecret, 'u', {
+      baseUrl: sandbox.ofly.baseUrl,
+      now: () => new Date(Date.now() - 3_600_000),
+    })
 
     const badSignature = await wrong.get('albums')
     const badClock = await late.get('albums')

@@ -67,7 +67,9 @@ describe('ProxySession against the sandbox oauth2_proxy gate', () => {
   }
 
   it('reports a missing proxy cookie and missing credentials', async () => {
-    const noCookie = await ProxySession.create({ ...options(sandbox.proxy.username, sandbox.proxy.password), proxyCookieName: '_other_proxy' }).catch((e: unknown) => e)
+    const noCookie = await ProxySession.create({ ...options(sandbox.proxy.username, sandbox.proxy.password), proxyCookieName: '_other_proxy' }).catch(
+      (e: unknown) => e,
+    )
     const empty = await new ProxySession().authenticate().catch((e: unknown) => e)
 
     expect(noCookie).to.be.instanceOf(ProxyAuthenticationError).and.include({ reason: 'no_proxy_cookie' })

@@ -21,10 +21,12 @@ describe('HeaderApiKey and QueryApiKey (requests-auth)', () => {
   it("adds the key to the query as requests-auth's _add_parameters does (recorded with Python's urllib)", async () => {
     const session = new Session()
     let path = ''
-    const scope = nock('https://api.test').get(/.*/).reply(function () {
-      path = this.req.path
-      return [200, 'ok']
-    })
+    const scope = nock('https://api.test')
+      .get(/.*/)
+      .reply(function () {
+        path = this.req.path
+        return [200, 'ok']
+      })
 
     await session.get('https://api.test/p?a=1&api_key=old&b=&a=2&c=x y', { auth: new QueryApiKey('k e~y*') })
 

@@ -37,7 +37,8 @@ describe('requests-auth browser flows: authorization URLs and states', () => {
     it(`${fixture.flow} ${fixture.authorizationUrl ?? fixture.tokenUrl} ${JSON.stringify(fixture.options)} matches requests-auth`, () => {
       let strategy: { state: string; grantUrl?: string }
       if (fixture.flow === 'code') strategy = new OAuth2AuthorizationCode(fixture.authorizationUrl as string, 'https://provide_access_token', fixture.options)
-      else if (fixture.flow === 'pkce') strategy = new OAuth2AuthorizationCodePKCE(fixture.authorizationUrl as string, 'https://provide_access_token', fixture.options)
+      else if (fixture.flow === 'pkce')
+        strategy = new OAuth2AuthorizationCodePKCE(fixture.authorizationUrl as string, 'https://provide_access_token', fixture.options)
       else if (fixture.flow === 'implicit') strategy = new OAuth2Implicit(fixture.authorizationUrl as string, fixture.options)
       else strategy = new OAuth2ClientCredentials(fixture.tokenUrl as string, fixture.clientId as string, 'test_pwd', fixture.options)
 
@@ -47,7 +48,11 @@ describe('requests-auth browser flows: authorization URLs and states', () => {
   }
 
   it('builds the redirect URI from domain, port and endpoint', () => {
-    const auth = new OAuth2Implicit('https://idp.example/authorize', { redirectUriDomain: 'app.local', redirectUriPort: 8123, redirectUriEndpoint: 'oauth/callback' })
+    const auth = new OAuth2Implicit('https://idp.example/authorize', {
+      redirectUriDomain: 'app.local',
+      redirectUriPort: 8123,
+      redirectUriEndpoint: 'oauth/callback',
+    })
 
     expect(auth.redirectUri).to.equal('http://app.local:8123/oauth/callback')
   })
@@ -60,7 +65,12 @@ describe('requests-auth browser flows: authorization URLs and states', () => {
   })
 
   it('keeps a client secret out of the authorization URL (it only goes to the token endpoint)', () => {
-    const auth = new OAuth2AuthorizationCode('https://idp.example/authorize', 'https://idp.example/token', { clientId: 'app', clientSecret: 's3cr3t-value', username: 'app', password: 'basic-pa55' })
+    const auth = new OAuth2AuthorizationCode('https://idp.example/authorize', 'https://idp.example/token', {
+      clientId: 'app',
+      clientSecret: 's3cr3t-value',
+      username: 'app',
+      password: 'basic-pa55',
+    })
 
     expect(auth.grantUrl).to.include('client_id=app').and.not.include('s3cr3t-value')
     for (const shown of [JSON.stringify(auth), inspect(auth, { depth: 5, showHidden: true }), String(auth)]) {
@@ -75,10 +85,19 @@ describe('requests-auth browser flows: authorization URLs and states', () => {
     expect(() => new OAuth2Implicit('https://idp.example/authorize', { headerValue: 'Bearer' })).to.throw(ConfigurationError, '{token}')
     expect(() => new OAuth2Implicit('https://idp.example/authorize', { redirectUriPort: 70_000 })).to.throw(ConfigurationError, 'redirectUriPort')
     expect(() => new OAuth2Implicit('https://idp.example/authorize', { redirectUriDomain: 'http://localhost' })).to.throw(ConfigurationError, 'bare host name')
-    expect(() => new OAuth2AuthorizationCodePKCE('https://idp.example/authorize', 'https://idp.example/token', { timeout: 0 })).to.throw(ConfigurationError, 'timeout')
-    expect(() => new OAuth2Implicit('https://idp.example/authorize', { redirectUriPort: '5000' as unknown as number })).to.throw(ConfigurationError, 'redirectUriPort: expected number')
+    expect(() => new OAuth2AuthorizationCodePKCE('https://idp.example/authorize', 'https://idp.example/token', { timeout: 0 })).to.throw(
+      ConfigurationError,
+      'timeout',
+    )
+    expect(() => new OAuth2Implicit('https://idp.example/authorize', { redirectUriPort: '5000' as unknown as number })).to.throw(
+      ConfigurationError,
+      'redirectUriPort: expected number',
+    )
     expect(() => new OAuth2Implicit('https://idp.example/authorize', { earlyExpiry: -1 })).to.throw(ConfigurationError, 'earlyExpiry')
-    expect(() => new OAuth2ClientCredentials('https://idp.example/token', 'id', 'secret', { audience: { nested: true } })).to.throw(ConfigurationError, 'audience')
+    expect(() => new OAuth2ClientCredentials('https://idp.example/token', 'id', 'secret', { audience: { nested: true } })).to.throw(
+      ConfigurationError,
+      'audience',
+    )
     const wrongType = (() => {
       try {
         return new OAuth2AuthorizationCode('https://idp.example/authorize', 'https://idp.example/token', { password: 12345678 as unknown as string })
@@ -91,7 +110,9 @@ describe('requests-auth browser flows: authorization URLs and states', () => {
       () => new OAuth2Implicit('https://idp.example/authorize', { headerValue: 'Bearer eyJ-pasted-token' }),
       () => new OAuth2ClientCredentials('/token?api_key=pasted-key', 'id', 'secret'),
     ]) {
-      expect(make).to.throw(ConfigurationError).that.satisfies((error: Error) => !error.message.includes('pasted'))
+      expect(make)
+        .to.throw(ConfigurationError)
+        .that.satisfies((error: Error) => !error.message.includes('pasted'))
     }
   })
 })
@@ -130,7 +151,11 @@ describe('requests-auth presets', () => {
     const pkce = new OktaAuthorizationCodePKCE(instance, clientId, { scope: ['openid', 'offline_access'] })
 
     expect(code.tokenUrl).to.equal(`https://${instance}/oauth2/default/v1/token`)
-    expect(withoutState(code.grantUrl)).to.match(new RegExp(`^https://${instance.replaceAll('.', '\\.')}/oauth2/default/v1/authorize\\?client_id=${clientId}&scope=openid&response_type=code&state=\\*&${redirect}&nonce=[0-9a-f-]{36}$`))
+    expect(withoutState(code.grantUrl)).to.match(
+      new RegExp(
+        `^https://${instance.replaceAll('.', '\\.')}/oauth2/default/v1/authorize\\?client_id=${clientId}&scope=openid&response_type=code&state=\\*&${redirect}&nonce=[0-9a-f-]{36}$`,
+      ),
+    )
     expect(pkce.grantUrl).to.include('scope=openid+offline_access&response_type=code')
     expect(new OktaAuthorizationCode(instance, clientId).grantUrl).to.not.equal(code.grantUrl)
     expect(new OktaAuthorizationCode(instance, clientId).state).to.equal(code.state)
@@ -139,7 +164,9 @@ describe('requests-auth presets', () => {
   it('Okta client credentials needs a scope; Okta password grant defaults to openid', () => {
     expect(() => new OktaClientCredentials(instance, clientId, 'secret')).to.throw(ConfigurationError, 'scope is mandatory')
     expect(new OktaClientCredentials(instance, clientId, 'secret', { scope: ['s1', 's2'] }).tokenUrl).to.equal(`https://${instance}/oauth2/default/v1/token`)
-    expect(new OktaResourceOwnerPasswordCredentials(instance, 'user', 'pw', clientId, 'secret').tokenUrl).to.equal(`https://${instance}/oauth2/default/v1/token`)
+    expect(new OktaResourceOwnerPasswordCredentials(instance, 'user', 'pw', clientId, 'secret').tokenUrl).to.equal(
+      `https://${instance}/oauth2/default/v1/token`,
+    )
     expect(() => new OktaImplicit('https://testserver.okta-emea.com', clientId)).to.throw(ConfigurationError, 'host name')
   })
 
@@ -154,7 +181,9 @@ describe('requests-auth presets', () => {
   it('Entra ID implicit ID token asks for id_token', () => {
     const aad = new AzureActiveDirectoryImplicitIdToken(tenant, clientId, { nonce })
 
-    expect(withoutState(aad.grantUrl)).to.equal(`https://login.microsoftonline.com/${tenant}/oauth2/authorize?client_id=${clientId}&response_type=id_token&state=*&${redirect}&nonce=${nonce}`)
+    expect(withoutState(aad.grantUrl)).to.equal(
+      `https://login.microsoftonline.com/${tenant}/oauth2/authorize?client_id=${clientId}&response_type=id_token&state=*&${redirect}&nonce=${nonce}`,
+    )
     expect(aad.tokenFieldName).to.equal('id_token')
     expect(() => new AzureActiveDirectoryImplicit('', clientId)).to.throw(ConfigurationError, 'tenant_id is mandatory')
   })
@@ -162,7 +191,9 @@ describe('requests-auth presets', () => {
   it('WakaTime: its endpoints, scopes joined with commas, the secret kept for the token request', () => {
     const wakaTime = new WakaTimeAuthorizationCode('aPJQV0op6Pu3b66MWDi9b1wB', 'waka_sec_0c5MB', ['email', 'read_stats'])
 
-    expect(withoutState(wakaTime.grantUrl)).to.equal(`https://wakatime.com/oauth/authorize?client_id=aPJQV0op6Pu3b66MWDi9b1wB&scope=email%2Cread_stats&response_type=code&state=*&${redirect}`)
+    expect(withoutState(wakaTime.grantUrl)).to.equal(
+      `https://wakatime.com/oauth/authorize?client_id=aPJQV0op6Pu3b66MWDi9b1wB&scope=email%2Cread_stats&response_type=code&state=*&${redirect}`,
+    )
     expect(wakaTime.tokenUrl).to.equal('https://wakatime.com/oauth/token')
     expect(() => new WakaTimeAuthorizationCode('id', 'secret', [])).to.throw(ConfigurationError, 'Scope is mandatory')
     expect(() => new WakaTimeAuthorizationCode('id', '', 'email')).to.throw(ConfigurationError, 'client_secret')

@@ -5,11 +5,24 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
-import { ConfigurationError, ConnectionError, DisplaySettings, InvalidGrantError, OAuth2AuthorizationCode, OAuth2ClientCredentials, OAuth2AuthorizationCodePKCE, Session, systemBrowser, TokenMemoryCache } from '../../../lib/index.js'
+import {
+  ConfigurationError,
+  ConnectionError,
+  DisplaySettings,
+  InvalidGrantError,
+  OAuth2AuthorizationCode,
+  OAuth2ClientCredentials,
+  OAuth2AuthorizationCodePKCE,
+  Session,
+  systemBrowser,
+  TokenMemoryCache,
+} from '../../../lib/index.js'
 import { BrowserMock, createToken, tokenCacheMock, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
 
-const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/requests-auth/urls.json', import.meta.url), 'utf8')) as { tokenBody?: string; authorizationUrl?: string }[]
-
+const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/requests-auth/urls.json', import.meta.url), 'utf8')) as {
+  tokenBody?: string
+  authorizationUrl?: string
+}[]
 
 describe('requests-auth code flows on the wire', () => {
   let browser: BrowserMock
@@ -115,7 +128,11 @@ describe('requests-auth code flows on the wire', () => {
 
 describe('DisplaySettings', () => {
   it('formats as Python str.format: doubled braces, display_time, escaped information', () => {
-    const settings = new DisplaySettings({ successHtml: 'a {{b}} {display_time} {unknown}', failureHtml: '{information} in {display_time}', failureDisplayTime: 5 })
+    const settings = new DisplaySettings({
+      successHtml: 'a {{b}} {display_time} {unknown}',
+      failureHtml: '{information} in {display_time}',
+      failureDisplayTime: 5,
+    })
 
     expect(settings.successPage()).to.equal('a {b} 1 {unknown}')
     expect(settings.failurePage('<script>x</script> & more')).to.equal('&#60;script&#62;x&#60;/script&#62; &#38; more in 5')
@@ -280,7 +297,10 @@ describe('headerValue', () => {
     const session = new Session()
     try {
       nock('https://api.example').get('/').reply(200, 'ok')
-      const auth = new OAuth2ClientCredentials('https://idp.example/token', 'id', 'secret', { headerName: 'X-Auth', headerValue: '{{"t": "{token}", "again": "{token}"}}' })
+      const auth = new OAuth2ClientCredentials('https://idp.example/token', 'id', 'secret', {
+        headerName: 'X-Auth',
+        headerValue: '{{"t": "{token}", "again": "{token}"}}',
+      })
 
       const answer = await session.get('https://api.example/', { auth })
 

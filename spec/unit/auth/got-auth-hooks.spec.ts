@@ -36,11 +36,7 @@ describe('authHooks: a strategy on plain got', () => {
 
   it('drops credentials on a cross-origin redirect and keeps them on a same-origin one', async () => {
     const client = got.extend(authHooks(new BearerAuth('tok')))
-    const scope = nock('https://api.test')
-      .get('/a')
-      .reply(302, '', { Location: '/b' })
-      .get('/b')
-      .reply(302, '', { Location: 'https://other.test/c' })
+    const scope = nock('https://api.test').get('/a').reply(302, '', { Location: '/b' }).get('/b').reply(302, '', { Location: 'https://other.test/c' })
     const sameOrigin = nock('https://api.test').get('/b2').reply(echoReply)
     const other = nock('https://other.test').get('/c').reply(echoReply)
     scope.get('/same').reply(302, '', { Location: '/b2' })

@@ -27,11 +27,7 @@ describe('cookies kept by the Session', () => {
   })
 
   it('lands cookies set on a redirect hop in the jar and sends them on the next hop', async () => {
-    const scope = nock('https://api.test')
-      .get('/set')
-      .reply(302, '', { Location: '/check', 'Set-Cookie': 'hop=1; Path=/' })
-      .get('/check')
-      .reply(echoReply)
+    const scope = nock('https://api.test').get('/set').reply(302, '', { Location: '/check', 'Set-Cookie': 'hop=1; Path=/' }).get('/check').reply(echoReply)
 
     const response = await session.get('https://api.test/set')
 
@@ -42,11 +38,7 @@ describe('cookies kept by the Session', () => {
   })
 
   it('follows the jar rules for domain and path: no cookie for another host or path', async () => {
-    const scope = nock('https://api.test')
-      .get('/a/set')
-      .reply(200, '', { 'Set-Cookie': 'scoped=1; Path=/a' })
-      .get('/b')
-      .reply(echoReply)
+    const scope = nock('https://api.test').get('/a/set').reply(200, '', { 'Set-Cookie': 'scoped=1; Path=/a' }).get('/b').reply(echoReply)
     const other = nock('https://other.test').get('/a/x').reply(echoReply)
 
     await session.get('https://api.test/a/set')

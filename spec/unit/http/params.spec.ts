@@ -11,9 +11,12 @@ describe('query params on the wire', () => {
   afterEach(() => session.close())
 
   it('encodes names and values as requests does (quote_plus: space as +, ~ kept, * and ! encoded)', async () => {
-    const scope = nock('https://api.test').get('/search').query(true).reply(200, function () {
-      return { path: this.req.path }
-    })
+    const scope = nock('https://api.test')
+      .get('/search')
+      .query(true)
+      .reply(200, function () {
+        return { path: this.req.path }
+      })
 
     const response = await session.get('https://api.test/search', { params: { q: 'a b~*!', 'ké y': 'é&=' } })
 
@@ -22,22 +25,40 @@ describe('query params on the wire', () => {
   })
 
   it('repeats a name for array values and keeps pair order', async () => {
-    const scope = nock('https://api.test').get('/p').query(true).reply(200, function () {
-      return { path: this.req.path }
-    })
+    const scope = nock('https://api.test')
+      .get('/p')
+      .query(true)
+      .reply(200, function () {
+        return { path: this.req.path }
+      })
 
-    const response = await session.get('https://api.test/p', { params: [['b', '2'], ['a', '1'], ['b', '3']] })
+    const response = await session.get('https://api.test/p', {
+      params: [
+        ['b', '2'],
+        ['a', '1'],
+        ['b', '3'],
+      ],
+    })
 
     expect(response.json()).to.deep.equal({ path: '/p?b=2&a=1&b=3' })
     scope.done()
   })
 
   it('accepts URLSearchParams and object arrays alike', async () => {
-    const scope = nock('https://api.test').get('/p').twice().query(true).reply(200, function () {
-      return { path: this.req.path }
-    })
+    const scope = nock('https://api.test')
+      .get('/p')
+      .twice()
+      .query(true)
+      .reply(200, function () {
+        return { path: this.req.path }
+      })
 
-    const fromSearch = await session.get('https://api.test/p', { params: new URLSearchParams([['t', 'x'], ['t', 'y']]) })
+    const fromSearch = await session.get('https://api.test/p', {
+      params: new URLSearchParams([
+        ['t', 'x'],
+        ['t', 'y'],
+      ]),
+    })
     const fromObject = await session.get('https://api.test/p', { params: { t: ['x', 'y'] } })
 
     expect(fromSearch.json()).to.deep.equal({ path: '/p?t=x&t=y' })
@@ -46,9 +67,12 @@ describe('query params on the wire', () => {
   })
 
   it('appends params after a query the URL already has, and before the fragment', async () => {
-    const scope = nock('https://api.test').get('/p').query(true).reply(200, function () {
-      return { path: this.req.path }
-    })
+    const scope = nock('https://api.test')
+      .get('/p')
+      .query(true)
+      .reply(200, function () {
+        return { path: this.req.path }
+      })
 
     const response = await session.get('https://api.test/p?existing=1#frag', { params: { added: 'two' } })
 
@@ -59,9 +83,12 @@ describe('query params on the wire', () => {
 
   it('merges session params with request params; a request value replaces, null removes', async () => {
     const scoped = new Session({ params: { api: 'v1', lang: 'en', keep: 'yes' } })
-    const scope = nock('https://api.test').get('/p').query(true).reply(200, function () {
-      return { path: this.req.path }
-    })
+    const scope = nock('https://api.test')
+      .get('/p')
+      .query(true)
+      .reply(200, function () {
+        return { path: this.req.path }
+      })
 
     const response = await scoped.get('https://api.test/p', { params: { lang: 'fr', api: null } })
 
@@ -71,9 +98,12 @@ describe('query params on the wire', () => {
   })
 
   it('drops undefined and null values and stringifies numbers and booleans', async () => {
-    const scope = nock('https://api.test').get('/p').query(true).reply(200, function () {
-      return { path: this.req.path }
-    })
+    const scope = nock('https://api.test')
+      .get('/p')
+      .query(true)
+      .reply(200, function () {
+        return { path: this.req.path }
+      })
 
     const response = await session.get('https://api.test/p', { params: { n: 2, b: false, u: undefined, z: null } })
 

@@ -12,11 +12,7 @@ describe('redirects followed by the Session', () => {
 
   for (const status of [301, 302, 303]) {
     it(`turns a POST answered with ${status} into a GET without body or body headers`, async () => {
-      const scope = nock('https://api.test')
-        .post('/start', 'a=1')
-        .reply(status, '', { Location: '/next' })
-        .get('/next')
-        .reply(echoReply)
+      const scope = nock('https://api.test').post('/start', 'a=1').reply(status, '', { Location: '/next' }).get('/next').reply(echoReply)
 
       const response = await session.post('https://api.test/start', { data: { a: 1 } })
 
@@ -97,9 +93,7 @@ describe('redirects followed by the Session', () => {
   })
 
   it('treats a port change and an https to http downgrade as cross-origin', async () => {
-    const scope = nock('https://api.test')
-      .get('/a')
-      .reply(302, '', { Location: 'http://api.test/b' })
+    const scope = nock('https://api.test').get('/a').reply(302, '', { Location: 'http://api.test/b' })
     const downgraded = nock('http://api.test').get('/b').reply(echoReply)
     const portScope = nock('https://api.test').get('/c').reply(302, '', { Location: 'https://api.test:8443/d' })
     const otherPort = nock('https://api.test:8443').get('/d').reply(echoReply)

@@ -54,7 +54,9 @@ describe('Response', () => {
 
     expect(good.json()).to.deep.equal({ a: [1] })
     expect(error).to.be.instanceOf(JSONDecodeError).and.include({ status: 502 })
-    expect((error as Error).message).to.include('https://api.test/bad?access_token=[redacted]').and.include('HTTP 502')
+    expect((error as Error).message)
+      .to.include('https://api.test/bad?access_token=[redacted]')
+      .and.include('HTTP 502')
     expect((error as Error).message).to.not.include('secret-tok')
     scope.done()
   })
@@ -74,7 +76,9 @@ describe('Response', () => {
 
     expect(error).to.be.instanceOf(HTTPError).and.include({ status: 404 })
     expect((error as HTTPError).response).to.equal(missing)
-    expect((error as Error).message).to.equal('404 Client Error: Not Found for url: https://api.test/missing. Inspect error.response for the body the server sent.')
+    expect((error as Error).message).to.equal(
+      '404 Client Error: Not Found for url: https://api.test/missing. Inspect error.response for the body the server sent.',
+    )
     expect(fine.raiseForStatus()).to.equal(fine)
     expect(missing.ok).to.equal(false)
     scope.done()

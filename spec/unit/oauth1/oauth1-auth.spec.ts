@@ -7,7 +7,13 @@ import { inspect, promisify } from 'node:util'
 import { authHooks, ConfigurationError, HTTPError, OAuth1Auth, Session, type OAuth1AuthOptions } from '../../../lib/index.js'
 import { echoReply, type WireEcho } from '../../support/nock-echo.js'
 
-const FIXED: OAuth1AuthOptions = { clientSecret: 'cs', resourceOwnerKey: 'tk', resourceOwnerSecret: 'ts', nonce: 'abcdefghijklmnopqrstuvwx', timestamp: 1700000000 }
+const FIXED: OAuth1AuthOptions = {
+  clientSecret: 'cs',
+  resourceOwnerKey: 'tk',
+  resourceOwnerSecret: 'ts',
+  nonce: 'abcdefghijklmnopqrstuvwx',
+  timestamp: 1700000000,
+}
 
 function oauthParams(header: string | undefined): Record<string, string> {
   const params: Record<string, string> = {}
@@ -20,7 +26,9 @@ describe('OAuth1Auth behaviour', () => {
     const session = new Session({ auth: new OAuth1Auth('ck', { clientSecret: 'cs' }) })
     const before = Math.floor(Date.now() / 1000)
 
-    const nonces = await Promise.all([1, 2, 3].map(async () => oauthParams((await session.prepareRequest('GET', 'https://api.test/')).headers.get('authorization'))))
+    const nonces = await Promise.all(
+      [1, 2, 3].map(async () => oauthParams((await session.prepareRequest('GET', 'https://api.test/')).headers.get('authorization'))),
+    )
 
     for (const params of nonces) {
       expect(params.oauth_nonce).to.match(/^[A-Za-z0-9]{24}$/)

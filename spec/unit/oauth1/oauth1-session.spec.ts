@@ -46,10 +46,12 @@ describe('OAuth1Session flow helpers (requests-oauthlib)', () => {
   it('joins a list of realms with spaces for the request-token request', async () => {
     const session = new OAuth1Session('client-key', 'secret')
     let header = ''
-    const scope = nock('https://api.test').post('/rt').reply(function () {
-      header = String(this.req.headers.authorization)
-      return [200, 'oauth_token=t&oauth_token_secret=s']
-    })
+    const scope = nock('https://api.test')
+      .post('/rt')
+      .reply(function () {
+        header = String(this.req.headers.authorization)
+        return [200, 'oauth_token=t&oauth_token_secret=s']
+      })
 
     await session.fetchRequestToken('https://api.test/rt', ['photos', 'videos'])
 
@@ -61,12 +63,16 @@ describe('OAuth1Session flow helpers (requests-oauthlib)', () => {
   it('parses the authorization redirect and fetches the access token with the verifier, then drops the verifier', async () => {
     const session = new OAuth1Session('client-key', 'secret')
     let header = ''
-    const scope = nock('https://api.test').post('/oauth/access_token').reply(function () {
-      header = String(this.req.headers.authorization)
-      return [200, 'oauth_token=sdf0o9823sjdfsdf&oauth_token_secret=2kjshdfp92i34asdasd']
-    })
+    const scope = nock('https://api.test')
+      .post('/oauth/access_token')
+      .reply(function () {
+        header = String(this.req.headers.authorization)
+        return [200, 'oauth_token=sdf0o9823sjdfsdf&oauth_token_secret=2kjshdfp92i34asdasd']
+      })
 
-    const parsed = session.parseAuthorizationResponse('https://127.0.0.1/callback?oauth_token=kjerht2309uf&oauth_token_secret=lsdajfh923874&oauth_verifier=w34o8967345')
+    const parsed = session.parseAuthorizationResponse(
+      'https://127.0.0.1/callback?oauth_token=kjerht2309uf&oauth_token_secret=lsdajfh923874&oauth_verifier=w34o8967345',
+    )
     const token = await session.fetchAccessToken('https://api.test/oauth/access_token')
 
     expect(parsed).to.deep.equal({ oauth_token: 'kjerht2309uf', oauth_token_secret: 'lsdajfh923874', oauth_verifier: 'w34o8967345' })
@@ -127,11 +133,16 @@ describe('OAuth1Session flow helpers (requests-oauthlib)', () => {
     const aliased = new OAuth1Session('client-key', undefined, undefined, undefined, { clientSecret: 's', resourceOwnerKey: 't', resourceOwnerSecret: 'ts' })
 
     expect(aliased.authorized).to.equal(true)
-    expect(() => new OAuth1Session('client-key', 'secret', undefined, undefined, { clientSecret: 'other' })).to.throw(ConfigurationError).with.property('option', 'clientSecret')
+    expect(() => new OAuth1Session('client-key', 'secret', undefined, undefined, { clientSecret: 'other' }))
+      .to.throw(ConfigurationError)
+      .with.property('option', 'clientSecret')
   })
 
   it('round-trips through toJSON/fromJSON and keeps secrets out of inspect and String', () => {
-    const session = new OAuth1Session('client-key', 'consumer-secret', 'tok', 'token-secret', { baseUrl: 'https://api.test/1.1/', signatureMethod: 'HMAC-SHA256' })
+    const session = new OAuth1Session('client-key', 'consumer-secret', 'tok', 'token-secret', {
+      baseUrl: 'https://api.test/1.1/',
+      signatureMethod: 'HMAC-SHA256',
+    })
 
     const restored = OAuth1Session.fromJSON(JSON.stringify(session))
     const shown = `${inspect(session, { depth: 5 })} ${String(session)}`
@@ -156,10 +167,12 @@ describe('OAuth1Service (rauth)', () => {
   it('gets a request token with GET by default, moving oauth_callback from params to the header', async () => {
     const service = new OAuth1Service(endpoints)
     let seen = { path: '', header: '' }
-    const scope = nock('https://api.test').get('/oauth/request_token').reply(function () {
-      seen = { path: this.req.path, header: String(this.req.headers.authorization) }
-      return [200, 'oauth_token=rt&oauth_token_secret=rts']
-    })
+    const scope = nock('https://api.test')
+      .get('/oauth/request_token')
+      .reply(function () {
+        seen = { path: this.req.path, header: String(this.req.headers.authorization) }
+        return [200, 'oauth_token=rt&oauth_token_secret=rts']
+      })
 
     const [token, secret] = await service.getRequestToken('GET', { params: { oauth_callback: 'oob' } })
 
@@ -220,8 +233,12 @@ describe('OAuth1Service (rauth)', () => {
   })
 
   it('refuses a missing consumer key and a malformed URL before any traffic', () => {
-    expect(() => new OAuth1Service({ ...endpoints, consumerKey: '' })).to.throw(ConfigurationError).with.property('option', 'consumerKey')
-    expect(() => new OAuth1Service({ ...endpoints, accessTokenUrl: 'not a url' })).to.throw(ConfigurationError).with.property('option', 'accessTokenUrl')
+    expect(() => new OAuth1Service({ ...endpoints, consumerKey: '' }))
+      .to.throw(ConfigurationError)
+      .with.property('option', 'consumerKey')
+    expect(() => new OAuth1Service({ ...endpoints, accessTokenUrl: 'not a url' }))
+      .to.throw(ConfigurationError)
+      .with.property('option', 'accessTokenUrl')
   })
 
   it('says which endpoint is missing when a step needs it', async () => {

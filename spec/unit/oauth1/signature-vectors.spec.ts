@@ -84,7 +84,13 @@ describe('OAuth 1 signatures cross-checked with independent signers', () => {
 
   for (const [url, label, withOAuth10a] of tricky) {
     it(`agrees with ${withOAuth10a ? 'oauth-1.0a and ' : ''}oauth-sign on ${label}`, async () => {
-      const auth = new OAuth1Auth('ck', { clientSecret: 'c s&', resourceOwnerKey: 'tk', resourceOwnerSecret: 't~s', nonce: 'abcdefghijklmnopqrstuvwx', timestamp: 1700000000 })
+      const auth = new OAuth1Auth('ck', {
+        clientSecret: 'c s&',
+        resourceOwnerKey: 'tk',
+        resourceOwnerSecret: 't~s',
+        nonce: 'abcdefghijklmnopqrstuvwx',
+        timestamp: 1700000000,
+      })
       const session = new Session({ auth })
 
       const prepared = await session.prepareRequest('POST', url, { data })
@@ -115,9 +121,19 @@ describe('OAuth 1 signatures cross-checked with independent signers', () => {
 
   const rsaPrivate = readFileSync(new URL('../../fixtures/oauth1/rsa-private.pem', import.meta.url), 'utf8')
   const rsaPublic = createPublicKey(readFileSync(new URL('../../fixtures/oauth1/rsa-public.pem', import.meta.url), 'utf8'))
-  for (const [method, hash] of [['RSA-SHA1', 'sha1'], ['RSA-SHA256', 'sha256'], ['RSA-SHA512', 'sha512']] as const) {
+  for (const [method, hash] of [
+    ['RSA-SHA1', 'sha1'],
+    ['RSA-SHA256', 'sha256'],
+    ['RSA-SHA512', 'sha512'],
+  ] as const) {
     it(`produces ${method} signatures that verify with the public key over oauth-sign's base string`, async () => {
-      const auth = new OAuth1Auth('ck', { signatureMethod: method as SignatureMethodName, rsaKey: rsaPrivate, resourceOwnerKey: 'tk', nonce: 'n'.repeat(20), timestamp: 1 })
+      const auth = new OAuth1Auth('ck', {
+        signatureMethod: method as SignatureMethodName,
+        rsaKey: rsaPrivate,
+        resourceOwnerKey: 'tk',
+        nonce: 'n'.repeat(20),
+        timestamp: 1,
+      })
       const session = new Session({ auth })
 
       const prepared = await session.prepareRequest('GET', 'https://api.example.com/x', { params: { q: 'a b' } })
@@ -139,7 +155,7 @@ describe('OAuth 1 signatures cross-checked with independent signers', () => {
   })
 
   it('percent-encodes like oauth-sign over every printable ASCII character and some unicode', () => {
-    const sample = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('') + 'é✓😀'
+    const sample = `${Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('')}é✓😀`
 
     expect(percentEncode(sample)).to.equal(oauthSign.rfc3986(sample))
   })
@@ -171,13 +187,20 @@ describe('OAuth 1 signatures over generated requests, against oauth-sign', () =>
       const params: [string, string][] = Array.from({ length: 1 + Math.floor(next() * 4) }, () => [pick(['q', 'tag', text(3)]), text(Math.floor(next() * 6))])
       const data: [string, string][] = Array.from({ length: Math.floor(next() * 3) }, () => [pick(['status', 'tag', text(2)]), text(5)])
       const method = data.length > 0 ? 'POST' : 'GET'
-      const auth = new OAuth1Auth('ck', { clientSecret: text(4), resourceOwnerKey: 'tk', resourceOwnerSecret: text(4), nonce: 'abcdefghijklmnopqrstuvwx', timestamp: 1700000000 })
+      const auth = new OAuth1Auth('ck', {
+        clientSecret: text(4),
+        resourceOwnerKey: 'tk',
+        resourceOwnerSecret: text(4),
+        nonce: 'abcdefghijklmnopqrstuvwx',
+        timestamp: 1700000000,
+      })
       const prepared = await session.prepareRequest(method, `${scheme}://API.Example.com${port}/p/${encodeURIComponent(text(3))}`, { params, data, auth })
 
       const header = headerParams(prepared.headers.get('authorization'))
       const parsed = new URL(prepared.url)
       const all: Record<string, string[]> = {}
-      for (const [name, value] of [...parsed.searchParams, ...data, ...Object.entries(header).filter(([n]) => n !== 'oauth_signature')]) (all[name] ??= []).push(value)
+      for (const [name, value] of [...parsed.searchParams, ...data, ...Object.entries(header).filter(([n]) => n !== 'oauth_signature')])
+        (all[name] ??= []).push(value)
       const explained = auth.explainSignature(prepared)
       const reference = oauthSign.generateBase(method, `${parsed.protocol}//${parsed.host}${parsed.pathname}`, all)
 
@@ -190,9 +213,20 @@ describe('OAuth 1 signatures over generated requests, against oauth-sign', () =>
 })
 
 describe('the HMAC signature methods against node:crypto createHmac', () => {
-  const keys = ['', 'short&', 'k'.repeat(63) + '&', 'x'.repeat(64), 'consumer-secret-of-forty-three-characters!!&token-secret-of-forty-one-characters!!!!!', 'é✓&😀'.repeat(40)]
+  const keys = [
+    '',
+    'short&',
+    `${'k'.repeat(63)}&`,
+    'x'.repeat(64),
+    'consumer-secret-of-forty-three-characters!!&token-secret-of-forty-one-characters!!!!!',
+    'é✓&😀'.repeat(40),
+  ]
   const bases = ['', 'GET&https%3A%2F%2Fapi.example.com%2F&a%3D1', 'POST&x&é✓😀'.repeat(50)]
-  for (const [method, algorithm] of [['HMAC-SHA1', 'sha1'], ['HMAC-SHA256', 'sha256'], ['HMAC-SHA512', 'sha512']] as const) {
+  for (const [method, algorithm] of [
+    ['HMAC-SHA1', 'sha1'],
+    ['HMAC-SHA256', 'sha256'],
+    ['HMAC-SHA512', 'sha512'],
+  ] as const) {
     it(`${method} equals createHmac for keys shorter, equal to and longer than the block`, async () => {
       const { SIGNATURE_METHODS, hmacKeyObject } = await import('../../../lib/oauth1/signature-methods.js')
       for (const key of keys) {

@@ -95,7 +95,10 @@ describe('OAuth2Session expiry and refresh', () => {
   })
 
   it('throws TokenUpdated with the new token when there is no tokenUpdater, as requests-oauthlib', async () => {
-    const session = new OAuth2Session('client-1', { token: { access_token: 'old', refresh_token: 'rt-1', expires_at: past() }, autoRefreshUrl: 'https://idp.example/token' })
+    const session = new OAuth2Session('client-1', {
+      token: { access_token: 'old', refresh_token: 'rt-1', expires_at: past() },
+      autoRefreshUrl: 'https://idp.example/token',
+    })
     const idp = nock('https://idp.example').post('/token').reply(200, { access_token: 'new', token_type: 'Bearer' })
 
     const error = await session.get('https://api.example/me').catch((e: unknown) => e)
@@ -190,7 +193,9 @@ describe('OAuth2Session authorization responses and token errors', () => {
     const session = new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb' })
     const [, state] = session.authorizationUrl('https://idp.example/authorize')
 
-    const error = await session.fetchToken('https://idp.example/token', { authorizationResponse: `https://app.example/cb?code=c&state=${state}x` }).catch((e: unknown) => e)
+    const error = await session
+      .fetchToken('https://idp.example/token', { authorizationResponse: `https://app.example/cb?code=c&state=${state}x` })
+      .catch((e: unknown) => e)
 
     expect(error).to.be.instanceOf(MismatchingStateError)
   })
@@ -218,7 +223,9 @@ describe('OAuth2Session authorization responses and token errors', () => {
 
   it('reads a form-encoded token response too (oauthlib falls back to it)', async () => {
     const session = new OAuth2Session('client-1')
-    const idp = nock('https://idp.example').post('/token').reply(200, 'access_token=gh-token&scope=repo%2Cgist&token_type=bearer', { 'Content-Type': 'application/x-www-form-urlencoded' })
+    const idp = nock('https://idp.example')
+      .post('/token')
+      .reply(200, 'access_token=gh-token&scope=repo%2Cgist&token_type=bearer', { 'Content-Type': 'application/x-www-form-urlencoded' })
 
     const token = await session.fetchToken('https://idp.example/token', { code: 'c' })
 
@@ -234,7 +241,9 @@ describe('OAuth2Session authorization responses and token errors', () => {
     const error = await strict.fetchToken('https://idp.example/token', { code: 'c' }).catch((e: unknown) => e)
     const token = await relaxed.fetchToken('https://idp.example/token', { code: 'c' })
 
-    expect(error).to.be.instanceOf(ScopeChangedWarning).and.deep.include({ oldScope: ['read', 'write'], newScope: ['read'] })
+    expect(error)
+      .to.be.instanceOf(ScopeChangedWarning)
+      .and.deep.include({ oldScope: ['read', 'write'], newScope: ['read'] })
     expect(token.scope).to.deep.equal(['read'])
     idp.done()
   })
@@ -261,10 +270,12 @@ describe('OAuth2Session PKCE', () => {
     const { createHash } = await import('node:crypto')
     const session = new OAuth2Session('client-1', { pkce: 'S256', redirectUri: 'https://app.example/cb' })
     let body = ''
-    const idp = nock('https://idp.example').post('/token').reply(function (_uri, sent) {
-      body = String(sent)
-      return [200, { access_token: 'a', token_type: 'Bearer' }]
-    })
+    const idp = nock('https://idp.example')
+      .post('/token')
+      .reply(function (_uri, sent) {
+        body = String(sent)
+        return [200, { access_token: 'a', token_type: 'Bearer' }]
+      })
 
     const [url, state] = session.authorizationUrl('https://idp.example/authorize')
     await session.fetchToken('https://idp.example/token', { authorizationResponse: `https://app.example/cb?code=c&state=${state}` })
@@ -307,7 +318,10 @@ describe('OAuth2Session compliance hooks and serialisation', () => {
   })
 
   it('keeps tokens and the client secret out of inspect, and round-trips through toJSON/fromJSON', () => {
-    const session = new OAuth2Session('client-1', { clientSecret: 'client-secret-x', token: { access_token: 'access-x', refresh_token: 'refresh-x', token_type: 'Bearer' } })
+    const session = new OAuth2Session('client-1', {
+      clientSecret: 'client-secret-x',
+      token: { access_token: 'access-x', refresh_token: 'refresh-x', token_type: 'Bearer' },
+    })
 
     const shown = `${inspect(session, { depth: 6 })} ${String(session)}`
     const restored = OAuth2Session.fromJSON(JSON.stringify(session))

@@ -1,13 +1,7 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { readFileSync } from 'node:fs'
-import {
-  BackendApplicationClient,
-  HTTPBasicAuth,
-  LegacyApplicationClient,
-  MobileApplicationClient,
-  OAuth2Session,
-} from '../../../lib/index.js'
+import { BackendApplicationClient, HTTPBasicAuth, LegacyApplicationClient, MobileApplicationClient, OAuth2Session } from '../../../lib/index.js'
 
 interface RecordedTokenRequest {
   name: string
@@ -29,9 +23,16 @@ const TOKEN = { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, re
 /** Each case as the Python script made it, ported call for call. */
 const cases: Record<string, () => Promise<unknown>> = {
   'code-basic-auth': () =>
-    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', scope: ['read', 'write'] }).fetchToken('https://idp.example/token', { code: 'code-1', clientSecret: 's3cret' }),
+    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', scope: ['read', 'write'] }).fetchToken('https://idp.example/token', {
+      code: 'code-1',
+      clientSecret: 's3cret',
+    }),
   'code-include-client-id': () =>
-    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb' }).fetchToken('https://idp.example/token', { code: 'code-1', includeClientId: true, clientSecret: 's3cret' }),
+    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb' }).fetchToken('https://idp.example/token', {
+      code: 'code-1',
+      includeClientId: true,
+      clientSecret: 's3cret',
+    }),
   'code-authorization-response': () =>
     new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', state: 'st-1' }).fetchToken('https://idp.example/token', {
       authorizationResponse: 'https://app.example/cb?code=code-2&state=st-1',
@@ -52,7 +53,10 @@ const cases: Record<string, () => Promise<unknown>> = {
       client_secret: 's3cret',
     }),
   'client-credentials-basic': () =>
-    new OAuth2Session(undefined, { client: new BackendApplicationClient('client-1') }).fetchToken('https://idp.example/token', { client_id: 'client-1', client_secret: 's3cret' }),
+    new OAuth2Session(undefined, { client: new BackendApplicationClient('client-1') }).fetchToken('https://idp.example/token', {
+      client_id: 'client-1',
+      client_secret: 's3cret',
+    }),
   'client-credentials-body': () =>
     new OAuth2Session(undefined, { client: new BackendApplicationClient('client-1') }).fetchToken('https://idp.example/token', {
       client_id: 'client-1',
@@ -106,17 +110,25 @@ describe('OAuth2Session.authorizationUrl against requests-oauthlib', () => {
   const sessions: Record<string, () => [string, string]> = {
     // requests-oauthlib sends no PKCE unless asked: pkce: false gives its wire format.
     'authorize-code': () =>
-      new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', scope: ['read', 'write'], pkce: false }).authorizationUrl('https://idp.example/authorize?existing=1', 'st-1'),
-    'authorize-extra': () =>
-      new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', pkce: false }).authorizationUrl('https://idp.example/authorize?existing=1', 'st-2', {
-        access_type: 'offline',
-        prompt: 'select_account',
-      }),
-    'authorize-implicit': () =>
-      new OAuth2Session(undefined, { client: new MobileApplicationClient('client-1'), redirectUri: 'https://app.example/cb', scope: 'profile' }).authorizationUrl(
+      new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', scope: ['read', 'write'], pkce: false }).authorizationUrl(
         'https://idp.example/authorize?existing=1',
-        'st-3',
+        'st-1',
       ),
+    'authorize-extra': () =>
+      new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', pkce: false }).authorizationUrl(
+        'https://idp.example/authorize?existing=1',
+        'st-2',
+        {
+          access_type: 'offline',
+          prompt: 'select_account',
+        },
+      ),
+    'authorize-implicit': () =>
+      new OAuth2Session(undefined, {
+        client: new MobileApplicationClient('client-1'),
+        redirectUri: 'https://app.example/cb',
+        scope: 'profile',
+      }).authorizationUrl('https://idp.example/authorize?existing=1', 'st-3'),
   }
   for (const fixture of fixtures.authorizationUrls) {
     it(`matches requests-oauthlib for ${fixture.name}`, () => {

@@ -54,10 +54,17 @@ describe('OAuth2Service (rauth)', () => {
 
   it('names the keys of an answer without the token, and honours key and decoder', async () => {
     const service = new OAuth2Service(endpoints)
-    const idp = nock('https://example.com').post('/token').twice().reply(200, { data: { token: 'nested' }, expires: 10 })
+    const idp = nock('https://example.com')
+      .post('/token')
+      .twice()
+      .reply(200, { data: { token: 'nested' }, expires: 10 })
 
     const error = await service.getAccessToken('POST', { data: { code: 'c' } }).catch((e: unknown) => e)
-    const nested = await service.getAccessToken('POST', { data: { code: 'c' }, decoder: (text) => (JSON.parse(text) as { data: Record<string, unknown> }).data, key: 'token' })
+    const nested = await service.getAccessToken('POST', {
+      data: { code: 'c' },
+      decoder: (text) => (JSON.parse(text) as { data: Record<string, unknown> }).data,
+      key: 'token',
+    })
 
     expect(error).to.be.instanceOf(TokenMissingError)
     expect((error as TokenMissingError).keys).to.deep.equal(['data', 'expires'])
@@ -74,15 +81,22 @@ describe('OAuth2Service (rauth)', () => {
   })
 
   it('refuses bad options before any traffic', () => {
-    expect(() => new OAuth2Service({ ...endpoints, accessTokenUrl: 'nope' })).to.throw(ConfigurationError).with.property('option', 'accessTokenUrl')
+    expect(() => new OAuth2Service({ ...endpoints, accessTokenUrl: 'nope' }))
+      .to.throw(ConfigurationError)
+      .with.property('option', 'accessTokenUrl')
   })
 })
 
 describe('OAuth2 (requests-oauth2 0.2.0)', () => {
   it('builds the authorize URL as site + quoted path + redirect_uri, client_id, scope, extras', () => {
-    const handler = new OAuth2('id', 'secret', 'https://graph.facebook.com/', 'https://app.example/cb', { authorizationUrl: 'dialog/oauth', tokenUrl: 'oauth/access_token' })
+    const handler = new OAuth2('id', 'secret', 'https://graph.facebook.com/', 'https://app.example/cb', {
+      authorizationUrl: 'dialog/oauth',
+      tokenUrl: 'oauth/access_token',
+    })
 
-    expect(handler.authorizeUrl('email')).to.equal('https://graph.facebook.com/dialog/oauth?redirect_uri=https%3A%2F%2Fapp.example%2Fcb&client_id=id&scope=email')
+    expect(handler.authorizeUrl('email')).to.equal(
+      'https://graph.facebook.com/dialog/oauth?redirect_uri=https%3A%2F%2Fapp.example%2Fcb&client_id=id&scope=email',
+    )
     expect(handler.authorizeUrl('', { response_type: 'code' })).to.equal(
       'https://graph.facebook.com/dialog/oauth?redirect_uri=https%3A%2F%2Fapp.example%2Fcb&client_id=id&scope=&response_type=code',
     )

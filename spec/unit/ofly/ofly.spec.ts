@@ -32,7 +32,9 @@ describe('OflySession.sign against rauth vectors', () => {
   })
 
   it('refuses a hash method other than sha1 and md5', () => {
-    expect(() => OflySession.sign('https://x.test/p', 'a', 's', 'sha256')).to.throw(ConfigurationError).with.property('option', 'hashMeth')
+    expect(() => OflySession.sign('https://x.test/p', 'a', 's', 'sha256'))
+      .to.throw(ConfigurationError)
+      .with.property('option', 'hashMeth')
   })
 })
 
@@ -43,10 +45,12 @@ describe('OflySession requests', () => {
     const session = new OflySession('app-123', 'secret-456', 'user-1', { now: fixedClock })
     const expected = vectors.find((vector) => vector.name === 'sha1-5ms')?.query
     let path = ''
-    const scope = nock('https://ws.example.com').get(/.*/).reply(function () {
-      path = this.req.path
-      return [200, 'ok']
-    })
+    const scope = nock('https://ws.example.com')
+      .get(/.*/)
+      .reply(function () {
+        path = this.req.path
+        return [200, 'ok']
+      })
 
     await session.get('https://ws.example.com/userid/albums')
 
@@ -59,10 +63,12 @@ describe('OflySession requests', () => {
     const session = new OflySession('app-123', 'secret-456', undefined, { now: () => new Date('2024-02-29T23:59:59.999Z') })
     const expected = vectors.find((vector) => vector.name === 'md5-999ms')?.query
     let path = ''
-    const scope = nock('https://ws.example.com').get(/.*/).reply(function () {
-      path = this.req.path
-      return [200, 'ok']
-    })
+    const scope = nock('https://ws.example.com')
+      .get(/.*/)
+      .reply(function () {
+        path = this.req.path
+        return [200, 'ok']
+      })
 
     await session.get('https://ws.example.com/userid/photo/123', { userId: 'u', hashMeth: 'md5', params: { b: '2', a: '1' } })
 

@@ -100,7 +100,8 @@ export class JsonTokenFileCache extends TokenMemoryCache {
 
   protected override persist(): void {
     const data: Record<string, [string, number, string?]> = {}
-    for (const [key, value] of this.tokens) data[key] = value.refreshToken === undefined ? [value.token, value.expiry] : [value.token, value.expiry, value.refreshToken]
+    for (const [key, value] of this.tokens)
+      data[key] = value.refreshToken === undefined ? [value.token, value.expiry] : [value.token, value.expiry, value.refreshToken]
     const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`
     try {
       writeFileSync(temporary, JSON.stringify(data), { mode: 0o600 })
@@ -108,7 +109,9 @@ export class JsonTokenFileCache extends TokenMemoryCache {
       renameSync(temporary, this.path)
     } catch (error) {
       // The token is still cached in memory: a cache file that cannot be written never fails a request.
-      process.emitWarning(`Token cache ${this.path} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'}); tokens are kept in memory only.`)
+      process.emitWarning(
+        `Token cache ${this.path} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'}); tokens are kept in memory only.`,
+      )
     }
   }
 
@@ -117,7 +120,8 @@ export class JsonTokenFileCache extends TokenMemoryCache {
     try {
       text = readFileSync(this.path, 'utf8')
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') process.emitWarning(`Token cache ${this.path} is unreadable (${(error as NodeJS.ErrnoException).code}); starting empty.`)
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        process.emitWarning(`Token cache ${this.path} is unreadable (${(error as NodeJS.ErrnoException).code}); starting empty.`)
       return new Map()
     }
     try {

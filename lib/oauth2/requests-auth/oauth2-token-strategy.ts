@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { ConfigurationError, TokenMissingError } from '../errors.js'
-import type { PreparedRequest } from '../http/prepared-request.js'
-import { redactUrl } from '../http/redact-url.js'
-import type { Response } from '../http/response.js'
-import { Session } from '../http/session.js'
-import { oauth2Error, TokenRequestError } from '../oauth2/oauth2-errors.js'
-import type { AuthStrategy } from './auth-strategy.js'
-import { AuthBase } from './multi-auth.js'
+import { ConfigurationError, TokenMissingError } from '../../errors.js'
+import type { PreparedRequest } from '../../http/prepared-request.js'
+import { redactUrl } from '../../security/redact-url.js'
+import type { Response } from '../../http/response.js'
+import { Session } from '../../http/session.js'
+import { oauth2Error, TokenRequestError } from '../oauth2-errors.js'
+import type { AuthStrategy } from '../../auth/auth-strategy.js'
+import { AuthBase } from '../../auth/multi-auth.js'
 import { pythonFormat } from './python-format.js'
-import { unicodeEscape } from './python-url.js'
+import { unicodeEscape } from '../../auth/python-url.js'
 import { tokenCache, type NewToken } from './token-cache.js'
 
 /**
@@ -160,7 +160,8 @@ export function requireUrl(option: string, url: unknown, label: string): string 
   } catch {
     throw new ConfigurationError(option, `${label} must be an absolute URL such as https://idp.example.com/oauth2/token (got "${redactUrl(url)}").`)
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigurationError(option, `${label} must be an http(s) URL (got ${parsed.protocol}).`)
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new ConfigurationError(option, `${label} must be an http(s) URL (got ${parsed.protocol}).`)
   return url
 }
 
@@ -219,8 +220,13 @@ export async function postForToken(post: TokenPost): Promise<NewToken> {
     throw oauth2Error({ error, error_description: description }, response)
   }
   const token = content[post.tokenFieldName]
-  if (typeof token !== 'string' || token === '') throw new TokenMissingError(post.tokenFieldName, Object.keys(content), `The token response (HTTP ${response.status})`)
-  return { token, expiresIn: lifetime(content.expires_in), refreshToken: typeof content.refresh_token === 'string' && content.refresh_token !== '' ? content.refresh_token : undefined }
+  if (typeof token !== 'string' || token === '')
+    throw new TokenMissingError(post.tokenFieldName, Object.keys(content), `The token response (HTTP ${response.status})`)
+  return {
+    token,
+    expiresIn: lifetime(content.expires_in),
+    refreshToken: typeof content.refresh_token === 'string' && content.refresh_token !== '' ? content.refresh_token : undefined,
+  }
 }
 
 function tokenAnswer(response: Response): Record<string, unknown> {

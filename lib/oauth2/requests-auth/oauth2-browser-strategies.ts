@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto'
-import { ConfigurationError } from '../errors.js'
-import { Session } from '../http/session.js'
-import { codeChallenge } from '../oauth2/pkce.js'
-import type { AuthStrategy } from './auth-strategy.js'
-import { HTTPBasicAuth } from './http-basic-auth.js'
-import { OAuth2TokenStrategy, TOKEN_OPTION_NAMES, extraParameters, lifetime, postForToken, requireUrl, stateOf, type OAuth2TokenOptions } from './oauth2-token-strategy.js'
-import { addParameters, popParameter, queryParameter } from './python-url.js'
+import { ConfigurationError } from '../../errors.js'
+import { Session } from '../../http/session.js'
+import { codeChallenge } from '../pkce.js'
+import type { AuthStrategy } from '../../auth/auth-strategy.js'
+import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
+import {
+  OAuth2TokenStrategy,
+  TOKEN_OPTION_NAMES,
+  extraParameters,
+  lifetime,
+  postForToken,
+  requireUrl,
+  stateOf,
+  type OAuth2TokenOptions,
+} from './oauth2-token-strategy.js'
+import { addParameters, popParameter, queryParameter } from '../../auth/python-url.js'
 import { requestGrant, type ReceivedGrant } from './redirect-listener.js'
 import type { NewToken } from './token-cache.js'
 
@@ -61,7 +70,16 @@ export interface OAuth2AuthorizationCodeOptions extends OAuth2BrowserOptions {
 }
 
 /** The options that are settings, not request parameters. */
-const KNOWN = new Set<string>([...TOKEN_OPTION_NAMES, 'redirectUriDomain', 'redirectUriEndpoint', 'redirectUriPort', 'codeFieldName', 'username', 'password', 'session'])
+const KNOWN = new Set<string>([
+  ...TOKEN_OPTION_NAMES,
+  'redirectUriDomain',
+  'redirectUriEndpoint',
+  'redirectUriPort',
+  'codeFieldName',
+  'username',
+  'password',
+  'session',
+])
 
 /** Parameters that belong to the token request only: a client secret never goes through the browser. */
 const TOKEN_ONLY = new Set(['client_secret'])
@@ -77,7 +95,8 @@ function redirectTarget(options: OAuth2BrowserOptions): RedirectTarget {
   const domain = options.redirectUriDomain || 'localhost'
   const endpoint = options.redirectUriEndpoint || ''
   const port = options.redirectUriPort || 5000
-  if (/[/?#:@\s]/.test(domain)) throw new ConfigurationError('redirectUriDomain', `redirectUriDomain must be a bare host name such as localhost (got "${domain}").`)
+  if (/[/?#:@\s]/.test(domain))
+    throw new ConfigurationError('redirectUriDomain', `redirectUriDomain must be a bare host name such as localhost (got "${domain}").`)
   return { domain, port, redirectUri: `http://${domain}:${port}/${endpoint.replace(/^\/+/, '')}` }
 }
 
@@ -86,7 +105,7 @@ function remove(parameters: [string, string][], name: string): void {
   if (index >= 0) parameters.splice(index, 1)
 }
 
-function valueOf(parameters: readonly [string, string][], name: string): string | undefined {
+function parameterValue(parameters: readonly [string, string][], name: string): string | undefined {
   return parameters.find(([parameter]) => parameter === name)?.[1]
 }
 
@@ -133,14 +152,25 @@ abstract class OAuth2BrowserStrategy extends OAuth2TokenStrategy {
 
   /** The grant URL with extra parameters appended after state, redirect_uri and nonce. @internal */
   protected grantUrlWith(extra: readonly [string, string][]): string {
-    const custom: [string, string][] = [['state', this.state], ['redirect_uri', this.redirectUri]]
+    const custom: [string, string][] = [
+      ['state', this.state],
+      ['redirect_uri', this.redirectUri],
+    ]
     if (this.#nonce !== undefined) custom.push(['nonce', this.#nonce])
     return addParameters(this.#withoutNonce, [...custom, ...extra])
   }
 
   /** Opens the browser at `url` and waits for `fieldName` on the redirect listener. @internal */
   protected waitForGrant(url: string, fieldName: string): Promise<ReceivedGrant> {
-    return requestGrant({ url, redirectUri: this.redirectUri, domain: this.#target.domain, port: this.#target.port, fieldName, state: this.state, timeoutMs: this.timeoutMs })
+    return requestGrant({
+      url,
+      redirectUri: this.redirectUri,
+      domain: this.#target.domain,
+      port: this.#target.port,
+      fieldName,
+      state: this.state,
+      timeoutMs: this.timeoutMs,
+    })
   }
 
   /** The strategy without secrets. */
@@ -180,7 +210,14 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
 
   /** POSTs a token request with the client authentication and session of this strategy. @internal */
   protected postToken(data: [string, string][]): Promise<NewToken> {
-    return postForToken({ session: this.#session, url: this.tokenUrl, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs, auth: this.#clientAuth })
+    return postForToken({
+      session: this.#session,
+      url: this.tokenUrl,
+      data,
+      tokenFieldName: this.tokenFieldName,
+      timeoutMs: this.timeoutMs,
+      auth: this.#clientAuth,
+    })
   }
 
   /** The strategy without secrets. */
@@ -208,7 +245,7 @@ export class OAuth2AuthorizationCode extends OAuth2CodeStrategy {
   constructor(authorizationUrl: string, tokenUrl: string, options: OAuth2AuthorizationCodeOptions = {}) {
     const parameters = extraParameters(options, KNOWN)
     if (typeof authorizationUrl === 'string' && queryParameter(authorizationUrl, 'response_type') !== undefined) remove(parameters, 'response_type')
-    else if (valueOf(parameters, 'response_type') === undefined) parameters.push(['response_type', 'code'])
+    else if (parameterValue(parameters, 'response_type') === undefined) parameters.push(['response_type', 'code'])
     super(authorizationUrl, tokenUrl, parameters, options)
   }
 
@@ -244,14 +281,17 @@ export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
         parameters.push(['response_type', type])
       }
     }
-    if (valueOf(parameters, 'response_type') === undefined) parameters.push(['response_type', 'code'])
+    if (parameterValue(parameters, 'response_type') === undefined) parameters.push(['response_type', 'code'])
     super(url, tokenUrl, parameters, options)
   }
 
   protected async requestNewToken(): Promise<NewToken> {
     // requests-auth's secrets.token_urlsafe(64): 86 characters (oauthlib's verifiers have 64).
     const verifier = randomBytes(64).toString('base64url')
-    const url = this.grantUrlWith([['code_challenge', codeChallenge(verifier, 'S256')], ['code_challenge_method', 'S256']])
+    const url = this.grantUrlWith([
+      ['code_challenge', codeChallenge(verifier, 'S256')],
+      ['code_challenge_method', 'S256'],
+    ])
     const { grant } = await this.waitForGrant(url, this.codeFieldName)
     return this.exchangeCode(grant, [['code_verifier', verifier]])
   }
@@ -279,7 +319,7 @@ export class OAuth2Implicit extends OAuth2BrowserStrategy {
     let responseType = typeof authorizationUrl === 'string' && authorizationUrl !== '' ? queryParameter(authorizationUrl, 'response_type') : undefined
     if (responseType !== undefined) remove(parameters, 'response_type')
     else {
-      responseType = valueOf(parameters, 'response_type')
+      responseType = parameterValue(parameters, 'response_type')
       if (responseType === undefined) {
         responseType = 'token'
         parameters.push(['response_type', responseType])

@@ -1,9 +1,18 @@
-import { ConfigurationError } from '../errors.js'
-import { Session } from '../http/session.js'
-import type { AuthStrategy } from './auth-strategy.js'
-import { HTTPBasicAuth } from './http-basic-auth.js'
-import { OAuth2TokenStrategy, TOKEN_OPTION_NAMES, extraParameters, postForToken, requireUrl, scopeText, stateOf, type OAuth2TokenOptions } from './oauth2-token-strategy.js'
-import { addParameters } from './python-url.js'
+import { ConfigurationError } from '../../errors.js'
+import { Session } from '../../http/session.js'
+import type { AuthStrategy } from '../../auth/auth-strategy.js'
+import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
+import {
+  OAuth2TokenStrategy,
+  TOKEN_OPTION_NAMES,
+  extraParameters,
+  postForToken,
+  requireUrl,
+  scopeText,
+  stateOf,
+  type OAuth2TokenOptions,
+} from './oauth2-token-strategy.js'
+import { addParameters } from '../../auth/python-url.js'
 import type { NewToken } from './token-cache.js'
 
 /**
@@ -39,7 +48,13 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
   readonly #extras: [string, string][]
   readonly #clientAuth: AuthStrategy | undefined
 
-  constructor(tokenUrl: string, data: [string, string][], options: OAuth2GrantOptions, clientAuth: AuthStrategy | undefined, keyExtras: [string, string][] = []) {
+  constructor(
+    tokenUrl: string,
+    data: [string, string][],
+    options: OAuth2GrantOptions,
+    clientAuth: AuthStrategy | undefined,
+    keyExtras: [string, string][] = [],
+  ) {
     super(options)
     this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
     this.#session = options.session ?? new Session()
@@ -64,7 +79,14 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
   }
 
   #post(data: [string, string][]): Promise<NewToken> {
-    return postForToken({ session: this.#session, url: this.tokenUrl, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs, auth: this.#clientAuth })
+    return postForToken({
+      session: this.#session,
+      url: this.tokenUrl,
+      data,
+      tokenFieldName: this.tokenFieldName,
+      timeoutMs: this.timeoutMs,
+      auth: this.#clientAuth,
+    })
   }
 }
 
@@ -142,7 +164,16 @@ export class OAuth2ResourceOwnerPasswordCredentials extends OAuth2GrantStrategy 
     if (Array.isArray(sessionAuth)) clientAuth = new HTTPBasicAuth(sessionAuth[0] as string, sessionAuth[1] as string)
     else if (sessionAuth !== undefined) clientAuth = sessionAuth as AuthStrategy
     else if (clientId !== undefined) clientAuth = new HTTPBasicAuth(clientId, clientSecret ?? '')
-    super(tokenUrl, [['grant_type', 'password'], ['username', username], ['password', password]], rest, clientAuth)
+    super(
+      tokenUrl,
+      [
+        ['grant_type', 'password'],
+        ['username', username],
+        ['password', password],
+      ],
+      rest,
+      clientAuth,
+    )
     this.username = username
   }
 }

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import { ConfigurationError } from '../errors.js'
-import { OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE, OAuth2Implicit, type OAuth2AuthorizationCodeOptions, type OAuth2BrowserOptions } from './oauth2-browser-strategies.js'
-import { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions, type OAuth2PasswordOptions } from './oauth2-grant-strategies.js'
+import { ConfigurationError } from '../../errors.js'
+import {
+  OAuth2AuthorizationCode,
+  OAuth2AuthorizationCodePKCE,
+  OAuth2Implicit,
+  type OAuth2AuthorizationCodeOptions,
+  type OAuth2BrowserOptions,
+} from './oauth2-browser-strategies.js'
+import {
+  OAuth2ClientCredentials,
+  OAuth2ResourceOwnerPasswordCredentials,
+  type OAuth2GrantOptions,
+  type OAuth2PasswordOptions,
+} from './oauth2-grant-strategies.js'
 import { scopeText } from './oauth2-token-strategy.js'
 
 /**
@@ -22,7 +33,8 @@ export interface OktaOptions {
 /** Okta's endpoints: `https://<instance>/oauth2/<authorization server>/v1/<endpoint>`. */
 function oktaUrl(instance: string, options: OktaOptions, endpoint: 'authorize' | 'token'): string {
   if (!instance) throw new ConfigurationError('instance', 'Okta instance is mandatory, such as "testserver.okta-emea.com".')
-  if (/[/:?#\s]/.test(instance)) throw new ConfigurationError('instance', `The Okta instance is a host name such as "testserver.okta-emea.com", without scheme or path (got "${instance}").`)
+  if (/[/:?#\s]/.test(instance))
+    throw new ConfigurationError('instance', `The Okta instance is a host name such as "testserver.okta-emea.com", without scheme or path (got "${instance}").`)
   return `https://${instance}/oauth2/${options.authorizationServer || 'default'}/v1/${endpoint}`
 }
 
@@ -37,9 +49,20 @@ function withoutPresetOptions<T extends object>(options: T & OktaOptions): T {
 }
 
 /** What the Okta browser presets send: client_id, the preset's settings, the user's options, a scope and a nonce. */
-function oktaBrowserOptions<T extends OAuth2BrowserOptions>(clientId: string, options: T & OktaOptions, defaultScope: string, preset: OAuth2BrowserOptions = {}): T {
+function oktaBrowserOptions<T extends OAuth2BrowserOptions>(
+  clientId: string,
+  options: T & OktaOptions,
+  defaultScope: string,
+  preset: OAuth2BrowserOptions = {},
+): T {
   requireClientId(clientId)
-  return { client_id: clientId, ...preset, ...withoutPresetOptions(options), scope: scopeText(options.scope) || defaultScope, nonce: options.nonce || randomUUID() }
+  return {
+    client_id: clientId,
+    ...preset,
+    ...withoutPresetOptions(options),
+    scope: scopeText(options.scope) || defaultScope,
+    nonce: options.nonce || randomUUID(),
+  }
 }
 
 /**
@@ -114,7 +137,10 @@ export class OktaImplicit extends OAuth2Implicit {
  */
 export class OktaImplicitIdToken extends OAuth2Implicit {
   constructor(instance: string, clientId: string, options: OAuth2BrowserOptions & OktaOptions = {}) {
-    super(oktaUrl(instance, options, 'authorize'), oktaBrowserOptions(clientId, options, 'openid profile email', { responseType: 'id_token', tokenFieldName: 'id_token' }))
+    super(
+      oktaUrl(instance, options, 'authorize'),
+      oktaBrowserOptions(clientId, options, 'openid profile email', { responseType: 'id_token', tokenFieldName: 'id_token' }),
+    )
   }
 }
 
@@ -133,7 +159,8 @@ export class OktaImplicitIdToken extends OAuth2Implicit {
  */
 export class OktaClientCredentials extends OAuth2ClientCredentials {
   constructor(instance: string, clientId: string, clientSecret: string, options: OAuth2GrantOptions & OktaOptions = {}) {
-    if (!scopeText(options.scope)) throw new ConfigurationError('scope', 'scope is mandatory for Okta client credentials: name the custom scopes of your authorization server.')
+    if (!scopeText(options.scope))
+      throw new ConfigurationError('scope', 'scope is mandatory for Okta client credentials: name the custom scopes of your authorization server.')
     super(oktaUrl(instance, options, 'token'), clientId, clientSecret, withoutPresetOptions(options))
   }
 }
@@ -156,14 +183,19 @@ export class OktaResourceOwnerPasswordCredentials extends OAuth2ResourceOwnerPas
   constructor(instance: string, username: string, password: string, clientId: string, clientSecret: string, options: OAuth2PasswordOptions & OktaOptions = {}) {
     requireClientId(clientId)
     if (!clientSecret) throw new ConfigurationError('clientSecret', 'client_secret is mandatory.')
-    super(oktaUrl(instance, options, 'token'), username, password, { ...withoutPresetOptions(options), scope: scopeText(options.scope) || 'openid', sessionAuth: [clientId, clientSecret] })
+    super(oktaUrl(instance, options, 'token'), username, password, {
+      ...withoutPresetOptions(options),
+      scope: scopeText(options.scope) || 'openid',
+      sessionAuth: [clientId, clientSecret],
+    })
   }
 }
 
 /** Entra ID's (Azure AD's) authorization endpoint for a tenant. */
 function entraAuthorizeUrl(tenantId: string): string {
   if (!tenantId) throw new ConfigurationError('tenantId', 'tenant_id is mandatory: the directory (tenant) id, a UUID, or "common" / "organizations".')
-  if (/[/:?#\s]/.test(tenantId)) throw new ConfigurationError('tenantId', `tenantId is the directory id alone, such as 45239d18-c68c-4c47-8bdd-ce71ea1d50cd (got "${tenantId}").`)
+  if (/[/:?#\s]/.test(tenantId))
+    throw new ConfigurationError('tenantId', `tenantId is the directory id alone, such as 45239d18-c68c-4c47-8bdd-ce71ea1d50cd (got "${tenantId}").`)
   return `https://login.microsoftonline.com/${tenantId}/oauth2/authorize`
 }
 
@@ -231,6 +263,11 @@ export class WakaTimeAuthorizationCode extends OAuth2AuthorizationCode {
     if (!clientSecret) throw new ConfigurationError('clientSecret', 'client_secret is mandatory: the waka_sec_... secret of your WakaTime app.')
     const scopes = scopeText(scope, ',')
     if (!scopes) throw new ConfigurationError('scope', 'Scope is mandatory, such as "email" or ["email", "read_stats"].')
-    super('https://wakatime.com/oauth/authorize', 'https://wakatime.com/oauth/token', { client_id: clientId, client_secret: clientSecret, ...options, scope: scopes })
+    super('https://wakatime.com/oauth/authorize', 'https://wakatime.com/oauth/token', {
+      client_id: clientId,
+      client_secret: clientSecret,
+      ...options,
+      scope: scopes,
+    })
   }
 }

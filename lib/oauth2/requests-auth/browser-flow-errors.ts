@@ -1,4 +1,4 @@
-import { OAuthSessionsError } from '../errors.js'
+import { OAuthSessionsError } from '../../errors.js'
 
 /**
  * Thrown when the browser did not come back to the redirect listener in time (requests-auth's
@@ -107,6 +107,10 @@ export class StateNotProvidedError extends OAuthSessionsError {
   override name = 'StateNotProvidedError'
 
   constructor(several = false) {
-    super(several ? 'The redirect carried state more than once; refusing an ambiguous answer.' : 'The redirect did not carry the state it was sent with; the provider must return state unchanged (RFC 6749 §4.1.2).')
+    super(
+      several
+        ? 'The redirect carried state more than once; refusing an ambiguous answer.'
+        : 'The redirect did not carry the state it was sent with; the provider must return state unchanged (RFC 6749 §4.1.2).',
+    )
   }
 }

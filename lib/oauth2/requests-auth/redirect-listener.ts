@@ -2,13 +2,13 @@ import { lookup } from 'node:dns/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { isIP } from 'node:net'
 import { debuglog } from 'node:util'
-import { ConfigurationError } from '../errors.js'
-import { MismatchingStateError, oauth2Error } from '../oauth2/oauth2-errors.js'
+import { ConfigurationError } from '../../errors.js'
+import { MismatchingStateError, oauth2Error } from '../oauth2-errors.js'
 import { AuthorizationTimeoutError, GrantNotProvidedError, RedirectPortInUseError, StateNotProvidedError } from './browser-flow-errors.js'
 import { browserOpener } from './browser-opener.js'
 import { displaySettings } from './display-settings.js'
-import { parseQs, type QueryDict } from './python-url.js'
-import { timingSafeEqualText } from './timing-safe-equal.js'
+import { parseQs, type QueryDict } from '../../auth/python-url.js'
+import { timingSafeEqualText } from '../../security/timing-safe-equal.js'
 
 const debug = debuglog('oauth-sessions')
 
@@ -217,7 +217,11 @@ async function listen(request: GrantRequest): Promise<Server[]> {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'EADDRINUSE' || code === 'EACCES') {
         for (const started of servers) started.close()
-        if (code === 'EACCES') throw new ConfigurationError('redirectUriPort', `Listening on port ${request.port} needs privileges this process lacks; use a port above 1023 (default 5000).`)
+        if (code === 'EACCES')
+          throw new ConfigurationError(
+            'redirectUriPort',
+            `Listening on port ${request.port} needs privileges this process lacks; use a port above 1023 (default 5000).`,
+          )
         throw new RedirectPortInUseError(request.port, address)
       }
       // ::1 on a machine without IPv6, or an address of another machine: skip it.
@@ -225,7 +229,10 @@ async function listen(request: GrantRequest): Promise<Server[]> {
     }
   }
   if (servers.length === 0) {
-    throw new ConfigurationError('redirectUriDomain', `No address of ${request.domain} can be listened on; redirectUriDomain must name this machine (such as localhost).`)
+    throw new ConfigurationError(
+      'redirectUriDomain',
+      `No address of ${request.domain} can be listened on; redirectUriDomain must name this machine (such as localhost).`,
+    )
   }
   return servers
 }

@@ -1,0 +1,165 @@
+import { OAuthSessionsError } from '../errors.js'
+import type { Response } from './response.js'
+
+/**
+ * Thrown by {@link Response.raiseForStatus} for a 4xx or 5xx answer; carries the Response.
+ *
+ * @example
+ * ```ts
+ * import { HTTPError, Session } from 'oauth-sessions'
+ * try { (await new Session().get('https://api.example.com/missing')).raiseForStatus() }
+ * catch (error) { if (error instanceof HTTPError) console.error(error.status, error.response.text) }
+ * ```
+ * @see requests.Response.raise_for_status
+ * @group Errors
+ */
+export class HTTPError extends OAuthSessionsError {
+  /** Always `'HTTPError'`. */
+  override name = 'HTTPError'
+  /** The response whose status was 4xx or 5xx. */
+  declare readonly response: Response
+  /** The HTTP status code. */
+  readonly status: number
+  /** For a refused OAuth 1 request: the signature base string we signed (credential values redacted). */
+  readonly signatureBaseString: string | undefined
+
+  constructor(response: Response) {
+    const kind = response.status >= 500 ? 'Server Error' : 'Client Error'
+    const baseString = response.status === 401 ? response.request.signatureBaseString : undefined
+    const hint =
+      baseString === undefined
+        ? 'Inspect error.response for the body the server sent.'
+        : 'The provider refused the signed request: compare error.signatureBaseString with the base string it expected.'
+    super(`${response.status} ${kind}: ${response.reason} for url: ${response.redactedUrl}. ${hint}`)
+    this.status = response.status
+    this.signatureBaseString = baseString
+    Object.defineProperty(this, 'response', { value: response, enumerable: false })
+  }
+}
+
+/**
+ * Thrown when a redirect chain is longer than the Session's `maxRedirects`.
+ *
+ * @example
+ * ```ts
+ * import { Session, TooManyRedirectsError } from 'oauth-sessions'
+ * try { await new Session({ maxRedirects: 3 }).get('https://example.com/loop') }
+ * catch (error) { if (error instanceof TooManyRedirectsError) console.error(error.history.length) }
+ * ```
+ * @see requests.exceptions.TooManyRedirects
+ * @group Errors
+ */
+export class TooManyRedirectsError extends OAuthSessionsError {
+  /** Always `'TooManyRedirectsError'`. */
+  override name = 'TooManyRedirectsError'
+  /** The redirect responses received before giving up. */
+  declare readonly history: readonly Response[]
+
+  constructor(maxRedirects: number, history: readonly Response[]) {
+    super(
+      `Exceeded ${maxRedirects} redirects. The server may be redirecting in a loop; ` +
+        'raise maxRedirects or pass allowRedirects: false to inspect the first answer.',
+    )
+    Object.defineProperty(this, 'history', { value: history, enumerable: false })
+  }
+}
+
+/**
+ * Thrown when a request takes longer than its `timeout` to connect or to answer.
+ *
+ * @example
+ * ```ts
+ * import { Session, TimeoutError } from 'oauth-sessions'
+ * try { await new Session({ timeout: 1000 }).get('https://slow.example.com/') }
+ * catch (error) { if (error instanceof TimeoutError) console.error(error.phase) }
+ * ```
+ * @see requests.exceptions.Timeout
+ * @group Errors
+ */
+export class TimeoutError extends OAuthSessionsError {
+  /** Always `'TimeoutError'`. */
+  override name = 'TimeoutError'
+  /** Which phase timed out, as got names it: `connect`, `secureConnect`, `response`, `socket`, ... */
+  readonly phase: string
+  /** The method of the request that timed out. */
+  readonly method: string
+  /** The URL of the request that timed out, with credentials redacted. */
+  readonly url: string
+
+  constructor(method: string, url: string, phase: string, timeoutMs: number | undefined, cause: unknown) {
+    const limit = timeoutMs === undefined ? '' : ` after ${timeoutMs} ms`
+    super(`${method} ${url} timed out${limit} (${phase}). Check that the server is reachable, or raise the timeout option.`, { cause })
+    this.phase = phase
+    this.method = method
+    this.url = url
+  }
+}
+
+/**
+ * Thrown when no connection could be made or it broke: DNS failure, refused, reset, TLS failure.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError, Session } from 'oauth-sessions'
+ * try { await new Session().get('http://127.0.0.1:1/') }
+ * catch (error) { if (error instanceof ConnectionError) console.error(error.code) }
+ * ```
+ * @see requests.exceptions.ConnectionError
+ * @group Errors
+ */
+export class ConnectionError extends OAuthSessionsError {
+  /** Always `'ConnectionError'`. */
+  override name = 'ConnectionError'
+  /** The system or TLS error code, such as `ECONNREFUSED` or `CERT_HAS_EXPIRED`. */
+  readonly code: string
+  /** The method of the failed request. */
+  readonly method: string
+  /** The URL of the failed request, with credentials redacted. */
+  readonly url: string
+
+  constructor(method: string, url: string, code: string, cause: unknown) {
+    super(`${method} ${url} failed: ${code}. ${connectionHint(code)}`, { cause })
+    this.code = code
+    this.method = method
+    this.url = url
+  }
+}
+
+function connectionHint(code: string): string {
+  if (code === 'ECONNREFUSED') return 'Nothing is listening there: check the host and port.'
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'The host name did not resolve: check the URL.'
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'The server closed the connection: retry, or check a proxy.'
+  if (code.startsWith('CERT_') || code.includes('SELF_SIGNED') || code.startsWith('ERR_TLS') || code.includes('UNABLE_TO')) {
+    return 'TLS verification failed: pass the CA with the ca option (or verify: false for tests only).'
+  }
+  return 'Check the URL, the network and any proxy settings.'
+}
+
+/**
+ * Thrown by {@link Response.json} when the body is not valid JSON; names the URL and status.
+ *
+ * @example
+ * ```ts
+ * import { JSONDecodeError, Session } from 'oauth-sessions'
+ * try { (await new Session().get('https://example.com/')).json() }
+ * catch (error) { if (error instanceof JSONDecodeError) console.error(error.status) }
+ * ```
+ * @see requests.exceptions.JSONDecodeError
+ * @group Errors
+ */
+export class JSONDecodeError extends OAuthSessionsError {
+  /** Always `'JSONDecodeError'`. */
+  override name = 'JSONDecodeError'
+  /** The HTTP status of the response whose body failed to parse. */
+  readonly status: number
+  /** The response URL, with credentials redacted. */
+  readonly url: string
+
+  constructor(url: string, status: number, contentType: string | undefined, cause: unknown) {
+    super(`Response from ${url} (HTTP ${status}, ${contentType ?? 'no content-type'}) is not valid JSON. Read response.text to see what the server sent.`, {
+      cause,
+    })
+    this.status = status
+    this.url = url
+  }
+}

@@ -1,0 +1,59 @@
+import { OAuthSessionsError } from '../errors.js'
+import type { Response } from '../http/response.js'
+
+/**
+ * Thrown when a token endpoint answers an OAuth 1 token request with a non-2xx status; carries
+ * the status, the body and the Response.
+ *
+ * @example
+ * ```ts
+ * import { OAuth1Session, TokenRequestDeniedError } from 'oauth-sessions'
+ * const session = new OAuth1Session('key', 'secret')
+ * try { await session.fetchRequestToken('https://api.example.com/oauth/request_token') }
+ * catch (error) { if (error instanceof TokenRequestDeniedError) console.error(error.status, error.body) }
+ * ```
+ * @see requests_oauthlib.oauth1_session.TokenRequestDenied
+ * @group Errors
+ */
+export class TokenRequestDeniedError extends OAuthSessionsError {
+  /** Always `'TokenRequestDeniedError'`. */
+  override name = 'TokenRequestDeniedError'
+  /** The HTTP status of the refusal. */
+  readonly status: number
+  /** The body the provider sent. */
+  readonly body: string
+  /** For a 401, the signature base string we signed (credential values redacted). */
+  readonly signatureBaseString: string | undefined
+  /** The refusing response. */
+  declare readonly response: Response
+
+  constructor(response: Response) {
+    const snippet = response.text.length > 200 ? `${response.text.slice(0, 200)}...` : response.text
+    super(`Token request failed with code ${response.status}, response was '${snippet}'. Check the consumer key and secret, the token and the endpoint URL.`)
+    this.status = response.status
+    this.body = response.text
+    this.signatureBaseString = response.status === 401 ? response.request.signatureBaseString : undefined
+    Object.defineProperty(this, 'response', { value: response, enumerable: false })
+  }
+}
+
+/**
+ * Thrown when an OAuth 1 access token is fetched without a verifier.
+ *
+ * @example
+ * ```ts
+ * import { OAuth1Session, VerifierMissingError } from 'oauth-sessions'
+ * try { await new OAuth1Session('key', 'secret', 'request-token', 'rt-secret').fetchAccessToken('https://api.example.com/oauth/access_token') }
+ * catch (error) { if (error instanceof VerifierMissingError) console.error(error.message) }
+ * ```
+ * @see requests_oauthlib.oauth1_session.VerifierMissing
+ * @group Errors
+ */
+export class VerifierMissingError extends OAuthSessionsError {
+  /** Always `'VerifierMissingError'`. */
+  override name = 'VerifierMissingError'
+
+  constructor() {
+    super('No verifier has been set. Pass it to fetchAccessToken(url, verifier), or parse the callback URL with parseAuthorizationResponse(url) first.')
+  }
+}

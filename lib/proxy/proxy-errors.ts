@@ -1,0 +1,25 @@
+import { OAuthSessionsError } from '../errors.js'
+
+/**
+ * Thrown when the oauth2_proxy sign-in dance fails; `reason` says which step and the message
+ * says what to do.
+ *
+ * @example
+ * ```ts
+ * import { ProxyAuthenticationError, ProxySession } from 'oauth-sessions'
+ * try { await ProxySession.create({ oauth2Username: 'monitor', oauth2Password: 'pw', authenticationBaseUrl: 'https://site.example/oauth2/start' }) }
+ * catch (error) { if (error instanceof ProxyAuthenticationError) console.error(error.reason, error.message) }
+ * ```
+ * @group Errors
+ */
+export class ProxyAuthenticationError extends OAuthSessionsError {
+  /** Always `'ProxyAuthenticationError'`. */
+  override name = 'ProxyAuthenticationError'
+  /** Which step failed. */
+  readonly reason: 'missing_credentials' | 'no_login_form' | 'wrong_credentials' | 'two_factor' | 'needs_consent' | 'no_proxy_cookie'
+
+  constructor(reason: ProxyAuthenticationError['reason'], message: string) {
+    super(message)
+    this.reason = reason
+  }
+}
