@@ -38,7 +38,15 @@ export { OAuth1Service, type OAuth1ServiceOptions, type TokenRequestOptions } fr
 export { parseUtf8Qsl, parseJsonToken, type TokenDecoder } from './oauth1/token-decoders.js'
 export { OAuth2Session } from './oauth2/oauth2-session.js'
 export type { OAuth2SessionOptions, OAuth2RequestOptions, FetchTokenOptions, RefreshTokenOptions, TokenUpdater } from './oauth2/oauth2-session-options.js'
-export { OAuth2Client, WebApplicationClient, MobileApplicationClient, LegacyApplicationClient, BackendApplicationClient } from './oauth2/grant-clients.js'
+export {
+  OAuth2Client,
+  WebApplicationClient,
+  MobileApplicationClient,
+  LegacyApplicationClient,
+  BackendApplicationClient,
+  type TokenRequestInput,
+  type RefreshRequestInput,
+} from './oauth2/grant-clients.js'
 export type { OAuth2Token } from './oauth2/oauth2-token.js'
 export type { PkceMethod } from './oauth2/pkce.js'
 export type { ComplianceHookType, ComplianceHooks, RequestHook, ResponseHook } from './oauth2/compliance-hooks.js'

@@ -1,14 +1,36 @@
 import type { AuthResponse, AuthStrategy } from '../auth/auth-strategy.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { appendQuery } from '../http/append-query.js'
-import type { OAuth2Session } from './oauth2-session.js'
+import type { ComplianceHookRegistry } from './compliance-hooks.js'
+import type { OAuth2Token } from './oauth2-token.js'
 import { assertSecureTransport } from './transport-security.js'
 
-/** Per-request choices: rauth's bearer_auth and the credentials of an automatic refresh. */
-interface BearerChoices {
+/** Per-request choices: rauth's bearer_auth and the credentials of an automatic refresh. @internal */
+export interface BearerChoices {
   bearerAuth?: boolean | undefined
   clientId?: string | undefined
   clientSecret?: string | undefined
+}
+
+/**
+ * Where a bearer strategy gets its token: an OAuth2Session hands one out, so the strategy never
+ * imports the session (and the session keeps these members private).
+ *
+ * @internal
+ */
+export interface BearerTokenSource {
+  /** The current token (possibly expired). */
+  readonly token: OAuth2Token
+  /** A usable token, renewed once for all concurrent callers when expired (or when `force`). */
+  freshToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token>
+  /** Whether a 401 could be answered by getting a new token. */
+  readonly canRenew: boolean
+  /** The protected_request hooks, run before the token is added (as requests-oauthlib does). */
+  readonly hooks: ComplianceHookRegistry
+  /** Whether plain http outside loopback is allowed. */
+  readonly insecureTransport: boolean
+  /** The query parameter name of the token when `bearerAuth` is false (rauth). */
+  readonly accessTokenKey: string
 }
 
 /**
@@ -19,46 +41,46 @@ interface BearerChoices {
  * @internal
  */
 export class BearerTokenAuth implements AuthStrategy {
-  readonly #session: OAuth2Session
+  readonly #source: BearerTokenSource
   readonly #choices: BearerChoices
 
-  constructor(session: OAuth2Session, bearerAuth: boolean, choices: BearerChoices = {}) {
-    this.#session = session
+  constructor(source: BearerTokenSource, bearerAuth: boolean, choices: BearerChoices = {}) {
+    this.#source = source
     this.#choices = { ...choices, bearerAuth: choices.bearerAuth ?? bearerAuth }
   }
 
   /** The same strategy with per-request choices. */
   forRequest(choices: BearerChoices): BearerTokenAuth {
-    return new BearerTokenAuth(this.#session, choices.bearerAuth ?? this.#choices.bearerAuth ?? true, { ...this.#choices, ...choices })
+    return new BearerTokenAuth(this.#source, choices.bearerAuth ?? this.#choices.bearerAuth ?? true, { ...this.#choices, ...choices })
   }
 
   async apply(request: PreparedRequest): Promise<void> {
-    const session = this.#session
-    assertSecureTransport(request.url, session.insecureTransport)
-    if (session.hooks.has('protected_request')) {
-      const [url, headers, body] = await session.hooks.runRequest('protected_request', [request.url, request.headers, request.body])
+    const source = this.#source
+    assertSecureTransport(request.url, source.insecureTransport)
+    if (source.hooks.has('protected_request')) {
+      const [url, headers, body] = await source.hooks.runRequest('protected_request', [request.url, request.headers, request.body])
       request.url = url
       request.headers = headers
       request.body = body
     }
-    if (!session.token.access_token) return
-    const token = await session.freshToken(this.#choices)
+    if (!source.token.access_token) return
+    const token = await source.freshToken(this.#choices, false)
     this.#place(request, token.access_token ?? '')
   }
 
   async onResponse(response: AuthResponse, request: PreparedRequest): Promise<PreparedRequest | undefined> {
     if (response.status !== 401 || !/error="?invalid_token/i.test(response.headers.get('www-authenticate') ?? '')) return undefined
-    if (!this.#session.canRenew) return undefined
-    const token = await this.#session.freshToken(this.#choices, true)
+    if (!this.#source.canRenew) return undefined
+    const token = await this.#source.freshToken(this.#choices, true)
     const retry = request.clone()
-    if (this.#choices.bearerAuth === false) retry.url = withoutParam(retry.url, this.#session.accessTokenKey)
+    if (this.#choices.bearerAuth === false) retry.url = withoutParam(retry.url, this.#source.accessTokenKey)
     this.#place(retry, token.access_token ?? '')
     return retry
   }
 
   #place(request: PreparedRequest, accessToken: string): void {
     if (this.#choices.bearerAuth === false) {
-      request.url = appendQuery(request.url, [[this.#session.accessTokenKey, accessToken]])
+      request.url = appendQuery(request.url, [[this.#source.accessTokenKey, accessToken]])
     } else {
       request.headers.set('Authorization', `Bearer ${accessToken}`)
     }

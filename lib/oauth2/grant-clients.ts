@@ -1,15 +1,75 @@
+import { ConfigurationError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 
-/** What every grant needs to build a token request body. @internal */
-export interface TokenBodyInput {
-  /** Another grant type than the client's, such as `refresh_token`. */
-  grantType?: string
+/**
+ * What fetchToken hands a grant to build its token request; a grant of your own reads what it needs.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Client, type TokenRequestInput } from 'oauth-sessions'
+ * class JwtBearerClient extends OAuth2Client {
+ *   readonly grantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+ *   protected override grantParameters(input: TokenRequestInput): [string, string][] {
+ *     return [['assertion', input.extras.assertion ?? '']]
+ *   }
+ * }
+ * ```
+ * @group OAuth 2
+ */
+export interface TokenRequestInput {
+  /** The authorization code (code grant). */
+  code?: string | undefined
+  /** The resource owner's name (password grant). */
+  username?: string | undefined
+  /** The resource owner's password (password grant). */
+  password?: string | undefined
+  /** The session's scope as the wire spells it. */
+  scope?: string | undefined
+  /** The session's redirect URI. */
+  redirectUri?: string | undefined
+  /** Extra parameters, in order (`client_id` and `client_secret` are never taken from here). */
+  extras: Readonly<Record<string, string>>
+  /** The client id. */
   clientId: string | undefined
+  /** Whether `client_id` goes in the body (`includeClientId`). */
   includeClientId: boolean
+  /** The client secret; it goes in the body only with `includeClientId`. */
   clientSecret: string | undefined
+  /** The PKCE code verifier. */
   codeVerifier: string | undefined
-  /** Grant-specific and extra parameters, in order; empty values are skipped, as oauthlib does. */
-  params: ParamPairs
+}
+
+/**
+ * What a refresh request carries (see {@link OAuth2Client.prepareRefreshBody}).
+ *
+ * @example
+ * ```ts
+ * import { WebApplicationClient } from 'oauth-sessions'
+ * const body = new WebApplicationClient('id').prepareRefreshBody({ refreshToken: 'rt', extras: {} })
+ * ```
+ * @group OAuth 2
+ */
+export interface RefreshRequestInput {
+  /** The refresh token. */
+  refreshToken: string
+  /** The session's scope as the wire spells it. */
+  scope?: string | undefined
+  /** Extra parameters; `client_id` and `client_secret` among them go in their oauthlib places. */
+  extras: Readonly<Record<string, string>>
+}
+
+/** The shared body builder: `grant_type`, `client_id` (when included), `code_verifier`, `client_secret`, then the rest, empty values skipped. */
+function tokenBody(
+  grantType: string,
+  input: { clientId?: string | undefined; includeClientId: boolean; clientSecret?: string | undefined; codeVerifier?: string | undefined },
+  params: ParamPairs,
+): ParamPairs {
+  const pairs: ParamPairs = [['grant_type', grantType]]
+  if (input.includeClientId && input.clientId !== undefined) pairs.push(['client_id', input.clientId])
+  if (input.codeVerifier !== undefined) pairs.push(['code_verifier', input.codeVerifier])
+  if (input.clientSecret !== undefined) pairs.push(['client_secret', input.clientSecret])
+  for (const [name, value] of params) if (value !== '') pairs.push([name, value])
+  return pairs
 }
 
 /**
@@ -37,19 +97,70 @@ export abstract class OAuth2Client {
     this.clientId = clientId
   }
 
+  /** Whether the authorization URL of this grant carries a PKCE challenge (the code grant). */
+  get supportsPkce(): boolean {
+    return false
+  }
+
+  /** Whether an expired token is renewed by running this grant again (client credentials). */
+  get renewsByGrant(): boolean {
+    return false
+  }
+
   /**
-   * The token request body, in oauthlib's order: `grant_type`, `client_id` (when included),
-   * `code_verifier`, `client_secret`, then the grant's and the extra parameters.
+   * The code to exchange: the one given, or for the code grant the one of the last parsed
+   * authorization response. Throws before any traffic when this grant needs one and has none.
    *
-   * @internal
    */
-  tokenBody(input: TokenBodyInput): ParamPairs {
-    const pairs: ParamPairs = [['grant_type', input.grantType ?? this.grantType]]
-    if (input.includeClientId && input.clientId !== undefined) pairs.push(['client_id', input.clientId])
-    if (input.codeVerifier !== undefined) pairs.push(['code_verifier', input.codeVerifier])
-    if (input.clientSecret !== undefined) pairs.push(['client_secret', input.clientSecret])
-    for (const [name, value] of input.params) if (value !== '') pairs.push([name, value])
-    return pairs
+  codeFor(code: string | undefined): string | undefined {
+    return code
+  }
+
+  /** Keeps the code of a parsed authorization response, as oauthlib's `populate_code_attributes`. */
+  rememberCode(_code: string): void {}
+
+  /** Checks what this grant needs from fetchToken, before any traffic; throws ConfigurationError. */
+  checkTokenRequest(_input: TokenRequestInput): void {}
+
+  /**
+   * The token request body in oauthlib's order (`prepare_token_request`): `grant_type`,
+   * `client_id` (when included), `code_verifier`, `client_secret`, the grant's own parameters,
+   * then `code`, `redirect_uri` and the extras; empty values are skipped.
+   *
+   */
+  prepareTokenRequest(input: TokenRequestInput): ParamPairs {
+    this.checkTokenRequest(input)
+    const params = this.grantParameters(input)
+    if (input.code) params.push(['code', input.code])
+    if (input.redirectUri) params.push(['redirect_uri', input.redirectUri])
+    const placed = this.placesScope()
+    for (const [name, value] of Object.entries(input.extras)) {
+      if (name !== 'client_id' && name !== 'client_secret' && !(placed && name === 'scope')) params.push([name, value])
+    }
+    return tokenBody(this.grantType, { ...input, clientSecret: input.includeClientId ? input.clientSecret : undefined }, params)
+  }
+
+  /**
+   * The refresh request body (oauthlib's `prepare_refresh_body`): `grant_type=refresh_token`,
+   * `client_id`/`client_secret` when given as extras, the scope, the refresh token, the rest.
+   *
+   */
+  prepareRefreshBody(input: RefreshRequestInput): ParamPairs {
+    const params: ParamPairs = []
+    if (input.scope !== undefined) params.push(['scope', input.scope])
+    params.push(['refresh_token', input.refreshToken])
+    for (const [name, value] of Object.entries(input.extras)) if (name !== 'client_id' && name !== 'client_secret') params.push([name, value])
+    return tokenBody('refresh_token', { clientId: input.extras.client_id, includeClientId: true, clientSecret: input.extras.client_secret }, params)
+  }
+
+  /** The grant's own parameters, ahead of code, redirect_uri and the extras. */
+  protected grantParameters(_input: TokenRequestInput): ParamPairs {
+    return []
+  }
+
+  /** Whether the grant puts `scope` in its own parameters (then an extra `scope` is not repeated). */
+  protected placesScope(): boolean {
+    return false
   }
 }
 
@@ -75,6 +186,23 @@ export class WebApplicationClient extends OAuth2Client {
   constructor(clientId: string, options: { code?: string } = {}) {
     super(clientId)
     this.code = options.code
+  }
+
+  /** `true`: authorization URLs carry a PKCE challenge unless `pkce: false`. */
+  override get supportsPkce(): boolean {
+    return true
+  }
+
+  /** The code given, or the one of the last parsed authorization response; throws when there is none. */
+  override codeFor(code: string | undefined): string {
+    const chosen = code ?? this.code
+    if (chosen === undefined) throw new ConfigurationError('code', 'Pass code or authorizationResponse to fetchToken().')
+    return chosen
+  }
+
+  /** Keeps the code for the next fetchToken. */
+  override rememberCode(code: string): void {
+    this.code = code
   }
 }
 
@@ -112,6 +240,29 @@ export class MobileApplicationClient extends OAuth2Client {
 export class LegacyApplicationClient extends OAuth2Client {
   /** `password`. */
   readonly grantType = 'password'
+
+  /** Throws ConfigurationError unless both username and password are given. */
+  override checkTokenRequest(input: TokenRequestInput): void {
+    if (input.username === undefined || input.password === undefined) {
+      throw new ConfigurationError(input.username === undefined ? 'username' : 'password', 'The password grant needs both username and password.')
+    }
+  }
+
+  /** `username`, `password`, then the scope. */
+  protected override grantParameters(input: TokenRequestInput): ParamPairs {
+    const params: ParamPairs = [
+      ['username', String(input.username)],
+      ['password', String(input.password)],
+    ]
+    const scope = input.extras.scope ?? input.scope
+    if (scope !== undefined) params.push(['scope', scope])
+    return params
+  }
+
+  /** `true`: the scope is one of the grant's own parameters. */
+  protected override placesScope(): boolean {
+    return true
+  }
 }
 
 /**
@@ -128,4 +279,20 @@ export class LegacyApplicationClient extends OAuth2Client {
 export class BackendApplicationClient extends OAuth2Client {
   /** `client_credentials`. */
   readonly grantType = 'client_credentials'
+
+  /** `true`: an expired token is fetched again with the same parameters. */
+  override get renewsByGrant(): boolean {
+    return true
+  }
+
+  /** The scope. */
+  protected override grantParameters(input: TokenRequestInput): ParamPairs {
+    const scope = input.extras.scope ?? input.scope
+    return scope === undefined ? [] : [['scope', scope]]
+  }
+
+  /** `true`: the scope is one of the grant's own parameters. */
+  protected override placesScope(): boolean {
+    return true
+  }
 }

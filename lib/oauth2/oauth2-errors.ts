@@ -292,7 +292,7 @@ const OAUTH2_ERRORS: Readonly<Record<string, new (body: OAuth2ErrorBody, respons
  * @internal
  */
 export function oauth2Error(body: OAuth2ErrorBody, response?: Response): TokenRequestError {
-  const ErrorClass = OAUTH2_ERRORS[body.error] ?? TokenRequestError
+  const ErrorClass = (Object.hasOwn(OAUTH2_ERRORS, body.error) ? OAUTH2_ERRORS[body.error] : undefined) ?? TokenRequestError
   return new ErrorClass(body, response)
 }
 

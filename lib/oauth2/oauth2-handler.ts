@@ -1,6 +1,7 @@
 import { quotePlus } from '../http/form-encoding.js'
 import { Session } from '../http/session.js'
 import type { SessionOptions } from '../http/session-options.js'
+import { REQUESTS_FORM_HEADERS, sendTokenRequest } from './token-endpoint.js'
 
 /**
  * Options of {@link OAuth2Handler}: requests-oauth2's optional endpoint paths, and the Session
@@ -85,7 +86,12 @@ export class OAuth2Handler {
    */
   async getToken(code: string, extra: Readonly<Record<string, string>> = {}): Promise<Record<string, unknown> | null> {
     const data = { redirect_uri: this.redirectUri, client_id: this.clientId, client_secret: this.#clientSecret, code, ...extra }
-    const response = await this.#session.post(`${this.site}${quotePath(this.tokenUrl)}`, { data })
+    const response = await sendTokenRequest(this.#session, {
+      url: `${this.site}${quotePath(this.tokenUrl)}`,
+      body: Object.entries(data),
+      clientAuth: null,
+      headers: REQUESTS_FORM_HEADERS,
+    })
     const text = response.text
     if (text.trim() === '') return null
     try {

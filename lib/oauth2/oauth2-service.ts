@@ -1,12 +1,11 @@
 import { z } from 'zod'
 import { SessionPool } from '../http/session-pool.js'
-import { ConfigurationError, TokenMissingError } from '../errors.js'
-import { decodePairs } from '../http/form-encoding.js'
+import { ConfigurationError } from '../errors.js'
 import type { Response } from '../http/response.js'
 import type { RequestOptions } from '../http/session-options.js'
-import { oauth2Error } from './oauth2-errors.js'
 import { OAuth2Session } from './oauth2-session.js'
 import type { OAuth2SessionOptions } from './oauth2-session-options.js'
+import { readTokenResponse } from './token-endpoint.js'
 
 /**
  * Turns a token response body into key/value pairs (rauth's `decoder`).
@@ -190,16 +189,9 @@ export class OAuth2Service {
   async getAccessToken(method = 'POST', options: AccessTokenOptions = {}): Promise<string> {
     const { decoder, key = 'access_token', ...requestOptions } = options
     const response = await this.getRawAccessToken(method, requestOptions)
-    const decoded = decoder !== undefined ? decoder(response.text) : decodeByType(response)
-    if (typeof decoded.error === 'string' && decoded[key] === undefined) {
-      throw oauth2Error(
-        { error: decoded.error, error_description: typeof decoded.error_description === 'string' ? decoded.error_description : undefined },
-        response,
-      )
-    }
-    const token = decoded[key]
-    if (token === undefined || token === null) throw new TokenMissingError(key, Object.keys(decoded), `The access-token response (HTTP ${response.status})`)
-    return String(token)
+    // rauth: an error body counts only when the token is missing.
+    const token = readTokenResponse(response, { errors: 'missing-token', tokenField: key, decoder })
+    return token[key] as string
   }
 
   /**
@@ -260,16 +252,4 @@ export class OAuth2Service {
     if (url === undefined) throw new ConfigurationError(option, `This OAuth2Service has no ${option}: pass it to the constructor.`)
     return url
   }
-}
-
-function decodeByType(response: Response): Record<string, unknown> {
-  if (/[/+]json\b/i.test(response.headers.get('content-type') ?? '')) {
-    try {
-      const value: unknown = JSON.parse(response.text)
-      if (typeof value === 'object' && value !== null) return value as Record<string, unknown>
-    } catch {
-      // fall back to a form body
-    }
-  }
-  return Object.fromEntries(decodePairs(response.text.trim()))
 }

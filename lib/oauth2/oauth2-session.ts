@@ -1,22 +1,22 @@
-import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { ConfigurationError, TokenMissingError } from '../errors.js'
-import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
-import { HeaderMap } from '../http/header-map.js'
+import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import { splitOptions } from '../http/split-options.js'
 import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
-import { BackendApplicationClient, LegacyApplicationClient, WebApplicationClient, type OAuth2Client } from './grant-clients.js'
-import { BearerTokenAuth } from './bearer-token-auth.js'
-import { MismatchingStateError, oauth2Error, TokenExpiredError, TokenUpdated } from './oauth2-errors.js'
+import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
+import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
+import { MismatchingStateError, oauth2Error } from './oauth2-errors.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
 import { checkScope } from './scope-check.js'
+import { requestToken, type TokenRequest } from './token-endpoint.js'
+import { renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
 
 const OAUTH_OPTION_KEYS = [
@@ -111,7 +111,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #codeVerifier: string | undefined
   /** The extra parameters of the last client-credentials fetch, replayed when that token expires. */
   #grantExtras: { url: string; options: FetchTokenOptions } | undefined
-  #refreshing: Promise<OAuth2Token> | undefined
+  readonly #renewals = new SingleFlight<OAuth2Token>()
 
   constructor(clientId?: string, options: OAuth2SessionOptions = {}) {
     const { sessionOptions, own: oauthOptions } = splitOptions(options, OAUTH_OPTION_KEYS)
@@ -125,7 +125,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.tokenUpdater = oauthOptions.tokenUpdater
     this.service = oauthOptions.service
     this.accessTokenKey = oauthOptions.accessTokenKey ?? 'access_token'
-    this.pkce = oauthOptions.pkce === false || !(this.client instanceof WebApplicationClient) ? undefined : (oauthOptions.pkce ?? 'S256')
+    this.pkce = oauthOptions.pkce === false || !this.client.supportsPkce ? undefined : (oauthOptions.pkce ?? 'S256')
     this.#stateOption = oauthOptions.state
     this.#insecure = oauthOptions.insecureTransport ?? false
     this.#relaxScope = oauthOptions.relaxTokenScope ?? false
@@ -136,7 +136,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (oauthOptions.token !== undefined) this.#token = normalizeToken(oauthOptions.token)
     if (oauthOptions.accessToken !== undefined) this.#token = { access_token: oauthOptions.accessToken }
     this.accessTokenResponse = undefined
-    this.#bearer = new BearerTokenAuth(this, oauthOptions.bearerAuth ?? true)
+    this.#bearer = new BearerTokenAuth(this.#tokenSource(), oauthOptions.bearerAuth ?? true)
     this.auth = this.#bearer
   }
 
@@ -202,7 +202,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const scope = scopeToString(this.scope)
     if (scope !== undefined) params.push(['scope', scope])
     params.push(['state', chosen])
-    if (this.pkce !== undefined && this.client instanceof WebApplicationClient) {
+    if (this.pkce !== undefined) {
       this.#codeVerifier = createCodeVerifier()
       params.push(['code_challenge', codeChallenge(this.#codeVerifier, this.pkce)], ['code_challenge_method', this.pkce])
     }
@@ -220,31 +220,28 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    */
   async fetchToken(tokenUrl: string, options: FetchTokenOptions = {}): Promise<OAuth2Token> {
     assertSecureTransport(tokenUrl, this.#insecure)
-    let code = options.code
-    if (code === undefined && options.authorizationResponse !== undefined) code = this.#codeFromResponse(options.authorizationResponse)
-    else if (code === undefined && this.client instanceof WebApplicationClient) {
-      code = this.client.code
-      if (code === undefined) throw new ConfigurationError('code', 'Pass code or authorizationResponse to fetchToken().')
-    }
-    if (this.client instanceof LegacyApplicationClient && (options.username === undefined || options.password === undefined)) {
-      throw new ConfigurationError(options.username === undefined ? 'username' : 'password', 'The password grant needs both username and password.')
-    }
+    const given = options.code ?? (options.authorizationResponse !== undefined ? this.#codeFromResponse(options.authorizationResponse) : undefined)
+    const code = this.client.codeFor(given)
     const extras = extraParams(options, FETCH_KEYS)
-    const params = this.#grantParams(code, options, extras)
     const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
     let auth = options.auth
     let includeClientId = options.includeClientId
     if (auth !== undefined) includeClientId ??= false
     else if (includeClientId !== true && this.clientId) auth = new HTTPBasicAuth(this.clientId, clientSecret ?? '')
-    const body = this.client.tokenBody({
+    const body = this.client.prepareTokenRequest({
+      code,
+      username: options.username,
+      password: options.password,
+      scope: scopeToString(this.scope),
+      redirectUri: this.redirectUri,
+      extras,
       clientId: this.clientId,
       includeClientId: includeClientId === true,
-      clientSecret: includeClientId ? clientSecret : undefined,
-      codeVerifier: options.codeVerifier ?? (this.client instanceof WebApplicationClient ? this.#codeVerifier : undefined),
-      params,
+      clientSecret,
+      codeVerifier: options.codeVerifier ?? (this.client.supportsPkce ? this.#codeVerifier : undefined),
     })
-    const token = await this.#tokenRequest(tokenUrl, body, options, auth, 'access_token')
-    if (this.client instanceof BackendApplicationClient) this.#grantExtras = { url: tokenUrl, options }
+    const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options), body, clientAuth: auth ?? null }, 'access_token')
+    if (this.client.renewsByGrant) this.#grantExtras = { url: tokenUrl, options }
     return token
   }
 
@@ -274,48 +271,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const refreshToken = options.refreshToken ?? this.#token.refresh_token
     if (refreshToken === undefined) throw new ConfigurationError('refreshToken', 'There is no refresh token: pass refreshToken, or fetch a token that has one.')
     const extras = { ...extraParams(options, REFRESH_KEYS), ...this.autoRefreshKwargs }
-    const params: ParamPairs = []
-    const scope = scopeToString(this.scope)
-    if (scope !== undefined) params.push(['scope', scope])
-    params.push(['refresh_token', refreshToken])
-    const body = this.client.tokenBody({
-      grantType: 'refresh_token',
-      clientId: extras.client_id,
-      includeClientId: true,
-      clientSecret: extras.client_secret,
-      codeVerifier: undefined,
-      params: [...params, ...withoutClientCredentials(extras, true)],
-    })
-    const token = await this.#tokenRequest(tokenUrl, body, options, options.auth ?? null, 'refresh_token')
+    const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras })
+    const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options), body, clientAuth: options.auth ?? null }, 'refresh_token')
     if (token.refresh_token === undefined) {
       token.refresh_token = refreshToken
       this.#token = token
     }
     return token
-  }
-
-  /** @internal the bearer strategy asks for a usable token, refreshing once for all concurrent callers. */
-  async freshToken(credentials: { clientId?: string | undefined; clientSecret?: string | undefined }, force = false): Promise<OAuth2Token> {
-    if (!force && !isExpired(this.#token)) return this.#token
-    this.#refreshing ??= this.#renew(credentials).finally(() => {
-      this.#refreshing = undefined
-    })
-    return this.#refreshing
-  }
-
-  /** @internal whether a 401 could be answered by getting a new token. */
-  get canRenew(): boolean {
-    return (this.autoRefreshUrl !== undefined && this.#token.refresh_token !== undefined) || this.#grantExtras !== undefined
-  }
-
-  /** @internal runs the protected_request hooks (requests-oauthlib runs them before adding the token). */
-  get hooks(): ComplianceHookRegistry {
-    return this.#hooks
-  }
-
-  /** @internal */
-  get insecureTransport(): boolean {
-    return this.#insecure
   }
 
   /** Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request. */
@@ -371,40 +333,59 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return `<OAuth2Session ${this.clientId ?? ''}>`
   }
 
-  async #renew(credentials: { clientId?: string | undefined; clientSecret?: string | undefined }): Promise<OAuth2Token> {
-    if (this.autoRefreshUrl !== undefined && this.#token.refresh_token !== undefined) {
-      const auth =
-        credentials.clientId !== undefined && credentials.clientSecret !== undefined ? new HTTPBasicAuth(credentials.clientId, credentials.clientSecret) : null
-      const token = await this.refreshToken(this.autoRefreshUrl, { auth })
-      if (this.tokenUpdater === undefined) throw new TokenUpdated(token)
-      await this.tokenUpdater(token)
-      return token
+  /** What the bearer strategy sees of this session: the token and how to renew it, nothing more. */
+  #tokenSource(): BearerTokenSource {
+    const session = this
+    return {
+      get token() {
+        return session.#token
+      },
+      freshToken: (choices, force) => this.#freshToken(choices, force),
+      get canRenew() {
+        return (session.autoRefreshUrl !== undefined && session.#token.refresh_token !== undefined) || session.#grantExtras !== undefined
+      },
+      hooks: this.#hooks,
+      insecureTransport: this.#insecure,
+      get accessTokenKey() {
+        return session.accessTokenKey
+      },
     }
-    if (this.#grantExtras !== undefined) {
-      const token = await this.fetchToken(this.#grantExtras.url, this.#grantExtras.options)
-      if (this.tokenUpdater !== undefined) await this.tokenUpdater(token)
-      return token
-    }
-    throw new TokenExpiredError()
   }
 
-  /** The grant's parameters in oauthlib's order, then the extras (client credentials excluded). */
-  #grantParams(code: string | undefined, options: FetchTokenOptions, extras: Record<string, string>): ParamPairs {
-    const params: ParamPairs = []
-    const scope = extras.scope ?? scopeToString(this.scope)
-    if (this.client instanceof LegacyApplicationClient) {
-      params.push(['username', String(options.username)], ['password', String(options.password)])
-      if (scope !== undefined) params.push(['scope', scope])
-    } else if (this.client instanceof BackendApplicationClient) {
-      if (scope !== undefined) params.push(['scope', scope])
+  /** A usable token, renewed once for all concurrent callers. */
+  #freshToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token> {
+    if (!force && !isExpired(this.#token)) return Promise.resolve(this.#token)
+    return this.#renewals.run('token', () => {
+      const refreshUrl = this.autoRefreshUrl
+      const grant = this.#grantExtras
+      const { clientId, clientSecret } = choices
+      return renewToken(this.#token, {
+        refresh:
+          refreshUrl === undefined
+            ? undefined
+            : (refreshToken) =>
+                this.refreshToken(refreshUrl, {
+                  refreshToken,
+                  auth: clientId !== undefined && clientSecret !== undefined ? new HTTPBasicAuth(clientId, clientSecret) : null,
+                }),
+        grant: grant === undefined ? undefined : () => this.fetchToken(grant.url, grant.options),
+        tokenUpdater: this.tokenUpdater,
+        throwTokenUpdated: true,
+      })
+    })
+  }
+
+  /** The request settings of fetchToken and refreshToken. */
+  #requestShape(url: string, options: FetchTokenOptions | RefreshTokenOptions): Omit<TokenRequest, 'body' | 'clientAuth'> {
+    return {
+      url,
+      method: typeof options.method === 'string' ? options.method : undefined,
+      forceQuerystring: options.forceQuerystring === true,
+      headers: options.headers,
+      rawBody: options.body,
+      timeout: options.timeout,
+      insecureTransport: this.#insecure,
     }
-    if (code) params.push(['code', code])
-    if (this.redirectUri) params.push(['redirect_uri', this.redirectUri])
-    for (const [name, value] of Object.entries(extras)) {
-      const scopeHandled = name === 'scope' && !(this.client instanceof WebApplicationClient)
-      if (name !== 'client_id' && name !== 'client_secret' && !scopeHandled) params.push([name, value])
-    }
-    return params
   }
 
   #codeFromResponse(authorizationResponse: string): string {
@@ -412,7 +393,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const params = Object.fromEntries(decodePairs(url.search.slice(1))) as Record<string, string>
     this.#checkRedirect(params)
     if (params.code === undefined) throw new TokenMissingError('code', Object.keys(params), 'The authorization response')
-    if (this.client instanceof WebApplicationClient) this.client.code = params.code
+    this.client.rememberCode(params.code)
     return params.code
   }
 
@@ -426,68 +407,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
   }
 
-  async #tokenRequest(
-    tokenUrl: string,
-    body: ParamPairs,
-    options: {
-      method?: 'POST' | 'GET'
-      forceQuerystring?: boolean
-      headers?: FetchTokenOptions['headers']
-      timeout?: FetchTokenOptions['timeout']
-      body?: string
-    },
-    auth: AuthStrategy | null | undefined,
-    kind: 'access_token' | 'refresh_token',
-  ): Promise<OAuth2Token> {
-    const method = (options.method ?? 'POST').toUpperCase()
-    if (method !== 'POST' && method !== 'GET') throw new ConfigurationError('method', 'The token request method must be POST or GET.')
-    const pairs = options.body ? [...decodePairs(options.body), ...body] : body
-    const headers = new HeaderMap(options.headers ?? { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' })
-    let url = tokenUrl
-    let payload: string | undefined = encodePairs(pairs)
-    if (method === 'GET' || options.forceQuerystring) {
-      url = appendQuery(tokenUrl, pairs)
-      payload = undefined
-    }
-    if (this.#hooks.has(`${kind}_request`))
-      [url, , payload] = (await this.#hooks.runRequest(`${kind}_request`, [url, headers, payload])) as [string, HeaderMap, string | undefined]
-    let response = await super.request(method, url, {
-      headers,
-      auth: auth ?? null,
-      ...(payload === undefined ? {} : { data: payload }),
-      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-    })
-    response = await this.#hooks.runResponse(`${kind}_response`, response)
-    const raw = parseTokenBody(response)
-    if (typeof raw.error === 'string') {
-      throw oauth2Error(
-        { error: raw.error, error_description: stringOrUndefined(raw.error_description), error_uri: stringOrUndefined(raw.error_uri) },
-        response,
-      )
-    }
-    if (raw.access_token === undefined) {
-      throw new TokenMissingError('access_token', Object.keys(raw), `The token response (HTTP ${response.status})`)
-    }
-    const token = normalizeToken(raw)
+  async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token'): Promise<OAuth2Token> {
+    const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind } }, { errors: 'error-key' })
     checkScope(this.scope, token.scope, this.#relaxScope)
     this.#token = token
     return token
   }
-}
-
-function parseTokenBody(response: Response): Record<string, unknown> {
-  const text = response.text.trim()
-  try {
-    const value: unknown = JSON.parse(text)
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
-  } catch {
-    // oauthlib falls back to a form-encoded body.
-  }
-  return Object.fromEntries(decodePairs(text))
-}
-
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined
 }
 
 function extraParams(options: Record<string, unknown>, known: ReadonlySet<string>): Record<string, string> {
@@ -497,10 +422,6 @@ function extraParams(options: Record<string, unknown>, known: ReadonlySet<string
     extras[name] = name === 'scope' && Array.isArray(value) ? value.join(' ') : String(value)
   }
   return extras
-}
-
-function withoutClientCredentials(extras: Record<string, string>, taken: boolean): ParamPairs {
-  return Object.entries(extras).filter(([name]) => !taken || (name !== 'client_id' && name !== 'client_secret'))
 }
 
 function redactToken(token: OAuth2Token): Record<string, unknown> {

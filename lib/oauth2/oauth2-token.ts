@@ -29,21 +29,48 @@ export interface OAuth2Token {
   [key: string]: unknown
 }
 
+/** How {@link normalizeToken} reads a token. @internal */
+export interface NormalizeOptions {
+  /** Now, in Unix seconds (for tests). */
+  nowSeconds?: number | undefined
+  /** When there is no `expires_in`, take `expires_at` from the `exp` claim of this field if it holds a JWT (requests-auth). */
+  jwtExpiry?: string | undefined
+}
+
 /**
  * Normalises a token as oauthlib's `OAuth2Token` does: `expires_in` becomes a number and adds
  * `expires_at`; a space-separated `scope` becomes a list.
  *
  * @internal
  */
-export function normalizeToken(raw: Record<string, unknown>, nowSeconds = Date.now() / 1000): OAuth2Token {
+export function normalizeToken(raw: Record<string, unknown>, options: NormalizeOptions = {}): OAuth2Token {
+  const nowSeconds = options.nowSeconds ?? Date.now() / 1000
   const token: OAuth2Token = { ...raw }
   const expiresIn = raw.expires_in === undefined || raw.expires_in === null || raw.expires_in === '' ? Number.NaN : Math.trunc(Number(raw.expires_in))
   if (Number.isFinite(expiresIn)) token.expires_in = expiresIn
+  else delete token.expires_in
   // As oauthlib: a given expires_at wins (a stored token); otherwise it is now + expires_in.
   if (raw.expires_at !== undefined && raw.expires_at !== null && Number.isFinite(Number(raw.expires_at))) token.expires_at = Math.trunc(Number(raw.expires_at))
   else if (Number.isFinite(expiresIn)) token.expires_at = nowSeconds + expiresIn
+  else if (options.jwtExpiry !== undefined && typeof raw[options.jwtExpiry] === 'string') {
+    const exp = jwtExpiry(raw[options.jwtExpiry] as string)
+    if (exp !== undefined) token.expires_at = exp
+  }
   if (typeof raw.scope === 'string') token.scope = scopeToList(raw.scope)
   return token
+}
+
+/** The `exp` claim of a JWT, or undefined when the token is not a JWT with one. @internal */
+export function jwtExpiry(token: string): number | undefined {
+  const parts = token.split('.')
+  if (parts.length !== 3) return undefined
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as unknown
+    const exp = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>).exp : undefined
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** A scope string or list as a list. @internal */

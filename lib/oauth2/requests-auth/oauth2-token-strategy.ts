@@ -3,9 +3,9 @@ import { z } from 'zod'
 import { ConfigurationError, TokenMissingError } from '../../errors.js'
 import type { PreparedRequest } from '../../http/prepared-request.js'
 import { redactUrl } from '../../security/redact-url.js'
-import type { Response } from '../../http/response.js'
 import { Session } from '../../http/session.js'
-import { oauth2Error, TokenRequestError } from '../oauth2-errors.js'
+import { TokenRequestError } from '../oauth2-errors.js'
+import { REQUESTS_FORM_HEADERS, requestToken } from '../token-endpoint.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { AuthBase } from '../../auth/multi-auth.js'
 import { pythonFormat } from './python-format.js'
@@ -212,34 +212,14 @@ export interface TokenPost {
  * @internal
  */
 export async function postForToken(post: TokenPost): Promise<NewToken> {
-  const response = await post.session.post(post.url, { data: [...post.data], timeout: post.timeoutMs, auth: post.auth ?? null })
-  const content = tokenAnswer(response)
-  if (!response.ok) {
-    const error = typeof content.error === 'string' ? content.error : 'invalid_request'
-    const description = typeof content.error_description === 'string' ? content.error_description : response.text.slice(0, 200)
-    throw oauth2Error({ error, error_description: description }, response)
-  }
-  const token = content[post.tokenFieldName]
-  if (typeof token !== 'string' || token === '')
-    throw new TokenMissingError(post.tokenFieldName, Object.keys(content), `The token response (HTTP ${response.status})`)
-  return {
-    token,
-    expiresIn: lifetime(content.expires_in),
-    refreshToken: typeof content.refresh_token === 'string' && content.refresh_token !== '' ? content.refresh_token : undefined,
-  }
-}
-
-function tokenAnswer(response: Response): Record<string, unknown> {
-  const type = response.headers.get('content-type') ?? ''
-  if (/x-www-form-urlencoded|text\/plain/i.test(type) && !response.text.trimStart().startsWith('{')) {
-    return Object.fromEntries(new URLSearchParams(response.text))
-  }
-  try {
-    const parsed = response.json<unknown>()
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
-  } catch {
-    return {}
-  }
+  const field = post.tokenFieldName
+  const { token } = await requestToken(
+    post.session,
+    { url: post.url, body: [...post.data], clientAuth: post.auth ?? null, timeout: post.timeoutMs, headers: REQUESTS_FORM_HEADERS },
+    { errors: 'status', tokenField: field, jwtExpiry: true },
+  )
+  const refreshToken = typeof token.refresh_token === 'string' && token.refresh_token !== '' ? token.refresh_token : undefined
+  return { token: token[field] as string, expiresIn: token.expires_in, expiresAt: token.expires_at, refreshToken }
 }
 
 /** `expires_in` as seconds, or undefined when absent or not a number. @internal */

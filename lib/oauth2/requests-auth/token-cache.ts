@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { jwtExpiry } from '../oauth2-token.js'
 
 /** A cached token and when it expires (Unix seconds), as requests-auth stores it. */
 interface CachedToken {
@@ -14,6 +15,8 @@ export interface NewToken {
   token: string
   /** Its lifetime in seconds, if the provider said. */
   expiresIn?: number | undefined
+  /** When it expires (Unix seconds), when known: from `expires_in`, or a JWT's `exp`. */
+  expiresAt?: number | undefined
   /** A refresh token, if the provider issued one. */
   refreshToken?: string | undefined
 }
@@ -60,7 +63,8 @@ export class TokenMemoryCache {
    * bearer tokens); any other token is kept for a year.
    */
   addToken(key: string, fresh: NewToken): void {
-    const expiry = fresh.expiresIn !== undefined ? Date.now() / 1000 + fresh.expiresIn : (jwtExpiry(fresh.token) ?? Date.now() / 1000 + 365 * 24 * 3600)
+    const now = Date.now() / 1000
+    const expiry = fresh.expiresAt ?? (fresh.expiresIn !== undefined ? now + fresh.expiresIn : (jwtExpiry(fresh.token) ?? now + 365 * 24 * 3600))
     this.tokens.set(key, { token: fresh.token, expiry, refreshToken: fresh.refreshToken })
     this.persist()
   }
@@ -137,19 +141,6 @@ export class JsonTokenFileCache extends TokenMemoryCache {
       process.emitWarning(`Token cache ${this.path} is corrupt or not a token cache; it will be replaced.`)
       return new Map()
     }
-  }
-}
-
-/** The `exp` claim of a JWT, or undefined when the token is not a JWT with one. */
-function jwtExpiry(token: string): number | undefined {
-  const parts = token.split('.')
-  if (parts.length !== 3) return undefined
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as unknown
-    const exp = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>).exp : undefined
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined
-  } catch {
-    return undefined
   }
 }
 

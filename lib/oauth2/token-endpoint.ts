@@ -1,0 +1,184 @@
+import type { AuthStrategy } from '../auth/auth-strategy.js'
+import { ConfigurationError, TokenMissingError } from '../errors.js'
+import { appendQuery } from '../http/append-query.js'
+import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
+import { HeaderMap, type HeadersInit } from '../http/header-map.js'
+import type { Response } from '../http/response.js'
+import type { Session } from '../http/session.js'
+import type { TimeoutOption } from '../http/session-options.js'
+import type { ComplianceHookRegistry } from './compliance-hooks.js'
+import { oauth2Error } from './oauth2-errors.js'
+import { normalizeToken, type OAuth2Token } from './oauth2-token.js'
+import { assertSecureTransport } from './transport-security.js'
+
+/**
+ * One request to a token-endpoint-like URL (token, refresh, and later device, revocation,
+ * introspection, PAR): a form body, client authentication as a strategy, and the compliance hooks
+ * of the session that sends it.
+ *
+ * @internal
+ */
+export interface TokenRequest {
+  /** The endpoint. */
+  url: string
+  /** The form parameters, in wire order. */
+  body: ParamPairs
+  /** Client authentication: a strategy (Basic, …), or `null` for none (credentials in the body). */
+  clientAuth: AuthStrategy | null
+  /** `POST` (default) or `GET`; with GET, or `forceQuerystring`, the parameters go in the query. */
+  method?: string | undefined
+  /** Sends the parameters in the query of a POST, as requests-oauthlib's `force_querystring`. */
+  forceQuerystring?: boolean | undefined
+  /** Headers instead of the default `Accept: application/json` and form Content-Type. */
+  headers?: HeadersInit | undefined
+  /** A raw form body sent ahead of `body` (requests-oauthlib's `body`). */
+  rawBody?: string | undefined
+  /** The timeout of this request. */
+  timeout?: TimeoutOption | undefined
+  /** The hooks to run around the request and its answer. */
+  hooks?: { registry: ComplianceHookRegistry; kind: 'access_token' | 'refresh_token' } | undefined
+  /** Allows plain http outside loopback (`insecureTransport`). */
+  insecureTransport?: boolean | undefined
+}
+
+/**
+ * The headers Python requests sends with a form body, and nothing more: the requests-auth and
+ * requests-oauth2 originals add no `Accept`.
+ *
+ * @internal
+ */
+export const REQUESTS_FORM_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/x-www-form-urlencoded' })
+
+/**
+ * How strict the reading of an answer is. The Python libraries differ, and each flavour keeps its
+ * original's rule:
+ * - `'error-key'` (oauthlib): an `error` key at any status is a provider error;
+ * - `'status'` (requests-auth): only a non-2xx answer is an error, an `error` key or not;
+ * - `'missing-token'` (rauth): an `error` key counts only when the token is missing.
+ *
+ * @internal
+ */
+export interface TokenPolicy {
+  /** When the answer is a provider error. */
+  errors: 'error-key' | 'status' | 'missing-token'
+  /** The field that must hold the token. Default `access_token`. */
+  tokenField?: string | undefined
+  /** Takes the expiry from a JWT's `exp` claim when the answer has no `expires_in` (requests-auth). */
+  jwtExpiry?: boolean | undefined
+  /** Decodes the body instead of the Content-Type rule (rauth's `decoder`). */
+  decoder?: ((text: string) => Record<string, unknown>) | undefined
+}
+
+/**
+ * Sends a token request: the transport check, the request hooks, one form POST (or GET) with the
+ * client authentication, never following redirects with the credentials, then the response hooks.
+ *
+ * @internal
+ */
+export async function sendTokenRequest(session: Session, request: TokenRequest): Promise<Response> {
+  assertSecureTransport(request.url, request.insecureTransport ?? false)
+  const method = (request.method ?? 'POST').toUpperCase()
+  if (method !== 'POST' && method !== 'GET') throw new ConfigurationError('method', 'The token request method must be POST or GET.')
+  const pairs = request.rawBody ? [...decodePairs(request.rawBody), ...request.body] : request.body
+  let headers = new HeaderMap(request.headers ?? { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' })
+  let url = request.url
+  let payload: string | undefined = encodePairs(pairs)
+  if (method === 'GET' || request.forceQuerystring) {
+    url = appendQuery(request.url, pairs)
+    payload = undefined
+  }
+  const hooks = request.hooks
+  if (hooks?.registry.has(`${hooks.kind}_request`)) {
+    const [hookedUrl, hookedHeaders, hookedBody] = await hooks.registry.runRequest(`${hooks.kind}_request`, [url, headers, payload])
+    url = hookedUrl
+    headers = hookedHeaders
+    payload = hookedBody === undefined ? undefined : typeof hookedBody === 'string' ? hookedBody : String(hookedBody)
+    if (url !== request.url) assertSecureTransport(url, request.insecureTransport ?? false)
+  }
+  const response = await session.request(method, url, {
+    headers,
+    auth: request.clientAuth,
+    ...(payload === undefined ? {} : { data: payload }),
+    ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
+  })
+  return hooks ? hooks.registry.runResponse(`${hooks.kind}_response`, response) : response
+}
+
+/**
+ * Reads a token answer: decodes it (JSON or form, {@link decodeTokenBody}), turns a provider error
+ * into the typed RFC 6749 error by the policy's rule, checks the token field and normalises the
+ * token (`expires_in` → `expires_at`, `scope` as a list).
+ *
+ * @internal
+ */
+export function readTokenResponse(response: Response, policy: TokenPolicy): OAuth2Token {
+  const raw = policy.decoder ? policy.decoder(response.text) : decodeTokenBody(response)
+  const field = policy.tokenField ?? 'access_token'
+  const hasToken = typeof raw[field] === 'string' && raw[field] !== ''
+  const errorCode = stringField(raw, 'error')
+  if (policy.errors === 'status' ? !response.ok : errorCode !== undefined && (policy.errors === 'error-key' || !hasToken)) {
+    const description = stringField(raw, 'error_description') ?? (errorCode === undefined ? statusDescription(response) : undefined)
+    throw oauth2Error({ error: errorCode ?? 'invalid_request', error_description: description, error_uri: stringField(raw, 'error_uri') }, response)
+  }
+  if (!hasToken)
+    throw new TokenMissingError(
+      field,
+      Object.keys(raw),
+      `The token response (HTTP ${response.status}, ${response.headers.get('content-type') ?? 'no content-type'})`,
+    )
+  return normalizeToken(raw, { jwtExpiry: policy.jwtExpiry === true ? field : undefined })
+}
+
+/**
+ * Sends a token request and reads its answer: the one path every OAuth 2 token request takes.
+ *
+ * @internal
+ */
+export async function requestToken(session: Session, request: TokenRequest, policy: TokenPolicy): Promise<{ token: OAuth2Token; response: Response }> {
+  const response = await sendTokenRequest(session, request)
+  return { token: readTokenResponse(response, policy), response }
+}
+
+/**
+ * A token answer as key/value pairs, tolerant of the usual provider lies: a form body (GitHub,
+ * Facebook, WakaTime send `x-www-form-urlencoded` or `text/plain`) is decoded as a form; anything
+ * else is tried as a JSON object, then as a form (oauthlib's fallback) when it looks like one. A
+ * body that is neither (an HTML error page, a JSON array) decodes to `{}`, so the caller reports
+ * the missing token instead of a parse error.
+ *
+ * @internal
+ */
+export function decodeTokenBody(response: Response): Record<string, unknown> {
+  const text = response.text.trim()
+  const type = response.headers.get('content-type') ?? ''
+  const looksJson = text.startsWith('{')
+  if (!looksJson && /x-www-form-urlencoded|text\/plain/i.test(type)) return formObject(text)
+  if (looksJson) {
+    try {
+      const value: unknown = JSON.parse(text)
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
+    } catch {
+      // not JSON after all: a form body or garbage
+    }
+  }
+  return FORM_BODY.test(text) ? formObject(text) : {}
+}
+
+/** A whole body of `name=value` pairs joined by `&`, in form encoding. */
+const FORM_BODY = /^[\w.~%+*-]+=[^\s<>"]*(?:&[\w.~%+*-]+=[^\s<>"]*)*$/
+
+function formObject(text: string): Record<string, unknown> {
+  const object: Record<string, unknown> = {}
+  for (const [name, value] of decodePairs(text)) object[name] = value
+  return object
+}
+
+function stringField(raw: Record<string, unknown>, name: string): string | undefined {
+  const value = Object.hasOwn(raw, name) ? raw[name] : undefined
+  return typeof value === 'string' ? value : undefined
+}
+
+/** What a non-2xx answer without an OAuth error body said, for requests-auth's message. */
+function statusDescription(response: Response): string {
+  return `HTTP ${response.status}${response.reason ? ` ${response.reason}` : ''} without an OAuth 2 error body`
+}
