@@ -15,6 +15,8 @@ import type { z } from 'zod'
 export class OAuthSessionsError extends Error {
   /** Always `'OAuthSessionsError'`. */
   override name = 'OAuthSessionsError'
+  /** A stable identifier to branch on, as got's `error.code`: `'ERR_OAUTH_SESSIONS'` here, each subclass its own (`'ERR_INVALID_GRANT'` ...). */
+  code: string = 'ERR_OAUTH_SESSIONS'
 }
 
 /**
@@ -32,6 +34,8 @@ export class OAuthSessionsError extends Error {
 export class ConfigurationError extends OAuthSessionsError {
   /** Always `'ConfigurationError'`. */
   override name = 'ConfigurationError'
+  /** Always `'ERR_CONFIGURATION'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_CONFIGURATION'
   /** The option path that was wrong, such as `proxies.https`. */
   readonly option: string
 
@@ -91,6 +95,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export class TokenMissingError extends OAuthSessionsError {
   /** Always `'TokenMissingError'`. */
   override name = 'TokenMissingError'
+  /** Always `'ERR_TOKEN_MISSING'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TOKEN_MISSING'
   /** The keys that were present. */
   readonly keys: readonly string[]
   /** The key that was expected. */

@@ -16,6 +16,8 @@ import type { Response } from './response.js'
 export class HTTPError extends OAuthSessionsError {
   /** Always `'HTTPError'`. */
   override name = 'HTTPError'
+  /** Always `'ERR_HTTP_STATUS'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_HTTP_STATUS'
   /** The response whose status was 4xx or 5xx. */
   declare readonly response: Response
   /** The HTTP status code. */
@@ -52,6 +54,8 @@ export class HTTPError extends OAuthSessionsError {
 export class TooManyRedirectsError extends OAuthSessionsError {
   /** Always `'TooManyRedirectsError'`. */
   override name = 'TooManyRedirectsError'
+  /** Always `'ERR_TOO_MANY_REDIRECTS'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TOO_MANY_REDIRECTS'
   /** The redirect responses received before giving up. */
   declare readonly history: readonly Response[]
 
@@ -79,6 +83,8 @@ export class TooManyRedirectsError extends OAuthSessionsError {
 export class TimeoutError extends OAuthSessionsError {
   /** Always `'TimeoutError'`. */
   override name = 'TimeoutError'
+  /** Always `'ERR_TIMEOUT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TIMEOUT'
   /** Which phase timed out, as got names it: `connect`, `secureConnect`, `response`, `socket`, ... */
   readonly phase: string
   /** The method of the request that timed out. */
@@ -97,6 +103,8 @@ export class TimeoutError extends OAuthSessionsError {
 
 /**
  * Thrown when no connection could be made or it broke: DNS failure, refused, reset, TLS failure.
+ * Unlike the other errors, its `code` is the system error code (`ECONNREFUSED`, `CERT_HAS_EXPIRED`),
+ * as got's is; `ERR_NETWORK` when there was none.
  *
  * @example
  * ```ts
@@ -110,8 +118,11 @@ export class TimeoutError extends OAuthSessionsError {
 export class ConnectionError extends OAuthSessionsError {
   /** Always `'ConnectionError'`. */
   override name = 'ConnectionError'
-  /** The system or TLS error code, such as `ECONNREFUSED` or `CERT_HAS_EXPIRED`. */
-  readonly code: string
+  /**
+   * The system or TLS error code, such as `ECONNREFUSED` or `CERT_HAS_EXPIRED` (as got's
+   * `RequestError.code`), not an `ERR_` code of this library: branch on `instanceof ConnectionError`.
+   */
+  override readonly code: string
   /** The method of the failed request. */
   readonly method: string
   /** The URL of the failed request, with credentials redacted. */
@@ -150,6 +161,8 @@ function connectionHint(code: string): string {
 export class JSONDecodeError extends OAuthSessionsError {
   /** Always `'JSONDecodeError'`. */
   override name = 'JSONDecodeError'
+  /** Always `'ERR_JSON_DECODE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_JSON_DECODE'
   /** The HTTP status of the response whose body failed to parse. */
   readonly status: number
   /** The response URL, with credentials redacted. */

@@ -17,6 +17,8 @@ import { OAuthSessionsError } from '../../errors.js'
 export class AuthorizationTimeoutError extends OAuthSessionsError {
   /** Always `'AuthorizationTimeoutError'`. */
   override name = 'AuthorizationTimeoutError'
+  /** Always `'ERR_AUTHORIZATION_TIMEOUT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_AUTHORIZATION_TIMEOUT'
   /** The timeout, in seconds. */
   readonly timeout: number
 
@@ -45,6 +47,8 @@ export class AuthorizationTimeoutError extends OAuthSessionsError {
 export class RedirectPortInUseError extends OAuthSessionsError {
   /** Always `'RedirectPortInUseError'`. */
   override name = 'RedirectPortInUseError'
+  /** Always `'ERR_REDIRECT_PORT_IN_USE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_REDIRECT_PORT_IN_USE'
   /** The port that is taken. */
   readonly port: number
 
@@ -73,6 +77,8 @@ export class RedirectPortInUseError extends OAuthSessionsError {
 export class GrantNotProvidedError extends OAuthSessionsError {
   /** Always `'GrantNotProvidedError'`. */
   override name = 'GrantNotProvidedError'
+  /** Always `'ERR_GRANT_NOT_PROVIDED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_GRANT_NOT_PROVIDED'
   /** The parameter that was expected (`code`, `access_token`, `id_token` ...). */
   readonly fieldName: string
   /** The parameter names that were received. */
@@ -105,6 +111,8 @@ export class GrantNotProvidedError extends OAuthSessionsError {
 export class StateNotProvidedError extends OAuthSessionsError {
   /** Always `'StateNotProvidedError'`. */
   override name = 'StateNotProvidedError'
+  /** Always `'ERR_STATE_NOT_PROVIDED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_STATE_NOT_PROVIDED'
 
   constructor(several = false) {
     super(
