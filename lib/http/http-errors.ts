@@ -102,6 +102,37 @@ export class TimeoutError extends OAuthSessionsError {
 }
 
 /**
+ * Thrown when a request's `signal` aborts it, before it was sent or while it was on the wire.
+ *
+ * @example
+ * ```ts
+ * import { AbortError, Session } from 'oauth-sessions'
+ * const controller = new AbortController()
+ * setTimeout(() => controller.abort(), 1000)
+ * try { await new Session().get('https://slow.example.com/', { signal: controller.signal }) }
+ * catch (error) { if (error instanceof AbortError) console.error(error.method, error.url) }
+ * ```
+ * @see https://developer.mozilla.org/docs/Web/API/AbortSignal
+ * @group Errors
+ */
+export class AbortError extends OAuthSessionsError {
+  /** Always `'AbortError'`. */
+  override name = 'AbortError'
+  /** Always `'ERR_ABORTED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_ABORTED'
+  /** The method of the aborted request. */
+  readonly method: string
+  /** The URL of the aborted request, with credentials redacted. */
+  readonly url: string
+
+  constructor(method: string, url: string, cause: unknown) {
+    super(`${method} ${url} was aborted by its signal. Send it again with a new signal if it is still wanted.`, { cause })
+    this.method = method
+    this.url = url
+  }
+}
+
+/**
  * Thrown when no connection could be made or it broke: DNS failure, refused, reset, TLS failure.
  * Unlike the other errors, its `code` is the system error code (`ECONNREFUSED`, `CERT_HAS_EXPIRED`),
  * as got's is; `ERR_NETWORK` when there was none.

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import * as library from '../../../lib/index.js'
 import {
+  AbortError,
   AccessDeniedError,
   AuthorizationTimeoutError,
   ConfigurationError,
@@ -56,6 +57,7 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [HTTPError, () => new HTTPError(answer(500)), 'ERR_HTTP_STATUS'],
   [TooManyRedirectsError, () => new TooManyRedirectsError(3, []), 'ERR_TOO_MANY_REDIRECTS'],
   [TimeoutError, () => new TimeoutError('GET', 'https://api.test/', 'socket', 100, undefined), 'ERR_TIMEOUT'],
+  [AbortError, () => new AbortError('GET', 'https://api.test/', undefined), 'ERR_ABORTED'],
   [JSONDecodeError, () => new JSONDecodeError('https://api.test/', 200, 'text/html', undefined), 'ERR_JSON_DECODE'],
   [TokenRequestDeniedError, () => new TokenRequestDeniedError(answer(401)), 'ERR_TOKEN_REQUEST_DENIED'],
   [VerifierMissingError, () => new VerifierMissingError(), 'ERR_VERIFIER_MISSING'],
