@@ -61,6 +61,28 @@ export class ConfigurationError extends OAuthSessionsError {
   }
 }
 
+/**
+ * What a `fromJSON` was given, parsed when it is text. Anything but a JSON object is a
+ * ConfigurationError naming `json`, never quoting it: `toJSON` output holds secrets.
+ *
+ * @internal
+ */
+export function parseSerialized(json: unknown, owner: string): Record<string, unknown> {
+  let data = json
+  if (typeof json === 'string') {
+    try {
+      data = JSON.parse(json)
+    } catch {
+      throw new ConfigurationError('json', `${owner}.fromJSON() was given text that is not valid JSON. Pass what ${owner}.toJSON() returned, unchanged.`)
+    }
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    const kind = data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`
+    throw new ConfigurationError('json', `${owner}.fromJSON() was given ${kind}. Pass the object (or its JSON text) that ${owner}.toJSON() returned.`)
+  }
+  return data as Record<string, unknown>
+}
+
 /** Describes a zod issue without echoing the input value, which may be a secret. */
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {

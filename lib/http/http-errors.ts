@@ -178,7 +178,8 @@ function connectionHint(code: string): string {
 }
 
 /**
- * Thrown by {@link Response.json} when the body is not valid JSON; names the URL and status.
+ * Thrown by {@link Response.json} when the body is not valid JSON, and by the OAuth 1 token
+ * methods when a token response is not the JSON it claims to be; names the URL and status.
  *
  * @example
  * ```ts
@@ -198,12 +199,23 @@ export class JSONDecodeError extends OAuthSessionsError {
   readonly status: number
   /** The response URL, with credentials redacted. */
   readonly url: string
+  /** The response, when the library parsed it for you (a token response); `undefined` from {@link Response.json}. */
+  declare readonly response: Response | undefined
 
-  constructor(url: string, status: number, contentType: string | undefined, cause: unknown) {
-    super(`Response from ${url} (HTTP ${status}, ${contentType ?? 'no content-type'}) is not valid JSON. Read response.text to see what the server sent.`, {
-      cause,
+  constructor(url: string, status: number, contentType: string | undefined, cause: unknown, response?: Response) {
+    const where = response === undefined ? 'response.text' : 'error.response.text'
+    super(`Response from ${url} (HTTP ${status}, ${contentType ?? 'no content-type'}) is not valid JSON. Read ${where} to see what the server sent.`, {
+      cause: withoutQuotedBody(cause),
     })
     this.status = status
     this.url = url
+    Object.defineProperty(this, 'response', { value: response, enumerable: false })
   }
+}
+
+/** V8's JSON.parse messages quote the start of the body, which may be a secret: keep only the position. */
+function withoutQuotedBody(cause: unknown): unknown {
+  if (!(cause instanceof SyntaxError) || !cause.message.includes('"')) return cause
+  const position = /\bat position \d+(?: \(line \d+ column \d+\))?/.exec(cause.message)?.[0]
+  return new SyntaxError(position === undefined ? 'Unexpected token in JSON' : `Unexpected token in JSON ${position}`)
 }
