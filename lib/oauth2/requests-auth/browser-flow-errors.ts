@@ -122,3 +122,59 @@ export class StateNotProvidedError extends OAuthSessionsError {
     )
   }
 }
+
+/**
+ * Thrown when the browser's answer reached the redirect listener but could not be read: a form
+ * post larger than the listener accepts, or a connection that broke while posting.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Implicit, OAuthSessionsError, Session } from 'oauth-sessions'
+ * const auth = new OAuth2Implicit('https://idp.example.com/authorize', { client_id: 'x' })
+ * try { await new Session({ auth }).get('https://api.example.com/') }
+ * catch (error) { if (error instanceof OAuthSessionsError && error.code === 'ERR_REDIRECT_LISTENER') console.error(error.message) }
+ * ```
+ * @group Errors
+ */
+export class RedirectListenerError extends OAuthSessionsError {
+  /** Always `'RedirectListenerError'`. */
+  override name = 'RedirectListenerError'
+  /** Always `'ERR_REDIRECT_LISTENER'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_REDIRECT_LISTENER'
+  /** What went wrong: an oversized form, or the browser connection failing mid-answer. */
+  readonly reason: 'form_too_large' | 'connection_error'
+
+  constructor(reason: RedirectListenerError['reason'], message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.reason = reason
+  }
+}
+
+/**
+ * Thrown when the browser opener (see `setBrowserOpener`) fails, so nobody can sign in; the
+ * opener's own failure is the `cause`.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Implicit, OAuthSessionsError, Session, setBrowserOpener } from 'oauth-sessions'
+ * setBrowserOpener(() => { throw new Error('no display') })
+ * const auth = new OAuth2Implicit('https://idp.example.com/authorize', { client_id: 'x' })
+ * try { await new Session({ auth }).get('https://api.example.com/') }
+ * catch (error) { if (error instanceof OAuthSessionsError && error.code === 'ERR_BROWSER_OPEN') console.error(error.cause) }
+ * ```
+ * @group Errors
+ */
+export class BrowserOpenError extends OAuthSessionsError {
+  /** Always `'BrowserOpenError'`. */
+  override name = 'BrowserOpenError'
+  /** Always `'ERR_BROWSER_OPEN'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_BROWSER_OPEN'
+
+  constructor(cause: unknown) {
+    super(
+      'The browser opener failed, so the authorization page was never shown (see error.cause). ' +
+        'Fix the opener given to setBrowserOpener(), or use one that prints the URL for the user to open.',
+      { cause },
+    )
+  }
+}
