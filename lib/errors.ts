@@ -15,6 +15,8 @@ import type { z } from 'zod'
 export class OAuthSessionsError extends Error {
   /** Always `'OAuthSessionsError'`. */
   override name = 'OAuthSessionsError'
+  /** A stable identifier to branch on, as got's `error.code`: `'ERR_OAUTH_SESSIONS'` here, each subclass its own (`'ERR_INVALID_GRANT'` ...). */
+  code: string = 'ERR_OAUTH_SESSIONS'
 }
 
 /**
@@ -32,6 +34,8 @@ export class OAuthSessionsError extends Error {
 export class ConfigurationError extends OAuthSessionsError {
   /** Always `'ConfigurationError'`. */
   override name = 'ConfigurationError'
+  /** Always `'ERR_CONFIGURATION'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_CONFIGURATION'
   /** The option path that was wrong, such as `proxies.https`. */
   readonly option: string
 
@@ -55,6 +59,28 @@ export class ConfigurationError extends OAuthSessionsError {
     const option = first ? first.path.map(String).join('.') || '(options)' : '(options)'
     return new ConfigurationError(option, `Invalid ${owner} options: ${issues.join('; ')}. Fix the option(s) named and try again.`)
   }
+}
+
+/**
+ * What a `fromJSON` was given, parsed when it is text. Anything but a JSON object is a
+ * ConfigurationError naming `json`, never quoting it: `toJSON` output holds secrets.
+ *
+ * @internal
+ */
+export function parseSerialized(json: unknown, owner: string): Record<string, unknown> {
+  let data = json
+  if (typeof json === 'string') {
+    try {
+      data = JSON.parse(json)
+    } catch {
+      throw new ConfigurationError('json', `${owner}.fromJSON() was given text that is not valid JSON. Pass what ${owner}.toJSON() returned, unchanged.`)
+    }
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    const kind = data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`
+    throw new ConfigurationError('json', `${owner}.fromJSON() was given ${kind}. Pass the object (or its JSON text) that ${owner}.toJSON() returned.`)
+  }
+  return data as Record<string, unknown>
 }
 
 /** Describes a zod issue without echoing the input value, which may be a secret. */
@@ -91,6 +117,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export class TokenMissingError extends OAuthSessionsError {
   /** Always `'TokenMissingError'`. */
   override name = 'TokenMissingError'
+  /** Always `'ERR_TOKEN_MISSING'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TOKEN_MISSING'
   /** The keys that were present. */
   readonly keys: readonly string[]
   /** The key that was expected. */

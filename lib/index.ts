@@ -1,5 +1,5 @@
 export { OAuthSessionsError, ConfigurationError, TokenMissingError, TokenMissingError as TokenMissing } from './errors.js'
-export { HTTPError, TooManyRedirectsError, TimeoutError, ConnectionError, JSONDecodeError } from './http/http-errors.js'
+export { HTTPError, TooManyRedirectsError, TimeoutError, ConnectionError, JSONDecodeError, AbortError } from './http/http-errors.js'
 export {
   TokenRequestDeniedError,
   TokenRequestDeniedError as TokenRequestDenied,
@@ -104,4 +104,11 @@ export {
 } from './oauth2/requests-auth/oauth2-presets.js'
 export { DisplaySettings, setDisplaySettings, displaySettings, type DisplaySettingsOptions } from './oauth2/requests-auth/display-settings.js'
 export { setBrowserOpener, browserOpener, systemBrowser, type BrowserOpener } from './oauth2/requests-auth/browser-opener.js'
-export { AuthorizationTimeoutError, RedirectPortInUseError, GrantNotProvidedError, StateNotProvidedError } from './oauth2/requests-auth/browser-flow-errors.js'
+export {
+  AuthorizationTimeoutError,
+  RedirectPortInUseError,
+  GrantNotProvidedError,
+  StateNotProvidedError,
+  RedirectListenerError,
+  BrowserOpenError,
+} from './oauth2/requests-auth/browser-flow-errors.js'

@@ -16,6 +16,8 @@ import type { Response } from './response.js'
 export class HTTPError extends OAuthSessionsError {
   /** Always `'HTTPError'`. */
   override name = 'HTTPError'
+  /** Always `'ERR_HTTP_STATUS'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_HTTP_STATUS'
   /** The response whose status was 4xx or 5xx. */
   declare readonly response: Response
   /** The HTTP status code. */
@@ -52,6 +54,8 @@ export class HTTPError extends OAuthSessionsError {
 export class TooManyRedirectsError extends OAuthSessionsError {
   /** Always `'TooManyRedirectsError'`. */
   override name = 'TooManyRedirectsError'
+  /** Always `'ERR_TOO_MANY_REDIRECTS'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TOO_MANY_REDIRECTS'
   /** The redirect responses received before giving up. */
   declare readonly history: readonly Response[]
 
@@ -79,6 +83,8 @@ export class TooManyRedirectsError extends OAuthSessionsError {
 export class TimeoutError extends OAuthSessionsError {
   /** Always `'TimeoutError'`. */
   override name = 'TimeoutError'
+  /** Always `'ERR_TIMEOUT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TIMEOUT'
   /** Which phase timed out, as got names it: `connect`, `secureConnect`, `response`, `socket`, ... */
   readonly phase: string
   /** The method of the request that timed out. */
@@ -96,7 +102,40 @@ export class TimeoutError extends OAuthSessionsError {
 }
 
 /**
+ * Thrown when a request's `signal` aborts it, before it was sent or while it was on the wire.
+ *
+ * @example
+ * ```ts
+ * import { AbortError, Session } from 'oauth-sessions'
+ * const controller = new AbortController()
+ * setTimeout(() => controller.abort(), 1000)
+ * try { await new Session().get('https://slow.example.com/', { signal: controller.signal }) }
+ * catch (error) { if (error instanceof AbortError) console.error(error.method, error.url) }
+ * ```
+ * @see https://developer.mozilla.org/docs/Web/API/AbortSignal
+ * @group Errors
+ */
+export class AbortError extends OAuthSessionsError {
+  /** Always `'AbortError'`. */
+  override name = 'AbortError'
+  /** Always `'ERR_ABORTED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_ABORTED'
+  /** The method of the aborted request. */
+  readonly method: string
+  /** The URL of the aborted request, with credentials redacted. */
+  readonly url: string
+
+  constructor(method: string, url: string, cause: unknown) {
+    super(`${method} ${url} was aborted by its signal. Send it again with a new signal if it is still wanted.`, { cause })
+    this.method = method
+    this.url = url
+  }
+}
+
+/**
  * Thrown when no connection could be made or it broke: DNS failure, refused, reset, TLS failure.
+ * Unlike the other errors, its `code` is the system error code (`ECONNREFUSED`, `CERT_HAS_EXPIRED`),
+ * as got's is; `ERR_NETWORK` when there was none.
  *
  * @example
  * ```ts
@@ -110,8 +149,11 @@ export class TimeoutError extends OAuthSessionsError {
 export class ConnectionError extends OAuthSessionsError {
   /** Always `'ConnectionError'`. */
   override name = 'ConnectionError'
-  /** The system or TLS error code, such as `ECONNREFUSED` or `CERT_HAS_EXPIRED`. */
-  readonly code: string
+  /**
+   * The system or TLS error code, such as `ECONNREFUSED` or `CERT_HAS_EXPIRED` (as got's
+   * `RequestError.code`), not an `ERR_` code of this library: branch on `instanceof ConnectionError`.
+   */
+  override readonly code: string
   /** The method of the failed request. */
   readonly method: string
   /** The URL of the failed request, with credentials redacted. */
@@ -136,7 +178,8 @@ function connectionHint(code: string): string {
 }
 
 /**
- * Thrown by {@link Response.json} when the body is not valid JSON; names the URL and status.
+ * Thrown by {@link Response.json} when the body is not valid JSON, and by the OAuth 1 token
+ * methods when a token response is not the JSON it claims to be; names the URL and status.
  *
  * @example
  * ```ts
@@ -150,16 +193,29 @@ function connectionHint(code: string): string {
 export class JSONDecodeError extends OAuthSessionsError {
   /** Always `'JSONDecodeError'`. */
   override name = 'JSONDecodeError'
+  /** Always `'ERR_JSON_DECODE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_JSON_DECODE'
   /** The HTTP status of the response whose body failed to parse. */
   readonly status: number
   /** The response URL, with credentials redacted. */
   readonly url: string
+  /** The response, when the library parsed it for you (a token response); `undefined` from {@link Response.json}. */
+  declare readonly response: Response | undefined
 
-  constructor(url: string, status: number, contentType: string | undefined, cause: unknown) {
-    super(`Response from ${url} (HTTP ${status}, ${contentType ?? 'no content-type'}) is not valid JSON. Read response.text to see what the server sent.`, {
-      cause,
+  constructor(url: string, status: number, contentType: string | undefined, cause: unknown, response?: Response) {
+    const where = response === undefined ? 'response.text' : 'error.response.text'
+    super(`Response from ${url} (HTTP ${status}, ${contentType ?? 'no content-type'}) is not valid JSON. Read ${where} to see what the server sent.`, {
+      cause: withoutQuotedBody(cause),
     })
     this.status = status
     this.url = url
+    Object.defineProperty(this, 'response', { value: response, enumerable: false })
   }
+}
+
+/** V8's JSON.parse messages quote the start of the body, which may be a secret: keep only the position. */
+function withoutQuotedBody(cause: unknown): unknown {
+  if (!(cause instanceof SyntaxError) || !cause.message.includes('"')) return cause
+  const position = /\bat position \d+(?: \(line \d+ column \d+\))?/.exec(cause.message)?.[0]
+  return new SyntaxError(position === undefined ? 'Unexpected token in JSON' : `Unexpected token in JSON ${position}`)
 }

@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import got, { type Delays, type Got, type OptionsInit, type Request as GotRequest } from 'got'
-import { ConnectionError, TimeoutError } from './http-errors.js'
-import { OAuthSessionsError } from '../errors.js'
+import { AbortError, ConnectionError, TimeoutError } from './http-errors.js'
 import type { AgentPair } from './agent-pool.js'
 import { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
@@ -142,9 +141,7 @@ function wrapError(error: unknown, request: PreparedRequest, timeout: TimeoutOpt
     return new TimeoutError(request.method, url, phase, limit, cause)
   }
   if (gotError.name === 'AbortError' || gotError.code === 'ABORT_ERR' || gotError.code === 'ERR_ABORTED') {
-    const aborted = new OAuthSessionsError(`${request.method} ${url} was aborted by its signal.`, { cause })
-    aborted.name = 'AbortError'
-    return aborted
+    return new AbortError(request.method, url, cause)
   }
   return new ConnectionError(request.method, url, gotError.code ?? 'ERR_NETWORK', cause)
 }

@@ -18,6 +18,8 @@ import type { Response } from '../http/response.js'
 export class TokenRequestDeniedError extends OAuthSessionsError {
   /** Always `'TokenRequestDeniedError'`. */
   override name = 'TokenRequestDeniedError'
+  /** Always `'ERR_TOKEN_REQUEST_DENIED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TOKEN_REQUEST_DENIED'
   /** The HTTP status of the refusal. */
   readonly status: number
   /** The body the provider sent. */
@@ -52,6 +54,8 @@ export class TokenRequestDeniedError extends OAuthSessionsError {
 export class VerifierMissingError extends OAuthSessionsError {
   /** Always `'VerifierMissingError'`. */
   override name = 'VerifierMissingError'
+  /** Always `'ERR_VERIFIER_MISSING'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_VERIFIER_MISSING'
 
   constructor() {
     super('No verifier has been set. Pass it to fetchAccessToken(url, verifier), or parse the callback URL with parseAuthorizationResponse(url) first.')

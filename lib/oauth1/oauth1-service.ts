@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { SessionPool } from '../http/session-pool.js'
-import { ConfigurationError } from '../errors.js'
+import { ConfigurationError, parseSerialized } from '../errors.js'
 import { TokenRequestDeniedError } from './oauth1-errors.js'
 import type { Response } from '../http/response.js'
 import { OAuth1Session, type OAuth1RequestOptions, type OAuth1SessionOptions } from './oauth1-session.js'
@@ -265,7 +265,7 @@ export class OAuth1Service {
 
   /** Rebuilds a service from {@link OAuth1Service.toJSON} output. A custom signature object must be passed again. */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth1ServiceOptions> = {}): OAuth1Service {
-    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, string | undefined>
+    const data = parseSerialized(json, 'OAuth1Service') as Record<string, string | undefined>
     if (data.type !== 'OAuth1Service') throw new ConfigurationError('json', 'This is not the output of OAuth1Service.toJSON().')
     const options: Record<string, unknown> = {}
     for (const key of ['name', 'consumerKey', 'consumerSecret', 'requestTokenUrl', 'accessTokenUrl', 'authorizeUrl', 'baseUrl', 'signature']) {

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto'
-import { ConfigurationError, TokenMissingError } from '../errors.js'
+import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { TokenRequestDeniedError, VerifierMissingError } from './oauth1-errors.js'
 import { decodePairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
@@ -317,7 +317,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
    * A custom signature method or an RSA key must be passed again in `options`.
    */
   static fromJSON(json: Record<string, unknown> | string, options: OAuth1SessionOptions = {}): OAuth1Session {
-    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, string | undefined>
+    const data = parseSerialized(json, 'OAuth1Session') as Record<string, string | undefined>
     if (data.type !== 'OAuth1Session' || typeof data.consumerKey !== 'string') {
       throw new ConfigurationError('json', 'This is not the output of OAuth1Session.toJSON().')
     }

@@ -1,5 +1,6 @@
 import { createSecretKey, hash, sign as cryptoSign, type KeyObject } from 'node:crypto'
 import oauthSign from 'oauth-sign'
+import { ConfigurationError } from '../errors.js'
 
 /**
  * The secrets a signature method may use. `key` is the RFC 5849 §3.4.2 key,
@@ -96,7 +97,7 @@ function rsa(name: string, algorithm: string): SignatureMethod {
     name,
     needsRsaKey: true,
     sign: (baseString, secrets) => {
-      if (secrets.rsaKey === undefined) throw new TypeError(`${name} needs an RSA private key`)
+      if (secrets.rsaKey === undefined) throw new ConfigurationError('rsaKey', `${name} needs rsaKey: pass the RSA private key (PEM) with the rsaKey option.`)
       return cryptoSign(algorithm, Buffer.from(baseString, 'utf8'), secrets.rsaKey).toString('base64')
     },
   }

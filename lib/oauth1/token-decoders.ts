@@ -1,4 +1,5 @@
 import { TokenMissingError } from '../errors.js'
+import { JSONDecodeError } from '../http/http-errors.js'
 import type { Response } from '../http/response.js'
 
 /**
@@ -36,6 +37,8 @@ export function parseUtf8Qsl(text: string): Record<string, string> {
  * import { parseJsonToken } from 'oauth-sessions'
  * parseJsonToken('{"oauth_token":"a"}') // { oauth_token: 'a' }
  * ```
+ * @throws SyntaxError when the text is not JSON; given as a `decoder`, that becomes a
+ * {@link JSONDecodeError} naming the token URL and status.
  * @group OAuth 1
  */
 export function parseJsonToken(text: string): Record<string, unknown> {
@@ -45,15 +48,22 @@ export function parseJsonToken(text: string): Record<string, unknown> {
 
 /**
  * Decodes a token response: the explicit decoder when given, otherwise JSON or form according to
- * the response's Content-Type (rauth always assumed form, its most reported problem).
+ * the response's Content-Type (rauth always assumed form, its most reported problem). A body that
+ * fails to parse as JSON (an HTML error page, a login wall) is a {@link JSONDecodeError} carrying
+ * status, URL and the Response; the parser's own message is dropped, as it quotes the body.
  *
  * @internal
  */
 export function decodeTokenResponse(response: Response, decoder: TokenDecoder | undefined): Record<string, unknown> {
-  if (decoder !== undefined) return decoder(response.text)
-  const type = response.headers.get('content-type') ?? ''
-  if (/[/+]json\b/i.test(type)) return parseJsonToken(response.text)
-  return parseUtf8Qsl(response.text)
+  const type = response.headers.get('content-type')
+  try {
+    if (decoder !== undefined) return decoder(response.text)
+    if (/[/+]json\b/i.test(type ?? '')) return parseJsonToken(response.text)
+    return parseUtf8Qsl(response.text)
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new JSONDecodeError(response.redactedUrl, response.status, type, error, response)
+    throw error
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors.js'
 import type { HeaderMap } from '../http/header-map.js'
 import type { RequestBody } from '../http/prepared-request.js'
 import type { Response } from '../http/response.js'
@@ -67,9 +68,14 @@ export class ComplianceHookRegistry {
   }
 
   register<K extends ComplianceHookType>(type: K, hook: ComplianceHooks[K]): void {
-    const list = this.#hooks[type] as ComplianceHooks[K][] | undefined
-    if (list === undefined) throw new TypeError(`Unknown compliance hook type '${String(type)}'`)
-    list.push(hook)
+    // Own properties only: 'constructor' or '__proto__' must not reach Object.prototype.
+    if (typeof type !== 'string' || !Object.hasOwn(this.#hooks, type)) {
+      throw new ConfigurationError(
+        'type',
+        `Unknown compliance hook type '${String(type)}': use one of ${Object.keys(this.#hooks).join(', ')} (requests-oauthlib's names).`,
+      )
+    }
+    ;(this.#hooks[type] as ComplianceHooks[K][]).push(hook)
   }
 
   has(type: ComplianceHookType): boolean {

@@ -36,6 +36,8 @@ export interface OAuth2ErrorBody {
 export class TokenRequestError extends OAuthSessionsError {
   /** The class name. */
   override name = 'TokenRequestError'
+  /** `'ERR_TOKEN_REQUEST'` for a code without a subclass; each subclass has its own (`'ERR_INVALID_GRANT'` ...). */
+  override code = 'ERR_TOKEN_REQUEST'
   /** The RFC 6749 error code. */
   readonly error: string
   /** The provider's explanation, if any. */
@@ -72,6 +74,8 @@ export class TokenRequestError extends OAuthSessionsError {
 export class InvalidRequestError extends TokenRequestError {
   /** Always `'InvalidRequestError'`. */
   override name = 'InvalidRequestError'
+  /** Always `'ERR_INVALID_REQUEST'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INVALID_REQUEST'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'A parameter is missing, repeated or malformed: compare the request with the provider documentation.')
@@ -91,6 +95,8 @@ export class InvalidRequestError extends TokenRequestError {
 export class InvalidClientError extends TokenRequestError {
   /** Always `'InvalidClientError'`. */
   override name = 'InvalidClientError'
+  /** Always `'ERR_INVALID_CLIENT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INVALID_CLIENT'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(
@@ -114,6 +120,8 @@ export class InvalidClientError extends TokenRequestError {
 export class InvalidGrantError extends TokenRequestError {
   /** Always `'InvalidGrantError'`. */
   override name = 'InvalidGrantError'
+  /** Always `'ERR_INVALID_GRANT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INVALID_GRANT'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'The code or refresh token is no longer valid: send the user through the authorization flow again.')
@@ -133,6 +141,8 @@ export class InvalidGrantError extends TokenRequestError {
 export class UnauthorizedClientError extends TokenRequestError {
   /** Always `'UnauthorizedClientError'`. */
   override name = 'UnauthorizedClientError'
+  /** Always `'ERR_UNAUTHORIZED_CLIENT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_UNAUTHORIZED_CLIENT'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'This client is not allowed to use this grant type: check the client registration.')
@@ -152,6 +162,8 @@ export class UnauthorizedClientError extends TokenRequestError {
 export class UnsupportedGrantTypeError extends TokenRequestError {
   /** Always `'UnsupportedGrantTypeError'`. */
   override name = 'UnsupportedGrantTypeError'
+  /** Always `'ERR_UNSUPPORTED_GRANT_TYPE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_UNSUPPORTED_GRANT_TYPE'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'The provider does not support this grant type.')
@@ -171,6 +183,8 @@ export class UnsupportedGrantTypeError extends TokenRequestError {
 export class InvalidScopeError extends TokenRequestError {
   /** Always `'InvalidScopeError'`. */
   override name = 'InvalidScopeError'
+  /** Always `'ERR_INVALID_SCOPE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INVALID_SCOPE'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'A requested scope is invalid or unknown: check the scope list.')
@@ -190,6 +204,8 @@ export class InvalidScopeError extends TokenRequestError {
 export class AccessDeniedError extends TokenRequestError {
   /** Always `'AccessDeniedError'`. */
   override name = 'AccessDeniedError'
+  /** Always `'ERR_ACCESS_DENIED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_ACCESS_DENIED'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'The user or the server denied access: ask the user to authorize again.')
@@ -209,6 +225,8 @@ export class AccessDeniedError extends TokenRequestError {
 export class UnsupportedResponseTypeError extends TokenRequestError {
   /** Always `'UnsupportedResponseTypeError'`. */
   override name = 'UnsupportedResponseTypeError'
+  /** Always `'ERR_UNSUPPORTED_RESPONSE_TYPE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_UNSUPPORTED_RESPONSE_TYPE'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'The provider does not support this response type.')
@@ -228,6 +246,8 @@ export class UnsupportedResponseTypeError extends TokenRequestError {
 export class ServerError extends TokenRequestError {
   /** Always `'ServerError'`. */
   override name = 'ServerError'
+  /** Always `'ERR_SERVER_ERROR'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_SERVER_ERROR'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'The authorization server failed: retry later.')
@@ -247,6 +267,8 @@ export class ServerError extends TokenRequestError {
 export class TemporarilyUnavailableError extends TokenRequestError {
   /** Always `'TemporarilyUnavailableError'`. */
   override name = 'TemporarilyUnavailableError'
+  /** Always `'ERR_TEMPORARILY_UNAVAILABLE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TEMPORARILY_UNAVAILABLE'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'The authorization server is overloaded or down for maintenance: retry later.')
@@ -266,6 +288,8 @@ export class TemporarilyUnavailableError extends TokenRequestError {
 export class InvalidTokenError extends TokenRequestError {
   /** Always `'InvalidTokenError'`. */
   override name = 'InvalidTokenError'
+  /** Always `'ERR_INVALID_TOKEN'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INVALID_TOKEN'
 
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'The access token is expired, revoked or malformed: refresh it or authorize again.')
@@ -313,6 +337,8 @@ export function oauth2Error(body: OAuth2ErrorBody, response?: Response): TokenRe
 export class TokenExpiredError extends OAuthSessionsError {
   /** Always `'TokenExpiredError'`. */
   override name = 'TokenExpiredError'
+  /** Always `'ERR_TOKEN_EXPIRED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TOKEN_EXPIRED'
 
   constructor() {
     super('The access token has expired. Pass autoRefreshUrl (and a tokenUpdater) to refresh it automatically, or refresh it with refreshToken().')
@@ -337,6 +363,8 @@ export class TokenExpiredError extends OAuthSessionsError {
 export class TokenUpdated extends OAuthSessionsError {
   /** Always `'TokenUpdated'`. */
   override name = 'TokenUpdated'
+  /** Always `'ERR_TOKEN_UPDATED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_TOKEN_UPDATED'
   /** The refreshed token. */
   declare readonly token: Record<string, unknown>
 
@@ -363,6 +391,8 @@ export class TokenUpdated extends OAuthSessionsError {
 export class InsecureTransportError extends OAuthSessionsError {
   /** Always `'InsecureTransportError'`. */
   override name = 'InsecureTransportError'
+  /** Always `'ERR_INSECURE_TRANSPORT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INSECURE_TRANSPORT'
 
   constructor(url: string) {
     super(
@@ -387,6 +417,8 @@ export class InsecureTransportError extends OAuthSessionsError {
 export class MismatchingStateError extends OAuthSessionsError {
   /** Always `'MismatchingStateError'`. */
   override name = 'MismatchingStateError'
+  /** Always `'ERR_MISMATCHING_STATE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_MISMATCHING_STATE'
 
   constructor() {
     super('The state in the authorization response does not match the state sent. Reject this response: it may be a CSRF attempt.')
@@ -411,6 +443,8 @@ export class MismatchingStateError extends OAuthSessionsError {
 export class ScopeChangedWarning extends OAuthSessionsError {
   /** Always `'ScopeChangedWarning'`. */
   override name = 'ScopeChangedWarning'
+  /** Always `'ERR_SCOPE_CHANGED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_SCOPE_CHANGED'
   /** The scopes asked for. */
   readonly oldScope: readonly string[]
   /** The scopes granted. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { SessionPool } from '../http/session-pool.js'
-import { ConfigurationError } from '../errors.js'
+import { ConfigurationError, parseSerialized } from '../errors.js'
 import type { Response } from '../http/response.js'
 import type { RequestOptions } from '../http/session-options.js'
 import { OAuth2Session } from './oauth2-session.js'
@@ -230,7 +230,7 @@ export class OAuth2Service {
 
   /** Rebuilds a service from {@link OAuth2Service.toJSON} output. */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth2ServiceOptions> = {}): OAuth2Service {
-    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>
+    const data = parseSerialized(json, 'OAuth2Service') as Record<string, unknown>
     if (data.type !== 'OAuth2Service') throw new ConfigurationError('json', 'This is not the output of OAuth2Service.toJSON().')
     const options: Record<string, unknown> = {}
     for (const key of ['name', 'clientId', 'clientSecret', 'accessTokenUrl', 'authorizeUrl', 'baseUrl'])

@@ -1,7 +1,7 @@
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
-import { ConfigurationError, TokenMissingError } from '../errors.js'
+import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
@@ -307,7 +307,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** Rebuilds a session from {@link OAuth2Session.toJSON} output; pass the grant client, updater and hooks again. */
   static fromJSON(json: Record<string, unknown> | string, options: OAuth2SessionOptions = {}): OAuth2Session {
-    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>
+    const data = parseSerialized(json, 'OAuth2Session') as Record<string, unknown>
     if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.toJSON().')
     const restored: OAuth2SessionOptions = { ...options }
     for (const key of ['clientSecret', 'scope', 'redirectUri', 'autoRefreshUrl', 'accessTokenKey', 'baseUrl', 'token'] as const) {

@@ -1,5 +1,5 @@
 import { SessionPool } from '../http/session-pool.js'
-import { ConfigurationError } from '../errors.js'
+import { ConfigurationError, parseSerialized } from '../errors.js'
 import { OflySession, type OflySessionOptions } from './ofly-session.js'
 
 /**
@@ -134,7 +134,7 @@ export class OflyService {
 
   /** Rebuilds a service from {@link OflyService.toJSON} output. */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OflyServiceOptions> = {}): OflyService {
-    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>
+    const data = parseSerialized(json, 'OflyService') as Record<string, unknown>
     if (data.type !== 'OflyService') throw new ConfigurationError('json', 'This is not the output of OflyService.toJSON().')
     const options: Record<string, unknown> = {}
     for (const key of ['name', 'appId', 'appSecret', 'authorizeUrl', 'baseUrl', 'userId'])

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js'
+import { ConfigurationError, parseSerialized } from '../errors.js'
 import { toPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
@@ -132,7 +132,7 @@ export class OflySession extends Session<OflyRequestOptions> {
 
   /** Rebuilds a session from {@link OflySession.toJSON} output. */
   static fromJSON(json: Record<string, unknown> | string, options: OflySessionOptions = {}): OflySession {
-    const data = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, string | undefined>
+    const data = parseSerialized(json, 'OflySession') as Record<string, string | undefined>
     if (data.type !== 'OflySession' || data.appId === undefined) throw new ConfigurationError('json', 'This is not the output of OflySession.toJSON().')
     return new OflySession(data.appId, data.appSecret ?? '', data.userId, { ...(data.baseUrl === undefined ? {} : { baseUrl: data.baseUrl }), ...options })
   }

@@ -15,6 +15,8 @@ import { OAuthSessionsError } from '../errors.js'
 export class ProxyAuthenticationError extends OAuthSessionsError {
   /** Always `'ProxyAuthenticationError'`. */
   override name = 'ProxyAuthenticationError'
+  /** Always `'ERR_PROXY_AUTHENTICATION'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_PROXY_AUTHENTICATION'
   /** Which step failed. */
   readonly reason: 'missing_credentials' | 'no_login_form' | 'wrong_credentials' | 'two_factor' | 'needs_consent' | 'no_proxy_cookie'
 

@@ -17,6 +17,8 @@ import { OAuthSessionsError } from '../../errors.js'
 export class AuthorizationTimeoutError extends OAuthSessionsError {
   /** Always `'AuthorizationTimeoutError'`. */
   override name = 'AuthorizationTimeoutError'
+  /** Always `'ERR_AUTHORIZATION_TIMEOUT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_AUTHORIZATION_TIMEOUT'
   /** The timeout, in seconds. */
   readonly timeout: number
 
@@ -45,6 +47,8 @@ export class AuthorizationTimeoutError extends OAuthSessionsError {
 export class RedirectPortInUseError extends OAuthSessionsError {
   /** Always `'RedirectPortInUseError'`. */
   override name = 'RedirectPortInUseError'
+  /** Always `'ERR_REDIRECT_PORT_IN_USE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_REDIRECT_PORT_IN_USE'
   /** The port that is taken. */
   readonly port: number
 
@@ -73,6 +77,8 @@ export class RedirectPortInUseError extends OAuthSessionsError {
 export class GrantNotProvidedError extends OAuthSessionsError {
   /** Always `'GrantNotProvidedError'`. */
   override name = 'GrantNotProvidedError'
+  /** Always `'ERR_GRANT_NOT_PROVIDED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_GRANT_NOT_PROVIDED'
   /** The parameter that was expected (`code`, `access_token`, `id_token` ...). */
   readonly fieldName: string
   /** The parameter names that were received. */
@@ -105,12 +111,70 @@ export class GrantNotProvidedError extends OAuthSessionsError {
 export class StateNotProvidedError extends OAuthSessionsError {
   /** Always `'StateNotProvidedError'`. */
   override name = 'StateNotProvidedError'
+  /** Always `'ERR_STATE_NOT_PROVIDED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_STATE_NOT_PROVIDED'
 
   constructor(several = false) {
     super(
       several
         ? 'The redirect carried state more than once; refusing an ambiguous answer.'
         : 'The redirect did not carry the state it was sent with; the provider must return state unchanged (RFC 6749 §4.1.2).',
+    )
+  }
+}
+
+/**
+ * Thrown when the browser's answer reached the redirect listener but could not be read: a form
+ * post larger than the listener accepts, or a connection that broke while posting.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Implicit, RedirectListenerError, Session } from 'oauth-sessions'
+ * const auth = new OAuth2Implicit('https://idp.example.com/authorize', { client_id: 'x' })
+ * try { await new Session({ auth }).get('https://api.example.com/') }
+ * catch (error) { if (error instanceof RedirectListenerError) console.error(error.reason, error.message) }
+ * ```
+ * @group Errors
+ */
+export class RedirectListenerError extends OAuthSessionsError {
+  /** Always `'RedirectListenerError'`. */
+  override name = 'RedirectListenerError'
+  /** Always `'ERR_REDIRECT_LISTENER'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_REDIRECT_LISTENER'
+  /** What went wrong: an oversized form, or the browser connection failing mid-answer. */
+  readonly reason: 'form_too_large' | 'connection_error'
+
+  constructor(reason: RedirectListenerError['reason'], message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.reason = reason
+  }
+}
+
+/**
+ * Thrown when the browser opener (see `setBrowserOpener`) fails, so nobody can sign in; the
+ * opener's own failure is the `cause`.
+ *
+ * @example
+ * ```ts
+ * import { BrowserOpenError, OAuth2Implicit, Session, setBrowserOpener } from 'oauth-sessions'
+ * setBrowserOpener(() => { throw new Error('no display') })
+ * const auth = new OAuth2Implicit('https://idp.example.com/authorize', { client_id: 'x' })
+ * try { await new Session({ auth }).get('https://api.example.com/') }
+ * catch (error) { if (error instanceof BrowserOpenError) console.error(error.cause) }
+ * ```
+ * @group Errors
+ */
+export class BrowserOpenError extends OAuthSessionsError {
+  /** Always `'BrowserOpenError'`. */
+  override name = 'BrowserOpenError'
+  /** Always `'ERR_BROWSER_OPEN'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_BROWSER_OPEN'
+
+  constructor(cause: unknown) {
+    super(
+      'The browser opener failed, so the authorization page was never shown (see error.cause). ' +
+        'Fix the opener given to setBrowserOpener(), or use one that prints the URL for the user to open.',
+      { cause },
     )
   }
 }

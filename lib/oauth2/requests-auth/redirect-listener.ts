@@ -4,7 +4,14 @@ import { isIP } from 'node:net'
 import { debuglog } from 'node:util'
 import { ConfigurationError } from '../../errors.js'
 import { MismatchingStateError, oauth2Error } from '../oauth2-errors.js'
-import { AuthorizationTimeoutError, GrantNotProvidedError, RedirectPortInUseError, StateNotProvidedError } from './browser-flow-errors.js'
+import {
+  AuthorizationTimeoutError,
+  BrowserOpenError,
+  GrantNotProvidedError,
+  RedirectListenerError,
+  RedirectPortInUseError,
+  StateNotProvidedError,
+} from './browser-flow-errors.js'
 import { browserOpener } from './browser-opener.js'
 import { displaySettings } from './display-settings.js'
 import { parseQs, type QueryDict } from '../../auth/python-url.js'
@@ -163,7 +170,7 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
     debug('redirect listener on port %d; opening the browser', request.port)
     Promise.resolve()
       .then(() => browserOpener()(request.url))
-      .catch((error: unknown) => finish(error instanceof Error ? error : new Error(String(error))))
+      .catch((error: unknown) => finish(new BrowserOpenError(error)))
   })
 }
 
@@ -179,12 +186,26 @@ function readForm(incoming: IncomingMessage): Promise<QueryDict> {
     incoming.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size > MAX_FORM_BYTES) {
-        reject(new Error(`the form posted to the redirect listener is larger than ${MAX_FORM_BYTES} bytes`))
+        reject(
+          new RedirectListenerError(
+            'form_too_large',
+            `The form posted to the redirect listener is larger than ${MAX_FORM_BYTES} bytes, so it was refused. ` +
+              'Ask the provider for response_mode=query, or for a shorter answer (fewer scopes, no id_token).',
+          ),
+        )
         incoming.destroy()
       } else chunks.push(chunk)
     })
     incoming.on('end', () => resolve(parseQs(Buffer.concat(chunks).toString('utf8'))))
-    incoming.on('error', reject)
+    incoming.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new RedirectListenerError(
+          'connection_error',
+          `The browser connection broke while posting to the redirect listener (${error.code ?? 'no code'}). Sign in again.`,
+          error,
+        ),
+      ),
+    )
   })
 }
 
