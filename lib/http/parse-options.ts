@@ -122,19 +122,24 @@ function objectsIn(schema: z.core.$ZodType): z.core.$ZodType[] {
 }
 
 /**
- * zod reports a union whose every branch has the wrong type as "Invalid input": say instead
- * which types were expected (from the branches, never from the value).
+ * zod reports a failed union as "Invalid input". Say instead which types were expected when no
+ * branch had the value's type, or what was wrong inside the one branch that had it (never the value).
  */
-function withUnionsDescribed(issues: z.core.$ZodIssue[]): z.ZodError {
-  const described = issues.map((issue): z.core.$ZodIssue => {
-    if (issue.code !== 'invalid_union') return issue
-    const expected = issue.errors.flatMap((branch) =>
-      branch.flatMap((inner) => (inner.code === 'invalid_type' && inner.path.length === 0 ? [inner.expected] : [])),
-    )
-    if (expected.length !== issue.errors.length) return issue
-    const list = [...new Set(expected)]
-    const text = list.length === 1 ? list.join('') : `${list.slice(0, -1).join(', ')} or ${list.at(-1)}`
-    return { code: 'invalid_type', expected: text as 'string', path: issue.path, message: `expected ${text}`, input: undefined }
-  })
-  return new z.ZodError(described)
+function withUnionsDescribed(issues: readonly z.core.$ZodIssue[]): z.ZodError {
+  return new z.ZodError(issues.flatMap(describeUnion))
+}
+
+function describeUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue]
+  const wrongType = (branch: readonly z.core.$ZodIssue[]): boolean => branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0)
+  const matched = issue.errors.filter((branch) => !wrongType(branch))
+  if (matched.length === 1) {
+    return (matched[0] ?? []).flatMap((inner) => describeUnion({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue))
+  }
+  if (matched.length > 0) return [issue]
+  const expected = [
+    ...new Set(issue.errors.flatMap((branch) => branch.flatMap((inner) => (inner.code === 'invalid_type' && inner.path.length === 0 ? [inner.expected] : [])))),
+  ]
+  const text = expected.length === 1 ? expected.join('') : `${expected.slice(0, -1).join(', ')} or ${expected.at(-1)}`
+  return [{ code: 'invalid_type', expected: text as 'string', path: issue.path, message: `expected ${text}`, input: undefined }]
 }
