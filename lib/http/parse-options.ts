@@ -44,9 +44,11 @@ export function parseOptions<S extends OptionsSchema>(schema: S, input: unknown,
  * The hot-path check of per-request options: only the keys are looked at, and zod runs only when
  * one is unknown (to build the error). `undefined` and `{}` cost a loop over nothing.
  *
+ * @param owner - the class whose options these are
+ * @param method - the method, joined to `owner` in the message only when one is wrong
  * @internal
  */
-export function checkOptionKeys(schema: OptionsSchema, input: unknown, owner: string): void {
+export function checkOptionKeys(schema: OptionsSchema, input: unknown, owner: string, method?: string): void {
   if (input === undefined) return
   if (typeof input === 'object' && input !== null) {
     const keys = optionKeys(schema)
@@ -59,6 +61,7 @@ export function checkOptionKeys(schema: OptionsSchema, input: unknown, owner: st
     }
     if (!unknown) return
   }
+  if (method !== undefined) owner = `${owner}.${method}`
   parseOptions(schema, input, owner)
   // A schema that accepts a key its shape lacks would land here: report the key all the same.
   const key = Object.keys(input as object).find((name) => !optionKeys(schema).has(name)) ?? '(options)'

@@ -130,7 +130,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    * @see requests.Session.request
    */
   async request(method: string, url: string | URL, options: TOptions = {} as TOptions): Promise<Response> {
-    checkOptionKeys(this.#requestSchema, options, `${this.#name}.request`)
+    checkOptionKeys(this.#requestSchema, options, this.#name, 'request')
     const { request, auth } = this.#prepare(method, url, options)
     // Most strategies sign synchronously: await only when one returns a promise.
     const applied = auth?.apply(request)
@@ -153,7 +153,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    * @see requests.Session.prepare_request
    */
   async prepareRequest(method: string, url: string | URL, options: RequestOptions = {}): Promise<PreparedRequest> {
-    checkOptionKeys(requestOptionsSchema, options, `${this.#name}.prepareRequest`)
+    checkOptionKeys(requestOptionsSchema, options, this.#name, 'prepareRequest')
     const { request, auth } = this.#prepare(method, url, options)
     const applied = auth?.apply(request)
     if (applied !== undefined) await applied
@@ -165,10 +165,11 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    * redirects. The strategy in `options.auth`, or the Session's, still handles redirect hops and
    * answers.
    *
+   * @throws {@link ConfigurationError} before any traffic when an option is unknown
    * @see requests.Session.send
    */
   async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
-    checkOptionKeys(sendOptionsSchema, options, `${this.#name}.send`)
+    checkOptionKeys(sendOptionsSchema, options, this.#name, 'send')
     const auth = options.auth === null ? undefined : (options.auth ?? this.auth)
     return this.#send(request, this.#sendContext(request, auth, options), true)
   }

@@ -207,7 +207,7 @@ export class ProxySession extends Session {
   /** Sends a request, signing in first when needed and once more after a bounce to the sign-in page. */
   override async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
     // Checked here too: signing in is traffic, and an unknown option must fail before any.
-    checkOptionKeys(requestOptionsSchema, options, `${this.constructor.name}.request`)
+    checkOptionKeys(requestOptionsSchema, options, this.constructor.name, 'request')
     if (!this.#authenticated && this.#username !== undefined && this.#password !== undefined && this.#baseUrl !== undefined) await this.authenticate()
     const response = await super.request(method, url, options)
     if (!this.#authenticated || !IDEMPOTENT.has(method.toUpperCase()) || !this.#isSignInPage(response)) return response
