@@ -1,12 +1,12 @@
 import type { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { CookieJar } from 'tough-cookie'
 import { z } from 'zod'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
-import { ConfigurationError } from '../errors.js'
 import type { ParamsInit } from './form-encoding.js'
 import { HeaderMap, type HeadersInit } from './header-map.js'
+import { parseOptions } from './parse-options.js'
 
 /**
  * A timeout in milliseconds for connecting and for each wait on the server, or both separately
@@ -203,19 +203,27 @@ export type SendOptions = Pick<RequestOptions, 'timeout' | 'allowRedirects' | 's
 
 const positiveMs = z.number().finite().nonnegative()
 
-const sessionOptionsSchema = z
+const headersSchema = z.custom<HeadersInit>((value) => typeof value === 'object' && value !== null, 'an object of headers')
+const paramsSchema = z.custom<ParamsInit>((value) => typeof value === 'object' && value !== null, 'an object of params')
+const authSchema = z.custom<AuthStrategy>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as AuthStrategy).apply === 'function',
+  'an AuthStrategy (an object with an apply(request) method)',
+)
+const timeoutSchema = z.union([positiveMs, z.null(), z.object({ connect: positiveMs.optional(), read: positiveMs.optional() }).strict()])
+
+/**
+ * The schema of {@link SessionOptions}; a subclass's is `sessionOptionsSchema.extend({ ... })`.
+ *
+ * @internal
+ */
+export const sessionOptionsSchema = z
   .object({
     baseUrl: z.union([z.string(), z.instanceof(URL)]).optional(),
-    headers: z.custom<HeadersInit>((value) => typeof value === 'object' && value !== null, 'an object of headers').optional(),
-    params: z.custom<ParamsInit>((value) => typeof value === 'object' && value !== null, 'an object of params').optional(),
-    auth: z
-      .custom<AuthStrategy>(
-        (value) => typeof value === 'object' && value !== null && typeof (value as AuthStrategy).apply === 'function',
-        'an AuthStrategy (an object with an apply(request) method)',
-      )
-      .optional(),
+    headers: headersSchema.optional(),
+    params: paramsSchema.optional(),
+    auth: authSchema.optional(),
     cookies: z.instanceof(CookieJar, { message: 'a tough-cookie CookieJar' }).optional(),
-    timeout: z.union([positiveMs, z.null(), z.object({ connect: positiveMs.optional(), read: positiveMs.optional() }).strict()]).optional(),
+    timeout: timeoutSchema.optional(),
     maxRedirects: z.number().int().nonnegative().optional(),
     allowRedirects: z.boolean().optional(),
     retry: z
@@ -261,15 +269,51 @@ const sessionOptionsSchema = z
   })
   .strict() satisfies z.ZodType<SessionOptions>
 
+const rawBodySchema = z.union([z.string(), z.instanceof(Uint8Array), z.instanceof(Readable)])
+
+/**
+ * The schema of {@link RequestOptions}. Per request only its keys are checked (the hot path);
+ * zod runs when one is unknown. A subclass with its own per-request options extends it.
+ *
+ * @internal
+ */
+export const requestOptionsSchema = z
+  .object({
+    params: paramsSchema.optional(),
+    data: z.union([rawBodySchema, paramsSchema]).optional(),
+    json: z.unknown().optional(),
+    body: z.union([z.instanceof(FormData), rawBodySchema]).optional(),
+    headers: headersSchema.optional(),
+    cookies: z.record(z.string(), z.string()).optional(),
+    auth: authSchema.nullable().optional(),
+    timeout: timeoutSchema.optional(),
+    allowRedirects: z.boolean().optional(),
+    stream: z.boolean().optional(),
+    signal: z.instanceof(AbortSignal, { message: 'an AbortSignal' }).optional(),
+  })
+  .strict() satisfies z.ZodType<RequestOptions>
+
+/**
+ * The schema of {@link SendOptions}.
+ *
+ * @internal
+ */
+export const sendOptionsSchema = requestOptionsSchema.pick({
+  timeout: true,
+  allowRedirects: true,
+  stream: true,
+  signal: true,
+  cookies: true,
+  auth: true,
+}) satisfies z.ZodType<SendOptions>
+
 /**
  * Parses Session options once, at construction; a wrong option throws `ConfigurationError`.
  *
  * @internal
  */
 export function parseSessionOptions(options: unknown, owner: string): SessionOptions {
-  const result = sessionOptionsSchema.safeParse(options ?? {})
-  if (!result.success) throw ConfigurationError.fromZod(result.error, owner)
-  return result.data as SessionOptions
+  return parseOptions(sessionOptionsSchema, options, owner) as SessionOptions
 }
 
 /** @internal the defaults requests sends, spelt for Node. */

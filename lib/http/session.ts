@@ -16,7 +16,17 @@ import { redactUrl } from '../security/redact-url.js'
 import { redirectRequest } from './redirects.js'
 import { Response } from './response.js'
 import { RetryPolicy } from './retry-policy.js'
-import { defaultHeaders, parseSessionOptions, type RequestOptions, type SendOptions, type SessionOptions, type TimeoutOption } from './session-options.js'
+import { checkOptionKeys, type OptionsSchema } from './parse-options.js'
+import {
+  defaultHeaders,
+  parseSessionOptions,
+  requestOptionsSchema,
+  sendOptionsSchema,
+  type RequestOptions,
+  type SendOptions,
+  type SessionOptions,
+  type TimeoutOption,
+} from './session-options.js'
 import { createGot, sendHop, type RawResponse } from './transport.js'
 import { tlsSettings } from './tls-options.js'
 
@@ -72,6 +82,15 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   maxRedirects: number
   /** Whether redirects are followed by default. */
   allowRedirects: boolean
+  /**
+   * The schema of this class's per-request options: a subclass with its own (rauth's
+   * `headerAuth` ...) sets `requestOptionsSchema.extend({ ... })`, so the check knows them.
+   *
+   * @internal
+   */
+  static readonly requestOptionsSchema: OptionsSchema = requestOptionsSchema
+  readonly #requestSchema: OptionsSchema
+  readonly #name: string
   readonly #got: Got
   readonly #agents: AgentPool
   readonly #retry: RetryPolicy
@@ -80,6 +99,8 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
 
   constructor(options: SessionOptions = {}) {
     const parsed = parseSessionOptions(options, new.target.name)
+    this.#requestSchema = (new.target as typeof Session).requestOptionsSchema
+    this.#name = new.target.name
     this.#options = parsed
     this.baseUrl = parsed.baseUrl === undefined ? undefined : String(parsed.baseUrl)
     this.headers = defaultHeaders()
@@ -109,6 +130,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    * @see requests.Session.request
    */
   async request(method: string, url: string | URL, options: TOptions = {} as TOptions): Promise<Response> {
+    checkOptionKeys(this.#requestSchema, options, this.#name, 'request')
     const { request, auth } = this.#prepare(method, url, options)
     // Most strategies sign synchronously: await only when one returns a promise.
     const applied = auth?.apply(request)
@@ -131,6 +153,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    * @see requests.Session.prepare_request
    */
   async prepareRequest(method: string, url: string | URL, options: RequestOptions = {}): Promise<PreparedRequest> {
+    checkOptionKeys(requestOptionsSchema, options, this.#name, 'prepareRequest')
     const { request, auth } = this.#prepare(method, url, options)
     const applied = auth?.apply(request)
     if (applied !== undefined) await applied
@@ -142,9 +165,11 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    * redirects. The strategy in `options.auth`, or the Session's, still handles redirect hops and
    * answers.
    *
+   * @throws {@link ConfigurationError} before any traffic when an option is unknown
    * @see requests.Session.send
    */
-  send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
+  async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
+    checkOptionKeys(sendOptionsSchema, options, this.#name, 'send')
     const auth = options.auth === null ? undefined : (options.auth ?? this.auth)
     return this.#send(request, this.#sendContext(request, auth, options), true)
   }

@@ -1,22 +1,25 @@
-import type { SessionOptions } from './session-options.js'
+import { type OptionsSchema, optionKeys } from './parse-options.js'
+import { sessionOptionsSchema, type SessionOptions } from './session-options.js'
 
 /**
- * Splits a subclass's options into its own keys and the Session's, so that the Session's
- * strict validation sees only its own options.
+ * Splits a subclass's options into the Session's and its own, so that the Session's strict
+ * parse sees only its own options. `own` is the subclass's schema (or a key list): its keys the
+ * Session does not know go to `own`, all others to `sessionOptions`, so that an unknown key
+ * still reaches the Session's parse and is rejected by name.
  *
  * @internal
  */
 export function splitOptions<T extends SessionOptions, K extends keyof T>(
   options: T,
-  ownKeys: readonly K[],
+  own: readonly K[] | OptionsSchema,
 ): { sessionOptions: SessionOptions; own: Partial<Pick<T, K>> } {
-  const sessionOptions: Record<string, unknown> = { ...(options as Record<string, unknown>) }
-  const own: Record<string, unknown> = {}
-  for (const key of ownKeys) {
-    if (key in sessionOptions) {
-      own[key as string] = sessionOptions[key as string]
-      delete sessionOptions[key as string]
-    }
+  const sessionKeys = optionKeys(sessionOptionsSchema)
+  const ownKeys: ReadonlySet<string> = Array.isArray(own) ? new Set(own as readonly string[]) : optionKeys(own as OptionsSchema)
+  const sessionOptions: Record<string, unknown> = {}
+  const picked: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
+    if (ownKeys.has(key) && !sessionKeys.has(key)) picked[key] = value
+    else sessionOptions[key] = value
   }
-  return { sessionOptions: sessionOptions as SessionOptions, own: own as Partial<Pick<T, K>> }
+  return { sessionOptions: sessionOptions as SessionOptions, own: picked as Partial<Pick<T, K>> }
 }

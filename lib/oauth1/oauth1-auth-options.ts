@@ -88,8 +88,8 @@ const signatureMethodSchema = z.union([
   ),
 ])
 
-/** @internal the schema OAuth1Auth parses its options with. */
-export const optionsSchema = z
+/** @internal the schema OAuth1Auth parses its options with; OAuth1Session's extends it. */
+export const oauth1AuthOptionsSchema = z
   .object({
     clientSecret: z.string().optional(),
     resourceOwnerKey: z.string().optional(),

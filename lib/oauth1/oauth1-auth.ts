@@ -5,12 +5,13 @@ import { AuthBase } from '../auth/multi-auth.js'
 import { ConfigurationError } from '../errors.js'
 import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
 import { appendQuery } from '../http/append-query.js'
+import { parseOptions } from '../http/parse-options.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { isSecretParam, redactPairs } from '../security/redact-url.js'
 import {
   clock,
   constant,
-  optionsSchema,
+  oauth1AuthOptionsSchema,
   parseRsaKey,
   type OAuth1AuthOptions,
   type OAuth1Placement,
@@ -76,9 +77,7 @@ export class OAuth1Auth extends AuthBase {
     if (typeof clientKey !== 'string' || clientKey === '') {
       throw new ConfigurationError('clientKey', 'OAuth1Auth needs the consumer (client) key as its first argument.')
     }
-    const parsed = optionsSchema.safeParse(options)
-    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'OAuth1Auth')
-    const opts = parsed.data as OAuth1AuthOptions
+    const opts = parseOptions(oauth1AuthOptionsSchema, options, 'OAuth1Auth') as OAuth1AuthOptions
     this.clientKey = clientKey
     this.signatureMethod = typeof opts.signatureMethod === 'object' ? opts.signatureMethod : SIGNATURE_METHODS[opts.signatureMethod ?? 'HMAC-SHA1']
     this.signatureType = (opts.signatureType?.toUpperCase() as SignatureType | undefined) ?? 'AUTH_HEADER'

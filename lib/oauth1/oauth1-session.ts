@@ -1,13 +1,15 @@
 import type { KeyObject } from 'node:crypto'
+import { z } from 'zod'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { TokenRequestDeniedError, VerifierMissingError } from './oauth1-errors.js'
 import { decodePairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import { splitOptions } from '../http/split-options.js'
-import type { RequestOptions, SessionOptions } from '../http/session-options.js'
+import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
+import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-options.js'
 import { OAuth1Auth } from './oauth1-auth.js'
-import type { OAuth1AuthOptions, SignatureType } from './oauth1-auth-options.js'
+import { oauth1AuthOptionsSchema, type OAuth1AuthOptions, type SignatureType } from './oauth1-auth-options.js'
 import type { SignatureMethod, SignatureMethodName } from './signature-methods.js'
 import { decodeTokenResponse } from './token-decoders.js'
 
@@ -93,23 +95,22 @@ export interface OAuth1RequestOptions extends RequestOptions {
   realm?: string
 }
 
-const OAUTH_OPTION_KEYS = [
-  'clientSecret',
-  'resourceOwnerKey',
-  'resourceOwnerSecret',
-  'callbackUri',
-  'signatureMethod',
-  'signature',
-  'signatureType',
-  'rsaKey',
-  'verifier',
-  'realm',
-  'forceIncludeBody',
-  'bodyHash',
-  'nonce',
-  'timestamp',
-  'service',
-] as const
+/** @internal OAuth1Session's options: the Session's, OAuth1Auth's, and rauth's `signature` and `service`. */
+export const oauth1SessionOptionsSchema = sessionOptionsSchema.extend(oauth1AuthOptionsSchema.shape).extend({
+  signature: oauth1AuthOptionsSchema.shape.signatureMethod,
+  service: z.unknown().optional(),
+}) satisfies z.ZodType<OAuth1SessionOptions>
+
+/** @internal OAuth1Session's per-request options: rauth's `header_auth` and `realm` on top of the Session's. */
+export const oauth1RequestOptionsSchema = requestOptionsSchema.extend({
+  headerAuth: z.boolean().optional(),
+  realm: z.string().optional(),
+}) satisfies z.ZodType<OAuth1RequestOptions>
+
+/** The OAuth1Auth options an OAuth1Session passes through as they are (the secrets and method are resolved first). */
+const PASSED_THROUGH = [...optionKeys(oauth1AuthOptionsSchema)].filter(
+  (key) => !['clientSecret', 'resourceOwnerKey', 'resourceOwnerSecret', 'signatureMethod'].includes(key),
+) as (keyof OAuth1AuthOptions)[]
 
 /**
  * A {@link Session} that signs every request with OAuth 1.0a, with the flow helpers of
@@ -144,9 +145,12 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
   #tokenSecret: string | undefined
   /** The callback sent with the request token, shown again on the authorization URL. */
   #authorizationCallback: string | undefined
+  /** @internal */
+  static override readonly requestOptionsSchema: OptionsSchema = oauth1RequestOptionsSchema
 
   constructor(consumerKey: string, consumerSecret?: string, accessToken?: string, accessTokenSecret?: string, options: OAuth1SessionOptions = {}) {
-    const { sessionOptions, own: oauthOptions } = splitOptions(options, OAUTH_OPTION_KEYS)
+    const parsed = parseOptions(oauth1SessionOptionsSchema, options, new.target.name) as OAuth1SessionOptions
+    const { sessionOptions, own: oauthOptions } = splitOptions(parsed, oauth1SessionOptionsSchema)
     super(sessionOptions)
     const secret = alias(consumerSecret, oauthOptions.clientSecret, 'clientSecret', 'consumerSecret')
     const token = alias(accessToken, oauthOptions.resourceOwnerKey, 'resourceOwnerKey', 'accessToken')
@@ -155,9 +159,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
       throw new ConfigurationError('signature', 'Pass either signature (rauth) or signatureMethod (requests-oauthlib), not both.')
     }
     const authOptions: OAuth1AuthOptions = {}
-    for (const key of ['callbackUri', 'signatureType', 'rsaKey', 'verifier', 'realm', 'forceIncludeBody', 'bodyHash', 'nonce', 'timestamp'] as const) {
-      if (oauthOptions[key] !== undefined) Object.assign(authOptions, { [key]: oauthOptions[key] })
-    }
+    for (const key of PASSED_THROUGH) if (oauthOptions[key] !== undefined) Object.assign(authOptions, { [key]: oauthOptions[key] })
     const method = oauthOptions.signatureMethod ?? oauthOptions.signature
     if (method !== undefined) authOptions.signatureMethod = method
     if (secret !== undefined) authOptions.clientSecret = secret

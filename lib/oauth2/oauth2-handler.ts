@@ -1,6 +1,8 @@
+import { z } from 'zod'
 import { quotePlus } from '../http/form-encoding.js'
+import { parseOptions } from '../http/parse-options.js'
 import { Session } from '../http/session.js'
-import type { SessionOptions } from '../http/session-options.js'
+import { type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
 import { REQUESTS_FORM_HEADERS, sendTokenRequest } from './token-endpoint.js'
 
 /**
@@ -24,6 +26,14 @@ export interface OAuth2HandlerOptions {
   /** Options of the Session token requests go through. */
   sessionOptions?: SessionOptions
 }
+
+const handlerOptionsSchema = z
+  .object({
+    authorizationUrl: z.string().optional(),
+    tokenUrl: z.string().optional(),
+    sessionOptions: sessionOptionsSchema.optional(),
+  })
+  .strict() satisfies z.ZodType<OAuth2HandlerOptions>
 
 /**
  * requests-oauth2 0.2.0's minimal handler, ported exactly: `authorizeUrl(scope, extra)` builds
@@ -60,6 +70,7 @@ export class OAuth2Handler {
   readonly #session: Session
 
   constructor(clientId: string, clientSecret: string, site: string, redirectUri: string, options: OAuth2HandlerOptions = {}) {
+    options = parseOptions(handlerOptionsSchema, options, new.target.name) as OAuth2HandlerOptions
     this.clientId = clientId
     this.#clientSecret = clientSecret
     this.site = site

@@ -1,4 +1,6 @@
-import { ProxySession, type ProxySessionOptions } from './proxy-session.js'
+import { z } from 'zod'
+import { parseOptions } from '../http/parse-options.js'
+import { ProxySession, type ProxySessionOptions, proxySessionOptionsSchema } from './proxy-session.js'
 
 /**
  * Options of {@link ProxySessionService}.
@@ -22,6 +24,16 @@ export interface ProxySessionServiceOptions {
   /** Options for every session the service makes. */
   sessionOptions?: ProxySessionOptions
 }
+
+const serviceOptionsSchema = z
+  .object({
+    name: z.string().optional(),
+    authenticationBaseUrl: z.string().min(1),
+    authenticationSessionUrl: z.string().min(1).optional(),
+    authenticationPostdata: z.record(z.string(), z.string()).optional(),
+    sessionOptions: proxySessionOptionsSchema.optional(),
+  })
+  .strict() satisfies z.ZodType<ProxySessionServiceOptions>
 
 /**
  * A service for sites behind a bitly oauth2_proxy, used like the other services:
@@ -48,6 +60,7 @@ export class ProxySessionService {
   readonly #sessionOptions: ProxySessionOptions
 
   constructor(options: ProxySessionServiceOptions) {
+    options = parseOptions(serviceOptionsSchema, options, 'ProxySessionService') as ProxySessionServiceOptions
     this.name = options.name
     this.authenticationBaseUrl = options.authenticationBaseUrl
     this.authenticationSessionUrl = options.authenticationSessionUrl

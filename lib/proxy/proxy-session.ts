@@ -1,7 +1,10 @@
 import { ProxyAuthenticationError } from './proxy-errors.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
-import type { RequestOptions, SessionOptions } from '../http/session-options.js'
+import { z } from 'zod'
+import { checkOptionKeys, parseOptions } from '../http/parse-options.js'
+import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
+import { splitOptions } from '../http/split-options.js'
 import { readHtmlPage, type HtmlForm } from './html-page.js'
 
 /**
@@ -33,14 +36,17 @@ export interface ProxySessionOptions extends SessionOptions {
   proxyCookieName?: string
 }
 
-const PROXY_KEYS = [
-  'oauth2Username',
-  'oauth2Password',
-  'authenticationBaseUrl',
-  'authenticationSessionUrl',
-  'authenticationPostdata',
-  'proxyCookieName',
-] as const
+const postdataSchema = z.record(z.string(), z.string())
+
+/** @internal ProxySession's options: the Session's and bitly-oauth2-proxy-session's attributes. */
+export const proxySessionOptionsSchema = sessionOptionsSchema.extend({
+  oauth2Username: z.string().optional(),
+  oauth2Password: z.string().optional(),
+  authenticationBaseUrl: z.string().min(1).optional(),
+  authenticationSessionUrl: z.string().min(1).optional(),
+  authenticationPostdata: postdataSchema.optional(),
+  proxyCookieName: z.string().min(1).optional(),
+}) satisfies z.ZodType<ProxySessionOptions>
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 
 /**
@@ -77,9 +83,8 @@ export class ProxySession extends Session {
   #authenticated = false
 
   constructor(options: ProxySessionOptions = {}) {
-    const sessionOptions: Record<string, unknown> = { ...options }
-    for (const key of PROXY_KEYS) delete sessionOptions[key]
-    super(sessionOptions as SessionOptions)
+    options = parseOptions(proxySessionOptionsSchema, options, new.target.name) as ProxySessionOptions
+    super(splitOptions(options, proxySessionOptionsSchema).sessionOptions)
     this.#username = options.oauth2Username
     this.#password = options.oauth2Password
     this.#baseUrl = options.authenticationBaseUrl
@@ -201,6 +206,8 @@ export class ProxySession extends Session {
 
   /** Sends a request, signing in first when needed and once more after a bounce to the sign-in page. */
   override async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+    // Checked here too: signing in is traffic, and an unknown option must fail before any.
+    checkOptionKeys(requestOptionsSchema, options, this.constructor.name, 'request')
     if (!this.#authenticated && this.#username !== undefined && this.#password !== undefined && this.#baseUrl !== undefined) await this.authenticate()
     const response = await super.request(method, url, options)
     if (!this.#authenticated || !IDEMPOTENT.has(method.toUpperCase()) || !this.#isSignInPage(response)) return response

@@ -33,7 +33,7 @@ describe('Session options validation', () => {
   it('names an unknown option, such as a snake_case Python name', () => {
     const error = configurationError(() => new Session({ max_redirects: 3 } as unknown as SessionOptions))
 
-    expect(error.message).to.include("unknown option(s) 'max_redirects'")
+    expect(error.message).to.include("unknown option 'max_redirects': did you mean 'maxRedirects'?")
   })
 
   it('never echoes the value of a wrong option, which may be a secret', () => {

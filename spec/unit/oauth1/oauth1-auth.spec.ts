@@ -179,7 +179,7 @@ describe('OAuth1Auth configuration errors', () => {
     ['an unreadable RSA key', () => new OAuth1Auth('ck', { signatureMethod: 'RSA-SHA1', rsaKey: 'not a pem' }), 'rsaKey'],
     ['an unknown method', () => new OAuth1Auth('ck', { signatureMethod: 'HMAC-MD5' as never }), 'signatureMethod'],
     ['an unknown placement', () => new OAuth1Auth('ck', { signatureType: 'COOKIE' as never }), 'signatureType'],
-    ['a snake_case option', () => new OAuth1Auth('ck', { client_secret: 'x' } as never), '(options)'],
+    ['a snake_case option', () => new OAuth1Auth('ck', { client_secret: 'x' } as never), 'client_secret'],
   ]
   for (const [label, make, option] of cases) {
     it(`throws ConfigurationError naming ${option} for ${label}`, () => {
