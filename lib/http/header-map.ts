@@ -1,3 +1,5 @@
+import { SECRET_HEADERS } from '../security/secret-names.js'
+
 /**
  * Header values as callers may give them: a plain object, a HeaderMap, a `Headers` or pairs.
  * A `null` or `undefined` value removes that header from the session's defaults for one request,
@@ -12,9 +14,6 @@
  * @group HTTP
  */
 export type HeadersInit = Readonly<Record<string, string | number | readonly string[] | null | undefined>> | HeaderMap | Iterable<readonly [string, string]>
-
-/** Header names whose values are credentials and are shown as `[redacted]` in debug output. */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'])
 
 /**
  * A case-insensitive header collection that keeps the spelling it was first given.

@@ -1,5 +1,6 @@
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
+import { redactToken } from '../security/secret-names.js'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
@@ -422,10 +423,4 @@ function extraParams(options: Record<string, unknown>, known: ReadonlySet<string
     extras[name] = name === 'scope' && Array.isArray(value) ? value.join(' ') : String(value)
   }
   return extras
-}
-
-function redactToken(token: OAuth2Token): Record<string, unknown> {
-  const shown: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(token)) shown[key] = /token|secret|code/i.test(key) && key !== 'token_type' ? '[redacted]' : value
-  return shown
 }

@@ -1,32 +1,4 @@
-/**
- * Query parameter names whose values are credentials. Matched case-insensitively.
- *
- * @internal
- */
-const SECRET_PARAMS = new Set([
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'token',
-  'client_secret',
-  'password',
-  'code',
-  'code_verifier',
-  'oauth_token',
-  'oauth_token_secret',
-  'oauth_signature',
-  'oauth_verifier',
-  'oauth2_access_token',
-  'api_key',
-  'apikey',
-  'key',
-  'secret',
-  'ofly_api_sig',
-  'oflyapisig',
-  'signature',
-  'x_auth_password',
-  'client_assertion',
-])
+import { SECRET_PARAMS } from './secret-names.js'
 
 /**
  * A URL safe for messages and logs: a password in the user-info part and the values of credential
