@@ -360,7 +360,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       const refreshUrl = this.autoRefreshUrl
       const grant = this.#grantExtras
       const { clientId, clientSecret } = choices
-      return renewToken(this.#token, {
+      return renewToken(this.#token.refresh_token, {
         refresh:
           refreshUrl === undefined
             ? undefined

@@ -27,18 +27,18 @@ export class SingleFlight<V> {
  *
  * @internal
  */
-export interface RenewalPlan {
+export interface RenewalPlan<T = OAuth2Token> {
   /** Uses the refresh token (RFC 6749 §6). */
-  refresh?: ((refreshToken: string) => Promise<OAuth2Token>) | undefined
+  refresh?: ((refreshToken: string) => Promise<T>) | undefined
   /** Runs the grant again: client credentials (with the original extras), or a requests-auth flow. */
-  grant?: (() => Promise<OAuth2Token>) | undefined
+  grant?: (() => Promise<T>) | undefined
   /**
    * requests-auth's rule: a refused refresh (an OAuth error, or an answer without a token) falls
    * back to the grant. A network failure is reported as it is.
    */
   grantWhenRefreshRefused?: boolean | undefined
   /** Gets each renewed token (requests-oauthlib's `token_updater`). */
-  tokenUpdater?: ((token: OAuth2Token) => void | Promise<void>) | undefined
+  tokenUpdater?: ((token: T) => void | Promise<void>) | undefined
   /**
    * requests-oauthlib's rule: a refresh without a `tokenUpdater` raises {@link TokenUpdated}
    * carrying the new token, for the caller to save.
@@ -52,10 +52,9 @@ export interface RenewalPlan {
  *
  * @internal
  */
-export async function renewToken(current: OAuth2Token, plan: RenewalPlan): Promise<OAuth2Token> {
-  const refreshToken = current.refresh_token
+export async function renewToken<T>(refreshToken: string | undefined, plan: RenewalPlan<T>): Promise<T> {
   if (plan.refresh !== undefined && typeof refreshToken === 'string' && refreshToken !== '') {
-    let token: OAuth2Token
+    let token: T
     try {
       token = await plan.refresh(refreshToken)
     } catch (error) {
@@ -69,8 +68,8 @@ export async function renewToken(current: OAuth2Token, plan: RenewalPlan): Promi
   throw new TokenExpiredError()
 }
 
-async function deliver(token: OAuth2Token, plan: RenewalPlan, throwWithoutUpdater: boolean): Promise<OAuth2Token> {
+async function deliver<T>(token: T, plan: RenewalPlan<T>, throwWithoutUpdater: boolean): Promise<T> {
   if (plan.tokenUpdater !== undefined) await plan.tokenUpdater(token)
-  else if (throwWithoutUpdater) throw new TokenUpdated(token)
+  else if (throwWithoutUpdater) throw new TokenUpdated(token as Record<string, unknown>)
   return token
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
-import { setTokenCache, tokenCache, TokenMemoryCache, type NewToken } from '../oauth2/requests-auth/token-cache.js'
+import { setTokenCache, tokenCache, TokenMemoryCache } from '../oauth2/requests-auth/token-cache.js'
+import type { StoredToken } from '../tokens/token-store.js'
 
 /**
  * What {@link tokenCacheMock} and {@link useTokenCache} return: the cache in place and how to put
@@ -29,8 +30,9 @@ class FixedTokenCache extends TokenMemoryCache {
     this.#token = token
   }
 
-  override async getToken(_key: string, _earlyExpiry: number, _onMissing: (refreshToken: string | undefined) => Promise<NewToken>): Promise<string> {
-    return this.#token
+  /** Every key holds the fixed token, which never expires. */
+  override async get(_key: string): Promise<StoredToken> {
+    return { token: { access_token: this.#token, token_type: 'Bearer' }, version: 1, updatedAt: 0 }
   }
 }
 

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { ConfigurationError, TokenMissingError } from '../../errors.js'
+import { ConfigurationError } from '../../errors.js'
 import type { PreparedRequest } from '../../http/prepared-request.js'
 import { redactUrl } from '../../security/redact-url.js'
 import { Session } from '../../http/session.js'
-import { TokenRequestError } from '../oauth2-errors.js'
 import { REQUESTS_FORM_HEADERS, requestToken } from '../token-endpoint.js'
+import { renewToken } from '../token-renewal.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { AuthBase } from '../../auth/multi-auth.js'
 import { pythonFormat } from './python-format.js'
 import { unicodeEscape } from '../../auth/python-url.js'
-import { tokenCache, type NewToken } from './token-cache.js'
+import { cachedToken, tokenCache, type NewToken } from './token-cache.js'
 
 /**
  * Options every requests-auth-style OAuth 2 strategy takes, in camelCase.
@@ -111,7 +111,7 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
 
   /** Gets a token (cached, refreshed, or from a new grant) and sets the header. */
   async apply(request: PreparedRequest): Promise<void> {
-    const token = await tokenCache().getToken(this.state, this.earlyExpiry, this.#onMissing)
+    const token = await cachedToken(tokenCache(), this.state, this.earlyExpiry, this.#onMissing)
     request.headers.set(this.headerName, this.#headerParts.join(token), { secret: true })
   }
 
@@ -133,16 +133,10 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
     return this.toJSON()
   }
 
-  async #obtain(refreshToken: string | undefined): Promise<NewToken> {
-    if (refreshToken === undefined) return this.requestNewToken()
-    try {
-      return await this.refreshToken(refreshToken)
-    } catch (error) {
-      // As requests-auth: a refused refresh (an OAuth error or an answer without a token) falls back
-      // to a new grant; a network failure is reported as it is rather than opening a browser.
-      if (error instanceof TokenRequestError || error instanceof TokenMissingError) return this.requestNewToken()
-      throw error
-    }
+  #obtain(refreshToken: string | undefined): Promise<NewToken> {
+    // As requests-auth: a refused refresh (an OAuth error or an answer without a token) falls back
+    // to a new grant; a network failure is reported as it is rather than opening a browser.
+    return renewToken(refreshToken, { refresh: (token) => this.refreshToken(token), grant: () => this.requestNewToken(), grantWhenRefreshRefused: true })
   }
 }
 

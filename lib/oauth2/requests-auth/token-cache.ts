@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { jwtExpiry } from '../oauth2-token.js'
-
-/** A cached token and when it expires (Unix seconds), as requests-auth stores it. */
-interface CachedToken {
-  token: string
-  expiry: number
-  refreshToken?: string | undefined
-}
+import { MemoryTokenStore } from '../../tokens/memory-token-store.js'
+import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/token-store.js'
+import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
+import { SingleFlight } from '../token-renewal.js'
 
 /** What a strategy hands the cache when it fetched a token. @group Auth */
 export interface NewToken {
@@ -21,9 +17,57 @@ export interface NewToken {
   refreshToken?: string | undefined
 }
 
+const YEAR_SECONDS = 365 * 24 * 3600
+
+/**
+ * The token a requests-auth cache stores for a new one: the token as `access_token`, its expiry
+ * as `expires_at` (from `expires_in`, else a JWT's `exp`, else a year, as requests-auth keeps
+ * tokens without a lifetime) and the refresh token.
+ *
+ * @internal
+ */
+export function cacheEntry(fresh: NewToken): OAuth2Token {
+  const now = Date.now() / 1000
+  const expiresAt = fresh.expiresAt ?? (fresh.expiresIn !== undefined ? now + fresh.expiresIn : (jwtExpiry(fresh.token) ?? now + YEAR_SECONDS))
+  const entry: OAuth2Token = { access_token: fresh.token, expires_at: expiresAt }
+  if (fresh.refreshToken !== undefined) entry.refresh_token = fresh.refreshToken
+  return entry
+}
+
+const flights = new WeakMap<TokenStore, SingleFlight<string>>()
+
+/**
+ * The token under `key` in any {@link TokenStore}: the stored one while it is valid for
+ * `earlyExpiry` more seconds, else a new one from `onMissing` (given the stored refresh token),
+ * which is stored. Concurrent callers for one key share one fetch.
+ *
+ * @internal
+ */
+export async function cachedToken(
+  store: TokenStore,
+  key: string,
+  earlyExpiry: number,
+  onMissing: (refreshToken: string | undefined) => Promise<NewToken>,
+): Promise<string> {
+  const stored = await store.get(key)
+  const accessToken = stored?.token.access_token
+  if (typeof accessToken === 'string' && !isExpired(stored?.token, earlyExpiry)) return accessToken
+  let flight = flights.get(store)
+  if (flight === undefined) {
+    flight = new SingleFlight<string>()
+    flights.set(store, flight)
+  }
+  return flight.run(key, async () => {
+    const refreshToken = stored?.token.refresh_token
+    const fresh = await onMissing(typeof refreshToken === 'string' ? refreshToken : undefined)
+    await store.set(key, cacheEntry(fresh))
+    return fresh.token
+  })
+}
+
 /**
  * Where requests-auth-style strategies keep tokens between requests, keyed by a hash of the
- * grant's parameters (requests-auth's `state`).
+ * grant's parameters (requests-auth's `state`). It is a {@link TokenStore} in memory.
  *
  * @example
  * ```ts
@@ -33,29 +77,13 @@ export interface NewToken {
  * @see requests_auth.TokenMemoryCache
  * @group Auth
  */
-export class TokenMemoryCache {
-  /** @internal */
-  protected tokens = new Map<string, CachedToken>()
-  readonly #pending = new Map<string, Promise<string>>()
-
+export class TokenMemoryCache extends MemoryTokenStore {
   /**
    * The token under `key`, fetched with `onMissing` when there is none or it expires within
    * `earlyExpiry` seconds; concurrent callers share one fetch.
    */
-  async getToken(key: string, earlyExpiry: number, onMissing: (refreshToken: string | undefined) => Promise<NewToken>): Promise<string> {
-    const cached = this.tokens.get(key)
-    if (cached !== undefined && cached.expiry - earlyExpiry > Date.now() / 1000) return cached.token
-    let pending = this.#pending.get(key)
-    if (pending === undefined) {
-      pending = onMissing(cached?.refreshToken)
-        .then((fresh) => {
-          this.addToken(key, fresh)
-          return fresh.token
-        })
-        .finally(() => this.#pending.delete(key))
-      this.#pending.set(key, pending)
-    }
-    return pending
+  getToken(key: string, earlyExpiry: number, onMissing: (refreshToken: string | undefined) => Promise<NewToken>): Promise<string> {
+    return cachedToken(this, key, earlyExpiry, onMissing)
   }
 
   /**
@@ -63,15 +91,25 @@ export class TokenMemoryCache {
    * bearer tokens); any other token is kept for a year.
    */
   addToken(key: string, fresh: NewToken): void {
-    const now = Date.now() / 1000
-    const expiry = fresh.expiresAt ?? (fresh.expiresIn !== undefined ? now + fresh.expiresIn : (jwtExpiry(fresh.token) ?? now + 365 * 24 * 3600))
-    this.tokens.set(key, { token: fresh.token, expiry, refreshToken: fresh.refreshToken })
-    this.persist()
+    this.write(key, cacheEntry(fresh))
   }
 
   /** Forgets every token. */
   clear(): void {
-    this.tokens.clear()
+    for (const key of [...this.entries.keys()]) this.remove(key)
+    this.persist()
+  }
+
+  /** @internal every write and delete goes through here, then {@link TokenMemoryCache.persist}. */
+  protected override write(key: string, token: OAuth2Token, options?: SetTokenOptions): StoredToken | undefined {
+    const stored = super.write(key, token, options)
+    if (stored !== undefined) this.persist()
+    return stored
+  }
+
+  /** @internal */
+  protected override remove(key: string): void {
+    super.remove(key)
     this.persist()
   }
 
@@ -81,8 +119,9 @@ export class TokenMemoryCache {
 
 /**
  * A token cache kept in a JSON file, so tokens survive restarts: created when missing, written
- * atomically (temporary file, then rename) with mode 0600. A corrupt or foreign file is reported
- * with a warning and replaced; it never fails a request.
+ * atomically (temporary file, then rename) with mode 0600, in requests-auth's format
+ * (`{ key: [token, expiry, refreshToken?] }`). A corrupt or foreign file is reported with a
+ * warning and replaced; it never fails a request.
  *
  * @example
  * ```ts
@@ -95,17 +134,23 @@ export class TokenMemoryCache {
 export class JsonTokenFileCache extends TokenMemoryCache {
   /** The file the tokens are kept in. */
   readonly path: string
+  #loaded = false
 
   constructor(path: string) {
     super()
     this.path = path
-    this.tokens = this.#load()
+    for (const [key, token] of this.#load()) this.write(key, token)
+    this.#loaded = true
   }
 
   protected override persist(): void {
+    if (!this.#loaded) return
     const data: Record<string, [string, number, string?]> = {}
-    for (const [key, value] of this.tokens)
-      data[key] = value.refreshToken === undefined ? [value.token, value.expiry] : [value.token, value.expiry, value.refreshToken]
+    for (const [key, { token }] of this.entries) {
+      const expiry = typeof token.expires_at === 'number' ? token.expires_at : Date.now() / 1000 + YEAR_SECONDS
+      const value = String(token.access_token ?? '')
+      data[key] = typeof token.refresh_token === 'string' ? [value, expiry, token.refresh_token] : [value, expiry]
+    }
     const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`
     try {
       writeFileSync(temporary, JSON.stringify(data), { mode: 0o600 })
@@ -119,7 +164,7 @@ export class JsonTokenFileCache extends TokenMemoryCache {
     }
   }
 
-  #load(): Map<string, CachedToken> {
+  #load(): Map<string, OAuth2Token> {
     let text: string
     try {
       text = readFileSync(this.path, 'utf8')
@@ -131,10 +176,12 @@ export class JsonTokenFileCache extends TokenMemoryCache {
     try {
       const data = JSON.parse(text) as unknown
       if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TypeError('not an object')
-      const tokens = new Map<string, CachedToken>()
+      const tokens = new Map<string, OAuth2Token>()
       for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
         if (!Array.isArray(value) || typeof value[0] !== 'string' || typeof value[1] !== 'number') throw new TypeError(`entry ${key} is not [token, expiry]`)
-        tokens.set(key, { token: value[0], expiry: value[1], refreshToken: typeof value[2] === 'string' ? value[2] : undefined })
+        const token: OAuth2Token = { access_token: value[0], expires_at: value[1] }
+        if (typeof value[2] === 'string') token.refresh_token = value[2]
+        tokens.set(key, token)
       }
       return tokens
     } catch {
@@ -144,10 +191,11 @@ export class JsonTokenFileCache extends TokenMemoryCache {
   }
 }
 
-let processCache: TokenMemoryCache = new TokenMemoryCache()
+let processCache: TokenStore = new TokenMemoryCache()
 
 /**
- * Sets the process-wide token cache of requests-auth-style strategies (`OAuth2.token_cache = ...`).
+ * Sets the process-wide token cache of requests-auth-style strategies (`OAuth2.token_cache = ...`):
+ * a {@link TokenMemoryCache}, a {@link JsonTokenFileCache}, or any {@link TokenStore}.
  *
  * @example
  * ```ts
@@ -156,20 +204,22 @@ let processCache: TokenMemoryCache = new TokenMemoryCache()
  * ```
  * @group Auth
  */
-export function setTokenCache(cache: TokenMemoryCache): void {
+export function setTokenCache(cache: TokenStore): void {
   processCache = cache
 }
 
 /**
- * The process-wide token cache.
+ * The process-wide token cache: a {@link TokenMemoryCache} unless {@link setTokenCache} set
+ * another store (name its type as the type argument).
  *
  * @example
  * ```ts
  * import { tokenCache } from 'oauth-sessions'
  * tokenCache().clear()
+ * await tokenCache().delete('key')
  * ```
  * @group Auth
  */
-export function tokenCache(): TokenMemoryCache {
-  return processCache
+export function tokenCache<T extends TokenStore = TokenMemoryCache>(): T {
+  return processCache as T
 }

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto'
+import type { OAuth2Token } from '../oauth2/oauth2-token.js'
+import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
+
+/**
+ * A {@link TokenStore} in this process's memory: the default store, and the base of the
+ * requests-auth caches. Versions and leases work as in the shared stores, within one process.
+ *
+ * @example
+ * ```ts
+ * import { MemoryTokenStore } from 'oauth-sessions'
+ * const store = new MemoryTokenStore()
+ * await store.set('api', { access_token: 'abc', expires_at: Date.now() / 1000 + 3600 })
+ * console.log((await store.get('api'))?.token.access_token)
+ * ```
+ * @group Tokens
+ */
+export class MemoryTokenStore implements TokenStore {
+  /** The stored tokens by key. @internal */
+  protected readonly entries = new Map<string, StoredToken>()
+  readonly #leases = new Map<string, { owner: string; until: number }>()
+
+  async get(key: string): Promise<StoredToken | undefined> {
+    return this.entries.get(key)
+  }
+
+  async set(key: string, token: OAuth2Token, options: SetTokenOptions = {}): Promise<StoredToken | undefined> {
+    return this.write(key, token, options)
+  }
+
+  async delete(key: string): Promise<void> {
+    this.remove(key)
+  }
+
+  async lease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
+    const now = Date.now()
+    const held = this.#leases.get(key)
+    if (held !== undefined && held.until > now) return undefined
+    const owner = randomUUID()
+    this.#leases.set(key, { owner, until: now + ttlMs })
+    const leases = this.#leases
+    return {
+      async extend(ms: number): Promise<boolean> {
+        const current = leases.get(key)
+        if (current?.owner !== owner) return false
+        current.until = Date.now() + ms
+        return true
+      },
+      async release(): Promise<void> {
+        if (leases.get(key)?.owner === owner) leases.delete(key)
+      },
+    }
+  }
+
+  /** The synchronous write behind {@link MemoryTokenStore.set}. @internal */
+  protected write(key: string, token: OAuth2Token, options: SetTokenOptions = {}): StoredToken | undefined {
+    const current = this.entries.get(key)
+    if (options.ifVersion !== undefined && (current?.version ?? 0) !== options.ifVersion) return undefined
+    const stored: StoredToken = { token: { ...token }, version: (current?.version ?? 0) + 1, updatedAt: Date.now() }
+    this.entries.set(key, stored)
+    return stored
+  }
+
+  /** The synchronous delete behind {@link MemoryTokenStore.delete}. @internal */
+  protected remove(key: string): void {
+    this.entries.delete(key)
+  }
+}

@@ -1,0 +1,103 @@
+import { expect } from 'chai'
+import nock from 'nock'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { JsonTokenFileCache, MemoryTokenStore, OAuth2ClientCredentials, Session, setTokenCache, tokenCache } from '../../../lib/index.js'
+
+describe('MemoryTokenStore', () => {
+  it('numbers each write under a key and compares versions before writing', async () => {
+    const store = new MemoryTokenStore()
+
+    const first = await store.set('k', { access_token: 'a' })
+    const second = await store.set('k', { access_token: 'b' }, { ifVersion: 1 })
+    const lost = await store.set('k', { access_token: 'c' }, { ifVersion: 1 })
+    const absentOnly = await store.set('k', { access_token: 'd' }, { ifVersion: 0 })
+
+    expect(first?.version).to.equal(1)
+    expect(second?.version).to.equal(2)
+    expect(lost).to.equal(undefined)
+    expect(absentOnly).to.equal(undefined)
+    expect((await store.get('k'))?.token.access_token).to.equal('b')
+    await store.delete('k')
+    expect(await store.get('k')).to.equal(undefined)
+  })
+
+  it('keeps a stored token apart from the object it was given', async () => {
+    const store = new MemoryTokenStore()
+    const token = { access_token: 'a' }
+
+    await store.set('k', token)
+    token.access_token = 'changed'
+
+    expect((await store.get('k'))?.token.access_token).to.equal('a')
+  })
+
+  it('grants one lease per key at a time; only its holder releases it, and an expired one can be taken', async () => {
+    const store = new MemoryTokenStore()
+
+    const lease = await store.lease('k', 60_000)
+    const second = await store.lease('k', 60_000)
+    const other = await store.lease('other', 60_000)
+    const expired = await store.lease('short', -1)
+    const takeover = await store.lease('short', 60_000)
+
+    expect(lease).to.not.equal(undefined)
+    expect(second).to.equal(undefined)
+    expect(other).to.not.equal(undefined)
+    expect(takeover).to.not.equal(undefined)
+    expect(await expired?.extend(1000)).to.equal(false)
+    await expired?.release()
+    expect(await store.lease('short', 60_000), 'the stale holder did not release the new lease').to.equal(undefined)
+    expect(await lease?.extend(1000)).to.equal(true)
+    await lease?.release()
+    expect(await store.lease('k', 60_000)).to.not.equal(undefined)
+  })
+})
+
+describe('setTokenCache with any TokenStore', () => {
+  it('keeps the requests-auth tokens in the store given, and reuses them', async () => {
+    const previous = tokenCache()
+    const store = new MemoryTokenStore()
+    setTokenCache(store)
+    const idp = nock('https://idp.example').post('/token').once().reply(200, { access_token: 'at-1', expires_in: 3600 })
+    const api = nock('https://api.example').get('/data').twice().matchHeader('authorization', 'Bearer at-1').reply(200, 'ok')
+    try {
+      const strategy = new OAuth2ClientCredentials('https://idp.example/token', 'client-1', 'secret-1')
+      const session = new Session({ auth: strategy })
+
+      await session.get('https://api.example/data')
+      await session.get('https://api.example/data')
+
+      const stored = await store.get(strategy.state)
+      expect(stored?.token.access_token).to.equal('at-1')
+      expect(stored?.token.expires_at).to.be.closeTo(Date.now() / 1000 + 3600, 5)
+      idp.done()
+      api.done()
+    } finally {
+      setTokenCache(previous)
+    }
+  })
+})
+
+describe('JsonTokenFileCache on disk', () => {
+  it("keeps requests-auth's [token, expiry, refresh token] format", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-store-'))
+    try {
+      const path = join(folder, 'tokens.json')
+      const cache = new JsonTokenFileCache(path)
+
+      cache.addToken('with-refresh', { token: 'at-1', expiresAt: 2_000_000_000, refreshToken: 'rt-1' })
+      await cache.set('plain', { access_token: 'at-2', expires_at: 2_000_000_001 })
+
+      expect(JSON.parse(readFileSync(path, 'utf8'))).to.deep.equal({ 'with-refresh': ['at-1', 2_000_000_000, 'rt-1'], plain: ['at-2', 2_000_000_001] })
+      expect((await new JsonTokenFileCache(path).get('with-refresh'))?.token).to.deep.equal({
+        access_token: 'at-1',
+        expires_at: 2_000_000_000,
+        refresh_token: 'rt-1',
+      })
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+})
