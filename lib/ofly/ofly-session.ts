@@ -1,3 +1,4 @@
+import type { Service } from '../http/service.js'
 import { ConfigurationError, parseSerialized } from '../errors.js'
 import { toPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
@@ -18,7 +19,7 @@ import { signOfly, type OflyHashMethod } from './ofly-sign.js'
  */
 export interface OflySessionOptions extends SessionOptions {
   /** rauth's back reference to the service that made the session. */
-  service?: unknown
+  service?: Service<OflySession> | undefined
   /** The clock timestamps are read from; for tests. */
   now?: () => Date
 }
@@ -61,7 +62,7 @@ export class OflySession extends Session<OflyRequestOptions> {
   /** The oflyUserid requests are made for. */
   userId: string | undefined
   /** rauth's back reference to the service that made this session. */
-  service: unknown
+  service: Service<OflySession> | undefined
   readonly #appSecret: string
   readonly #now: () => Date
 
