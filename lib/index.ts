@@ -74,6 +74,8 @@ export { OAuth2Service, type OAuth2ServiceOptions, type AccessTokenOptions, type
 export { OAuth2Handler, OAuth2Handler as OAuth2, type OAuth2HandlerOptions } from './oauth2/oauth2-handler.js'
 export { OflySession, type OflySessionOptions, type OflyRequestOptions } from './ofly/ofly-session.js'
 export { OflyService, type OflyServiceOptions } from './ofly/ofly-service.js'
+export { OflyAuth, type OflyAuthOptions } from './ofly/ofly-auth.js'
+export { Service, type SessionClass } from './http/service.js'
 export type { OflyHashMethod } from './ofly/ofly-sign.js'
 export { ProxySession, type ProxySessionOptions } from './proxy/proxy-session.js'
 export { ProxySessionService, type ProxySessionServiceOptions } from './proxy/proxy-session-service.js'

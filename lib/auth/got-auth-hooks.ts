@@ -1,11 +1,13 @@
 import type { AfterResponseHook, BeforeRedirectHook, BeforeRequestHook, Hooks, Method, Options } from 'got'
 import { HeaderMap } from '../http/header-map.js'
 import { PreparedRequest, type RequestBody } from '../http/prepared-request.js'
-import { isCrossOrigin } from '../http/redirects.js'
+import { secretHeaderNames, stripRedirectCredentials } from '../http/redirect-credentials.js'
 import type { AuthStrategy, RedirectContext } from './auth-strategy.js'
 
 const REDIRECT = Symbol('oauth-sessions.redirect')
 const RETRIED = Symbol('oauth-sessions.retried')
+/** The names of the headers marked secret so far; got's plain header object loses HeaderMap's mark. */
+const SECRETS = Symbol('oauth-sessions.secret-headers')
 
 /**
  * What {@link authHooks} returns: options to pass to `got.extend`.
@@ -46,13 +48,17 @@ export function authHooks(strategy: AuthStrategy): GotAuthOptions {
     if (redirect === undefined) await strategy.apply(request)
     else await strategy.onRedirect?.(request, redirect)
     writeBack(request, options)
+    const known = (options.context as Record<symbol, readonly string[] | undefined>)[SECRETS] ?? []
+    options.context = { ...options.context, [SECRETS]: [...new Set([...known, ...secretHeaderNames(request.headers)])] }
   }
 
+  // got itself drops Cookie and Authorization only when host or port change, so it keeps them on
+  // an https → http hop of the same host: the Session's rule is applied here instead.
   const beforeRedirect: BeforeRedirectHook = (options, response) => {
     const previous = new URL(response.url)
     const next = options.url instanceof URL ? options.url : new URL(String(options.url))
-    const crossOrigin = isCrossOrigin(previous, next)
-    if (crossOrigin) delete options.headers.authorization
+    const secrets = (options.context as Record<symbol, readonly string[] | undefined>)[SECRETS] ?? []
+    const crossOrigin = stripRedirectCredentials(previous, next, options.headers, secrets)
     options.context = { ...options.context, [REDIRECT]: { status: response.statusCode, previousUrl: response.url, crossOrigin } }
   }
 

@@ -1,5 +1,6 @@
 import type { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
+import { stripRedirectCredentials } from './redirect-credentials.js'
 
 /**
  * Whether an answer is a redirect the Session follows: 301, 302, 303, 307 or 308 with a Location.
@@ -11,30 +12,11 @@ export function isFollowableRedirect(status: number, headers: HeaderMap): boolea
 }
 
 /**
- * Whether two URLs differ in scheme, host or port (an https to http hop counts as a change).
- * requests' `should_strip_auth`, minus its http→https upgrade exception on default ports:
- * that one keeps credentials, as requests does.
- *
- * @internal
- */
-export function isCrossOrigin(from: URL, to: URL): boolean {
-  if (from.hostname !== to.hostname) return true
-  if (from.protocol === to.protocol) return effectivePort(from) !== effectivePort(to)
-  const upgrade = from.protocol === 'http:' && to.protocol === 'https:'
-  return !(upgrade && effectivePort(from) === '80' && effectivePort(to) === '443')
-}
-
-function effectivePort(url: URL): string {
-  return url.port || (url.protocol === 'https:' ? '443' : '80')
-}
-
-/**
  * Builds the next hop of a redirect the way requests' `resolve_redirects` does: the Location is
  * resolved against the current URL (keeping the fragment when the new one has none); 302 and
  * 303 turn any method but HEAD into GET, 301 turns POST into GET; every status but 307/308 drops
- * the body and its headers; `Authorization` and a caller's `Cookie` are dropped on a cross-origin
- * hop (the Session re-reads jar cookies for each hop). Returns the new request and whether the
- * hop changed origin.
+ * the body and its headers; credentials go as {@link stripRedirectCredentials} says (the Session
+ * re-reads jar cookies for each hop). Returns the new request and whether the hop changed origin.
  *
  * @internal
  */
@@ -50,11 +32,6 @@ export function redirectRequest(previous: PreparedRequest, status: number, locat
     request.body = undefined
     for (const name of ['content-type', 'content-length', 'transfer-encoding']) request.headers.delete(name)
   }
-  const crossOrigin = isCrossOrigin(from, target)
-  request.headers.delete('proxy-authorization')
-  if (crossOrigin) {
-    request.headers.delete('authorization')
-    request.headers.delete('cookie')
-  }
+  const crossOrigin = stripRedirectCredentials(from, target, request.headers)
   return { request, crossOrigin }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { SessionPool } from '../http/session-pool.js'
-import { ConfigurationError, parseSerialized } from '../errors.js'
+import { readServiceJSON, Service } from '../http/service.js'
+import { ConfigurationError } from '../errors.js'
 import { TokenRequestDeniedError } from './oauth1-errors.js'
 import type { Response } from '../http/response.js'
 import { OAuth1Session, type OAuth1RequestOptions, type OAuth1SessionOptions } from './oauth1-session.js'
@@ -45,6 +45,8 @@ export interface OAuth1ServiceOptions {
   signature?: SignatureMethodName | SignatureMethod
   /** Options for every session the service makes (timeouts, proxies, RSA key ...). */
   sessionOptions?: OAuth1SessionOptions
+  /** The class sessions are built with (rauth's `session_obj`): {@link OAuth1Session} (default) or a subclass. */
+  sessionClass?: typeof OAuth1Session
 }
 
 /**
@@ -79,6 +81,7 @@ const serviceSchema = z
     baseUrl: z.url().optional(),
     signature: z.unknown().optional(),
     sessionOptions: z.record(z.string(), z.unknown()).optional(),
+    sessionClass: z.unknown().optional(),
   })
   .strict()
 
@@ -98,9 +101,7 @@ const serviceSchema = z
  * @see rauth.OAuth1Service
  * @group OAuth 1
  */
-export class OAuth1Service {
-  /** The service's name. */
-  readonly name: string | undefined
+export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> {
   /** The consumer key. */
   readonly consumerKey: string
   /** The request-token endpoint. */
@@ -119,12 +120,14 @@ export class OAuth1Service {
   accessTokenResponse: Response | undefined
   readonly #consumerSecret: string
   readonly #sessionOptions: OAuth1SessionOptions
-  readonly #sessions = new SessionPool<OAuth1Session>()
 
+  /**
+   * @throws {@link ConfigurationError} naming the wrong option (`sessionClass` when it is not {@link OAuth1Session} or a subclass)
+   */
   constructor(options: OAuth1ServiceOptions) {
     const parsed = serviceSchema.safeParse(options)
     if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'OAuth1Service')
-    this.name = options.name
+    super({ type: 'OAuth1Service', baseSessionClass: OAuth1Session, secretKeys: ['consumerSecret'] }, options.name, options.sessionClass)
     this.consumerKey = options.consumerKey
     this.#consumerSecret = options.consumerSecret
     this.requestTokenUrl = options.requestTokenUrl
@@ -154,11 +157,11 @@ export class OAuth1Service {
       const method = signature ?? this.signature
       if (method !== undefined) options.signature = method
       if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
-      return new OAuth1Session(this.consumerKey, this.#consumerSecret, token?.[0], token?.[1], options)
+      return new this.sessionClass(this.consumerKey, this.#consumerSecret, token?.[0], token?.[1], options)
     }
     // A session with another signature method than the service's is not memoised.
     if (signature !== undefined) return make()
-    return this.#sessions.get(token === undefined ? '' : `${token[0]}\u0000${token[1]}`, make)
+    return this.memoSession(token === undefined ? '' : `${token[0]}\u0000${token[1]}`, make)
   }
 
   /**
@@ -238,18 +241,8 @@ export class OAuth1Service {
     return session
   }
 
-  /** Closes every session this service made. */
-  async close(): Promise<void> {
-    await this.#sessions.close()
-  }
-
-  /** Lets `await using service = new OAuth1Service(...)` close its sessions. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close()
-  }
-
   /** Everything {@link OAuth1Service.fromJSON} needs, the consumer secret included: serialising is your explicit act. */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return {
       type: 'OAuth1Service',
       name: this.name,
@@ -265,23 +258,22 @@ export class OAuth1Service {
 
   /** Rebuilds a service from {@link OAuth1Service.toJSON} output. A custom signature object must be passed again. */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth1ServiceOptions> = {}): OAuth1Service {
-    const data = parseSerialized(json, 'OAuth1Service') as Record<string, string | undefined>
-    if (data.type !== 'OAuth1Service') throw new ConfigurationError('json', 'This is not the output of OAuth1Service.toJSON().')
-    const options: Record<string, unknown> = {}
-    for (const key of ['name', 'consumerKey', 'consumerSecret', 'requestTokenUrl', 'accessTokenUrl', 'authorizeUrl', 'baseUrl', 'signature']) {
-      if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
-    }
+    const options = readServiceJSON(json, 'OAuth1Service', [
+      'name',
+      'consumerKey',
+      'consumerSecret',
+      'requestTokenUrl',
+      'accessTokenUrl',
+      'authorizeUrl',
+      'baseUrl',
+      'signature',
+    ])
     return new OAuth1Service({ ...(options as unknown as OAuth1ServiceOptions), ...overrides })
   }
 
-  /** @internal keeps the consumer secret out of `console.log` and `util.inspect`. */
-  [Symbol.for('nodejs.util.inspect.custom')](): object {
-    return { OAuth1Service: { ...this.toJSON(), consumerSecret: '[redacted]' } }
-  }
-
-  /** @internal */
-  toString(): string {
-    return `<OAuth1Service ${this.name ?? this.consumerKey}>`
+  /** @internal the consumer key, which `String()` shows when the service has no name. */
+  protected override get identifier(): string {
+    return this.consumerKey
   }
 
   #require(url: string | undefined, option: string): string {

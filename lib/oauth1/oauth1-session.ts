@@ -1,3 +1,4 @@
+import type { Service } from '../http/service.js'
 import type { KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
@@ -72,7 +73,10 @@ export interface OAuth1SessionOptions extends SessionOptions {
   nonce?: OAuth1AuthOptions['nonce']
   /** A fixed timestamp or clock, for tests. */
   timestamp?: OAuth1AuthOptions['timestamp']
-  /** rauth's back reference to the service that made the session. */
+  /**
+   * rauth's back reference to the service that made the session (an {@link OAuth1Service}); typed
+   * loosely here because a spec pins any object as accepted, the property is typed.
+   */
   service?: unknown
 }
 
@@ -136,7 +140,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
   /** The signer every request goes through. */
   readonly oauth: OAuth1Auth
   /** rauth's back reference to the service that made this session, if any. */
-  service: unknown
+  service: Service<OAuth1Session> | undefined
   /** The answer to the request-token request, when this session made it (rauth). */
   requestTokenResponse: Response | undefined
   /** The answer to the access-token request, when this session made it (rauth). */
@@ -170,7 +174,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
     this.consumerKey = consumerKey
     this.#consumerSecret = secret ?? ''
     this.#tokenSecret = tokenSecret
-    this.service = oauthOptions.service
+    this.service = oauthOptions.service as Service<OAuth1Session> | undefined
     this.requestTokenResponse = undefined
     this.accessTokenResponse = undefined
   }

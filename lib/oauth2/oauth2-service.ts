@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { SessionPool } from '../http/session-pool.js'
-import { ConfigurationError, parseSerialized } from '../errors.js'
+import { readServiceJSON, Service } from '../http/service.js'
+import { ConfigurationError } from '../errors.js'
 import type { Response } from '../http/response.js'
 import type { RequestOptions } from '../http/session-options.js'
 import { OAuth2Session } from './oauth2-session.js'
@@ -48,6 +48,8 @@ export interface OAuth2ServiceOptions {
   baseUrl?: string
   /** Options for every session the service makes (timeouts, proxies, tokenUpdater ...). */
   sessionOptions?: OAuth2SessionOptions
+  /** The class sessions are built with (rauth's `session_obj`): {@link OAuth2Session} (default) or a subclass. */
+  sessionClass?: typeof OAuth2Session
 }
 
 /**
@@ -77,6 +79,7 @@ const schema = z
     authorizeUrl: z.url().optional(),
     baseUrl: z.url().optional(),
     sessionOptions: z.record(z.string(), z.unknown()).optional(),
+    sessionClass: z.unknown().optional(),
   })
   .strict()
 
@@ -95,9 +98,7 @@ const schema = z
  * @see rauth.OAuth2Service
  * @group OAuth 2
  */
-export class OAuth2Service {
-  /** The service's name. */
-  readonly name: string | undefined
+export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> {
   /** The client id. */
   readonly clientId: string
   /** The token endpoint. */
@@ -110,12 +111,14 @@ export class OAuth2Service {
   accessTokenResponse: Response | undefined
   readonly #clientSecret: string
   readonly #sessionOptions: OAuth2SessionOptions
-  readonly #sessions = new SessionPool<OAuth2Session>()
 
+  /**
+   * @throws {@link ConfigurationError} naming the wrong option (`sessionClass` when it is not {@link OAuth2Session} or a subclass)
+   */
   constructor(options: OAuth2ServiceOptions) {
     const parsed = schema.safeParse(options)
     if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'OAuth2Service')
-    this.name = options.name
+    super({ type: 'OAuth2Service', baseSessionClass: OAuth2Session, secretKeys: ['clientSecret'] }, options.name, options.sessionClass)
     this.clientId = options.clientId
     this.#clientSecret = options.clientSecret
     this.accessTokenUrl = options.accessTokenUrl
@@ -137,11 +140,11 @@ export class OAuth2Service {
    * @see rauth.OAuth2Service.get_session
    */
   getSession(token?: string): OAuth2Session {
-    return this.#sessions.get(token ?? '', () => {
+    return this.memoSession(token ?? '', () => {
       const options: OAuth2SessionOptions = { ...this.#sessionOptions, clientSecret: this.#clientSecret, service: this }
       if (token !== undefined) options.accessToken = token
       if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
-      return new OAuth2Session(this.clientId, options)
+      return new this.sessionClass(this.clientId, options)
     })
   }
 
@@ -205,18 +208,8 @@ export class OAuth2Service {
     return session
   }
 
-  /** Closes every session this service made. */
-  async close(): Promise<void> {
-    await this.#sessions.close()
-  }
-
-  /** Lets `await using service = new OAuth2Service(...)` close its sessions. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close()
-  }
-
   /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: serialising is your explicit act. */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return {
       type: 'OAuth2Service',
       name: this.name,
@@ -230,22 +223,13 @@ export class OAuth2Service {
 
   /** Rebuilds a service from {@link OAuth2Service.toJSON} output. */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth2ServiceOptions> = {}): OAuth2Service {
-    const data = parseSerialized(json, 'OAuth2Service') as Record<string, unknown>
-    if (data.type !== 'OAuth2Service') throw new ConfigurationError('json', 'This is not the output of OAuth2Service.toJSON().')
-    const options: Record<string, unknown> = {}
-    for (const key of ['name', 'clientId', 'clientSecret', 'accessTokenUrl', 'authorizeUrl', 'baseUrl'])
-      if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
+    const options = readServiceJSON(json, 'OAuth2Service', ['name', 'clientId', 'clientSecret', 'accessTokenUrl', 'authorizeUrl', 'baseUrl'])
     return new OAuth2Service({ ...(options as unknown as OAuth2ServiceOptions), ...overrides })
   }
 
-  /** @internal keeps the client secret out of `console.log` and `util.inspect`. */
-  [Symbol.for('nodejs.util.inspect.custom')](): object {
-    return { OAuth2Service: { ...this.toJSON(), clientSecret: '[redacted]' } }
-  }
-
-  /** @internal */
-  toString(): string {
-    return `<OAuth2Service ${this.name ?? this.clientId}>`
+  /** @internal the client id, which `String()` shows when the service has no name. */
+  protected override get identifier(): string {
+    return this.clientId
   }
 
   #require(url: string | undefined, option: string): string {

@@ -1,3 +1,5 @@
+import type { Service } from '../http/service.js'
+import type { OAuth2Session } from './oauth2-session.js'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import type { HeadersInit } from '../http/header-map.js'
 import type { RequestOptions, SessionOptions, TimeoutOption } from '../http/session-options.js'
@@ -64,7 +66,7 @@ export interface OAuth2SessionOptions extends SessionOptions {
   /** An access token you already have (rauth). */
   accessToken?: string
   /** rauth's back reference to the service that made the session. */
-  service?: unknown
+  service?: Service<OAuth2Session> | undefined
   /** The query parameter name of the token when `bearerAuth` is false. Default `access_token` (rauth). */
   accessTokenKey?: string
   /** `false` sends the token as a query parameter instead of an Authorization header (rauth). */

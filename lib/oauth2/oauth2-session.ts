@@ -1,3 +1,4 @@
+import type { Service } from '../http/service.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
@@ -94,7 +95,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** Called with each automatically refreshed token. */
   tokenUpdater: TokenUpdater | undefined
   /** rauth's back reference to the service that made this session. */
-  service: unknown
+  service: Service<OAuth2Session> | undefined
   /** The query parameter name of the token when `bearerAuth` is false (rauth). */
   accessTokenKey: string
   /** The PKCE method of the authorization code grant, or `undefined` when PKCE is off. */

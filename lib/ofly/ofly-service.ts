@@ -1,5 +1,5 @@
-import { SessionPool } from '../http/session-pool.js'
-import { ConfigurationError, parseSerialized } from '../errors.js'
+import { readServiceJSON, Service } from '../http/service.js'
+import { ConfigurationError } from '../errors.js'
 import { OflySession, type OflySessionOptions } from './ofly-session.js'
 
 /**
@@ -28,6 +28,8 @@ export interface OflyServiceOptions {
   userId?: string
   /** Options for every session the service makes. */
   sessionOptions?: OflySessionOptions
+  /** The class sessions are built with (rauth's `session_obj`): {@link OflySession} (default) or a subclass. */
+  sessionClass?: typeof OflySession
 }
 
 /**
@@ -45,9 +47,7 @@ export interface OflyServiceOptions {
  * @see rauth.OflyService
  * @group Ofly
  */
-export class OflyService {
-  /** The service's name. */
-  readonly name: string | undefined
+export class OflyService extends Service<OflySession, typeof OflySession> {
   /** The oFlyAppId. */
   readonly appId: string
   /** The authorization page. */
@@ -58,12 +58,14 @@ export class OflyService {
   userId: string | undefined
   readonly #appSecret: string
   readonly #sessionOptions: OflySessionOptions
-  readonly #sessions = new SessionPool<OflySession>()
 
+  /**
+   * @throws {@link ConfigurationError} without `appId` or `appSecret`, or naming `sessionClass` when it is not {@link OflySession} or a subclass
+   */
   constructor(options: OflyServiceOptions) {
     if (!options?.appId) throw new ConfigurationError('appId', 'OflyService needs appId.')
     if (typeof options.appSecret !== 'string') throw new ConfigurationError('appSecret', 'OflyService needs appSecret.')
-    this.name = options.name
+    super({ type: 'OflyService', baseSessionClass: OflySession, secretKeys: ['appSecret'] }, options.name, options.sessionClass)
     this.appId = options.appId
     this.#appSecret = options.appSecret
     this.authorizeUrl = options.authorizeUrl
@@ -93,10 +95,10 @@ export class OflyService {
    * @see rauth.OflyService.get_session
    */
   getSession(userId: string): OflySession {
-    return this.#sessions.get(userId, () => {
+    return this.memoSession(userId, () => {
       const options: OflySessionOptions = { ...this.#sessionOptions, service: this }
       if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
-      return new OflySession(this.appId, this.#appSecret, userId, options)
+      return new this.sessionClass(this.appId, this.#appSecret, userId, options)
     })
   }
 
@@ -109,18 +111,8 @@ export class OflyService {
     return this.getSession(userId)
   }
 
-  /** Closes every session this service made. */
-  async close(): Promise<void> {
-    await this.#sessions.close()
-  }
-
-  /** Lets `await using service = new OflyService(...)` close its sessions. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close()
-  }
-
   /** Everything {@link OflyService.fromJSON} needs, the secret included: serialising is your explicit act. */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return {
       type: 'OflyService',
       name: this.name,
@@ -134,21 +126,12 @@ export class OflyService {
 
   /** Rebuilds a service from {@link OflyService.toJSON} output. */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OflyServiceOptions> = {}): OflyService {
-    const data = parseSerialized(json, 'OflyService') as Record<string, unknown>
-    if (data.type !== 'OflyService') throw new ConfigurationError('json', 'This is not the output of OflyService.toJSON().')
-    const options: Record<string, unknown> = {}
-    for (const key of ['name', 'appId', 'appSecret', 'authorizeUrl', 'baseUrl', 'userId'])
-      if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
+    const options = readServiceJSON(json, 'OflyService', ['name', 'appId', 'appSecret', 'authorizeUrl', 'baseUrl', 'userId'])
     return new OflyService({ ...(options as unknown as OflyServiceOptions), ...overrides })
   }
 
-  /** @internal keeps the secret out of `console.log` and `util.inspect`. */
-  [Symbol.for('nodejs.util.inspect.custom')](): object {
-    return { OflyService: { ...this.toJSON(), appSecret: '[redacted]' } }
-  }
-
-  /** @internal */
-  toString(): string {
-    return `<OflyService ${this.name ?? this.appId}>`
+  /** @internal the oFlyAppId, which `String()` shows when the service has no name. */
+  protected override get identifier(): string {
+    return this.appId
   }
 }

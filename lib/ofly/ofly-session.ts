@@ -1,8 +1,11 @@
+import type { Service } from '../http/service.js'
+import type { AuthStrategy } from '../auth/auth-strategy.js'
+import { combine, MultiAuth } from '../auth/multi-auth.js'
 import { ConfigurationError, parseSerialized } from '../errors.js'
-import { toPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import type { RequestOptions, SessionOptions } from '../http/session-options.js'
+import { OflyAuth } from './ofly-auth.js'
 import { signOfly, type OflyHashMethod } from './ofly-sign.js'
 
 /**
@@ -18,7 +21,7 @@ import { signOfly, type OflyHashMethod } from './ofly-sign.js'
  */
 export interface OflySessionOptions extends SessionOptions {
   /** rauth's back reference to the service that made the session. */
-  service?: unknown
+  service?: Service<OflySession> | undefined
   /** The clock timestamps are read from; for tests. */
   now?: () => Date
 }
@@ -44,7 +47,9 @@ export interface OflyRequestOptions extends RequestOptions {
 /**
  * A {@link Session} that signs every request the Ofly way (Shutterfly's scheme), as rauth's
  * `OflySession`: the request's params gain `oflyUserid`, and the query string carries
- * `oflyAppId`, `oflyHashMeth`, `oflyTimestamp` and `oflyApiSig`.
+ * `oflyAppId`, `oflyHashMeth`, `oflyTimestamp` and `oflyApiSig`. Its `auth` is an
+ * {@link OflyAuth} (combined after the `auth` option, when one is given), which signs each
+ * same-origin redirect hop again.
  *
  * @example
  * ```ts
@@ -58,12 +63,11 @@ export interface OflyRequestOptions extends RequestOptions {
 export class OflySession extends Session<OflyRequestOptions> {
   /** The oFlyAppId. */
   readonly appId: string
-  /** The oflyUserid requests are made for. */
-  userId: string | undefined
+  /** The signer every request goes through. */
+  readonly ofly: OflyAuth
   /** rauth's back reference to the service that made this session. */
-  service: unknown
+  service: Service<OflySession> | undefined
   readonly #appSecret: string
-  readonly #now: () => Date
 
   constructor(appId: string, appSecret: string, userId?: string, options: OflySessionOptions = {}) {
     const { service, now, ...sessionOptions } = options
@@ -71,9 +75,19 @@ export class OflySession extends Session<OflyRequestOptions> {
     if (!appId) throw new ConfigurationError('appId', 'OflySession needs the application id (oFlyAppId) as its first argument.')
     this.appId = appId
     this.#appSecret = appSecret
-    this.userId = userId
+    this.ofly = new OflyAuth(appId, appSecret, userId, now === undefined ? {} : { now })
+    this.auth = this.auth === undefined ? this.ofly : combine(this.auth, this.ofly)
     this.service = service
-    this.#now = now ?? (() => new Date())
+  }
+
+  /** The oflyUserid requests are made for (the {@link OflySession.ofly} signer's). */
+  get userId(): string | undefined {
+    return this.ofly.userId
+  }
+
+  /** Changes the oflyUserid later requests are signed for. */
+  set userId(value: string | undefined) {
+    this.ofly.userId = value
   }
 
   /** The shared secret (rauth's `app_secret`). Never shown by inspect or logs. */
@@ -110,19 +124,27 @@ export class OflySession extends Session<OflyRequestOptions> {
    * @see rauth.OflySession.request
    */
   override async request(method: string, url: string | URL, options: OflyRequestOptions = {}): Promise<Response> {
-    const { userId = this.userId, hashMeth = 'sha1', params, ...rest } = options
-    if (userId === undefined || userId === '') {
+    const { userId, hashMeth, ...rest } = options
+    if ((userId ?? this.userId ?? '') === '') {
       throw new ConfigurationError('userId', 'An oflyUserid must be provided: pass userId to the session or to this request.')
     }
-    // The Session resolves the URL (baseUrl), headers and body; the Ofly query is added after,
-    // unencoded as rauth writes it, then normalised like any URL.
-    const prepared = await this.prepareRequest(method, url, rest)
-    const signedParams: Record<string, string> = Object.fromEntries(toPairs(params))
-    signedParams.oflyUserid = userId
-    const query = signOfly(prepared.url, this.appId, this.#appSecret, hashMeth, signedParams, this.#now())
-    const base = prepared.url.split('#')[0] as string
-    prepared.url = new URL(`${base}${base.includes('?') ? '&' : '?'}${query}`).href
-    return this.send(prepared, rest)
+    if (userId === undefined && hashMeth === undefined && rest.auth === undefined && this.#signsWithOfly()) return super.request(method, url, rest)
+    // Another user, hash method or auth for this request: the Ofly signature still comes last.
+    const ofly = this.ofly.withRequestOptions(userId, hashMeth)
+    const others = rest.auth === null ? [] : rest.auth !== undefined ? [rest.auth] : this.#otherStrategies()
+    return super.request(method, url, { ...rest, auth: others.length === 0 ? ofly : combine(...others, ofly) })
+  }
+
+  /** Whether the session's `auth` still holds its Ofly signer. */
+  #signsWithOfly(): boolean {
+    return this.auth === this.ofly || (this.auth instanceof MultiAuth && this.auth.strategies.includes(this.ofly))
+  }
+
+  /** The strategies of the session's `auth` besides its Ofly signer. */
+  #otherStrategies(): AuthStrategy[] {
+    if (this.auth === undefined || this.auth === this.ofly) return []
+    if (this.auth instanceof MultiAuth) return this.auth.strategies.filter((strategy) => strategy !== this.ofly)
+    return [this.auth]
   }
 
   /** Everything `fromJSON` needs, the secret included: serialising is your explicit act. */

@@ -51,14 +51,40 @@ export function signOfly(
   params: Readonly<Record<string, string>>,
   now: Date = new Date(),
 ): string {
-  if (hashMeth !== 'sha1' && hashMeth !== 'md5') {
-    throw new ConfigurationError('hashMeth', `Unknown Ofly hash method '${hashMeth}': use 'sha1' or 'md5'.`)
-  }
+  return sortedParams(signOflyParams(url, appId, appSecret, hashMeth, params, now))
+}
+
+/**
+ * The parameters of a signed Ofly request, unencoded: the request's params with `oflyAppId`,
+ * `oflyHashMeth`, `oflyTimestamp` and `oflyApiSig` added ({@link signOfly} joins them).
+ *
+ * @internal
+ */
+export function signOflyParams(
+  url: string,
+  appId: string,
+  appSecret: string,
+  hashMeth: string,
+  params: Readonly<Record<string, string>>,
+  now: Date = new Date(),
+): Record<string, string> {
+  checkHashMethod(hashMeth)
   const oflyParams: Record<string, string> = { oflyAppId: appId, oflyHashMeth: hashMeth.toUpperCase(), oflyTimestamp: oflyTimestamp(now) }
   const path = new URL(url).pathname
   let base = `${appSecret}${path}?`
   if (Object.keys(params).length > 0) base += `${sortedParams(params)}&`
   base += sortedParams(oflyParams)
   oflyParams.oflyApiSig = createHash(hashMeth).update(base, 'utf8').digest('hex')
-  return sortedParams({ ...oflyParams, ...params })
+  return { ...oflyParams, ...params }
+}
+
+/**
+ * Throws unless `hashMeth` is one Ofly knows.
+ *
+ * @internal
+ */
+export function checkHashMethod(hashMeth: unknown): asserts hashMeth is OflyHashMethod {
+  if (hashMeth !== 'sha1' && hashMeth !== 'md5') {
+    throw new ConfigurationError('hashMeth', `Unknown Ofly hash method '${String(hashMeth)}': use 'sha1' or 'md5'.`)
+  }
 }
