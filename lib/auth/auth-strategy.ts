@@ -21,7 +21,8 @@ export interface RedirectContext {
   readonly previousUrl: string
   /**
    * Whether the next hop goes to another origin (scheme, host or port) or from https to http.
-   * When it does, the Session has already removed `Authorization` and `Cookie` from the request.
+   * When it does, the Session (and the got adapter) has already removed `Authorization`, `Cookie`
+   * and every header marked secret from the request.
    */
   readonly crossOrigin: boolean
 }

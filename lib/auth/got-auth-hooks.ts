@@ -1,7 +1,7 @@
 import type { AfterResponseHook, BeforeRedirectHook, BeforeRequestHook, Hooks, Method, Options } from 'got'
 import { HeaderMap } from '../http/header-map.js'
 import { PreparedRequest, type RequestBody } from '../http/prepared-request.js'
-import { secretHeaderNames, stripRedirectCredentials } from '../http/redirect-credentials.js'
+import { stripRedirectCredentials } from '../http/redirect-credentials.js'
 import type { AuthStrategy, RedirectContext } from './auth-strategy.js'
 
 const REDIRECT = Symbol('oauth-sessions.redirect')
@@ -49,7 +49,7 @@ export function authHooks(strategy: AuthStrategy): GotAuthOptions {
     else await strategy.onRedirect?.(request, redirect)
     writeBack(request, options)
     const known = (options.context as Record<symbol, readonly string[] | undefined>)[SECRETS] ?? []
-    options.context = { ...options.context, [SECRETS]: [...new Set([...known, ...secretHeaderNames(request.headers)])] }
+    options.context = { ...options.context, [SECRETS]: [...new Set([...known, ...request.headers.secretNames()])] }
   }
 
   // got itself drops Cookie and Authorization only when host or port change, so it keeps them on

@@ -146,6 +146,17 @@ export class HeaderMap implements Iterable<[string, string]> {
     return pairs[Symbol.iterator]()
   }
 
+  /**
+   * The lower-case names of the headers whose values are credentials: the usual ones
+   * (`Authorization`, `Cookie` ...) and those set with `{ secret: true }`. These are the headers
+   * that never follow a redirect to another origin.
+   */
+  secretNames(): string[] {
+    const names: string[] = []
+    for (const [key, entry] of this.#entries) if (entry.secret === true || SECRET_HEADERS.has(key)) names.push(key)
+    return names
+  }
+
   /** The headers with credential values (`Authorization`, `Cookie` ...) shown as `[redacted]`. */
   toJSON(): Record<string, string | string[]> {
     const object: Record<string, string | string[]> = {}

@@ -45,25 +45,10 @@ export function stripRedirectCredentials(from: URL, to: URL, headers: RedirectHe
   const crossOrigin = isCrossOrigin(from, to)
   const names = crossOrigin ? new Set([...CREDENTIAL_HEADERS, ...[...secretNames].map((name) => name.toLowerCase())]) : new Set(['proxy-authorization'])
   if (headers instanceof HeaderMap) {
-    if (crossOrigin) for (const name of secretHeaderNames(headers)) names.add(name)
+    if (crossOrigin) for (const name of headers.secretNames()) names.add(name)
     for (const name of names) headers.delete(name)
     return crossOrigin
   }
   for (const name of Object.keys(headers)) if (names.has(name.toLowerCase())) delete headers[name]
   return crossOrigin
-}
-
-/**
- * The lower-case names of the headers a HeaderMap shows as `[redacted]`: the usual credential
- * headers and those set with `{ secret: true }`. HeaderMap exposes its mark only through its
- * redacted view (a header whose value is the text `[redacted]` counts as secret too: dropping it
- * on a cross-origin hop is harmless).
- *
- * @internal
- */
-export function secretHeaderNames(headers: HeaderMap): string[] {
-  const shown = headers.toJSON()
-  return Object.keys(shown)
-    .filter((name) => shown[name] === '[redacted]')
-    .map((name) => name.toLowerCase())
 }
