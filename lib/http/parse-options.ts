@@ -78,7 +78,8 @@ function optionsError(schema: OptionsSchema, error: z.ZodError, owner: string): 
     .flatMap((issue) => issue.keys.map((key) => unknownKeyText(schema, issue.path, key)))
   const option = pathText([...first.path, first.keys[0] ?? ''])
   const more = texts.length > 3 ? ` (and ${texts.length - 3} more)` : ''
-  return new ConfigurationError(option, `Invalid ${owner} options: ${texts.slice(0, 3).join('; ')}${more}. Options are camelCase; see docs/porting.md.`)
+  const listed = `${texts.slice(0, 3).join('; ')}${more}`
+  return new ConfigurationError(option, `Invalid ${owner} options: ${listed}${listed.endsWith('?') ? '' : '.'} Options are camelCase; see docs/porting.md.`)
 }
 
 function rank(issue: z.core.$ZodIssue): number {

@@ -1,9 +1,10 @@
 import { z } from 'zod'
+import { parseOptions } from '../http/parse-options.js'
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
 import { TokenRequestDeniedError } from './oauth1-errors.js'
 import type { Response } from '../http/response.js'
-import { OAuth1Session, type OAuth1RequestOptions, type OAuth1SessionOptions } from './oauth1-session.js'
+import { OAuth1Session, type OAuth1RequestOptions, type OAuth1SessionOptions, oauth1SessionOptionsSchema } from './oauth1-session.js'
 import type { SignatureMethod, SignatureMethodName } from './signature-methods.js'
 import { decodeTokenResponse, pickTokenKeys, type TokenDecoder } from './token-decoders.js'
 
@@ -80,7 +81,7 @@ const serviceSchema = z
     authorizeUrl: z.url().optional(),
     baseUrl: z.url().optional(),
     signature: z.unknown().optional(),
-    sessionOptions: z.record(z.string(), z.unknown()).optional(),
+    sessionOptions: oauth1SessionOptionsSchema.optional(),
     sessionClass: z.unknown().optional(),
   })
   .strict()
@@ -125,8 +126,7 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
    * @throws {@link ConfigurationError} naming the wrong option (`sessionClass` when it is not {@link OAuth1Session} or a subclass)
    */
   constructor(options: OAuth1ServiceOptions) {
-    const parsed = serviceSchema.safeParse(options)
-    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'OAuth1Service')
+    parseOptions(serviceSchema, options, 'OAuth1Service')
     super({ type: 'OAuth1Service', baseSessionClass: OAuth1Session, secretKeys: ['consumerSecret'] }, options.name, options.sessionClass)
     this.consumerKey = options.consumerKey
     this.#consumerSecret = options.consumerSecret

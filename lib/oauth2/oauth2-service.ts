@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { parseOptions } from '../http/parse-options.js'
+import { oauth2SessionOptionsSchema } from './oauth2-session-schemas.js'
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
 import type { Response } from '../http/response.js'
@@ -78,7 +80,7 @@ const schema = z
     accessTokenUrl: z.url().optional(),
     authorizeUrl: z.url().optional(),
     baseUrl: z.url().optional(),
-    sessionOptions: z.record(z.string(), z.unknown()).optional(),
+    sessionOptions: oauth2SessionOptionsSchema.optional(),
     sessionClass: z.unknown().optional(),
   })
   .strict()
@@ -116,8 +118,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @throws {@link ConfigurationError} naming the wrong option (`sessionClass` when it is not {@link OAuth2Session} or a subclass)
    */
   constructor(options: OAuth2ServiceOptions) {
-    const parsed = schema.safeParse(options)
-    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'OAuth2Service')
+    parseOptions(schema, options, 'OAuth2Service')
     super({ type: 'OAuth2Service', baseSessionClass: OAuth2Session, secretKeys: ['clientSecret'] }, options.name, options.sessionClass)
     this.clientId = options.clientId
     this.#clientSecret = options.clientSecret

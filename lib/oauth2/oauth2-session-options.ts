@@ -142,7 +142,12 @@ export interface FetchTokenOptions {
   clientSecret?: string
   /** A PKCE code verifier you made yourself. */
   codeVerifier?: string
-  /** Extra parameters of the token request. */
+  /** Ends the token request at once when aborted. */
+  signal?: AbortSignal
+  /**
+   * Extra parameters of the token request: wire values only (text, numbers, booleans, lists of
+   * text). A request setting (`allowRedirects`, `stream` ...) is refused, never sent.
+   */
   [param: string]: unknown
 }
 
@@ -168,6 +173,8 @@ export interface RefreshTokenOptions {
   headers?: HeadersInit
   /** The timeout of this request. */
   timeout?: TimeoutOption
-  /** Extra parameters of the refresh request. */
+  /** Ends the refresh request at once when aborted. */
+  signal?: AbortSignal
+  /** Extra parameters of the refresh request: wire values only, as for {@link FetchTokenOptions}. */
   [param: string]: unknown
 }

@@ -7,6 +7,7 @@ import { ConfigurationError, TokenMissingError, parseSerialized } from '../error
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
+import { type OptionsSchema, parseOptions } from '../http/parse-options.js'
 import { splitOptions } from '../http/split-options.js'
 import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
@@ -17,45 +18,10 @@ import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, Ref
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
 import { checkScope } from './scope-check.js'
+import { fetchTokenSchema, oauth2RequestOptionsSchema, oauth2SessionOptionsSchema, refreshTokenSchema, splitTokenOptions } from './oauth2-session-schemas.js'
 import { requestToken, type TokenRequest } from './token-endpoint.js'
 import { renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
-
-const OAUTH_OPTION_KEYS = [
-  'client',
-  'autoRefreshUrl',
-  'autoRefreshKwargs',
-  'scope',
-  'redirectUri',
-  'token',
-  'state',
-  'tokenUpdater',
-  'pkce',
-  'clientSecret',
-  'accessToken',
-  'service',
-  'accessTokenKey',
-  'bearerAuth',
-  'insecureTransport',
-  'relaxTokenScope',
-] as const
-
-const FETCH_KEYS = new Set([
-  'code',
-  'authorizationResponse',
-  'body',
-  'auth',
-  'username',
-  'password',
-  'method',
-  'forceQuerystring',
-  'headers',
-  'timeout',
-  'includeClientId',
-  'clientSecret',
-  'codeVerifier',
-])
-const REFRESH_KEYS = new Set(['refreshToken', 'body', 'auth', 'headers', 'timeout'])
 
 /**
  * A {@link Session} that adds an OAuth 2 token to every request, with the flow helpers of
@@ -115,8 +81,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #grantExtras: { url: string; options: FetchTokenOptions } | undefined
   readonly #renewals = new SingleFlight<OAuth2Token>()
 
+  /** @internal */
+  static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
+
   constructor(clientId?: string, options: OAuth2SessionOptions = {}) {
-    const { sessionOptions, own: oauthOptions } = splitOptions(options, OAUTH_OPTION_KEYS)
+    const parsed = parseOptions(oauth2SessionOptionsSchema, options, new.target.name) as OAuth2SessionOptions
+    const { sessionOptions, own: oauthOptions } = splitOptions(parsed, oauth2SessionOptionsSchema)
     super(sessionOptions)
     this.clientId = clientId ?? oauthOptions.client?.clientId
     this.client = oauthOptions.client ?? new WebApplicationClient(this.clientId ?? '')
@@ -220,11 +190,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @throws {@link TokenMissingError} when the answer has no access_token
    * @see requests_oauthlib.OAuth2Session.fetch_token
    */
-  async fetchToken(tokenUrl: string, options: FetchTokenOptions = {}): Promise<OAuth2Token> {
+  async fetchToken(tokenUrl: string, fetchOptions: FetchTokenOptions = {}): Promise<OAuth2Token> {
+    const { settings: options, extras } = splitTokenOptions(fetchTokenSchema, fetchOptions, 'fetchToken')
     assertSecureTransport(tokenUrl, this.#insecure)
     const given = options.code ?? (options.authorizationResponse !== undefined ? this.#codeFromResponse(options.authorizationResponse) : undefined)
     const code = this.client.codeFor(given)
-    const extras = extraParams(options, FETCH_KEYS)
     const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
     let auth = options.auth
     let includeClientId = options.includeClientId
@@ -243,7 +213,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       codeVerifier: options.codeVerifier ?? (this.client.supportsPkce ? this.#codeVerifier : undefined),
     })
     const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options), body, clientAuth: auth ?? null }, 'access_token')
-    if (this.client.renewsByGrant) this.#grantExtras = { url: tokenUrl, options }
+    if (this.client.renewsByGrant) this.#grantExtras = { url: tokenUrl, options: fetchOptions }
     return token
   }
 
@@ -268,11 +238,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @throws {@link InvalidGrantError} when the refresh token is refused: authorize again
    * @see requests_oauthlib.OAuth2Session.refresh_token
    */
-  async refreshToken(tokenUrl: string, options: RefreshTokenOptions = {}): Promise<OAuth2Token> {
+  async refreshToken(tokenUrl: string, refreshOptions: RefreshTokenOptions = {}): Promise<OAuth2Token> {
+    const { settings: options, extras: given } = splitTokenOptions(refreshTokenSchema, refreshOptions, 'refreshToken')
     assertSecureTransport(tokenUrl, this.#insecure)
     const refreshToken = options.refreshToken ?? this.#token.refresh_token
     if (refreshToken === undefined) throw new ConfigurationError('refreshToken', 'There is no refresh token: pass refreshToken, or fetch a token that has one.')
-    const extras = { ...extraParams(options, REFRESH_KEYS), ...this.autoRefreshKwargs }
+    const extras = { ...given, ...this.autoRefreshKwargs }
     const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras })
     const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options), body, clientAuth: options.auth ?? null }, 'refresh_token')
     if (token.refresh_token === undefined) {
@@ -386,6 +357,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       headers: options.headers,
       rawBody: options.body,
       timeout: options.timeout,
+      signal: options.signal,
       insecureTransport: this.#insecure,
     }
   }
@@ -415,13 +387,4 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#token = token
     return token
   }
-}
-
-function extraParams(options: Record<string, unknown>, known: ReadonlySet<string>): Record<string, string> {
-  const extras: Record<string, string> = {}
-  for (const [name, value] of Object.entries(options)) {
-    if (known.has(name) || value === undefined || value === null) continue
-    extras[name] = name === 'scope' && Array.isArray(value) ? value.join(' ') : String(value)
-  }
-  return extras
 }

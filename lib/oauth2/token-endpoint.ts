@@ -35,6 +35,8 @@ export interface TokenRequest {
   rawBody?: string | undefined
   /** The timeout of this request. */
   timeout?: TimeoutOption | undefined
+  /** Ends the request at once when aborted. */
+  signal?: AbortSignal | undefined
   /** The hooks to run around the request and its answer. */
   hooks?: { registry: ComplianceHookRegistry; kind: 'access_token' | 'refresh_token' } | undefined
   /** Allows plain http outside loopback (`insecureTransport`). */
@@ -100,6 +102,7 @@ export async function sendTokenRequest(session: Session, request: TokenRequest):
     auth: request.clientAuth,
     ...(payload === undefined ? {} : { data: payload }),
     ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
+    ...(request.signal === undefined ? {} : { signal: request.signal }),
   })
   return hooks ? hooks.registry.runResponse(`${hooks.kind}_response`, response) : response
 }

@@ -1,6 +1,8 @@
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
-import { OflySession, type OflySessionOptions } from './ofly-session.js'
+import { z } from 'zod'
+import { parseOptions } from '../http/parse-options.js'
+import { OflySession, type OflySessionOptions, oflySessionOptionsSchema } from './ofly-session.js'
 
 /**
  * Options of {@link OflyService}: rauth's constructor arguments in camelCase.
@@ -31,6 +33,19 @@ export interface OflyServiceOptions {
   /** The class sessions are built with (rauth's `session_obj`): {@link OflySession} (default) or a subclass. */
   sessionClass?: typeof OflySession
 }
+
+const serviceSchema = z
+  .object({
+    appId: z.string(),
+    appSecret: z.string(),
+    name: z.string().optional(),
+    authorizeUrl: z.string().optional(),
+    baseUrl: z.string().optional(),
+    userId: z.string().optional(),
+    sessionOptions: oflySessionOptionsSchema.optional(),
+    sessionClass: z.unknown().optional(),
+  })
+  .strict()
 
 /**
  * rauth's `OflyService`: an Ofly provider (Shutterfly) and its application credentials; it signs
@@ -63,6 +78,7 @@ export class OflyService extends Service<OflySession, typeof OflySession> {
    * @throws {@link ConfigurationError} without `appId` or `appSecret`, or naming `sessionClass` when it is not {@link OflySession} or a subclass
    */
   constructor(options: OflyServiceOptions) {
+    parseOptions(serviceSchema, options, 'OflyService')
     if (!options?.appId) throw new ConfigurationError('appId', 'OflyService needs appId.')
     if (typeof options.appSecret !== 'string') throw new ConfigurationError('appSecret', 'OflyService needs appSecret.')
     super({ type: 'OflyService', baseSessionClass: OflySession, secretKeys: ['appSecret'] }, options.name, options.sessionClass)

@@ -4,9 +4,23 @@ import { combine, MultiAuth } from '../auth/multi-auth.js'
 import { ConfigurationError, parseSerialized } from '../errors.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
-import type { RequestOptions, SessionOptions } from '../http/session-options.js'
+import { z } from 'zod'
+import { type OptionsSchema, parseOptions } from '../http/parse-options.js'
+import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
 import { OflyAuth } from './ofly-auth.js'
 import { signOfly, type OflyHashMethod } from './ofly-sign.js'
+
+/** @internal OflySession's options: the Session's, the service back-reference and a clock for tests. */
+export const oflySessionOptionsSchema = sessionOptionsSchema.extend({
+  service: z.custom<NonNullable<OflySessionOptions['service']>>((value) => typeof value === 'object' && value !== null, 'a Service').optional(),
+  now: z.custom<() => Date>((value) => typeof value === 'function', 'a function returning a Date').optional(),
+}) satisfies z.ZodType<OflySessionOptions>
+
+/** @internal OflySession's per-request options: rauth's user id and hash method on top of the Session's. */
+export const oflyRequestOptionsSchema = requestOptionsSchema.extend({
+  userId: z.string().optional(),
+  hashMeth: z.enum(['sha1', 'md5']).optional(),
+}) satisfies z.ZodType<OflyRequestOptions>
 
 /**
  * Options of {@link OflySession}: rauth's `service` back reference, an injectable clock, and
@@ -69,8 +83,11 @@ export class OflySession extends Session<OflyRequestOptions> {
   service: Service<OflySession> | undefined
   readonly #appSecret: string
 
+  /** @internal */
+  static override readonly requestOptionsSchema: OptionsSchema = oflyRequestOptionsSchema
+
   constructor(appId: string, appSecret: string, userId?: string, options: OflySessionOptions = {}) {
-    const { service, now, ...sessionOptions } = options
+    const { service, now, ...sessionOptions } = parseOptions(oflySessionOptionsSchema, options, new.target.name) as OflySessionOptions
     super(sessionOptions)
     if (!appId) throw new ConfigurationError('appId', 'OflySession needs the application id (oFlyAppId) as its first argument.')
     this.appId = appId

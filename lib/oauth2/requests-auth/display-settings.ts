@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ConfigurationError } from '../../errors.js'
+import { parseOptions } from '../../http/parse-options.js'
 import { pythonFormat } from './python-format.js'
 
 /**
@@ -90,8 +90,7 @@ export class DisplaySettings {
   readonly failureHtml: string
 
   constructor(options: DisplaySettingsOptions = {}) {
-    const parsed = displaySettingsSchema.safeParse(options)
-    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'DisplaySettings')
+    parseOptions(displaySettingsSchema, options, 'DisplaySettings')
     this.successDisplayTime = options.successDisplayTime ?? 1
     this.successHtml = options.successHtml || SUCCESS_HTML
     this.failureDisplayTime = options.failureDisplayTime ?? 10_000

@@ -140,7 +140,10 @@ describe('DisplaySettings', () => {
 
   it('refuses unknown options and wrong types, naming them', () => {
     expect(() => new DisplaySettings({ successDisplayTime: '1' as unknown as number })).to.throw(ConfigurationError, 'successDisplayTime: expected number')
-    expect(() => new DisplaySettings({ success_html: '<p/>' } as object)).to.throw(ConfigurationError, "unknown option(s) 'success_html'")
+    expect(() => new DisplaySettings({ success_html: '<p/>' } as object)).to.throw(
+      ConfigurationError,
+      "unknown option 'success_html': did you mean 'successHtml'?",
+    )
   })
 
   it('has requests-auth defaults: 1 ms success, 10 s failure, pages that close themselves', () => {

@@ -1,0 +1,100 @@
+import { expect } from 'chai'
+import nock from 'nock'
+import { AbortError, BackendApplicationClient, ConfigurationError, OAuth2Service, OAuth2Session, OflyService, OflySession } from '../../../lib/index.js'
+
+function clientCredentials(): OAuth2Session {
+  return new OAuth2Session('client-1', { client: new BackendApplicationClient('client-1'), clientSecret: 'secret-1' })
+}
+
+async function refused(action: () => Promise<unknown> | unknown): Promise<ConfigurationError> {
+  let caught: unknown
+  try {
+    await action()
+  } catch (error) {
+    caught = error
+  }
+  expect(caught).to.be.instanceOf(ConfigurationError)
+  return caught as ConfigurationError
+}
+
+describe('OAuth2Session options from schemas', () => {
+  it('names the camelCase form of a snake_case option, and never the value', async () => {
+    const error = await refused(() => new OAuth2Session('id', { client_secret_value: 'x', redirect_uri: 'https://app.example/cb-secret' } as never))
+
+    expect(error.message).to.include("'redirect_uri'").and.include("'redirectUri'").and.not.include('cb-secret')
+  })
+
+  it('refuses a scope that is neither text nor a list of text (was a TypeError)', async () => {
+    const error = await refused(() => new OAuth2Session('id', { scope: 42 as never }))
+
+    expect(error.option).to.equal('scope')
+  })
+
+  it('knows its own per-request options, and names withholdToken for withhold_token before any traffic', async () => {
+    const session = new OAuth2Session('id', { accessToken: 'at-1' })
+
+    const error = await refused(() => session.get('https://api.example/me', { withhold_token: true } as never))
+
+    expect(error.message).to.include("'withholdToken'")
+    expect(nock.pendingMocks()).to.deep.equal([])
+  })
+})
+
+describe('fetchToken and refreshToken extras: wire values only', () => {
+  it('refuses a request setting among the token parameters instead of sending it', async () => {
+    const error = await refused(() => clientCredentials().fetchToken('https://idp.example/token', { allowRedirects: false }))
+
+    expect(error.option).to.equal('allowRedirects')
+  })
+
+  it('refuses a value that cannot go on the wire', async () => {
+    const error = await refused(() => clientCredentials().fetchToken('https://idp.example/token', { audience: { api: 'x' } }))
+
+    expect(error.option).to.equal('audience')
+  })
+
+  it("points requests-oauthlib's refresh_token keyword to refreshToken", async () => {
+    const session = new OAuth2Session('id', { token: { access_token: 'a', refresh_token: 'rt-0' } })
+
+    const error = await refused(() => session.refreshToken('https://idp.example/token', { refresh_token: 'rt-1' }))
+
+    expect(error.message).to.include("'refreshToken'").and.not.include('rt-1')
+  })
+
+  it('uses a signal to end the request and never sends it as a parameter', async () => {
+    const scope = nock('https://idp.example')
+      .post('/token', (body: Record<string, string>) => body.grant_type === 'client_credentials' && body.audience === 'api' && !('signal' in body))
+      .reply(200, { access_token: 'at-1', token_type: 'Bearer' })
+    const aborted = new AbortController()
+    aborted.abort()
+
+    const token = await clientCredentials().fetchToken('https://idp.example/token', { audience: 'api', signal: new AbortController().signal })
+    const error = await clientCredentials()
+      .fetchToken('https://idp.example/token', { signal: aborted.signal })
+      .catch((caught: unknown) => caught)
+
+    expect(token.access_token).to.equal('at-1')
+    expect(error).to.be.instanceOf(AbortError)
+    scope.done()
+  })
+})
+
+describe('service and Ofly options from schemas', () => {
+  it('checks the session options a service is given, naming the nested camelCase form', async () => {
+    const error = await refused(
+      () => new OAuth2Service({ clientId: 'id', clientSecret: 'secret', sessionOptions: { token_updater: () => undefined } as never }),
+    )
+
+    expect(error.message).to.include("'sessionOptions.token_updater'").and.include("'sessionOptions.tokenUpdater'")
+  })
+
+  it("knows OflySession's per-request userId and hashMeth, and names hashMeth for hash_meth before any traffic", async () => {
+    const session = new OflySession('app', 'secret', 'user-1')
+
+    const error = await refused(() => session.get('https://api.example/me', { hash_meth: 'md5' } as never))
+    const unknownService = await refused(() => new OflyService({ appId: 'app', appSecret: 'secret', app_secret: 'x' } as never))
+
+    expect(error.message).to.include("'hashMeth'")
+    expect(unknownService.message).to.include("'appSecret'").and.not.include("'x'")
+  })
+})
