@@ -6,7 +6,7 @@ import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
 import {
   OAuth2TokenStrategy,
-  TOKEN_OPTION_NAMES,
+  BROWSER_SETTING_NAMES,
   extraParameters,
   lifetime,
   postForToken,
@@ -68,18 +68,6 @@ export interface OAuth2AuthorizationCodeOptions extends OAuth2BrowserOptions {
   /** The Session token requests go through (proxies, agents ...). */
   session?: Session
 }
-
-/** The options that are settings, not request parameters. */
-const KNOWN = new Set<string>([
-  ...TOKEN_OPTION_NAMES,
-  'redirectUriDomain',
-  'redirectUriEndpoint',
-  'redirectUriPort',
-  'codeFieldName',
-  'username',
-  'password',
-  'session',
-])
 
 /** Parameters that belong to the token request only: a client secret never goes through the browser. */
 const TOKEN_ONLY = new Set(['client_secret'])
@@ -243,7 +231,7 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
  */
 export class OAuth2AuthorizationCode extends OAuth2CodeStrategy {
   constructor(authorizationUrl: string, tokenUrl: string, options: OAuth2AuthorizationCodeOptions = {}) {
-    const parameters = extraParameters(options, KNOWN)
+    const parameters = extraParameters(options, BROWSER_SETTING_NAMES)
     if (typeof authorizationUrl === 'string' && queryParameter(authorizationUrl, 'response_type') !== undefined) remove(parameters, 'response_type')
     else if (parameterValue(parameters, 'response_type') === undefined) parameters.push(['response_type', 'code'])
     super(authorizationUrl, tokenUrl, parameters, options)
@@ -271,7 +259,7 @@ export class OAuth2AuthorizationCode extends OAuth2CodeStrategy {
  */
 export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
   constructor(authorizationUrl: string, tokenUrl: string, options: OAuth2AuthorizationCodeOptions = {}) {
-    const parameters = extraParameters(options, KNOWN)
+    const parameters = extraParameters(options, BROWSER_SETTING_NAMES)
     let url = authorizationUrl
     if (typeof authorizationUrl === 'string' && authorizationUrl !== '') {
       const [withoutType, type] = popParameter(authorizationUrl, 'response_type')
@@ -315,7 +303,7 @@ export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
  */
 export class OAuth2Implicit extends OAuth2BrowserStrategy {
   constructor(authorizationUrl: string, options: OAuth2BrowserOptions = {}) {
-    const parameters = extraParameters(options, KNOWN)
+    const parameters = extraParameters(options, BROWSER_SETTING_NAMES)
     let responseType = typeof authorizationUrl === 'string' && authorizationUrl !== '' ? queryParameter(authorizationUrl, 'response_type') : undefined
     if (responseType !== undefined) remove(parameters, 'response_type')
     else {

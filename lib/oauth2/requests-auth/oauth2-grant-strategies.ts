@@ -4,7 +4,7 @@ import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
 import {
   OAuth2TokenStrategy,
-  TOKEN_OPTION_NAMES,
+  TOKEN_SETTING_NAMES,
   extraParameters,
   postForToken,
   requireUrl,
@@ -35,7 +35,8 @@ export interface OAuth2GrantOptions extends OAuth2TokenOptions {
   [param: string]: unknown
 }
 
-const KNOWN = new Set<string>([...TOKEN_OPTION_NAMES, 'scope', 'session'])
+/** The settings, and `scope`, which is placed first. */
+const KNOWN = new Set<string>([...TOKEN_SETTING_NAMES, 'scope'])
 
 /** The token-endpoint grants: one POST, refresh when the server issued a refresh token. */
 abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {

@@ -37,32 +37,46 @@ export interface OAuth2TokenOptions {
 
 const text = z.string().optional()
 
+/** The settings every strategy takes ({@link OAuth2TokenOptions}): never sent to the server. */
+const tokenSettings = {
+  headerName: text,
+  headerValue: text,
+  tokenFieldName: text,
+  earlyExpiry: z.number().nonnegative().optional(),
+  timeout: z.number().positive().optional(),
+  session: z.instanceof(Session).optional(),
+}
+
+/** The settings of the browser flows: the redirect listener and the code exchange. */
+const browserSettings = {
+  redirectUriDomain: text,
+  redirectUriEndpoint: text,
+  redirectUriPort: z.number().int().min(1).max(65_535).optional(),
+  codeFieldName: text,
+  username: text,
+  password: text,
+}
+
 /**
- * The options of every requests-auth-style strategy, checked once in the constructor; any other
+ * The options of every requests-auth-style strategy, checked once in the constructor: the
+ * settings, the parameters with a type of their own (`scope`, `responseType`, `nonce`); any other
  * key is a request parameter and must be text, a number, a boolean or a list of text.
  */
 const strategyOptionsSchema = z
   .object({
-    headerName: text,
-    headerValue: text,
-    tokenFieldName: text,
-    earlyExpiry: z.number().nonnegative().optional(),
-    timeout: z.number().positive().optional(),
+    ...tokenSettings,
+    ...browserSettings,
     scope: z.union([z.string(), z.array(z.string())]).optional(),
-    session: z.instanceof(Session).optional(),
-    redirectUriDomain: text,
-    redirectUriEndpoint: text,
-    redirectUriPort: z.number().int().min(1).max(65_535).optional(),
     responseType: text,
-    codeFieldName: text,
-    username: text,
-    password: text,
     nonce: text,
   })
   .catchall(z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.undefined(), z.null()]))
 
-/** The option names of {@link OAuth2TokenOptions}, which are never sent to the server. @internal */
-export const TOKEN_OPTION_NAMES = ['headerName', 'headerValue', 'tokenFieldName', 'earlyExpiry', 'timeout'] as const
+/** The option names that are settings of every strategy, derived from the schema: never sent. @internal */
+export const TOKEN_SETTING_NAMES: ReadonlySet<string> = new Set(Object.keys(tokenSettings))
+
+/** The option names that are settings of the browser flows, derived from the schema: never sent. @internal */
+export const BROWSER_SETTING_NAMES: ReadonlySet<string> = new Set([...TOKEN_SETTING_NAMES, ...Object.keys(browserSettings)])
 
 /**
  * What the requests-auth-style OAuth 2 strategies share: the header, the token cache lookup under
