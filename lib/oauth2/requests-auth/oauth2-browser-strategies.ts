@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { ConfigurationError } from '../../errors.js'
 import { Session } from '../../http/session.js'
 import { codeChallenge } from '../pkce.js'
-import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
 import {
   OAuth2TokenStrategy,
   BROWSER_SETTING_NAMES,
   extraParameters,
   lifetime,
-  postForToken,
+  type TokenTarget,
   requireUrl,
   stateOf,
   type OAuth2TokenOptions,
@@ -173,8 +172,7 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
   readonly tokenUrl: string
   /** The redirect parameter carrying the code. */
   readonly codeFieldName: string
-  readonly #session: Session
-  readonly #clientAuth: AuthStrategy | undefined
+  readonly #target: TokenTarget
   /** The parameters sent with every token request (response_type, client_id, scope and extras). @internal */
   protected readonly parameters: readonly [string, string][]
 
@@ -182,8 +180,11 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
     super(authorizationUrl, parameters, options, 'access_token')
     this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
     this.codeFieldName = options.codeFieldName || 'code'
-    this.#session = options.session ?? new Session()
-    this.#clientAuth = options.username && options.password ? new HTTPBasicAuth(options.username, options.password) : undefined
+    this.#target = {
+      session: options.session ?? new Session(),
+      url: this.tokenUrl,
+      auth: options.username && options.password ? new HTTPBasicAuth(options.username, options.password) : undefined,
+    }
     this.parameters = parameters
   }
 
@@ -198,14 +199,7 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
 
   /** POSTs a token request with the client authentication and session of this strategy. @internal */
   protected postToken(data: [string, string][]): Promise<NewToken> {
-    return postForToken({
-      session: this.#session,
-      url: this.tokenUrl,
-      data,
-      tokenFieldName: this.tokenFieldName,
-      timeoutMs: this.timeoutMs,
-      auth: this.#clientAuth,
-    })
+    return this.postTokenTo(this.#target, data)
   }
 
   /** The strategy without secrets. */

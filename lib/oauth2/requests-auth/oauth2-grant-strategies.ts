@@ -6,7 +6,7 @@ import {
   OAuth2TokenStrategy,
   TOKEN_SETTING_NAMES,
   extraParameters,
-  postForToken,
+  type TokenTarget,
   requireUrl,
   scopeText,
   stateOf,
@@ -43,11 +43,10 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
   /** The token endpoint. */
   readonly tokenUrl: string
   readonly state: string
-  readonly #session: Session
+  readonly #target: TokenTarget
   readonly #data: [string, string][]
   /** Scope and extra parameters, also sent with a refresh. */
   readonly #extras: [string, string][]
-  readonly #clientAuth: AuthStrategy | undefined
 
   constructor(
     tokenUrl: string,
@@ -58,8 +57,7 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
   ) {
     super(options)
     this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
-    this.#session = options.session ?? new Session()
-    this.#clientAuth = clientAuth
+    this.#target = { session: options.session ?? new Session(), url: this.tokenUrl, auth: clientAuth }
     const scope = scopeText(options.scope)
     this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(options, KNOWN)]
     this.#data = [...data, ...this.#extras]
@@ -67,27 +65,16 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
   }
 
   protected requestNewToken(): Promise<NewToken> {
-    return this.#post(this.#data)
+    return this.postTokenTo(this.#target, this.#data)
   }
 
   protected override refreshToken(refreshToken: string): Promise<NewToken> {
-    return this.#post([['grant_type', 'refresh_token'], ...this.#extras, ['refresh_token', refreshToken]])
+    return this.postTokenTo(this.#target, [['grant_type', 'refresh_token'], ...this.#extras, ['refresh_token', refreshToken]])
   }
 
   /** The strategy without secrets. */
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), tokenUrl: this.tokenUrl }
-  }
-
-  #post(data: [string, string][]): Promise<NewToken> {
-    return postForToken({
-      session: this.#session,
-      url: this.tokenUrl,
-      data,
-      tokenFieldName: this.tokenFieldName,
-      timeoutMs: this.timeoutMs,
-      auth: this.#clientAuth,
-    })
   }
 }
 

@@ -129,6 +129,11 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
     request.headers.set(this.headerName, this.#headerParts.join(token), { secret: true })
   }
 
+  /** POSTs a token request to `target` with this strategy's token field and timeout. @internal */
+  protected postTokenTo(target: TokenTarget, data: readonly [string, string][]): Promise<NewToken> {
+    return postForToken({ ...target, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs })
+  }
+
   /** Runs the grant: token endpoint, browser, or both. */
   protected abstract requestNewToken(): Promise<NewToken>
 
@@ -202,14 +207,18 @@ export function extraParameters(options: object, known: ReadonlySet<string>): [s
   return extras
 }
 
-/** How a token request is sent. @internal */
-export interface TokenPost {
+/** Where a strategy's token requests go: the Session they go through, the URL, the client authentication. @internal */
+export interface TokenTarget {
   session: Session
   url: string
+  auth: AuthStrategy | undefined
+}
+
+/** How a token request is sent. @internal */
+export interface TokenPost extends TokenTarget {
   data: readonly [string, string][]
   tokenFieldName: string
   timeoutMs: number
-  auth: AuthStrategy | undefined
 }
 
 /**

@@ -15,18 +15,9 @@ import {
   Session,
   type SessionOptions,
 } from '../../../lib/index.js'
+import { configurationError } from '../../support/expect-configuration-error.js'
 
 const SECRET = 'sk_live_51HxQ9v2eZvKYlo2C0FAKEFAKE'
-
-function configurationError(make: () => unknown): ConfigurationError {
-  try {
-    make()
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error
-    throw error
-  }
-  throw new Error('expected a ConfigurationError')
-}
 
 async function rejection(promise: Promise<unknown>): Promise<ConfigurationError> {
   const error = await promise.then(

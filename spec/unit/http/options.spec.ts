@@ -1,15 +1,6 @@
 import { expect } from 'chai'
 import { ConfigurationError, Session, type SessionOptions } from '../../../lib/index.js'
-
-function configurationError(make: () => unknown): ConfigurationError {
-  try {
-    make()
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error
-    throw error
-  }
-  throw new Error('expected a ConfigurationError')
-}
+import { configurationError } from '../../support/expect-configuration-error.js'
 
 describe('Session options validation', () => {
   const wrong: [string, Record<string, unknown>][] = [

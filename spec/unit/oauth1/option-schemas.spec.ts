@@ -14,19 +14,10 @@ import {
 } from '../../../lib/index.js'
 import { oauth1AuthOptionsSchema } from '../../../lib/oauth1/oauth1-auth-options.js'
 import { oauth1RequestOptionsSchema, oauth1SessionOptionsSchema } from '../../../lib/oauth1/oauth1-session.js'
+import { configurationError } from '../../support/expect-configuration-error.js'
 
 const SECRET = 'cs_5f1e0c9a7b3d4e2f8a6b0c1d9e7f3a2b'
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-
-function configurationError(make: () => unknown): ConfigurationError {
-  try {
-    make()
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error
-    throw error
-  }
-  throw new Error('expected a ConfigurationError')
-}
 
 const everyAuth: Required<OAuth1AuthOptions> = {
   clientSecret: SECRET,

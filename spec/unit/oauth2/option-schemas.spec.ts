@@ -1,31 +1,23 @@
 import { expect } from 'chai'
 import nock from 'nock'
-import { AbortError, BackendApplicationClient, ConfigurationError, OAuth2Service, OAuth2Session, OflyService, OflySession } from '../../../lib/index.js'
+import { AbortError, BackendApplicationClient, OAuth2Service, OAuth2Session, OflyService, OflySession } from '../../../lib/index.js'
+import { configurationRejection } from '../../support/expect-configuration-error.js'
 
 function clientCredentials(): OAuth2Session {
   return new OAuth2Session('client-1', { client: new BackendApplicationClient('client-1'), clientSecret: 'secret-1' })
 }
 
-async function refused(action: () => Promise<unknown> | unknown): Promise<ConfigurationError> {
-  let caught: unknown
-  try {
-    await action()
-  } catch (error) {
-    caught = error
-  }
-  expect(caught).to.be.instanceOf(ConfigurationError)
-  return caught as ConfigurationError
-}
-
 describe('OAuth2Session options from schemas', () => {
   it('names the camelCase form of a snake_case option, and never the value', async () => {
-    const error = await refused(() => new OAuth2Session('id', { client_secret_value: 'x', redirect_uri: 'https://app.example/cb-secret' } as never))
+    const error = await configurationRejection(
+      () => new OAuth2Session('id', { client_secret_value: 'x', redirect_uri: 'https://app.example/cb-secret' } as never),
+    )
 
     expect(error.message).to.include("'redirect_uri'").and.include("'redirectUri'").and.not.include('cb-secret')
   })
 
   it('refuses a scope that is neither text nor a list of text (was a TypeError)', async () => {
-    const error = await refused(() => new OAuth2Session('id', { scope: 42 as never }))
+    const error = await configurationRejection(() => new OAuth2Session('id', { scope: 42 as never }))
 
     expect(error.option).to.equal('scope')
   })
@@ -33,7 +25,7 @@ describe('OAuth2Session options from schemas', () => {
   it('knows its own per-request options, and names withholdToken for withhold_token before any traffic', async () => {
     const session = new OAuth2Session('id', { accessToken: 'at-1' })
 
-    const error = await refused(() => session.get('https://api.example/me', { withhold_token: true } as never))
+    const error = await configurationRejection(() => session.get('https://api.example/me', { withhold_token: true } as never))
 
     expect(error.message).to.include("'withholdToken'")
     expect(nock.pendingMocks()).to.deep.equal([])
@@ -42,13 +34,13 @@ describe('OAuth2Session options from schemas', () => {
 
 describe('fetchToken and refreshToken extras: wire values only', () => {
   it('refuses a request setting among the token parameters instead of sending it', async () => {
-    const error = await refused(() => clientCredentials().fetchToken('https://idp.example/token', { allowRedirects: false }))
+    const error = await configurationRejection(() => clientCredentials().fetchToken('https://idp.example/token', { allowRedirects: false }))
 
     expect(error.option).to.equal('allowRedirects')
   })
 
   it('refuses a value that cannot go on the wire', async () => {
-    const error = await refused(() => clientCredentials().fetchToken('https://idp.example/token', { audience: { api: 'x' } }))
+    const error = await configurationRejection(() => clientCredentials().fetchToken('https://idp.example/token', { audience: { api: 'x' } }))
 
     expect(error.option).to.equal('audience')
   })
@@ -56,7 +48,7 @@ describe('fetchToken and refreshToken extras: wire values only', () => {
   it("points requests-oauthlib's refresh_token keyword to refreshToken", async () => {
     const session = new OAuth2Session('id', { token: { access_token: 'a', refresh_token: 'rt-0' } })
 
-    const error = await refused(() => session.refreshToken('https://idp.example/token', { refresh_token: 'rt-1' }))
+    const error = await configurationRejection(() => session.refreshToken('https://idp.example/token', { refresh_token: 'rt-1' }))
 
     expect(error.message).to.include("'refreshToken'").and.not.include('rt-1')
   })
@@ -81,7 +73,7 @@ describe('fetchToken and refreshToken extras: wire values only', () => {
 
 describe('service and Ofly options from schemas', () => {
   it('checks the session options a service is given, naming the nested camelCase form', async () => {
-    const error = await refused(
+    const error = await configurationRejection(
       () => new OAuth2Service({ clientId: 'id', clientSecret: 'secret', sessionOptions: { token_updater: () => undefined } as never }),
     )
 
@@ -91,8 +83,8 @@ describe('service and Ofly options from schemas', () => {
   it("knows OflySession's per-request userId and hashMeth, and names hashMeth for hash_meth before any traffic", async () => {
     const session = new OflySession('app', 'secret', 'user-1')
 
-    const error = await refused(() => session.get('https://api.example/me', { hash_meth: 'md5' } as never))
-    const unknownService = await refused(() => new OflyService({ appId: 'app', appSecret: 'secret', app_secret: 'x' } as never))
+    const error = await configurationRejection(() => session.get('https://api.example/me', { hash_meth: 'md5' } as never))
+    const unknownService = await configurationRejection(() => new OflyService({ appId: 'app', appSecret: 'secret', app_secret: 'x' } as never))
 
     expect(error.message).to.include("'hashMeth'")
     expect(unknownService.message).to.include("'appSecret'").and.not.include("'x'")

@@ -11,18 +11,9 @@ import {
   type SessionOptions,
 } from '../../../lib/index.js'
 import { proxySessionOptionsSchema } from '../../../lib/proxy/proxy-session.js'
+import { configurationError } from '../../support/expect-configuration-error.js'
 
 const PASSWORD = 'gh-pw-9c3f7a1e5b2d8f4a'
-
-function configurationError(make: () => unknown): ConfigurationError {
-  try {
-    make()
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error
-    throw error
-  }
-  throw new Error('expected a ConfigurationError')
-}
 
 const own: Required<Omit<ProxySessionOptions, keyof SessionOptions>> = {
   oauth2Username: 'bot',
