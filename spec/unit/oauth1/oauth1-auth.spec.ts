@@ -164,6 +164,7 @@ describe('OAuth1Auth behaviour', () => {
     const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: root,
       env: { ...process.env, NODE_DEBUG: 'oauth-sessions' },
+      timeout: 8_000,
     })
 
     expect(stderr).to.match(/OAuth 1 base string for POST: POST&https%3A%2F%2Fapi\.test%2Fx&/)
