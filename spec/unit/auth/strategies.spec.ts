@@ -5,8 +5,6 @@ import { BearerAuth, HTTPBasicAuth, Session, type AuthStrategy } from '../../../
 import { echoReply, type WireEcho } from '../../support/nock-echo.js'
 
 describe('HTTPBasicAuth', () => {
-  afterEach(() => nock.cleanAll())
-
   it('sends the RFC 7617 header, Latin-1 encoded like requests when the credentials fit', async () => {
     const session = new Session({ auth: new HTTPBasicAuth('Aladdin', 'open sesame') })
     const scope = nock('https://api.test').get('/b').twice().reply(echoReply)
