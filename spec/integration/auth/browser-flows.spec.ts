@@ -19,6 +19,7 @@ import {
   StateNotProvidedError,
 } from '../../../lib/index.js'
 import { BrowserMock, startSandbox, useTokenCache, type Sandbox, type TokenCacheHandle } from '../../../lib/testing/index.js'
+import { installClock, runUntilSettled } from '../../support/fake-clock.js'
 import { startServer } from '../../support/servers.js'
 
 describe('requests-auth browser flows against the sandbox, with BrowserMock driving the real listener', function () {
@@ -195,9 +196,12 @@ describe('requests-auth browser flows against the sandbox, with BrowserMock driv
   it('times out with AuthorizationTimeoutError when the browser never comes back, and frees the port', async () => {
     const auth = new OAuth2Implicit(sandbox.oauth2.authorizeUrl, { clientId: sandbox.oauth2.clientId, redirectUriPort: port, timeout: 0.3 })
     browser.addResponse({ openedUrl: auth.grantUrl })
+    using clock = installClock()
+    const started = Date.now()
 
-    const error = await session.get(me(), { auth }).catch((e: unknown) => e)
+    const error = await runUntilSettled(clock, session.get(me(), { auth })).catch((e: unknown) => e)
 
+    expect(Date.now() - started).to.equal(300)
     expect(error).to.be.instanceOf(AuthorizationTimeoutError).and.include({ timeout: 0.3 })
     expect((error as Error).message).to.include(`http://localhost:${port}/`)
     const probe = createServer()

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import nock from 'nock'
+import { setImmediate } from 'node:timers/promises'
 import { inspect } from 'node:util'
 import { BearerAuth, HTTPBasicAuth, Session, type AuthStrategy } from '../../../lib/index.js'
 import { echoReply, type WireEcho } from '../../support/nock-echo.js'
@@ -91,7 +92,7 @@ describe('AuthStrategy hooks', () => {
   it('awaits an asynchronous apply before sending', async () => {
     const strategy: AuthStrategy = {
       async apply(request) {
-        await new Promise((resolve) => setTimeout(resolve, 5))
+        await setImmediate()
         request.headers.set('X-Async', 'done')
       },
     }
