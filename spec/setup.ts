@@ -1,5 +1,10 @@
 import nock from 'nock'
 
+// Under `npm run coverage` (c8), a process a spec starts with tsx would load lib/ transpiled as
+// ES modules, while mocha's runs it as CommonJS: c8 merges coverage of one URL across processes
+// by byte offset, so theirs would garble ours. Only this process is measured.
+delete process.env.NODE_V8_COVERAGE
+
 // Root hooks: no spec may reach the network beyond loopback, and no interceptor outlives its spec.
 export const mochaHooks = {
   beforeAll(): void {
