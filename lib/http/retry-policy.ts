@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream'
-import { setTimeout as sleep } from 'node:timers/promises'
+// The module object, not a named import: a fake clock (@sinonjs/fake-timers) patches its
+// setTimeout, which an ES named import of a builtin would not see.
+import timers from 'node:timers/promises'
 import { ConnectionError, TimeoutError } from './http-errors.js'
 import type { PreparedRequest } from './prepared-request.js'
 import type { RetryOptions } from './session-options.js'
@@ -46,7 +48,7 @@ export class RetryPolicy {
 
   /** Waits before a retry; resolves early (rejecting) when the signal aborts. */
   wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return ms <= 0 ? Promise.resolve() : sleep(ms, undefined, signal ? { signal } : undefined)
+    return ms <= 0 ? Promise.resolve() : timers.setTimeout(ms, undefined, signal ? { signal } : undefined)
   }
 
   #backoff(attempt: number): number {

@@ -92,8 +92,23 @@ export class BearerTokenAuth implements AuthStrategy {
   }
 }
 
+/** The URL without the query parameters named `name`; every other byte of the URL is kept as sent. */
 function withoutParam(url: string, name: string): string {
-  const parsed = new URL(url)
-  parsed.searchParams.delete(name)
-  return parsed.href
+  const hashStart = url.indexOf('#')
+  const end = hashStart === -1 ? url.length : hashStart
+  const queryStart = url.indexOf('?')
+  if (queryStart === -1 || queryStart > end) return url
+  const kept = url
+    .slice(queryStart + 1, end)
+    .split('&')
+    .filter((part) => decodeName(part.split('=', 1)[0] ?? '') !== name)
+  return `${url.slice(0, queryStart)}${kept.length > 0 ? `?${kept.join('&')}` : ''}${url.slice(end)}`
+}
+
+function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '))
+  } catch {
+    return raw
+  }
 }

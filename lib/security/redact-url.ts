@@ -7,16 +7,17 @@ import { SECRET_PARAMS } from './secret-names.js'
  * @internal
  */
 export function redactUrl(url: string): string {
+  const hashStart = url.indexOf('#')
   const queryStart = url.indexOf('?')
+  const hasQuery = queryStart !== -1 && (hashStart === -1 || queryStart < hashStart)
   const hasUserInfo = url.includes('@')
-  if (queryStart === -1 && !hasUserInfo) return url
-  let head = queryStart === -1 ? url : url.slice(0, queryStart)
+  if (!hasQuery && hashStart === -1 && !hasUserInfo) return url
+  const headEnd = hasQuery ? queryStart : hashStart === -1 ? url.length : hashStart
+  let head = url.slice(0, headEnd)
   if (hasUserInfo) head = head.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:[redacted]@')
-  if (queryStart === -1) return head
-  const hashStart = url.indexOf('#', queryStart)
-  const query = url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart)
+  const query = hasQuery ? `?${redactQuery(url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart))}` : ''
   const fragment = hashStart === -1 ? '' : redactFragment(url.slice(hashStart))
-  return `${head}?${redactQuery(query)}${fragment}`
+  return `${head}${query}${fragment}`
 }
 
 function redactQuery(query: string): string {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { MemoryTokenStore } from '../../tokens/memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/token-store.js'
 import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
@@ -157,6 +157,12 @@ export class JsonTokenFileCache extends TokenMemoryCache {
       chmodSync(temporary, 0o600)
       renameSync(temporary, this.path)
     } catch (error) {
+      // The temporary file holds every token: it never stays behind.
+      try {
+        rmSync(temporary, { force: true })
+      } catch {
+        // nothing more can be done: the warning below still says the cache was not written
+      }
       // The token is still cached in memory: a cache file that cannot be written never fails a request.
       process.emitWarning(
         `Token cache ${this.path} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'}); tokens are kept in memory only.`,

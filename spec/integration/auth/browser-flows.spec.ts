@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { freePort } from '../../support/free-port.js'
 import got from 'got'
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import {
   AccessDeniedError,
   AuthorizationTimeoutError,
@@ -19,6 +19,8 @@ import {
   StateNotProvidedError,
 } from '../../../lib/index.js'
 import { BrowserMock, startSandbox, useTokenCache, type Sandbox, type TokenCacheHandle } from '../../../lib/testing/index.js'
+import { installClock, runUntilSettled } from '../../support/fake-clock.js'
+import { startServer } from '../../support/servers.js'
 
 describe('requests-auth browser flows against the sandbox, with BrowserMock driving the real listener', function () {
   this.timeout(15_000)
@@ -194,9 +196,12 @@ describe('requests-auth browser flows against the sandbox, with BrowserMock driv
   it('times out with AuthorizationTimeoutError when the browser never comes back, and frees the port', async () => {
     const auth = new OAuth2Implicit(sandbox.oauth2.authorizeUrl, { clientId: sandbox.oauth2.clientId, redirectUriPort: port, timeout: 0.3 })
     browser.addResponse({ openedUrl: auth.grantUrl })
+    using clock = installClock()
+    const started = Date.now()
 
-    const error = await session.get(me(), { auth }).catch((e: unknown) => e)
+    const error = await runUntilSettled(clock, session.get(me(), { auth })).catch((e: unknown) => e)
 
+    expect(Date.now() - started).to.equal(300)
     expect(error).to.be.instanceOf(AuthorizationTimeoutError).and.include({ timeout: 0.3 })
     expect((error as Error).message).to.include(`http://localhost:${port}/`)
     const probe = createServer()
@@ -223,18 +228,13 @@ describe('requests-auth browser flows against the sandbox, with BrowserMock driv
   })
 
   it('fails with RedirectPortInUseError, before opening the browser, when the port is taken', async () => {
-    const squatter: Server = createServer()
-    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve))
-    try {
-      const auth = new OAuth2Implicit(sandbox.oauth2.authorizeUrl, { clientId: sandbox.oauth2.clientId, redirectUriPort: port })
+    await using _squatter = await startServer(undefined, port)
+    const auth = new OAuth2Implicit(sandbox.oauth2.authorizeUrl, { clientId: sandbox.oauth2.clientId, redirectUriPort: port })
 
-      const error = await session.get(me(), { auth }).catch((e: unknown) => e)
+    const error = await session.get(me(), { auth }).catch((e: unknown) => e)
 
-      expect(error).to.be.instanceOf(RedirectPortInUseError).and.include({ port })
-      expect((error as Error).message).to.include('redirectUriPort')
-    } finally {
-      await new Promise<void>((resolve) => squatter.close(() => resolve()))
-    }
+    expect(error).to.be.instanceOf(RedirectPortInUseError).and.include({ port })
+    expect((error as Error).message).to.include('redirectUriPort')
   })
 
   it('works with plain got through authHooks, and sends token requests through the session option', async () => {

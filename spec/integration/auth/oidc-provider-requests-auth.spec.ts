@@ -1,10 +1,8 @@
 import { expect } from 'chai'
 import { freePort } from '../../support/free-port.js'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import Provider from 'oidc-provider'
 import { HTTPBasicAuth, InvalidClientError, OAuth2AuthorizationCodePKCE, OAuth2ClientCredentials, Session } from '../../../lib/index.js'
 import { BrowserMock, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
+import { closeAfterAll, startOidcProvider, startServer } from '../../support/servers.js'
 
 /**
  * requests-auth strategies against oidc-provider (a certified OpenID Connect server) on 127.0.0.1:
@@ -13,42 +11,37 @@ import { BrowserMock, useTokenCache, type TokenCacheHandle } from '../../../lib/
  */
 describe('requests-auth strategies against oidc-provider', function () {
   this.timeout(20_000)
-  let server: Server
   let issuer: string
   let redirectPort: number
   let cache: TokenCacheHandle
+  const closeLater = closeAfterAll()
 
   before(async () => {
     redirectPort = await freePort()
-    server = createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    const provider = new Provider(issuer, {
-      clients: [
-        {
-          client_id: 'public-pkce-client',
-          token_endpoint_auth_method: 'none',
-          redirect_uris: [`http://localhost:${redirectPort}/`],
-          response_types: ['code'],
-          grant_types: ['authorization_code'],
-        },
-        { client_id: 'service-client', client_secret: 'service-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'] },
-      ],
-      features: { clientCredentials: { enabled: true }, devInteractions: { enabled: true }, introspection: { enabled: true } },
-      pkce: { required: () => true },
-      cookies: { keys: ['oauth-sessions-spec-key'] },
-      findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
-      scopes: ['openid', 'api:read'],
-    })
-    server.on('request', provider.callback())
+    const provider = await closeLater(
+      startOidcProvider(() => ({
+        clients: [
+          {
+            client_id: 'public-pkce-client',
+            token_endpoint_auth_method: 'none',
+            redirect_uris: [`http://localhost:${redirectPort}/`],
+            response_types: ['code'],
+            grant_types: ['authorization_code'],
+          },
+          { client_id: 'service-client', client_secret: 'service-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'] },
+        ],
+        features: { clientCredentials: { enabled: true }, devInteractions: { enabled: true }, introspection: { enabled: true } },
+        pkce: { required: () => true },
+        cookies: { keys: ['oauth-sessions-spec-key'] },
+        findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
+        scopes: ['openid', 'api:read'],
+      })),
+    )
+    issuer = provider.issuer
     cache = useTokenCache()
   })
 
-  after(async () => {
-    cache.restore()
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
+  after(() => cache?.restore())
 
   /** Signs in as a user would: login page, consent page, until the provider redirects to the listener. */
   async function signIn(openedUrl: string): Promise<string> {
@@ -100,11 +93,10 @@ describe('requests-auth strategies against oidc-provider', function () {
   it('gets a client-credentials token with Basic client authentication (checked by introspection), and maps a wrong secret to InvalidClientError', async () => {
     const auth = new OAuth2ClientCredentials(`${issuer}/token`, 'service-client', 'service-secret', { scope: 'api:read' })
     const wrong = new OAuth2ClientCredentials(`${issuer}/token`, 'service-client', 'wrong-secret', { scope: 'api:read' })
-    const api = createServer((request, response) => response.end(request.headers.authorization ?? ''))
-    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve))
+    await using api = await startServer((request, response) => response.end(request.headers.authorization ?? ''))
     const session = new Session()
     try {
-      const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}/`
+      const url = `${api.url}/`
       const answer = await session.get(url, { auth })
       // Same client, token URL and scope, so the same cache key: forget the good token first.
       cache.cache.clear()
@@ -119,7 +111,6 @@ describe('requests-auth strategies against oidc-provider', function () {
       expect(error).to.be.instanceOf(InvalidClientError).and.include({ status: 401 })
     } finally {
       await session.close()
-      api.close()
     }
   })
 })

@@ -91,7 +91,7 @@ describe('requests-auth token strategies against the sandbox', () => {
         const token = await cache.getToken(${JSON.stringify(auth.state)}, 30, async () => { throw new Error('should come from the file') })
         console.log(token)`
 
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root })
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 8_000 })
 
       expect(`Bearer ${stdout.trim()}`).to.equal(sent)
       expect(statSync(file).mode & 0o777).to.equal(0o600)

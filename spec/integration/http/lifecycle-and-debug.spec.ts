@@ -113,6 +113,7 @@ describe('debug logging with NODE_DEBUG=oauth-sessions', () => {
     const { stderr } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: root,
       env: { ...process.env, NODE_DEBUG: 'oauth-sessions' },
+      timeout: 8_000,
     })
 
     expect(stderr).to.match(/OAUTH-SESSIONS \d+: GET http:\/\/127\.0\.0\.1:\d+\/get\?access_token=\[redacted\]&page=2 -> 200 OK \(\d+ ms\)/)

@@ -1,12 +1,12 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { readFileSync } from 'node:fs'
-import { createServer, request as httpRequest, type Server } from 'node:http'
-import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https'
-import { connect, type AddressInfo } from 'node:net'
+import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { ConnectionError, Session } from '../../../lib/index.js'
 import { startSandbox, type EchoBody, type Sandbox } from '../../../lib/testing/index.js'
+import { closeAfterAll, type LoopbackServer, startServer, startTlsServer } from '../../support/servers.js'
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/tls/${name}`, import.meta.url))
 const certFile = fixture('localhost-cert.pem')
@@ -18,9 +18,9 @@ interface ProxyLog {
 }
 
 /** A forward proxy: absolute-form requests for http targets, CONNECT tunnels for https ones. */
-async function startProxy(): Promise<{ url: string; log: ProxyLog; server: Server }> {
+async function startProxy(): Promise<LoopbackServer & { log: ProxyLog }> {
   const log: ProxyLog = { requests: [], tunnels: [] }
-  const server = createServer((request, response) => {
+  const proxy = await startServer((request, response) => {
     log.requests.push({ target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization'] })
     const headers = { ...request.headers }
     delete headers['proxy-authorization']
@@ -30,7 +30,7 @@ async function startProxy(): Promise<{ url: string; log: ProxyLog; server: Serve
     })
     request.pipe(upstream)
   })
-  server.on('connect', (request, socket, head) => {
+  proxy.server.on('connect', (request, socket, head) => {
     log.tunnels.push({ target: request.url ?? '', proxyAuthorization: request.headers['proxy-authorization'] })
     const [host, port] = (request.url ?? '').split(':')
     const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
@@ -42,13 +42,7 @@ async function startProxy(): Promise<{ url: string; log: ProxyLog; server: Serve
     upstream.on('error', () => socket.destroy())
     socket.on('error', () => upstream.destroy())
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, log, server }
-}
-
-async function shut(server: Server | HttpsServer): Promise<void> {
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return Object.assign(proxy, { log })
 }
 
 function withEnv(values: Record<string, string | undefined>): () => void {
@@ -69,16 +63,15 @@ describe('proxies', () => {
   let sandbox: Sandbox
   let proxy: Awaited<ReturnType<typeof startProxy>>
   let restoreEnv: () => void
+  const closeLater = closeAfterAll()
   before(async () => {
     // nock's interceptor cannot pass a request through a proxy agent (agent-base gets no socket):
     // switch it off while these specs talk to real loopback servers only.
     nock.restore()
-    sandbox = await startSandbox()
-    proxy = await startProxy()
+    sandbox = await closeLater(startSandbox())
+    proxy = await closeLater(startProxy())
   })
-  after(async () => {
-    await shut(proxy.server)
-    await sandbox.close()
+  after(() => {
     nock.activate()
   })
   beforeEach(() => {
@@ -143,11 +136,10 @@ describe('proxies', () => {
   })
 
   it('tunnels https through CONNECT', async () => {
-    const tls = createTlsServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (_request, response) => {
+    await using tls = await startTlsServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (_request, response) => {
       response.end('over tls')
     })
-    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve))
-    const port = (tls.address() as AddressInfo).port
+    const { port } = tls
     const session = new Session({ proxies: { https: proxy.url }, verify: certFile })
 
     const response = await session.get(`https://127.0.0.1:${port}/secure`)
@@ -155,25 +147,24 @@ describe('proxies', () => {
     expect(response.text).to.equal('over tls')
     expect(proxy.log.tunnels.map((entry) => entry.target)).to.deep.equal([`127.0.0.1:${port}`])
     await session.close()
-    await shut(tls)
   })
 })
 
 describe('TLS options', () => {
-  let tls: HttpsServer
   let url: string
+  const closeLater = closeAfterAll()
   before(async () => {
-    tls = createTlsServer(
-      { cert: readFileSync(certFile), key: readFileSync(keyFile), ca: readFileSync(certFile), requestCert: true, rejectUnauthorized: false },
-      (request, response) => {
-        const socket = request.socket as import('node:tls').TLSSocket
-        response.end(JSON.stringify({ clientCertificate: socket.authorized }))
-      },
+    const tls = await closeLater(
+      startTlsServer(
+        { cert: readFileSync(certFile), key: readFileSync(keyFile), ca: readFileSync(certFile), requestCert: true, rejectUnauthorized: false },
+        (request, response) => {
+          const socket = request.socket as import('node:tls').TLSSocket
+          response.end(JSON.stringify({ clientCertificate: socket.authorized }))
+        },
+      ),
     )
-    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve))
-    url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`
+    url = `${tls.url}/`
   })
-  after(() => shut(tls))
 
   it('refuses a self-signed certificate by default with a ConnectionError that says what to do', async () => {
     const session = new Session()

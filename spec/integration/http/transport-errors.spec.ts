@@ -1,18 +1,14 @@
 import { expect } from 'chai'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
 import { ConnectionError, Session, TimeoutError } from '../../../lib/index.js'
 import { startSandbox, type Sandbox } from '../../../lib/testing/index.js'
+import { startServer } from '../../support/servers.js'
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
-async function shut(server: Server): Promise<void> {
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+/** A loopback URL nothing listens on: a server was there a moment ago. */
+async function closedUrl(): Promise<string> {
+  const closed = await startServer()
+  await closed.close()
+  return closed.url
 }
 
 describe('timeouts and connection failures', () => {
@@ -48,9 +44,7 @@ describe('timeouts and connection failures', () => {
   })
 
   it('throws ConnectionError with the system code when nothing listens', async () => {
-    const closed = createServer()
-    const url = await listen(closed)
-    await shut(closed)
+    const url = await closedUrl()
     const session = new Session()
 
     const error = await session.get(`${url}/x`).catch((e: unknown) => e)
@@ -61,9 +55,7 @@ describe('timeouts and connection failures', () => {
   })
 
   it('keeps credentials out of a connection error, its message and its cause', async () => {
-    const closed = createServer()
-    const url = await listen(closed)
-    await shut(closed)
+    const url = await closedUrl()
     const session = new Session({ headers: { Authorization: 'Bearer header-secret' } })
 
     const error = await session.get(`${url}/x`, { params: { client_secret: 'param-secret' } }).catch((e: unknown) => e)
@@ -76,7 +68,7 @@ describe('timeouts and connection failures', () => {
 
   it('retries a reset connection when retry is on', async () => {
     let requests = 0
-    const flaky = createServer((request, response) => {
+    await using flaky = await startServer((request, response) => {
       requests++
       if (requests === 1) {
         request.socket.destroy()
@@ -84,27 +76,23 @@ describe('timeouts and connection failures', () => {
       }
       response.end('second try')
     })
-    const url = await listen(flaky)
     const session = new Session({ retry: { limit: 2, backoffFactor: 0 } })
 
-    const response = await session.get(`${url}/flaky`)
+    const response = await session.get(`${flaky.url}/flaky`)
 
     expect(response.text).to.equal('second try')
     expect(requests).to.equal(2)
     await session.close()
-    await shut(flaky)
   })
 
   it('surfaces a reset connection as ConnectionError without retry', async () => {
-    const reset = createServer((request) => request.socket.destroy())
-    const url = await listen(reset)
+    await using reset = await startServer((request) => request.socket.destroy())
     const session = new Session()
 
-    const error = await session.get(`${url}/reset`).catch((e: unknown) => e)
+    const error = await session.get(`${reset.url}/reset`).catch((e: unknown) => e)
 
     expect(error).to.be.instanceOf(ConnectionError).and.include({ code: 'ECONNRESET' })
     await session.close()
-    await shut(reset)
   })
 
   it('cancels a request when its signal aborts', async () => {

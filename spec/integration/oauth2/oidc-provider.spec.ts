@@ -1,8 +1,6 @@
 import { expect } from 'chai'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import Provider from 'oidc-provider'
 import { BackendApplicationClient, HTTPBasicAuth, InvalidClientError, InvalidGrantError, OAuth2Session, type PreparedRequest } from '../../../lib/index.js'
+import { closeAfterAll, startOidcProvider } from '../../support/servers.js'
 
 const REDIRECT = 'https://app.example/callback'
 
@@ -12,31 +10,25 @@ const REDIRECT = 'https://app.example/callback'
  */
 describe('OAuth2Session against oidc-provider', function () {
   this.timeout(20_000)
-  let server: Server
   let issuer: string
+  const closeLater = closeAfterAll()
 
   before(async () => {
-    server = createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     const common = { redirect_uris: [REDIRECT], response_types: ['code'], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] }
-    const provider = new Provider(issuer, {
-      clients: [
-        { ...common, client_id: 'basic-client', client_secret: 'basic-secret', token_endpoint_auth_method: 'client_secret_basic' },
-        { ...common, client_id: 'post-client', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post' },
-      ],
-      features: { clientCredentials: { enabled: true }, devInteractions: { enabled: true } },
-      pkce: { required: () => true },
-      cookies: { keys: ['oauth-sessions-spec-key'] },
-      issueRefreshToken: () => true,
-      findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
-    })
-    server.on('request', provider.callback())
-  })
-
-  after(async () => {
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const provider = await closeLater(
+      startOidcProvider(() => ({
+        clients: [
+          { ...common, client_id: 'basic-client', client_secret: 'basic-secret', token_endpoint_auth_method: 'client_secret_basic' },
+          { ...common, client_id: 'post-client', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post' },
+        ],
+        features: { clientCredentials: { enabled: true }, devInteractions: { enabled: true } },
+        pkce: { required: () => true },
+        cookies: { keys: ['oauth-sessions-spec-key'] },
+        issueRefreshToken: () => true,
+        findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
+      })),
+    )
+    issuer = provider.issuer
   })
 
   /** Logs in and consents through the provider's pages; returns the redirect back to the client. */

@@ -25,7 +25,7 @@ describe('the built package from CommonJS', () => {
         hooks: compliance.COMPLIANCE_HOOK_TYPES.length,
       }))`
 
-    const { stdout } = await run(process.execPath, ['-e', script], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } })
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 8_000 })
 
     expect(JSON.parse(stdout)).to.deep.equal({ session: 'function', basic: 'function', error: true, sandbox: 'function', hooks: 5 })
   })
@@ -43,7 +43,7 @@ describe('the built package from CommonJS', () => {
         await sandbox.close()
       })().catch((error) => { console.error(error); process.exit(1) })`
 
-    const { stdout } = await run(process.execPath, ['-e', script], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } })
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 8_000 })
 
     expect(JSON.parse(stdout)).to.deep.equal({ from: 'cjs' })
   })

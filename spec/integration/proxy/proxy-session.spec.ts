@@ -108,7 +108,7 @@ describe('ProxySession against the sandbox oauth2_proxy gate', () => {
 
 describe('ProxySession with stream: true', () => {
   it('returns a streamed HTML answer untouched instead of reading it for a sign-in page', async () => {
-    const sandbox = await startSandbox()
+    await using sandbox = await startSandbox()
     const session = await ProxySession.create({
       oauth2Username: sandbox.proxy.username,
       oauth2Password: sandbox.proxy.password,
@@ -123,6 +123,5 @@ describe('ProxySession with stream: true', () => {
     expect(response.headers.get('content-type')).to.include('text/html')
     expect(text).to.include('<h1>Protected</h1>')
     await session.close()
-    await sandbox.close()
   })
 })

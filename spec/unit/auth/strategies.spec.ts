@@ -1,12 +1,11 @@
 import { expect } from 'chai'
 import nock from 'nock'
+import { setImmediate } from 'node:timers/promises'
 import { inspect } from 'node:util'
 import { BearerAuth, HTTPBasicAuth, Session, type AuthStrategy } from '../../../lib/index.js'
 import { echoReply, type WireEcho } from '../../support/nock-echo.js'
 
 describe('HTTPBasicAuth', () => {
-  afterEach(() => nock.cleanAll())
-
   it('sends the RFC 7617 header, Latin-1 encoded like requests when the credentials fit', async () => {
     const session = new Session({ auth: new HTTPBasicAuth('Aladdin', 'open sesame') })
     const scope = nock('https://api.test').get('/b').twice().reply(echoReply)
@@ -93,7 +92,7 @@ describe('AuthStrategy hooks', () => {
   it('awaits an asynchronous apply before sending', async () => {
     const strategy: AuthStrategy = {
       async apply(request) {
-        await new Promise((resolve) => setTimeout(resolve, 5))
+        await setImmediate()
         request.headers.set('X-Async', 'done')
       },
     }

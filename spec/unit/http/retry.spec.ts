@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { Session } from '../../../lib/index.js'
+import { installClock, runUntilSettled } from '../../support/fake-clock.js'
 
 describe('retries (urllib3 Retry semantics)', () => {
   it('does not retry by default, as requests', async () => {
@@ -48,15 +49,27 @@ describe('retries (urllib3 Retry semantics)', () => {
     await session.close()
   })
 
-  it('waits for Retry-After seconds on 429', async () => {
-    const session = new Session({ retry: { limit: 1, maxBackoff: 5000 } })
-    const scope = nock('https://api.test').get('/rate').reply(429, '', { 'Retry-After': '1' }).get('/rate').reply(200)
-    const started = Date.now()
+  it('waits for Retry-After seconds on 429 before the retry, and not longer', async () => {
+    using clock = installClock()
+    const session = new Session({ retry: { limit: 1, maxBackoff: 5000 }, timeout: null })
+    const sentAt: number[] = []
+    const scope = nock('https://api.test')
+      .get('/rate')
+      .reply(() => {
+        sentAt.push(Date.now())
+        return [429, '', { 'Retry-After': '1' }]
+      })
+      .get('/rate')
+      .reply(() => {
+        sentAt.push(Date.now())
+        return [200]
+      })
 
-    const response = await session.get('https://api.test/rate')
+    const response = await runUntilSettled(clock, session.get('https://api.test/rate'))
 
     expect(response.status).to.equal(200)
-    expect(Date.now() - started).to.be.at.least(950)
+    const [first = Number.NaN, second = Number.NaN] = sentAt
+    expect(second - first).to.equal(1000)
     scope.done()
     await session.close()
   })

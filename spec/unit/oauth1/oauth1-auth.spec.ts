@@ -4,7 +4,7 @@ import nock from 'nock'
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { inspect, promisify } from 'node:util'
-import { authHooks, ConfigurationError, HTTPError, OAuth1Auth, Session, type OAuth1AuthOptions } from '../../../lib/index.js'
+import { authHooks, ConfigurationError, HTTPError, OAuth1Auth, PreparedRequest, Session, type OAuth1AuthOptions } from '../../../lib/index.js'
 import { echoReply, type WireEcho } from '../../support/nock-echo.js'
 
 const FIXED: OAuth1AuthOptions = {
@@ -64,8 +64,8 @@ describe('OAuth1Auth behaviour', () => {
 
   it("puts the OAuth parameters in the form body for POST and in the query for GET with rauth's placement", async () => {
     const auth = new OAuth1Auth('ck', FIXED)
-    const post = new (await import('../../../lib/http/prepared-request.js')).PreparedRequest('POST', 'https://api.test/p')
-    const get = new (await import('../../../lib/http/prepared-request.js')).PreparedRequest('GET', 'https://api.test/g?a=1')
+    const post = new PreparedRequest('POST', 'https://api.test/p')
+    const get = new PreparedRequest('GET', 'https://api.test/g?a=1')
 
     auth.apply(post, { signatureType: 'RAUTH_BODY_OR_QUERY' })
     auth.apply(get, { signatureType: 'RAUTH_BODY_OR_QUERY' })
@@ -164,6 +164,7 @@ describe('OAuth1Auth behaviour', () => {
     const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: root,
       env: { ...process.env, NODE_DEBUG: 'oauth-sessions' },
+      timeout: 8_000,
     })
 
     expect(stderr).to.match(/OAuth 1 base string for POST: POST&https%3A%2F%2Fapi\.test%2Fx&/)

@@ -3,7 +3,8 @@ import { createHmac, createPublicKey, verify } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import OAuth from 'oauth-1.0a'
 import oauthSign from 'oauth-sign'
-import { OAuth1Auth, percentEncode, Session, type SignatureMethodName } from '../../../lib/index.js'
+import { OAuth1Auth, PreparedRequest, percentEncode, Session, type SignatureMethodName } from '../../../lib/index.js'
+import { hmacKeyObject, SIGNATURE_METHODS } from '../../../lib/oauth1/signature-methods.js'
 
 function headerParams(header: string | undefined): Record<string, string> {
   const params: Record<string, string> = {}
@@ -228,7 +229,6 @@ describe('the HMAC signature methods against node:crypto createHmac', () => {
     ['HMAC-SHA512', 'sha512'],
   ] as const) {
     it(`${method} equals createHmac for keys shorter, equal to and longer than the block`, async () => {
-      const { SIGNATURE_METHODS, hmacKeyObject } = await import('../../../lib/oauth1/signature-methods.js')
       for (const key of keys) {
         for (const base of bases) {
           const secrets = { consumerSecret: '', tokenSecret: '', key, hmacKey: hmacKeyObject(key), rsaKey: undefined }
@@ -242,7 +242,6 @@ describe('the HMAC signature methods against node:crypto createHmac', () => {
 
 describe('base string URI of URLs not in WHATWG form', () => {
   it('normalises scheme, host and default port when a strategy is given a raw URL', async () => {
-    const { PreparedRequest } = await import('../../../lib/index.js')
     const auth = new OAuth1Auth('ck', { clientSecret: 'cs', nonce: 'n'.repeat(20), timestamp: 1 })
 
     const raw = auth.explainSignature(new PreparedRequest('GET', 'HTTP://Photos.Example.NET:80/photos?size=original'))
