@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
@@ -194,7 +195,7 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
    * @see rauth.OAuth1Service.get_authorize_url
    */
   getAuthorizeUrl(requestToken: string, params: Readonly<Record<string, string>> = {}): string {
-    const url = new URL(this.#require(this.authorizeUrl, 'authorizeUrl'))
+    const url = parseUrlOption(this.#require(this.authorizeUrl, 'authorizeUrl'), 'authorizeUrl')
     for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value)
     url.searchParams.append('oauth_token', requestToken)
     return url.href

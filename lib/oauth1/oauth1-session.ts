@@ -1,4 +1,5 @@
 import type { Service } from '../http/service.js'
+import { parseUrlOption } from '../http/parse-url.js'
 import type { KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
@@ -267,7 +268,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
    * @see requests_oauthlib.OAuth1Session.authorization_url
    */
   authorizationUrl(url: string, requestToken?: string, extra: Readonly<Record<string, string>> = {}): string {
-    const target = new URL(url)
+    const target = parseUrlOption(url, 'url')
     const token = requestToken ?? this.oauth.resourceOwnerKey
     if (token !== undefined) target.searchParams.append('oauth_token', token)
     const callback = this.oauth.callbackUri ?? this.#authorizationCallback
@@ -284,7 +285,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
    * @see requests_oauthlib.OAuth1Session.parse_authorization_response
    */
   parseAuthorizationResponse(url: string): OAuth1Token {
-    const query = new URL(url).search.slice(1)
+    const query = parseUrlOption(url, 'url').search.slice(1)
     const token: OAuth1Token = Object.fromEntries(decodePairs(query))
     this.#populate(token, 'The authorization response')
     return token

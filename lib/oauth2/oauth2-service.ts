@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
 import { oauth2SessionOptionsSchema } from './oauth2-session-schemas.js'
 import { readServiceJSON, Service } from '../http/service.js'
@@ -155,7 +156,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @see rauth.OAuth2Service.get_authorize_url
    */
   getAuthorizeUrl(params: Readonly<Record<string, string>> = {}): string {
-    const url = new URL(this.#require(this.authorizeUrl, 'authorizeUrl'))
+    const url = parseUrlOption(this.#require(this.authorizeUrl, 'authorizeUrl'), 'authorizeUrl')
     for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value)
     url.searchParams.append('client_id', this.clientId)
     return url.href

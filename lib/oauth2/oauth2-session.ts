@@ -1,4 +1,5 @@
 import type { Service } from '../http/service.js'
+import { parseUrlOption } from '../http/parse-url.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
@@ -223,7 +224,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @see requests_oauthlib.OAuth2Session.token_from_fragment
    */
   tokenFromFragment(authorizationResponse: string): OAuth2Token {
-    const url = new URL(authorizationResponse)
+    const url = parseUrlOption(authorizationResponse, 'authorizationResponse')
     const params = Object.fromEntries(decodePairs(url.hash.slice(1))) as Record<string, string>
     this.#checkRedirect(params)
     if (params.access_token === undefined) throw new TokenMissingError('access_token', Object.keys(params), 'The authorization response fragment')
@@ -363,7 +364,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   #codeFromResponse(authorizationResponse: string): string {
-    const url = new URL(authorizationResponse)
+    const url = parseUrlOption(authorizationResponse, 'authorizationResponse')
     const params = Object.fromEntries(decodePairs(url.search.slice(1))) as Record<string, string>
     this.#checkRedirect(params)
     if (params.code === undefined) throw new TokenMissingError('code', Object.keys(params), 'The authorization response')

@@ -1,4 +1,5 @@
 import { InsecureTransportError } from './oauth2-errors.js'
+import { parseUrlOption } from '../http/parse-url.js'
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
@@ -11,6 +12,6 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 export function assertSecureTransport(url: string, allowInsecure: boolean): void {
   // Runs before every protected request: the common https case costs a prefix test only.
   if (/^https:/i.test(url) || allowInsecure || process.env.OAUTHLIB_INSECURE_TRANSPORT) return
-  if (LOOPBACK.test(new URL(url).hostname)) return
+  if (LOOPBACK.test(parseUrlOption(url, 'url').hostname)) return
   throw new InsecureTransportError(url)
 }
