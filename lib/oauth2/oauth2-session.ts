@@ -3,7 +3,6 @@ import { parseUrlOption } from '../http/parse-url.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
-import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
@@ -14,7 +13,7 @@ import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
 import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
-import { MismatchingStateError, oauth2Error } from './oauth2-errors.js'
+import { authorizationError, stateMismatch } from './authorization-response.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
@@ -374,12 +373,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** Checks an authorization redirect: provider error first, then state (in constant time). */
   #checkRedirect(params: Record<string, string>): void {
-    if (params.error !== undefined) {
-      throw oauth2Error({ error: params.error, error_description: params.error_description, error_uri: params.error_uri })
-    }
-    if (this.#state !== undefined && (params.state === undefined || !timingSafeEqualText(params.state, this.#state))) {
-      throw new MismatchingStateError()
-    }
+    const refused = authorizationError((name) => (Object.hasOwn(params, name) ? params[name] : undefined))
+    if (refused !== undefined) throw refused
+    const mismatch = this.#state === undefined ? undefined : stateMismatch(params.state, this.#state)
+    if (mismatch !== undefined) throw mismatch
   }
 
   async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token'): Promise<OAuth2Token> {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIP } from 'node:net'
 import { debuglog } from 'node:util'
 import { ConfigurationError } from '../../errors.js'
-import { MismatchingStateError, oauth2Error } from '../oauth2-errors.js'
+import { authorizationError, stateMismatch } from '../authorization-response.js'
 import {
   AuthorizationTimeoutError,
   BrowserOpenError,
@@ -15,7 +15,6 @@ import {
 import { browserOpener } from './browser-opener.js'
 import { displaySettings } from './display-settings.js'
 import { parseQs, type QueryDict } from '../../auth/python-url.js'
-import { timingSafeEqualText } from '../../security/timing-safe-equal.js'
 
 const debug = debuglog('oauth-sessions')
 
@@ -123,16 +122,14 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
 
     function receive(args: QueryDict, response: ServerResponse): void {
       args.delete('requests_auth_redirect')
-      const error = args.get('error')?.[0]
-      if (error !== undefined) {
-        const body = { error, error_description: args.get('error_description')?.[0], error_uri: args.get('error_uri')?.[0] }
-        return fail(oauth2Error(body), response)
-      }
+      const refused = authorizationError((name) => args.get(name)?.[0])
+      if (refused !== undefined) return fail(refused, response)
       const grants = args.get(request.fieldName)
       if (grants === undefined || grants.length > 1) return fail(new GrantNotProvidedError(request.fieldName, [...args.keys()], grants !== undefined), response)
       const states = args.get('state')
       if (states === undefined || states.length > 1) return fail(new StateNotProvidedError(states !== undefined), response)
-      if (!timingSafeEqualText(states[0] as string, request.state)) return fail(new MismatchingStateError(), response)
+      const mismatch = stateMismatch(states[0], request.state)
+      if (mismatch !== undefined) return fail(mismatch, response)
       const fields: Record<string, string> = {}
       for (const [name, values] of args) fields[name] = values[0] as string
       finish({ grant: grants[0] as string, fields }, response, displaySettings().successPage())
