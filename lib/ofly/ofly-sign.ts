@@ -43,15 +43,8 @@ function sortedParams(params: Readonly<Record<string, string>>): string {
  *
  * @internal
  */
-export function signOfly(
-  url: string,
-  appId: string,
-  appSecret: string,
-  hashMeth: string,
-  params: Readonly<Record<string, string>>,
-  now: Date = new Date(),
-): string {
-  return sortedParams(signOflyParams(url, appId, appSecret, hashMeth, params, now))
+export function signOfly(...request: Parameters<typeof signOflyParams>): string {
+  return sortedParams(signOflyParams(...request))
 }
 
 /**
