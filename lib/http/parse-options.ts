@@ -49,7 +49,7 @@ export function parseOptions<S extends OptionsSchema>(schema: S, input: unknown,
  * @internal
  */
 export function checkOptionKeys(schema: OptionsSchema, input: unknown, owner: string, method?: string): void {
-  if (input === undefined) return
+  if (input === undefined || input === null) return
   if (typeof input === 'object' && input !== null) {
     const keys = optionKeys(schema)
     let unknown = false

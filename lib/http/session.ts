@@ -123,13 +123,15 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    *
    * @param method - the HTTP method (`GET`, `POST` ...), any case
    * @param url - absolute, or relative to `baseUrl`
-   * @param options - per-request settings; they override the Session's for this request
+   * @param given - per-request settings (`null` is none); they override the Session's for this request
    * @throws {@link ConfigurationError} before any traffic when the URL or options are wrong
    * @throws {@link TimeoutError} or {@link ConnectionError} when the server cannot be reached
    * @throws {@link TooManyRedirectsError} when the chain is longer than `maxRedirects`
    * @see requests.Session.request
    */
-  async request(method: string, url: string | URL, options: TOptions = {} as TOptions): Promise<Response> {
+  async request(method: string, url: string | URL, given: TOptions = {} as TOptions): Promise<Response> {
+    // Python's `None` for no options.
+    const options = given ?? ({} as TOptions)
     checkOptionKeys(this.#requestSchema, options, this.#name, 'request')
     const { request, auth } = this.#prepare(method, url, options)
     // Most strategies sign synchronously: await only when one returns a promise.

@@ -3,7 +3,7 @@ import { sessionOptionsSchema, type SessionOptions } from './session-options.js'
 
 /**
  * Splits a subclass's options into the Session's and its own, so that the Session's strict
- * parse sees only its own options. `own` is the subclass's schema (or a key list): its keys the
+ * parse sees only its own options. `own` is the subclass's schema: its keys the
  * Session does not know go to `own`, all others to `sessionOptions`, so that an unknown key
  * still reaches the Session's parse and is rejected by name.
  *
@@ -11,10 +11,10 @@ import { sessionOptionsSchema, type SessionOptions } from './session-options.js'
  */
 export function splitOptions<T extends SessionOptions, K extends keyof T>(
   options: T,
-  own: readonly K[] | OptionsSchema,
+  own: OptionsSchema,
 ): { sessionOptions: SessionOptions; own: Partial<Pick<T, K>> } {
   const sessionKeys = optionKeys(sessionOptionsSchema)
-  const ownKeys: ReadonlySet<string> = Array.isArray(own) ? new Set(own as readonly string[]) : optionKeys(own as OptionsSchema)
+  const ownKeys = optionKeys(own)
   const sessionOptions: Record<string, unknown> = {}
   const picked: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(options as Record<string, unknown>)) {

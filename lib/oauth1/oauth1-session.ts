@@ -238,7 +238,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
    * @see rauth.OAuth1Session.request
    */
   override request(method: string, url: string | URL, options: OAuth1RequestOptions = {}): Promise<Response> {
-    const { headerAuth, realm, ...rest } = options
+    const { headerAuth, realm, ...rest } = options ?? {}
     if ((headerAuth === undefined || headerAuth) && realm === undefined) return super.request(method, url, rest)
     if (rest.auth !== undefined) return super.request(method, url, rest)
     const placement = headerAuth === false ? { signatureType: 'RAUTH_BODY_OR_QUERY' as const } : { signatureType: 'AUTH_HEADER' as const }

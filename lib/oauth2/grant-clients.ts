@@ -7,10 +7,11 @@ import type { ParamPairs } from '../http/form-encoding.js'
  * @example
  * ```ts
  * import { OAuth2Client, type TokenRequestInput } from 'oauth-sessions'
- * class JwtBearerClient extends OAuth2Client {
- *   readonly grantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
- *   protected override grantParameters(input: TokenRequestInput): [string, string][] {
- *     return [['assertion', input.extras.assertion ?? '']]
+ * class DeviceCodeClient extends OAuth2Client {
+ *   readonly grantType = 'urn:ietf:params:oauth:grant-type:device_code'
+ *   constructor(clientId: string, readonly deviceCode: string) { super(clientId) }
+ *   protected override grantParameters(_input: TokenRequestInput): [string, string][] {
+ *     return [['device_code', this.deviceCode]]
  *   }
  * }
  * ```

@@ -9,6 +9,7 @@ import type { RequestOptions } from '../http/session-options.js'
 import { OAuth2Session } from './oauth2-session.js'
 import type { OAuth2SessionOptions } from './oauth2-session-options.js'
 import { readTokenResponse } from './token-endpoint.js'
+import { assertSecureTransport } from './transport-security.js'
 
 /**
  * Turns a token response body into key/value pairs (rauth's `decoder`).
@@ -166,10 +167,16 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * Requests an access token and returns the raw answer: the client credentials go in the body
    * for POST/PUT/PATCH and in the query otherwise, as rauth does.
    *
+   * The options may come first (`getRawAccessToken({ data })`), as rauth's `method` has a default.
+   *
+   * @throws {@link InsecureTransportError} for a plain-http token URL outside loopback, before any traffic
    * @see rauth.OAuth2Service.get_raw_access_token
    */
-  async getRawAccessToken(method = 'POST', options: RequestOptions = {}): Promise<Response> {
+  async getRawAccessToken(methodOrOptions: string | RequestOptions = 'POST', requestOptions: RequestOptions = {}): Promise<Response> {
+    const [method, options] = typeof methodOrOptions === 'string' ? [methodOrOptions, requestOptions] : ['POST', methodOrOptions]
     const url = this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    // The client secret goes in this request: the same transport rule as every token request.
+    assertSecureTransport(url, this.#sessionOptions.insecureTransport ?? false)
     const credentials = { client_id: this.clientId, client_secret: this.#clientSecret }
     const entity = ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase())
     const key = entity ? 'data' : 'params'
@@ -191,7 +198,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @throws {@link TokenMissingError} naming the keys the answer had
    * @see rauth.OAuth2Service.get_access_token
    */
-  async getAccessToken(method = 'POST', options: AccessTokenOptions = {}): Promise<string> {
+  async getAccessToken(methodOrOptions: string | AccessTokenOptions = 'POST', accessOptions: AccessTokenOptions = {}): Promise<string> {
+    const [method, options] = typeof methodOrOptions === 'string' ? [methodOrOptions, accessOptions] : ['POST', methodOrOptions]
     const { decoder, key = 'access_token', ...requestOptions } = options
     const response = await this.getRawAccessToken(method, requestOptions)
     // rauth: an error body counts only when the token is missing.
@@ -200,12 +208,13 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   }
 
   /**
-   * Gets an access token and returns a session that sends it.
+   * Gets an access token and returns a session that sends it; the options may come first
+   * (`getAuthSession({ data })`).
    *
    * @see rauth.OAuth2Service.get_auth_session
    */
-  async getAuthSession(method = 'POST', options: AccessTokenOptions = {}): Promise<OAuth2Session> {
-    const session = this.getSession(await this.getAccessToken(method, options))
+  async getAuthSession(methodOrOptions: string | AccessTokenOptions = 'POST', options: AccessTokenOptions = {}): Promise<OAuth2Session> {
+    const session = this.getSession(await this.getAccessToken(methodOrOptions, options))
     session.accessTokenResponse = this.accessTokenResponse
     return session
   }

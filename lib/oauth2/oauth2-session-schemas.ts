@@ -82,6 +82,17 @@ const PYTHON_KEYWORDS: Readonly<Record<string, string>> = {
   token_url: 'the tokenUrl argument',
 }
 
+/** fetchToken settings that refreshToken does not take (username and password may be a refresh's wire parameters, as Python's kwargs). */
+const FETCH_ONLY: ReadonlySet<string> = new Set([
+  'code',
+  'authorizationResponse',
+  'method',
+  'forceQuerystring',
+  'includeClientId',
+  'clientSecret',
+  'codeVerifier',
+])
+
 const wireValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()).readonly()])
 
 /**
@@ -112,6 +123,12 @@ export function splitTokenOptions<T extends FetchTokenOptions | RefreshTokenOpti
       throw new ConfigurationError(
         name,
         `${owner}: '${name}' is a requests-oauthlib keyword here, not a token parameter: pass ${renamed.startsWith('the ') ? renamed : `'${renamed}'`}.`,
+      )
+    }
+    if (FETCH_ONLY.has(name) && !known.has(name)) {
+      throw new ConfigurationError(
+        name,
+        `${owner}: '${name}' is a setting of fetchToken that ${owner} does not take; it would be sent as a token parameter. Leave it out.`,
       )
     }
     if (optionKeys(requestOptionsSchema).has(name)) {

@@ -227,7 +227,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const params = Object.fromEntries(decodePairs(url.hash.slice(1))) as Record<string, string>
     this.#checkRedirect(params)
     if (params.access_token === undefined) throw new TokenMissingError('access_token', Object.keys(params), 'The authorization response fragment')
-    this.#token = normalizeToken(params)
+    this.#token = normalizeToken(params, { fromProvider: true })
     return this.#token
   }
 
@@ -255,7 +255,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request. */
   override request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
-    const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options
+    const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options ?? {}
     if (withholdToken) return super.request(method, url, { ...rest, auth: rest.auth ?? null })
     if (rest.auth !== undefined || (bearerAuth === undefined && clientId === undefined && clientSecret === undefined)) {
       return super.request(method, url, rest)

@@ -35,6 +35,12 @@ export interface NormalizeOptions {
   nowSeconds?: number | undefined
   /** When there is no `expires_in`, take `expires_at` from the `exp` claim of this field if it holds a JWT (requests-auth). */
   jwtExpiry?: string | undefined
+  /**
+   * The token is a fresh provider answer: `expires_at` is computed from `expires_in`, whatever
+   * `expires_at` the provider sent (oauthlib's rule). Without it a given `expires_at` wins, as for
+   * a stored token.
+   */
+  fromProvider?: boolean | undefined
 }
 
 /**
@@ -50,8 +56,9 @@ export function normalizeToken(raw: Record<string, unknown>, options: NormalizeO
   if (Number.isFinite(expiresIn)) token.expires_in = expiresIn
   else delete token.expires_in
   // As oauthlib: a given expires_at wins (a stored token); otherwise it is now + expires_in.
-  if (raw.expires_at !== undefined && raw.expires_at !== null && Number.isFinite(Number(raw.expires_at))) token.expires_at = Math.trunc(Number(raw.expires_at))
-  else if (Number.isFinite(expiresIn)) token.expires_at = nowSeconds + expiresIn
+  const givenExpiresAt = raw.expires_at !== undefined && raw.expires_at !== null && Number.isFinite(Number(raw.expires_at))
+  if (Number.isFinite(expiresIn) && (options.fromProvider === true || !givenExpiresAt)) token.expires_at = nowSeconds + expiresIn
+  else if (givenExpiresAt) token.expires_at = Math.trunc(Number(raw.expires_at))
   else if (options.jwtExpiry !== undefined && typeof raw[options.jwtExpiry] === 'string') {
     const exp = jwtExpiry(raw[options.jwtExpiry] as string)
     if (exp !== undefined) token.expires_at = exp

@@ -73,7 +73,7 @@ export interface TokenPolicy {
 
 /**
  * Sends a token request: the transport check, the request hooks, one form POST (or GET) with the
- * client authentication, never following redirects with the credentials, then the response hooks.
+ * client authentication, then the response hooks.
  *
  * @internal
  */
@@ -123,13 +123,12 @@ export function readTokenResponse(response: Response, policy: TokenPolicy): OAut
     const description = stringField(raw, 'error_description') ?? (errorCode === undefined ? statusDescription(response) : undefined)
     throw oauth2Error({ error: errorCode ?? 'invalid_request', error_description: description, error_uri: stringField(raw, 'error_uri') }, response)
   }
-  if (!hasToken)
-    throw new TokenMissingError(
-      field,
-      Object.keys(raw),
-      `The token response (HTTP ${response.status}, ${response.headers.get('content-type') ?? 'no content-type'})`,
-    )
-  return normalizeToken(raw, { jwtExpiry: policy.jwtExpiry === true ? field : undefined })
+  if (!hasToken) {
+    const odd = Object.hasOwn(raw, field) ? `; its '${field}' is not text` : ''
+    const keys = Object.keys(raw).filter((key) => key !== field || odd === '')
+    throw new TokenMissingError(field, keys, `The token response (HTTP ${response.status}, ${response.headers.get('content-type') ?? 'no content-type'}${odd})`)
+  }
+  return normalizeToken(raw, { jwtExpiry: policy.jwtExpiry === true ? field : undefined, fromProvider: true })
 }
 
 /**

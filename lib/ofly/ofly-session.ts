@@ -141,7 +141,7 @@ export class OflySession extends Session<OflyRequestOptions> {
    * @see rauth.OflySession.request
    */
   override async request(method: string, url: string | URL, options: OflyRequestOptions = {}): Promise<Response> {
-    const { userId, hashMeth, ...rest } = options
+    const { userId, hashMeth, ...rest } = options ?? {}
     if ((userId ?? this.userId ?? '') === '') {
       throw new ConfigurationError('userId', 'An oflyUserid must be provided: pass userId to the session or to this request.')
     }

@@ -19,9 +19,13 @@ export class MemoryTokenStore implements TokenStore {
   /** The stored tokens by key. @internal */
   protected readonly entries = new Map<string, StoredToken>()
   readonly #leases = new Map<string, { owner: string; until: number }>()
+  /** The last version of a deleted key: versions never repeat, so `ifVersion` cannot be fooled by a delete and a new write. */
+  readonly #retired = new Map<string, number>()
 
   async get(key: string): Promise<StoredToken | undefined> {
-    return this.entries.get(key)
+    const stored = this.entries.get(key)
+    // A copy: changing what get() returned never changes the store behind its version.
+    return stored === undefined ? undefined : { ...stored, token: { ...stored.token } }
   }
 
   async set(key: string, token: OAuth2Token, options: SetTokenOptions = {}): Promise<StoredToken | undefined> {
@@ -56,13 +60,17 @@ export class MemoryTokenStore implements TokenStore {
   protected write(key: string, token: OAuth2Token, options: SetTokenOptions = {}): StoredToken | undefined {
     const current = this.entries.get(key)
     if (options.ifVersion !== undefined && (current?.version ?? 0) !== options.ifVersion) return undefined
-    const stored: StoredToken = { token: { ...token }, version: (current?.version ?? 0) + 1, updatedAt: Date.now() }
+    const previous = current?.version ?? this.#retired.get(key) ?? 0
+    const stored: StoredToken = { token: { ...token }, version: previous + 1, updatedAt: Date.now() }
     this.entries.set(key, stored)
-    return stored
+    this.#retired.delete(key)
+    return { ...stored, token: { ...stored.token } }
   }
 
   /** The synchronous delete behind {@link MemoryTokenStore.delete}. @internal */
   protected remove(key: string): void {
+    const current = this.entries.get(key)
+    if (current !== undefined) this.#retired.set(key, current.version)
     this.entries.delete(key)
   }
 }

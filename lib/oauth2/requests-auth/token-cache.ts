@@ -17,7 +17,10 @@ export interface NewToken {
   refreshToken?: string | undefined
 }
 
-const YEAR_SECONDS = 365 * 24 * 3600
+/** How long requests-auth keeps a token whose lifetime is unknown: a year from now, Unix seconds. */
+function yearFromNow(): number {
+  return Date.now() / 1000 + 365 * 24 * 3600
+}
 
 /**
  * The token a requests-auth cache stores for a new one: the token as `access_token`, its expiry
@@ -28,7 +31,7 @@ const YEAR_SECONDS = 365 * 24 * 3600
  */
 export function cacheEntry(fresh: NewToken): OAuth2Token {
   const now = Date.now() / 1000
-  const expiresAt = fresh.expiresAt ?? (fresh.expiresIn !== undefined ? now + fresh.expiresIn : (jwtExpiry(fresh.token) ?? now + YEAR_SECONDS))
+  const expiresAt = fresh.expiresAt ?? (fresh.expiresIn !== undefined ? now + fresh.expiresIn : (jwtExpiry(fresh.token) ?? yearFromNow()))
   const entry: OAuth2Token = { access_token: fresh.token, expires_at: expiresAt }
   if (fresh.refreshToken !== undefined) entry.refresh_token = fresh.refreshToken
   return entry
@@ -49,20 +52,30 @@ export async function cachedToken(
   earlyExpiry: number,
   onMissing: (refreshToken: string | undefined) => Promise<NewToken>,
 ): Promise<string> {
-  const stored = await store.get(key)
-  const accessToken = stored?.token.access_token
-  if (typeof accessToken === 'string' && !isExpired(stored?.token, earlyExpiry)) return accessToken
+  const valid = usable(await store.get(key), earlyExpiry)
+  if (valid !== undefined) return valid
   let flight = flights.get(store)
   if (flight === undefined) {
     flight = new SingleFlight<string>()
     flights.set(store, flight)
   }
   return flight.run(key, async () => {
+    // Read again inside the flight: a flight that ended while this caller was reading has stored
+    // a new token, and its refresh token may have been rotated (the one read first is spent).
+    const stored = await store.get(key)
+    const renewed = usable(stored, earlyExpiry)
+    if (renewed !== undefined) return renewed
     const refreshToken = stored?.token.refresh_token
     const fresh = await onMissing(typeof refreshToken === 'string' ? refreshToken : undefined)
     await store.set(key, cacheEntry(fresh))
     return fresh.token
   })
+}
+
+/** The stored access token while it is valid for `earlyExpiry` more seconds. */
+function usable(stored: StoredToken | undefined, earlyExpiry: number): string | undefined {
+  const accessToken = stored?.token.access_token
+  return typeof accessToken === 'string' && !isExpired(stored?.token, earlyExpiry) ? accessToken : undefined
 }
 
 /**
@@ -96,7 +109,12 @@ export class TokenMemoryCache extends MemoryTokenStore {
 
   /** Forgets every token. */
   clear(): void {
-    for (const key of [...this.entries.keys()]) this.remove(key)
+    this.#clearing = true
+    try {
+      for (const key of [...this.entries.keys()]) this.remove(key)
+    } finally {
+      this.#clearing = false
+    }
     this.persist()
   }
 
@@ -110,8 +128,11 @@ export class TokenMemoryCache extends MemoryTokenStore {
   /** @internal */
   protected override remove(key: string): void {
     super.remove(key)
-    this.persist()
+    if (!this.#clearing) this.persist()
   }
+
+  /** While clear() runs, the file is written once at the end. */
+  #clearing = false
 
   /** @internal hook for persistent caches */
   protected persist(): void {}
@@ -147,7 +168,8 @@ export class JsonTokenFileCache extends TokenMemoryCache {
     if (!this.#loaded) return
     const data: Record<string, [string, number, string?]> = {}
     for (const [key, { token }] of this.entries) {
-      const expiry = typeof token.expires_at === 'number' ? token.expires_at : Date.now() / 1000 + YEAR_SECONDS
+      // A token stored through set() without an expiry is kept a year, as cacheEntry() keeps one.
+      const expiry = typeof token.expires_at === 'number' ? token.expires_at : yearFromNow()
       const value = String(token.access_token ?? '')
       data[key] = typeof token.refresh_token === 'string' ? [value, expiry, token.refresh_token] : [value, expiry]
     }
@@ -216,7 +238,8 @@ export function setTokenCache(cache: TokenStore): void {
 
 /**
  * The process-wide token cache: a {@link TokenMemoryCache} unless {@link setTokenCache} set
- * another store (name its type as the type argument).
+ * another store. Name that store's type as the type argument (`tokenCache<RedisTokenStore>()`);
+ * it is not checked, so `clear()` and `addToken()` exist only on the requests-auth caches.
  *
  * @example
  * ```ts

@@ -101,3 +101,65 @@ describe('JsonTokenFileCache on disk', () => {
     }
   })
 })
+
+describe('MemoryTokenStore versions and copies', () => {
+  it('never repeats a version after a delete, so ifVersion cannot be fooled', async () => {
+    const store = new MemoryTokenStore()
+    await store.set('k', { access_token: 'a' })
+    await store.delete('k')
+
+    const again = await store.set('k', { access_token: 'b' })
+    const stale = await store.set('k', { access_token: 'c' }, { ifVersion: 1 })
+
+    expect(again?.version).to.equal(2)
+    expect(stale).to.equal(undefined)
+  })
+
+  it('hands out copies: changing what get() returned leaves the store as it was', async () => {
+    const store = new MemoryTokenStore()
+    await store.set('k', { access_token: 'a' })
+
+    const read = await store.get('k')
+    if (read) read.token.access_token = 'changed'
+
+    expect((await store.get('k'))?.token.access_token).to.equal('a')
+  })
+})
+
+describe('the requests-auth cache on a slow store', () => {
+  it('reads the store again inside the single flight, so a refresh token is never spent twice', async () => {
+    class SlowStore extends MemoryTokenStore {
+      override async get(key: string) {
+        const value = await super.get(key)
+        await new Promise((resolve) => setTimeout(resolve, 60))
+        return value
+      }
+    }
+    const previous = tokenCache()
+    const store = new SlowStore()
+    setTokenCache(store)
+    const refreshTokens: string[] = []
+    const idp = nock('https://idp.example')
+      .post('/token', (body: Record<string, string>) => {
+        refreshTokens.push(body.refresh_token ?? body.grant_type ?? '')
+        return true
+      })
+      .reply(200, { access_token: 'at-2', expires_in: 3600, refresh_token: 'rt-2' })
+    nock('https://api.example').get('/data').twice().matchHeader('authorization', 'Bearer at-2').reply(200, 'ok')
+    try {
+      const strategy = new OAuth2ClientCredentials('https://idp.example/token', 'client-1', 'secret-1')
+      await store.set(strategy.state, { access_token: 'at-1', expires_at: 1, refresh_token: 'rt-1' })
+      const session = new Session({ auth: strategy })
+
+      const first = session.get('https://api.example/data')
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      const second = session.get('https://api.example/data')
+      await Promise.all([first, second])
+
+      expect(refreshTokens).to.deep.equal(['rt-1'])
+      idp.done()
+    } finally {
+      setTokenCache(previous)
+    }
+  })
+})
