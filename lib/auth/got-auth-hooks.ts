@@ -66,6 +66,8 @@ export function authHooks(strategy: AuthStrategy): GotAuthOptions {
     const options = response.request.options
     const context = options.context as Record<symbol, unknown>
     if (strategy.onResponse === undefined || context[RETRIED] === true) return response
+    // As the Session: a retry goes only to the origin of the original request, never to a redirect's target.
+    if (new URL(response.url).origin !== response.requestUrl.origin) return response
     const headers = new HeaderMap()
     for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers.set(name, value)
     const retry = await strategy.onResponse({ status: response.statusCode, headers, url: response.url }, toPreparedRequest(options))

@@ -279,7 +279,10 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       const response = await this.#hop(request, context, history, crossedOrigin)
       const location = response.headers.get('location')
       if (!context.allowRedirects || location === undefined || !response.isRedirect) {
-        const retry = mayRetryAuth && context.auth?.onResponse ? await context.auth.onResponse(response, request) : undefined
+        // A retry (a 401 answered with a new token) goes only to the origin of the original request:
+        // never to wherever a redirect led.
+        const sameOrigin = history.length === 0 || new URL(request.url).origin === new URL(first.url).origin
+        const retry = mayRetryAuth && sameOrigin && context.auth?.onResponse ? await context.auth.onResponse(response, request) : undefined
         if (retry) return this.#send(retry, context, false)
         return response
       }
