@@ -99,6 +99,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.accessTokenKey = oauthOptions.accessTokenKey ?? 'access_token'
     this.pkce = oauthOptions.pkce === false || !this.client.supportsPkce ? undefined : (oauthOptions.pkce ?? 'S256')
     this.#stateOption = oauthOptions.state
+    // A state given as text is the one the callback must carry (the second request of a web app
+    // builds a new session with the state it saved): it is checked from the start.
+    if (typeof oauthOptions.state === 'string') this.#state = oauthOptions.state
     this.#insecure = oauthOptions.insecureTransport ?? false
     this.#relaxScope = oauthOptions.relaxTokenScope ?? false
     this.#clientSecret = oauthOptions.clientSecret
