@@ -68,6 +68,7 @@ export {
   InsecureTransportError,
   MismatchingStateError,
   ScopeChangedWarning,
+  TokenRedirectRefusedError,
   type OAuth2ErrorBody,
 } from './oauth2/oauth2-errors.js'
 export { OAuth2Service, type OAuth2ServiceOptions, type AccessTokenOptions, type OAuth2TokenDecoder } from './oauth2/oauth2-service.js'

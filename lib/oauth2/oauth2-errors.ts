@@ -459,3 +459,37 @@ export class ScopeChangedWarning extends OAuthSessionsError {
     this.newScope = newScope
   }
 }
+
+/**
+ * Thrown when a token endpoint answers with a redirect that would carry the request's
+ * credentials (client secret, code, code verifier, refresh token, password) elsewhere: to another
+ * origin, from https to http, or as a GET. A 307 or 308 to the same origin is followed.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, TokenRedirectRefusedError } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.fetchToken('https://idp.example.com/token', { code: 'abc' }) }
+ * catch (error) { if (error instanceof TokenRedirectRefusedError) console.error(error.status, error.location) }
+ * ```
+ * @group Errors
+ */
+export class TokenRedirectRefusedError extends OAuthSessionsError {
+  /** Always `'TokenRedirectRefusedError'`. */
+  override name = 'TokenRedirectRefusedError'
+  /** Always `'ERR_TOKEN_REDIRECT_REFUSED'`. */
+  override code = 'ERR_TOKEN_REDIRECT_REFUSED'
+  /** The redirect's HTTP status. */
+  readonly status: number
+  /** Where it pointed, credentials in its query redacted. */
+  readonly location: string
+
+  constructor(status: number, location: string) {
+    super(
+      `The token endpoint redirected (HTTP ${status}) to ${location}; the request's credentials are not sent there. ` +
+        'Use the final token URL of the provider (same origin, https), or check for a proxy or captive portal.',
+    )
+    this.status = status
+    this.location = location
+  }
+}

@@ -5,9 +5,10 @@ import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding
 import { HeaderMap, type HeadersInit } from '../http/header-map.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
-import type { TimeoutOption } from '../http/session-options.js'
+import type { RequestOptions, TimeoutOption } from '../http/session-options.js'
+import { redactUrl } from '../security/redact-url.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
-import { oauth2Error } from './oauth2-errors.js'
+import { oauth2Error, TokenRedirectRefusedError } from './oauth2-errors.js'
 import { normalizeToken, type OAuth2Token } from './oauth2-token.js'
 import { assertSecureTransport } from './transport-security.js'
 
@@ -97,7 +98,7 @@ export async function sendTokenRequest(session: Session, request: TokenRequest):
     payload = hookedBody === undefined ? undefined : typeof hookedBody === 'string' ? hookedBody : String(hookedBody)
     if (url !== request.url) assertSecureTransport(url, request.insecureTransport ?? false)
   }
-  const response = await session.request(method, url, {
+  const response = await sendWithoutCredentialRedirects(session, method, url, {
     headers,
     auth: request.clientAuth,
     ...(payload === undefined ? {} : { data: payload }),
@@ -105,6 +106,33 @@ export async function sendTokenRequest(session: Session, request: TokenRequest):
     ...(request.signal === undefined ? {} : { signal: request.signal }),
   })
   return hooks ? hooks.registry.runResponse(`${hooks.kind}_response`, response) : response
+}
+
+/** How many same-origin 307/308 hops a token request follows. */
+const MAX_TOKEN_REDIRECTS = 5
+
+/**
+ * Sends a token request without letting a redirect carry its credentials anywhere: a 307 or 308
+ * to the same origin (never https → http) is sent again with the same body, anything else that
+ * redirects is a {@link TokenRedirectRefusedError}.
+ */
+async function sendWithoutCredentialRedirects(session: Session, method: string, url: string, options: RequestOptions): Promise<Response> {
+  let target = url
+  for (let hop = 0; ; hop += 1) {
+    const response = await session.request(method, target, { ...options, allowRedirects: false })
+    const location = response.headers.get('location')
+    if (!response.isRedirect || location === undefined) return response
+    const from = new URL(target)
+    let next: URL
+    try {
+      next = new URL(location, from)
+    } catch {
+      throw new TokenRedirectRefusedError(response.status, redactUrl(location))
+    }
+    const keepsBody = response.status === 307 || response.status === 308
+    if (!keepsBody || next.origin !== from.origin || hop >= MAX_TOKEN_REDIRECTS) throw new TokenRedirectRefusedError(response.status, redactUrl(next.href))
+    target = next.href
+  }
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   ScopeChangedWarning,
   ServerError,
   StateNotProvidedError,
+  TokenRedirectRefusedError,
   RedirectListenerError,
   BrowserOpenError,
   TemporarilyUnavailableError,
@@ -86,6 +87,7 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [GrantNotProvidedError, () => new GrantNotProvidedError('code', ['state']), 'ERR_GRANT_NOT_PROVIDED'],
   [StateNotProvidedError, () => new StateNotProvidedError(), 'ERR_STATE_NOT_PROVIDED'],
   [RedirectListenerError, () => new RedirectListenerError('form_too_large', 'x'), 'ERR_REDIRECT_LISTENER'],
+  [TokenRedirectRefusedError, () => new TokenRedirectRefusedError(307, 'https://evil.test/'), 'ERR_TOKEN_REDIRECT_REFUSED'],
   [BrowserOpenError, () => new BrowserOpenError(new Error('no browser')), 'ERR_BROWSER_OPEN'],
 ]
 
