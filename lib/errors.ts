@@ -73,14 +73,24 @@ export function parseSerialized(json: unknown, owner: string): Record<string, un
     try {
       data = JSON.parse(json)
     } catch {
-      throw new ConfigurationError('json', `${owner}.fromJSON() was given text that is not valid JSON. Pass what ${owner}.toJSON() returned, unchanged.`)
+      throw new ConfigurationError('json', `${owner}.fromJSON() was given text that is not valid JSON. Pass what ${owner}.serialize() returned, unchanged.`)
     }
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     const kind = data === null ? 'null' : Array.isArray(data) ? 'an array' : `a ${typeof data}`
-    throw new ConfigurationError('json', `${owner}.fromJSON() was given ${kind}. Pass the object (or its JSON text) that ${owner}.toJSON() returned.`)
+    throw new ConfigurationError('json', `${owner}.fromJSON() was given ${kind}. Pass the object (or its JSON text) that ${owner}.serialize() returned.`)
+  }
+  if (holdsRedacted(data, 0)) {
+    throw new ConfigurationError('json', `${owner}.fromJSON() was given toJSON() output, whose secrets are redacted. Pass what ${owner}.serialize() returned.`)
   }
   return data as Record<string, unknown>
+}
+
+/** Whether a (shallow) serialised object carries a redacted value, at most two levels down. */
+function holdsRedacted(value: unknown, depth: number): boolean {
+  if (value === '[redacted]') return true
+  if (depth > 2 || typeof value !== 'object' || value === null) return false
+  return Object.values(value).some((inner) => holdsRedacted(inner, depth + 1))
 }
 
 /** Describes a zod issue without echoing the input value, which may be a secret. */

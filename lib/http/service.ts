@@ -95,14 +95,22 @@ export abstract class Service<S extends Session = Session, C extends SessionClas
     await this.close()
   }
 
-  /** Everything the service's `fromJSON` needs, secrets included: serialising is your explicit act. */
-  abstract toJSON(): Record<string, unknown>
+  /**
+   * Everything the service's `fromJSON` (alias `deserialize`) needs, secrets included: calling it
+   * is your explicit act, as pickling is in Python.
+   */
+  abstract serialize(): Record<string, unknown>
+
+  /** What {@link Service.serialize} returns with every secret shown as `[redacted]`: JSON loggers call this. */
+  toJSON(): Record<string, unknown> {
+    const shown = this.serialize()
+    for (const key of this.#description.secretKeys) if (shown[key] !== undefined) shown[key] = '[redacted]'
+    return shown
+  }
 
   /** @internal keeps secrets out of `console.log` and `util.inspect`. */
   [Symbol.for('nodejs.util.inspect.custom')](): object {
-    const shown = this.toJSON()
-    for (const key of this.#description.secretKeys) if (key in shown) shown[key] = '[redacted]'
-    return { [this.#description.type]: shown }
+    return { [this.#description.type]: this.toJSON() }
   }
 
   /** @internal */
@@ -132,7 +140,7 @@ function checkSessionClass<C>(value: C, description: ServiceDescription<C>): C {
  */
 export function readServiceJSON(json: Record<string, unknown> | string, type: string, keys: readonly string[]): Record<string, unknown> {
   const data = parseSerialized(json, type)
-  if (data.type !== type) throw new ConfigurationError('json', `This is not the output of ${type}.toJSON().`)
+  if (data.type !== type) throw new ConfigurationError('json', `This is not the output of ${type}.serialize().`)
   const options: Record<string, unknown> = {}
   for (const key of keys) if (data[key] !== undefined && data[key] !== null) options[key] = data[key]
   return options

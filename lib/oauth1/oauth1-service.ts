@@ -242,8 +242,8 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
     return session
   }
 
-  /** Everything {@link OAuth1Service.fromJSON} needs, the consumer secret included: serialising is your explicit act. */
-  override toJSON(): Record<string, unknown> {
+  /** Everything {@link OAuth1Service.fromJSON} needs, the consumer secret included: calling it is your explicit act (toJSON() redacts). */
+  override serialize(): Record<string, unknown> {
     return {
       type: 'OAuth1Service',
       name: this.name,
@@ -257,7 +257,12 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
     }
   }
 
-  /** Rebuilds a service from {@link OAuth1Service.toJSON} output. A custom signature object must be passed again. */
+  /** Rebuilds a service from {@link OAuth1Service.serialize} output (the name of DESIGN's porting rules; `fromJSON` does the same). */
+  static deserialize(json: Record<string, unknown> | string, overrides: Partial<OAuth1ServiceOptions> = {}): OAuth1Service {
+    return OAuth1Service.fromJSON(json, overrides)
+  }
+
+  /** Rebuilds a service from {@link OAuth1Service.serialize} output. A custom signature object must be passed again. */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth1ServiceOptions> = {}): OAuth1Service {
     const options = readServiceJSON(json, 'OAuth1Service', [
       'name',

@@ -305,8 +305,15 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
     return token
   }
 
-  /** Everything {@link OAuth1Session.fromJSON} needs, secrets included: serialising is your explicit act. */
+  /** {@link OAuth1Session.serialize} with the consumer secret and the token secret shown as `[redacted]`: JSON loggers call this. */
   override toJSON(): Record<string, unknown> {
+    const shown = this.serialize()
+    for (const key of ['consumerSecret', 'accessTokenSecret']) if (shown[key] !== undefined) shown[key] = '[redacted]'
+    return shown
+  }
+
+  /** Everything {@link OAuth1Session.fromJSON} (alias `deserialize`) needs, secrets included: calling it is your explicit act. */
+  serialize(): Record<string, unknown> {
     return {
       type: 'OAuth1Session',
       consumerKey: this.consumerKey,
@@ -319,14 +326,19 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
     }
   }
 
+  /** Rebuilds a session from {@link OAuth1Session.serialize} output (`fromJSON` does the same). */
+  static deserialize(json: Record<string, unknown> | string, options: OAuth1SessionOptions = {}): OAuth1Session {
+    return OAuth1Session.fromJSON(json, options)
+  }
+
   /**
-   * Rebuilds a session from {@link OAuth1Session.toJSON} output (rauth sessions could be pickled).
+   * Rebuilds a session from {@link OAuth1Session.serialize} output (rauth sessions could be pickled).
    * A custom signature method or an RSA key must be passed again in `options`.
    */
   static fromJSON(json: Record<string, unknown> | string, options: OAuth1SessionOptions = {}): OAuth1Session {
     const data = parseSerialized(json, 'OAuth1Session') as Record<string, string | undefined>
     if (data.type !== 'OAuth1Session' || typeof data.consumerKey !== 'string') {
-      throw new ConfigurationError('json', 'This is not the output of OAuth1Session.toJSON().')
+      throw new ConfigurationError('json', 'This is not the output of OAuth1Session.serialize().')
     }
     const restored: OAuth1SessionOptions = { ...options }
     if (data.baseUrl !== undefined && restored.baseUrl === undefined) restored.baseUrl = data.baseUrl

@@ -219,8 +219,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     return session
   }
 
-  /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: serialising is your explicit act. */
-  override toJSON(): Record<string, unknown> {
+  /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: calling it is your explicit act (toJSON() redacts). */
+  override serialize(): Record<string, unknown> {
     return {
       type: 'OAuth2Service',
       name: this.name,
@@ -232,7 +232,12 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     }
   }
 
-  /** Rebuilds a service from {@link OAuth2Service.toJSON} output. */
+  /** Rebuilds a service from {@link OAuth2Service.serialize} output (the name of DESIGN's porting rules; `fromJSON` does the same). */
+  static deserialize(json: Record<string, unknown> | string, overrides: Partial<OAuth2ServiceOptions> = {}): OAuth2Service {
+    return OAuth2Service.fromJSON(json, overrides)
+  }
+
+  /** Rebuilds a service from {@link OAuth2Service.serialize} output. */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth2ServiceOptions> = {}): OAuth2Service {
     const options = readServiceJSON(json, 'OAuth2Service', ['name', 'clientId', 'clientSecret', 'accessTokenUrl', 'authorizeUrl', 'baseUrl'])
     return new OAuth2Service({ ...(options as unknown as OAuth2ServiceOptions), ...overrides })

@@ -266,8 +266,16 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return super.request(method, url, { ...rest, auth: this.#bearer.forRequest({ bearerAuth, clientId, clientSecret }) })
   }
 
-  /** Everything `fromJSON` needs, the client secret and token included: serialising is your explicit act. */
+  /** {@link OAuth2Session.serialize} with the client secret and the token's credentials shown as `[redacted]`: JSON loggers call this. */
   override toJSON(): Record<string, unknown> {
+    const shown = this.serialize()
+    if (shown.clientSecret !== undefined) shown.clientSecret = '[redacted]'
+    shown.token = redactToken(this.#token)
+    return shown
+  }
+
+  /** Everything `fromJSON` (alias `deserialize`) needs, the client secret and token included: calling it is your explicit act. */
+  serialize(): Record<string, unknown> {
     return {
       type: 'OAuth2Session',
       clientId: this.clientId,
@@ -281,10 +289,15 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
   }
 
-  /** Rebuilds a session from {@link OAuth2Session.toJSON} output; pass the grant client, updater and hooks again. */
+  /** Rebuilds a session from {@link OAuth2Session.serialize} output (`fromJSON` does the same). */
+  static deserialize(json: Record<string, unknown> | string, options: OAuth2SessionOptions = {}): OAuth2Session {
+    return OAuth2Session.fromJSON(json, options)
+  }
+
+  /** Rebuilds a session from {@link OAuth2Session.serialize} output; pass the grant client, updater and hooks again. */
   static fromJSON(json: Record<string, unknown> | string, options: OAuth2SessionOptions = {}): OAuth2Session {
     const data = parseSerialized(json, 'OAuth2Session') as Record<string, unknown>
-    if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.toJSON().')
+    if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.serialize().')
     const restored: OAuth2SessionOptions = { ...options }
     for (const key of ['clientSecret', 'scope', 'redirectUri', 'autoRefreshUrl', 'accessTokenKey', 'baseUrl', 'token'] as const) {
       if (data[key] !== undefined && data[key] !== null && restored[key] === undefined) Object.assign(restored, { [key]: data[key] })

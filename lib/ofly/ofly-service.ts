@@ -127,8 +127,8 @@ export class OflyService extends Service<OflySession, typeof OflySession> {
     return this.getSession(userId)
   }
 
-  /** Everything {@link OflyService.fromJSON} needs, the secret included: serialising is your explicit act. */
-  override toJSON(): Record<string, unknown> {
+  /** Everything {@link OflyService.fromJSON} needs, the secret included: calling it is your explicit act (toJSON() redacts). */
+  override serialize(): Record<string, unknown> {
     return {
       type: 'OflyService',
       name: this.name,
@@ -140,7 +140,12 @@ export class OflyService extends Service<OflySession, typeof OflySession> {
     }
   }
 
-  /** Rebuilds a service from {@link OflyService.toJSON} output. */
+  /** Rebuilds a service from {@link OflyService.serialize} output (the name of DESIGN's porting rules; `fromJSON` does the same). */
+  static deserialize(json: Record<string, unknown> | string, overrides: Partial<OflyServiceOptions> = {}): OflyService {
+    return OflyService.fromJSON(json, overrides)
+  }
+
+  /** Rebuilds a service from {@link OflyService.serialize} output. */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OflyServiceOptions> = {}): OflyService {
     const options = readServiceJSON(json, 'OflyService', ['name', 'appId', 'appSecret', 'authorizeUrl', 'baseUrl', 'userId'])
     return new OflyService({ ...(options as unknown as OflyServiceOptions), ...overrides })

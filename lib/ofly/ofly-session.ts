@@ -164,15 +164,25 @@ export class OflySession extends Session<OflyRequestOptions> {
     return [this.auth]
   }
 
-  /** Everything `fromJSON` needs, the secret included: serialising is your explicit act. */
+  /** {@link OflySession.serialize} with the app secret shown as `[redacted]`: JSON loggers call this. */
   override toJSON(): Record<string, unknown> {
+    return { ...this.serialize(), appSecret: '[redacted]' }
+  }
+
+  /** Everything `fromJSON` (alias `deserialize`) needs, the secret included: calling it is your explicit act. */
+  serialize(): Record<string, unknown> {
     return { type: 'OflySession', appId: this.appId, appSecret: this.#appSecret, userId: this.userId, baseUrl: this.baseUrl }
   }
 
-  /** Rebuilds a session from {@link OflySession.toJSON} output. */
+  /** Rebuilds a session from {@link OflySession.serialize} output (`fromJSON` does the same). */
+  static deserialize(json: Record<string, unknown> | string, options: OflySessionOptions = {}): OflySession {
+    return OflySession.fromJSON(json, options)
+  }
+
+  /** Rebuilds a session from {@link OflySession.serialize} output. */
   static fromJSON(json: Record<string, unknown> | string, options: OflySessionOptions = {}): OflySession {
     const data = parseSerialized(json, 'OflySession') as Record<string, string | undefined>
-    if (data.type !== 'OflySession' || data.appId === undefined) throw new ConfigurationError('json', 'This is not the output of OflySession.toJSON().')
+    if (data.type !== 'OflySession' || data.appId === undefined) throw new ConfigurationError('json', 'This is not the output of OflySession.serialize().')
     return new OflySession(data.appId, data.appSecret ?? '', data.userId, { ...(data.baseUrl === undefined ? {} : { baseUrl: data.baseUrl }), ...options })
   }
 

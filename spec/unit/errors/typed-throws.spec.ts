@@ -158,7 +158,7 @@ describe('fromJSON with text that is not the JSON it expects', () => {
       })()
 
       expect(error).to.be.instanceOf(ConfigurationError).and.include({ option: 'json' })
-      expect((error as Error).message).to.include(`${owner}.toJSON()`)
+      expect((error as Error).message).to.include(`${owner}.serialize()`)
       expect(printed(error)).not.to.include('s3cret-value')
     })
 

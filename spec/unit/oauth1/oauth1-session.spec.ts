@@ -138,16 +138,17 @@ describe('OAuth1Session flow helpers (requests-oauthlib)', () => {
       .with.property('option', 'clientSecret')
   })
 
-  it('round-trips through toJSON/fromJSON and keeps secrets out of inspect and String', () => {
+  it('round-trips through serialize/fromJSON and keeps secrets out of toJSON, inspect and String', () => {
     const session = new OAuth1Session('client-key', 'consumer-secret', 'tok', 'token-secret', {
       baseUrl: 'https://api.test/1.1/',
       signatureMethod: 'HMAC-SHA256',
     })
 
-    const restored = OAuth1Session.fromJSON(JSON.stringify(session))
+    const restored = OAuth1Session.fromJSON(JSON.stringify(session.serialize()))
     const shown = `${inspect(session, { depth: 5 })} ${String(session)}`
 
-    expect(restored.toJSON()).to.deep.equal(session.toJSON())
+    expect(restored.serialize()).to.deep.equal(session.serialize())
+    expect(() => OAuth1Session.fromJSON(JSON.stringify(session))).to.throw(ConfigurationError, 'serialize()')
     expect(restored.signatureMethod).to.equal('HMAC-SHA256')
     expect(shown).to.not.include('consumer-secret')
     expect(shown).to.not.include('token-secret')
@@ -222,12 +223,13 @@ describe('OAuth1Service (rauth)', () => {
     await service.close()
   })
 
-  it('round-trips through toJSON/fromJSON with the secret, and keeps it out of inspect', () => {
+  it('round-trips through serialize/fromJSON with the secret, and keeps it out of toJSON and inspect', () => {
     const service = new OAuth1Service({ ...endpoints, name: 'api', consumerSecret: 'very-secret' })
 
-    const restored = OAuth1Service.fromJSON(JSON.stringify(service))
+    const restored = OAuth1Service.deserialize(JSON.stringify(service.serialize()))
 
-    expect(restored.toJSON()).to.deep.equal(service.toJSON())
+    expect(restored.serialize()).to.deep.equal(service.serialize())
+    expect(JSON.stringify(service)).to.include('[redacted]')
     expect(restored.consumerSecret).to.equal('very-secret')
     expect(inspect(service)).to.not.include('very-secret')
   })
