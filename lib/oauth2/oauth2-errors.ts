@@ -449,14 +449,17 @@ export class ScopeChangedWarning extends OAuthSessionsError {
   readonly oldScope: readonly string[]
   /** The scopes granted. */
   readonly newScope: readonly string[]
+  /** The token that came with the changed scope, as oauthlib's `Warning.token` (kept out of logs). */
+  declare readonly token: Record<string, unknown> | undefined
 
-  constructor(oldScope: readonly string[], newScope: readonly string[]) {
+  constructor(oldScope: readonly string[], newScope: readonly string[], token?: Record<string, unknown>) {
     super(
       `Scope has changed from "${oldScope.join(' ')}" to "${newScope.join(' ')}". ` +
         'Pass relaxTokenScope: true (or set OAUTHLIB_RELAX_TOKEN_SCOPE) to accept the token.',
     )
     this.oldScope = oldScope
     this.newScope = newScope
+    Object.defineProperty(this, 'token', { value: token, enumerable: false })
   }
 }
 

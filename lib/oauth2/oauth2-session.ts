@@ -244,16 +244,19 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async refreshToken(tokenUrl: string, refreshOptions: RefreshTokenOptions = {}): Promise<OAuth2Token> {
     const { settings: options, extras: given } = splitTokenOptions(refreshTokenSchema, refreshOptions, 'refreshToken')
     assertSecureTransport(tokenUrl, this.#insecure)
-    const refreshToken = options.refreshToken ?? this.#token.refresh_token
-    if (refreshToken === undefined) throw new ConfigurationError('refreshToken', 'There is no refresh token: pass refreshToken, or fetch a token that has one.')
-    const extras = { ...given, ...this.autoRefreshKwargs }
-    const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras })
-    const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options), body, clientAuth: options.auth ?? null }, 'refresh_token')
-    if (token.refresh_token === undefined) {
-      token.refresh_token = refreshToken
-      this.#token = token
+    const explicit = options.refreshToken
+    if (explicit === undefined && this.#token.refresh_token === undefined) {
+      throw new ConfigurationError('refreshToken', 'There is no refresh token: pass refreshToken, or fetch a token that has one.')
     }
-    return token
+    const refresh = (refreshToken: string): Promise<OAuth2Token> => {
+      const extras = { ...given, ...this.autoRefreshKwargs }
+      const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras })
+      return this.#tokenRequest({ ...this.#requestShape(tokenUrl, options), body, clientAuth: options.auth ?? null }, 'refresh_token', refreshToken)
+    }
+    if (explicit !== undefined) return refresh(explicit)
+    // The session's own refresh token is spent once: an explicit refresh and an automatic one
+    // running together share one request (and a refresh token read after the other one rotated it).
+    return this.#renewals.run('token', () => refresh(this.#token.refresh_token as string))
   }
 
   /** Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request. */
@@ -395,9 +398,16 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (mismatch !== undefined) throw mismatch
   }
 
-  async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token'): Promise<OAuth2Token> {
+  /**
+   * One token request of this session. A refresh answer without a refresh token keeps the one
+   * spent; a refreshed token is kept even when its scope changed (the rotated refresh token must
+   * not be lost), and ScopeChangedWarning carries it.
+   */
+  async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token', spentRefreshToken?: string): Promise<OAuth2Token> {
     const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind } }, { errors: 'error-key' })
-    checkScope(this.scope, token.scope, this.#relaxScope)
+    if (spentRefreshToken !== undefined && token.refresh_token === undefined) token.refresh_token = spentRefreshToken
+    if (kind === 'refresh_token') this.#token = token
+    checkScope(this.scope, token.scope, this.#relaxScope, token)
     this.#token = token
     return token
   }
