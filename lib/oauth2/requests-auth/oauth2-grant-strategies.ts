@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../../errors.js'
 import { Session } from '../../http/session.js'
+import { SECRET_PARAMS } from '../../security/secret-names.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
 import {
@@ -61,7 +62,10 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
     const scope = scopeText(options.scope)
     this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(options, KNOWN)]
     this.#data = [...data, ...this.#extras]
-    this.state = stateOf(addParameters(tokenUrl, [...this.#data, ...keyExtras]))
+    // The cache key names the grant, never a secret in it: a password (or a client secret given as
+    // a parameter) in the hashed URL could be guessed from the cache file, so those are left out.
+    const identifying = [...this.#data, ...keyExtras].filter(([name]) => !SECRET_PARAMS.has(name.toLowerCase()))
+    this.state = stateOf(addParameters(tokenUrl, identifying))
   }
 
   protected requestNewToken(): Promise<NewToken> {
@@ -152,6 +156,8 @@ export class OAuth2ResourceOwnerPasswordCredentials extends OAuth2GrantStrategy 
     if (Array.isArray(sessionAuth)) clientAuth = new HTTPBasicAuth(sessionAuth[0] as string, sessionAuth[1] as string)
     else if (sessionAuth !== undefined) clientAuth = sessionAuth as AuthStrategy
     else if (clientId !== undefined) clientAuth = new HTTPBasicAuth(clientId, clientSecret ?? '')
+    // The client joins the cache key (as for client credentials), so two clients of one user never share a token.
+    const client = Array.isArray(sessionAuth) ? (sessionAuth[0] as string) : clientId
     super(
       tokenUrl,
       [
@@ -161,6 +167,7 @@ export class OAuth2ResourceOwnerPasswordCredentials extends OAuth2GrantStrategy 
       ],
       rest,
       clientAuth,
+      client === undefined ? [] : [['client_id', client]],
     )
     this.username = username
   }
