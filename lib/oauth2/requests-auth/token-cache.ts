@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { ConfigurationError } from '../../errors.js'
 import { MemoryTokenStore } from '../../tokens/memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/token-store.js'
 import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
@@ -175,7 +176,8 @@ export class JsonTokenFileCache extends TokenMemoryCache {
     }
     const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`
     try {
-      writeFileSync(temporary, JSON.stringify(data), { mode: 0o600 })
+      // 'wx': a file planted under the temporary name (or a link there) is never written through.
+      writeFileSync(temporary, JSON.stringify(data), { mode: 0o600, flag: 'wx' })
       chmodSync(temporary, 0o600)
       renameSync(temporary, this.path)
     } catch (error) {
@@ -195,8 +197,9 @@ export class JsonTokenFileCache extends TokenMemoryCache {
   #load(): Map<string, OAuth2Token> {
     let text: string
     try {
-      text = readFileSync(this.path, 'utf8')
+      text = readTrustedFile(this.path)
     } catch (error) {
+      if (error instanceof ConfigurationError) throw error
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
         process.emitWarning(`Token cache ${this.path} is unreadable (${(error as NodeJS.ErrnoException).code}); starting empty.`)
       return new Map()
@@ -216,6 +219,38 @@ export class JsonTokenFileCache extends TokenMemoryCache {
       process.emitWarning(`Token cache ${this.path} is corrupt or not a token cache; it will be replaced.`)
       return new Map()
     }
+  }
+}
+
+/**
+ * Reads a token file only if it can be trusted: not a symbolic link (opened with O_NOFOLLOW), a
+ * regular file owned by this user, writable by nobody else. A planted file is refused, never used.
+ */
+function readTrustedFile(path: string): string {
+  const refuse = (why: string): never => {
+    throw new ConfigurationError(
+      'path',
+      `Token cache ${path} is ${why}; it is not used. Remove it, or pass a path of your own (the cache creates it with mode 0600).`,
+    )
+  }
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') refuse('a symbolic link')
+    throw error
+  }
+  try {
+    const stat = fstatSync(fd)
+    const ownUid = process.getuid?.()
+    // A directory in the way is reported and worked around, as any unreadable path is.
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' })
+    if (!stat.isFile()) refuse('not a regular file')
+    if (ownUid !== undefined && stat.uid !== ownUid) refuse('owned by another user')
+    if ((stat.mode & 0o022) !== 0) refuse('writable by other users')
+    return readFileSync(fd, 'utf8')
+  } finally {
+    closeSync(fd)
   }
 }
 
