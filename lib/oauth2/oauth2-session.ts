@@ -14,6 +14,7 @@ import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType }
 import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
 import { authorizationError, stateMismatch } from './authorization-response.js'
+import { MismatchingStateError } from './oauth2-errors.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
@@ -77,6 +78,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #token: OAuth2Token = {}
   #state: string | undefined
   #codeVerifier: string | undefined
+  /** The state of the last accepted authorization response: single use, until the next authorization URL. */
+  #stateSpent = false
   /** The extra parameters of the last client-credentials fetch, replayed when that token expires. */
   #grantExtras: { url: string; options: FetchTokenOptions } | undefined
   readonly #renewals = new SingleFlight<OAuth2Token>()
@@ -149,6 +152,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   newState(): string {
     const option = this.#stateOption
     this.#state = typeof option === 'function' ? option() : (option ?? randomAlphanumeric(30))
+    this.#stateSpent = false
     return this.#state
   }
 
@@ -170,6 +174,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     assertSecureTransport(url, this.#insecure)
     const chosen = state ?? this.newState()
     this.#state = chosen
+    this.#stateSpent = false
     const params: ParamPairs = []
     if (this.client.responseType !== undefined) params.push(['response_type', this.client.responseType])
     if (this.clientId !== undefined) params.push(['client_id', this.clientId])
@@ -215,6 +220,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       clientSecret,
       codeVerifier: options.codeVerifier ?? (this.client.supportsPkce ? this.#codeVerifier : undefined),
     })
+    // The PKCE verifier goes with one exchange only (RFC 9700 §2.1.1).
+    if (options.codeVerifier === undefined && this.client.supportsPkce) this.#codeVerifier = undefined
     const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options), body, clientAuth: auth ?? null }, 'access_token')
     if (this.client.renewsByGrant) this.#grantExtras = { url: tokenUrl, options: fetchOptions }
     return token
@@ -394,8 +401,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #checkRedirect(params: Record<string, string>): void {
     const refused = authorizationError((name) => (Object.hasOwn(params, name) ? params[name] : undefined))
     if (refused !== undefined) throw refused
-    const mismatch = this.#state === undefined ? undefined : stateMismatch(params.state, this.#state)
+    if (this.#state === undefined) return
+    // A state is single use: the same callback (or another with the same state) is refused once one was accepted.
+    const mismatch = this.#stateSpent ? new MismatchingStateError() : stateMismatch(params.state, this.#state)
     if (mismatch !== undefined) throw mismatch
+    this.#stateSpent = true
   }
 
   /**

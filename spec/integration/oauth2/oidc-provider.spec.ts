@@ -1,5 +1,13 @@
 import { expect } from 'chai'
-import { BackendApplicationClient, HTTPBasicAuth, InvalidClientError, InvalidGrantError, OAuth2Session, type PreparedRequest } from '../../../lib/index.js'
+import {
+  BackendApplicationClient,
+  HTTPBasicAuth,
+  InvalidClientError,
+  InvalidGrantError,
+  MismatchingStateError,
+  OAuth2Session,
+  type PreparedRequest,
+} from '../../../lib/index.js'
 import { closeAfterAll, startOidcProvider } from '../../support/servers.js'
 
 const REDIRECT = 'https://app.example/callback'
@@ -110,14 +118,22 @@ describe('OAuth2Session against oidc-provider', function () {
     await session.close()
   })
 
-  it('turns a reused code into InvalidGrantError', async () => {
+  it('refuses a replayed callback itself, and the provider refuses a reused code with invalid_grant', async () => {
     const session = new OAuth2Session('basic-client', { redirectUri: REDIRECT, scope: ['openid'], pkce: 'S256', clientSecret: 'basic-secret' })
+    let verifier: string | null = null
+    session.registerComplianceHook('access_token_request', ([url, headers, body]) => {
+      verifier = new URLSearchParams(String(body)).get('code_verifier')
+      return [url, headers, body]
+    })
     const callback = await authorize(session)
     await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback })
 
-    const error = await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback }).catch((e: unknown) => e)
+    const replayed = await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback }).catch((e: unknown) => e)
+    const code = new URL(callback).searchParams.get('code') ?? ''
+    const reused = await session.fetchToken(`${issuer}/token`, { code, codeVerifier: verifier ?? '' }).catch((e: unknown) => e)
 
-    expect(error).to.be.instanceOf(InvalidGrantError).and.include({ error: 'invalid_grant', status: 400 })
+    expect(replayed).to.be.instanceOf(MismatchingStateError)
+    expect(reused).to.be.instanceOf(InvalidGrantError).and.include({ error: 'invalid_grant', status: 400 })
     await session.close()
   })
 })
