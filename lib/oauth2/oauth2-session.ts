@@ -18,7 +18,7 @@ import { MismatchingStateError } from './oauth2-errors.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
-import { checkScope } from './scope-check.js'
+import { scopeChange } from './scope-check.js'
 import { fetchTokenSchema, oauth2RequestOptionsSchema, oauth2SessionOptionsSchema, refreshTokenSchema, splitTokenOptions } from './oauth2-session-schemas.js'
 import { requestToken, type TokenRequest } from './token-endpoint.js'
 import { renewToken, SingleFlight } from './token-renewal.js'
@@ -243,9 +243,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /**
    * Gets a new token with the refresh token and keeps it (the old refresh token is kept when the
-   * provider does not send a new one).
+   * provider does not send a new one). Without `refreshToken` it spends the session's own, once:
+   * a call made while an automatic refresh runs gets that refresh's token instead of sending a
+   * second request.
    *
    * @throws {@link InvalidGrantError} when the refresh token is refused: authorize again
+   * @throws {@link ScopeChangedWarning} when the scope changed; the new token is kept and carried as `error.token`
    * @see requests_oauthlib.OAuth2Session.refresh_token
    */
   async refreshToken(tokenUrl: string, refreshOptions: RefreshTokenOptions = {}): Promise<OAuth2Token> {
@@ -416,9 +419,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token', spentRefreshToken?: string): Promise<OAuth2Token> {
     const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind } }, { errors: 'error-key' })
     if (spentRefreshToken !== undefined && token.refresh_token === undefined) token.refresh_token = spentRefreshToken
-    if (kind === 'refresh_token') this.#token = token
-    checkScope(this.scope, token.scope, this.#relaxScope, token)
-    this.#token = token
+    const changed = scopeChange(this.scope, token.scope, this.#relaxScope, token)
+    if (changed === undefined || kind === 'refresh_token') this.#token = token
+    if (changed !== undefined) throw changed
     return token
   }
 }

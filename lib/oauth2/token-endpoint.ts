@@ -153,7 +153,7 @@ export function readTokenResponse(response: Response, policy: TokenPolicy): OAut
   }
   if (!hasToken) {
     const odd = Object.hasOwn(raw, field) ? `; its '${field}' is not text` : ''
-    const keys = Object.keys(raw).filter((key) => key !== field || odd === '')
+    const keys = Object.keys(raw).filter((key) => key !== field)
     throw new TokenMissingError(field, keys, `The token response (HTTP ${response.status}, ${response.headers.get('content-type') ?? 'no content-type'}${odd})`)
   }
   return normalizeToken(raw, { jwtExpiry: policy.jwtExpiry === true ? field : undefined, fromProvider: true })
