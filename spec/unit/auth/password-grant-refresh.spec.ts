@@ -1,15 +1,25 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { OAuth2ResourceOwnerPasswordCredentials, Session } from '../../../lib/index.js'
-import { useTokenCache } from '../../../lib/testing/index.js'
+import { type TokenCacheHandle, useTokenCache } from '../../../lib/testing/index.js'
 
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
+/** Runs a spec with a fresh token cache and a Session, both put back or closed even when it fails. */
+async function withCache(run: (handle: TokenCacheHandle, session: Session) => Promise<void>): Promise<void> {
+  const handle = useTokenCache()
+  const session = new Session()
+  try {
+    await run(handle, session)
+  } finally {
+    await session.close()
+    handle.restore()
+  }
+}
+
 describe('OAuth2ResourceOwnerPasswordCredentials with an expired cached token (requests-auth)', () => {
-  it('sends grant_type=refresh_token with the scope and the refresh token, with client Basic auth, and uses the new token', async () => {
-    const handle = useTokenCache()
-    const session = new Session()
-    try {
+  it('sends grant_type=refresh_token with the scope and the refresh token, with client Basic auth, and uses the new token', () =>
+    withCache(async (handle, session) => {
       const auth = new OAuth2ResourceOwnerPasswordCredentials('https://idp.test/token', 'alice', 'pw', { sessionAuth: ['client-1', 'secret-1'], scope: 'read' })
       handle.cache.addToken(auth.state, { token: 'stale', expiresIn: 1, refreshToken: 'rt-1' })
       const idp = nock('https://idp.test')
@@ -23,16 +33,10 @@ describe('OAuth2ResourceOwnerPasswordCredentials with an expired cached token (r
       expect(response.status).to.equal(200)
       idp.done()
       api.done()
-    } finally {
-      await session.close()
-      handle.restore()
-    }
-  })
+    }))
 
-  it('keeps the refreshed token and its new refresh token for the next expiry', async () => {
-    const handle = useTokenCache()
-    const session = new Session()
-    try {
+  it('keeps the refreshed token and its new refresh token for the next expiry', () =>
+    withCache(async (_handle, session) => {
       const auth = new OAuth2ResourceOwnerPasswordCredentials('https://idp.test/token', 'alice', 'pw', { clientId: 'client-1', clientSecret: 'secret-1' })
       const idp = nock('https://idp.test')
         .post('/token', 'grant_type=password&username=alice&password=pw')
@@ -56,16 +60,10 @@ describe('OAuth2ResourceOwnerPasswordCredentials with an expired cached token (r
       expect(sent).to.deep.equal(['Bearer first', 'Bearer second', 'Bearer third'])
       idp.done()
       api.done()
-    } finally {
-      await session.close()
-      handle.restore()
-    }
-  })
+    }))
 
-  it('falls back to the password grant when the refresh token is refused', async () => {
-    const handle = useTokenCache()
-    const session = new Session()
-    try {
+  it('falls back to the password grant when the refresh token is refused', () =>
+    withCache(async (handle, session) => {
       const auth = new OAuth2ResourceOwnerPasswordCredentials('https://idp.test/token', 'alice', 'pw')
       handle.cache.addToken(auth.state, { token: 'stale', expiresIn: 1, refreshToken: 'revoked' })
       const idp = nock('https://idp.test')
@@ -80,9 +78,5 @@ describe('OAuth2ResourceOwnerPasswordCredentials with an expired cached token (r
       expect(response.status).to.equal(200)
       idp.done()
       api.done()
-    } finally {
-      await session.close()
-      handle.restore()
-    }
-  })
+    }))
 })

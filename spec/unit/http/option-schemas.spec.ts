@@ -16,6 +16,7 @@ import {
   type SessionOptions,
 } from '../../../lib/index.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
+import { trafficCounter } from '../../support/traffic-counter.js'
 
 const SECRET = 'sk_live_51HxQ9v2eZvKYlo2C0FAKEFAKE'
 
@@ -26,21 +27,6 @@ async function rejection(promise: Promise<unknown>): Promise<ConfigurationError>
   )
   if (error instanceof ConfigurationError) return error
   throw new Error(`expected a ConfigurationError, got ${String(error)}`)
-}
-
-/** Counts every request nock saw that no interceptor matched: with the net disabled, any traffic at all. */
-function trafficCounter(): { readonly count: number; stop(): void } {
-  let count = 0
-  const listener = (): void => {
-    count++
-  }
-  nock.emitter.on('no match', listener)
-  return {
-    get count() {
-      return count
-    },
-    stop: () => nock.emitter.removeListener('no match', listener),
-  }
 }
 
 describe('Session constructor options from the schema', () => {

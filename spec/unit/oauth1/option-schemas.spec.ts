@@ -15,6 +15,7 @@ import {
 import { oauth1AuthOptionsSchema } from '../../../lib/oauth1/oauth1-auth-options.js'
 import { oauth1RequestOptionsSchema, oauth1SessionOptionsSchema } from '../../../lib/oauth1/oauth1-session.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
+import { trafficCounter } from '../../support/traffic-counter.js'
 
 const SECRET = 'cs_5f1e0c9a7b3d4e2f8a6b0c1d9e7f3a2b'
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -139,11 +140,7 @@ describe('OAuth1Session per-request options', () => {
   })
 
   it("rejects rauth's header_auth spelling with the camelCase hint, before any traffic", async () => {
-    let traffic = 0
-    const count = (): void => {
-      traffic++
-    }
-    nock.emitter.on('no match', count)
+    const traffic = trafficCounter()
     const session = new OAuth1Session('ck', 'cs', 'token', SECRET)
     try {
       const error = await session.post('https://api.test/statuses', { header_auth: false, data: { status: SECRET } } as never).catch((e: unknown) => e)
@@ -153,28 +150,24 @@ describe('OAuth1Session per-request options', () => {
         .to.include("unknown option 'header_auth': did you mean 'headerAuth'?")
         .and.include('OAuth1Session.request')
         .and.not.include(SECRET)
-      expect(traffic).to.equal(0)
+      expect(traffic.count).to.equal(0)
     } finally {
-      nock.emitter.removeListener('no match', count)
+      traffic.stop()
       await session.close()
     }
   })
 
   it('rejects an unknown key of fetchRequestToken options before the token request', async () => {
-    let traffic = 0
-    const count = (): void => {
-      traffic++
-    }
-    nock.emitter.on('no match', count)
+    const traffic = trafficCounter()
     const session = new OAuth1Session('ck', 'cs', undefined, undefined, { callbackUri: 'oob' })
     try {
       const error = await session.fetchRequestToken('https://api.test/request_token', undefined, { time_out: 5 } as never).catch((e: unknown) => e)
 
       expect(error).to.be.instanceOf(ConfigurationError).and.include({ option: 'time_out' })
       expect((error as Error).message).to.include("did you mean 'timeout'?")
-      expect(traffic).to.equal(0)
+      expect(traffic.count).to.equal(0)
     } finally {
-      nock.emitter.removeListener('no match', count)
+      traffic.stop()
       await session.close()
     }
   })

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { MismatchingStateError, OAuth2Session } from '../../../lib/index.js'
+import { trafficCounter } from '../../support/traffic-counter.js'
 
 const TOKEN_URL = 'https://idp.example/token'
 
@@ -11,16 +12,21 @@ function callbackSession(): OAuth2Session {
 
 describe("the constructor's state", () => {
   it('refuses a callback with another state or with none, before any token request', async () => {
-    const wrong = await callbackSession()
-      .fetchToken(TOKEN_URL, { authorizationResponse: 'https://app.example/cb?code=c1&state=forged' })
-      .catch((error: unknown) => error)
-    const missing = await callbackSession()
-      .fetchToken(TOKEN_URL, { authorizationResponse: 'https://app.example/cb?code=c1' })
-      .catch((error: unknown) => error)
+    const traffic = trafficCounter()
+    try {
+      const wrong = await callbackSession()
+        .fetchToken(TOKEN_URL, { authorizationResponse: 'https://app.example/cb?code=c1&state=forged' })
+        .catch((error: unknown) => error)
+      const missing = await callbackSession()
+        .fetchToken(TOKEN_URL, { authorizationResponse: 'https://app.example/cb?code=c1' })
+        .catch((error: unknown) => error)
 
-    expect(wrong).to.be.instanceOf(MismatchingStateError)
-    expect(missing).to.be.instanceOf(MismatchingStateError)
-    expect(nock.pendingMocks()).to.deep.equal([])
+      expect(wrong).to.be.instanceOf(MismatchingStateError)
+      expect(missing).to.be.instanceOf(MismatchingStateError)
+      expect(traffic.count).to.equal(0)
+    } finally {
+      traffic.stop()
+    }
   })
 
   it('exchanges the code of a callback that carries it', async () => {

@@ -12,6 +12,7 @@ import {
 } from '../../../lib/index.js'
 import { useTokenCache } from '../../../lib/testing/index.js'
 import { configurationRejection } from '../../support/expect-configuration-error.js'
+import { trafficCounter } from '../../support/traffic-counter.js'
 
 const now = (): number => Date.now() / 1000
 
@@ -59,11 +60,15 @@ describe('token answers: a token that is not text', () => {
 describe("rauth's OAuth2Service token request", () => {
   it('refuses a plain-http token URL outside loopback before sending the client secret', async () => {
     const service = new OAuth2Service({ clientId: 'client-1', clientSecret: 'secret-1', accessTokenUrl: 'http://idp.example/token' })
+    const traffic = trafficCounter()
+    try {
+      const error = await service.getAccessToken('POST', { data: { code: 'c' } }).catch((caught: unknown) => caught)
 
-    const error = await service.getAccessToken('POST', { data: { code: 'c' } }).catch((caught: unknown) => caught)
-
-    expect(error).to.be.instanceOf(InsecureTransportError)
-    expect(nock.pendingMocks()).to.deep.equal([])
+      expect(error).to.be.instanceOf(InsecureTransportError)
+      expect(traffic.count).to.equal(0)
+    } finally {
+      traffic.stop()
+    }
   })
 
   it('takes its options first, since rauth’s method has a default', async () => {

@@ -14,6 +14,7 @@ import {
   TokenRequestError,
 } from '../../../lib/index.js'
 import { useTokenCache } from '../../../lib/testing/index.js'
+import { trafficCounter } from '../../support/traffic-counter.js'
 
 const HTML = '<!doctype html><html><body>Sign in</body></html>'
 
@@ -24,6 +25,7 @@ function clientCredentials(): OAuth2Session {
 describe('the one token endpoint: transport rule', () => {
   it('refuses a plain-http token URL outside loopback for OAuth2Session and the requests-auth strategies alike, before any traffic', async () => {
     const cache = useTokenCache()
+    const traffic = trafficCounter()
     try {
       const strategy = new OAuth2ClientCredentials('http://idp.example/token', 'client-1', 'secret-1')
       const session = new Session({ auth: strategy })
@@ -35,8 +37,9 @@ describe('the one token endpoint: transport rule', () => {
 
       expect(fromSession).to.be.instanceOf(InsecureTransportError)
       expect(fromStrategy).to.be.instanceOf(InsecureTransportError)
-      expect(nock.pendingMocks()).to.deep.equal([])
+      expect(traffic.count).to.equal(0)
     } finally {
+      traffic.stop()
       cache.restore()
     }
   })
