@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { ConfigurationError } from '../../errors.js'
 import type { PreparedRequest } from '../../http/prepared-request.js'
-import { redactUrl } from '../../security/redact-url.js'
+import { parseUrlOption } from '../../http/parse-url.js'
 import { Session } from '../../http/session.js'
 import { REQUESTS_FORM_HEADERS, requestToken } from '../token-endpoint.js'
 import { renewToken } from '../token-renewal.js'
@@ -164,15 +164,10 @@ export function stateOf(url: string): string {
   return createHash('sha512').update(unicodeEscape(url), 'latin1').digest('hex')
 }
 
-/** Checks a URL option before any request. @internal */
+/** Checks a URL option before any request: present, absolute (see parseUrlOption), http(s). @internal */
 export function requireUrl(option: string, url: unknown, label: string): string {
   if (typeof url !== 'string' || url === '') throw new ConfigurationError(option, `${label} is mandatory.`)
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new ConfigurationError(option, `${label} must be an absolute URL such as https://idp.example.com/oauth2/token (got "${redactUrl(url)}").`)
-  }
+  const parsed = parseUrlOption(url, option)
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
     throw new ConfigurationError(option, `${label} must be an http(s) URL (got ${parsed.protocol}).`)
   return url
