@@ -69,7 +69,8 @@ export class TooManyRedirectsError extends OAuthSessionsError {
 }
 
 /**
- * Thrown when a request takes longer than its `timeout` to connect or to answer.
+ * Thrown when a request takes longer than its `timeout` to connect or to answer, or when the
+ * whole request (redirects and retries included) outlasts its `deadline` (`phase: 'deadline'`).
  *
  * @example
  * ```ts
@@ -85,7 +86,7 @@ export class TimeoutError extends OAuthSessionsError {
   override name = 'TimeoutError'
   /** Always `'ERR_TIMEOUT'`: a stable value to branch on, unlike the message. */
   override code = 'ERR_TIMEOUT'
-  /** Which phase timed out, as got names it: `connect`, `secureConnect`, `response`, `socket`, ... */
+  /** Which phase timed out, as got names it (`connect`, `response`, `socket` ...), or `deadline`. */
   readonly phase: string
   /** The method of the request that timed out. */
   readonly method: string
@@ -94,7 +95,8 @@ export class TimeoutError extends OAuthSessionsError {
 
   constructor(method: string, url: string, phase: string, timeoutMs: number | undefined, cause: unknown) {
     const limit = timeoutMs === undefined ? '' : ` after ${timeoutMs} ms`
-    super(`${method} ${url} timed out${limit} (${phase}). Check that the server is reachable, or raise the timeout option.`, { cause })
+    const option = phase === 'deadline' ? 'deadline' : 'timeout'
+    super(`${method} ${url} timed out${limit} (${phase}). Check that the server is reachable, or raise the ${option} option.`, { cause })
     this.phase = phase
     this.method = method
     this.url = url
@@ -129,6 +131,49 @@ export class AbortError extends OAuthSessionsError {
     super(`${method} ${url} was aborted by its signal. Send it again with a new signal if it is still wanted.`, { cause })
     this.method = method
     this.url = url
+  }
+}
+
+/**
+ * Thrown when an answer's body is larger than the cap: `maxResponseSize` for API calls (64 MiB by
+ * default), `maxTokenResponseSize` for token and other authorization endpoints (1 MiB). The cap
+ * counts the bytes after decompression, so a compressed bomb ends at the cap too; the connection is
+ * closed as soon as it is passed. Streamed bodies (`stream: true`) are yours to bound.
+ *
+ * @example
+ * ```ts
+ * import { ResponseTooLargeError, Session } from 'oauth-sessions'
+ * const session = new Session({ maxResponseSize: 10 * 1024 * 1024 })
+ * try { await session.get('https://api.example.com/export') }
+ * catch (error) { if (error instanceof ResponseTooLargeError) console.error(error.limit, error.received) }
+ * ```
+ * @group Errors
+ */
+export class ResponseTooLargeError extends OAuthSessionsError {
+  /** Always `'ResponseTooLargeError'`. */
+  override name = 'ResponseTooLargeError'
+  /** Always `'ERR_RESPONSE_TOO_LARGE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_RESPONSE_TOO_LARGE'
+  /** The method of the request. */
+  readonly method: string
+  /** The URL of the request, with credentials redacted. */
+  readonly url: string
+  /** The cap, in bytes. */
+  readonly limit: number
+  /** The bytes announced (Content-Length) or read when the request was stopped. */
+  readonly received: number
+  /** The option that set the cap: `'maxResponseSize'` or `'maxTokenResponseSize'`. */
+  readonly option: string
+
+  constructor(method: string, url: string, limit: number, received: number, option = 'maxResponseSize') {
+    super(
+      `${method} ${url} answered with more than ${limit} bytes (${received} so far). Raise the ${option} option (null lifts it) if such answers are expected.`,
+    )
+    this.method = method
+    this.url = url
+    this.limit = limit
+    this.received = received
+    this.option = option
   }
 }
 

@@ -125,10 +125,26 @@ export interface SessionOptions {
   cookies?: CookieJar
   /** Milliseconds; default 30 000; `null` waits forever. */
   timeout?: TimeoutOption
+  /**
+   * Milliseconds for the whole request, redirects, retries and a 401 retry included (unlike
+   * `timeout`, which bounds each phase). Default none. Past it the request ends in `TimeoutError`
+   * with `phase: 'deadline'`.
+   */
+  deadline?: number | null
   /** The longest redirect chain followed. Default 30, as requests. */
   maxRedirects?: number
   /** Whether redirects are followed. Default true. */
   allowRedirects?: boolean
+  /**
+   * The largest body read, in bytes after decompression; default 64 MiB; `null` lifts the cap.
+   * Past it the request ends in `ResponseTooLargeError`. Streamed bodies are not counted.
+   */
+  maxResponseSize?: number | null
+  /**
+   * The cap for token endpoints and the other authorization answers (OAuth 1 request and access
+   * tokens, the oauth2_proxy login); default 1 MiB; `null` lifts it.
+   */
+  maxTokenResponseSize?: number | null
   /** Retries of failed idempotent requests. Default none, as in requests. */
   retry?: number | RetryOptions
   /** `false` skips TLS verification (tests only); a string is a CA bundle file, as in requests. */
@@ -178,6 +194,10 @@ export interface RequestOptions {
   auth?: AuthStrategy | null
   /** The timeout for this request. */
   timeout?: TimeoutOption
+  /** Milliseconds for this whole request, redirects and retries included; `null`: none. */
+  deadline?: number | null
+  /** The largest body read for this request, in bytes; `null` lifts the cap. */
+  maxResponseSize?: number | null
   /** Whether to follow redirects for this request. */
   allowRedirects?: boolean
   /** Leave the body unread and give it as {@link Response.raw}. */
@@ -199,7 +219,7 @@ export interface RequestOptions {
  * ```
  * @group HTTP
  */
-export type SendOptions = Pick<RequestOptions, 'timeout' | 'allowRedirects' | 'stream' | 'signal' | 'cookies' | 'auth'>
+export type SendOptions = Pick<RequestOptions, 'timeout' | 'deadline' | 'maxResponseSize' | 'allowRedirects' | 'stream' | 'signal' | 'cookies' | 'auth'>
 
 const positiveMs = z.number().finite().nonnegative()
 
@@ -209,6 +229,8 @@ const authSchema = z.custom<AuthStrategy>(
   (value) => typeof value === 'object' && value !== null && typeof (value as AuthStrategy).apply === 'function',
   'an AuthStrategy (an object with an apply(request) method)',
 )
+const sizeSchema = z.union([z.number().int().nonnegative(), z.null()])
+const deadlineSchema = z.union([positiveMs, z.null()])
 const timeoutSchema = z.union([positiveMs, z.null(), z.object({ connect: positiveMs.optional(), read: positiveMs.optional() }).strict()])
 
 /**
@@ -224,6 +246,9 @@ export const sessionOptionsSchema = z
     auth: authSchema.optional(),
     cookies: z.instanceof(CookieJar, { message: 'a tough-cookie CookieJar' }).optional(),
     timeout: timeoutSchema.optional(),
+    deadline: deadlineSchema.optional(),
+    maxResponseSize: sizeSchema.optional(),
+    maxTokenResponseSize: sizeSchema.optional(),
     maxRedirects: z.number().int().nonnegative().optional(),
     allowRedirects: z.boolean().optional(),
     retry: z
@@ -287,6 +312,8 @@ export const requestOptionsSchema = z
     cookies: z.record(z.string(), z.string()).optional(),
     auth: authSchema.nullable().optional(),
     timeout: timeoutSchema.optional(),
+    deadline: deadlineSchema.optional(),
+    maxResponseSize: sizeSchema.optional(),
     allowRedirects: z.boolean().optional(),
     stream: z.boolean().optional(),
     signal: z.instanceof(AbortSignal, { message: 'an AbortSignal' }).optional(),
@@ -300,6 +327,8 @@ export const requestOptionsSchema = z
  */
 export const sendOptionsSchema = requestOptionsSchema.pick({
   timeout: true,
+  deadline: true,
+  maxResponseSize: true,
   allowRedirects: true,
   stream: true,
   signal: true,

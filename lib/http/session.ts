@@ -5,7 +5,7 @@ import { CookieJar } from 'tough-cookie'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { urlCredentialsAuth } from './basic-authorization.js'
 import { describeStrategy } from './describe-strategy.js'
-import { TooManyRedirectsError } from './http-errors.js'
+import { AbortError, TimeoutError, TooManyRedirectsError } from './http-errors.js'
 import { AgentPool } from './agent-pool.js'
 import { attachJarCookies, storeSetCookies } from './cookie-exchange.js'
 import { toPairs } from './form-encoding.js'
@@ -36,8 +36,13 @@ const debug = debuglog('oauth-sessions')
 interface SendContext {
   auth: AuthStrategy | undefined
   timeout: TimeoutOption
+  /** Milliseconds for the whole request, or `null`. */
+  deadline: number | null
+  /** The body cap in bytes, or `null`. */
+  maxResponseSize: number | null
   allowRedirects: boolean
   stream: boolean
+  /** The caller's signal, combined with the deadline's once the request starts. */
   signal: AbortSignal | undefined
   /** Per-request cookies (requests' `cookies=`), sent while the chain stays on its first origin. */
   extraCookies: string
@@ -78,6 +83,12 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   readonly cookies: CookieJar
   /** The timeout of each request, in milliseconds (`null`: none). */
   timeout: TimeoutOption
+  /** Milliseconds for a whole request, redirects and retries included (`null`: none). */
+  deadline: number | null
+  /** The largest body read, in bytes after decompression (`null`: no cap). Default 64 MiB. */
+  maxResponseSize: number | null
+  /** The cap for token endpoints and other authorization answers. Default 1 MiB. */
+  maxTokenResponseSize: number | null
   /** The longest redirect chain followed. */
   maxRedirects: number
   /** Whether redirects are followed by default. */
@@ -109,6 +120,9 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     this.auth = parsed.auth
     this.cookies = parsed.cookies ?? new CookieJar()
     this.timeout = parsed.timeout === undefined ? 30_000 : parsed.timeout
+    this.deadline = parsed.deadline ?? null
+    this.maxResponseSize = parsed.maxResponseSize === undefined ? DEFAULT_MAX_RESPONSE_SIZE : parsed.maxResponseSize
+    this.maxTokenResponseSize = parsed.maxTokenResponseSize === undefined ? DEFAULT_MAX_TOKEN_RESPONSE_SIZE : parsed.maxTokenResponseSize
     this.maxRedirects = parsed.maxRedirects ?? 30
     this.allowRedirects = parsed.allowRedirects ?? true
     this.#retry = new RetryPolicy(parsed.retry)
@@ -137,7 +151,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     // Most strategies sign synchronously: await only when one returns a promise.
     const applied = auth?.apply(request)
     if (applied !== undefined) await applied
-    return this.#send(request, this.#sendContext(request, auth, options), true)
+    return this.#sendWithin(request, this.#sendContext(request, auth, options))
   }
 
   /**
@@ -173,7 +187,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
     checkOptionKeys(sendOptionsSchema, options, this.#name, 'send')
     const auth = options.auth === null ? undefined : (options.auth ?? this.auth)
-    return this.#send(request, this.#sendContext(request, auth, options), true)
+    return this.#sendWithin(request, this.#sendContext(request, auth, options))
   }
 
   /** Sends a GET request. @see requests.Session.get */
@@ -258,6 +272,8 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     return {
       auth,
       timeout: options.timeout === undefined ? this.timeout : options.timeout,
+      deadline: options.deadline === undefined ? this.deadline : options.deadline,
+      maxResponseSize: options.maxResponseSize === undefined ? this.maxResponseSize : options.maxResponseSize,
       allowRedirects: options.allowRedirects ?? this.allowRedirects,
       stream: options.stream ?? false,
       signal: options.signal,
@@ -267,6 +283,26 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
             .join('; ')
         : '',
       explicitCookie: request.headers.has('cookie'),
+    }
+  }
+
+  /**
+   * Sends within the request's deadline: the caller's signal and the deadline's end the request
+   * at once, and an abort by the deadline is a TimeoutError.
+   */
+  async #sendWithin(first: PreparedRequest, context: SendContext): Promise<Response> {
+    if (context.deadline === null) return this.#send(first, context, true)
+    const caller = context.signal
+    const deadline = AbortSignal.timeout(context.deadline)
+    context.signal = caller === undefined ? deadline : AbortSignal.any([caller, deadline])
+    try {
+      return await this.#send(first, context, true)
+    } catch (error) {
+      // got reports the deadline signal's TimeoutError reason as a timeout of its own: both are the deadline.
+      if ((error instanceof AbortError || error instanceof TimeoutError) && deadline.aborted && !caller?.aborted) {
+        throw new TimeoutError(error.method, error.url, 'deadline', context.deadline, error.cause)
+      }
+      throw error
     }
   }
 
@@ -308,6 +344,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     const hopOptions = {
       agents: agents === this.#agents.direct ? undefined : agents,
       timeout: context.timeout,
+      maxResponseSize: context.maxResponseSize,
       customTimeout: context.timeout !== this.#defaultTimeout,
       signal: context.signal,
       stream: context.stream,
@@ -328,7 +365,11 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
         raw = outcome
         break
       }
-      await this.#retry.wait(delay, context.signal)
+      try {
+        await this.#retry.wait(delay, context.signal)
+      } catch (error) {
+        throw new AbortError(request.method, redactUrl(request.url), error)
+      }
     }
     const elapsed = performance.now() - started
     const setCookies = raw.headers.getAll('set-cookie')
@@ -348,6 +389,11 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     })
   }
 }
+
+/** The default body cap of API calls: 64 MiB. */
+const DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
+/** The default body cap of token endpoints and other authorization answers: 1 MiB. */
+const DEFAULT_MAX_TOKEN_RESPONSE_SIZE = 1024 * 1024
 
 function redactProxy(value: string | undefined): string | undefined {
   return value === undefined ? undefined : redactUrl(value)

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import got, { type Delays, type Got, type OptionsInit, type Request as GotRequest } from 'got'
-import { AbortError, ConnectionError, TimeoutError } from './http-errors.js'
+import { AbortError, ConnectionError, ResponseTooLargeError, TimeoutError } from './http-errors.js'
 import type { AgentPair } from './agent-pool.js'
 import { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
@@ -26,6 +26,8 @@ export interface HopOptions {
   /** The agents for this hop; `undefined` uses the instance's. */
   agents: AgentPair | undefined
   timeout: TimeoutOption
+  /** The largest body read, in bytes after decompression; `null`: no cap. */
+  maxResponseSize: number | null
   /** Whether `timeout` differs from the one the instance was created with. */
   customTimeout: boolean
   signal: AbortSignal | undefined
@@ -86,6 +88,11 @@ export function sendHop(client: Got, request: PreparedRequest, options: HopOptio
       settled = true
       reject(wrapError(error, request, options.timeout))
     })
+    const tooLarge = (received: number): void => {
+      settled = true
+      stream.destroy()
+      reject(new ResponseTooLargeError(request.method, redactUrl(request.url), options.maxResponseSize as number, received))
+    }
     stream.once('response', (response: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders }) => {
       const headers = toHeaderMap(response.headers)
       const status = response.statusCode
@@ -95,8 +102,22 @@ export function sendHop(client: Got, request: PreparedRequest, options: HopOptio
         resolve({ status, reason, headers, body: undefined, raw: stream })
         return
       }
+      const limit = options.maxResponseSize
+      if (limit !== null && request.method !== 'HEAD') {
+        const announced = Number(headers.get('content-length'))
+        if (announced > limit) {
+          tooLarge(announced)
+          return
+        }
+      }
       const chunks: Buffer[] = []
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      let received = 0
+      stream.on('data', (chunk: Buffer) => {
+        if (settled) return
+        received += chunk.length
+        if (limit !== null && received > limit) tooLarge(received)
+        else chunks.push(chunk)
+      })
       stream.once('end', () => {
         if (settled) return
         settled = true

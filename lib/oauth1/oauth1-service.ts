@@ -1,3 +1,4 @@
+import { underTokenCap } from '../http/token-response-cap.js'
 import { z } from 'zod'
 import { parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
@@ -172,7 +173,8 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
    */
   async getRawRequestToken(method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
     const url = this.#require(this.requestTokenUrl, 'requestTokenUrl')
-    this.requestTokenResponse = await this.getSession().request(method, url, options)
+    const session = this.getSession()
+    this.requestTokenResponse = await underTokenCap(session, (cap) => session.request(method, url, { ...cap, ...options }))
     return this.requestTokenResponse
   }
 
@@ -209,7 +211,8 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
    */
   async getRawAccessToken(requestToken: string, requestTokenSecret: string, method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
     const url = this.#require(this.accessTokenUrl, 'accessTokenUrl')
-    this.accessTokenResponse = await this.getSession([requestToken, requestTokenSecret]).request(method, url, options)
+    const session = this.getSession([requestToken, requestTokenSecret])
+    this.accessTokenResponse = await underTokenCap(session, (cap) => session.request(method, url, { ...cap, ...options }))
     return this.accessTokenResponse
   }
 

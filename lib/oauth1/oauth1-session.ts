@@ -1,3 +1,4 @@
+import { underTokenCap } from '../http/token-response-cap.js'
 import type { Service } from '../http/service.js'
 import { parseUrlOption } from '../http/parse-url.js'
 import type { KeyObject } from 'node:crypto'
@@ -360,7 +361,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
   }
 
   async #fetchToken(url: string, options: OAuth1RequestOptions): Promise<OAuth1Token> {
-    const response = await this.post(url, options)
+    const response = await underTokenCap(this, (cap) => this.post(url, { ...cap, ...options }))
     if (response.status >= 400) throw new TokenRequestDeniedError(response)
     const decoded = decodeTokenResponse(response, undefined)
     const token: OAuth1Token = Object.fromEntries(Object.entries(decoded).map(([key, value]) => [key, String(value)]))

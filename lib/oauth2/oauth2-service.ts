@@ -1,3 +1,4 @@
+import { underTokenCap } from '../http/token-response-cap.js'
 import { z } from 'zod'
 import { parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
@@ -188,7 +189,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
       ...(given === undefined ? {} : Object.fromEntries(given instanceof URLSearchParams ? given : Object.entries(given as object))),
       ...credentials,
     }
-    this.accessTokenResponse = await this.getSession().request(method, url, { ...options, [key]: merged, withholdToken: true })
+    const session = this.getSession()
+    this.accessTokenResponse = await underTokenCap(session, (cap) => session.request(method, url, { ...cap, ...options, [key]: merged, withholdToken: true }))
     return this.accessTokenResponse
   }
 

@@ -6,6 +6,7 @@ import { HeaderMap, type HeadersInit } from '../http/header-map.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
 import type { RequestOptions, TimeoutOption } from '../http/session-options.js'
+import { underTokenCap } from '../http/token-response-cap.js'
 import { redactUrl } from '../security/redact-url.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import { oauth2Error, TokenRedirectRefusedError } from './oauth2-errors.js'
@@ -119,7 +120,7 @@ const MAX_TOKEN_REDIRECTS = 5
 async function sendWithoutCredentialRedirects(session: Session, method: string, url: string, options: RequestOptions): Promise<Response> {
   let target = url
   for (let hop = 0; ; hop += 1) {
-    const response = await session.request(method, target, { ...options, allowRedirects: false })
+    const response = await underTokenCap(session, (cap) => session.request(method, target, { ...options, ...cap, allowRedirects: false }))
     const location = response.headers.get('location')
     if (!response.isRedirect || location === undefined) return response
     const from = new URL(target)

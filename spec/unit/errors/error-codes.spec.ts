@@ -27,6 +27,7 @@ import {
   StateNotProvidedError,
   TokenRedirectRefusedError,
   RedirectListenerError,
+  ResponseTooLargeError,
   BrowserOpenError,
   TemporarilyUnavailableError,
   TimeoutError,
@@ -89,6 +90,7 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [RedirectListenerError, () => new RedirectListenerError('form_too_large', 'x'), 'ERR_REDIRECT_LISTENER'],
   [TokenRedirectRefusedError, () => new TokenRedirectRefusedError(307, 'https://evil.test/'), 'ERR_TOKEN_REDIRECT_REFUSED'],
   [BrowserOpenError, () => new BrowserOpenError(new Error('no browser')), 'ERR_BROWSER_OPEN'],
+  [ResponseTooLargeError, () => new ResponseTooLargeError('GET', 'https://api.test/', 1024, 2048), 'ERR_RESPONSE_TOO_LARGE'],
 ]
 
 describe('the code of every error class', () => {

@@ -96,6 +96,9 @@ describe('Session constructor options from the schema', () => {
       auth: new HTTPBasicAuth('me', 'pw'),
       cookies: new CookieJar(),
       timeout: { connect: 1_000, read: 2_000 },
+      deadline: 10_000,
+      maxResponseSize: 1024,
+      maxTokenResponseSize: null,
       maxRedirects: 3,
       allowRedirects: false,
       retry: { limit: 1, methods: ['GET'], statusCodes: [503], backoffFactor: 0, maxBackoff: 10 },
@@ -125,6 +128,8 @@ describe('per-request options from the schema', () => {
     cookies: { c: '1' },
     auth: null,
     timeout: 1_000,
+    deadline: null,
+    maxResponseSize: 2048,
     allowRedirects: true,
     stream: false,
     signal: new AbortController().signal,
@@ -133,6 +138,8 @@ describe('per-request options from the schema', () => {
   it('knows every documented RequestOptions and SendOptions entry, and no other', () => {
     const send: Required<SendOptions> = {
       timeout: 1_000,
+      deadline: 5_000,
+      maxResponseSize: null,
       allowRedirects: true,
       stream: false,
       signal: new AbortController().signal,
