@@ -41,6 +41,11 @@ export class PreparedRequest {
   headers: HeaderMap
   /** The body to send, if any. */
   body: RequestBody | undefined
+  /**
+   * The signal that ends this request (the caller's `signal` joined with its `deadline`). A
+   * strategy that sends requests of its own while applying (a token fetch) passes it on.
+   */
+  signal: AbortSignal | undefined
   #signatureBaseString: string | (() => string) | undefined
 
   constructor(method: string, url: string, headers: HeaderMap = new HeaderMap(), body?: RequestBody) {
@@ -95,7 +100,9 @@ export class PreparedRequest {
 
   /** A copy whose headers can be changed without touching this one (the body is shared). */
   clone(): PreparedRequest {
-    return new PreparedRequest(this.method, this.url, this.headers.clone(), this.body)
+    const copy = new PreparedRequest(this.method, this.url, this.headers.clone(), this.body)
+    copy.signal = this.signal
+    return copy
   }
 
   /** A summary safe to log: credentials in headers and URL are redacted, the body is not shown. */

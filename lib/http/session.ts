@@ -148,10 +148,19 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     const options = given ?? ({} as TOptions)
     checkOptionKeys(this.#requestSchema, options, this.#name, 'request')
     const { request, auth } = this.#prepare(method, url, options)
-    // Most strategies sign synchronously: await only when one returns a promise.
-    const applied = auth?.apply(request)
-    if (applied !== undefined) await applied
-    return this.#sendWithin(request, this.#sendContext(request, auth, options))
+    const context = this.#sendContext(request, auth, options)
+    if (context.deadline === null && context.signal === undefined) {
+      // Most strategies sign synchronously: await only when one returns a promise.
+      const applied = auth?.apply(request)
+      if (applied !== undefined) await applied
+      return this.#send(request, context, true)
+    }
+    return this.#within(context, async () => {
+      request.signal = context.signal
+      const applied = auth?.apply(request)
+      if (applied !== undefined) await untilAborted(applied, context.signal, request)
+      return this.#send(request, context, true)
+    })
   }
 
   /**
@@ -187,7 +196,8 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
     checkOptionKeys(sendOptionsSchema, options, this.#name, 'send')
     const auth = options.auth === null ? undefined : (options.auth ?? this.auth)
-    return this.#sendWithin(request, this.#sendContext(request, auth, options))
+    const context = this.#sendContext(request, auth, options)
+    return this.#within(context, () => this.#send(request, context, true))
   }
 
   /** Sends a GET request. @see requests.Session.get */
@@ -287,16 +297,16 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   }
 
   /**
-   * Sends within the request's deadline: the caller's signal and the deadline's end the request
-   * at once, and an abort by the deadline is a TimeoutError.
+   * Runs a request within its deadline: the caller's signal and the deadline's end it at once
+   * (a strategy still applying included), and an abort by the deadline is a TimeoutError.
    */
-  async #sendWithin(first: PreparedRequest, context: SendContext): Promise<Response> {
-    if (context.deadline === null) return this.#send(first, context, true)
+  async #within(context: SendContext, run: () => Promise<Response>): Promise<Response> {
+    if (context.deadline === null) return run()
     const caller = context.signal
     const deadline = AbortSignal.timeout(context.deadline)
     context.signal = caller === undefined ? deadline : AbortSignal.any([caller, deadline])
     try {
-      return await this.#send(first, context, true)
+      return await run()
     } catch (error) {
       // got reports the deadline signal's TimeoutError reason as a timeout of its own: both are the deadline.
       if ((error instanceof AbortError || error instanceof TimeoutError) && deadline.aborted && !caller?.aborted) {
@@ -318,7 +328,8 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
         // A retry (a 401 answered with a new token) goes only to the origin of the original request:
         // never to wherever a redirect led.
         const sameOrigin = history.length === 0 || new URL(request.url).origin === new URL(first.url).origin
-        const retry = mayRetryAuth && sameOrigin && context.auth?.onResponse ? await context.auth.onResponse(response, request) : undefined
+        const retrying = mayRetryAuth && sameOrigin ? context.auth?.onResponse?.(response, request) : undefined
+        const retry = retrying === undefined ? undefined : await untilAborted(retrying, context.signal, request)
         if (retry) return this.#send(retry, context, false)
         return response
       }
@@ -388,6 +399,33 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       cookies,
     })
   }
+}
+
+/**
+ * Waits for a strategy's work, or rejects with AbortError as soon as the signal aborts. The work
+ * itself goes on (a token refresh that spent its refresh token must still land).
+ */
+function untilAborted<T>(work: Promise<T> | T, signal: AbortSignal | undefined, request: PreparedRequest): Promise<T> {
+  if (signal === undefined) return Promise.resolve(work)
+  const aborted = (): AbortError => new AbortError(request.method, redactUrl(request.url), signal.reason)
+  if (signal.aborted) {
+    Promise.resolve(work).catch(() => undefined)
+    return Promise.reject(aborted())
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted())
+    signal.addEventListener('abort', onAbort, { once: true })
+    Promise.resolve(work).then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
 }
 
 /** The default body cap of API calls: 64 MiB. */
