@@ -1,5 +1,5 @@
 export { OAuthSessionsError, ConfigurationError, TokenMissingError, TokenMissingError as TokenMissing } from './errors.js'
-export { HTTPError, TooManyRedirectsError, TimeoutError, ConnectionError, JSONDecodeError, AbortError } from './http/http-errors.js'
+export { HTTPError, TooManyRedirectsError, TimeoutError, ConnectionError, JSONDecodeError, AbortError, InvalidRedirectError } from './http/http-errors.js'
 export {
   TokenRequestDeniedError,
   TokenRequestDeniedError as TokenRequestDenied,

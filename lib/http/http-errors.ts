@@ -219,3 +219,42 @@ function withoutQuotedBody(cause: unknown): unknown {
   const position = /\bat position \d+(?: \(line \d+ column \d+\))?/.exec(cause.message)?.[0]
   return new SyntaxError(position === undefined ? 'Unexpected token in JSON' : `Unexpected token in JSON ${position}`)
 }
+
+/**
+ * Thrown when a redirect's `Location` cannot be followed: it is empty, not a valid URL
+ * (`http://[::1`), or not http or https (`file:`, `javascript:`, `data:`). Nothing is sent to it.
+ * A redirect with no Location at all is not an error: it is returned as the response.
+ *
+ * @example
+ * ```ts
+ * import { InvalidRedirectError, Session } from 'oauth-sessions'
+ * try { await new Session().get('https://api.example.com/moved') }
+ * catch (error) { if (error instanceof InvalidRedirectError) console.error(error.status, error.location) }
+ * ```
+ * @group Errors
+ */
+export class InvalidRedirectError extends OAuthSessionsError {
+  /** Always `'InvalidRedirectError'`. */
+  override name = 'InvalidRedirectError'
+  /** Always `'ERR_INVALID_REDIRECT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INVALID_REDIRECT'
+  /** The redirect's HTTP status. */
+  readonly status: number
+  /** The Location as sent, credentials redacted and cut to 200 characters. */
+  readonly location: string
+
+  /**
+   * @param url - the URL that redirected, already redacted
+   * @param location - the Location as sent, already redacted
+   * @param problem - what is wrong with it, as a predicate (`is not a valid URL`)
+   */
+  constructor(status: number, url: string, location: string, problem: string) {
+    const shown = location.length > 200 ? `${location.slice(0, 200)}…` : location
+    super(
+      `${url} redirected (HTTP ${status}) to a Location that ${problem}${shown === '' ? '' : `: "${shown}"`}; it is not followed. ` +
+        'Pass allowRedirects: false to read the answer yourself, or check for a misconfigured server or proxy.',
+    )
+    this.status = status
+    this.location = shown
+  }
+}

@@ -1,4 +1,6 @@
+import { redactUrl } from '../security/redact-url.js'
 import type { HeaderMap } from './header-map.js'
+import { InvalidRedirectError } from './http-errors.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { stripRedirectCredentials } from './redirect-credentials.js'
 
@@ -12,8 +14,29 @@ export function isFollowableRedirect(status: number, headers: HeaderMap): boolea
 }
 
 /**
+ * Where a redirect leads: its Location resolved against the URL that redirected (a
+ * protocol-relative one takes that URL's scheme). An empty Location, a malformed URL
+ * (`http://[::1`) or a scheme other than http and https (`file:`, `javascript:`, `data:`) is an
+ * {@link InvalidRedirectError} naming it redacted, for every caller that follows redirects.
+ *
+ * @internal
+ */
+export function redirectTarget(from: URL, status: number, location: string): URL {
+  const refuse = (problem: string): InvalidRedirectError => new InvalidRedirectError(status, redactUrl(from.href), redactUrl(location), problem)
+  if (location.trim() === '') throw refuse('is empty')
+  let target: URL
+  try {
+    target = new URL(location.startsWith('//') ? `${from.protocol}${location}` : location, from)
+  } catch {
+    throw refuse('is not a valid URL')
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw refuse(`uses ${target.protocol}, not http or https`)
+  return target
+}
+
+/**
  * Builds the next hop of a redirect the way requests' `resolve_redirects` does: the Location is
- * resolved against the current URL (keeping the fragment when the new one has none); 302 and
+ * resolved against the current URL by {@link redirectTarget} (keeping the fragment when the new one has none); 302 and
  * 303 turn any method but HEAD into GET, 301 turns POST into GET; every status but 307/308 drops
  * the body and its headers; credentials go as {@link stripRedirectCredentials} says (the Session
  * re-reads jar cookies for each hop). Returns the new request and whether the hop changed origin.
@@ -22,7 +45,7 @@ export function isFollowableRedirect(status: number, headers: HeaderMap): boolea
  */
 export function redirectRequest(previous: PreparedRequest, status: number, location: string): { request: PreparedRequest; crossOrigin: boolean } {
   const from = new URL(previous.url)
-  const target = new URL(location.startsWith('//') ? `${from.protocol}${location}` : location, from)
+  const target = redirectTarget(from, status, location)
   if (target.hash === '' && from.hash !== '') target.hash = from.hash
   const request = previous.clone()
   request.url = target.href
