@@ -1,5 +1,14 @@
 export { OAuthSessionsError, ConfigurationError, TokenMissingError, TokenMissingError as TokenMissing } from './errors.js'
-export { HTTPError, TooManyRedirectsError, TimeoutError, ConnectionError, JSONDecodeError, AbortError, InvalidRedirectError } from './http/http-errors.js'
+export {
+  HTTPError,
+  TooManyRedirectsError,
+  TimeoutError,
+  ConnectionError,
+  JSONDecodeError,
+  AbortError,
+  InvalidRedirectError,
+  CredentialRedirectRefusedError,
+} from './http/http-errors.js'
 export {
   TokenRequestDeniedError,
   TokenRequestDeniedError as TokenRequestDenied,

@@ -258,3 +258,42 @@ export class InvalidRedirectError extends OAuthSessionsError {
     this.location = shown
   }
 }
+
+/**
+ * Thrown when a redirect would re-send a request body that holds credentials (a login password,
+ * a client secret, an authorization code, an OAuth 1 verifier) to another origin or from https to
+ * http: a 307 or 308 keeps the body, so such a hop is refused and nothing is sent to it. 301, 302
+ * and 303 (the body dropped) and a same-origin 307/308 are followed as usual.
+ *
+ * @example
+ * ```ts
+ * import { CredentialRedirectRefusedError, ProxySession } from 'oauth-sessions'
+ * try { await ProxySession.create({ oauth2Username: 'bot', oauth2Password: 'pw', authenticationBaseUrl: 'https://site.example/oauth2/start' }) }
+ * catch (error) { if (error instanceof CredentialRedirectRefusedError) console.error(error.status, error.location) }
+ * ```
+ * @group Errors
+ */
+export class CredentialRedirectRefusedError extends OAuthSessionsError {
+  /** Always `'CredentialRedirectRefusedError'`. */
+  override name = 'CredentialRedirectRefusedError'
+  /** Always `'ERR_CREDENTIAL_REDIRECT_REFUSED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_CREDENTIAL_REDIRECT_REFUSED'
+  /** The redirect's HTTP status. */
+  readonly status: number
+  /** Where it pointed, credentials redacted. */
+  readonly location: string
+
+  /**
+   * @param location - where the redirect pointed, already redacted
+   * @param message - a subclass's own message
+   */
+  constructor(status: number, location: string, message?: string) {
+    super(
+      message ??
+        `A request whose body holds credentials was redirected (HTTP ${status}) to ${location}; the body is not re-sent to another origin or over plain http. ` +
+          'Use the final URL of the endpoint (same origin, https), or check for a proxy or captive portal.',
+    )
+    this.status = status
+    this.location = location
+  }
+}

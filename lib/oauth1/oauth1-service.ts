@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
+import { withCredentialBody } from '../http/redirects.js'
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
 import { TokenRequestDeniedError } from './oauth1-errors.js'
@@ -172,7 +173,7 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
    */
   async getRawRequestToken(method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
     const url = this.#require(this.requestTokenUrl, 'requestTokenUrl')
-    this.requestTokenResponse = await this.getSession().request(method, url, options)
+    this.requestTokenResponse = await this.getSession().request(method, url, withCredentialBody(options))
     return this.requestTokenResponse
   }
 
@@ -209,7 +210,8 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
    */
   async getRawAccessToken(requestToken: string, requestTokenSecret: string, method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
     const url = this.#require(this.accessTokenUrl, 'accessTokenUrl')
-    this.accessTokenResponse = await this.getSession([requestToken, requestTokenSecret]).request(method, url, options)
+    // The verifier (and a body-placed signature) may be in the body: no redirect re-sends it to another origin.
+    this.accessTokenResponse = await this.getSession([requestToken, requestTokenSecret]).request(method, url, withCredentialBody(options))
     return this.accessTokenResponse
   }
 

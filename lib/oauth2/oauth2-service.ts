@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
+import { withCredentialBody } from '../http/redirects.js'
 import { oauth2SessionOptionsSchema } from './oauth2-session-schemas.js'
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
@@ -188,7 +189,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
       ...(given === undefined ? {} : Object.fromEntries(given instanceof URLSearchParams ? given : Object.entries(given as object))),
       ...credentials,
     }
-    this.accessTokenResponse = await this.getSession().request(method, url, { ...options, [key]: merged, withholdToken: true })
+    // The client secret may be in the body: no redirect re-sends it to another origin.
+    this.accessTokenResponse = await this.getSession().request(method, url, withCredentialBody({ ...options, [key]: merged, withholdToken: true }))
     return this.accessTokenResponse
   }
 

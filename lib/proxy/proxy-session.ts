@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { checkOptionKeys, parseOptions } from '../http/parse-options.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
 import { splitOptions } from '../http/split-options.js'
+import { withCredentialBody } from '../http/redirects.js'
 import { readHtmlPage, type HtmlForm } from './html-page.js'
 
 /**
@@ -251,7 +252,8 @@ export class ProxySession extends Session {
     }
     const data: Record<string, string> = Object.fromEntries(login.fields)
     Object.assign(data, this.#postdata, { login: this.#username, password: this.#password })
-    const result = await super.request('POST', this.#sessionUrl, { data })
+    // The password is in this body: 302/303 hops (a GET) go anywhere, a 307/308 only to the same origin.
+    const result = await super.request('POST', this.#sessionUrl, withCredentialBody({ data }))
     this.#failIfStuck(result)
     if (!this.#setProxyCookie(result) || !(await this.#hasProxyCookie())) {
       throw new ProxyAuthenticationError(

@@ -39,6 +39,7 @@ import {
   TokenUpdated,
   TooManyRedirectsError,
   InvalidRedirectError,
+  CredentialRedirectRefusedError,
   UnauthorizedClientError,
   UnsupportedGrantTypeError,
   UnsupportedResponseTypeError,
@@ -90,6 +91,7 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [RedirectListenerError, () => new RedirectListenerError('form_too_large', 'x'), 'ERR_REDIRECT_LISTENER'],
   [TokenRedirectRefusedError, () => new TokenRedirectRefusedError(307, 'https://evil.test/'), 'ERR_TOKEN_REDIRECT_REFUSED'],
   [BrowserOpenError, () => new BrowserOpenError(new Error('no browser')), 'ERR_BROWSER_OPEN'],
+  [CredentialRedirectRefusedError, () => new CredentialRedirectRefusedError(307, 'https://evil.test/'), 'ERR_CREDENTIAL_REDIRECT_REFUSED'],
   [InvalidRedirectError, () => new InvalidRedirectError(302, 'https://api.test/', 'file:///etc/passwd', 'uses file:'), 'ERR_INVALID_REDIRECT'],
 ]
 
