@@ -6,6 +6,7 @@ import { checkOptionKeys, parseOptions } from '../http/parse-options.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
 import { splitOptions } from '../http/split-options.js'
 import { withCredentialBody } from '../http/redirects.js'
+import { redactUrl } from '../security/redact-url.js'
 import { readHtmlPage, type HtmlForm } from './html-page.js'
 
 /**
@@ -248,6 +249,14 @@ export class ProxySession extends Session {
       throw new ProxyAuthenticationError(
         'no_login_form',
         `The proxy start URL led to ${start.redactedUrl} (HTTP ${start.status}), which has no login form. Check authenticationBaseUrl.`,
+      )
+    }
+    if (login.actionProblem !== undefined) {
+      const action = redactUrl(login.action)
+      throw new ProxyAuthenticationError(
+        'invalid_login_form',
+        `The login page at ${start.redactedUrl} has a form whose action ${login.actionProblem} ("${action.length > 200 ? `${action.slice(0, 200)}…` : action}"), ` +
+          'so it is not the provider login: the password is not sent. Check authenticationBaseUrl, and for a proxy or captive portal rewriting the page.',
       )
     }
     const data: Record<string, string> = Object.fromEntries(login.fields)
