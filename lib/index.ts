@@ -1,5 +1,15 @@
 export { OAuthSessionsError, ConfigurationError, TokenMissingError, TokenMissingError as TokenMissing } from './errors.js'
-export { HTTPError, TooManyRedirectsError, TimeoutError, ConnectionError, JSONDecodeError, AbortError, ResponseTooLargeError } from './http/http-errors.js'
+export {
+  HTTPError,
+  TooManyRedirectsError,
+  TimeoutError,
+  ConnectionError,
+  JSONDecodeError,
+  AbortError,
+  InvalidRedirectError,
+  CredentialRedirectRefusedError,
+  ResponseTooLargeError,
+} from './http/http-errors.js'
 export {
   TokenRequestDeniedError,
   TokenRequestDeniedError as TokenRequestDenied,

@@ -264,3 +264,81 @@ function withoutQuotedBody(cause: unknown): unknown {
   const position = /\bat position \d+(?: \(line \d+ column \d+\))?/.exec(cause.message)?.[0]
   return new SyntaxError(position === undefined ? 'Unexpected token in JSON' : `Unexpected token in JSON ${position}`)
 }
+
+/**
+ * Thrown when a redirect's `Location` cannot be followed: it is empty, not a valid URL
+ * (`http://[::1`), or not http or https (`file:`, `javascript:`, `data:`). Nothing is sent to it.
+ * A redirect with no Location at all is not an error: it is returned as the response.
+ *
+ * @example
+ * ```ts
+ * import { InvalidRedirectError, Session } from 'oauth-sessions'
+ * try { await new Session().get('https://api.example.com/moved') }
+ * catch (error) { if (error instanceof InvalidRedirectError) console.error(error.status, error.location) }
+ * ```
+ * @group Errors
+ */
+export class InvalidRedirectError extends OAuthSessionsError {
+  /** Always `'InvalidRedirectError'`. */
+  override name = 'InvalidRedirectError'
+  /** Always `'ERR_INVALID_REDIRECT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INVALID_REDIRECT'
+  /** The redirect's HTTP status. */
+  readonly status: number
+  /** The Location as sent, credentials redacted and cut to 200 characters. */
+  readonly location: string
+
+  /**
+   * @param url - the URL that redirected, already redacted
+   * @param location - the Location as sent, already redacted
+   * @param problem - what is wrong with it, as a predicate (`is not a valid URL`)
+   */
+  constructor(status: number, url: string, location: string, problem: string) {
+    const shown = location.length > 200 ? `${location.slice(0, 200)}…` : location
+    super(
+      `${url} redirected (HTTP ${status}) to a Location that ${problem}${shown === '' ? '' : `: "${shown}"`}; it is not followed. ` +
+        'Pass allowRedirects: false to read the answer yourself, or check for a misconfigured server or proxy.',
+    )
+    this.status = status
+    this.location = shown
+  }
+}
+
+/**
+ * Thrown when a redirect would re-send a request body that holds credentials (a login password,
+ * a client secret, an authorization code, an OAuth 1 verifier) to another origin or from https to
+ * http: a 307 or 308 keeps the body, so such a hop is refused and nothing is sent to it. 301, 302
+ * and 303 (the body dropped) and a same-origin 307/308 are followed as usual.
+ *
+ * @example
+ * ```ts
+ * import { CredentialRedirectRefusedError, ProxySession } from 'oauth-sessions'
+ * try { await ProxySession.create({ oauth2Username: 'bot', oauth2Password: 'pw', authenticationBaseUrl: 'https://site.example/oauth2/start' }) }
+ * catch (error) { if (error instanceof CredentialRedirectRefusedError) console.error(error.status, error.location) }
+ * ```
+ * @group Errors
+ */
+export class CredentialRedirectRefusedError extends OAuthSessionsError {
+  /** Always `'CredentialRedirectRefusedError'`. */
+  override name = 'CredentialRedirectRefusedError'
+  /** Always `'ERR_CREDENTIAL_REDIRECT_REFUSED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_CREDENTIAL_REDIRECT_REFUSED'
+  /** The redirect's HTTP status. */
+  readonly status: number
+  /** Where it pointed, credentials redacted. */
+  readonly location: string
+
+  /**
+   * @param location - where the redirect pointed, already redacted
+   * @param message - a subclass's own message
+   */
+  constructor(status: number, location: string, message?: string) {
+    super(
+      message ??
+        `A request whose body holds credentials was redirected (HTTP ${status}) to ${location}; the body is not re-sent to another origin or over plain http. ` +
+          'Use the final URL of the endpoint (same origin, https), or check for a proxy or captive portal.',
+    )
+    this.status = status
+    this.location = location
+  }
+}

@@ -13,7 +13,7 @@ import type { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { prepareRequest } from './prepare-request.js'
 import { redactUrl } from '../security/redact-url.js'
-import { redirectRequest } from './redirects.js'
+import { hasCredentialBody, redirectRequest } from './redirects.js'
 import { Response } from './response.js'
 import { RetryPolicy } from './retry-policy.js'
 import { checkOptionKeys, type OptionsSchema } from './parse-options.js'
@@ -48,6 +48,8 @@ interface SendContext {
   extraCookies: string
   /** Whether the caller set a Cookie header, which then replaces the jar's (as in requests). */
   explicitCookie: boolean
+  /** Whether the body holds credentials, which no redirect may re-send to another origin. */
+  credentialBody: boolean
 }
 
 /**
@@ -293,6 +295,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
             .join('; ')
         : '',
       explicitCookie: request.headers.has('cookie'),
+      credentialBody: hasCredentialBody(options),
     }
   }
 
@@ -335,7 +338,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       }
       if (history.length >= this.maxRedirects) throw new TooManyRedirectsError(this.maxRedirects, [...history, response])
       history.push(response)
-      const next = redirectRequest(request, response.status, location)
+      const next = redirectRequest(request, response.status, location, context.credentialBody)
       crossedOrigin ||= next.crossOrigin || new URL(next.request.url).origin !== new URL(first.url).origin
       if (next.crossOrigin) context.explicitCookie = false
       if (context.auth?.onRedirect) {

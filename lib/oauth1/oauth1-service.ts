@@ -2,6 +2,7 @@ import { underTokenCap } from '../http/token-response-cap.js'
 import { z } from 'zod'
 import { parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
+import { withCredentialBody } from '../http/redirects.js'
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
 import { TokenRequestDeniedError } from './oauth1-errors.js'
@@ -174,7 +175,7 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
   async getRawRequestToken(method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
     const url = this.#require(this.requestTokenUrl, 'requestTokenUrl')
     const session = this.getSession()
-    this.requestTokenResponse = await underTokenCap(session, (cap) => session.request(method, url, { ...cap, ...options }))
+    this.requestTokenResponse = await underTokenCap(session, (cap) => session.request(method, url, withCredentialBody({ ...cap, ...options })))
     return this.requestTokenResponse
   }
 
@@ -211,8 +212,9 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
    */
   async getRawAccessToken(requestToken: string, requestTokenSecret: string, method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
     const url = this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    // The verifier (and a body-placed signature) may be in the body: no redirect re-sends it to another origin.
     const session = this.getSession([requestToken, requestTokenSecret])
-    this.accessTokenResponse = await underTokenCap(session, (cap) => session.request(method, url, { ...cap, ...options }))
+    this.accessTokenResponse = await underTokenCap(session, (cap) => session.request(method, url, withCredentialBody({ ...cap, ...options })))
     return this.accessTokenResponse
   }
 

@@ -1,4 +1,5 @@
 import { OAuthSessionsError } from '../errors.js'
+import { CredentialRedirectRefusedError } from '../http/http-errors.js'
 import type { Response } from '../http/response.js'
 
 /**
@@ -466,7 +467,8 @@ export class ScopeChangedWarning extends OAuthSessionsError {
 /**
  * Thrown when a token endpoint answers with a redirect that would carry the request's
  * credentials (client secret, code, code verifier, refresh token, password) elsewhere: to another
- * origin, from https to http, or as a GET. A 307 or 308 to the same origin is followed.
+ * origin, from https to http, or as a GET. A 307 or 308 to the same origin is followed. The
+ * token endpoint's case of {@link CredentialRedirectRefusedError}, which catches both.
  *
  * @example
  * ```ts
@@ -477,22 +479,19 @@ export class ScopeChangedWarning extends OAuthSessionsError {
  * ```
  * @group Errors
  */
-export class TokenRedirectRefusedError extends OAuthSessionsError {
+export class TokenRedirectRefusedError extends CredentialRedirectRefusedError {
   /** Always `'TokenRedirectRefusedError'`. */
   override name = 'TokenRedirectRefusedError'
   /** Always `'ERR_TOKEN_REDIRECT_REFUSED'`. */
   override code = 'ERR_TOKEN_REDIRECT_REFUSED'
-  /** The redirect's HTTP status. */
-  readonly status: number
-  /** Where it pointed, credentials in its query redacted. */
-  readonly location: string
 
+  /** @param location - where the redirect pointed, credentials in its query redacted */
   constructor(status: number, location: string) {
     super(
+      status,
+      location,
       `The token endpoint redirected (HTTP ${status}) to ${location}; the request's credentials are not sent there. ` +
         'Use the final token URL of the provider (same origin, https), or check for a proxy or captive portal.',
     )
-    this.status = status
-    this.location = location
   }
 }

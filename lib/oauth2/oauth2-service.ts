@@ -2,6 +2,7 @@ import { underTokenCap } from '../http/token-response-cap.js'
 import { z } from 'zod'
 import { parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
+import { withCredentialBody } from '../http/redirects.js'
 import { oauth2SessionOptionsSchema } from './oauth2-session-schemas.js'
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
@@ -189,8 +190,11 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
       ...(given === undefined ? {} : Object.fromEntries(given instanceof URLSearchParams ? given : Object.entries(given as object))),
       ...credentials,
     }
+    // The client secret may be in the body: no redirect re-sends it to another origin.
     const session = this.getSession()
-    this.accessTokenResponse = await underTokenCap(session, (cap) => session.request(method, url, { ...cap, ...options, [key]: merged, withholdToken: true }))
+    this.accessTokenResponse = await underTokenCap(session, (cap) =>
+      session.request(method, url, withCredentialBody({ ...cap, ...options, [key]: merged, withholdToken: true })),
+    )
     return this.accessTokenResponse
   }
 

@@ -4,10 +4,61 @@ import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-opti
 import { requestOptionsSchema, sessionOptionsSchema } from '../http/session-options.js'
 import { OAuth2Client } from './grant-clients.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions } from './oauth2-session-options.js'
+import { type OAuth2Token, scopeToList } from './oauth2-token.js'
+import type { PkceMethod } from './pkce.js'
 
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', what)
 const scopeSchema = z.union([z.string(), z.array(z.string()).readonly()])
 const authSchema = requestOptionsSchema.shape.auth
+
+/** Seconds as a number or as numeric text (requests-oauthlib's docs set `expires_in: '-30'`); null is none. */
+const secondsSchema = z
+  .union([z.number().finite(), z.string().regex(/^\s*[-+]?\d+(?:\.\d+)?\s*$/, 'a number of seconds')])
+  .nullable()
+  .transform((value) => (value === null ? undefined : Number(value)))
+
+/**
+ * A token given by the caller (the `token` option, the `token` setter): the fields OAuth 2 reads
+ * must have their wire types; anything else a provider sent is kept as it is.
+ *
+ * @internal
+ */
+export const tokenSchema = z.looseObject({
+  access_token: z.string().optional(),
+  token_type: z.string().optional(),
+  refresh_token: z.string().optional(),
+  id_token: z.string().optional(),
+  expires_in: secondsSchema.optional(),
+  expires_at: secondsSchema.optional(),
+  scope: scopeSchema.transform((scope) => scopeToList(scope) as string[]).optional(),
+}) satisfies z.ZodType<OAuth2Token>
+
+/** An absolute http or https URL, as every endpoint option is. */
+const endpointSchema = z.string().refine((value) => {
+  try {
+    const { protocol } = new URL(value)
+    return protocol === 'https:' || protocol === 'http:'
+  } catch {
+    return false
+  }
+}, 'an absolute http or https URL such as https://idp.example.com/token')
+
+/**
+ * Checks a token the caller gave (the option or the setter), and the field that holds the access
+ * token when `accessTokenKey` names another one. A ConfigurationError names the field, never its value.
+ *
+ * @internal
+ */
+export function parseToken(token: unknown, accessTokenKey: string, owner: string): OAuth2Token {
+  const result = tokenSchema.safeParse(token)
+  if (!result.success)
+    throw ConfigurationError.fromZod(new z.ZodError(result.error.issues.map((issue) => ({ ...issue, path: ['token', ...issue.path] }))), owner)
+  const value = result.data[accessTokenKey]
+  if (value !== undefined && typeof value !== 'string') {
+    throw new ConfigurationError(`token.${accessTokenKey}`, `Invalid ${owner} options: token.${accessTokenKey} (the accessTokenKey) must be text.`)
+  }
+  return result.data
+}
 
 /**
  * OAuth2Session's options: the Session's, requests-oauthlib's and rauth's.
@@ -16,14 +67,14 @@ const authSchema = requestOptionsSchema.shape.auth
  */
 export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   client: z.instanceof(OAuth2Client, { message: 'an OAuth2Client (WebApplicationClient, BackendApplicationClient ...)' }).optional(),
-  autoRefreshUrl: z.string().optional(),
+  autoRefreshUrl: endpointSchema.optional(),
   autoRefreshKwargs: z.record(z.string(), z.string()).optional(),
   scope: scopeSchema.optional(),
   redirectUri: z.string().optional(),
-  token: z.record(z.string(), z.unknown()).optional(),
+  token: tokenSchema.optional(),
   state: z.union([z.string(), fn<() => string>('a string or a function returning one')]).optional(),
   tokenUpdater: fn<NonNullable<OAuth2SessionOptions['tokenUpdater']>>('a function').optional(),
-  pkce: z.union([z.enum(['S256', 'plain']), z.literal(false)]).optional(),
+  pkce: z.custom<PkceMethod | false>((value) => value === 'S256' || value === 'plain' || value === false, "'S256', 'plain' or false").optional(),
   clientSecret: z.string().optional(),
   accessToken: z.string().optional(),
   service: z.custom<NonNullable<OAuth2SessionOptions['service']>>((value) => typeof value === 'object' && value !== null, 'a Service').optional(),

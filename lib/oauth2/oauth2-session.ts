@@ -19,7 +19,14 @@ import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, Ref
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
 import { scopeChange } from './scope-check.js'
-import { fetchTokenSchema, oauth2RequestOptionsSchema, oauth2SessionOptionsSchema, refreshTokenSchema, splitTokenOptions } from './oauth2-session-schemas.js'
+import {
+  fetchTokenSchema,
+  oauth2RequestOptionsSchema,
+  oauth2SessionOptionsSchema,
+  parseToken,
+  refreshTokenSchema,
+  splitTokenOptions,
+} from './oauth2-session-schemas.js'
 import { requestToken, type TokenRequest } from './token-endpoint.js'
 import { renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
@@ -111,7 +118,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (oauthOptions.token !== undefined && oauthOptions.accessToken !== undefined) {
       throw new ConfigurationError('accessToken', 'Pass either token (requests-oauthlib) or accessToken (rauth), not both.')
     }
-    if (oauthOptions.token !== undefined) this.#token = normalizeToken(oauthOptions.token)
+    if (oauthOptions.token !== undefined) this.#token = normalizeToken(parseToken(oauthOptions.token, this.accessTokenKey, new.target.name))
     if (oauthOptions.accessToken !== undefined) this.#token = { access_token: oauthOptions.accessToken }
     this.accessTokenResponse = undefined
     this.#bearer = new BearerTokenAuth(this.#tokenSource(), oauthOptions.bearerAuth ?? true)
@@ -123,9 +130,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return this.#token
   }
 
-  /** Replaces the token; `expires_in` becomes `expires_at`. */
+  /**
+   * Replaces the token; `expires_in` becomes `expires_at`.
+   *
+   * @throws {@link ConfigurationError} naming the field when one OAuth 2 reads has the wrong type
+   */
   set token(value: OAuth2Token) {
-    this.#token = normalizeToken(value)
+    this.#token = normalizeToken(parseToken(value, this.accessTokenKey, `${this.constructor.name}.token`))
   }
 
   /** The access token, if any (rauth's `access_token`). */

@@ -3,6 +3,7 @@ import { ConfigurationError, TokenMissingError } from '../errors.js'
 import { appendQuery } from '../http/append-query.js'
 import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
 import { HeaderMap, type HeadersInit } from '../http/header-map.js'
+import { redirectTarget, refusesCredentialBody } from '../http/redirects.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
 import type { RequestOptions, TimeoutOption } from '../http/session-options.js'
@@ -115,7 +116,8 @@ const MAX_TOKEN_REDIRECTS = 5
 /**
  * Sends a token request without letting a redirect carry its credentials anywhere: a 307 or 308
  * to the same origin (never https → http) is sent again with the same body, anything else that
- * redirects is a {@link TokenRedirectRefusedError}.
+ * redirects is a {@link TokenRedirectRefusedError}; a Location that is no http(s) URL is an
+ * {@link InvalidRedirectError}.
  */
 async function sendWithoutCredentialRedirects(session: Session, method: string, url: string, options: RequestOptions): Promise<Response> {
   let target = url
@@ -124,14 +126,13 @@ async function sendWithoutCredentialRedirects(session: Session, method: string, 
     const location = response.headers.get('location')
     if (!response.isRedirect || location === undefined) return response
     const from = new URL(target)
-    let next: URL
-    try {
-      next = new URL(location, from)
-    } catch {
-      throw new TokenRedirectRefusedError(response.status, redactUrl(location))
-    }
+    const next = redirectTarget(from, response.status, location)
+    // Only a hop that keeps method and body is followed, and only where the Session's one
+    // credential-body rule lets a body go.
     const keepsBody = response.status === 307 || response.status === 308
-    if (!keepsBody || next.origin !== from.origin || hop >= MAX_TOKEN_REDIRECTS) throw new TokenRedirectRefusedError(response.status, redactUrl(next.href))
+    if (!keepsBody || refusesCredentialBody(response.status, from, next) || hop >= MAX_TOKEN_REDIRECTS) {
+      throw new TokenRedirectRefusedError(response.status, redactUrl(next.href))
+    }
     target = next.href
   }
 }

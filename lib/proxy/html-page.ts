@@ -2,7 +2,10 @@ import { Parser } from 'htmlparser2'
 
 /** A form found on a page: where it posts and the fields it would send. @internal */
 export interface HtmlForm {
+  /** The action resolved against the page URL; the attribute as written when it cannot be. */
   action: string
+  /** What is wrong with the action (`is not a valid URL`, `uses javascript:, not http or https`), if anything. */
+  actionProblem: string | undefined
   method: string
   /** Every named input with its value (hidden fields such as authenticity_token included). */
   fields: [string, string][]
@@ -42,7 +45,7 @@ export function readHtmlPage(html: string, pageUrl: string): HtmlPage {
         }
         if (name === 'form') {
           form = {
-            action: new URL(attributes.action ?? '', pageUrl).href,
+            ...formAction(attributes.action ?? '', pageUrl),
             method: (attributes.method ?? 'get').toUpperCase(),
             fields: [],
             inputNames: new Set(),
@@ -74,4 +77,16 @@ export function readHtmlPage(html: string, pageUrl: string): HtmlPage {
   parser.write(html)
   parser.end()
   return page
+}
+
+/** A form's action resolved against its page; a hostile page's malformed one is reported, never thrown. */
+function formAction(action: string, pageUrl: string): Pick<HtmlForm, 'action' | 'actionProblem'> {
+  let url: URL
+  try {
+    url = new URL(action, pageUrl)
+  } catch {
+    return { action, actionProblem: 'is not a valid URL' }
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { action, actionProblem: `uses ${url.protocol}, not http or https` }
+  return { action: url.href, actionProblem: undefined }
 }

@@ -18,7 +18,7 @@ export class ProxyAuthenticationError extends OAuthSessionsError {
   /** Always `'ERR_PROXY_AUTHENTICATION'`: a stable value to branch on, unlike the message. */
   override code = 'ERR_PROXY_AUTHENTICATION'
   /** Which step failed. */
-  readonly reason: 'missing_credentials' | 'no_login_form' | 'wrong_credentials' | 'two_factor' | 'needs_consent' | 'no_proxy_cookie'
+  readonly reason: 'missing_credentials' | 'no_login_form' | 'invalid_login_form' | 'wrong_credentials' | 'two_factor' | 'needs_consent' | 'no_proxy_cookie'
 
   constructor(reason: ProxyAuthenticationError['reason'], message: string) {
     super(message)

@@ -1,3 +1,4 @@
+import { underTokenCap } from '../http/token-response-cap.js'
 import { ProxyAuthenticationError } from './proxy-errors.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
@@ -5,6 +6,8 @@ import { z } from 'zod'
 import { checkOptionKeys, parseOptions } from '../http/parse-options.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
 import { splitOptions } from '../http/split-options.js'
+import { withCredentialBody } from '../http/redirects.js'
+import { redactUrl } from '../security/redact-url.js'
 import { readHtmlPage, type HtmlForm } from './html-page.js'
 
 /**
@@ -236,7 +239,9 @@ export class ProxySession extends Session {
     if (this.#username === undefined || this.#password === undefined || this.#baseUrl === undefined) {
       throw new ProxyAuthenticationError('missing_credentials', 'Set oauth2Username, oauth2Password and authenticationBaseUrl before authenticate().')
     }
-    const start = await super.request('GET', this.#baseUrl)
+    // Login pages and the sign-in answer are authorization answers: capped by maxTokenResponseSize.
+    const baseUrl = this.#baseUrl
+    const start = await underTokenCap(this, (cap) => super.request('GET', baseUrl, cap))
     const login = this.#loginForm(start)
     if (login === undefined && this.#setProxyCookie(start)) {
       // The provider still knew the user: the proxy's callback set its cookie without a login.
@@ -249,9 +254,18 @@ export class ProxySession extends Session {
         `The proxy start URL led to ${start.redactedUrl} (HTTP ${start.status}), which has no login form. Check authenticationBaseUrl.`,
       )
     }
+    if (login.actionProblem !== undefined) {
+      const action = redactUrl(login.action)
+      throw new ProxyAuthenticationError(
+        'invalid_login_form',
+        `The login page at ${start.redactedUrl} has a form whose action ${login.actionProblem} ("${action.length > 200 ? `${action.slice(0, 200)}…` : action}"), ` +
+          'so it is not the provider login: the password is not sent. Check authenticationBaseUrl, and for a proxy or captive portal rewriting the page.',
+      )
+    }
     const data: Record<string, string> = Object.fromEntries(login.fields)
     Object.assign(data, this.#postdata, { login: this.#username, password: this.#password })
-    const result = await super.request('POST', this.#sessionUrl, { data })
+    // The password is in this body: 302/303 hops (a GET) go anywhere, a 307/308 only to the same origin.
+    const result = await underTokenCap(this, (cap) => super.request('POST', this.#sessionUrl, withCredentialBody({ data, ...cap })))
     this.#failIfStuck(result)
     if (!this.#setProxyCookie(result) || !(await this.#hasProxyCookie())) {
       throw new ProxyAuthenticationError(

@@ -39,6 +39,8 @@ import {
   TokenRequestError,
   TokenUpdated,
   TooManyRedirectsError,
+  InvalidRedirectError,
+  CredentialRedirectRefusedError,
   UnauthorizedClientError,
   UnsupportedGrantTypeError,
   UnsupportedResponseTypeError,
@@ -91,6 +93,8 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [TokenRedirectRefusedError, () => new TokenRedirectRefusedError(307, 'https://evil.test/'), 'ERR_TOKEN_REDIRECT_REFUSED'],
   [BrowserOpenError, () => new BrowserOpenError(new Error('no browser')), 'ERR_BROWSER_OPEN'],
   [ResponseTooLargeError, () => new ResponseTooLargeError('GET', 'https://api.test/', 1024, 2048), 'ERR_RESPONSE_TOO_LARGE'],
+  [CredentialRedirectRefusedError, () => new CredentialRedirectRefusedError(307, 'https://evil.test/'), 'ERR_CREDENTIAL_REDIRECT_REFUSED'],
+  [InvalidRedirectError, () => new InvalidRedirectError(302, 'https://api.test/', 'file:///etc/passwd', 'uses file:'), 'ERR_INVALID_REDIRECT'],
 ]
 
 describe('the code of every error class', () => {
