@@ -42,6 +42,8 @@ export class PreparedRequest {
   /** The body to send, if any. */
   body: RequestBody | undefined
   #signatureBaseString: string | (() => string) | undefined
+  /** Query parameter names (lower case) a strategy put a credential under, beyond the well-known ones. */
+  #secretParams: Set<string> | undefined
 
   constructor(method: string, url: string, headers: HeaderMap = new HeaderMap(), body?: RequestBody) {
     this.method = method.toUpperCase()
@@ -75,6 +77,44 @@ export class PreparedRequest {
     this.#signatureBaseString = compute
   }
 
+  /**
+   * Marks a query parameter whose value is a credential, so that every summary of this request
+   * and of its redirect hops (toJSON, errors, debug logs, {@link Response.redactedUrl}) shows it
+   * as `[redacted]`. A strategy that sends a credential under a name of its own calls it (rauth's
+   * `accessTokenKey`, {@link QueryApiKey}); the usual names (`access_token`, `api_key` ...) need no mark.
+   *
+   * @example
+   * ```ts
+   * import type { AuthStrategy } from 'oauth-sessions'
+   * const ticket: AuthStrategy = {
+   *   apply(request) {
+   *     const url = new URL(request.url)
+   *     url.searchParams.set('ticket', process.env.TICKET ?? '')
+   *     request.url = url.href
+   *     request.markSecretParam('ticket')
+   *   },
+   * }
+   * ```
+   */
+  markSecretParam(name: string): void {
+    this.#secretParams ??= new Set()
+    this.#secretParams.add(name.toLowerCase())
+  }
+
+  /** The URL with credential values (the usual names and those marked by {@link PreparedRequest.markSecretParam}) and passwords redacted. */
+  get redactedUrl(): string {
+    return redactUrl(this.url, this.#secretParams)
+  }
+
+  /**
+   * The names marked by {@link PreparedRequest.markSecretParam}, lower case.
+   *
+   * @internal
+   */
+  get secretParams(): ReadonlySet<string> | undefined {
+    return this.#secretParams
+  }
+
   /** The URL parsed, for strategies that need its parts. */
   get parsedUrl(): URL {
     return new URL(this.url)
@@ -95,12 +135,14 @@ export class PreparedRequest {
 
   /** A copy whose headers can be changed without touching this one (the body is shared). */
   clone(): PreparedRequest {
-    return new PreparedRequest(this.method, this.url, this.headers.clone(), this.body)
+    const copy = new PreparedRequest(this.method, this.url, this.headers.clone(), this.body)
+    if (this.#secretParams !== undefined) copy.#secretParams = new Set(this.#secretParams)
+    return copy
   }
 
   /** A summary safe to log: credentials in headers and URL are redacted, the body is not shown. */
   toJSON(): Record<string, unknown> {
-    return { method: this.method, url: redactUrl(this.url), headers: this.headers.toJSON(), body: describeBody(this.body) }
+    return { method: this.method, url: this.redactedUrl, headers: this.headers.toJSON(), body: describeBody(this.body) }
   }
 
   /** @internal keeps credentials out of `console.log` and `util.inspect`. */
@@ -110,7 +152,7 @@ export class PreparedRequest {
 
   /** @internal */
   toString(): string {
-    return `<PreparedRequest [${this.method}] ${redactUrl(this.url)}>`
+    return `<PreparedRequest [${this.method}] ${this.redactedUrl}>`
   }
 }
 

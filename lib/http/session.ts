@@ -333,7 +333,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     const elapsed = performance.now() - started
     const setCookies = raw.headers.getAll('set-cookie')
     const cookies = setCookies.length === 0 ? {} : await storeSetCookies(this.cookies, setCookies, request.url)
-    if (debug.enabled) debug('%s %s -> %d %s (%d ms)', request.method, redactUrl(request.url), raw.status, raw.reason, Math.round(elapsed))
+    if (debug.enabled) debug('%s %s -> %d %s (%d ms)', request.method, request.redactedUrl, raw.status, raw.reason, Math.round(elapsed))
     return new Response({
       status: raw.status,
       reason: raw.reason,

@@ -5,7 +5,6 @@ import { AbortError, ConnectionError, TimeoutError } from './http-errors.js'
 import type { AgentPair } from './agent-pool.js'
 import { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
-import { redactUrl } from '../security/redact-url.js'
 import { isFollowableRedirect } from './redirects.js'
 import type { TimeoutOption } from './session-options.js'
 import type { TlsSettings } from './tls-options.js'
@@ -130,7 +129,7 @@ function gotTimeout(timeout: TimeoutOption): Partial<Delays> {
 }
 
 function wrapError(error: unknown, request: PreparedRequest, timeout: TimeoutOption): Error {
-  const url = redactUrl(request.url)
+  const url = request.redactedUrl
   const gotError = error as { name?: string; code?: string; event?: string; message?: string }
   // got's errors carry the request options, headers and credentials included: keep only the facts.
   const cause = Object.assign(new Error(String(gotError.message ?? error)), { name: gotError.name ?? 'Error', code: gotError.code })

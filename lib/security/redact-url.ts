@@ -4,9 +4,11 @@ import { SECRET_PARAMS } from './secret-names.js'
  * A URL safe for messages and logs: a password in the user-info part and the values of credential
  * query parameters (access_token, oauth_signature, api_key ...) become `[redacted]`.
  *
+ * @param extraSecretNames - more parameter names (lower case) whose values are credentials: the
+ *   ones a strategy chose itself (rauth's `accessTokenKey`, a `QueryApiKey` name)
  * @internal
  */
-export function redactUrl(url: string): string {
+export function redactUrl(url: string, extraSecretNames?: ReadonlySet<string>): string {
   const hashStart = url.indexOf('#')
   const queryStart = url.indexOf('?')
   const hasQuery = queryStart !== -1 && (hashStart === -1 || queryStart < hashStart)
@@ -15,26 +17,26 @@ export function redactUrl(url: string): string {
   const headEnd = hasQuery ? queryStart : hashStart === -1 ? url.length : hashStart
   let head = url.slice(0, headEnd)
   if (hasUserInfo) head = head.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:[redacted]@')
-  const query = hasQuery ? `?${redactQuery(url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart))}` : ''
-  const fragment = hashStart === -1 ? '' : redactFragment(url.slice(hashStart))
+  const query = hasQuery ? `?${redactQuery(url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart), extraSecretNames)}` : ''
+  const fragment = hashStart === -1 ? '' : redactFragment(url.slice(hashStart), extraSecretNames)
   return `${head}${query}${fragment}`
 }
 
-function redactQuery(query: string): string {
+function redactQuery(query: string, extra: ReadonlySet<string> | undefined): string {
   return query
     .split('&')
     .map((part) => {
       const eq = part.indexOf('=')
       if (eq === -1) return part
       const name = safeDecode(part.slice(0, eq)).toLowerCase()
-      return SECRET_PARAMS.has(name) ? `${part.slice(0, eq)}=[redacted]` : part
+      return SECRET_PARAMS.has(name) || extra?.has(name) === true ? `${part.slice(0, eq)}=[redacted]` : part
     })
     .join('&')
 }
 
-function redactFragment(fragment: string): string {
+function redactFragment(fragment: string, extra: ReadonlySet<string> | undefined): string {
   // Implicit-grant redirects carry the token in the fragment.
-  return fragment.includes('=') ? `#${redactQuery(fragment.slice(1))}` : fragment
+  return fragment.includes('=') ? `#${redactQuery(fragment.slice(1), extra)}` : fragment
 }
 
 function safeDecode(text: string): string {
