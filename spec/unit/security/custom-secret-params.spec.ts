@@ -1,12 +1,13 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { inspect } from 'node:util'
-import { ConnectionError, HTTPError, OAuth2Session, type Response } from '../../../lib/index.js'
+import { ConnectionError, HTTPError, OAuth2Session, QueryApiKey, type Response, Session } from '../../../lib/index.js'
 import { startServer } from '../../support/servers.js'
 
 // rauth's accessTokenKey and requests-auth's QueryApiKey put a credential in the query under a
 // name the caller chose: every URL summary (errors, Response, PreparedRequest) must know that name.
 const TOKEN = 'tok-custom-key-7f3a9'
+const API_KEY = 'key-custom-param-5c1e2'
 
 function shown(value: unknown): string {
   return `${String(value)} ${JSON.stringify(value)} ${inspect(value, { depth: 10 })} ${(value as Error).stack ?? ''}`
@@ -66,6 +67,34 @@ describe('a credential under a query parameter name of its own', () => {
     expect(shown(response.history[0])).to.not.include(TOKEN)
     expect(shown(response)).to.not.include(TOKEN)
     scope.done()
+    await session.close()
+  })
+
+  it('redacts a QueryApiKey under a custom parameter name in the Response, its request and the HTTPError', async () => {
+    const scope = nock('https://api.test').get('/v1/items').query({ sig: API_KEY }).reply(403)
+    const session = new Session({ auth: new QueryApiKey(API_KEY, 'sig') })
+
+    const response = await session.get('https://api.test/v1/items')
+    const error = raised(response)
+
+    expect(error).to.be.instanceOf(HTTPError)
+    expect(response.redactedUrl).to.equal('https://api.test/v1/items?sig=[redacted]')
+    expect(shown(response)).to.not.include(API_KEY)
+    expect(shown(response.request)).to.not.include(API_KEY)
+    expect(shown(error)).to.not.include(API_KEY)
+    scope.done()
+    await session.close()
+  })
+
+  it('redacts a QueryApiKey under a custom parameter name in a ConnectionError', async () => {
+    const closed = await startServer()
+    await closed.close()
+    const session = new Session({ auth: new QueryApiKey(API_KEY, 'sig') })
+
+    const error = await session.get(`${closed.url}/v1/items`).catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(ConnectionError)
+    expect(shown(error)).to.not.include(API_KEY)
     await session.close()
   })
 })
