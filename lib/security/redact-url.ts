@@ -1,7 +1,8 @@
 import { SECRET_PARAMS } from './secret-names.js'
 
 /**
- * A URL safe for messages and logs: a password in the user-info part and the values of credential
+ * A URL safe for messages and logs: the user-info part (a password, or a token used as the user
+ * name, as GitHub's `https://TOKEN@host/`) and the values of credential
  * query parameters (access_token, oauth_signature, api_key ...) become `[redacted]`.
  *
  * @param extraSecretNames - more parameter names (lower case) whose values are credentials: the
@@ -16,10 +17,22 @@ export function redactUrl(url: string, extraSecretNames?: ReadonlySet<string>): 
   if (!hasQuery && hashStart === -1 && !hasUserInfo) return url
   const headEnd = hasQuery ? queryStart : hashStart === -1 ? url.length : hashStart
   let head = url.slice(0, headEnd)
-  if (hasUserInfo) head = head.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:[redacted]@')
+  if (hasUserInfo) head = redactUserInfo(head)
   const query = hasQuery ? `?${redactQuery(url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart), extraSecretNames)}` : ''
   const fragment = hashStart === -1 ? '' : redactFragment(url.slice(hashStart), extraSecretNames)
   return `${head}${query}${fragment}`
+}
+
+/** The authority's user info (user name and password: either may be a token) as `[redacted]`; it ends at the authority's last `@`. */
+function redactUserInfo(head: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(head)
+  if (scheme === null) return head
+  const start = scheme[0].length
+  const slash = head.indexOf('/', start)
+  const authority = head.slice(start, slash === -1 ? undefined : slash)
+  const at = authority.lastIndexOf('@')
+  if (at === -1) return head
+  return `${head.slice(0, start)}[redacted]${head.slice(start + at)}`
 }
 
 function redactQuery(query: string, extra: ReadonlySet<string> | undefined): string {
