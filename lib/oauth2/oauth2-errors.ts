@@ -1,4 +1,7 @@
 import { OAuthSessionsError } from '../errors.js'
+
+// Shared with OAuth 1 (PLAINTEXT signatures): it lives in lib/errors.ts, and OAuth 2 code keeps importing it from here.
+export { InsecureTransportError } from '../errors.js'
 import type { Response } from '../http/response.js'
 
 /**
@@ -371,33 +374,6 @@ export class TokenUpdated extends OAuthSessionsError {
   constructor(token: Record<string, unknown>) {
     super('The token was refreshed and no tokenUpdater is set: save error.token and repeat the request, or pass tokenUpdater.')
     Object.defineProperty(this, 'token', { value: token, enumerable: false })
-  }
-}
-
-/**
- * Thrown when an OAuth 2 URL uses plain http outside loopback, as oauthlib's
- * `InsecureTransportError`; set `OAUTHLIB_INSECURE_TRANSPORT=1` or `insecureTransport: true` for
- * local testing.
- *
- * @example
- * ```ts
- * import { InsecureTransportError, OAuth2Session } from 'oauth-sessions'
- * try { new OAuth2Session('id').authorizationUrl('http://idp.example.com/authorize') }
- * catch (error) { if (error instanceof InsecureTransportError) console.error(error.message) }
- * ```
- * @see oauthlib.oauth2.InsecureTransportError
- * @group Errors
- */
-export class InsecureTransportError extends OAuthSessionsError {
-  /** Always `'InsecureTransportError'`. */
-  override name = 'InsecureTransportError'
-  /** Always `'ERR_INSECURE_TRANSPORT'`: a stable value to branch on, unlike the message. */
-  override code = 'ERR_INSECURE_TRANSPORT'
-
-  constructor(url: string) {
-    super(
-      `OAuth 2 must use https: ${new URL(url).origin} is plain http. Use https, or set OAUTHLIB_INSECURE_TRANSPORT=1 / insecureTransport: true for local testing only.`,
-    )
   }
 }
 
