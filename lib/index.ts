@@ -67,6 +67,7 @@ export {
   TokenUpdated,
   InsecureTransportError,
   MismatchingStateError,
+  IssuerMismatchError,
   ScopeChangedWarning,
   TokenRedirectRefusedError,
   type OAuth2ErrorBody,

@@ -402,6 +402,46 @@ export class MismatchingStateError extends OAuthSessionsError {
 }
 
 /**
+ * Thrown when an authorization response names another issuer than the one the session expects
+ * (RFC 9207 `iss`: a mix-up attack, or a misconfigured client), carries `iss` more than once, or
+ * lacks it although the provider was said to send it (`issuerParameterRequired`). No token
+ * request is sent. Issuers are public identifiers, so both are carried and shown.
+ *
+ * @example
+ * ```ts
+ * import { IssuerMismatchError, OAuth2Session } from 'oauth-sessions'
+ * const session = new OAuth2Session('client-id', { issuer: 'https://idp.example.com', state: 'saved-state' })
+ * try { await session.fetchToken('https://idp.example.com/token', { authorizationResponse: 'https://app.example/cb?code=x&state=saved-state&iss=https%3A%2F%2Fevil.example' }) }
+ * catch (error) { if (error instanceof IssuerMismatchError) console.error(error.expected, error.received) }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9207#section-2.4
+ * @group Errors
+ */
+export class IssuerMismatchError extends OAuthSessionsError {
+  /** Always `'IssuerMismatchError'`. */
+  override name = 'IssuerMismatchError'
+  /** Always `'ERR_ISSUER_MISMATCH'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_ISSUER_MISMATCH'
+  /** The issuer the session expects (the `issuer` option). */
+  readonly expected: string
+  /** The `iss` the response carried; `undefined` when it had none; every value, comma-separated, when it had several. */
+  readonly received: string | undefined
+
+  constructor(expected: string, received: readonly string[]) {
+    const shown = received.length === 0 ? undefined : received.join(', ')
+    super(
+      received.length === 0
+        ? `The authorization response has no iss parameter, but ${expected} was said to send one (issuerParameterRequired). Reject this response and start the authorization again.`
+        : received.length > 1
+          ? `The authorization response carries iss more than once (${shown}); ${expected} was expected. Reject this response: it may be a mix-up attack.`
+          : `The authorization response comes from issuer ${shown}, not from ${expected}. Reject this response: it may be a mix-up attack, or the issuer option is wrong.`,
+    )
+    this.expected = expected
+    this.received = shown
+  }
+}
+
+/**
  * Thrown when the provider grants another scope than the one asked for, as oauthlib raises its
  * scope-changed `Warning`; pass `relaxTokenScope: true` or set `OAUTHLIB_RELAX_TOKEN_SCOPE` to
  * accept the token anyway.
