@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream'
 import { decodePairs, type ParamPairs } from './form-encoding.js'
 import { HeaderMap } from './header-map.js'
 import { redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
+import { requestSecretValues } from './request-secrets.js'
 
 /**
  * What a request body can be once prepared: text, bytes, multipart FormData or a stream.
@@ -44,6 +46,8 @@ export class PreparedRequest {
   #signatureBaseString: string | (() => string) | undefined
   /** Query parameter names (lower case) a strategy put a credential under, beyond the well-known ones. */
   #secretParams: Set<string> | undefined
+  /** Credential values earlier hops of this request carried (their headers are gone): a redirect target may echo them. */
+  #rememberedSecrets: Set<string> | undefined
 
   constructor(method: string, url: string, headers: HeaderMap = new HeaderMap(), body?: RequestBody) {
     this.method = method.toUpperCase()
@@ -103,7 +107,31 @@ export class PreparedRequest {
 
   /** The URL with credential values (the usual names and those marked by {@link PreparedRequest.markSecretParam}) and passwords redacted. */
   get redactedUrl(): string {
-    return redactUrl(this.url, this.#secretParams)
+    const redacted = redactUrl(this.url, this.#secretParams)
+    return this.#rememberedSecrets === undefined ? redacted : scrubSecrets(redacted, this.#rememberedSecrets)
+  }
+
+  /**
+   * Every credential value this request carries or an earlier hop carried, to scrub out of what
+   * a server sends back (error descriptions, Locations).
+   *
+   * @internal
+   */
+  secretValues(): Set<string> {
+    return requestSecretValues(this, this.#rememberedSecrets)
+  }
+
+  /**
+   * Keeps the credential values of `previous` (the hop before a redirect, whose secret headers
+   * this one may have dropped), so that a Location echoing them is scrubbed from this hop's summaries.
+   *
+   * @internal
+   */
+  rememberSecretsOf(previous: PreparedRequest): void {
+    const values = previous.secretValues()
+    if (values.size === 0) return
+    this.#rememberedSecrets ??= new Set()
+    for (const value of values) this.#rememberedSecrets.add(value)
   }
 
   /**
@@ -137,6 +165,7 @@ export class PreparedRequest {
   clone(): PreparedRequest {
     const copy = new PreparedRequest(this.method, this.url, this.headers.clone(), this.body)
     if (this.#secretParams !== undefined) copy.#secretParams = new Set(this.#secretParams)
+    if (this.#rememberedSecrets !== undefined) copy.#rememberedSecrets = new Set(this.#rememberedSecrets)
     return copy
   }
 

@@ -25,6 +25,7 @@ export function redirectRequest(previous: PreparedRequest, status: number, locat
   const target = new URL(location.startsWith('//') ? `${from.protocol}${location}` : location, from)
   if (target.hash === '' && from.hash !== '') target.hash = from.hash
   const request = previous.clone()
+  request.rememberSecretsOf(previous)
   request.url = target.href
   if ((status === 303 || status === 302) && request.method !== 'HEAD') request.method = 'GET'
   if (status === 301 && request.method === 'POST') request.method = 'GET'
