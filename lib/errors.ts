@@ -143,3 +143,35 @@ export class TokenMissingError extends OAuthSessionsError {
     this.keys = keys
   }
 }
+
+/**
+ * Thrown when a credential would go over plain http to a host other than loopback: an OAuth 2
+ * URL (as oauthlib's `InsecureTransportError`) or an OAuth 1 PLAINTEXT signature, which is the
+ * secrets themselves. Set `OAUTHLIB_INSECURE_TRANSPORT=1` or `insecureTransport: true` for local
+ * testing.
+ *
+ * @example
+ * ```ts
+ * import { InsecureTransportError, OAuth2Session } from 'oauth-sessions'
+ * try { new OAuth2Session('id').authorizationUrl('http://idp.example.com/authorize') }
+ * catch (error) { if (error instanceof InsecureTransportError) console.error(error.message) }
+ * ```
+ * @see oauthlib.oauth2.InsecureTransportError
+ * @group Errors
+ */
+export class InsecureTransportError extends OAuthSessionsError {
+  /** Always `'InsecureTransportError'`. */
+  override name = 'InsecureTransportError'
+  /** Always `'ERR_INSECURE_TRANSPORT'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INSECURE_TRANSPORT'
+
+  /**
+   * @param url - the plain-http URL (only its origin is shown)
+   * @param what - what must use https, for the message (default `OAuth 2`)
+   */
+  constructor(url: string, what = 'OAuth 2') {
+    super(
+      `${what} must use https: ${new URL(url).origin} is plain http. Use https, or set OAUTHLIB_INSECURE_TRANSPORT=1 / insecureTransport: true for local testing only.`,
+    )
+  }
+}

@@ -77,6 +77,7 @@ export {
   TokenUpdated,
   InsecureTransportError,
   MismatchingStateError,
+  IssuerMismatchError,
   ScopeChangedWarning,
   TokenRedirectRefusedError,
   type OAuth2ErrorBody,

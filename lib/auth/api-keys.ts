@@ -70,6 +70,7 @@ export class QueryApiKey extends AuthBase {
   /** Adds the parameter to the URL, as requests-auth's `_add_parameters` does. */
   apply(request: PreparedRequest): void {
     request.url = addParameters(request.url, [[this.queryParameterName, this.#apiKey]])
+    request.markSecretParam(this.queryParameterName)
   }
 
   /** The strategy with the key redacted. */

@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream'
 import { decodePairs, type ParamPairs } from './form-encoding.js'
 import { HeaderMap } from './header-map.js'
 import { redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
+import { requestSecretValues } from './request-secrets.js'
 
 /**
  * What a request body can be once prepared: text, bytes, multipart FormData or a stream.
@@ -47,6 +49,10 @@ export class PreparedRequest {
    */
   signal: AbortSignal | undefined
   #signatureBaseString: string | (() => string) | undefined
+  /** Query parameter names (lower case) a strategy put a credential under, beyond the well-known ones. */
+  #secretParams: Set<string> | undefined
+  /** Credential values earlier hops of this request carried (their headers are gone): a redirect target may echo them. */
+  #rememberedSecrets: Set<string> | undefined
 
   constructor(method: string, url: string, headers: HeaderMap = new HeaderMap(), body?: RequestBody) {
     this.method = method.toUpperCase()
@@ -80,6 +86,68 @@ export class PreparedRequest {
     this.#signatureBaseString = compute
   }
 
+  /**
+   * Marks a query parameter whose value is a credential, so that every summary of this request
+   * and of its redirect hops (toJSON, errors, debug logs, {@link Response.redactedUrl}) shows it
+   * as `[redacted]`. A strategy that sends a credential under a name of its own calls it (rauth's
+   * `accessTokenKey`, {@link QueryApiKey}); the usual names (`access_token`, `api_key` ...) need no mark.
+   *
+   * @example
+   * ```ts
+   * import type { AuthStrategy } from 'oauth-sessions'
+   * const ticket: AuthStrategy = {
+   *   apply(request) {
+   *     const url = new URL(request.url)
+   *     url.searchParams.set('ticket', process.env.TICKET ?? '')
+   *     request.url = url.href
+   *     request.markSecretParam('ticket')
+   *   },
+   * }
+   * ```
+   */
+  markSecretParam(name: string): void {
+    this.#secretParams ??= new Set()
+    this.#secretParams.add(name.toLowerCase())
+  }
+
+  /** The URL with credential values (the usual names and those marked by {@link PreparedRequest.markSecretParam}) and passwords redacted. */
+  get redactedUrl(): string {
+    const redacted = redactUrl(this.url, this.#secretParams)
+    return this.#rememberedSecrets === undefined ? redacted : scrubSecrets(redacted, this.#rememberedSecrets)
+  }
+
+  /**
+   * Every credential value this request carries or an earlier hop carried, to scrub out of what
+   * a server sends back (error descriptions, Locations).
+   *
+   * @internal
+   */
+  secretValues(): Set<string> {
+    return requestSecretValues(this, this.#rememberedSecrets)
+  }
+
+  /**
+   * Keeps the credential values of `previous` (the hop before a redirect, whose secret headers
+   * this one may have dropped), so that a Location echoing them is scrubbed from this hop's summaries.
+   *
+   * @internal
+   */
+  rememberSecretsOf(previous: PreparedRequest): void {
+    const values = previous.secretValues()
+    if (values.size === 0) return
+    this.#rememberedSecrets ??= new Set()
+    for (const value of values) this.#rememberedSecrets.add(value)
+  }
+
+  /**
+   * The names marked by {@link PreparedRequest.markSecretParam}, lower case.
+   *
+   * @internal
+   */
+  get secretParams(): ReadonlySet<string> | undefined {
+    return this.#secretParams
+  }
+
   /** The URL parsed, for strategies that need its parts. */
   get parsedUrl(): URL {
     return new URL(this.url)
@@ -102,12 +170,14 @@ export class PreparedRequest {
   clone(): PreparedRequest {
     const copy = new PreparedRequest(this.method, this.url, this.headers.clone(), this.body)
     copy.signal = this.signal
+    if (this.#secretParams !== undefined) copy.#secretParams = new Set(this.#secretParams)
+    if (this.#rememberedSecrets !== undefined) copy.#rememberedSecrets = new Set(this.#rememberedSecrets)
     return copy
   }
 
   /** A summary safe to log: credentials in headers and URL are redacted, the body is not shown. */
   toJSON(): Record<string, unknown> {
-    return { method: this.method, url: redactUrl(this.url), headers: this.headers.toJSON(), body: describeBody(this.body) }
+    return { method: this.method, url: this.redactedUrl, headers: this.headers.toJSON(), body: describeBody(this.body) }
   }
 
   /** @internal keeps credentials out of `console.log` and `util.inspect`. */
@@ -117,7 +187,7 @@ export class PreparedRequest {
 
   /** @internal */
   toString(): string {
-    return `<PreparedRequest [${this.method}] ${redactUrl(this.url)}>`
+    return `<PreparedRequest [${this.method}] ${this.redactedUrl}>`
   }
 }
 

@@ -91,6 +91,7 @@ export function redirectRequest(
   if (credentialBody && refusesCredentialBody(status, from, target)) throw new CredentialRedirectRefusedError(status, redactUrl(target.href))
   if (target.hash === '' && from.hash !== '') target.hash = from.hash
   const request = previous.clone()
+  request.rememberSecretsOf(previous)
   request.url = target.href
   if ((status === 303 || status === 302) && request.method !== 'HEAD') request.method = 'GET'
   if (status === 301 && request.method === 'POST') request.method = 'GET'

@@ -6,6 +6,7 @@ import type { HeaderMap } from './header-map.js'
 import { parseLinkHeader, type LinkEntry } from './parse-link-header.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
 import { isFollowableRedirect } from './redirects.js'
 
 /**
@@ -122,7 +123,7 @@ export class Response {
 
   /** The final URL with credential query values and passwords redacted, for messages and logs. */
   get redactedUrl(): string {
-    return redactUrl(this.url)
+    return this.#request.url === this.url ? this.#request.redactedUrl : redactUrl(this.url, this.#request.secretParams)
   }
 
   /** The body as bytes. Throws when the request used `stream: true` (read {@link Response.raw}). */
@@ -202,7 +203,14 @@ export class Response {
 
   /** A summary safe to log (no body, credentials redacted). */
   toJSON(): Record<string, unknown> {
-    return { status: this.status, reason: this.reason, url: this.redactedUrl, headers: this.headers.toJSON() }
+    const headers = this.headers.toJSON()
+    // A redirect's Location is a URL too, and a hostile server may echo a credential into it.
+    for (const name of Object.keys(headers)) {
+      const value = headers[name]
+      if (name.toLowerCase() === 'location' && typeof value === 'string')
+        headers[name] = scrubSecrets(redactUrl(value, this.#request.secretParams), this.#request.secretValues())
+    }
+    return { status: this.status, reason: this.reason, url: this.redactedUrl, headers }
   }
 
   /** @internal */

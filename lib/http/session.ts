@@ -382,13 +382,13 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       try {
         await this.#retry.wait(delay, context.signal)
       } catch (error) {
-        throw new AbortError(request.method, redactUrl(request.url), error)
+        throw new AbortError(request.method, request.redactedUrl, error)
       }
     }
     const elapsed = performance.now() - started
     const setCookies = raw.headers.getAll('set-cookie')
     const cookies = setCookies.length === 0 ? {} : await storeSetCookies(this.cookies, setCookies, request.url)
-    if (debug.enabled) debug('%s %s -> %d %s (%d ms)', request.method, redactUrl(request.url), raw.status, raw.reason, Math.round(elapsed))
+    if (debug.enabled) debug('%s %s -> %d %s (%d ms)', request.method, request.redactedUrl, raw.status, raw.reason, Math.round(elapsed))
     return new Response({
       status: raw.status,
       reason: raw.reason,
@@ -410,7 +410,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
  */
 function untilAborted<T>(work: Promise<T> | T, signal: AbortSignal | undefined, request: PreparedRequest): Promise<T> {
   if (signal === undefined) return Promise.resolve(work)
-  const aborted = (): AbortError => new AbortError(request.method, redactUrl(request.url), signal.reason)
+  const aborted = (): AbortError => new AbortError(request.method, request.redactedUrl, signal.reason)
   if (signal.aborted) {
     Promise.resolve(work).catch(() => undefined)
     return Promise.reject(aborted())

@@ -5,7 +5,6 @@ import { AbortError, ConnectionError, ResponseTooLargeError, TimeoutError } from
 import type { AgentPair } from './agent-pool.js'
 import { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
-import { redactUrl } from '../security/redact-url.js'
 import { isFollowableRedirect } from './redirects.js'
 import type { TimeoutOption } from './session-options.js'
 import type { TlsSettings } from './tls-options.js'
@@ -91,7 +90,7 @@ export function sendHop(client: Got, request: PreparedRequest, options: HopOptio
     const tooLarge = (received: number): void => {
       settled = true
       stream.destroy()
-      reject(new ResponseTooLargeError(request.method, redactUrl(request.url), options.maxResponseSize as number, received))
+      reject(new ResponseTooLargeError(request.method, request.redactedUrl, options.maxResponseSize as number, received))
     }
     stream.once('response', (response: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders }) => {
       const headers = toHeaderMap(response.headers)
@@ -151,7 +150,7 @@ function gotTimeout(timeout: TimeoutOption): Partial<Delays> {
 }
 
 function wrapError(error: unknown, request: PreparedRequest, timeout: TimeoutOption): Error {
-  const url = redactUrl(request.url)
+  const url = request.redactedUrl
   const gotError = error as { name?: string; code?: string; event?: string; message?: string }
   // got's errors carry the request options, headers and credentials included: keep only the facts.
   const cause = Object.assign(new Error(String(gotError.message ?? error)), { name: gotError.name ?? 'Error', code: gotError.code })

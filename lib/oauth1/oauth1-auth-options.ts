@@ -49,6 +49,12 @@ export interface OAuth1AuthOptions {
   nonce?: string | (() => string)
   /** A fixed timestamp or a clock, for tests. Default: the current Unix time. */
   timestamp?: string | number | (() => string | number)
+  /**
+   * Allow a PLAINTEXT signature (the secrets as they are) over plain http to hosts other than
+   * loopback, for local testing only; `OAUTHLIB_INSECURE_TRANSPORT` does the same. Other
+   * signature methods reveal no secret and are not checked.
+   */
+  insecureTransport?: boolean
 }
 
 /**
@@ -70,9 +76,9 @@ export interface SignatureExplanation {
   baseString: string
   /** The shape of the signing key with the secrets replaced: `<consumer secret: 16 chars>&<token secret: none>`. */
   signingKey: string
-  /** The `oauth_signature` computed. */
+  /** The `oauth_signature` computed; `[redacted]` for PLAINTEXT, whose signature is the secrets. */
   signature: string
-  /** The Authorization header value (also when the parameters travel in the query or body). */
+  /** The Authorization header value (also when the parameters travel in the query or body); a PLAINTEXT signature in it is `[redacted]`. */
   authorizationHeader: string
 }
 
@@ -106,6 +112,7 @@ export const oauth1AuthOptionsSchema = z
     bodyHash: z.boolean().optional(),
     nonce: z.union([z.string().min(1), z.custom<() => string>((value) => typeof value === 'function', 'a function')]).optional(),
     timestamp: z.union([z.string().min(1), z.number(), z.custom<() => string | number>((value) => typeof value === 'function', 'a function')]).optional(),
+    insecureTransport: z.boolean().optional(),
   })
   .strict() satisfies z.ZodType<OAuth1AuthOptions>
 

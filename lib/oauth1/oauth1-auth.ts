@@ -7,6 +7,7 @@ import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding
 import { appendQuery } from '../http/append-query.js'
 import { parseOptions } from '../http/parse-options.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
+import { assertSecureTransport } from '../http/secure-transport.js'
 import { isSecretParam, redactPairs } from '../security/redact-url.js'
 import {
   clock,
@@ -25,6 +26,9 @@ import { percentEncode } from './percent-encode.js'
 import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SigningSecrets } from './signature-methods.js'
 
 const debug = debuglog('oauth-sessions')
+
+/** What the transport check names when it refuses a PLAINTEXT signature. */
+const PLAINTEXT_TRANSPORT = 'An OAuth 1 PLAINTEXT signature (the consumer and token secrets as they are)'
 
 /**
  * OAuth 1.0a request signing as an {@link AuthStrategy}: requests-oauthlib's `OAuth1`. Works
@@ -62,6 +66,7 @@ export class OAuth1Auth extends AuthBase {
   /** Whether non-form bodies are signed (with `oauth_body_hash`). */
   readonly forceIncludeBody: boolean
   readonly #bodyHash: boolean
+  readonly #insecure: boolean
   readonly #consumerSecret: string
   readonly #rsaKey: KeyObject | undefined
   readonly #nonce: () => string
@@ -86,6 +91,7 @@ export class OAuth1Auth extends AuthBase {
     this.verifier = opts.verifier
     this.forceIncludeBody = opts.forceIncludeBody ?? false
     this.#bodyHash = opts.bodyHash ?? false
+    this.#insecure = opts.insecureTransport ?? false
     this.#consumerSecret = opts.clientSecret ?? ''
     this.#rsaKey = parseRsaKey(opts.rsaKey, this.signatureMethod)
     this.#nonce = typeof opts.nonce === 'function' ? (opts.nonce as () => string) : opts.nonce !== undefined ? constant(opts.nonce) : generateNonce
@@ -114,9 +120,14 @@ export class OAuth1Auth extends AuthBase {
     this.#constant = this.#buildConstant()
   }
 
-  /** Signs the request (unless it already carries an OAuth signature). */
+  /**
+   * Signs the request (unless it already carries an OAuth signature).
+   *
+   * @throws {@link InsecureTransportError} for a PLAINTEXT signature (the secrets themselves) over plain http outside loopback
+   */
   apply(request: PreparedRequest, placement: OAuth1Placement = {}): void {
     if (isSigned(request)) return
+    if (this.signatureMethod.name === 'PLAINTEXT') assertSecureTransport(request.url, this.#insecure, PLAINTEXT_TRANSPORT)
     this.#sign(request, placement)
     if (debug.enabled) debug('OAuth 1 base string for %s: %s', request.method, request.signatureBaseString)
   }
@@ -284,6 +295,8 @@ export class OAuth1Auth extends AuthBase {
   }
 
   #explain(parts: SignedParts): SignatureExplanation {
+    // A PLAINTEXT signature is the signing key, both secrets: it is shown as redacted.
+    const reveals = this.signatureMethod.name === 'PLAINTEXT' || (parts.signature !== '' && parts.signature === this.#secrets.key)
     return {
       signatureMethod: this.signatureMethod.name,
       baseStringUri: typeof parts.url === 'string' ? parts.url : baseStringUri(parts.url),
@@ -291,8 +304,8 @@ export class OAuth1Auth extends AuthBase {
       normalizedParameters: normalizeParameters(parts.pairs),
       baseString: parts.baseString,
       signingKey: `${describeSecret('consumer secret', this.#consumerSecret)}&${describeSecret('token secret', this.#tokenSecret)}`,
-      signature: parts.signature,
-      authorizationHeader: parts.header,
+      signature: reveals ? '[redacted]' : parts.signature,
+      authorizationHeader: reveals ? parts.header.replace(`oauth_signature="${percentEncode(parts.signature)}"`, 'oauth_signature="[redacted]"') : parts.header,
     }
   }
 

@@ -1,5 +1,6 @@
 import { OAuthSessionsError } from '../errors.js'
 import type { Response } from '../http/response.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
 
 /**
  * Thrown when a token endpoint answers an OAuth 1 token request with a non-2xx status; carries
@@ -22,7 +23,7 @@ export class TokenRequestDeniedError extends OAuthSessionsError {
   override code = 'ERR_TOKEN_REQUEST_DENIED'
   /** The HTTP status of the refusal. */
   readonly status: number
-  /** The body the provider sent. */
+  /** The body the provider sent, with the request's credentials scrubbed out if it quoted them (`error.response.text` has it as sent). */
   readonly body: string
   /** For a 401, the signature base string we signed (credential values redacted). */
   readonly signatureBaseString: string | undefined
@@ -30,10 +31,12 @@ export class TokenRequestDeniedError extends OAuthSessionsError {
   declare readonly response: Response
 
   constructor(response: Response) {
-    const snippet = response.text.length > 200 ? `${response.text.slice(0, 200)}...` : response.text
+    // A provider may quote the request back (a PLAINTEXT signature is both secrets): its credentials are scrubbed out.
+    const body = scrubSecrets(response.text, response.request.secretValues())
+    const snippet = body.length > 200 ? `${body.slice(0, 200)}...` : body
     super(`Token request failed with code ${response.status}, response was '${snippet}'. Check the consumer key and secret, the token and the endpoint URL.`)
     this.status = response.status
-    this.body = response.text
+    this.body = body
     this.signatureBaseString = response.status === 401 ? response.request.signatureBaseString : undefined
     Object.defineProperty(this, 'response', { value: response, enumerable: false })
   }

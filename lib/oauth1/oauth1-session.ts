@@ -75,6 +75,8 @@ export interface OAuth1SessionOptions extends SessionOptions {
   nonce?: OAuth1AuthOptions['nonce']
   /** A fixed timestamp or clock, for tests. */
   timestamp?: OAuth1AuthOptions['timestamp']
+  /** Allow a PLAINTEXT signature over plain http outside loopback (local testing only; `OAUTHLIB_INSECURE_TRANSPORT` does the same). */
+  insecureTransport?: boolean
   /**
    * rauth's back reference to the service that made the session (an {@link OAuth1Service}); typed
    * loosely here because a spec pins any object as accepted, the property is typed.

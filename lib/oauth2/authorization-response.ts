@@ -1,5 +1,5 @@
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
-import { MismatchingStateError, oauth2Error, type TokenRequestError } from './oauth2-errors.js'
+import { IssuerMismatchError, MismatchingStateError, oauth2Error, type TokenRequestError } from './oauth2-errors.js'
 
 /**
  * The provider's refusal carried by an authorization redirect (RFC 6749 §4.1.2.1: `error`,
@@ -22,4 +22,32 @@ export function authorizationError(get: (name: string) => string | undefined): T
  */
 export function stateMismatch(received: string | undefined, expected: string): MismatchingStateError | undefined {
   return received !== undefined && timingSafeEqualText(received, expected) ? undefined : new MismatchingStateError()
+}
+
+/**
+ * What an authorization response must say about its issuer (RFC 9207): the issuer expected, and
+ * whether the response must carry `iss` (the provider's metadata promises it:
+ * `authorization_response_iss_parameter_supported`).
+ *
+ * @internal
+ */
+export interface IssuerExpectation {
+  issuer: string | undefined
+  required: boolean
+}
+
+/**
+ * The RFC 9207 check of an authorization response, given every `iss` value it carried: without an
+ * expected issuer `iss` is ignored; with one, a different `iss` (compared exactly, in constant
+ * time), more than one `iss`, or none when one is required is an IssuerMismatchError. Run before
+ * anything else in the response is acted on. Used by every flavour that reads a callback.
+ *
+ * @internal
+ */
+export function issuerMismatch(received: readonly string[], expectation: IssuerExpectation): IssuerMismatchError | undefined {
+  const { issuer } = expectation
+  if (issuer === undefined) return undefined
+  if (received.length === 0) return expectation.required ? new IssuerMismatchError(issuer, received) : undefined
+  if (received.length > 1) return new IssuerMismatchError(issuer, received)
+  return timingSafeEqualText(received[0] as string, issuer) ? undefined : new IssuerMismatchError(issuer, received)
 }

@@ -81,6 +81,7 @@ export class BearerTokenAuth implements AuthStrategy {
   #place(request: PreparedRequest, accessToken: string): void {
     if (this.#choices.bearerAuth === false) {
       request.url = appendQuery(request.url, [[this.#source.accessTokenKey, accessToken]])
+      request.markSecretParam(this.#source.accessTokenKey)
     } else {
       request.headers.set('Authorization', `Bearer ${accessToken}`)
     }

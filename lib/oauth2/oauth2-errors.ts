@@ -1,5 +1,8 @@
 import { OAuthSessionsError } from '../errors.js'
 import { CredentialRedirectRefusedError } from '../http/http-errors.js'
+
+// Shared with OAuth 1 (PLAINTEXT signatures): it lives in lib/errors.ts, and OAuth 2 code keeps importing it from here.
+export { InsecureTransportError } from '../errors.js'
 import type { Response } from '../http/response.js'
 
 /**
@@ -376,33 +379,6 @@ export class TokenUpdated extends OAuthSessionsError {
 }
 
 /**
- * Thrown when an OAuth 2 URL uses plain http outside loopback, as oauthlib's
- * `InsecureTransportError`; set `OAUTHLIB_INSECURE_TRANSPORT=1` or `insecureTransport: true` for
- * local testing.
- *
- * @example
- * ```ts
- * import { InsecureTransportError, OAuth2Session } from 'oauth-sessions'
- * try { new OAuth2Session('id').authorizationUrl('http://idp.example.com/authorize') }
- * catch (error) { if (error instanceof InsecureTransportError) console.error(error.message) }
- * ```
- * @see oauthlib.oauth2.InsecureTransportError
- * @group Errors
- */
-export class InsecureTransportError extends OAuthSessionsError {
-  /** Always `'InsecureTransportError'`. */
-  override name = 'InsecureTransportError'
-  /** Always `'ERR_INSECURE_TRANSPORT'`: a stable value to branch on, unlike the message. */
-  override code = 'ERR_INSECURE_TRANSPORT'
-
-  constructor(url: string) {
-    super(
-      `OAuth 2 must use https: ${new URL(url).origin} is plain http. Use https, or set OAUTHLIB_INSECURE_TRANSPORT=1 / insecureTransport: true for local testing only.`,
-    )
-  }
-}
-
-/**
  * Thrown when the `state` in an authorization response differs from the one sent (a possible CSRF).
  *
  * @example
@@ -423,6 +399,46 @@ export class MismatchingStateError extends OAuthSessionsError {
 
   constructor() {
     super('The state in the authorization response does not match the state sent. Reject this response: it may be a CSRF attempt.')
+  }
+}
+
+/**
+ * Thrown when an authorization response names another issuer than the one the session expects
+ * (RFC 9207 `iss`: a mix-up attack, or a misconfigured client), carries `iss` more than once, or
+ * lacks it although the provider was said to send it (`issuerParameterRequired`). No token
+ * request is sent. Issuers are public identifiers, so both are carried and shown.
+ *
+ * @example
+ * ```ts
+ * import { IssuerMismatchError, OAuth2Session } from 'oauth-sessions'
+ * const session = new OAuth2Session('client-id', { issuer: 'https://idp.example.com', state: 'saved-state' })
+ * try { await session.fetchToken('https://idp.example.com/token', { authorizationResponse: 'https://app.example/cb?code=x&state=saved-state&iss=https%3A%2F%2Fevil.example' }) }
+ * catch (error) { if (error instanceof IssuerMismatchError) console.error(error.expected, error.received) }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9207#section-2.4
+ * @group Errors
+ */
+export class IssuerMismatchError extends OAuthSessionsError {
+  /** Always `'IssuerMismatchError'`. */
+  override name = 'IssuerMismatchError'
+  /** Always `'ERR_ISSUER_MISMATCH'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_ISSUER_MISMATCH'
+  /** The issuer the session expects (the `issuer` option). */
+  readonly expected: string
+  /** The `iss` the response carried; `undefined` when it had none; every value, comma-separated, when it had several. */
+  readonly received: string | undefined
+
+  constructor(expected: string, received: readonly string[]) {
+    const shown = received.length === 0 ? undefined : received.join(', ')
+    super(
+      received.length === 0
+        ? `The authorization response has no iss parameter, but ${expected} was said to send one (issuerParameterRequired). Reject this response and start the authorization again.`
+        : received.length > 1
+          ? `The authorization response carries iss more than once (${shown}); ${expected} was expected. Reject this response: it may be a mix-up attack.`
+          : `The authorization response comes from issuer ${shown}, not from ${expected}. Reject this response: it may be a mix-up attack, or the issuer option is wrong.`,
+    )
+    this.expected = expected
+    this.received = shown
   }
 }
 

@@ -75,6 +75,18 @@ export interface OAuth2SessionOptions extends SessionOptions {
   insecureTransport?: boolean
   /** Accept a token whose scope differs from the one asked for (OAUTHLIB_RELAX_TOKEN_SCOPE). */
   relaxTokenScope?: boolean
+  /**
+   * The provider's issuer identifier (an https URL, exactly as its metadata spells it). When set,
+   * an authorization response (`fetchToken({ authorizationResponse })`, `tokenFromFragment`) whose
+   * RFC 9207 `iss` differs, or that carries `iss` twice, is an {@link IssuerMismatchError} before
+   * any token request. Without it `iss` is ignored, as requests-oauthlib ignores it.
+   */
+  issuer?: string
+  /**
+   * The provider always sends `iss` (its metadata says `authorization_response_iss_parameter_supported: true`):
+   * a response without it is then an {@link IssuerMismatchError} too. Needs `issuer`. Default `false`.
+   */
+  issuerParameterRequired?: boolean
 }
 
 /**

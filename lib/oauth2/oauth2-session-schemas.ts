@@ -82,6 +82,9 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   bearerAuth: z.boolean().optional(),
   insecureTransport: z.boolean().optional(),
   relaxTokenScope: z.boolean().optional(),
+  // RFC 9207 compares the issuer as an exact string; it must be an absolute URL.
+  issuer: z.url().optional(),
+  issuerParameterRequired: z.boolean().optional(),
 }) satisfies z.ZodType<OAuth2SessionOptions>
 
 /**

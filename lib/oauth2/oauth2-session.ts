@@ -13,7 +13,7 @@ import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
 import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
-import { authorizationError, stateMismatch } from './authorization-response.js'
+import { authorizationError, issuerMismatch, stateMismatch } from './authorization-response.js'
 import { MismatchingStateError } from './oauth2-errors.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
@@ -76,6 +76,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly pkce: PkceMethod | undefined
   /** The answer to the access-token request, when a service made this session (rauth). */
   accessTokenResponse: Response | undefined
+  /**
+   * The issuer an authorization response must name in its RFC 9207 `iss` (the `issuer` option);
+   * `undefined` ignores `iss`.
+   */
+  issuer: string | undefined
+  /** Whether an authorization response without `iss` is refused (the `issuerParameterRequired` option). */
+  issuerParameterRequired: boolean
   readonly #hooks = new ComplianceHookRegistry()
   readonly #bearer: BearerTokenAuth
   readonly #stateOption: string | (() => string) | undefined
@@ -121,6 +128,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (oauthOptions.token !== undefined) this.#token = normalizeToken(parseToken(oauthOptions.token, this.accessTokenKey, new.target.name))
     if (oauthOptions.accessToken !== undefined) this.#token = { access_token: oauthOptions.accessToken }
     this.accessTokenResponse = undefined
+    if (oauthOptions.issuerParameterRequired === true && oauthOptions.issuer === undefined) {
+      throw new ConfigurationError('issuerParameterRequired', 'issuerParameterRequired needs issuer: pass the issuer the authorization responses must name.')
+    }
+    this.issuer = oauthOptions.issuer
+    this.issuerParameterRequired = oauthOptions.issuerParameterRequired ?? false
     this.#bearer = new BearerTokenAuth(this.#tokenSource(), oauthOptions.bearerAuth ?? true)
     this.auth = this.#bearer
   }
@@ -205,6 +217,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * Fetches a token from the token endpoint with the session's grant.
    *
    * @throws {@link MismatchingStateError} when the authorization response carries another state
+   * @throws {@link IssuerMismatchError} when the authorization response names another issuer than the `issuer` option (RFC 9207)
    * @throws {@link TokenRequestError} (or an RFC 6749 subclass) when the provider refuses
    * @throws {@link TokenMissingError} when the answer has no access_token
    * @see requests_oauthlib.OAuth2Session.fetch_token
@@ -245,8 +258,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    */
   tokenFromFragment(authorizationResponse: string): OAuth2Token {
     const url = parseUrlOption(authorizationResponse, 'authorizationResponse')
-    const params = Object.fromEntries(decodePairs(url.hash.slice(1))) as Record<string, string>
-    this.#checkRedirect(params)
+    const pairs = decodePairs(url.hash.slice(1))
+    const params = Object.fromEntries(pairs) as Record<string, string>
+    this.#checkRedirect(params, pairs)
     if (params.access_token === undefined) throw new TokenMissingError('access_token', Object.keys(params), 'The authorization response fragment')
     this.#token = normalizeToken(params, { fromProvider: true })
     return this.#token
@@ -404,15 +418,21 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   #codeFromResponse(authorizationResponse: string): string {
     const url = parseUrlOption(authorizationResponse, 'authorizationResponse')
-    const params = Object.fromEntries(decodePairs(url.search.slice(1))) as Record<string, string>
-    this.#checkRedirect(params)
+    const pairs = decodePairs(url.search.slice(1))
+    const params = Object.fromEntries(pairs) as Record<string, string>
+    this.#checkRedirect(params, pairs)
     if (params.code === undefined) throw new TokenMissingError('code', Object.keys(params), 'The authorization response')
     this.client.rememberCode(params.code)
     return params.code
   }
 
-  /** Checks an authorization redirect: provider error first, then state (in constant time). */
-  #checkRedirect(params: Record<string, string>): void {
+  /** Checks an authorization redirect: issuer first (RFC 9207), then the provider error, then state (in constant time). */
+  #checkRedirect(params: Record<string, string>, pairs: ParamPairs): void {
+    const wrongIssuer = issuerMismatch(
+      pairs.filter(([name]) => name === 'iss').map(([, value]) => value),
+      { issuer: this.issuer, required: this.issuerParameterRequired },
+    )
+    if (wrongIssuer !== undefined) throw wrongIssuer
     const refused = authorizationError((name) => (Object.hasOwn(params, name) ? params[name] : undefined))
     if (refused !== undefined) throw refused
     if (this.#state === undefined) return

@@ -9,6 +9,7 @@ import type { Session } from '../http/session.js'
 import type { RequestOptions, TimeoutOption } from '../http/session-options.js'
 import { underTokenCap } from '../http/token-response-cap.js'
 import { redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import { oauth2Error, TokenRedirectRefusedError } from './oauth2-errors.js'
 import { normalizeToken, type OAuth2Token } from './oauth2-token.js'
@@ -131,7 +132,7 @@ async function sendWithoutCredentialRedirects(session: Session, method: string, 
     // credential-body rule lets a body go.
     const keepsBody = response.status === 307 || response.status === 308
     if (!keepsBody || refusesCredentialBody(response.status, from, next) || hop >= MAX_TOKEN_REDIRECTS) {
-      throw new TokenRedirectRefusedError(response.status, redactUrl(next.href))
+      throw new TokenRedirectRefusedError(response.status, scrubSecrets(redactUrl(next.href), response.request.secretValues()))
     }
     target = next.href
   }
@@ -151,7 +152,13 @@ export function readTokenResponse(response: Response, policy: TokenPolicy): OAut
   const errorCode = stringField(raw, 'error')
   if (policy.errors === 'status' ? !response.ok : errorCode !== undefined && (policy.errors === 'error-key' || !hasToken)) {
     const description = stringField(raw, 'error_description') ?? (errorCode === undefined ? statusDescription(response) : undefined)
-    throw oauth2Error({ error: errorCode ?? 'invalid_request', error_description: description, error_uri: stringField(raw, 'error_uri') }, response)
+    // A provider (or whatever answers in its place) may quote the request back: its credentials are scrubbed out.
+    const sent = response.request.secretValues()
+    const scrub = (text: string | undefined): string | undefined => (text === undefined ? undefined : scrubSecrets(text, sent))
+    throw oauth2Error(
+      { error: scrub(errorCode) ?? 'invalid_request', error_description: scrub(description), error_uri: scrub(stringField(raw, 'error_uri')) },
+      response,
+    )
   }
   if (!hasToken) {
     const odd = Object.hasOwn(raw, field) ? `; its '${field}' is not text` : ''

@@ -1,12 +1,15 @@
 import { SECRET_PARAMS } from './secret-names.js'
 
 /**
- * A URL safe for messages and logs: a password in the user-info part and the values of credential
+ * A URL safe for messages and logs: the user-info part (a password, or a token used as the user
+ * name, as GitHub's `https://TOKEN@host/`) and the values of credential
  * query parameters (access_token, oauth_signature, api_key ...) become `[redacted]`.
  *
+ * @param extraSecretNames - more parameter names (lower case) whose values are credentials: the
+ *   ones a strategy chose itself (rauth's `accessTokenKey`, a `QueryApiKey` name)
  * @internal
  */
-export function redactUrl(url: string): string {
+export function redactUrl(url: string, extraSecretNames?: ReadonlySet<string>): string {
   const hashStart = url.indexOf('#')
   const queryStart = url.indexOf('?')
   const hasQuery = queryStart !== -1 && (hashStart === -1 || queryStart < hashStart)
@@ -14,27 +17,39 @@ export function redactUrl(url: string): string {
   if (!hasQuery && hashStart === -1 && !hasUserInfo) return url
   const headEnd = hasQuery ? queryStart : hashStart === -1 ? url.length : hashStart
   let head = url.slice(0, headEnd)
-  if (hasUserInfo) head = head.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:[redacted]@')
-  const query = hasQuery ? `?${redactQuery(url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart))}` : ''
-  const fragment = hashStart === -1 ? '' : redactFragment(url.slice(hashStart))
+  if (hasUserInfo) head = redactUserInfo(head)
+  const query = hasQuery ? `?${redactQuery(url.slice(queryStart + 1, hashStart === -1 ? undefined : hashStart), extraSecretNames)}` : ''
+  const fragment = hashStart === -1 ? '' : redactFragment(url.slice(hashStart), extraSecretNames)
   return `${head}${query}${fragment}`
 }
 
-function redactQuery(query: string): string {
+/** The authority's user info (user name and password: either may be a token) as `[redacted]`; it ends at the authority's last `@`. */
+function redactUserInfo(head: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(head)
+  if (scheme === null) return head
+  const start = scheme[0].length
+  const slash = head.indexOf('/', start)
+  const authority = head.slice(start, slash === -1 ? undefined : slash)
+  const at = authority.lastIndexOf('@')
+  if (at === -1) return head
+  return `${head.slice(0, start)}[redacted]${head.slice(start + at)}`
+}
+
+function redactQuery(query: string, extra: ReadonlySet<string> | undefined): string {
   return query
     .split('&')
     .map((part) => {
       const eq = part.indexOf('=')
       if (eq === -1) return part
       const name = safeDecode(part.slice(0, eq)).toLowerCase()
-      return SECRET_PARAMS.has(name) ? `${part.slice(0, eq)}=[redacted]` : part
+      return SECRET_PARAMS.has(name) || extra?.has(name) === true ? `${part.slice(0, eq)}=[redacted]` : part
     })
     .join('&')
 }
 
-function redactFragment(fragment: string): string {
+function redactFragment(fragment: string, extra: ReadonlySet<string> | undefined): string {
   // Implicit-grant redirects carry the token in the fragment.
-  return fragment.includes('=') ? `#${redactQuery(fragment.slice(1))}` : fragment
+  return fragment.includes('=') ? `#${redactQuery(fragment.slice(1), extra)}` : fragment
 }
 
 function safeDecode(text: string): string {

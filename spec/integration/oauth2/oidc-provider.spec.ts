@@ -4,6 +4,7 @@ import {
   HTTPBasicAuth,
   InvalidClientError,
   InvalidGrantError,
+  IssuerMismatchError,
   MismatchingStateError,
   OAuth2Session,
   type PreparedRequest,
@@ -134,6 +135,35 @@ describe('OAuth2Session against oidc-provider', function () {
 
     expect(replayed).to.be.instanceOf(MismatchingStateError)
     expect(reused).to.be.instanceOf(InvalidGrantError).and.include({ error: 'invalid_grant', status: 400 })
+    await session.close()
+  })
+
+  it("checks the iss it sends (RFC 9207): a forged issuer is refused before the token request, the provider's own passes", async () => {
+    const session = new OAuth2Session('basic-client', {
+      redirectUri: REDIRECT,
+      scope: ['openid'],
+      pkce: 'S256',
+      clientSecret: 'basic-secret',
+      issuer,
+      issuerParameterRequired: true,
+    })
+    let tokenRequests = 0
+    session.registerComplianceHook('access_token_request', (request) => {
+      tokenRequests++
+      return request
+    })
+    const callback = await authorize(session)
+    const forged = new URL(callback)
+    forged.searchParams.set('iss', 'https://attacker.example')
+
+    const refused = await session.fetchToken(`${issuer}/token`, { authorizationResponse: forged.href }).catch((e: unknown) => e)
+    const requestsAfterForgery = tokenRequests
+    const token = await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback })
+
+    expect(new URL(callback).searchParams.get('iss')).to.equal(issuer)
+    expect(refused).to.be.instanceOf(IssuerMismatchError).and.include({ expected: issuer, received: 'https://attacker.example' })
+    expect(requestsAfterForgery).to.equal(0)
+    expect(token.access_token).to.be.a('string')
     await session.close()
   })
 })

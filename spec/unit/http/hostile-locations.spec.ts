@@ -61,7 +61,7 @@ describe('a redirect whose Location is hostile', () => {
     const error = (await session.get('https://api.test/start').catch((caught: unknown) => caught)) as InvalidRedirectError
 
     expect(error).to.be.instanceOf(InvalidRedirectError)
-    expect(error.location).to.equal('http://user:[redacted]@[::1/cb?access_token=[redacted]&x=1')
+    expect(error.location).to.equal('http://[redacted]@[::1/cb?access_token=[redacted]&x=1')
     const shown = `${error.message} ${String(error)} ${JSON.stringify(error)} ${inspect(error)}`
     expect(shown).to.include('[redacted]').and.not.include('hunter2-pass').and.not.include('tok-secret-9')
     scope.done()

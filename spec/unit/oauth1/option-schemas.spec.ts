@@ -34,6 +34,7 @@ const everyAuth: Required<OAuth1AuthOptions> = {
   bodyHash: true,
   nonce: () => 'n',
   timestamp: 1_700_000_000,
+  insecureTransport: false,
 }
 
 describe('OAuth1Auth options from the schema', () => {
