@@ -185,7 +185,7 @@ export class BrowserTab {
  * const browser = new BrowserMock().install()
  * const auth = new OAuth2Implicit('https://idp.example/authorize', { client_id: 'app' })
  * const token = createToken(new Date(Date.now() + 3_600_000))
- * const tab = browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:5000#access_token=${token}&state=${auth.state}` })
+ * const tab = browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:5000#access_token=${token}&state=${auth.flowState}` })
  * // ... code that sends a request with `auth` ...
  * await tab.assertSuccess()
  * browser.restore()

@@ -3,6 +3,8 @@ import { OAuthSessionsError } from '../../errors.js'
 /**
  * Thrown when the browser did not come back to the redirect listener in time (requests-auth's
  * `TimeoutOccurred`): the user did not finish signing in, or the provider redirects elsewhere.
+ * Requests that reached the listener without the flow's state (or for another host, or too
+ * large) were ignored, not taken as the answer; the message says how many there were.
  *
  * @example
  * ```ts
@@ -21,13 +23,21 @@ export class AuthorizationTimeoutError extends OAuthSessionsError {
   override code = 'ERR_AUTHORIZATION_TIMEOUT'
   /** The timeout, in seconds. */
   readonly timeout: number
+  /** How many requests the listener ignored meanwhile (no or another state, another host, too large). */
+  readonly ignoredRequests: number
 
-  constructor(timeout: number, redirectUri: string) {
+  constructor(timeout: number, redirectUri: string, ignoredRequests = 0) {
+    const ignored =
+      ignoredRequests === 0
+        ? ''
+        : ` ${ignoredRequests === 1 ? '1 request was' : `${ignoredRequests} requests were`} ignored because ${ignoredRequests === 1 ? 'it' : 'they'} lacked this sign-in's state ` +
+          '(or came for another host, or were too large): the provider must send the state back unchanged (RFC 6749 §4.1.2).'
     super(
       `User authentication was not received within ${timeout} seconds on ${redirectUri}. Finish signing in within the timeout (or raise the timeout option), ` +
-        'and check that the provider has this exact redirect URI registered for the client.',
+        `and check that the provider has this exact redirect URI registered for the client.${ignored}`,
     )
     this.timeout = timeout
+    this.ignoredRequests = ignoredRequests
   }
 }
 
@@ -97,7 +107,10 @@ export class GrantNotProvidedError extends OAuthSessionsError {
 }
 
 /**
- * Thrown when the browser came back without a `state` (requests-auth's `StateNotProvided`).
+ * requests-auth's `StateNotProvided`, kept for code that catches it: the redirect listener no
+ * longer throws it. A redirect without the flow's state is answered with a 400 and ignored (any
+ * program or web page could send one to end the flow), and a flow that only gets such requests
+ * ends in {@link AuthorizationTimeoutError}, which counts them.
  *
  * @example
  * ```ts
@@ -124,8 +137,10 @@ export class StateNotProvidedError extends OAuthSessionsError {
 }
 
 /**
- * Thrown when the browser's answer reached the redirect listener but could not be read: a form
- * post larger than the listener accepts, or a connection that broke while posting.
+ * Thrown when the redirect listener itself fails after it started (`reason` `server_error`).
+ * An oversized form or URL (413) and a connection that breaks while posting are answered and
+ * ignored, so the flow keeps waiting for the real callback; the `form_too_large` and
+ * `connection_error` reasons are no longer produced and stay for code that checks them.
  *
  * @example
  * ```ts
@@ -141,8 +156,8 @@ export class RedirectListenerError extends OAuthSessionsError {
   override name = 'RedirectListenerError'
   /** Always `'ERR_REDIRECT_LISTENER'`: a stable value to branch on, unlike the message. */
   override code = 'ERR_REDIRECT_LISTENER'
-  /** What went wrong: an oversized form, or the browser connection failing mid-answer. */
-  readonly reason: 'form_too_large' | 'connection_error'
+  /** What went wrong: the listener's server failing (`server_error`); the other two are no longer produced. */
+  readonly reason: 'server_error' | 'form_too_large' | 'connection_error'
 
   constructor(reason: RedirectListenerError['reason'], message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause })

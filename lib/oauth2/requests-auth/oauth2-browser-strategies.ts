@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { ConfigurationError } from '../../errors.js'
 import { Session } from '../../http/session.js'
 import { codeChallenge } from '../pkce.js'
+import { randomAlphanumeric } from '../../security/random-alphanumeric.js'
 import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
 import {
   OAuth2TokenStrategy,
@@ -98,7 +99,8 @@ function parameterValue(parameters: readonly [string, string][], name: string): 
 
 /**
  * The authorization URL as requests-auth builds it: parameters added, nonce taken out for the
- * state (SHA-512 of that URL), then state, redirect_uri and nonce appended.
+ * cache key (SHA-512 of that URL, requests-auth's state), then state, redirect_uri and nonce
+ * appended when a flow starts.
  */
 function grantUrlOf(authorizationUrl: string, parameters: readonly [string, string][]): { state: string; withoutNonce: string; nonce: string | undefined } {
   const browserParameters = parameters.filter(([name]) => !TOKEN_ONLY.has(name))
@@ -106,18 +108,26 @@ function grantUrlOf(authorizationUrl: string, parameters: readonly [string, stri
   return { state: stateOf(withoutNonce), withoutNonce, nonce }
 }
 
+/** Characters of a flow's state: 43 of A-Z, a-z, 0-9 are about 256 bits. */
+const FLOW_STATE_LENGTH = 43
+
 /**
- * What the three browser flows share: the redirect target, the authorization URL and its state,
- * and waiting for the browser.
+ * What the three browser flows share: the redirect target, the authorization URL, the cache key,
+ * the random state of each flow, and waiting for the browser.
  */
 abstract class OAuth2BrowserStrategy extends OAuth2TokenStrategy {
   /** The authorization endpoint, as given. */
   readonly authorizationUrl: string
   /** The redirect URI sent to the provider: `http://<redirectUriDomain>:<redirectUriPort>/<redirectUriEndpoint>`. */
   readonly redirectUri: string
-  /** requests-auth's state: SHA-512 of the authorization URL with its parameters, without the nonce. */
+  /**
+   * requests-auth's `state`, here the token cache key only: SHA-512 of the authorization URL with
+   * its parameters, without the nonce, so tokens cached by requests-auth's rules are found. It is
+   * not sent: anyone can compute it from the public URL. The OAuth 2 state is {@link flowState}.
+   */
   readonly state: string
   readonly #target: RedirectTarget
+  #flowState: string | undefined
   readonly #withoutNonce: string
   readonly #nonce: string | undefined
 
@@ -132,7 +142,26 @@ abstract class OAuth2BrowserStrategy extends OAuth2TokenStrategy {
     this.#nonce = built.nonce
   }
 
-  /** The URL the browser is sent to (for the PKCE flow, without the per-flow code challenge). */
+  /**
+   * The OAuth 2 `state` of the next flow (or of the one running): random, drawn when first read,
+   * used by one flow only and replaced when that flow ends. The redirect listener takes only a
+   * callback carrying it (compared in constant time) and ignores any other request.
+   * requests-auth sent {@link state}, the hash of the public URL, which any web page could forge.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Implicit } from 'oauth-sessions'
+   * import { BrowserMock } from 'oauth-sessions/testing'
+   * const auth = new OAuth2Implicit('https://idp.example/authorize', { clientId: 'app' })
+   * new BrowserMock().install().addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:5000#access_token=abc&state=${auth.flowState}` })
+   * ```
+   */
+  get flowState(): string {
+    this.#flowState ??= randomAlphanumeric(FLOW_STATE_LENGTH)
+    return this.#flowState
+  }
+
+  /** The URL the browser is sent to by the next (or running) flow, with its {@link flowState}; for the PKCE flow, without the per-flow code challenge. */
   get grantUrl(): string {
     return this.grantUrlWith([])
   }
@@ -140,24 +169,32 @@ abstract class OAuth2BrowserStrategy extends OAuth2TokenStrategy {
   /** The grant URL with extra parameters appended after state, redirect_uri and nonce. @internal */
   protected grantUrlWith(extra: readonly [string, string][]): string {
     const custom: [string, string][] = [
-      ['state', this.state],
+      ['state', this.flowState],
       ['redirect_uri', this.redirectUri],
     ]
     if (this.#nonce !== undefined) custom.push(['nonce', this.#nonce])
     return addParameters(this.#withoutNonce, [...custom, ...extra])
   }
 
-  /** Opens the browser at `url` and waits for `fieldName` on the redirect listener. @internal */
-  protected waitForGrant(url: string, fieldName: string): Promise<ReceivedGrant> {
-    return requestGrant({
-      url,
-      redirectUri: this.redirectUri,
-      domain: this.#target.domain,
-      port: this.#target.port,
-      fieldName,
-      state: this.state,
-      timeoutMs: this.timeoutMs,
-    })
+  /**
+   * Opens the browser at `url` (built with {@link flowState}) and waits for `fieldName` on the
+   * redirect listener; the state is spent when the flow ends, whatever the outcome. @internal
+   */
+  protected async waitForGrant(url: string, fieldName: string): Promise<ReceivedGrant> {
+    const state = this.flowState
+    try {
+      return await requestGrant({
+        url,
+        redirectUri: this.redirectUri,
+        domain: this.#target.domain,
+        port: this.#target.port,
+        fieldName,
+        state,
+        timeoutMs: this.timeoutMs,
+      })
+    } finally {
+      if (this.#flowState === state) this.#flowState = undefined
+    }
   }
 
   /** The strategy without secrets. */

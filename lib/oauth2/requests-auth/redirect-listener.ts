@@ -1,17 +1,11 @@
 import { lookup } from 'node:dns/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { isIP } from 'node:net'
+import { isIP, isIPv6 } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { debuglog } from 'node:util'
 import { ConfigurationError } from '../../errors.js'
 import { authorizationError, stateMismatch } from '../authorization-response.js'
-import {
-  AuthorizationTimeoutError,
-  BrowserOpenError,
-  GrantNotProvidedError,
-  RedirectListenerError,
-  RedirectPortInUseError,
-  StateNotProvidedError,
-} from './browser-flow-errors.js'
+import { AuthorizationTimeoutError, BrowserOpenError, GrantNotProvidedError, RedirectListenerError, RedirectPortInUseError } from './browser-flow-errors.js'
 import { browserOpener } from './browser-opener.js'
 import { displaySettings } from './display-settings.js'
 import { parseQs, type QueryDict } from '../../auth/python-url.js'
@@ -22,7 +16,7 @@ const debug = debuglog('oauth-sessions')
 export interface GrantRequest {
   /** The authorization URL opened in the browser. */
   url: string
-  /** The redirect URI sent to the provider, for messages. */
+  /** The redirect URI sent to the provider: the listener answers its path only, and messages name it. */
   redirectUri: string
   /** `redirectUriDomain`: where to listen. */
   domain: string
@@ -62,7 +56,21 @@ window.location.replace(window.location.pathname + (search ? search + '&' : '?')
 </body></html>
 `
 
-const MAX_FORM_BYTES = 64 * 1024
+/** The largest form or URL the listener reads: a real answer is a few kilobytes (an ID token, a code). */
+const MAX_REQUEST_BYTES = 64 * 1024
+
+/**
+ * How much more of an oversized form is read (and dropped) before answering, so that the browser
+ * gets the 413 page rather than a reset connection; past it the connection is cut.
+ */
+const DISCARD_LIMIT = 1024 * 1024
+
+const TOO_LARGE_TEXT =
+  'This request is too large for the sign-in listener, so it was ignored. If the provider posted it, ask it for response_mode=query ' +
+  'or a shorter answer (fewer scopes, no id_token).'
+
+const NOT_THIS_FLOW_TEXT =
+  'This request does not carry the state of the sign-in in progress, so it was ignored. Finish signing in from the window the application opened.'
 
 /** One flow at a time per port: concurrent flows of different strategies wait their turn. */
 const queues = new Map<number, Promise<unknown>>()
@@ -71,6 +79,13 @@ const queues = new Map<number, Promise<unknown>>()
  * requests-auth's `request_new_grant`: starts the listener on the redirect port, opens the
  * browser at the authorization URL, waits for the redirect (a query, a form post, or a fragment
  * sent back by {@link FRAGMENT_PAGE}), answers with the success or failure page, and stops.
+ *
+ * Only a request that carries the flow's state (compared in constant time), for the redirect
+ * host and port and on the redirect path, ends the flow: with the grant, or with the provider's
+ * error. Anything else (another state or none, an `error=` without the state, another Host header,
+ * another path, a form or URL over 64 KiB, a connection that breaks) is answered with a 4xx and
+ * ignored, so that no other program or web page can end the flow or hand it a grant of its own;
+ * the flow then waits for the real callback until its timeout.
  *
  * @internal
  */
@@ -86,10 +101,13 @@ export function requestGrant(request: GrantRequest): Promise<ReceivedGrant> {
 }
 
 async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
-  const servers = await listen(request)
+  const { servers, addresses } = await listen(request)
+  const hosts = hostsOf(request, addresses)
+  const redirectPath = new URL(request.redirectUri).pathname
   return new Promise<ReceivedGrant>((resolve, reject) => {
     let settled = false
-    const timer = setTimeout(() => finish(new AuthorizationTimeoutError(request.timeoutMs / 1000, request.redirectUri)), request.timeoutMs)
+    let ignoredCount = 0
+    const timer = setTimeout(() => finish(new AuthorizationTimeoutError(request.timeoutMs / 1000, request.redirectUri, ignoredCount)), request.timeoutMs)
 
     let closed = false
     function close(): void {
@@ -120,16 +138,23 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
       finish(error, response, displaySettings().failurePage(`Unable to properly perform authentication: ${error.message}`))
     }
 
+    /** Answers a request that is not the flow's callback; the flow keeps waiting. */
+    function ignore(response: ServerResponse, status: number, text: string, why: string): void {
+      ignoredCount++
+      debug('redirect listener ignored a request (%s)', why)
+      if (response.headersSent || response.destroyed) return
+      response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text)
+    }
+
     function receive(args: QueryDict, response: ServerResponse): void {
       args.delete('requests_auth_redirect')
+      const states = args.get('state')
+      if (states === undefined || states.length !== 1 || stateMismatch(states[0], request.state) !== undefined)
+        return ignore(response, 400, NOT_THIS_FLOW_TEXT, states === undefined ? 'no state' : 'not the state of this flow')
       const refused = authorizationError((name) => args.get(name)?.[0])
       if (refused !== undefined) return fail(refused, response)
       const grants = args.get(request.fieldName)
       if (grants === undefined || grants.length > 1) return fail(new GrantNotProvidedError(request.fieldName, [...args.keys()], grants !== undefined), response)
-      const states = args.get('state')
-      if (states === undefined || states.length > 1) return fail(new StateNotProvidedError(states !== undefined), response)
-      const mismatch = stateMismatch(states[0], request.state)
-      if (mismatch !== undefined) return fail(mismatch, response)
       const fields: Record<string, string> = {}
       for (const [name, values] of args) fields[name] = values[0] as string
       finish({ grant: grants[0] as string, fields }, response, displaySettings().successPage())
@@ -140,16 +165,23 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
         response.writeHead(410, { 'Content-Type': 'text/plain' }).end('This sign-in is over.')
         return
       }
+      // DNS rebinding: a page of another site whose name now resolves to this machine sends its own Host.
+      if (!hosts.has((incoming.headers.host ?? '').toLowerCase()))
+        return ignore(response, 400, `This listener only answers requests for ${request.redirectUri}.`, 'another Host header')
       const url = new URL(incoming.url ?? '/', 'http://listener')
-      // A browser asks for the icon on its own; that is not an answer.
-      if (url.pathname === '/favicon.ico') {
-        response.writeHead(200, { 'Content-Type': 'text/html' }).end()
+      if (url.pathname !== redirectPath) {
+        // A browser asks for the icon on its own; that is not an answer, nor worth counting.
+        if (url.pathname === '/favicon.ico') response.writeHead(404, { 'Content-Type': 'text/plain' }).end()
+        else ignore(response, 404, 'Not found.', 'another path')
         return
       }
       if (incoming.method === 'POST') {
         readForm(incoming).then(
-          (args) => receive(args, response),
-          (error: Error) => fail(error, response),
+          (args) => {
+            if (args === undefined) ignore(response, 413, TOO_LARGE_TEXT, 'form too large')
+            else receive(args, response)
+          },
+          (error: NodeJS.ErrnoException) => ignore(response, 400, 'The request broke off.', `connection broke while posting (${error.code ?? 'no code'})`),
         )
         return
       }
@@ -163,7 +195,26 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
       sendHtml(response, FRAGMENT_PAGE)
     }
 
-    for (const server of servers) server.on('request', handle)
+    /** A URL (or headers) over the cap: Node's parser stops at `maxHeaderSize`, and this answers. */
+    function refuseOversizedHead(error: NodeJS.ErrnoException, socket: Duplex): void {
+      if (error.code === 'HPE_HEADER_OVERFLOW' && socket.writable) {
+        ignoredCount++
+        debug('redirect listener ignored a request (URL or headers too large)')
+        const body = Buffer.from(TOO_LARGE_TEXT)
+        socket.end(
+          `HTTP/1.1 413 Content Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        )
+      } else if (socket.writable && error.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+      else socket.destroy()
+    }
+
+    for (const server of servers) {
+      server.on('request', handle)
+      server.on('clientError', refuseOversizedHead)
+      server.on('error', (error: NodeJS.ErrnoException) =>
+        finish(new RedirectListenerError('server_error', `The redirect listener failed (${error.code ?? 'no code'}). Sign in again.`, error)),
+      )
+    }
     debug('redirect listener on port %d; opening the browser', request.port)
     Promise.resolve()
       .then(() => browserOpener()(request.url))
@@ -176,34 +227,49 @@ function sendHtml(response: ServerResponse, html: string): void {
   response.end(html)
 }
 
-function readForm(incoming: IncomingMessage): Promise<QueryDict> {
+/**
+ * The posted form, or undefined as soon as it is known to be over {@link MAX_REQUEST_BYTES}
+ * (announced or read): from then on nothing is kept, the rest is read and dropped so that the
+ * 413 reaches the browser, and the connection is cut past {@link DISCARD_LIMIT}. Rejects when the
+ * connection breaks before the form is complete.
+ */
+function readForm(incoming: IncomingMessage): Promise<QueryDict | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    let done = false
+    const settle = (outcome: QueryDict | undefined | Error): void => {
+      if (done) return
+      done = true
+      if (outcome instanceof Error) reject(outcome)
+      else resolve(outcome)
+    }
+    const tooLarge = (): void => {
+      chunks.length = 0
+      settle(undefined)
+    }
+    if (Number(incoming.headers['content-length']) > MAX_REQUEST_BYTES) tooLarge()
     incoming.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_FORM_BYTES) {
-        reject(
-          new RedirectListenerError(
-            'form_too_large',
-            `The form posted to the redirect listener is larger than ${MAX_FORM_BYTES} bytes, so it was refused. ` +
-              'Ask the provider for response_mode=query, or for a shorter answer (fewer scopes, no id_token).',
-          ),
-        )
-        incoming.destroy()
-      } else chunks.push(chunk)
+      if (size > DISCARD_LIMIT) incoming.destroy()
+      else if (size > MAX_REQUEST_BYTES) tooLarge()
+      else if (!done) chunks.push(chunk)
     })
-    incoming.on('end', () => resolve(parseQs(Buffer.concat(chunks).toString('utf8'))))
-    incoming.on('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new RedirectListenerError(
-          'connection_error',
-          `The browser connection broke while posting to the redirect listener (${error.code ?? 'no code'}). Sign in again.`,
-          error,
-        ),
-      ),
-    )
+    incoming.on('end', () => settle(parseQs(Buffer.concat(chunks).toString('utf8'))))
+    incoming.on('error', (error: NodeJS.ErrnoException) => settle(error))
+    incoming.on('close', () => {
+      if (!incoming.complete) settle(Object.assign(new Error('The connection closed before the form was complete.'), { code: 'ECONNRESET' }))
+    })
   })
+}
+
+/** The Host headers the listener answers: the redirect host and the addresses it listens on, with the port. */
+function hostsOf(request: GrantRequest, addresses: readonly string[]): Set<string> {
+  const names = [request.domain.toLowerCase(), ...addresses.map((address) => (isIPv6(address) ? `[${address}]` : address))]
+  const hosts = new Set(names.map((name) => `${name}:${request.port}`))
+  // A browser leaves the default port out of Host.
+  if (request.port === 80) for (const name of names) hosts.add(name)
+  return hosts
 }
 
 /** The addresses to listen on: loopback for localhost, else what the domain resolves to. */
@@ -218,10 +284,12 @@ async function addressesOf(domain: string): Promise<string[]> {
   }
 }
 
-async function listen(request: GrantRequest): Promise<Server[]> {
+/** The listening servers, one per address, and the addresses they listen on. */
+async function listen(request: GrantRequest): Promise<{ servers: Server[]; addresses: string[] }> {
   const servers: Server[] = []
+  const addresses: string[] = []
   for (const address of await addressesOf(request.domain)) {
-    const server = createServer()
+    const server = createServer({ maxHeaderSize: MAX_REQUEST_BYTES })
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject)
@@ -231,6 +299,7 @@ async function listen(request: GrantRequest): Promise<Server[]> {
         })
       })
       servers.push(server)
+      addresses.push(address)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'EADDRINUSE' || code === 'EACCES') {
@@ -252,5 +321,5 @@ async function listen(request: GrantRequest): Promise<Server[]> {
       `No address of ${request.domain} can be listened on; redirectUriDomain must name this machine (such as localhost).`,
     )
   }
-  return servers
+  return { servers, addresses }
 }

@@ -43,7 +43,7 @@ describe('requests-auth code flows on the wire', () => {
 
   it('sends requests-auth token body (grant_type, redirect_uri, extras, code) and reads expires_in', async () => {
     const auth = new OAuth2AuthorizationCode('https://provide_code', 'https://provide_access_token/', { redirectUriPort: port })
-    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/?code=SplxlOBeZQQYbYS6WxSbIA&state=${auth.state}` })
+    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/?code=SplxlOBeZQQYbYS6WxSbIA&state=${auth.flowState}` })
     const expected = (fixtures[0]?.tokenBody ?? '').replace('localhost%3A5000', `localhost%3A${port}`)
     let body = ''
     const scope = nock('https://provide_access_token')
@@ -63,7 +63,7 @@ describe('requests-auth code flows on the wire', () => {
 
   it('refreshes with grant_type=refresh_token, the extras and the refresh token, in that order', async () => {
     const auth = new OAuth2AuthorizationCode('https://provide_code', 'https://provide_access_token/', { redirectUriPort: port, client_id: 'app' })
-    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/?code=c1&state=${auth.state}` })
+    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/?code=c1&state=${auth.flowState}` })
     const bodies: string[] = []
     nock('https://provide_access_token')
       .post('/', (sent: string) => Boolean(bodies.push(new URLSearchParams(sent).toString())))
@@ -86,7 +86,7 @@ describe('requests-auth code flows on the wire', () => {
       openedUrl: (url) => url.startsWith(auth.grantUrl),
       replyUrl: (url) => {
         opened = url
-        return `http://localhost:${port}/?code=c2&state=${auth.state}`
+        return `http://localhost:${port}/?code=c2&state=${auth.flowState}`
       },
     })
     let body = new URLSearchParams()
@@ -109,8 +109,8 @@ describe('requests-auth code flows on the wire', () => {
   it('turns a token endpoint error into the typed RFC 6749 error, and reads a form-encoded answer', async () => {
     const refused = new OAuth2AuthorizationCode('https://provide_code', 'https://provide_access_token/', { redirectUriPort: port })
     const form = new OAuth2AuthorizationCode('https://provide_code', 'https://provide_access_token/form', { redirectUriPort: port })
-    browser.addResponse({ openedUrl: refused.grantUrl, replyUrl: `http://localhost:${port}/?code=used&state=${refused.state}` })
-    browser.addResponse({ openedUrl: form.grantUrl, replyUrl: `http://localhost:${port}/?code=ok&state=${form.state}` })
+    browser.addResponse({ openedUrl: refused.grantUrl, replyUrl: `http://localhost:${port}/?code=used&state=${refused.flowState}` })
+    browser.addResponse({ openedUrl: form.grantUrl, replyUrl: `http://localhost:${port}/?code=ok&state=${form.flowState}` })
     nock('https://provide_access_token')
       .post('/')
       .reply(400, { error: 'invalid_grant', error_description: 'code was used' })
@@ -262,8 +262,10 @@ describe('refresh failures', () => {
 
   it('runs a new grant when the refresh token is refused (invalid_grant)', async () => {
     const auth = new OAuth2AuthorizationCode('https://provide_code', 'https://provide_access_token/', { redirectUriPort: port })
-    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/?code=c1&state=${auth.state}` })
-    const second = browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/?code=c2&state=${auth.state}` })
+    // Each flow sends a state of its own: the second tab answers with the state of the URL it was opened at.
+    const reply = (code: string) => (opened: string) => `http://localhost:${port}/?code=${code}&state=${new URL(opened).searchParams.get('state')}`
+    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: reply('c1') })
+    const second = browser.addResponse({ openedUrl: (url) => url.startsWith('https://provide_code?'), replyUrl: reply('c2') })
     nock('https://provide_access_token')
       .post('/', /code=c1/)
       .reply(200, { access_token: 'first', expires_in: 1, refresh_token: 'revoked' })

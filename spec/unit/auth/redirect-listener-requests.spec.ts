@@ -34,7 +34,7 @@ describe('the redirect listener answers requests that are not the grant', () => 
     await session.close()
   })
 
-  it('serves an empty favicon, refuses other methods with 405, and still takes the code afterwards', async () => {
+  it('answers the favicon with an empty 404, refuses other methods with 405, and still takes the code afterwards', async () => {
     const port = await freePort()
     const auth = new OAuth2AuthorizationCode('https://idp.test/authorize', 'https://idp.test/token', { redirectUriPort: port })
     const seen: { status: number; body: string; allow: string | undefined }[] = []
@@ -43,7 +43,7 @@ describe('the redirect listener answers requests that are not the grant', () => 
       replyUrl: async () => {
         seen.push(await raw('GET', `http://127.0.0.1:${port}/favicon.ico`))
         seen.push(await raw('PUT', `http://127.0.0.1:${port}/`))
-        return `http://localhost:${port}/?code=c-1&state=${auth.state}`
+        return `http://localhost:${port}/?code=c-1&state=${auth.flowState}`
       },
     })
     const idp = nock('https://idp.test')
@@ -56,7 +56,7 @@ describe('the redirect listener answers requests that are not the grant', () => 
     await tab.assertSuccess()
     expect(response.status).to.equal(200)
     expect(seen).to.deep.equal([
-      { status: 200, body: '', allow: undefined },
+      { status: 404, body: '', allow: undefined },
       { status: 405, body: 'Only GET and POST are answered here.', allow: 'GET, POST' },
     ])
     idp.done()
