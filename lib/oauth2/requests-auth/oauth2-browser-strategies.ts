@@ -1,3 +1,4 @@
+import type { IssuerExpectation } from '../authorization-response.js'
 import { randomBytes } from 'node:crypto'
 import { ConfigurationError } from '../../errors.js'
 import { Session } from '../../http/session.js'
@@ -44,6 +45,14 @@ export interface OAuth2BrowserOptions extends OAuth2TokenOptions {
   scope?: string | readonly string[]
   /** The OpenID Connect nonce; it is left out of the state, as requests-auth leaves it out. */
   nonce?: string
+  /**
+   * The provider's issuer identifier (RFC 9207), exactly as its metadata spells it. When set, a
+   * callback whose `iss` differs ends the flow with {@link IssuerMismatchError}, before any token
+   * request (a mix-up attack). Not sent.
+   */
+  issuer?: string
+  /** With `issuer`: a callback without `iss` is refused too (the provider promises to send it). Default `false`. */
+  issuerParameterRequired?: boolean
   /** Extra authorization (and token) request parameters. */
   [param: string]: unknown
 }
@@ -127,6 +136,7 @@ abstract class OAuth2BrowserStrategy extends OAuth2TokenStrategy {
    */
   readonly state: string
   readonly #target: RedirectTarget
+  readonly #issuer: IssuerExpectation
   #flowState: string | undefined
   readonly #withoutNonce: string
   readonly #nonce: string | undefined
@@ -135,6 +145,7 @@ abstract class OAuth2BrowserStrategy extends OAuth2TokenStrategy {
     super(options, defaultTokenField)
     this.authorizationUrl = requireUrl('authorizationUrl', authorizationUrl, 'Authorization URL')
     this.#target = redirectTarget(options)
+    this.#issuer = { issuer: options.issuer, required: options.issuerParameterRequired ?? false }
     this.redirectUri = this.#target.redirectUri
     const built = grantUrlOf(authorizationUrl, parameters)
     this.state = built.state
@@ -190,6 +201,7 @@ abstract class OAuth2BrowserStrategy extends OAuth2TokenStrategy {
         port: this.#target.port,
         fieldName,
         state,
+        issuer: this.#issuer,
         timeoutMs: this.timeoutMs,
       })
     } finally {

@@ -55,6 +55,9 @@ const browserSettings = {
   codeFieldName: text,
   username: text,
   password: text,
+  // RFC 9207 compares the issuer as an exact string; it must be an absolute URL.
+  issuer: z.url().optional(),
+  issuerParameterRequired: z.boolean().optional(),
 }
 
 /**

@@ -4,7 +4,7 @@ import { isIP, isIPv6 } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { debuglog } from 'node:util'
 import { ConfigurationError } from '../../errors.js'
-import { authorizationError, stateMismatch } from '../authorization-response.js'
+import { authorizationError, type IssuerExpectation, issuerMismatch, stateMismatch } from '../authorization-response.js'
 import { AuthorizationTimeoutError, BrowserOpenError, GrantNotProvidedError, RedirectListenerError, RedirectPortInUseError } from './browser-flow-errors.js'
 import { browserOpener } from './browser-opener.js'
 import { displaySettings } from './display-settings.js'
@@ -26,6 +26,8 @@ export interface GrantRequest {
   fieldName: string
   /** The state sent, compared in constant time with the one received. */
   state: string
+  /** The issuer the callback's `iss` must name (RFC 9207), if any. */
+  issuer: IssuerExpectation
   /** Milliseconds to wait for the browser. */
   timeoutMs: number
 }
@@ -151,6 +153,9 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
       const states = args.get('state')
       if (states === undefined || states.length !== 1 || stateMismatch(states[0], request.state) !== undefined)
         return ignore(response, 400, NOT_THIS_FLOW_TEXT, states === undefined ? 'no state' : 'not the state of this flow')
+      // The flow's own answer, from another issuer (a mix-up): it ends the flow, before anything in it is used.
+      const mixedUp = issuerMismatch(args.get('iss') ?? [], request.issuer)
+      if (mixedUp !== undefined) return fail(mixedUp, response)
       const refused = authorizationError((name) => args.get(name)?.[0])
       if (refused !== undefined) return fail(refused, response)
       const grants = args.get(request.fieldName)

@@ -1,6 +1,15 @@
 import { expect } from 'chai'
 import { connect, type Socket } from 'node:net'
-import { AccessDeniedError, AuthorizationTimeoutError, OAuth2AuthorizationCodePKCE, OAuth2Implicit, Session } from '../../../lib/index.js'
+import {
+  AccessDeniedError,
+  AuthorizationTimeoutError,
+  ConfigurationError,
+  IssuerMismatchError,
+  OAuth2AuthorizationCode,
+  OAuth2AuthorizationCodePKCE,
+  OAuth2Implicit,
+  Session,
+} from '../../../lib/index.js'
 import { BrowserMock, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
 import { freePort } from '../../support/free-port.js'
 import { startServer } from '../../support/servers.js'
@@ -275,6 +284,70 @@ describe('the redirect listener under attack (#14, attack 3)', function () {
       // The 413 goes out first; a reset that overtakes it on a busy machine leaves no answer (0).
       expect(streamed?.status).to.be.oneOf([413, 0])
       expect(written).to.be.below(16 * 1024 * 1024)
+    })
+  })
+
+  describe('the issuer of the answer (RFC 9207, attack 13)', () => {
+    it('ends the flow with IssuerMismatchError when the callback with the flow state names another issuer, before any token request', async () => {
+      let tokenRequests = 0
+      await using idp = await startServer((_request, response) => {
+        tokenRequests += 1
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"access_token":"should-not-be-asked","token_type":"Bearer"}')
+      })
+      const auth = new OAuth2AuthorizationCodePKCE('https://idp.test/authorize', `${idp.url}/token`, {
+        clientId: 'app',
+        redirectUriPort: port,
+        issuer: 'https://idp.test',
+      })
+      let openedAt = ''
+      browser.addResponse({
+        openedUrl: () => true,
+        replyUrl: (opened) => {
+          openedAt = opened
+          return `http://localhost:${port}/?code=c-1&state=${stateIn(opened)}&iss=${encodeURIComponent('https://attacker.test')}`
+        },
+      })
+
+      const error = await session.get(idp.url, { auth }).catch((e: unknown) => e)
+
+      expect(error).to.be.instanceOf(IssuerMismatchError).and.include({ expected: 'https://idp.test', code: 'ERR_ISSUER_MISMATCH' })
+      expect(tokenRequests).to.equal(0)
+      // The issuer is a setting, not a parameter of the authorization request.
+      expect(new URL(openedAt).searchParams.has('issuer')).to.equal(false)
+    })
+
+    it('takes a callback whose iss matches, and with issuerParameterRequired refuses one without iss', async () => {
+      await using idp = await startServer((request, response) => {
+        if (request.url === '/token') {
+          response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"access_token":"from-idp","token_type":"Bearer"}')
+          return
+        }
+        response.end(request.headers.authorization ?? '')
+      })
+      const matching = new OAuth2AuthorizationCode('https://idp.test/authorize', `${idp.url}/token`, {
+        clientId: 'app',
+        redirectUriPort: port,
+        issuer: 'https://idp.test',
+      })
+      browser.addResponse({
+        openedUrl: () => true,
+        replyUrl: (opened) => `http://localhost:${port}/?code=c-2&state=${stateIn(opened)}&iss=${encodeURIComponent('https://idp.test')}`,
+      })
+      expect((await session.get(`${idp.url}/api`, { auth: matching })).text).to.equal('Bearer from-idp')
+
+      const strict = new OAuth2AuthorizationCode('https://idp.test/authorize', `${idp.url}/token`, {
+        clientId: 'other',
+        redirectUriPort: port,
+        issuer: 'https://idp.test',
+        issuerParameterRequired: true,
+      })
+      browser.addResponse({ openedUrl: () => true, replyUrl: (opened) => `http://localhost:${port}/?code=c-3&state=${stateIn(opened)}` })
+      const error = await session.get(`${idp.url}/api`, { auth: strict }).catch((e: unknown) => e)
+      expect(error).to.be.instanceOf(IssuerMismatchError)
+    })
+
+    it('refuses an issuer that is not a URL', () => {
+      expect(() => new OAuth2Implicit('https://idp.test/authorize', { clientId: 'app', issuer: 'idp' })).to.throw(ConfigurationError, 'issuer')
     })
   })
 })
