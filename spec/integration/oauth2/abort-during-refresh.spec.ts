@@ -20,15 +20,20 @@ async function slowRefresher(delayMs: number) {
   return Object.assign(server, { refreshes: () => refreshes })
 }
 
+/** A session whose token expired long ago, refreshed automatically at `${url}/token`. */
+function expiredSession(url: string): OAuth2Session {
+  return new OAuth2Session('client-1', {
+    token: { access_token: 'stale', token_type: 'Bearer', refresh_token: 'rt-0', expires_at: 1 },
+    autoRefreshUrl: `${url}/token`,
+    tokenUpdater: () => undefined,
+    insecureTransport: true,
+  })
+}
+
 describe('an abort or deadline while an automatic refresh runs (#14, attack 14)', () => {
   it('ends the waiting request at once with AbortError, and the refresh it joined still lands', async () => {
     await using idp = await slowRefresher(300)
-    const session = new OAuth2Session('client-1', {
-      token: { access_token: 'stale', token_type: 'Bearer', refresh_token: 'rt-0', expires_at: 1 },
-      autoRefreshUrl: `${idp.url}/token`,
-      tokenUpdater: () => undefined,
-      insecureTransport: true,
-    })
+    const session = expiredSession(idp.url)
     try {
       const controller = new AbortController()
       setTimeout(() => controller.abort(), 50)
@@ -49,12 +54,7 @@ describe('an abort or deadline while an automatic refresh runs (#14, attack 14)'
 
   it('counts the wait for a refresh against the deadline', async () => {
     await using idp = await slowRefresher(400)
-    const session = new OAuth2Session('client-1', {
-      token: { access_token: 'stale', token_type: 'Bearer', refresh_token: 'rt-0', expires_at: 1 },
-      autoRefreshUrl: `${idp.url}/token`,
-      tokenUpdater: () => undefined,
-      insecureTransport: true,
-    })
+    const session = expiredSession(idp.url)
     try {
       const error = await session.get(`${idp.url}/api`, { deadline: 100 }).catch((e: unknown) => e)
 
