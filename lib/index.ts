@@ -69,6 +69,7 @@ export {
   MismatchingStateError,
   ScopeChangedWarning,
   TokenRedirectRefusedError,
+  UnsupportedTokenTypeError,
   type OAuth2ErrorBody,
 } from './oauth2/oauth2-errors.js'
 export { OAuth2Service, type OAuth2ServiceOptions, type AccessTokenOptions, type OAuth2TokenDecoder } from './oauth2/oauth2-service.js'

@@ -496,3 +496,49 @@ export class TokenRedirectRefusedError extends OAuthSessionsError {
     this.location = location
   }
 }
+
+/**
+ * Thrown when a token would be sent whose `token_type` this library cannot use (MAC, DPoP, or any
+ * type but Bearer), before anything is sent: sending it as Bearer would hand a proof-bound or
+ * signed token to the server as a plain bearer credential. A token without a `token_type` is
+ * Bearer, as in requests-oauthlib; oauthlib raises `ValueError("Unsupported token type")` here.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, UnsupportedTokenTypeError } from 'oauth-sessions'
+ * const session = new OAuth2Session('id', { token: { access_token: 'abc', token_type: 'MAC' } })
+ * try { await session.get('https://api.example.com/me') }
+ * catch (error) { if (error instanceof UnsupportedTokenTypeError) console.error(error.tokenType) }
+ * ```
+ * @see oauthlib.oauth2.rfc6749.clients.base.Client.add_token
+ * @group Errors
+ */
+export class UnsupportedTokenTypeError extends OAuthSessionsError {
+  /** Always `'UnsupportedTokenTypeError'`. */
+  override name = 'UnsupportedTokenTypeError'
+  /** Always `'ERR_UNSUPPORTED_TOKEN_TYPE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_UNSUPPORTED_TOKEN_TYPE'
+  /** The token's `token_type` (at most 40 characters of it). */
+  readonly tokenType: string
+
+  constructor(tokenType: string) {
+    const shown = JSON.stringify(tokenType.slice(0, 40))
+    super(
+      `The token's token_type is ${shown}, which this library cannot send; only Bearer tokens are supported. ` +
+        "Ask the provider for a Bearer token, or, if it really is one, fix token_type with an 'access_token_response' compliance hook.",
+    )
+    this.tokenType = tokenType.slice(0, 40)
+  }
+}
+
+/**
+ * Throws {@link UnsupportedTokenTypeError} unless a token is sent as Bearer: a `token_type` of
+ * Bearer in any case, or none at all (requests-oauthlib's default).
+ *
+ * @internal
+ */
+export function assertBearerTokenType(tokenType: unknown): void {
+  if (tokenType === undefined || tokenType === null) return
+  if (typeof tokenType === 'string' && tokenType.toLowerCase() === 'bearer') return
+  throw new UnsupportedTokenTypeError(typeof tokenType === 'string' ? tokenType : `(a ${typeof tokenType})`)
+}

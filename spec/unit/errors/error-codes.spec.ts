@@ -26,6 +26,7 @@ import {
   ServerError,
   StateNotProvidedError,
   TokenRedirectRefusedError,
+  UnsupportedTokenTypeError,
   RedirectListenerError,
   BrowserOpenError,
   TemporarilyUnavailableError,
@@ -89,6 +90,7 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [RedirectListenerError, () => new RedirectListenerError('form_too_large', 'x'), 'ERR_REDIRECT_LISTENER'],
   [TokenRedirectRefusedError, () => new TokenRedirectRefusedError(307, 'https://evil.test/'), 'ERR_TOKEN_REDIRECT_REFUSED'],
   [BrowserOpenError, () => new BrowserOpenError(new Error('no browser')), 'ERR_BROWSER_OPEN'],
+  [UnsupportedTokenTypeError, () => new UnsupportedTokenTypeError('MAC'), 'ERR_UNSUPPORTED_TOKEN_TYPE'],
 ]
 
 describe('the code of every error class', () => {
