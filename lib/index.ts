@@ -1,4 +1,4 @@
-export { OAuthSessionsError, ConfigurationError, TokenMissingError, TokenMissingError as TokenMissing } from './errors.js'
+export { OAuthSessionsError, ConfigurationError, TokenMissingError, TokenMissingError as TokenMissing, InvalidTokenResponseError } from './errors.js'
 export { HTTPError, TooManyRedirectsError, TimeoutError, ConnectionError, JSONDecodeError, AbortError } from './http/http-errors.js'
 export {
   TokenRequestDeniedError,

@@ -51,8 +51,8 @@ export class TokenRequestError extends OAuthSessionsError {
 
   constructor(body: OAuth2ErrorBody, response?: Response, hint = 'Check the client credentials, the grant and the token URL.') {
     const where = response === undefined ? 'The authorization server redirected with an error' : `The token endpoint refused (HTTP ${response.status})`
-    const description = body.error_description === undefined ? '' : `: ${body.error_description}`
-    super(`${where}: ${body.error}${description}. ${hint}`)
+    const description = body.error_description === undefined ? '' : `: ${shortText(body.error_description, 300)}`
+    super(`${where}: ${shortText(body.error, 80)}${description}. ${hint}`)
     this.error = body.error
     this.errorDescription = body.error_description
     this.errorUri = body.error_uri
@@ -294,6 +294,12 @@ export class InvalidTokenError extends TokenRequestError {
   constructor(body: OAuth2ErrorBody, response?: Response) {
     super(body, response, 'The access token is expired, revoked or malformed: refresh it or authorize again.')
   }
+}
+
+/** A provider's text for a one-line message: control characters as spaces, cut at `max`. */
+function shortText(text: string, max: number): string {
+  const line = Array.from(text.length > max ? text.slice(0, max) : text, (character) => (character < ' ' || character === '\u007f' ? ' ' : character)).join('')
+  return text.length > max ? `${line}… (${text.length} characters)` : line
 }
 
 const OAUTH2_ERRORS: Readonly<Record<string, new (body: OAuth2ErrorBody, response?: Response) => TokenRequestError>> = {

@@ -27,6 +27,7 @@ import {
   StateNotProvidedError,
   TokenRedirectRefusedError,
   UnsupportedTokenTypeError,
+  InvalidTokenResponseError,
   RedirectListenerError,
   BrowserOpenError,
   TemporarilyUnavailableError,
@@ -91,6 +92,7 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [TokenRedirectRefusedError, () => new TokenRedirectRefusedError(307, 'https://evil.test/'), 'ERR_TOKEN_REDIRECT_REFUSED'],
   [BrowserOpenError, () => new BrowserOpenError(new Error('no browser')), 'ERR_BROWSER_OPEN'],
   [UnsupportedTokenTypeError, () => new UnsupportedTokenTypeError('MAC'), 'ERR_UNSUPPORTED_TOKEN_TYPE'],
+  [InvalidTokenResponseError, () => new InvalidTokenResponseError('expires_in', 'is an object'), 'ERR_INVALID_TOKEN_RESPONSE'],
 ]
 
 describe('the code of every error class', () => {
