@@ -60,7 +60,7 @@ export interface EntryPoint {
 
 /** Whether a token of this type is sent as Bearer (a missing type keeps requests-oauthlib's default). */
 export function isBearerType(type: unknown): boolean {
-  return type === undefined || (typeof type === 'string' && type.toLowerCase() === 'bearer')
+  return type === undefined || type === null || (typeof type === 'string' && type.toLowerCase() === 'bearer')
 }
 
 /** What is wrong with an OAuth 2 token a client accepted. */

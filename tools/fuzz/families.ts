@@ -31,6 +31,8 @@ export interface FamilyContext {
 /** A family of hostile answers. */
 export interface Family {
   readonly name: string
+  /** Sends megabytes: the runner keeps few of these in flight, so that a slow case is not taken for a hung one. */
+  readonly heavy?: boolean
   make(context: FamilyContext): Responder
 }
 
@@ -224,6 +226,7 @@ const empty: Family = {
 
 const huge: Family = {
   name: 'huge',
+  heavy: true,
   make(context) {
     const { rng, secrets } = context
     const size = rng.int(1, 3) * 1024 * 1024

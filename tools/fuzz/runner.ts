@@ -144,6 +144,25 @@ export async function runCase(seed: number, index: number, options: Pick<FuzzOpt
   return report('typed', errorSummary(settled.error))
 }
 
+/** How many multi-megabyte cases run at once: more would only measure the machine's memory bandwidth. */
+const HEAVY_IN_FLIGHT = 4
+
+/** A counting semaphore: `await acquire()` returns the release function. */
+function slots(count: number): () => Promise<() => void> {
+  let free = count
+  const waiting: (() => void)[] = []
+  const release = (): void => {
+    const next = waiting.shift()
+    if (next) next()
+    else free += 1
+  }
+  return async () => {
+    if (free > 0) free -= 1
+    else await new Promise<void>((resolve) => waiting.push(resolve))
+    return release
+  }
+}
+
 function emptyCounts(): Record<Outcome, number> {
   return Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>
 }
@@ -190,11 +209,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const started = performance.now()
   try {
     let next = 0
+    const heavy = slots(HEAVY_IN_FLIGHT)
     const worker = async (): Promise<void> => {
       while (next < indices.length) {
         const index = indices[next++] as number
+        const release = caseShape(index).family.heavy === true ? await heavy() : undefined
         inFlight.add(index)
-        const result = await runCase(options.seed, index, options)
+        const result = await runCase(options.seed, index, options).finally(release)
         inFlight.delete(index)
         for (const [counts, name] of [
           [byFamily, result.family],
