@@ -135,12 +135,17 @@ export class TokenMissingError extends OAuthSessionsError {
   readonly expected: string
 
   constructor(expected: string, keys: readonly string[], where: string) {
+    // Only what looks like a parameter name is listed: a body that is not really a form (a JSON
+    // text, a bare token) decodes to "keys" that are the provider's values, credentials included.
+    const names = keys.filter(isShowableKey)
+    const others = keys.length - names.length
+    const listed = [...names, ...(others > 0 ? [`${others} unnamed`] : [])]
     super(
-      `${where} does not contain '${expected}' (keys present: ${keys.length > 0 ? keys.join(', ') : 'none'}). ` +
+      `${where} does not contain '${expected}' (keys present: ${listed.length > 0 ? listed.join(', ') : 'none'}). ` +
         'The provider may have refused the request, or uses another key name: pass keyToken / a decoder.',
     )
     this.expected = expected
-    this.keys = keys
+    this.keys = names
   }
 }
 
@@ -174,4 +179,62 @@ export class InsecureTransportError extends OAuthSessionsError {
       `${what} must use https: ${new URL(url).origin} is plain http. Use https, or set OAUTHLIB_INSECURE_TRANSPORT=1 / insecureTransport: true for local testing only.`,
     )
   }
+}
+
+/**
+ * Whether a key a provider sent may be shown in a message: a short parameter name, not a value
+ * that a malformed body turned into a key.
+ *
+ * @internal
+ */
+export function isShowableKey(key: string): boolean {
+  return /^[A-Za-z_][\w.:-]{0,63}$/.test(key)
+}
+
+/**
+ * Thrown when a token answer has the token, but a field of the wrong type, length or form: an
+ * `access_token` with a line break, an `expires_in` of `"abc"` or `1e308`, a `scope` that is an
+ * object, a parameter sent twice. The message names the field and what was expected, never its
+ * value (it may be a credential).
+ *
+ * @example
+ * ```ts
+ * import { InvalidTokenResponseError, OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.fetchToken('https://idp.example.com/token', { code: 'abc' }) }
+ * catch (error) { if (error instanceof InvalidTokenResponseError) console.error(error.field, error.problem) }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @group Errors
+ */
+export class InvalidTokenResponseError extends OAuthSessionsError {
+  /** Always `'InvalidTokenResponseError'`. */
+  override name = 'InvalidTokenResponseError'
+  /** Always `'ERR_INVALID_TOKEN_RESPONSE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INVALID_TOKEN_RESPONSE'
+  /** The field that was wrong (`'(a parameter)'` when its name is not fit to show). */
+  readonly field: string
+  /** What was wrong with it, such as `'is an object; expected a number of seconds'`. */
+  readonly problem: string
+
+  constructor(field: string, problem: string, where = 'The token response') {
+    const shown = isShowableKey(field) ? field : '(a parameter)'
+    super(
+      `${where} is malformed: its '${shown}' ${problem}. ` +
+        'Check the token URL; if the provider really answers so, repair the answer with a compliance hook or a decoder.',
+    )
+    this.field = shown
+    this.problem = problem
+  }
+}
+
+/**
+ * What a value read from a provider is, for a message that must not quote it.
+ *
+ * @internal
+ */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }

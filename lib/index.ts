@@ -1,4 +1,4 @@
-export { OAuthSessionsError, ConfigurationError, TokenMissingError, TokenMissingError as TokenMissing } from './errors.js'
+export { OAuthSessionsError, ConfigurationError, TokenMissingError, TokenMissingError as TokenMissing, InvalidTokenResponseError } from './errors.js'
 export {
   HTTPError,
   TooManyRedirectsError,
@@ -80,6 +80,7 @@ export {
   IssuerMismatchError,
   ScopeChangedWarning,
   TokenRedirectRefusedError,
+  UnsupportedTokenTypeError,
   type OAuth2ErrorBody,
 } from './oauth2/oauth2-errors.js'
 export { OAuth2Service, type OAuth2ServiceOptions, type AccessTokenOptions, type OAuth2TokenDecoder } from './oauth2/oauth2-service.js'

@@ -14,7 +14,7 @@ import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-opti
 import { OAuth1Auth } from './oauth1-auth.js'
 import { oauth1AuthOptionsSchema, type OAuth1AuthOptions, type SignatureType } from './oauth1-auth-options.js'
 import type { SignatureMethod, SignatureMethodName } from './signature-methods.js'
-import { decodeTokenResponse } from './token-decoders.js'
+import { decodeTokenResponse, oauth1TokenText } from './token-decoders.js'
 
 /**
  * An OAuth 1 token as the wire spells it: what `fetchRequestToken`, `parseAuthorizationResponse`
@@ -365,8 +365,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
   async #fetchToken(url: string, options: OAuth1RequestOptions): Promise<OAuth1Token> {
     const response = await underTokenCap(this, (cap) => this.post(url, { ...cap, ...options }))
     if (response.status >= 400) throw new TokenRequestDeniedError(response)
-    const decoded = decodeTokenResponse(response, undefined)
-    const token: OAuth1Token = Object.fromEntries(Object.entries(decoded).map(([key, value]) => [key, String(value)]))
+    const token: OAuth1Token = oauth1TokenText(decodeTokenResponse(response, undefined), 'The token response')
     this.#populate(token, 'The token response')
     return token
   }

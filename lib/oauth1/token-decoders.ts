@@ -1,4 +1,4 @@
-import { TokenMissingError } from '../errors.js'
+import { InvalidTokenResponseError, kindOf, TokenMissingError } from '../errors.js'
 import { JSONDecodeError } from '../http/http-errors.js'
 import type { Response } from '../http/response.js'
 
@@ -43,7 +43,7 @@ export function parseUtf8Qsl(text: string): Record<string, string> {
  */
 export function parseJsonToken(text: string): Record<string, unknown> {
   const value: unknown = JSON.parse(text)
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
 }
 
 /**
@@ -59,7 +59,7 @@ export function decodeTokenResponse(response: Response, decoder: TokenDecoder | 
   try {
     if (decoder !== undefined) return decoder(response.text)
     if (/[/+]json\b/i.test(type ?? '')) return parseJsonToken(response.text)
-    return parseUtf8Qsl(response.text)
+    return parseUniqueQsl(response.text)
   } catch (error) {
     if (error instanceof SyntaxError) throw new JSONDecodeError(response.redactedUrl, response.status, type, error, response)
     throw error
@@ -67,14 +67,72 @@ export function decodeTokenResponse(response: Response, decoder: TokenDecoder | 
 }
 
 /**
- * Reads the named keys from a decoded token, as rauth's `process_token_request`.
+ * {@link parseUtf8Qsl} for the default decoding of a token answer: a parameter sent twice is an
+ * {@link InvalidTokenResponseError}, since either copy could be the token (rauth's dict kept the last).
+ */
+function parseUniqueQsl(text: string): Record<string, string> {
+  const decoded: Record<string, string> = {}
+  for (const [name, value] of new URLSearchParams(text.trim())) {
+    if (Object.hasOwn(decoded, name)) throw new InvalidTokenResponseError(name, 'is sent more than once', 'The token response')
+    Object.defineProperty(decoded, name, { value, enumerable: true, writable: true, configurable: true })
+  }
+  return decoded
+}
+
+/**
+ * Reads the named keys from a decoded token, as rauth's `process_token_request`: each must be
+ * non-empty text of printable characters (rauth's `parse_qs` drops empty values, so an empty one
+ * is missing), at most {@link MAX_OAUTH1_FIELD_LENGTH} long; anything else is a typed error that
+ * never quotes the value.
  *
+ * @throws {@link TokenMissingError} for a missing or empty key
+ * @throws {@link InvalidTokenResponseError} for a number, an object, or text a token cannot be
  * @internal
  */
 export function pickTokenKeys(token: Record<string, unknown>, keys: readonly string[], where: string): string[] {
   return keys.map((key) => {
-    const value = token[key]
-    if (value === undefined || value === null) throw new TokenMissingError(key, Object.keys(token), where)
-    return String(value)
+    const value = Object.hasOwn(token, key) ? token[key] : undefined
+    if (value === undefined || value === null || value === '') {
+      throw new TokenMissingError(
+        key,
+        Object.keys(token).filter((name) => token[name] !== ''),
+        where,
+      )
+    }
+    return checkOAuth1Text(key, value, where)
   })
+}
+
+/** The longest OAuth 1 token or secret accepted. @internal */
+export const MAX_OAUTH1_FIELD_LENGTH = 65_536
+
+/** A token value: printable, no control characters, no U+FFFD from undecodable bytes. */
+const PRINTABLE = /^[^\p{Cc}\uFFFD]+$/u
+
+/** An OAuth 1 token field checked as text. @internal */
+export function checkOAuth1Text(key: string, value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new InvalidTokenResponseError(key, `is ${kindOf(value)}; expected text`, where)
+  if (value.length > MAX_OAUTH1_FIELD_LENGTH) throw new InvalidTokenResponseError(key, `is longer than ${MAX_OAUTH1_FIELD_LENGTH} characters`, where)
+  if (!PRINTABLE.test(value)) throw new InvalidTokenResponseError(key, 'holds control characters or bytes that are not UTF-8', where)
+  return value
+}
+
+/**
+ * A decoded OAuth 1 token answer as text values (requests-oauthlib keeps every key): numbers and
+ * booleans as text, other values dropped; `oauth_token` and `oauth_token_secret`, when present,
+ * checked as {@link pickTokenKeys} does.
+ *
+ * @internal
+ */
+export function oauth1TokenText(decoded: Record<string, unknown>, where: string): Record<string, string> {
+  const token: Record<string, string> = {}
+  for (const [key, value] of Object.entries(decoded)) {
+    if (key === '__proto__') continue
+    let text: string | undefined
+    if (key === 'oauth_token' || key === 'oauth_token_secret') text = value === null || value === '' ? undefined : checkOAuth1Text(key, value, where)
+    else if (typeof value === 'string') text = value
+    else if (typeof value === 'number' || typeof value === 'boolean') text = String(value)
+    if (text !== undefined) Object.defineProperty(token, key, { value: text, enumerable: true, writable: true, configurable: true })
+  }
+  return token
 }

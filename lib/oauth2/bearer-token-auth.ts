@@ -2,6 +2,7 @@ import type { AuthResponse, AuthStrategy } from '../auth/auth-strategy.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { appendQuery } from '../http/append-query.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
+import { assertBearerTokenType } from './oauth2-errors.js'
 import type { OAuth2Token } from './oauth2-token.js'
 import { assertSecureTransport } from './transport-security.js'
 
@@ -65,7 +66,7 @@ export class BearerTokenAuth implements AuthStrategy {
     }
     if (!source.token.access_token) return
     const token = await source.freshToken(this.#choices, false)
-    this.#place(request, token.access_token ?? '')
+    this.#place(request, token)
   }
 
   async onResponse(response: AuthResponse, request: PreparedRequest): Promise<PreparedRequest | undefined> {
@@ -74,11 +75,14 @@ export class BearerTokenAuth implements AuthStrategy {
     const token = await this.#source.freshToken(this.#choices, true)
     const retry = request.clone()
     if (this.#choices.bearerAuth === false) retry.url = withoutParam(retry.url, this.#source.accessTokenKey)
-    this.#place(retry, token.access_token ?? '')
+    this.#place(retry, token)
     return retry
   }
 
-  #place(request: PreparedRequest, accessToken: string): void {
+  /** Adds the token, once its type is known to be Bearer (oauthlib's add_token check). */
+  #place(request: PreparedRequest, token: OAuth2Token): void {
+    assertBearerTokenType(token.token_type)
+    const accessToken = token.access_token ?? ''
     if (this.#choices.bearerAuth === false) {
       request.url = appendQuery(request.url, [[this.#source.accessTokenKey, accessToken]])
       request.markSecretParam(this.#source.accessTokenKey)

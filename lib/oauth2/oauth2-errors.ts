@@ -55,8 +55,8 @@ export class TokenRequestError extends OAuthSessionsError {
 
   constructor(body: OAuth2ErrorBody, response?: Response, hint = 'Check the client credentials, the grant and the token URL.') {
     const where = response === undefined ? 'The authorization server redirected with an error' : `The token endpoint refused (HTTP ${response.status})`
-    const description = body.error_description === undefined ? '' : `: ${body.error_description}`
-    super(`${where}: ${body.error}${description}. ${hint}`)
+    const description = body.error_description === undefined ? '' : `: ${shortText(body.error_description, 300)}`
+    super(`${where}: ${shortText(body.error, 80)}${description}. ${hint}`)
     this.error = body.error
     this.errorDescription = body.error_description
     this.errorUri = body.error_uri
@@ -300,6 +300,12 @@ export class InvalidTokenError extends TokenRequestError {
   }
 }
 
+/** A provider's text for a one-line message: control characters as spaces, cut at `max`. */
+function shortText(text: string, max: number): string {
+  const line = Array.from(text.length > max ? text.slice(0, max) : text, (character) => (character < ' ' || character === '\u007f' ? ' ' : character)).join('')
+  return text.length > max ? `${line}… (${text.length} characters)` : line
+}
+
 const OAUTH2_ERRORS: Readonly<Record<string, new (body: OAuth2ErrorBody, response?: Response) => TokenRequestError>> = {
   invalid_request: InvalidRequestError,
   invalid_client: InvalidClientError,
@@ -510,4 +516,50 @@ export class TokenRedirectRefusedError extends CredentialRedirectRefusedError {
         'Use the final token URL of the provider (same origin, https), or check for a proxy or captive portal.',
     )
   }
+}
+
+/**
+ * Thrown when a token would be sent whose `token_type` this library cannot use (MAC, DPoP, or any
+ * type but Bearer), before anything is sent: sending it as Bearer would hand a proof-bound or
+ * signed token to the server as a plain bearer credential. A token without a `token_type` is
+ * Bearer, as in requests-oauthlib; oauthlib raises `ValueError("Unsupported token type")` here.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, UnsupportedTokenTypeError } from 'oauth-sessions'
+ * const session = new OAuth2Session('id', { token: { access_token: 'abc', token_type: 'MAC' } })
+ * try { await session.get('https://api.example.com/me') }
+ * catch (error) { if (error instanceof UnsupportedTokenTypeError) console.error(error.tokenType) }
+ * ```
+ * @see oauthlib.oauth2.rfc6749.clients.base.Client.add_token
+ * @group Errors
+ */
+export class UnsupportedTokenTypeError extends OAuthSessionsError {
+  /** Always `'UnsupportedTokenTypeError'`. */
+  override name = 'UnsupportedTokenTypeError'
+  /** Always `'ERR_UNSUPPORTED_TOKEN_TYPE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_UNSUPPORTED_TOKEN_TYPE'
+  /** The token's `token_type` (at most 40 characters of it). */
+  readonly tokenType: string
+
+  constructor(tokenType: string) {
+    const shown = JSON.stringify(tokenType.slice(0, 40))
+    super(
+      `The token's token_type is ${shown}, which this library cannot send; only Bearer tokens are supported. ` +
+        "Ask the provider for a Bearer token, or, if it really is one, fix token_type with an 'access_token_response' compliance hook.",
+    )
+    this.tokenType = tokenType.slice(0, 40)
+  }
+}
+
+/**
+ * Throws {@link UnsupportedTokenTypeError} unless a token is sent as Bearer: a `token_type` of
+ * Bearer in any case, or none at all (requests-oauthlib's default).
+ *
+ * @internal
+ */
+export function assertBearerTokenType(tokenType: unknown): void {
+  if (tokenType === undefined || tokenType === null) return
+  if (typeof tokenType === 'string' && tokenType.toLowerCase() === 'bearer') return
+  throw new UnsupportedTokenTypeError(typeof tokenType === 'string' ? tokenType : `(a ${typeof tokenType})`)
 }

@@ -106,12 +106,21 @@ export class OAuth2Handler {
     const text = response.text
     if (text.trim() === '') return null
     try {
-      return JSON.parse(text) as Record<string, unknown>
+      const value: unknown = JSON.parse(text)
+      // Only an object is a token answer: a JSON list, number or text is read as a form, as any other body.
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
     } catch {
-      const parsed: Record<string, string[]> = {}
-      for (const [name, value] of new URLSearchParams(text)) if (value !== '') (parsed[name] ??= []).push(value)
-      return parsed
+      // not JSON: Python's parse_qs
     }
+    // A Map, so that a provider's `__proto__` or `constructor` is a name like any other.
+    const parsed = new Map<string, string[]>()
+    for (const [name, value] of new URLSearchParams(text)) {
+      if (value === '') continue
+      const values = parsed.get(name)
+      if (values === undefined) parsed.set(name, [value])
+      else values.push(value)
+    }
+    return Object.fromEntries(parsed)
   }
 
   /** Releases the handler's connections. */

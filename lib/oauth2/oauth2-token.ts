@@ -1,3 +1,5 @@
+import { InvalidTokenResponseError, kindOf } from '../errors.js'
+
 /**
  * An OAuth 2 token as the wire spells it (RFC 6749 §5.1), with `expires_at` (Unix seconds) added
  * when the provider sent `expires_in`, and `scope` as a list, as oauthlib keeps it.
@@ -41,15 +43,19 @@ export interface NormalizeOptions {
    * a stored token.
    */
   fromProvider?: boolean | undefined
+  /** The field that holds the token in a provider's answer (checked like `access_token`). Default `access_token`. */
+  tokenField?: string | undefined
 }
 
 /**
  * Normalises a token as oauthlib's `OAuth2Token` does: `expires_in` becomes a number and adds
- * `expires_at`; a space-separated `scope` becomes a list.
+ * `expires_at`; a space-separated `scope` becomes a list. A provider's answer (`fromProvider`) is
+ * checked first ({@link checkProviderToken}).
  *
  * @internal
  */
 export function normalizeToken(raw: Record<string, unknown>, options: NormalizeOptions = {}): OAuth2Token {
+  if (options.fromProvider === true) raw = checkProviderToken(raw, options.tokenField)
   const nowSeconds = options.nowSeconds ?? Date.now() / 1000
   const token: OAuth2Token = { ...raw }
   const expiresIn = raw.expires_in === undefined || raw.expires_in === null || raw.expires_in === '' ? Number.NaN : Math.trunc(Number(raw.expires_in))
@@ -65,6 +71,83 @@ export function normalizeToken(raw: Record<string, unknown>, options: NormalizeO
   }
   if (typeof raw.scope === 'string') token.scope = scopeToList(raw.scope)
   return token
+}
+
+/** The longest token, refresh token, ID token or scope accepted from a provider. @internal */
+export const MAX_TOKEN_FIELD_LENGTH = 65_536
+
+/** RFC 6749 Appendix A.12: an access token is visible ASCII; spaces are refused too, as a Bearer header could not carry them. */
+const ACCESS_TOKEN = /^[\x21-\x7E]+$/
+/** Appendix A.17: a refresh token is 1*VSCHAR; one that starts or ends with a space is refused as blank padding. */
+const VSCHAR = /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$/
+/** Appendix A.13 names the type 1*name-char; any printable text is let through here, and checked when the token is sent. */
+const TOKEN_TYPE = /^[\x20-\x7E]{0,256}$/
+
+/**
+ * Checks the fields of a provider's token answer (DESIGN §4: every field validated, type and
+ * length): a text `access_token` (or the field named) of visible ASCII; `refresh_token`,
+ * `id_token`, `token_type` as text when present; `expires_in` and `expires_at` as non-negative
+ * whole seconds (a numeric text is accepted, as form answers send one); `scope` as text or a list
+ * of texts. A `null` (or an empty refresh token) counts as absent, and a `__proto__` key is
+ * dropped. Anything else is an {@link InvalidTokenResponseError} naming the field, never its value.
+ *
+ * @internal
+ */
+export function checkProviderToken(raw: Record<string, unknown>, tokenField = 'access_token'): Record<string, unknown> {
+  const token: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === '__proto__' || value === null) continue
+    if (key === 'refresh_token' && value === '') continue
+    Object.defineProperty(token, key, { value, enumerable: true, writable: true, configurable: true })
+  }
+  const fields = new Set([tokenField, 'access_token'])
+  for (const field of fields) {
+    const value = Object.hasOwn(token, field) ? token[field] : undefined
+    if (value === undefined && field !== tokenField) continue
+    if (typeof value !== 'string' || value === '')
+      throw new InvalidTokenResponseError(field, `is ${value === '' ? 'empty' : kindOf(value)}; expected the token as text`)
+    if (value.length > MAX_TOKEN_FIELD_LENGTH) throw new InvalidTokenResponseError(field, `is longer than ${MAX_TOKEN_FIELD_LENGTH} characters`)
+    if (!ACCESS_TOKEN.test(value))
+      throw new InvalidTokenResponseError(field, 'holds characters a token cannot have (a space, a line break, a control or non-ASCII character)')
+  }
+  for (const field of ['refresh_token', 'id_token']) {
+    if (fields.has(field) || !Object.hasOwn(token, field)) continue
+    const value = token[field]
+    if (typeof value !== 'string') throw new InvalidTokenResponseError(field, `is ${kindOf(value)}; expected text`)
+    if (value.length > MAX_TOKEN_FIELD_LENGTH) throw new InvalidTokenResponseError(field, `is longer than ${MAX_TOKEN_FIELD_LENGTH} characters`)
+    if (!VSCHAR.test(value)) throw new InvalidTokenResponseError(field, 'holds characters a token cannot have (a line break, a control or non-ASCII character)')
+  }
+  if (Object.hasOwn(token, 'token_type') && !(typeof token.token_type === 'string' && TOKEN_TYPE.test(token.token_type))) {
+    throw new InvalidTokenResponseError(
+      'token_type',
+      `is ${typeof token.token_type === 'string' ? 'not a short printable name' : kindOf(token.token_type)}; expected a type such as Bearer`,
+    )
+  }
+  for (const field of ['expires_in', 'expires_at']) {
+    if (!Object.hasOwn(token, field) || token[field] === '') continue
+    if (seconds(token[field]) === undefined) {
+      throw new InvalidTokenResponseError(
+        field,
+        `is ${typeof token[field] === 'string' ? 'text that is not a number' : kindOf(token[field])}, or out of range; expected whole seconds (0 or more)`,
+      )
+    }
+  }
+  if (Object.hasOwn(token, 'scope')) {
+    const scope = token.scope
+    const valid = typeof scope === 'string' || (Array.isArray(scope) && scope.every((item) => typeof item === 'string'))
+    if (!valid) throw new InvalidTokenResponseError('scope', `is ${kindOf(scope)}; expected space-separated text or a list of texts`)
+    if ((typeof scope === 'string' ? scope : scope.join(' ')).length > MAX_TOKEN_FIELD_LENGTH) {
+      throw new InvalidTokenResponseError('scope', `is longer than ${MAX_TOKEN_FIELD_LENGTH} characters`)
+    }
+  }
+  return token
+}
+
+/** Whole seconds from a number or a decimal text, or undefined when it is neither, negative or not a safe integer. */
+function seconds(value: unknown): number | undefined {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN
+  const whole = Math.trunc(number)
+  return Number.isSafeInteger(whole) && whole >= 0 ? whole : undefined
 }
 
 /** The `exp` claim of a JWT, or undefined when the token is not a JWT with one. @internal */

@@ -1,5 +1,5 @@
 import type { AuthStrategy } from '../auth/auth-strategy.js'
-import { ConfigurationError, TokenMissingError } from '../errors.js'
+import { ConfigurationError, InvalidTokenResponseError, TokenMissingError } from '../errors.js'
 import { appendQuery } from '../http/append-query.js'
 import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
 import { HeaderMap, type HeadersInit } from '../http/header-map.js'
@@ -148,7 +148,8 @@ async function sendWithoutCredentialRedirects(session: Session, method: string, 
 export function readTokenResponse(response: Response, policy: TokenPolicy): OAuth2Token {
   const raw = policy.decoder ? policy.decoder(response.text) : decodeTokenBody(response)
   const field = policy.tokenField ?? 'access_token'
-  const hasToken = typeof raw[field] === 'string' && raw[field] !== ''
+  const token = Object.hasOwn(raw, field) ? raw[field] : undefined
+  const hasToken = typeof token === 'string' && token !== ''
   const errorCode = stringField(raw, 'error')
   if (policy.errors === 'status' ? !response.ok : errorCode !== undefined && (policy.errors === 'error-key' || !hasToken)) {
     const description = stringField(raw, 'error_description') ?? (errorCode === undefined ? statusDescription(response) : undefined)
@@ -161,11 +162,12 @@ export function readTokenResponse(response: Response, policy: TokenPolicy): OAut
     )
   }
   if (!hasToken) {
-    const odd = Object.hasOwn(raw, field) ? `; its '${field}' is not text` : ''
-    const keys = Object.keys(raw).filter((key) => key !== field)
+    const odd = token !== undefined && token !== null ? `; its '${field}' is not text` : ''
+    // A key whose value is empty may be a bare word of a body that is not a form: a value, not a name.
+    const keys = Object.keys(raw).filter((key) => key !== field && raw[key] !== '')
     throw new TokenMissingError(field, keys, `The token response (HTTP ${response.status}, ${response.headers.get('content-type') ?? 'no content-type'}${odd})`)
   }
-  return normalizeToken(raw, { jwtExpiry: policy.jwtExpiry === true ? field : undefined, fromProvider: true })
+  return normalizeToken(raw, { jwtExpiry: policy.jwtExpiry === true ? field : undefined, fromProvider: true, tokenField: field })
 }
 
 /**
@@ -206,9 +208,23 @@ export function decodeTokenBody(response: Response): Record<string, unknown> {
 /** A whole body of `name=value` pairs joined by `&`, in form encoding. */
 const FORM_BODY = /^[\w.~%+*-]+=[^\s<>"]*(?:&[\w.~%+*-]+=[^\s<>"]*)*$/
 
+/**
+ * A form body as an object. A bare word (no `=`) is not a parameter, and a parameter sent twice
+ * is an {@link InvalidTokenResponseError} (RFC 6749 §3.1: parameters MUST NOT be repeated), as
+ * either copy could be the token.
+ */
 function formObject(text: string): Record<string, unknown> {
   const object: Record<string, unknown> = {}
-  for (const [name, value] of decodePairs(text)) object[name] = value
+  for (const [name, value] of decodePairs(
+    text
+      .split('&')
+      .filter((part) => part.includes('='))
+      .join('&'),
+  )) {
+    if (name === '') continue
+    if (Object.hasOwn(object, name)) throw new InvalidTokenResponseError(name, 'is sent more than once')
+    Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true })
+  }
   return object
 }
 

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../../errors.js'
 import type { PreparedRequest } from '../../http/prepared-request.js'
 import { parseUrlOption } from '../../http/parse-url.js'
 import { Session } from '../../http/session.js'
+import { assertBearerTokenType } from '../oauth2-errors.js'
 import { REQUESTS_FORM_HEADERS, requestToken } from '../token-endpoint.js'
 import { renewToken } from '../token-renewal.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
@@ -134,7 +135,10 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
 
   /** POSTs a token request to `target` with this strategy's token field and timeout. @internal */
   protected postTokenTo(target: TokenTarget, data: readonly [string, string][]): Promise<NewToken> {
-    return postForToken({ ...target, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs })
+    // A header that says Bearer may carry only a Bearer token (issue #14, attack 11); a custom
+    // scheme (`token {token}`) is the user's choice.
+    const bearerOnly = /^bearer /i.test(this.headerValue)
+    return postForToken({ ...target, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs, bearerOnly })
   }
 
   /** Runs the grant: token endpoint, browser, or both. */
@@ -217,6 +221,8 @@ export interface TokenPost extends TokenTarget {
   data: readonly [string, string][]
   tokenFieldName: string
   timeoutMs: number
+  /** Refuse a token whose `token_type` is not Bearer (UnsupportedTokenTypeError). */
+  bearerOnly?: boolean | undefined
 }
 
 /**
@@ -233,6 +239,7 @@ export async function postForToken(post: TokenPost): Promise<NewToken> {
     { url: post.url, body: [...post.data], clientAuth: post.auth ?? null, timeout: post.timeoutMs, headers: REQUESTS_FORM_HEADERS },
     { errors: 'status', tokenField: field, jwtExpiry: true },
   )
+  if (post.bearerOnly === true) assertBearerTokenType(token.token_type)
   const refreshToken = typeof token.refresh_token === 'string' && token.refresh_token !== '' ? token.refresh_token : undefined
   return { token: token[field] as string, expiresIn: token.expires_in, expiresAt: token.expires_at, refreshToken }
 }

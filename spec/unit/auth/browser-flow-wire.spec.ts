@@ -51,7 +51,7 @@ describe('requests-auth code flows on the wire', () => {
         body = typeof sent === 'string' ? sent : new URLSearchParams(sent).toString()
         return true
       })
-      .reply(200, { access_token: '2YotnFZFEjr1zCsicMWpAA', token_type: 'example', expires_in: 3600, refresh_token: 'tGzv3JOkF0XG5Qx2TlKWIA' })
+      .reply(200, { access_token: '2YotnFZFEjr1zCsicMWpAA', token_type: 'Bearer', expires_in: 3600, refresh_token: 'tGzv3JOkF0XG5Qx2TlKWIA' })
     nock('https://api.example').get('/').reply(200, 'ok')
 
     const answer = await session.get('https://api.example/', { auth })

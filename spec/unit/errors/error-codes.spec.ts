@@ -27,6 +27,8 @@ import {
   ServerError,
   StateNotProvidedError,
   TokenRedirectRefusedError,
+  UnsupportedTokenTypeError,
+  InvalidTokenResponseError,
   RedirectListenerError,
   ResponseTooLargeError,
   BrowserOpenError,
@@ -97,6 +99,8 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [ResponseTooLargeError, () => new ResponseTooLargeError('GET', 'https://api.test/', 1024, 2048), 'ERR_RESPONSE_TOO_LARGE'],
   [CredentialRedirectRefusedError, () => new CredentialRedirectRefusedError(307, 'https://evil.test/'), 'ERR_CREDENTIAL_REDIRECT_REFUSED'],
   [InvalidRedirectError, () => new InvalidRedirectError(302, 'https://api.test/', 'file:///etc/passwd', 'uses file:'), 'ERR_INVALID_REDIRECT'],
+  [UnsupportedTokenTypeError, () => new UnsupportedTokenTypeError('MAC'), 'ERR_UNSUPPORTED_TOKEN_TYPE'],
+  [InvalidTokenResponseError, () => new InvalidTokenResponseError('expires_in', 'is an object'), 'ERR_INVALID_TOKEN_RESPONSE'],
 ]
 
 describe('the code of every error class', () => {
