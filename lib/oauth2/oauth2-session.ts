@@ -324,6 +324,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       autoRefreshUrl: this.autoRefreshUrl,
       accessTokenKey: this.accessTokenKey,
       baseUrl: this.baseUrl,
+      issuer: this.issuer,
+      issuerParameterRequired: this.issuerParameterRequired,
     }
   }
 
@@ -337,7 +339,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const data = parseSerialized(json, 'OAuth2Session') as Record<string, unknown>
     if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.serialize().')
     const restored: OAuth2SessionOptions = { ...options }
-    for (const key of ['clientSecret', 'scope', 'redirectUri', 'autoRefreshUrl', 'accessTokenKey', 'baseUrl', 'token'] as const) {
+    const keys = ['clientSecret', 'scope', 'redirectUri', 'autoRefreshUrl', 'accessTokenKey', 'baseUrl', 'token', 'issuer', 'issuerParameterRequired'] as const
+    for (const key of keys) {
       if (data[key] !== undefined && data[key] !== null && restored[key] === undefined) Object.assign(restored, { [key]: data[key] })
     }
     return new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
