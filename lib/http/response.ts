@@ -204,11 +204,12 @@ export class Response {
   /** A summary safe to log (no body, credentials redacted). */
   toJSON(): Record<string, unknown> {
     const headers = this.headers.toJSON()
-    // A redirect's Location is a URL too, and a hostile server may echo a credential into it.
+    // A hostile server may echo a credential into any header (a Location, a WWW-Authenticate realm).
+    const sent = this.#request.secretValues()
     for (const name of Object.keys(headers)) {
-      const value = headers[name]
-      if (name.toLowerCase() === 'location' && typeof value === 'string')
-        headers[name] = scrubSecrets(redactUrl(value, this.#request.secretParams), this.#request.secretValues())
+      const value = headers[name] as string | string[]
+      if (name.toLowerCase() === 'location' && typeof value === 'string') headers[name] = scrubSecrets(redactUrl(value, this.#request.secretParams), sent)
+      else headers[name] = typeof value === 'string' ? scrubSecrets(value, sent) : value.map((item) => scrubSecrets(item, sent))
     }
     return { status: this.status, reason: this.reason, url: this.redactedUrl, headers }
   }

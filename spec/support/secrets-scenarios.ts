@@ -32,10 +32,11 @@ const PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
 
 /** Every secret, by what it is. A PEM is checked by a line of its body. */
 export const SECRETS = {
-  clientSecret: 'swp-client-secret-1a',
+  // Characters that percent-encoding, form-encoding and base64 each write differently.
+  clientSecret: 'swp-client-secret-1a+/x',
   accessToken: 'swp-access-token-2b',
   refreshToken: 'swp-refresh-token-3c',
-  password: 'swp-password-4d',
+  password: 'swp-password 4d&x',
   code: 'swp-auth-code-5e',
   codeVerifier: 'swp-code-verifier-6f-0123456789abcdefghijklmnopqrstuvwxyz',
   consumerSecret: 'swp-consumer-secret-7a',
@@ -43,8 +44,17 @@ export const SECRETS = {
   apiKey: 'swp-api-key-9c',
   headerKey: 'swp-header-key-0d',
   oflySecret: 'swp-ofly-secret-1e',
+  githubPassword: 'swp-github-pw 3a/x',
+  proxyCookie: 'swp-proxy-cookie-2f',
   privateKeyLine: PEM.split('\n')[3] as string,
 } as const
+
+/** The `id:secret` pairs the scenarios send as Basic credentials (or a login), for the sweep's encoded forms. */
+export const SECRET_PAIRS: readonly (readonly [id: string, secret: keyof typeof SECRETS])[] = [
+  ['client-1', 'clientSecret'],
+  ['alice', 'password'],
+  ['bot', 'githubPassword'],
+]
 
 /** What the scenarios produced: every error and every object built with a secret. */
 export interface SweepResult {
@@ -57,10 +67,62 @@ function hostile(request: IncomingMessage, response: ServerResponse): void {
   const chunks: Buffer[] = []
   request.on('data', (chunk: Buffer) => chunks.push(chunk))
   request.on('end', () => {
-    const echo = `${request.method} ${request.url} ${JSON.stringify(request.headers)} ${Buffer.concat(chunks).toString('utf8')}`
+    const body = Buffer.concat(chunks).toString('utf8')
+    // The body decoded too: a server quotes what it read, not only the bytes.
+    const decoded = [...new URLSearchParams(body).values()].join(' ')
+    const echo = `${request.method} ${request.url} ${JSON.stringify(request.headers)} ${body} ${decoded}`
+    // The credential parts alone: the Basic (or Bearer) credentials without their scheme, each cookie value.
+    const authorization = request.headers.authorization ?? ''
+    const cookies = (request.headers.cookie ?? '').split(';').map((pair) => pair.slice(pair.indexOf('=') + 1))
+    const parts = `${authorization.slice(authorization.indexOf(' ') + 1)} ${cookies.join(' ')} ${authorization}`
     const path = new URL(request.url ?? '/', 'http://x').pathname
     const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       response.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body))
+    }
+    if (path.startsWith('/p/')) return proxyAndProvider(response, path, echo)
+    if (path === '/echo-parts') {
+      response
+        .writeHead(request.headers.authorization?.startsWith('Basic') === true ? 400 : 401, {
+          'Content-Type': 'application/json',
+          'WWW-Authenticate': `Basic realm="${parts}"`,
+        })
+        .end(JSON.stringify({ error: 'invalid_client', error_description: `bad credentials ${parts}`, error_uri: `https://idp.example/e?c=${parts}` }))
+      return
+    }
+    if (path === '/echo-encoded') {
+      // Each value it read, base64 and base64url encoded: a server that logs or forwards what it got encoded.
+      const values = [...new URLSearchParams(body).values(), authorization.slice(authorization.indexOf(' ') + 1)]
+      const encoded = values.flatMap((value) => [Buffer.from(value).toString('base64'), Buffer.from(value).toString('base64url')]).join(' ')
+      return json(400, {
+        error: 'invalid_request',
+        error_description: `could not read ${encoded}`,
+        error_uri: `https://idp.example/e?v=${encodeURIComponent(encoded)}`,
+      })
+    }
+    if (path === '/echo-parts-redirect' || path === '/echo-parts-307') {
+      const location = `http://localhost:1/steal?c=${encodeURIComponent(parts)}&raw=${parts.replace(/[^\x21-\x7e]/g, '')}`
+      response.writeHead(path === '/echo-parts-307' ? 307 : 302, { Location: location }).end()
+      return
+    }
+    if (path === '/reason') {
+      // A status line quoting the request: the reason phrase reaches HTTPError's message.
+      response.writeHead(403, `Forbidden ${parts} ${echo}`.replace(/[^\x20-\x7e]/g, '?'), { 'Content-Type': 'text/plain' }).end(echo)
+      return
+    }
+    if (path === '/hostile-location') {
+      const kind = new URL(request.url ?? '/', 'http://x').searchParams.get('kind')
+      const location =
+        kind === 'userinfo'
+          ? `http://${encodeURIComponent(parts)}:x@[::1/steal`
+          : kind === 'scheme'
+            ? `javascript:alert(${JSON.stringify(parts)})`
+            : `http://[::1/steal?access_token=${encodeURIComponent(parts)}&echo=${encodeURIComponent(echo)}`
+      response.writeHead(302, { Location: location }).end()
+      return
+    }
+    if (path === '/big') {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(`{"error": "${`${parts} ${echo}`.repeat(40)}"}`)
+      return
     }
     if (path === '/invalid-grant') return json(400, { error: 'invalid_grant', error_description: echo, error_uri: `https://idp.example/e?${echo}` })
     if (path === '/unauthorized') return json(401, { error: 'invalid_client', error_description: echo }, { 'WWW-Authenticate': `Basic realm="${echo}"` })
@@ -94,6 +156,48 @@ function hostile(request: IncomingMessage, response: ServerResponse): void {
   })
 }
 
+/** What the hostile provider remembers of the last login it saw, to quote it later. */
+let lastLogin = ''
+
+/**
+ * An oauth2_proxy and its provider's web login on one hostile server: `/p/<case>/start` is the
+ * proxy's start URL (the provider's login page), `/p/<case>/session` the login POST.
+ */
+function proxyAndProvider(response: ServerResponse, path: string, echo: string): void {
+  const [, , kind, step] = path.split('/')
+  const html = (status: number, page: string, headers: Record<string, string> = {}): void => {
+    response.writeHead(status, { 'Content-Type': 'text/html', ...headers }).end(`<html><body>${page}</body></html>`)
+  }
+  const quoted = `${echo} ${lastLogin}`.replace(/[<>&"]/g, ' ')
+  const loginForm = (action: string): string =>
+    `<form action="${action}" method="post"><input type="hidden" name="authenticity_token" value="csrf"><input name="login"><input type="password" name="password"></form>`
+  if (step === 'start' && kind === 'malformed') return html(200, loginForm(`http://[::1/session?echo=${encodeURIComponent(quoted)}`))
+  if (step === 'start' && kind === 'big') return html(200, `${loginForm('/p/big/session')}${quoted.repeat(40)}`)
+  if (step === 'start') return html(200, loginForm(`/p/${kind}/session`))
+  if (step === 'session') lastLogin = echo
+  if (step === 'session' && kind === 'wrong')
+    return html(200, `<div class="flash-error">Incorrect password for ${quoted}</div>${loginForm('/p/wrong/session')}`)
+  if (step === 'session' && kind === 'two-factor') return html(200, `<p>${quoted}</p><form action="/sessions/two-factor"><input name="otp"></form>`)
+  if (step === 'session' && kind === 'no-cookie') {
+    response.writeHead(302, { Location: `/p/no-cookie/done?echo=${encodeURIComponent(echo)}` }).end()
+    return
+  }
+  if (step === 'session' && kind === 'cross-origin') {
+    response.writeHead(307, { Location: `http://localhost:1/steal?echo=${encodeURIComponent(quoted)}` }).end()
+    return
+  }
+  if (step === 'session' && kind === 'big') return html(200, quoted.repeat(40))
+  if (step === 'session' && kind === 'ok') {
+    response.writeHead(302, { Location: '/p/ok/callback?code=proxy-code' }).end()
+    return
+  }
+  if (step === 'callback') {
+    response.writeHead(302, { Location: '/p/ok/home', 'Set-Cookie': `_oauth2_proxy=${SECRETS.proxyCookie}; Path=/` }).end()
+    return
+  }
+  html(200, `<p>${quoted}</p>`)
+}
+
 /** Runs every scenario against a fresh hostile server and a closed port; closes everything it opened. */
 export async function runSecretsScenarios(): Promise<SweepResult> {
   const errors: SweepResult['errors'] = []
@@ -120,30 +224,65 @@ export async function runSecretsScenarios(): Promise<SweepResult> {
       errors.push({ scenario, error })
     }
   }
+  // Scenarios that wait for a timer (a server that never answers) run side by side, so the sweep stays fast.
+  const waiting: Promise<void>[] = []
+  const inBackground = (scenario: string, action: () => unknown): void => {
+    waiting.push(attempt(scenario, action))
+  }
   const S = SECRETS
 
   try {
     // OAuth2Session: every grant against every hostile answer.
-    for (const path of ['/invalid-grant', '/unauthorized', '/bad-json', '/html', '/no-token', '/cross-origin', '/slow']) {
-      const web = keep(`OAuth2Session code ${path}`, new OAuth2Session('client-1', { clientSecret: S.clientSecret, state: 'st', timeout: 300 }))
-      await attempt(`OAuth2Session code ${path}`, () =>
+    for (const path of [
+      '/invalid-grant',
+      '/unauthorized',
+      '/bad-json',
+      '/html',
+      '/no-token',
+      '/cross-origin',
+      '/echo-parts',
+      '/echo-parts-307',
+      '/echo-encoded',
+      '/big',
+      '/slow',
+    ]) {
+      const run = path === '/slow' ? inBackground : attempt
+      const web = keep(
+        `OAuth2Session code ${path}`,
+        new OAuth2Session('client-1', { clientSecret: S.clientSecret, state: 'st', timeout: 300, maxTokenResponseSize: 4096 }),
+      )
+      await run(`OAuth2Session code ${path}`, () =>
         web.fetchToken(`${base}${path}`, { authorizationResponse: `https://app.example/cb?code=${S.code}&state=st`, codeVerifier: S.codeVerifier }),
       )
       const password = keep(
         `OAuth2Session password ${path}`,
-        new OAuth2Session(undefined, { client: new LegacyApplicationClient('client-1'), clientSecret: S.clientSecret, timeout: 300 }),
+        new OAuth2Session(undefined, {
+          client: new LegacyApplicationClient('client-1'),
+          clientSecret: S.clientSecret,
+          timeout: 300,
+          maxTokenResponseSize: 4096,
+        }),
       )
-      await attempt(`OAuth2Session password ${path}`, () => password.fetchToken(`${base}${path}`, { username: 'alice', password: S.password }))
+      await run(`OAuth2Session password ${path}`, () => password.fetchToken(`${base}${path}`, { username: 'alice', password: S.password }))
       const refresh = keep(
         `OAuth2Session refresh ${path}`,
-        new OAuth2Session('client-1', { token: { access_token: S.accessToken, refresh_token: S.refreshToken, token_type: 'Bearer' }, timeout: 300 }),
+        new OAuth2Session('client-1', {
+          token: { access_token: S.accessToken, refresh_token: S.refreshToken, token_type: 'Bearer' },
+          timeout: 300,
+          maxTokenResponseSize: 4096,
+        }),
       )
-      await attempt(`OAuth2Session refresh ${path}`, () => refresh.refreshToken(`${base}${path}`, { auth: new HTTPBasicAuth('client-1', S.clientSecret) }))
+      await run(`OAuth2Session refresh ${path}`, () => refresh.refreshToken(`${base}${path}`, { auth: new HTTPBasicAuth('client-1', S.clientSecret) }))
       const backend = keep(
         `OAuth2Session client credentials ${path}`,
-        new OAuth2Session(undefined, { client: new BackendApplicationClient('client-1'), clientSecret: S.clientSecret, timeout: 300 }),
+        new OAuth2Session(undefined, {
+          client: new BackendApplicationClient('client-1'),
+          clientSecret: S.clientSecret,
+          timeout: 300,
+          maxTokenResponseSize: 4096,
+        }),
       )
-      await attempt(`OAuth2Session client credentials ${path}`, () => backend.fetchToken(`${base}${path}`))
+      await run(`OAuth2Session client credentials ${path}`, () => backend.fetchToken(`${base}${path}`))
     }
     // Requests with the token: a 401 invalid_token, a cross-origin redirect, a closed port, a timeout, plain http.
     for (const bearerAuth of [true, false]) {
@@ -158,11 +297,11 @@ export async function runSecretsScenarios(): Promise<SweepResult> {
           timeout: 300,
         }),
       )
-      for (const path of ['/api-401', '/redirect-away', '/slow', '/html'])
-        await attempt(`OAuth2Session api ${path} bearerAuth=${bearerAuth}`, () => api.get(`${base}${path}`))
+      for (const path of ['/api-401', '/redirect-away', '/slow', '/html', '/echo-parts', '/echo-parts-redirect'])
+        await (path === '/slow' ? inBackground : attempt)(`OAuth2Session api ${path} bearerAuth=${bearerAuth}`, () => api.get(`${base}${path}`))
       await attempt(`OAuth2Session api closed port bearerAuth=${bearerAuth}`, () => api.get(`${closed.url}/x`))
       await attempt(`OAuth2Session api plain http bearerAuth=${bearerAuth}`, () => api.get('http://api.example.invalid/x'))
-      await attempt(`OAuth2Session api abort bearerAuth=${bearerAuth}`, () => api.get(`${base}/slow`, { signal: AbortSignal.timeout(50) }))
+      inBackground(`OAuth2Session api abort bearerAuth=${bearerAuth}`, () => api.get(`${base}/slow`, { signal: AbortSignal.timeout(50) }))
     }
     // Configuration errors that carry a secret in the wrong place.
     await attempt('OAuth2Session snake_case secret', () => new OAuth2Session('client-1', { client_secret: S.clientSecret } as never))
@@ -190,7 +329,7 @@ export async function runSecretsScenarios(): Promise<SweepResult> {
 
     // requests-auth strategies.
     setTokenCache(new TokenMemoryCache())
-    for (const path of ['/invalid-grant', '/unauthorized', '/bad-json', '/no-token', '/cross-origin']) {
+    for (const path of ['/invalid-grant', '/unauthorized', '/bad-json', '/no-token', '/cross-origin', '/echo-parts', '/echo-parts-307', '/echo-encoded']) {
       const credentials = new OAuth2ClientCredentials(`${base}${path}`, 'client-1', S.clientSecret, { timeout: 0.3 })
       const owner = new OAuth2ResourceOwnerPasswordCredentials(`${base}${path}`, 'alice', S.password, {
         sessionAuth: ['client-1', S.clientSecret],
@@ -250,10 +389,18 @@ export async function runSecretsScenarios(): Promise<SweepResult> {
     ] as const) {
       objects.push({ scenario: name, value: auth })
       const session = keep(`${name} session`, new Session({ auth, timeout: 300 }))
-      for (const path of ['/api-401', '/redirect-away', '/slow']) await attempt(`${name} ${path}`, () => session.get(`${base}${path}`))
+      for (const path of ['/api-401', '/redirect-away', '/slow', '/echo-parts', '/echo-parts-redirect'])
+        await (path === '/slow' ? inBackground : attempt)(`${name} ${path}`, () => session.get(`${base}${path}`))
       await attempt(`${name} closed port`, () => session.get(`${closed.url}/x`))
     }
-    await attempt('Session URL user info', () => new Session({ timeout: 300 }).get(`http://alice:${S.password}@127.0.0.1:${server.port}/api-401`))
+    for (const path of ['/api-401', '/echo-parts', '/echo-parts-redirect'])
+      await attempt(`Session URL user info ${path}`, () =>
+        keep(`Session URL user info ${path}`, new Session({ timeout: 300 })).get(
+          `http://alice:${encodeURIComponent(S.password)}@127.0.0.1:${server.port}${path}`,
+        ),
+      )
+
+    await Promise.all(waiting)
   } finally {
     for (const value of closeLater) await value.close()
   }
