@@ -219,5 +219,5 @@ function stringField(raw: Record<string, unknown>, name: string): string | undef
 
 /** What a non-2xx answer without an OAuth error body said, for requests-auth's message. */
 function statusDescription(response: Response): string {
-  return `HTTP ${response.status}${response.reason ? ` ${response.reason}` : ''} without an OAuth 2 error body`
+  return `HTTP ${response.status}${response.reason ? ` ${response.redactedReason}` : ''} without an OAuth 2 error body`
 }

@@ -297,7 +297,7 @@ export async function runSecretsScenarios(): Promise<SweepResult> {
           timeout: 300,
         }),
       )
-      for (const path of ['/api-401', '/redirect-away', '/slow', '/html', '/echo-parts', '/echo-parts-redirect'])
+      for (const path of ['/api-401', '/redirect-away', '/slow', '/html', '/echo-parts', '/echo-parts-redirect', '/reason'])
         await (path === '/slow' ? inBackground : attempt)(`OAuth2Session api ${path} bearerAuth=${bearerAuth}`, () => api.get(`${base}${path}`))
       await attempt(`OAuth2Session api closed port bearerAuth=${bearerAuth}`, () => api.get(`${closed.url}/x`))
       await attempt(`OAuth2Session api plain http bearerAuth=${bearerAuth}`, () => api.get('http://api.example.invalid/x'))
@@ -389,11 +389,11 @@ export async function runSecretsScenarios(): Promise<SweepResult> {
     ] as const) {
       objects.push({ scenario: name, value: auth })
       const session = keep(`${name} session`, new Session({ auth, timeout: 300 }))
-      for (const path of ['/api-401', '/redirect-away', '/slow', '/echo-parts', '/echo-parts-redirect'])
+      for (const path of ['/api-401', '/redirect-away', '/slow', '/echo-parts', '/echo-parts-redirect', '/reason'])
         await (path === '/slow' ? inBackground : attempt)(`${name} ${path}`, () => session.get(`${base}${path}`))
       await attempt(`${name} closed port`, () => session.get(`${closed.url}/x`))
     }
-    for (const path of ['/api-401', '/echo-parts', '/echo-parts-redirect'])
+    for (const path of ['/api-401', '/echo-parts', '/echo-parts-redirect', '/reason'])
       await attempt(`Session URL user info ${path}`, () =>
         keep(`Session URL user info ${path}`, new Session({ timeout: 300 })).get(
           `http://alice:${encodeURIComponent(S.password)}@127.0.0.1:${server.port}${path}`,
