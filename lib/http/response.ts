@@ -123,7 +123,9 @@ export class Response {
 
   /** The final URL with credential query values and passwords redacted, for messages and logs. */
   get redactedUrl(): string {
-    return this.#request.url === this.url ? this.#request.redactedUrl : redactUrl(this.url, this.#request.secretParams)
+    return this.#request.url === this.url
+      ? this.#request.redactedUrl
+      : scrubSecrets(redactUrl(this.url, this.#request.secretParams), this.#request.secretValues())
   }
 
   /** The body as bytes. Throws when the request used `stream: true` (read {@link Response.raw}). */

@@ -400,9 +400,103 @@ export async function runSecretsScenarios(): Promise<SweepResult> {
         ),
       )
 
+    const tools: ScenarioTools = { base, attempt, inBackground, keep, note: (scenario, value) => objects.push({ scenario, value }) }
+    await newestErrorPaths(tools)
     await Promise.all(waiting)
   } finally {
     for (const value of closeLater) await value.close()
   }
   return { errors, objects }
+}
+
+/** A signal that aborts (an AbortError, not the TimeoutError of AbortSignal.timeout) 50 ms from now. */
+function abortSoon(): AbortSignal {
+  const controller = new AbortController()
+  setTimeout(() => controller.abort(), 50)
+  return controller.signal
+}
+
+/** What a group of scenarios needs from {@link runSecretsScenarios}. */
+interface ScenarioTools {
+  base: string
+  /** Runs one error path and records what it threw (and a Response it returned). */
+  attempt(scenario: string, action: () => unknown): Promise<void>
+  /** The same, for a path that waits for a timer: it runs while the next scenarios do. */
+  inBackground(scenario: string, action: () => unknown): void
+  /** Records an object built with secrets, and closes it at the end. */
+  keep<T extends { close(): Promise<void> }>(scenario: string, value: T): T
+  /** Records an object built with secrets. */
+  note(scenario: string, value: unknown): void
+}
+
+/**
+ * The newest error paths, each with secrets in the URL (user info, secret and marked query
+ * parameters), the headers and the body, against answers that echo them back:
+ * ResponseTooLargeError, TimeoutError (deadline), AbortError (also during an automatic refresh),
+ * InvalidRedirectError, CredentialRedirectRefusedError / TokenRedirectRefusedError and
+ * IssuerMismatchError.
+ */
+async function newestErrorPaths({ base, attempt, inBackground, keep }: ScenarioTools): Promise<void> {
+  const S = SECRETS
+  const token = { access_token: S.accessToken, refresh_token: S.refreshToken, token_type: 'Bearer' }
+  const query = `access_token=${S.accessToken}&client_secret=${encodeURIComponent(S.clientSecret)}&my_tk=${S.accessToken}`
+  const userInfo = (path: string): string => base.replace('://', `://alice:${encodeURIComponent(S.password)}@`) + path
+  const api = keep(
+    'newest api session',
+    new OAuth2Session('client-1', {
+      token,
+      accessTokenKey: 'my_tk',
+      autoRefreshUrl: `${base}/invalid-grant`,
+      autoRefreshKwargs: { client_secret: S.clientSecret },
+      timeout: 300,
+      maxResponseSize: 1024,
+      deadline: 150,
+      headers: { 'X-Api-Key': S.headerKey },
+    }),
+  )
+  const sent = { data: { password: S.password, note: S.clientSecret }, headers: { Authorization: `Bearer ${S.accessToken}` } }
+  for (const [label, url] of [
+    ['query', (path: string) => `${base}${path}${path.includes('?') ? '&' : '?'}${query}`],
+    ['user info', userInfo],
+  ] as const) {
+    await attempt(`ResponseTooLargeError api ${label}`, () => api.post(url('/big'), sent))
+    inBackground(`TimeoutError deadline api ${label}`, () => api.post(url('/slow'), sent))
+    inBackground(`AbortError api ${label}`, () => api.post(url('/slow'), { ...sent, deadline: null, signal: abortSoon() }))
+    for (const kind of ['query', 'userinfo', 'scheme'])
+      await attempt(`InvalidRedirectError api ${label} ${kind}`, () => api.post(url(`/hostile-location?kind=${kind}`), sent))
+  }
+  // Token endpoints: caps, deadlines, hostile Locations and 307s that echo the body.
+  const grants = keep(
+    'newest token session',
+    new OAuth2Session('client-1', { clientSecret: S.clientSecret, state: 'st', maxTokenResponseSize: 1024, deadline: 150, timeout: 300 }),
+  )
+  const callback = `https://app.example/cb?code=${S.code}&state=st`
+  for (const path of ['/big', '/slow', '/cross-origin', '/echo-parts-307', '/hostile-location?kind=query', '/hostile-location?kind=userinfo']) {
+    const run = path === '/slow' ? inBackground : attempt
+    await run(`token endpoint ${path}`, () => grants.fetchToken(`${base}${path}`, { authorizationResponse: callback, codeVerifier: S.codeVerifier }))
+  }
+  // rauth's raw token requests: the Session's credential-body rule, not the token endpoint's.
+  const rauth = keep(
+    'newest OAuth2Service',
+    new OAuth2Service({
+      clientId: 'client-1',
+      clientSecret: S.clientSecret,
+      accessTokenUrl: `${base}/cross-origin`,
+      sessionOptions: { maxTokenResponseSize: 1024 },
+    }),
+  )
+  for (const path of ['/cross-origin', '/echo-parts-307', '/big', '/hostile-location?kind=query']) {
+    rauth.accessTokenUrl = `${base}${path}`
+    await attempt(`OAuth2Service getRawAccessToken ${path}`, () =>
+      rauth.getRawAccessToken({ data: { code: S.code, client_secret: S.clientSecret, code_verifier: S.codeVerifier } }),
+    )
+  }
+  const oauth1 = keep(
+    'newest OAuth1Service',
+    new OAuth1Service({ consumerKey: 'ck', consumerSecret: S.consumerSecret, requestTokenUrl: `${base}/cross-origin`, accessTokenUrl: `${base}/cross-origin` }),
+  )
+  await attempt('OAuth1Service getRawRequestToken 307', () => oauth1.getRawRequestToken('POST', { data: { x_auth_password: S.password } }))
+  await attempt('OAuth1Service getRawAccessToken 307', () =>
+    oauth1.getRawAccessToken('tk', S.tokenSecret, 'POST', { data: { oauth_verifier: S.code, x_auth_password: S.password } }),
+  )
 }

@@ -88,7 +88,17 @@ function leaks(result: SweepResult): string[] {
 }
 
 /** The errors the sweep must reach, by name and, where it has one, reason or phase. */
-const EXPECTED_KINDS = ['ResponseTooLargeError maxTokenResponseSize', 'TokenRedirectRefusedError', 'HTTPError', 'ConnectionError']
+const EXPECTED_KINDS = [
+  'ResponseTooLargeError maxTokenResponseSize',
+  'TokenRedirectRefusedError',
+  'HTTPError',
+  'ConnectionError',
+  'ResponseTooLargeError maxResponseSize',
+  'TimeoutError deadline',
+  'AbortError',
+  'InvalidRedirectError',
+  'CredentialRedirectRefusedError',
+]
 
 function kinds(result: SweepResult): string[] {
   return result.errors.map(({ error }) => {
