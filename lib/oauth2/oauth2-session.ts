@@ -3,6 +3,8 @@ import { parseUrlOption } from '../http/parse-url.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
+import { redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
@@ -309,6 +311,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const shown = this.serialize()
     if (shown.clientSecret !== undefined) shown.clientSecret = '[redacted]'
     shown.token = redactToken(this.#token)
+    // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
+    for (const key of ['autoRefreshUrl', 'baseUrl'] as const) if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
     return shown
   }
 
@@ -361,6 +365,16 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** @internal */
   override toString(): string {
     return `<OAuth2Session ${this.clientId ?? ''}>`
+  }
+
+  /** A URL as toJSON shows it: redacted, and without this session's secrets under any name. */
+  #shownUrl(url: string): string {
+    const token = this.#token as Record<string, unknown>
+    const secrets = [this.#clientSecret, token[this.accessTokenKey], token.access_token, token.refresh_token, token.id_token]
+    return scrubSecrets(
+      redactUrl(url, new Set([this.accessTokenKey.toLowerCase()])),
+      secrets.filter((value) => typeof value === 'string'),
+    )
   }
 
   /** What the bearer strategy sees of this session: the token and how to renew it, nothing more. */

@@ -465,6 +465,19 @@ async function newestErrorPaths({ base, attempt, inBackground, keep }: ScenarioT
     for (const kind of ['query', 'userinfo', 'scheme'])
       await attempt(`InvalidRedirectError api ${label} ${kind}`, () => api.post(url(`/hostile-location?kind=${kind}`), sent))
   }
+  // An abort while the automatic refresh runs: the refresh goes to a server that never answers.
+  const expiring = keep(
+    'AbortError during refresh session',
+    new OAuth2Session('client-1', {
+      token: { ...token, expires_at: 1 },
+      autoRefreshUrl: `${base}/slow?${query}`,
+      autoRefreshKwargs: { client_id: 'client-1', client_secret: S.clientSecret },
+      timeout: 300,
+    }),
+  )
+  inBackground('AbortError during refresh', () => expiring.get(`${base}/api?${query}`, { signal: abortSoon() }))
+  inBackground('TimeoutError deadline during refresh', () => expiring.get(`${base}/api?${query}`, { deadline: 100 }))
+
   // Token endpoints: caps, deadlines, hostile Locations and 307s that echo the body.
   const grants = keep(
     'newest token session',
