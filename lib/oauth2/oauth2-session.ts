@@ -3,7 +3,7 @@ import { parseUrlOption } from '../http/parse-url.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
-import { redactUrl } from '../security/redact-url.js'
+import { isSecretParam, redactUrl } from '../security/redact-url.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
@@ -448,6 +448,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const wrongIssuer = issuerMismatch(
       pairs.filter(([name]) => name === 'iss').map(([, value]) => value),
       { issuer: this.issuer, required: this.issuerParameterRequired },
+      pairs.filter(([name]) => isSecretParam(name)).map(([, value]) => value),
     )
     if (wrongIssuer !== undefined) throw wrongIssuer
     const refused = authorizationError((name) => (Object.hasOwn(params, name) ? params[name] : undefined))

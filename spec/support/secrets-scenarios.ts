@@ -512,4 +512,31 @@ async function newestErrorPaths({ base, attempt, inBackground, keep }: ScenarioT
   await attempt('OAuth1Service getRawAccessToken 307', () =>
     oauth1.getRawAccessToken('tk', S.tokenSecret, 'POST', { data: { oauth_verifier: S.code, x_auth_password: S.password } }),
   )
+
+  // RFC 9207: an iss that quotes the code, carries user info, comes twice or not at all.
+  const issuer = keep(
+    'IssuerMismatchError session',
+    new OAuth2Session('client-1', { clientSecret: S.clientSecret, issuer: 'https://idp.example', state: 'st' }),
+  )
+  const strict = keep(
+    'IssuerMismatchError strict session',
+    new OAuth2Session('client-1', { clientSecret: S.clientSecret, issuer: 'https://idp.example', issuerParameterRequired: true, state: 'st' }),
+  )
+  const implicit = `https://app.example/cb#access_token=${S.accessToken}&token_type=Bearer&state=st`
+  for (const [label, iss] of [
+    ['quoting the code', `https://evil.example/?c=${S.code}&t=${S.accessToken}`],
+    ['with user info', `https://${S.accessToken}:${encodeURIComponent(S.clientSecret)}@evil.example/`],
+    ['repeated', `https://idp.example&iss=https://evil.example/${S.code}/${S.accessToken}`],
+  ] as const) {
+    const param = `&iss=${label === 'repeated' ? iss : encodeURIComponent(iss)}`
+    // The code flow's callback carries the code, the implicit one the token: a forged iss may quote either.
+    await attempt(`IssuerMismatchError ${label}`, () =>
+      issuer.fetchToken(`${base}/invalid-grant`, {
+        authorizationResponse: `${callback}${param.replace(S.accessToken, 'no-token')}`,
+        codeVerifier: S.codeVerifier,
+      }),
+    )
+    await attempt(`IssuerMismatchError fragment ${label}`, () => issuer.tokenFromFragment(`${implicit}${param.replace(S.code, 'no-code')}`))
+  }
+  await attempt('IssuerMismatchError missing iss', () => strict.fetchToken(`${base}/invalid-grant`, { authorizationResponse: callback }))
 }

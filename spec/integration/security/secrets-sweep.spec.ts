@@ -98,6 +98,7 @@ const EXPECTED_KINDS = [
   'AbortError',
   'InvalidRedirectError',
   'CredentialRedirectRefusedError',
+  'IssuerMismatchError',
 ]
 
 function kinds(result: SweepResult): string[] {
