@@ -15,6 +15,9 @@ import {
   OAuth2Service,
   OAuth2Session,
   OflySession,
+  ProxySession,
+  type ProxySessionOptions,
+  ProxySessionService,
   QueryApiKey,
   Session,
   TokenMemoryCache,
@@ -79,7 +82,7 @@ function hostile(request: IncomingMessage, response: ServerResponse): void {
     const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       response.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body))
     }
-    if (path.startsWith('/p/')) return proxyAndProvider(response, path, echo)
+    if (path.startsWith('/p/')) return proxyAndProvider(response, path, echo, parts, new URLSearchParams(body).get('password'))
     if (path === '/echo-parts') {
       response
         .writeHead(request.headers.authorization?.startsWith('Basic') === true ? 400 : 401, {
@@ -156,14 +159,15 @@ function hostile(request: IncomingMessage, response: ServerResponse): void {
   })
 }
 
-/** What the hostile provider remembers of the last login it saw, to quote it later. */
+/** What the hostile provider remembers of the last login it saw (and its password), to quote it later. */
 let lastLogin = ''
+let lastPassword = ''
 
 /**
  * An oauth2_proxy and its provider's web login on one hostile server: `/p/<case>/start` is the
  * proxy's start URL (the provider's login page), `/p/<case>/session` the login POST.
  */
-function proxyAndProvider(response: ServerResponse, path: string, echo: string): void {
+function proxyAndProvider(response: ServerResponse, path: string, echo: string, parts: string, password: string | null): void {
   const [, , kind, step] = path.split('/')
   const html = (status: number, page: string, headers: Record<string, string> = {}): void => {
     response.writeHead(status, { 'Content-Type': 'text/html', ...headers }).end(`<html><body>${page}</body></html>`)
@@ -171,10 +175,14 @@ function proxyAndProvider(response: ServerResponse, path: string, echo: string):
   const quoted = `${echo} ${lastLogin}`.replace(/[<>&"]/g, ' ')
   const loginForm = (action: string): string =>
     `<form action="${action}" method="post"><input type="hidden" name="authenticity_token" value="csrf"><input name="login"><input type="password" name="password"></form>`
-  if (step === 'start' && kind === 'malformed') return html(200, loginForm(`http://[::1/session?echo=${encodeURIComponent(quoted)}`))
+  if (step === 'start' && kind === 'malformed')
+    return html(200, loginForm(`http://[::1/session?c=${encodeURIComponent(`${parts} ${lastPassword}`)}&echo=${encodeURIComponent(quoted)}`))
   if (step === 'start' && kind === 'big') return html(200, `${loginForm('/p/big/session')}${quoted.repeat(40)}`)
   if (step === 'start') return html(200, loginForm(`/p/${kind}/session`))
-  if (step === 'session') lastLogin = echo
+  if (step === 'session') {
+    lastLogin = echo
+    lastPassword = password ?? ''
+  }
   if (step === 'session' && kind === 'wrong')
     return html(200, `<div class="flash-error">Incorrect password for ${quoted}</div>${loginForm('/p/wrong/session')}`)
   if (step === 'session' && kind === 'two-factor') return html(200, `<p>${quoted}</p><form action="/sessions/two-factor"><input name="otp"></form>`)
@@ -402,6 +410,7 @@ export async function runSecretsScenarios(): Promise<SweepResult> {
 
     const tools: ScenarioTools = { base, attempt, inBackground, keep, note: (scenario, value) => objects.push({ scenario, value }) }
     await newestErrorPaths(tools)
+    await proxyLogins(tools)
     await Promise.all(waiting)
   } finally {
     for (const value of closeLater) await value.close()
@@ -539,4 +548,47 @@ async function newestErrorPaths({ base, attempt, inBackground, keep }: ScenarioT
     await attempt(`IssuerMismatchError fragment ${label}`, () => issuer.tokenFromFragment(`${implicit}${param.replace(S.code, 'no-code')}`))
   }
   await attempt('IssuerMismatchError missing iss', () => strict.fetchToken(`${base}/invalid-grant`, { authorizationResponse: callback }))
+}
+
+/**
+ * ProxySession and ProxySessionService: the GitHub password and the proxy's cookie, against a
+ * login that fails each way it can (the provider's page quoting the password, two-factor, no
+ * proxy cookie, a 307 to another origin, an oversized page, a malformed form action), and a
+ * signed-in session whose later answers quote its cookie.
+ */
+async function proxyLogins({ base, attempt, keep, note }: ScenarioTools): Promise<void> {
+  const S = SECRETS
+  const login = (kind: string, extra: ProxySessionOptions = {}): ProxySession =>
+    keep(
+      `ProxySession ${kind}`,
+      new ProxySession({
+        oauth2Username: 'bot',
+        oauth2Password: S.githubPassword,
+        authenticationBaseUrl: `${base}/p/${kind}/start`,
+        authenticationSessionUrl: `${base}/p/${kind}/session`,
+        timeout: 300,
+        ...extra,
+      }),
+    )
+  for (const kind of ['wrong', 'two-factor', 'no-cookie', 'cross-origin', 'big', 'malformed'])
+    await attempt(`ProxySession ${kind}`, () => login(kind, { maxTokenResponseSize: 4096 }).authenticate())
+  const service = new ProxySessionService({
+    authenticationBaseUrl: `${base}/p/wrong/start`,
+    authenticationSessionUrl: `${base}/p/wrong/session`,
+    sessionOptions: { timeout: 300 },
+  })
+  note('ProxySessionService', service)
+  await attempt('ProxySessionService wrong password', () => service.getAuthSession('bot', S.githubPassword))
+
+  // Signed in: the proxy's cookie goes with every request, and hostile answers quote it.
+  const session = login('ok')
+  await attempt('ProxySession ok sign-in', () => session.authenticate())
+  for (const path of ['/api-401', '/echo-parts', '/echo-parts-redirect', '/redirect-away', '/reason'])
+    await attempt(`ProxySession signed in ${path}`, () => session.get(`${base}${path}`))
+  // Signing in again where the start page's form action is malformed and quotes the request and the last login.
+  session.authenticationBaseUrl = `${base}/p/malformed/start`
+  await attempt('ProxySession signed in, malformed form', () => session.authenticate())
+  session.authenticationBaseUrl = `${base}/p/wrong/start`
+  session.authenticationSessionUrl = `${base}/p/wrong/session`
+  await attempt('ProxySession signed in, wrong password', () => session.authenticate())
 }

@@ -99,6 +99,10 @@ const EXPECTED_KINDS = [
   'InvalidRedirectError',
   'CredentialRedirectRefusedError',
   'IssuerMismatchError',
+  'ProxyAuthenticationError wrong_credentials',
+  'ProxyAuthenticationError two_factor',
+  'ProxyAuthenticationError no_proxy_cookie',
+  'ProxyAuthenticationError invalid_login_form',
 ]
 
 function kinds(result: SweepResult): string[] {
