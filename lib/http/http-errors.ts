@@ -32,7 +32,7 @@ export class HTTPError extends OAuthSessionsError {
       baseString === undefined
         ? 'Inspect error.response for the body the server sent.'
         : 'The provider refused the signed request: compare error.signatureBaseString with the base string it expected.'
-    super(`${response.status} ${kind}: ${response.reason} for url: ${response.redactedUrl}. ${hint}`)
+    super(`${response.status} ${kind}: ${response.redactedReason} for url: ${response.redactedUrl}. ${hint}`)
     this.status = response.status
     this.signatureBaseString = baseString
     Object.defineProperty(this, 'response', { value: response, enumerable: false })

@@ -110,10 +110,13 @@ export class PreparedRequest {
     this.#secretParams.add(name.toLowerCase())
   }
 
-  /** The URL with credential values (the usual names and those marked by {@link PreparedRequest.markSecretParam}) and passwords redacted. */
+  /**
+   * The URL with credential values (the usual names and those marked by {@link PreparedRequest.markSecretParam})
+   * and passwords redacted, and every credential value this request (or an earlier hop) carries
+   * elsewhere scrubbed out of it, whatever the parameter's name.
+   */
   get redactedUrl(): string {
-    const redacted = redactUrl(this.url, this.#secretParams)
-    return this.#rememberedSecrets === undefined ? redacted : scrubSecrets(redacted, this.#rememberedSecrets)
+    return scrubSecrets(redactUrl(this.url, this.#secretParams), this.secretValues())
   }
 
   /**

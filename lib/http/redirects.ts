@@ -1,4 +1,5 @@
 import { redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
 import type { HeaderMap } from './header-map.js'
 import { CredentialRedirectRefusedError, InvalidRedirectError } from './http-errors.js'
 import type { PreparedRequest } from './prepared-request.js'
@@ -17,12 +18,13 @@ export function isFollowableRedirect(status: number, headers: HeaderMap): boolea
  * Where a redirect leads: its Location resolved against the URL that redirected (a
  * protocol-relative one takes that URL's scheme). An empty Location, a malformed URL
  * (`http://[::1`) or a scheme other than http and https (`file:`, `javascript:`, `data:`) is an
- * {@link InvalidRedirectError} naming it redacted, for every caller that follows redirects.
+ * {@link InvalidRedirectError} naming it redacted, for every caller that follows redirects. With
+ * the request that was redirected, its credential values are also scrubbed from both URLs.
  *
  * @internal
  */
-export function redirectTarget(from: URL, status: number, location: string): URL {
-  const refuse = (problem: string): InvalidRedirectError => new InvalidRedirectError(status, redactUrl(from.href), redactUrl(location), problem)
+export function redirectTarget(from: URL, status: number, location: string, request?: PreparedRequest): URL {
+  const refuse = (problem: string): InvalidRedirectError => new InvalidRedirectError(status, shownUrl(from.href, request), shownUrl(location, request), problem)
   if (location.trim() === '') throw refuse('is empty')
   let target: URL
   try {
@@ -87,8 +89,8 @@ export function redirectRequest(
   credentialBody = false,
 ): { request: PreparedRequest; crossOrigin: boolean } {
   const from = new URL(previous.url)
-  const target = redirectTarget(from, status, location)
-  if (credentialBody && refusesCredentialBody(status, from, target)) throw new CredentialRedirectRefusedError(status, redactUrl(target.href))
+  const target = redirectTarget(from, status, location, previous)
+  if (credentialBody && refusesCredentialBody(status, from, target)) throw new CredentialRedirectRefusedError(status, shownUrl(target.href, previous))
   if (target.hash === '' && from.hash !== '') target.hash = from.hash
   const request = previous.clone()
   request.rememberSecretsOf(previous)
@@ -101,4 +103,14 @@ export function redirectRequest(
   }
   const crossOrigin = stripRedirectCredentials(from, target, request.headers)
   return { request, crossOrigin }
+}
+
+/**
+ * A URL as an error shows it: redacted, and with the credential values of the request that was
+ * redirected scrubbed out (a hostile Location may echo them under any name).
+ *
+ * @internal
+ */
+export function shownUrl(url: string, request: PreparedRequest | undefined): string {
+  return request === undefined ? redactUrl(url) : scrubSecrets(redactUrl(url, request.secretParams), request.secretValues())
 }

@@ -4,7 +4,7 @@ import type { PreparedRequest } from './prepared-request.js'
 
 /**
  * The credential values a request carries: its secret headers (the credentials of an
- * Authorization header, Basic decoded; the secret OAuth 1 header parameters, a PLAINTEXT signature
+ * Authorization header, Basic both encoded and decoded; each cookie's value; the secret OAuth 1 header parameters, a PLAINTEXT signature
  * split into its two secrets), the values of secret query parameters and form fields (the usual
  * names and those marked with `markSecretParam`), and what earlier hops carried. A hostile server
  * may echo any of them back; errors and logs scrub them out.
@@ -28,10 +28,21 @@ export function requestSecretValues(request: PreparedRequest, remembered: Readon
       const space = value.indexOf(' ')
       const scheme = space === -1 ? '' : value.slice(0, space).toLowerCase()
       const credentials = space === -1 ? value : value.slice(space + 1).trim()
-      if (scheme === 'basic') {
+      if (name === 'cookie') {
+        // Each cookie's value on its own: a server may echo one without the others or the name.
+        for (const pair of value.split(';')) {
+          const equals = pair.indexOf('=')
+          if (equals !== -1 && pair.slice(equals + 1).trim() !== '') values.add(pair.slice(equals + 1).trim())
+        }
+      } else if (scheme === 'basic') {
+        // The base64 credentials without the scheme too: what a server quoting the header most often echoes.
+        values.add(credentials)
         const decoded = Buffer.from(credentials, 'base64').toString('utf8')
         const colon = decoded.indexOf(':')
-        if (colon !== -1) values.add(safeDecode(decoded.slice(colon + 1)))
+        if (colon !== -1) {
+          values.add(decoded.slice(colon + 1))
+          values.add(safeDecode(decoded.slice(colon + 1)))
+        }
       } else if (scheme === 'oauth') {
         for (const match of credentials.matchAll(/([A-Za-z0-9_]+)="([^"]*)"/g)) addPair(match[1] as string, safeDecode(match[2] as string))
       } else if (credentials !== '') {

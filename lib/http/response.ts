@@ -123,7 +123,9 @@ export class Response {
 
   /** The final URL with credential query values and passwords redacted, for messages and logs. */
   get redactedUrl(): string {
-    return this.#request.url === this.url ? this.#request.redactedUrl : redactUrl(this.url, this.#request.secretParams)
+    return this.#request.url === this.url
+      ? this.#request.redactedUrl
+      : scrubSecrets(redactUrl(this.url, this.#request.secretParams), this.#request.secretValues())
   }
 
   /** The body as bytes. Throws when the request used `stream: true` (read {@link Response.raw}). */
@@ -204,13 +206,24 @@ export class Response {
   /** A summary safe to log (no body, credentials redacted). */
   toJSON(): Record<string, unknown> {
     const headers = this.headers.toJSON()
-    // A redirect's Location is a URL too, and a hostile server may echo a credential into it.
+    // A hostile server may echo a credential into any header (a Location, a WWW-Authenticate realm) and the reason phrase.
+    const sent = this.#request.secretValues()
     for (const name of Object.keys(headers)) {
-      const value = headers[name]
-      if (name.toLowerCase() === 'location' && typeof value === 'string')
-        headers[name] = scrubSecrets(redactUrl(value, this.#request.secretParams), this.#request.secretValues())
+      const value = headers[name] as string | string[]
+      if (name.toLowerCase() === 'location' && typeof value === 'string') headers[name] = scrubSecrets(redactUrl(value, this.#request.secretParams), sent)
+      else headers[name] = typeof value === 'string' ? scrubSecrets(value, sent) : value.map((item) => scrubSecrets(item, sent))
     }
-    return { status: this.status, reason: this.reason, url: this.redactedUrl, headers }
+    return { status: this.status, reason: scrubSecrets(this.reason, sent), url: this.redactedUrl, headers }
+  }
+
+  /**
+   * The reason phrase with every credential value the request carried scrubbed out: a hostile
+   * server may quote the request in its status line.
+   *
+   * @internal
+   */
+  get redactedReason(): string {
+    return scrubSecrets(this.reason, this.#request.secretValues())
   }
 
   /** @internal */
@@ -220,7 +233,7 @@ export class Response {
 
   /** @internal keeps credentials out of `console.log` and `util.inspect`. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Response { ${this.status} ${this.reason} ${this.redactedUrl} }`
+    return `Response { ${this.status} ${this.redactedReason} ${this.redactedUrl} }`
   }
 }
 

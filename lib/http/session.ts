@@ -13,6 +13,7 @@ import type { HeaderMap } from './header-map.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { prepareRequest } from './prepare-request.js'
 import { redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
 import { hasCredentialBody, redirectRequest } from './redirects.js'
 import { Response } from './response.js'
 import { RetryPolicy } from './retry-policy.js'
@@ -388,7 +389,9 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     const elapsed = performance.now() - started
     const setCookies = raw.headers.getAll('set-cookie')
     const cookies = setCookies.length === 0 ? {} : await storeSetCookies(this.cookies, setCookies, request.url)
-    if (debug.enabled) debug('%s %s -> %d %s (%d ms)', request.method, request.redactedUrl, raw.status, raw.reason, Math.round(elapsed))
+    // The reason phrase is the server's text: a hostile one quotes the request's credentials.
+    if (debug.enabled)
+      debug('%s %s -> %d %s (%d ms)', request.method, request.redactedUrl, raw.status, scrubSecrets(raw.reason, request.secretValues()), Math.round(elapsed))
     return new Response({
       status: raw.status,
       reason: raw.reason,

@@ -1,3 +1,4 @@
+import { scrubSecrets } from '../security/scrub-secrets.js'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { IssuerMismatchError, MismatchingStateError, oauth2Error, type TokenRequestError } from './oauth2-errors.js'
 
@@ -40,14 +41,17 @@ export interface IssuerExpectation {
  * The RFC 9207 check of an authorization response, given every `iss` value it carried: without an
  * expected issuer `iss` is ignored; with one, a different `iss` (compared exactly, in constant
  * time), more than one `iss`, or none when one is required is an IssuerMismatchError. Run before
- * anything else in the response is acted on. Used by every flavour that reads a callback.
+ * anything else in the response is acted on. Used by every flavour that reads a callback. `secrets`
+ * are the response's credential values (its code, tokens), scrubbed from the `iss` the error shows.
  *
  * @internal
  */
-export function issuerMismatch(received: readonly string[], expectation: IssuerExpectation): IssuerMismatchError | undefined {
+export function issuerMismatch(received: readonly string[], expectation: IssuerExpectation, secrets: Iterable<string> = []): IssuerMismatchError | undefined {
   const { issuer } = expectation
   if (issuer === undefined) return undefined
+  // A forged iss may quote the code or a token of the same response: the error shows it without them.
+  const shown = (): string[] => received.map((value) => scrubSecrets(value, secrets))
   if (received.length === 0) return expectation.required ? new IssuerMismatchError(issuer, received) : undefined
-  if (received.length > 1) return new IssuerMismatchError(issuer, received)
-  return timingSafeEqualText(received[0] as string, issuer) ? undefined : new IssuerMismatchError(issuer, received)
+  if (received.length > 1) return new IssuerMismatchError(issuer, shown())
+  return timingSafeEqualText(received[0] as string, issuer) ? undefined : new IssuerMismatchError(issuer, shown())
 }

@@ -1,3 +1,4 @@
+import { redactUrl } from '../security/redact-url.js'
 import { OAuthSessionsError } from '../errors.js'
 import { CredentialRedirectRefusedError } from '../http/http-errors.js'
 
@@ -431,11 +432,12 @@ export class IssuerMismatchError extends OAuthSessionsError {
   override code = 'ERR_ISSUER_MISMATCH'
   /** The issuer the session expects (the `issuer` option). */
   readonly expected: string
-  /** The `iss` the response carried; `undefined` when it had none; every value, comma-separated, when it had several. */
+  /** The `iss` the response carried (redacted as a URL); `undefined` when it had none; every value, comma-separated, when it had several. */
   readonly received: string | undefined
 
   constructor(expected: string, received: readonly string[]) {
-    const shown = received.length === 0 ? undefined : received.join(', ')
+    // A forged iss is the attacker's text: its user info and credential parameters are never shown.
+    const shown = received.length === 0 ? undefined : received.map((value) => redactUrl(value)).join(', ')
     super(
       received.length === 0
         ? `The authorization response has no iss parameter, but ${expected} was said to send one (issuerParameterRequired). Reject this response and start the authorization again.`

@@ -3,6 +3,8 @@ import { parseUrlOption } from '../http/parse-url.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
+import { isSecretParam, redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
@@ -309,6 +311,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const shown = this.serialize()
     if (shown.clientSecret !== undefined) shown.clientSecret = '[redacted]'
     shown.token = redactToken(this.#token)
+    // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
+    for (const key of ['autoRefreshUrl', 'baseUrl'] as const) if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
     return shown
   }
 
@@ -324,6 +328,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       autoRefreshUrl: this.autoRefreshUrl,
       accessTokenKey: this.accessTokenKey,
       baseUrl: this.baseUrl,
+      issuer: this.issuer,
+      issuerParameterRequired: this.issuerParameterRequired,
     }
   }
 
@@ -337,7 +343,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const data = parseSerialized(json, 'OAuth2Session') as Record<string, unknown>
     if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.serialize().')
     const restored: OAuth2SessionOptions = { ...options }
-    for (const key of ['clientSecret', 'scope', 'redirectUri', 'autoRefreshUrl', 'accessTokenKey', 'baseUrl', 'token'] as const) {
+    const keys = ['clientSecret', 'scope', 'redirectUri', 'autoRefreshUrl', 'accessTokenKey', 'baseUrl', 'token', 'issuer', 'issuerParameterRequired'] as const
+    for (const key of keys) {
       if (data[key] !== undefined && data[key] !== null && restored[key] === undefined) Object.assign(restored, { [key]: data[key] })
     }
     return new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
@@ -358,6 +365,16 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** @internal */
   override toString(): string {
     return `<OAuth2Session ${this.clientId ?? ''}>`
+  }
+
+  /** A URL as toJSON shows it: redacted, and without this session's secrets under any name. */
+  #shownUrl(url: string): string {
+    const token = this.#token as Record<string, unknown>
+    const secrets = [this.#clientSecret, token[this.accessTokenKey], token.access_token, token.refresh_token, token.id_token]
+    return scrubSecrets(
+      redactUrl(url, new Set([this.accessTokenKey.toLowerCase()])),
+      secrets.filter((value) => typeof value === 'string'),
+    )
   }
 
   /** What the bearer strategy sees of this session: the token and how to renew it, nothing more. */
@@ -431,6 +448,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const wrongIssuer = issuerMismatch(
       pairs.filter(([name]) => name === 'iss').map(([, value]) => value),
       { issuer: this.issuer, required: this.issuerParameterRequired },
+      pairs.filter(([name]) => isSecretParam(name)).map(([, value]) => value),
     )
     if (wrongIssuer !== undefined) throw wrongIssuer
     const refused = authorizationError((name) => (Object.hasOwn(params, name) ? params[name] : undefined))

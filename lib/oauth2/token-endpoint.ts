@@ -3,12 +3,11 @@ import { ConfigurationError, InvalidTokenResponseError, TokenMissingError } from
 import { appendQuery } from '../http/append-query.js'
 import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
 import { HeaderMap, type HeadersInit } from '../http/header-map.js'
-import { redirectTarget, refusesCredentialBody } from '../http/redirects.js'
+import { redirectTarget, refusesCredentialBody, shownUrl } from '../http/redirects.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
 import type { RequestOptions, TimeoutOption } from '../http/session-options.js'
 import { underTokenCap } from '../http/token-response-cap.js'
-import { redactUrl } from '../security/redact-url.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import { oauth2Error, TokenRedirectRefusedError } from './oauth2-errors.js'
@@ -127,12 +126,12 @@ async function sendWithoutCredentialRedirects(session: Session, method: string, 
     const location = response.headers.get('location')
     if (!response.isRedirect || location === undefined) return response
     const from = new URL(target)
-    const next = redirectTarget(from, response.status, location)
+    const next = redirectTarget(from, response.status, location, response.request)
     // Only a hop that keeps method and body is followed, and only where the Session's one
     // credential-body rule lets a body go.
     const keepsBody = response.status === 307 || response.status === 308
     if (!keepsBody || refusesCredentialBody(response.status, from, next) || hop >= MAX_TOKEN_REDIRECTS) {
-      throw new TokenRedirectRefusedError(response.status, scrubSecrets(redactUrl(next.href), response.request.secretValues()))
+      throw new TokenRedirectRefusedError(response.status, shownUrl(next.href, response.request))
     }
     target = next.href
   }
@@ -235,5 +234,5 @@ function stringField(raw: Record<string, unknown>, name: string): string | undef
 
 /** What a non-2xx answer without an OAuth error body said, for requests-auth's message. */
 function statusDescription(response: Response): string {
-  return `HTTP ${response.status}${response.reason ? ` ${response.reason}` : ''} without an OAuth 2 error body`
+  return `HTTP ${response.status}${response.reason ? ` ${response.redactedReason}` : ''} without an OAuth 2 error body`
 }

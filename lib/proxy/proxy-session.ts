@@ -8,6 +8,7 @@ import { type RequestOptions, requestOptionsSchema, type SessionOptions, session
 import { splitOptions } from '../http/split-options.js'
 import { withCredentialBody } from '../http/redirects.js'
 import { redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
 import { readHtmlPage, type HtmlForm } from './html-page.js'
 
 /**
@@ -255,7 +256,7 @@ export class ProxySession extends Session {
       )
     }
     if (login.actionProblem !== undefined) {
-      const action = redactUrl(login.action)
+      const action = this.#scrub(redactUrl(login.action), start)
       throw new ProxyAuthenticationError(
         'invalid_login_form',
         `The login page at ${start.redactedUrl} has a form whose action ${login.actionProblem} ("${action.length > 200 ? `${action.slice(0, 200)}…` : action}"), ` +
@@ -286,7 +287,7 @@ export class ProxySession extends Session {
       )
     }
     if (names.has('password')) {
-      const detail = page.errors[0] === undefined ? '' : ` (${page.errors[0]})`
+      const detail = page.errors[0] === undefined ? '' : ` (${this.#scrub(page.errors[0], result)})`
       throw new ProxyAuthenticationError('wrong_credentials', `The provider's login page came back${detail}: check oauth2Username and oauth2Password.`)
     }
     if (
@@ -299,6 +300,13 @@ export class ProxySession extends Session {
         'The provider asks a human to authorize the application: sign in once in a browser as this user and approve it, then retry.',
       )
     }
+  }
+
+  /** Page text without the password or a credential the request carried (the proxy's cookie): a hostile page may quote them. */
+  #scrub(text: string, response: Response): string {
+    const secrets = response.request.secretValues()
+    if (this.#password !== undefined) secrets.add(this.#password)
+    return scrubSecrets(text, secrets)
   }
 
   #loginForm(response: Response): HtmlForm | undefined {

@@ -6,6 +6,7 @@ import {
   BackendApplicationClient,
   InsecureTransportError,
   InvalidGrantError,
+  IssuerMismatchError,
   MismatchingStateError,
   MobileApplicationClient,
   OAuth2Session,
@@ -329,6 +330,32 @@ describe('OAuth2Session compliance hooks and serialisation', () => {
     for (const secret of ['client-secret-x', 'access-x', 'refresh-x']) expect(shown).to.not.include(secret)
     expect(restored.token).to.deep.equal(session.token)
     expect(restored.clientSecret).to.equal('client-secret-x')
+  })
+
+  it('carries issuer and issuerParameterRequired through serialize/deserialize/fromJSON, and toJSON shows the issuer only', async () => {
+    const session = new OAuth2Session('client-1', {
+      clientSecret: 'client-secret-i',
+      state: 'st-1',
+      issuer: 'https://idp.example',
+      issuerParameterRequired: true,
+      token: { access_token: 'access-i', token_type: 'Bearer' },
+    })
+
+    const serialized = JSON.stringify(session.serialize())
+    const restored = [OAuth2Session.fromJSON(serialized), OAuth2Session.deserialize(JSON.parse(serialized) as Record<string, unknown>)]
+    const shown = JSON.stringify(session)
+
+    for (const copy of restored) {
+      expect(copy).to.include({ issuer: 'https://idp.example', issuerParameterRequired: true })
+      // The restored session refuses a callback without iss, as the original does: no token request.
+      const error = await copy
+        .fetchToken('https://idp.example/token', { authorizationResponse: 'https://app.example/cb?code=c&state=st-1' })
+        .catch((caught: unknown) => caught)
+      expect(error).to.be.instanceOf(IssuerMismatchError)
+    }
+    expect(JSON.parse(shown)).to.include({ issuer: 'https://idp.example', issuerParameterRequired: true })
+    for (const secret of ['client-secret-i', 'access-i']) expect(shown).to.not.include(secret)
+    expect(OAuth2Session.fromJSON({ type: 'OAuth2Session', clientId: 'c' })).to.include({ issuer: undefined, issuerParameterRequired: false })
   })
 })
 
