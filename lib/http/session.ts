@@ -253,7 +253,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     const params = redactUrl(`http://x/?${this.params.toString()}`).slice('http://x/?'.length)
     return {
       type: this.constructor.name,
-      baseUrl: this.baseUrl,
+      baseUrl: this.baseUrl === undefined ? undefined : redactUrl(this.baseUrl),
       headers: this.headers.toJSON(),
       params,
       auth: this.auth === undefined ? undefined : describeStrategy(this.auth),
@@ -266,7 +266,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
 
   /** @internal */
   toString(): string {
-    return `<${this.constructor.name}${this.baseUrl ? ` ${this.baseUrl}` : ''}>`
+    return `<${this.constructor.name}${this.baseUrl ? ` ${redactUrl(this.baseUrl)}` : ''}>`
   }
 
   /** @internal keeps credentials out of `console.log` and `util.inspect`. */

@@ -280,7 +280,7 @@ export class ProxySession extends Session {
   #failIfStuck(result: Response): void {
     const page = readHtmlPage(result.text, result.url)
     const names = new Set(page.forms.flatMap((form) => [...form.inputNames]))
-    if (names.has('otp') || names.has('app_otp') || names.has('sms_otp') || /two-factor|verified-device|sessions\/verify/.test(result.url)) {
+    if (names.has('otp') || names.has('app_otp') || names.has('sms_otp') || /two-factor|verified-device|sessions\/verify/.test(pathOf(result.url))) {
       throw new ProxyAuthenticationError(
         'two_factor',
         'The provider asks for a two-factor or device verification code, which is not supported: use a service user without two-factor authentication.',
@@ -339,4 +339,9 @@ export class ProxySession extends Session {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** The path of a URL the Session reached (always absolute), without its query: a query is the server's to fill. */
+function pathOf(url: string): string {
+  return new URL(url).pathname
 }

@@ -87,3 +87,19 @@ describe('Response text with a charset Node does not know', () => {
     await session.close()
   })
 })
+
+describe('a Session whose baseUrl carries a credential (#14, attack 10)', () => {
+  it('shows it redacted in toJSON, toString and util.inspect', async () => {
+    const session = new Session({ baseUrl: 'https://bot:pw-base-71@api.test/v1/?access_token=tok-base-71&page=2' })
+    try {
+      const shown = [JSON.stringify(session), String(session), inspect(session, { depth: 10 })]
+      for (const text of shown) {
+        expect(text).to.include('api.test/v1/').and.not.include('pw-base-71').and.not.include('tok-base-71')
+      }
+      // The Session itself still uses the URL as given.
+      expect(session.baseUrl).to.include('tok-base-71')
+    } finally {
+      await session.close()
+    }
+  })
+})

@@ -95,3 +95,22 @@ describe('ProxySession login POST answered with a redirect', () => {
     }
   })
 })
+
+describe('ProxySession sign-in that ends without the proxy cookie at a URL whose query names two-factor', () => {
+  it('reports no_proxy_cookie: only the path tells a two-factor page', async () => {
+    const scopes = [
+      ...startAtLogin(),
+      nock('https://gh.test').post('/session').reply(302, '', { Location: 'https://site.test/done?next=two-factor' }),
+      nock('https://site.test').get('/done').query({ next: 'two-factor' }).reply(200, 'signed in?', { 'Content-Type': 'text/plain' }),
+    ]
+    const session = new ProxySession(options)
+    try {
+      const error = await session.authenticate().catch((caught: unknown) => caught)
+
+      expect(error).to.include({ reason: 'no_proxy_cookie' })
+      for (const scope of scopes) scope.done()
+    } finally {
+      await session.close()
+    }
+  })
+})
