@@ -1,3 +1,4 @@
+import { assertBearerTokenType } from './oauth2-errors.js'
 import { underTokenCap } from '../http/token-response-cap.js'
 import { z } from 'zod'
 import { parseUrlOption } from '../http/parse-url.js'
@@ -207,10 +208,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   async getAccessToken(methodOrOptions: string | AccessTokenOptions = 'POST', accessOptions: AccessTokenOptions = {}): Promise<string> {
     const [method, options] = typeof methodOrOptions === 'string' ? [methodOrOptions, accessOptions] : ['POST', methodOrOptions]
     const { decoder, key = 'access_token', ...requestOptions } = options
-    const response = await this.getRawAccessToken(method, requestOptions)
-    // rauth: an error body counts only when the token is missing.
-    const token = readTokenResponse(response, { errors: 'missing-token', tokenField: key, decoder })
-    return token[key] as string
+    return (await this.#fetchAccessToken(method, requestOptions, key, decoder))[key] as string
   }
 
   /**
@@ -220,9 +218,20 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @see rauth.OAuth2Service.get_auth_session
    */
   async getAuthSession(methodOrOptions: string | AccessTokenOptions = 'POST', options: AccessTokenOptions = {}): Promise<OAuth2Session> {
-    const session = this.getSession(await this.getAccessToken(methodOrOptions, options))
+    const [method, accessOptions] = typeof methodOrOptions === 'string' ? [methodOrOptions, options] : ['POST', methodOrOptions]
+    const { decoder, key = 'access_token', ...requestOptions } = accessOptions
+    const token = await this.#fetchAccessToken(method, requestOptions, key, decoder)
+    // rauth sends any token it gets; a MAC or DPoP token is not a bearer credential, so it is refused before any API request.
+    assertBearerTokenType(token.token_type)
+    const session = this.getSession(token[key] as string)
     session.accessTokenResponse = this.accessTokenResponse
     return session
+  }
+
+  /** Requests the token and reads the answer by rauth's rule: an error body counts only when the token is missing. */
+  async #fetchAccessToken(method: string, options: AccessTokenOptions, key: string, decoder: OAuth2TokenDecoder | undefined): Promise<Record<string, unknown>> {
+    const response = await this.getRawAccessToken(method, options)
+    return readTokenResponse(response, { errors: 'missing-token', tokenField: key, decoder })
   }
 
   /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: calling it is your explicit act (toJSON() redacts). */

@@ -1,3 +1,4 @@
+import { assertBearerTokenType } from '../oauth2-errors.js'
 import type { IssuerExpectation } from '../authorization-response.js'
 import { randomBytes } from 'node:crypto'
 import { ConfigurationError } from '../../errors.js'
@@ -361,6 +362,7 @@ export class OAuth2Implicit extends OAuth2BrowserStrategy {
 
   protected async requestNewToken(): Promise<NewToken> {
     const { grant, fields } = await this.waitForGrant(this.grantUrl, this.tokenFieldName)
+    if (this.sendsBearer) assertBearerTokenType(fields.token_type)
     return { token: grant, expiresIn: lifetime(fields.expires_in) }
   }
 }

@@ -137,8 +137,12 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
   protected postTokenTo(target: TokenTarget, data: readonly [string, string][]): Promise<NewToken> {
     // A header that says Bearer may carry only a Bearer token (issue #14, attack 11); a custom
     // scheme (`token {token}`) is the user's choice.
-    const bearerOnly = /^bearer /i.test(this.headerValue)
-    return postForToken({ ...target, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs, bearerOnly })
+    return postForToken({ ...target, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs, bearerOnly: this.sendsBearer })
+  }
+
+  /** Whether the header sends the token as Bearer, so that only a Bearer token (or one of no type) may go in it. @internal */
+  protected get sendsBearer(): boolean {
+    return /^bearer /i.test(this.headerValue)
   }
 
   /** Runs the grant: token endpoint, browser, or both. */
