@@ -33,6 +33,9 @@ import { requestToken, type TokenRequest } from './token-endpoint.js'
 import { renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
 
+/** The settings checked again when assigned after construction. */
+const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
+
 /**
  * A {@link Session} that adds an OAuth 2 token to every request, with the flow helpers of
  * requests-oauthlib's `OAuth2Session` and the options of rauth's: authorization URL, token
@@ -64,12 +67,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   scope: string[] | undefined
   /** The redirect URI. */
   redirectUri: string | undefined
-  /** Where an expired token is refreshed automatically. */
-  autoRefreshUrl: string | undefined
   /** Extra parameters of automatic refreshes. */
   autoRefreshKwargs: Readonly<Record<string, string>>
-  /** Called with each automatically refreshed token. */
-  tokenUpdater: TokenUpdater | undefined
   /** rauth's back reference to the service that made this session. */
   service: Service<OAuth2Session> | undefined
   /** The query parameter name of the token when `bearerAuth` is false (rauth). */
@@ -91,6 +90,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly #insecure: boolean
   readonly #relaxScope: boolean
   #clientSecret: string | undefined
+  #autoRefreshUrl: string | undefined
+  #tokenUpdater: TokenUpdater | undefined
   #token: OAuth2Token = {}
   #state: string | undefined
   #codeVerifier: string | undefined
@@ -111,9 +112,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.client = oauthOptions.client ?? new WebApplicationClient(this.clientId ?? '')
     this.scope = scopeToList(oauthOptions.scope)
     this.redirectUri = oauthOptions.redirectUri
-    this.autoRefreshUrl = oauthOptions.autoRefreshUrl
+    this.#autoRefreshUrl = oauthOptions.autoRefreshUrl
     this.autoRefreshKwargs = oauthOptions.autoRefreshKwargs ?? {}
-    this.tokenUpdater = oauthOptions.tokenUpdater
+    this.#tokenUpdater = oauthOptions.tokenUpdater
     this.service = oauthOptions.service
     this.accessTokenKey = oauthOptions.accessTokenKey ?? 'access_token'
     this.pkce = oauthOptions.pkce === false || !this.client.supportsPkce ? undefined : (oauthOptions.pkce ?? 'S256')
@@ -142,6 +143,26 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** The current token (`{}` before one is fetched). */
   get token(): OAuth2Token {
     return this.#token
+  }
+
+  /** Where an expired token is refreshed automatically: an absolute http(s) URL, checked when set. */
+  get autoRefreshUrl(): string | undefined {
+    return this.#autoRefreshUrl
+  }
+
+  /** @throws {@link ConfigurationError} naming `autoRefreshUrl` when the value is not an absolute http(s) URL */
+  set autoRefreshUrl(value: string | undefined) {
+    this.#autoRefreshUrl = parseOptions(settableSchema, { autoRefreshUrl: value }, this.constructor.name).autoRefreshUrl
+  }
+
+  /** Called with each automatically refreshed token; checked to be a function when set. */
+  get tokenUpdater(): TokenUpdater | undefined {
+    return this.#tokenUpdater
+  }
+
+  /** @throws {@link ConfigurationError} naming `tokenUpdater` when the value is not a function */
+  set tokenUpdater(value: TokenUpdater | undefined) {
+    this.#tokenUpdater = parseOptions(settableSchema, { tokenUpdater: value }, this.constructor.name).tokenUpdater
   }
 
   /**

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { AbortError, BackendApplicationClient, OAuth2Service, OAuth2Session, OflyService, OflySession } from '../../../lib/index.js'
-import { configurationRejection } from '../../support/expect-configuration-error.js'
+import { configurationError, configurationRejection } from '../../support/expect-configuration-error.js'
 import { trafficCounter } from '../../support/traffic-counter.js'
 
 function clientCredentials(): OAuth2Session {
@@ -93,5 +93,27 @@ describe('service and Ofly options from schemas', () => {
 
     expect(error.message).to.include("'hashMeth'")
     expect(unknownService.message).to.include("'appSecret'").and.not.include("'x'")
+  })
+})
+
+describe('OAuth2Session settings assigned after construction (#14, constructor options)', () => {
+  it('refuses a wrong autoRefreshUrl or tokenUpdater with ConfigurationError naming it, and keeps the old value', () => {
+    const session = new OAuth2Session('client-1', { autoRefreshUrl: 'https://idp.test/token', tokenUpdater: () => undefined })
+    for (const value of ['not a url', 5, 'ftp://idp.test/token']) {
+      const error = configurationError(() => {
+        session.autoRefreshUrl = value as string
+      })
+      expect(error.option).to.equal('autoRefreshUrl')
+    }
+    expect(session.autoRefreshUrl).to.equal('https://idp.test/token')
+    const error = configurationError(() => {
+      session.tokenUpdater = 'fn' as never
+    })
+    expect(error.option).to.equal('tokenUpdater')
+    expect(session.tokenUpdater).to.be.a('function')
+
+    session.autoRefreshUrl = undefined
+    session.tokenUpdater = undefined
+    expect(session.autoRefreshUrl).to.equal(undefined)
   })
 })
