@@ -20,9 +20,10 @@ export interface RedirectContext {
   /** The URL that answered with the redirect. */
   readonly previousUrl: string
   /**
-   * Whether the next hop goes to another origin (scheme, host or port) or from https to http.
-   * When it does, the Session (and the got adapter) has already removed `Authorization`, `Cookie`
-   * and every header marked secret from the request.
+   * Whether the next hop goes to another origin (scheme, host or port) than the original request's,
+   * or from https to http. When it does, sign nothing: the Session (and the got adapter) has removed
+   * `Authorization`, `Cookie` and every header marked secret where the origin changed, and a later
+   * same-origin hop on the other side (A → B/one → B/two) is still `crossOrigin`.
    */
   readonly crossOrigin: boolean
 }

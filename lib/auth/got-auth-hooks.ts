@@ -59,7 +59,9 @@ export function authHooks(strategy: AuthStrategy): GotAuthOptions {
     const next = options.url instanceof URL ? options.url : new URL(String(options.url))
     const secrets = (options.context as Record<symbol, readonly string[] | undefined>)[SECRETS] ?? []
     const crossOrigin = stripRedirectCredentials(previous, next, options.headers, secrets)
-    options.context = { ...options.context, [REDIRECT]: { status: response.statusCode, previousUrl: response.url, crossOrigin } }
+    // As the Session: only a hop to the original request's origin is signed again.
+    const awayFromFirst = crossOrigin || next.origin !== response.requestUrl.origin
+    options.context = { ...options.context, [REDIRECT]: { status: response.statusCode, previousUrl: response.url, crossOrigin: awayFromFirst } }
   }
 
   const afterResponse: AfterResponseHook = async (response, retryWithMergedOptions) => {

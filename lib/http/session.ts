@@ -340,10 +340,13 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       if (history.length >= this.maxRedirects) throw new TooManyRedirectsError(this.maxRedirects, [...history, response])
       history.push(response)
       const next = redirectRequest(request, response.status, location, context.credentialBody)
-      crossedOrigin ||= next.crossOrigin || new URL(next.request.url).origin !== new URL(first.url).origin
+      // A strategy re-signs only a hop to the original request's origin: once the chain has left it,
+      // a same-origin hop on the other side (B/one → B/two) is no place for the credentials either.
+      const awayFromFirst = next.crossOrigin || new URL(next.request.url).origin !== new URL(first.url).origin
+      crossedOrigin ||= awayFromFirst
       if (next.crossOrigin) context.explicitCookie = false
       if (context.auth?.onRedirect) {
-        await context.auth.onRedirect(next.request, { status: response.status, previousUrl: request.url, crossOrigin: next.crossOrigin })
+        await context.auth.onRedirect(next.request, { status: response.status, previousUrl: request.url, crossOrigin: awayFromFirst })
       }
       request = next.request
     }
