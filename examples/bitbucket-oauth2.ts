@@ -1,5 +1,6 @@
 /**
- * Bitbucket Cloud, as requests-oauthlib's Bitbucket tutorial.
+ * Bitbucket Cloud's OAuth 2 code flow, written in the style of requests-oauthlib's OAuth 2 tutorials.
+ * requests-oauthlib's own Bitbucket tutorial is OAuth 1: that one is examples/bitbucket-oauth1.ts.
  *
  *   BITBUCKET_KEY=... BITBUCKET_SECRET=... npx tsx examples/bitbucket-oauth2.ts
  */

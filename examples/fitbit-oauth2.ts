@@ -1,5 +1,6 @@
 /**
- * Fitbit, as requests-oauthlib's Fitbit tutorial, with its compliance fix and PKCE.
+ * Fitbit's code flow with PKCE and its compliance fix, written in the style of requests-oauthlib's
+ * tutorials. requests-oauthlib's own Fitbit tutorial is the mobile (implicit) flow: examples/fitbit-implicit-oauth2.ts.
  *
  *   FITBIT_CLIENT_ID=... FITBIT_CLIENT_SECRET=... npx tsx examples/fitbit-oauth2.ts
  */

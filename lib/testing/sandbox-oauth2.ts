@@ -36,6 +36,12 @@ export interface SandboxOAuth2 {
   expireUrl: string
   /** Protected endpoints live below this URL (`me` answers who the token belongs to). */
   baseUrl: string
+  /**
+   * The same provider with Facebook's paths and habits, for ported Facebook snippets: `dialog/oauth`
+   * and `oauth/authorize` (a code when `response_type` is left out), `oauth/access_token` (the code
+   * grant when `grant_type` is left out) and the protected API at the root (`me`).
+   */
+  facebookUrl: string
 }
 
 interface Grant {
@@ -77,6 +83,18 @@ export class SandboxOAuth2Provider {
     return sendJson(response, 404, { error: 'not_found', error_description: `No OAuth 2 endpoint at /oauth2/${route}` })
   }
 
+  /** Handles `/facebook/*`: Facebook's paths over the same clients, codes and tokens; `route` is the path below `/facebook/`. */
+  handleFacebook(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void {
+    if (route === 'dialog/oauth' || route === 'oauth/authorize') {
+      // Facebook's dialog answers with a code when response_type is left out (requests-oauth2 and rauth's snippet leave it out).
+      if (!url.searchParams.has('response_type')) url.searchParams.set('response_type', 'code')
+      return this.#authorize(response, url)
+    }
+    // Facebook needs no grant_type for the code exchange.
+    if (route === 'oauth/access_token') return this.#token(request, response, url, raw, 'authorization_code')
+    return this.#api(request, response, url, route)
+  }
+
   #authorize(response: ServerResponse, url: URL): void {
     const query = url.searchParams
     const redirectUri = query.get('redirect_uri')
@@ -115,7 +133,7 @@ export class SandboxOAuth2Provider {
     response.end(`Redirecting to ${target.href}`)
   }
 
-  #token(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer): void {
+  #token(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer, defaultGrant?: string): void {
     const forced = url.searchParams.get('error')
     if (forced !== null) return sendJson(response, 400, { error: forced, error_description: `The sandbox was asked to answer ${forced}` })
     const form = new URLSearchParams(raw.toString('utf8'))
@@ -128,7 +146,7 @@ export class SandboxOAuth2Provider {
         { 'WWW-Authenticate': 'Basic realm="sandbox"' },
       )
     const lifetime = Number(url.searchParams.get('expires_in') ?? 3600)
-    const grantType = form.get('grant_type')
+    const grantType = form.get('grant_type') ?? defaultGrant ?? null
     let subject = USERNAME
     let scope = form.get('scope') ?? ''
     const extras: Record<string, string> = {}

@@ -74,7 +74,8 @@ export interface Sandbox {
  * signatures (every method and placement, nonce replay, timestamp window) and echo what they got.
  * An OAuth 2 provider lives under `/oauth2/` (see {@link Sandbox.oauth2}): authorize (code or
  * fragment token, state, PKCE), a token endpoint for every grant and refresh with error and quirk
- * modes, tokens that expire on demand, and a protected `me` endpoint. An Ofly provider lives under
+ * modes, tokens that expire on demand, and a protected `me` endpoint; `/facebook/` serves the same
+ * provider with Facebook's paths (see {@link SandboxOAuth2.facebookUrl}). An Ofly provider lives under
  * `/ofly/` (see {@link Sandbox.ofly}) and checks signatures and the timestamp window. An
  * oauth2_proxy-like gate lives under `/site/`, with a GitHub-style login under `/gh/` (see
  * {@link Sandbox.proxy}): hidden authenticity token, wrong-password, two-factor and consent modes.
@@ -146,6 +147,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tokenUrl: `${url}/oauth2/token`,
       expireUrl: `${url}/oauth2/expire`,
       baseUrl: `${url}/oauth2/api/`,
+      facebookUrl: `${url}/facebook/`,
     },
     ofly: { ...SANDBOX_OFLY, authorizeUrl: `${url}/ofly/authorize`, baseUrl: `${url}/ofly/api/` },
     proxy: {
@@ -185,6 +187,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
       return handleOfly(request, response, url, parts.slice(1).join('/'))
     case 'oauth2':
       return context.oauth2.handle(request, response, url, parts.slice(1).join('/'), await readBody(request))
+    case 'facebook':
+      return context.oauth2.handleFacebook(request, response, url, parts.slice(1).join('/'), await readBody(request))
     case 'get':
     case 'post':
     case 'put':
