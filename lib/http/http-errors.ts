@@ -215,6 +215,7 @@ export class ConnectionError extends OAuthSessionsError {
 function connectionHint(code: string): string {
   if (code === 'ECONNREFUSED') return 'Nothing is listening there: check the host and port.'
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'The host name did not resolve: check the URL.'
+  if (code === 'ERR_UNEXPECTED_UPGRADE') return 'The server answered 101 Switching Protocols, which no HTTP API or OAuth exchange asks for: check the URL.'
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'The server closed the connection: retry, or check a proxy.'
   if (code.startsWith('CERT_') || code.includes('SELF_SIGNED') || code.startsWith('ERR_TLS') || code.includes('UNABLE_TO')) {
     return 'TLS verification failed: pass the CA with the ca option (or verify: false for tests only).'

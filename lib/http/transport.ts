@@ -77,7 +77,7 @@ export function sendHop(client: Got, request: PreparedRequest, options: HopOptio
       if (options.signal !== undefined) gotOptions.signal = options.signal
       stream = client.stream(request.url, gotOptions)
     } catch (error) {
-      reject(wrapError(error, request, options.timeout))
+      reject(wrapError(error, request, options.timeout, options.signal))
       return
     }
     if (request.body === undefined) stream.end()
@@ -85,13 +85,22 @@ export function sendHop(client: Got, request: PreparedRequest, options: HopOptio
     stream.once('error', (error) => {
       if (settled) return
       settled = true
-      reject(wrapError(error, request, options.timeout))
+      reject(wrapError(error, request, options.timeout, options.signal))
     })
     const tooLarge = (received: number): void => {
       settled = true
       stream.destroy()
       reject(new ResponseTooLargeError(request.method, request.redactedUrl, options.maxResponseSize as number, received))
     }
+    // got keeps a 101 answer's socket open and waits: no OAuth exchange switches protocols, so it ends here.
+    stream.once('upgrade', (_response: unknown, socket: { destroy(): void }) => {
+      socket.destroy()
+      if (settled) return
+      settled = true
+      stream.destroy()
+      const cause = Object.assign(new Error('The server answered 101 Switching Protocols'), { code: 'ERR_UNEXPECTED_UPGRADE' })
+      reject(new ConnectionError(request.method, request.redactedUrl, 'ERR_UNEXPECTED_UPGRADE', cause))
+    })
     stream.once('response', (response: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders }) => {
       const headers = toHeaderMap(response.headers)
       const status = response.statusCode
@@ -149,11 +158,13 @@ function gotTimeout(timeout: TimeoutOption): Partial<Delays> {
   return { lookup: connect, connect, secureConnect: undefined, response: undefined, socket: read }
 }
 
-function wrapError(error: unknown, request: PreparedRequest, timeout: TimeoutOption): Error {
+function wrapError(error: unknown, request: PreparedRequest, timeout: TimeoutOption, signal?: AbortSignal): Error {
   const url = request.redactedUrl
   const gotError = error as { name?: string; code?: string; event?: string; message?: string }
   // got's errors carry the request options, headers and credentials included: keep only the facts.
   const cause = Object.assign(new Error(String(gotError.message ?? error)), { name: gotError.name ?? 'Error', code: gotError.code })
+  // A caller's AbortSignal.timeout() aborts with a TimeoutError reason, which got reports as its own timeout.
+  if (signal?.aborted) return new AbortError(request.method, url, cause)
   if (gotError.name === 'TimeoutError') {
     const phase = gotError.event ?? 'request'
     const limits = typeof timeout === 'number' ? { connect: timeout, read: timeout } : (timeout ?? {})
