@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { ConfigurationError } from '../../errors.js'
-import { MemoryTokenStore } from '../../tokens/memory-token-store.js'
+import { MemoryTokenStore, type TokenStoreSummary } from '../../tokens/memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/token-store.js'
 import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
 import { SingleFlight } from '../token-renewal.js'
@@ -167,6 +167,12 @@ export class JsonTokenFileCache extends TokenMemoryCache {
     this.path = path
     for (const [key, token] of this.#load()) this.write(key, token)
     this.#loaded = true
+  }
+
+  /** What the cache holds, without a token: its file, how many keys and each key's version. */
+  override toJSON(): TokenStoreSummary {
+    const { type, ...rest } = super.toJSON()
+    return { type, path: this.path, ...rest }
   }
 
   protected override persist(): void {
