@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
 
 /**
@@ -17,3 +18,18 @@ export function parseUrlOption(url: string, option: string, base?: string | URL)
     throw new ConfigurationError(option, `${option} must be an absolute URL such as https://idp.example.com/path; ${why}.`)
   }
 }
+
+/**
+ * An absolute http or https URL, as every endpoint option is; a failure names the option, never
+ * the value (see {@link parseUrlOption}).
+ *
+ * @internal
+ */
+export const httpUrlSchema = z.string().refine((value) => {
+  try {
+    const { protocol } = new URL(value)
+    return protocol === 'https:' || protocol === 'http:'
+  } catch {
+    return false
+  }
+}, 'an absolute http or https URL such as https://idp.example.com/token')

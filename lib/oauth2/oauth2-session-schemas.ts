@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
 import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-options.js'
+import { httpUrlSchema } from '../http/parse-url.js'
 import { requestOptionsSchema, sessionOptionsSchema } from '../http/session-options.js'
 import { OAuth2Client } from './grant-clients.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions } from './oauth2-session-options.js'
@@ -34,14 +35,7 @@ export const tokenSchema = z.looseObject({
 }) satisfies z.ZodType<OAuth2Token>
 
 /** An absolute http or https URL, as every endpoint option is. */
-const endpointSchema = z.string().refine((value) => {
-  try {
-    const { protocol } = new URL(value)
-    return protocol === 'https:' || protocol === 'http:'
-  } catch {
-    return false
-  }
-}, 'an absolute http or https URL such as https://idp.example.com/token')
+const endpointSchema = httpUrlSchema
 
 /**
  * Checks a token the caller gave (the option or the setter), and the field that holds the access
