@@ -3,6 +3,16 @@ import type { PreparedRequest } from '../http/prepared-request.js'
 import { AuthBase } from './multi-auth.js'
 import { addParameters } from './python-url.js'
 
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/** The key, checked before any request: requests-auth's "API Key is mandatory", and text (a number or an object is no key). */
+function requireKey(apiKey: unknown, owner: string): string {
+  if (apiKey === '' || apiKey === undefined || apiKey === null) throw new ConfigurationError('apiKey', 'API Key is mandatory.')
+  if (typeof apiKey !== 'string') throw new ConfigurationError('apiKey', `${owner}: the API key must be text.`)
+  return apiKey
+}
+
 /**
  * An API key sent in a header, as requests-auth's `HeaderApiKey`.
  *
@@ -21,8 +31,12 @@ export class HeaderApiKey extends AuthBase {
 
   constructor(apiKey: string, headerName = 'X-API-Key') {
     super()
-    if (!apiKey) throw new ConfigurationError('apiKey', 'API Key is mandatory.')
-    this.#apiKey = apiKey
+    this.#apiKey = requireKey(apiKey, 'HeaderApiKey')
+    if (headerName !== null && headerName !== undefined && (typeof headerName !== 'string' || (headerName !== '' && !HEADER_NAME.test(headerName))))
+      throw new ConfigurationError(
+        'headerName',
+        "HeaderApiKey: headerName must be a header name such as X-API-Key (letters, digits and !#$%&'*+-.^_`|~, no spaces or line breaks).",
+      )
     this.headerName = headerName || 'X-API-Key'
   }
 
@@ -62,8 +76,9 @@ export class QueryApiKey extends AuthBase {
 
   constructor(apiKey: string, queryParameterName = 'api_key') {
     super()
-    if (!apiKey) throw new ConfigurationError('apiKey', 'API Key is mandatory.')
-    this.#apiKey = apiKey
+    this.#apiKey = requireKey(apiKey, 'QueryApiKey')
+    if (queryParameterName !== null && queryParameterName !== undefined && typeof queryParameterName !== 'string')
+      throw new ConfigurationError('queryParameterName', 'QueryApiKey: queryParameterName must be text, such as api_key.')
     this.queryParameterName = queryParameterName || 'api_key'
   }
 

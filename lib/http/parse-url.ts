@@ -1,9 +1,10 @@
+import { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
-import { redactUrl } from '../security/redact-url.js'
 
 /**
  * Parses a URL a caller gave (an endpoint, a callback URL): a malformed one is a
- * ConfigurationError naming the option, shown redacted, never a raw TypeError.
+ * ConfigurationError naming the option, never a raw TypeError. The value is not quoted: a URL
+ * that does not parse cannot be redacted reliably, and its query or user info may be a secret.
  *
  * @internal
  */
@@ -11,6 +12,24 @@ export function parseUrlOption(url: string, option: string, base?: string | URL)
   try {
     return base === undefined ? new URL(url) : new URL(url, base)
   } catch {
-    throw new ConfigurationError(option, `${option} must be an absolute URL such as https://idp.example.com/path (got "${redactUrl(String(url))}").`)
+    const why = /^[a-z][a-z0-9+.-]*:/i.test(String(url))
+      ? 'the value given does not parse as a URL: check its host (brackets of an IPv6 address), port and percent-escapes'
+      : 'the value given has no scheme (a relative URL is not accepted here)'
+    throw new ConfigurationError(option, `${option} must be an absolute URL such as https://idp.example.com/path; ${why}.`)
   }
 }
+
+/**
+ * An absolute http or https URL, as every endpoint option is; a failure names the option, never
+ * the value (see {@link parseUrlOption}).
+ *
+ * @internal
+ */
+export const httpUrlSchema = z.string().refine((value) => {
+  try {
+    const { protocol } = new URL(value)
+    return protocol === 'https:' || protocol === 'http:'
+  } catch {
+    return false
+  }
+}, 'an absolute http or https URL such as https://idp.example.com/token')

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream'
 import timers from 'node:timers/promises'
 import { ConnectionError, TimeoutError } from './http-errors.js'
 import type { PreparedRequest } from './prepared-request.js'
-import type { RetryOptions } from './session-options.js'
+import { MAX_TIMER_MS, type RetryOptions } from './session-options.js'
 import type { RawResponse } from './transport.js'
 
 const IDEMPOTENT = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']
@@ -31,7 +31,8 @@ export class RetryPolicy {
     this.#methods = new Set((options.methods ?? IDEMPOTENT).map((method) => method.toUpperCase()))
     this.#statuses = new Set(options.statusCodes ?? RETRY_STATUSES)
     this.#backoffFactor = options.backoffFactor ?? 0.5
-    this.#maxBackoff = options.maxBackoff ?? 30_000
+    // The schema caps maxBackoff already; a policy built without it still never overflows a timer.
+    this.#maxBackoff = Math.min(options.maxBackoff ?? 30_000, MAX_TIMER_MS)
   }
 
   /** Milliseconds to wait before retry number `attempt` (1-based), or `undefined` to give up. */

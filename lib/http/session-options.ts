@@ -49,9 +49,9 @@ export interface RetryOptions {
   methods?: readonly string[]
   /** Statuses that cause a retry. Default: 408, 413, 429, 500, 502, 503, 504. */
   statusCodes?: readonly number[]
-  /** urllib3's backoff factor in seconds: the n-th retry waits `backoffFactor * 2^(n-1)`. Default 0.5. */
+  /** urllib3's backoff factor in seconds: the n-th retry waits `backoffFactor * 2^(n-1)`, at most `maxBackoff`. Default 0.5. */
   backoffFactor?: number
-  /** The longest wait between two tries, in milliseconds. Default 30 000. */
+  /** The longest wait between two tries (a `Retry-After` included), in milliseconds, at most 2 147 483 647. Default 30 000. */
   maxBackoff?: number
 }
 
@@ -123,12 +123,12 @@ export interface SessionOptions {
   auth?: AuthStrategy
   /** The cookie jar kept across requests; a new in-memory jar when not given. */
   cookies?: CookieJar
-  /** Milliseconds; default 30 000; `null` waits forever. */
+  /** Milliseconds, at most 2 147 483 647 (Node's longest timer); default 30 000; `null` waits forever. */
   timeout?: TimeoutOption
   /**
    * Milliseconds for the whole request, redirects, retries and a 401 retry included (unlike
-   * `timeout`, which bounds each phase). Default none. Past it the request ends in `TimeoutError`
-   * with `phase: 'deadline'`.
+   * `timeout`, which bounds each phase), at most 2 147 483 647 (Node's longest timer). Default
+   * none. Past it the request ends in `TimeoutError` with `phase: 'deadline'`.
    */
   deadline?: number | null
   /** The longest redirect chain followed. Default 30, as requests. */
@@ -221,7 +221,19 @@ export interface RequestOptions {
  */
 export type SendOptions = Pick<RequestOptions, 'timeout' | 'deadline' | 'maxResponseSize' | 'allowRedirects' | 'stream' | 'signal' | 'cookies' | 'auth'>
 
-const positiveMs = z.number().finite().nonnegative()
+/**
+ * The longest wait Node's timers hold, in milliseconds (2^31 - 1, about 24.8 days): a longer
+ * `setTimeout` fires after 1 ms and `AbortSignal.timeout` throws, so every millisecond option is
+ * capped here.
+ *
+ * @internal
+ */
+export const MAX_TIMER_MS = 2_147_483_647
+
+/** @internal milliseconds, from 0 to {@link MAX_TIMER_MS}. */
+export const millisecondsSchema = z.number().finite().nonnegative().max(MAX_TIMER_MS)
+
+const positiveMs = millisecondsSchema
 
 const headersSchema = z.custom<HeadersInit>((value) => typeof value === 'object' && value !== null, 'an object of headers')
 const paramsSchema = z.custom<ParamsInit>((value) => typeof value === 'object' && value !== null, 'an object of params')
@@ -259,7 +271,11 @@ export const sessionOptionsSchema = z
             limit: z.number().int().nonnegative(),
             methods: z.array(z.string()).readonly().optional(),
             statusCodes: z.array(z.number().int()).readonly().optional(),
-            backoffFactor: z.number().nonnegative().optional(),
+            backoffFactor: z
+              .number()
+              .nonnegative()
+              .max(MAX_TIMER_MS / 1000)
+              .optional(),
             maxBackoff: positiveMs.optional(),
           })
           .strict(),

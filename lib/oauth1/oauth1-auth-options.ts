@@ -59,7 +59,9 @@ export interface OAuth1AuthOptions {
 
 /**
  * What {@link OAuth1Auth.explainSignature} reports: everything that went into a signature, so it
- * can be compared with what a provider says it expected.
+ * can be compared with what a provider says it expected. Credential parameters (`oauth_verifier`,
+ * a token or key in the query or body) are shown as `[redacted]` in every field, as in the
+ * `NODE_DEBUG=oauth-sessions` base-string line.
  *
  * @group OAuth 1
  */

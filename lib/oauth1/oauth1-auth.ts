@@ -256,7 +256,7 @@ export class OAuth1Auth extends AuthBase {
     } else {
       request.signatureBaseString = baseString
     }
-    return explain ? { url, pairs, baseString, signature, header } : undefined
+    return explain ? { method: request.method, url, pairs, baseString, signature, header } : undefined
   }
 
   /**
@@ -297,15 +297,18 @@ export class OAuth1Auth extends AuthBase {
   #explain(parts: SignedParts): SignatureExplanation {
     // A PLAINTEXT signature is the signing key, both secrets: it is shown as redacted.
     const reveals = this.signatureMethod.name === 'PLAINTEXT' || (parts.signature !== '' && parts.signature === this.#secrets.key)
+    // Credential parameters (the verifier, a token in the query) are shown as the debug base string shows them.
+    const pairs = redactPairs(parts.pairs)
+    const header = reveals ? parts.header.replace(`oauth_signature="${percentEncode(parts.signature)}"`, 'oauth_signature="[redacted]"') : parts.header
     return {
       signatureMethod: this.signatureMethod.name,
       baseStringUri: typeof parts.url === 'string' ? parts.url : baseStringUri(parts.url),
-      parameters: parts.pairs,
-      normalizedParameters: normalizeParameters(parts.pairs),
-      baseString: parts.baseString,
+      parameters: pairs,
+      normalizedParameters: normalizeParameters(pairs),
+      baseString: pairs === parts.pairs ? parts.baseString : signatureBaseString(parts.method, parts.url, pairs),
       signingKey: `${describeSecret('consumer secret', this.#consumerSecret)}&${describeSecret('token secret', this.#tokenSecret)}`,
       signature: reveals ? '[redacted]' : parts.signature,
-      authorizationHeader: reveals ? parts.header.replace(`oauth_signature="${percentEncode(parts.signature)}"`, 'oauth_signature="[redacted]"') : parts.header,
+      authorizationHeader: redactHeaderParams(header),
     }
   }
 
@@ -337,11 +340,17 @@ interface ConstantParams {
 
 /** What one signing produced, for explainSignature. */
 interface SignedParts {
+  method: string
   url: URL | string
   pairs: ParamPairs
   baseString: string
   signature: string
   header: string
+}
+
+/** An Authorization header with the values of credential parameters (`oauth_verifier`) as `[redacted]`. */
+function redactHeaderParams(header: string): string {
+  return header.replace(/([A-Za-z0-9_.~%-]+)="[^"]*"/g, (whole, name: string) => (isSecretParam(name) ? `${name}="[redacted]"` : whole))
 }
 
 function describeSecret(label: string, secret: string): string {

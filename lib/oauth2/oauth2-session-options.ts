@@ -51,7 +51,7 @@ export interface OAuth2SessionOptions extends SessionOptions {
   redirectUri?: string
   /** A token you already have. */
   token?: OAuth2Token
-  /** A fixed state, or a generator of states. */
+  /** A fixed state (non-empty: it is the one the callback must carry), or a generator of states. */
   state?: string | (() => string)
   /** Called with each automatically refreshed token. */
   tokenUpdater?: TokenUpdater
@@ -61,13 +61,13 @@ export interface OAuth2SessionOptions extends SessionOptions {
    * requests-oauthlib does by default.
    */
   pkce?: PkceMethod | false
-  /** The client secret (rauth), used for token requests. */
+  /** The client secret (rauth), used for token requests. An empty one is sent as `client_secret=`, as oauthlib does. */
   clientSecret?: string
   /** An access token you already have (rauth). */
   accessToken?: string
   /** rauth's back reference to the service that made the session. */
   service?: Service<OAuth2Session> | undefined
-  /** The query parameter name of the token when `bearerAuth` is false. Default `access_token` (rauth). */
+  /** The query parameter name (non-empty) of the token when `bearerAuth` is false. Default `access_token` (rauth). */
   accessTokenKey?: string
   /** `false` sends the token as a query parameter instead of an Authorization header (rauth). */
   bearerAuth?: boolean

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
 import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-options.js'
+import { httpUrlSchema } from '../http/parse-url.js'
 import { requestOptionsSchema, sessionOptionsSchema } from '../http/session-options.js'
 import { OAuth2Client } from './grant-clients.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions } from './oauth2-session-options.js'
@@ -34,14 +35,7 @@ export const tokenSchema = z.looseObject({
 }) satisfies z.ZodType<OAuth2Token>
 
 /** An absolute http or https URL, as every endpoint option is. */
-const endpointSchema = z.string().refine((value) => {
-  try {
-    const { protocol } = new URL(value)
-    return protocol === 'https:' || protocol === 'http:'
-  } catch {
-    return false
-  }
-}, 'an absolute http or https URL such as https://idp.example.com/token')
+const endpointSchema = httpUrlSchema
 
 /**
  * Checks a token the caller gave (the option or the setter), and the field that holds the access
@@ -61,6 +55,19 @@ export function parseToken(token: unknown, accessTokenKey: string, owner: string
 }
 
 /**
+ * The client id an OAuth2Session was given: text, or none (`undefined`, or Python's `None` as
+ * `null`). Anything else would go on the wire as `[object Object]` or `42`.
+ *
+ * @internal
+ */
+export function parseClientId(clientId: unknown, owner: string): string | undefined {
+  if (clientId === undefined || clientId === null) return undefined
+  if (typeof clientId !== 'string')
+    throw new ConfigurationError('clientId', `${owner}: clientId must be text (the client id the provider registered), or left out.`)
+  return clientId
+}
+
+/**
  * OAuth2Session's options: the Session's, requests-oauthlib's and rauth's.
  *
  * @internal
@@ -72,13 +79,15 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   scope: scopeSchema.optional(),
   redirectUri: z.string().optional(),
   token: tokenSchema.optional(),
-  state: z.union([z.string(), fn<() => string>('a string or a function returning one')]).optional(),
+  // requests-oauthlib replaces an empty state with a generated one; here a state given is the one checked, so it must be text.
+  state: z.union([z.string().min(1), fn<() => string>('a string or a function returning one')]).optional(),
   tokenUpdater: fn<NonNullable<OAuth2SessionOptions['tokenUpdater']>>('a function').optional(),
   pkce: z.custom<PkceMethod | false>((value) => value === 'S256' || value === 'plain' || value === false, "'S256', 'plain' or false").optional(),
   clientSecret: z.string().optional(),
   accessToken: z.string().optional(),
   service: z.custom<NonNullable<OAuth2SessionOptions['service']>>((value) => typeof value === 'object' && value !== null, 'a Service').optional(),
-  accessTokenKey: z.string().optional(),
+  // rauth's access_token_key names a query parameter: an empty name would send `?=token`.
+  accessTokenKey: z.string().min(1).optional(),
   bearerAuth: z.boolean().optional(),
   insecureTransport: z.boolean().optional(),
   relaxTokenScope: z.boolean().optional(),

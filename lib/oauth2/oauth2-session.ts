@@ -25,6 +25,7 @@ import {
   fetchTokenSchema,
   oauth2RequestOptionsSchema,
   oauth2SessionOptionsSchema,
+  parseClientId,
   parseToken,
   refreshTokenSchema,
   splitTokenOptions,
@@ -108,7 +109,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const parsed = parseOptions(oauth2SessionOptionsSchema, options, new.target.name) as OAuth2SessionOptions
     const { sessionOptions, own: oauthOptions } = splitOptions(parsed, oauth2SessionOptionsSchema)
     super(sessionOptions)
-    this.clientId = clientId ?? oauthOptions.client?.clientId
+    this.clientId = parseClientId(clientId, new.target.name) ?? oauthOptions.client?.clientId
     this.client = oauthOptions.client ?? new WebApplicationClient(this.clientId ?? '')
     this.scope = scopeToList(oauthOptions.scope)
     this.redirectUri = oauthOptions.redirectUri

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseOptions } from '../http/parse-options.js'
+import { httpUrlSchema } from '../http/parse-url.js'
 import { ProxySession, type ProxySessionOptions, proxySessionOptionsSchema } from './proxy-session.js'
 
 /**
@@ -28,8 +29,8 @@ export interface ProxySessionServiceOptions {
 const serviceOptionsSchema = z
   .object({
     name: z.string().optional(),
-    authenticationBaseUrl: z.string().min(1),
-    authenticationSessionUrl: z.string().min(1).optional(),
+    authenticationBaseUrl: httpUrlSchema,
+    authenticationSessionUrl: httpUrlSchema.optional(),
     authenticationPostdata: z.record(z.string(), z.string()).optional(),
     sessionOptions: proxySessionOptionsSchema.optional(),
   })

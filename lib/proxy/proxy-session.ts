@@ -4,6 +4,7 @@ import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import { z } from 'zod'
 import { checkOptionKeys, parseOptions } from '../http/parse-options.js'
+import { httpUrlSchema } from '../http/parse-url.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
 import { splitOptions } from '../http/split-options.js'
 import { withCredentialBody } from '../http/redirects.js'
@@ -46,8 +47,8 @@ const postdataSchema = z.record(z.string(), z.string())
 export const proxySessionOptionsSchema = sessionOptionsSchema.extend({
   oauth2Username: z.string().optional(),
   oauth2Password: z.string().optional(),
-  authenticationBaseUrl: z.string().min(1).optional(),
-  authenticationSessionUrl: z.string().min(1).optional(),
+  authenticationBaseUrl: httpUrlSchema.optional(),
+  authenticationSessionUrl: httpUrlSchema.optional(),
   authenticationPostdata: postdataSchema.optional(),
   proxyCookieName: z.string().min(1).optional(),
 }) satisfies z.ZodType<ProxySessionOptions>

@@ -3,6 +3,29 @@ import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
 
 /**
+ * What `JSON.stringify` and `util.inspect` show of an in-memory token store: never a token.
+ *
+ * @example
+ * ```ts
+ * import { MemoryTokenStore } from 'oauth-sessions'
+ * const store = new MemoryTokenStore()
+ * await store.set('api', { access_token: 'abc' })
+ * console.log(JSON.stringify(store)) // {"type":"MemoryTokenStore","count":1,"versions":{"api":1}}
+ * ```
+ * @group Tokens
+ */
+export interface TokenStoreSummary {
+  /** The store's class name. */
+  type: string
+  /** The file a file-backed cache keeps its tokens in. */
+  path?: string
+  /** How many keys hold a token. */
+  count: number
+  /** Each key's version (see {@link StoredToken.version}). */
+  versions: Record<string, number>
+}
+
+/**
  * A {@link TokenStore} in this process's memory: the default store, and the base of the
  * requests-auth caches. Versions and leases work as in the shared stores, within one process.
  *
@@ -54,6 +77,23 @@ export class MemoryTokenStore implements TokenStore {
         if (leases.get(key)?.owner === owner) leases.delete(key)
       },
     }
+  }
+
+  /**
+   * What the store holds, without a token: its type, how many keys and each key's version, so
+   * `console.log` and loggers never print an access or refresh token.
+   */
+  toJSON(): TokenStoreSummary {
+    return {
+      type: this.constructor.name,
+      count: this.entries.size,
+      versions: Object.fromEntries([...this.entries].map(([key, { version }]) => [key, version])),
+    }
+  }
+
+  /** @internal keeps tokens out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): TokenStoreSummary {
+    return this.toJSON()
   }
 
   /** The synchronous write behind {@link MemoryTokenStore.set}. @internal */

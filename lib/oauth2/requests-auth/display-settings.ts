@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseOptions } from '../../http/parse-options.js'
+import { millisecondsSchema } from '../../http/session-options.js'
 import { pythonFormat } from './python-format.js'
 
 /**
@@ -13,11 +14,11 @@ import { pythonFormat } from './python-format.js'
  * @group Auth
  */
 export interface DisplaySettingsOptions {
-  /** Milliseconds the success page stays before the tab closes itself. Default 1. */
+  /** Milliseconds the success page stays before the tab closes itself (at most 2 147 483 647). Default 1. */
   successDisplayTime?: number
   /** The success page; `{display_time}` is replaced by `successDisplayTime`. */
   successHtml?: string
-  /** Milliseconds the failure page stays before the tab closes itself. Default 10 000. */
+  /** Milliseconds the failure page stays before the tab closes itself (at most 2 147 483 647). Default 10 000. */
   failureDisplayTime?: number
   /** The failure page; `{information}` is replaced by what went wrong, `{display_time}` by `failureDisplayTime`. */
   failureHtml?: string
@@ -25,9 +26,9 @@ export interface DisplaySettingsOptions {
 
 const displaySettingsSchema = z
   .object({
-    successDisplayTime: z.number().nonnegative().optional(),
+    successDisplayTime: millisecondsSchema.optional(),
     successHtml: z.string().optional(),
-    failureDisplayTime: z.number().nonnegative().optional(),
+    failureDisplayTime: millisecondsSchema.optional(),
     failureHtml: z.string().optional(),
   })
   .strict() satisfies z.ZodType<DisplaySettingsOptions>

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../../errors.js'
 import type { PreparedRequest } from '../../http/prepared-request.js'
 import { parseUrlOption } from '../../http/parse-url.js'
 import { Session } from '../../http/session.js'
+import { MAX_TIMER_MS } from '../../http/session-options.js'
 import { assertBearerTokenType } from '../oauth2-errors.js'
 import { REQUESTS_FORM_HEADERS, requestToken } from '../token-endpoint.js'
 import { renewToken } from '../token-renewal.js'
@@ -32,7 +33,7 @@ export interface OAuth2TokenOptions {
   tokenFieldName?: string
   /** Seconds before expiry a token counts as expired; 0 uses a token until it expires. Default 30. */
   earlyExpiry?: number
-  /** Seconds to wait for the token endpoint, or for the browser to come back. Default 60. */
+  /** Seconds to wait for the token endpoint, or for the browser to come back, at most 2 147 483. Default 60. */
   timeout?: number
 }
 
@@ -44,7 +45,12 @@ const tokenSettings = {
   headerValue: text,
   tokenFieldName: text,
   earlyExpiry: z.number().nonnegative().optional(),
-  timeout: z.number().positive().optional(),
+  // Seconds, kept as milliseconds in one timer: at most Node's longest.
+  timeout: z
+    .number()
+    .positive()
+    .max(MAX_TIMER_MS / 1000)
+    .optional(),
   session: z.instanceof(Session).optional(),
 }
 

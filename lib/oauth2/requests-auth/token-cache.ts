@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { ConfigurationError } from '../../errors.js'
-import { MemoryTokenStore } from '../../tokens/memory-token-store.js'
+import { MemoryTokenStore, type TokenStoreSummary } from '../../tokens/memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/token-store.js'
 import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
 import { SingleFlight } from '../token-renewal.js'
@@ -143,7 +143,9 @@ export class TokenMemoryCache extends MemoryTokenStore {
  * A token cache kept in a JSON file, so tokens survive restarts: created when missing, written
  * atomically (temporary file, then rename) with mode 0600, in requests-auth's format
  * (`{ key: [token, expiry, refreshToken?] }`). A corrupt or foreign file is reported with a
- * warning and replaced; it never fails a request.
+ * warning and replaced; it never fails a request. An existing file is used only when it is a
+ * regular file of this user that nobody else may write (a symbolic link, a FIFO or a planted file
+ * is a {@link ConfigurationError}); one that others may read is narrowed to 0600 when it is loaded.
  *
  * @example
  * ```ts
@@ -160,9 +162,17 @@ export class JsonTokenFileCache extends TokenMemoryCache {
 
   constructor(path: string) {
     super()
+    if (typeof path !== 'string' || path === '')
+      throw new ConfigurationError('path', 'JsonTokenFileCache needs a file path (a non-empty string), such as "./.tokens.json".')
     this.path = path
     for (const [key, token] of this.#load()) this.write(key, token)
     this.#loaded = true
+  }
+
+  /** What the cache holds, without a token: its file, how many keys and each key's version. */
+  override toJSON(): TokenStoreSummary {
+    const { type, ...rest } = super.toJSON()
+    return { type, path: this.path, ...rest }
   }
 
   protected override persist(): void {
@@ -225,6 +235,9 @@ export class JsonTokenFileCache extends TokenMemoryCache {
 /**
  * Reads a token file only if it can be trusted: not a symbolic link (opened with O_NOFOLLOW), a
  * regular file owned by this user, writable by nobody else. A planted file is refused, never used.
+ * O_NONBLOCK: opening a FIFO (or a device) planted there would otherwise block the whole process
+ * until a writer comes; it opens at once, and fstat then refuses it. A file others may read (but not
+ * write) is narrowed to 0600 here, rather than left readable until the next write.
  */
 function readTrustedFile(path: string): string {
   const refuse = (why: string): never => {
@@ -235,7 +248,7 @@ function readTrustedFile(path: string): string {
   }
   let fd: number
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0))
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') refuse('a symbolic link')
     throw error
@@ -248,6 +261,7 @@ function readTrustedFile(path: string): string {
     if (!stat.isFile()) refuse('not a regular file')
     if (ownUid !== undefined && stat.uid !== ownUid) refuse('owned by another user')
     if ((stat.mode & 0o022) !== 0) refuse('writable by other users')
+    if ((stat.mode & 0o077) !== 0) fchmodSync(fd, 0o600)
     return readFileSync(fd, 'utf8')
   } finally {
     closeSync(fd)

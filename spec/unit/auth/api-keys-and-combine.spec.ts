@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import nock from 'nock'
 import { inspect } from 'node:util'
 import { Basic, BearerAuth, combine, ConfigurationError, HeaderApiKey, MultiAuth, QueryApiKey, Session, type AuthStrategy } from '../../../lib/index.js'
+import { configurationError } from '../../support/expect-configuration-error.js'
 import { echoReply, type WireEcho } from '../../support/nock-echo.js'
 
 describe('HeaderApiKey and QueryApiKey (requests-auth)', () => {
@@ -42,6 +43,32 @@ describe('HeaderApiKey and QueryApiKey (requests-auth)', () => {
 
     expect(() => new HeaderApiKey('')).to.throw(ConfigurationError, 'API Key is mandatory.')
     expect(`${inspect(header)} ${JSON.stringify(query)} ${inspect(query)}`).to.not.match(/secret-key/)
+  })
+})
+
+describe('HeaderApiKey and QueryApiKey given something that is not text', () => {
+  const SECRET = 'key-never-shown-7b2e'
+  const wrong: [label: string, make: () => unknown, option: string][] = [
+    ['HeaderApiKey(5)', () => new HeaderApiKey(5 as never), 'apiKey'],
+    ['HeaderApiKey({ key })', () => new HeaderApiKey({ key: SECRET } as never), 'apiKey'],
+    ['QueryApiKey(5)', () => new QueryApiKey(5 as never), 'apiKey'],
+    ['HeaderApiKey(key, 5)', () => new HeaderApiKey(SECRET, 5 as never), 'headerName'],
+    ['HeaderApiKey(key, "X\\r\\nY")', () => new HeaderApiKey(SECRET, `X\r\nY-${SECRET}`), 'headerName'],
+    ['HeaderApiKey(key, "X Key")', () => new HeaderApiKey(SECRET, 'X Key'), 'headerName'],
+    ['QueryApiKey(key, 5)', () => new QueryApiKey(SECRET, 5 as never), 'queryParameterName'],
+  ]
+  for (const [label, make, option] of wrong) {
+    it(`refuses ${label} with a ConfigurationError naming ${option}, before any request`, () => {
+      const error = configurationError(make)
+
+      expect(error.option).to.equal(option)
+      expect(error.message).to.not.include(SECRET)
+    })
+  }
+
+  it('still takes a missing header or parameter name (Python None) as the default', () => {
+    expect(new HeaderApiKey('k', null as never).headerName).to.equal('X-API-Key')
+    expect(new QueryApiKey('k', undefined).queryParameterName).to.equal('api_key')
   })
 })
 

@@ -25,6 +25,10 @@ const WRONG: [option: string, options: Record<string, unknown>][] = [
   ['autoRefreshUrl', { autoRefreshUrl: 5 }],
   ['autoRefreshUrl', { autoRefreshUrl: `ftp://idp.example/${SECRET}` }],
   ['autoRefreshUrl', { autoRefreshUrl: '' }],
+  // requests-oauthlib would replace an empty state with a generated one: here a state given is the one checked.
+  ['state', { state: '' }],
+  // An empty accessTokenKey is rauth's query parameter without a name (`?=token`).
+  ['accessTokenKey', { accessTokenKey: '' }],
 ]
 
 describe('OAuth2Session constructor options of the wrong type', () => {
@@ -36,6 +40,25 @@ describe('OAuth2Session constructor options of the wrong type', () => {
       expect(error.message).to.include(option.split('.').at(-1)).and.not.include(SECRET)
     })
   }
+
+  for (const [label, clientId] of [
+    ['a number', 42],
+    ['an object', { secret: SECRET }],
+    ['a list', [SECRET]],
+  ] as const) {
+    it(`refuses ${label} as the clientId (it would go on the wire as text such as [object Object])`, () => {
+      const error = configurationError(() => new OAuth2Session(clientId as unknown as string))
+
+      expect(error.option).to.equal('clientId')
+      expect(error.message).to.include('clientId').and.not.include(SECRET)
+    })
+  }
+
+  it('accepts no clientId (undefined or null, Python None) and an empty clientSecret, which oauthlib sends as client_secret=', () => {
+    const sessions = [new OAuth2Session(), new OAuth2Session(null as unknown as string), new OAuth2Session('client-1', { clientSecret: '' })]
+
+    expect(sessions.map((session) => session.clientId)).to.deep.equal([undefined, undefined, 'client-1'])
+  })
 
   it('says what pkce takes', () => {
     const error = configurationError(() => new OAuth2Session('client-1', { pkce: 'S257' as never }))

@@ -48,6 +48,24 @@ describe('ProxySession options from the schema', () => {
     expect(error.message).to.include('expected string').and.not.include(PASSWORD)
   })
 
+  for (const [option, value] of [
+    ['authenticationBaseUrl', `http://[${PASSWORD}`],
+    ['authenticationBaseUrl', `/oauth2/start?${PASSWORD}`],
+    ['authenticationSessionUrl', `ftp://github.test/${PASSWORD}`],
+  ] as const) {
+    it(`refuses ${option} that is not an absolute http(s) URL, naming it and never the value`, () => {
+      const errors = [
+        configurationError(() => new ProxySession({ ...own, [option]: value })),
+        configurationError(() => new ProxySessionService({ authenticationBaseUrl: 'https://dash.test/oauth2/start', [option]: value })),
+      ]
+
+      for (const error of errors) {
+        expect(error.option).to.equal(option)
+        expect(error.message).to.include('absolute http or https URL').and.not.include(PASSWORD)
+      }
+    })
+  }
+
   it('rejects an unknown per-request key before signing in, so no traffic at all', async () => {
     let traffic = 0
     const count = (): void => {
