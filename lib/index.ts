@@ -85,6 +85,7 @@ export {
 } from './oauth2/oauth2-errors.js'
 export { OAuth2Service, type OAuth2ServiceOptions, type AccessTokenOptions, type OAuth2TokenDecoder } from './oauth2/oauth2-service.js'
 export { OAuth2Handler, OAuth2Handler as OAuth2, type OAuth2HandlerOptions } from './oauth2/oauth2-handler.js'
+export { OAuth2Auth, type OAuth2AuthOptions, type TokenPlacement } from './oauth2/oauth2-auth.js'
 export { OflySession, type OflySessionOptions, type OflyRequestOptions } from './ofly/ofly-session.js'
 export { OflyService, type OflyServiceOptions } from './ofly/ofly-service.js'
 export { OflyAuth, type OflyAuthOptions } from './ofly/ofly-auth.js'

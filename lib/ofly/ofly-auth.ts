@@ -54,6 +54,8 @@ export class OflyAuth extends AuthBase {
   readonly hashMeth: OflyHashMethod
   readonly #appSecret: string
   readonly #now: () => Date
+  /** rauth signs a bare-host URL with the empty path: set for a request whose URL had no path. */
+  #bareHost = false
 
   /**
    * @param appId - the oFlyAppId
@@ -85,6 +87,10 @@ export class OflyAuth extends AuthBase {
    * @throws {@link ConfigurationError} when there is no user id
    */
   apply(request: PreparedRequest): void {
+    this.#sign(request, this.#bareHost)
+  }
+
+  #sign(request: PreparedRequest, bareHost: boolean): void {
     if (this.userId === undefined || this.userId === '') {
       throw new ConfigurationError('userId', 'An oflyUserid must be provided: pass userId to OflyAuth (or to the OflySession request).')
     }
@@ -94,13 +100,15 @@ export class OflyAuth extends AuthBase {
     params.oflyUserid = this.userId
     url.hash = ''
     url.search = ''
-    const signed = signOflyParams(url.href, this.appId, this.#appSecret, this.hashMeth, params, this.#now())
+    // The prepared URL always has a path; rauth signs the one the caller wrote, '' for a bare host.
+    const signedUrl = bareHost && url.pathname === '/' ? url.origin : url.href
+    const signed = signOflyParams(signedUrl, this.appId, this.#appSecret, this.hashMeth, params, this.#now())
     request.url = new URL(`${url.href}?${wireQuery(signed)}`).href
   }
 
   /** Signs a same-origin redirect hop again for its own URL; a cross-origin hop loses any signature and stays unsigned. */
   onRedirect(request: PreparedRequest, context: RedirectContext): void {
-    if (!context.crossOrigin) return this.apply(request)
+    if (!context.crossOrigin) return this.#sign(request, false)
     const url = new URL(request.url)
     if (!SIGNATURE_PARAMS.some((name) => url.searchParams.has(name))) return
     for (const name of SIGNATURE_PARAMS) url.searchParams.delete(name)
@@ -108,13 +116,17 @@ export class OflyAuth extends AuthBase {
   }
 
   /**
-   * This strategy for another user or hash method (OflySession's per-request `userId` and `hashMeth`).
+   * This strategy for another user or hash method (OflySession's per-request `userId` and
+   * `hashMeth`), or for a request whose URL was a bare host (`bareHost`: signed with the empty path).
    *
    * @internal
    */
-  withRequestOptions(userId: string | undefined, hashMeth: OflyHashMethod | undefined): OflyAuth {
-    if ((userId === undefined || userId === this.userId) && (hashMeth === undefined || hashMeth === this.hashMeth)) return this
-    return new OflyAuth(this.appId, this.#appSecret, userId ?? this.userId, { hashMeth: hashMeth ?? this.hashMeth, now: this.#now })
+  withRequestOptions(userId: string | undefined, hashMeth: OflyHashMethod | undefined, bareHost = false): OflyAuth {
+    const sameUser = userId === undefined || userId === this.userId
+    if (sameUser && (hashMeth === undefined || hashMeth === this.hashMeth) && bareHost === this.#bareHost) return this
+    const copy = new OflyAuth(this.appId, this.#appSecret, userId ?? this.userId, { hashMeth: hashMeth ?? this.hashMeth, now: this.#now })
+    copy.#bareHost = bareHost
+    return copy
   }
 
   /** The strategy with its secret redacted. */

@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { type OptionsSchema, parseOptions } from '../http/parse-options.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
 import { OflyAuth } from './ofly-auth.js'
-import { signOfly, type OflyHashMethod } from './ofly-sign.js'
+import { signOfly, urlsplitPath, type OflyHashMethod } from './ofly-sign.js'
 
 /** @internal OflySession's options: the Session's, the service back-reference and a clock for tests. */
 export const oflySessionOptionsSchema = sessionOptionsSchema.extend({
@@ -145,11 +145,21 @@ export class OflySession extends Session<OflyRequestOptions> {
     if ((userId ?? this.userId ?? '') === '') {
       throw new ConfigurationError('userId', 'An oflyUserid must be provided: pass userId to the session or to this request.')
     }
-    if (userId === undefined && hashMeth === undefined && rest.auth === undefined && this.#signsWithOfly()) return super.request(method, url, rest)
-    // Another user, hash method or auth for this request: the Ofly signature still comes last.
-    const ofly = this.ofly.withRequestOptions(userId, hashMeth)
+    const bareHost = this.#isBareHost(String(url))
+    if (userId === undefined && hashMeth === undefined && !bareHost && rest.auth === undefined && this.#signsWithOfly()) return super.request(method, url, rest)
+    // Another user, hash method or auth for this request, or a bare host: the Ofly signature still comes last.
+    const ofly = this.ofly.withRequestOptions(userId, hashMeth, bareHost)
     const others = rest.auth === null ? [] : rest.auth !== undefined ? [rest.auth] : this.#otherStrategies()
     return super.request(method, url, { ...rest, auth: others.length === 0 ? ofly : combine(...others, ofly) })
+  }
+
+  /**
+   * Whether rauth would sign `url` with the empty path: `urlsplit` of it (joined to `baseUrl` when
+   * relative, as rauth's `_set_url` does) has no path, as `http://api.example.test` has not.
+   */
+  #isBareHost(url: string): boolean {
+    if (/^https?:\/\//i.test(url)) return urlsplitPath(url) === ''
+    return this.baseUrl !== undefined && /^(?:[?#]|$)/.test(url) && urlsplitPath(this.baseUrl) === ''
   }
 
   /** Whether the session's `auth` still holds its Ofly signer. */

@@ -63,12 +63,30 @@ export function signOflyParams(
 ): Record<string, string> {
   checkHashMethod(hashMeth)
   const oflyParams: Record<string, string> = { oflyAppId: appId, oflyHashMeth: hashMeth.toUpperCase(), oflyTimestamp: oflyTimestamp(now) }
-  const path = new URL(url).pathname
+  const path = urlsplitPath(url)
   let base = `${appSecret}${path}?`
   if (Object.keys(params).length > 0) base += `${sortedParams(params)}&`
   base += sortedParams(oflyParams)
   oflyParams.oflyApiSig = createHash(hashMeth).update(base, 'utf8').digest('hex')
   return { ...oflyParams, ...params }
+}
+
+/**
+ * The path Python's `urlsplit(url).path` gives, which rauth signs: the text after the scheme and
+ * authority up to `?` or `#`, as written, so a bare host (`http://api.example.test`) has the empty
+ * path where WHATWG's URL says `/`.
+ *
+ * @internal
+ */
+export function urlsplitPath(url: string): string {
+  let rest = url.trimStart().replace(/[\t\n\r]/g, '')
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(rest)
+  if (scheme !== null) rest = rest.slice(scheme[0].length)
+  if (rest.startsWith('//')) {
+    const end = rest.slice(2).search(/[/?#]/)
+    rest = end < 0 ? '' : rest.slice(2 + end)
+  }
+  return rest.split('#', 1)[0]?.split('?', 1)[0] ?? ''
 }
 
 /**

@@ -17,8 +17,19 @@ export class ProxyAuthenticationError extends OAuthSessionsError {
   override name = 'ProxyAuthenticationError'
   /** Always `'ERR_PROXY_AUTHENTICATION'`: a stable value to branch on, unlike the message. */
   override code = 'ERR_PROXY_AUTHENTICATION'
-  /** Which step failed. */
-  readonly reason: 'missing_credentials' | 'no_login_form' | 'invalid_login_form' | 'wrong_credentials' | 'two_factor' | 'needs_consent' | 'no_proxy_cookie'
+  /**
+   * Which step failed; `session_expired` is a request that is not idempotent (POST, PATCH) bounced
+   * to sign in: the session signed in again, and the request is for you to send again.
+   */
+  readonly reason:
+    | 'missing_credentials'
+    | 'no_login_form'
+    | 'invalid_login_form'
+    | 'wrong_credentials'
+    | 'two_factor'
+    | 'needs_consent'
+    | 'no_proxy_cookie'
+    | 'session_expired'
 
   constructor(reason: ProxyAuthenticationError['reason'], message: string) {
     super(message)

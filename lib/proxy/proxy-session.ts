@@ -61,8 +61,10 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
  *
  * With a user name and password it signs in before its first request (or use
  * {@link ProxySession.create}); otherwise call {@link ProxySession.authenticate}. A request
- * bounced back to the sign-in page later (expired cookie) signs in again once and is retried,
- * for idempotent methods. The password can be set but never read back, and never appears in
+ * bounced to sign in later (the proxy expired its session) signs in again once: the proxy's own
+ * sign-in page in place with HTTP 403, a 302 to `/oauth2/sign_in?rd=…` (nginx `auth_request`)
+ * and the provider's login form are all recognised. An idempotent request is then retried once;
+ * another is a {@link ProxyAuthenticationError} `session_expired`, to send again. The password can be set but never read back, and never appears in
  * `toJSON()`, `util.inspect`, errors or logs.
  *
  * @example
@@ -215,10 +217,16 @@ export class ProxySession extends Session {
     checkOptionKeys(requestOptionsSchema, options, this.constructor.name, 'request')
     if (!this.#authenticated && this.#username !== undefined && this.#password !== undefined && this.#baseUrl !== undefined) await this.authenticate()
     const response = await super.request(method, url, options)
-    if (!this.#authenticated || !IDEMPOTENT.has(method.toUpperCase()) || !this.#isSignInPage(response)) return response
+    if (!this.#authenticated || !this.#isSignInPage(response)) return response
+    // The proxy's session ended (its cookie expired server-side): sign in once more.
     this.#authenticated = false
     await this.authenticate()
-    return super.request(method, url, options)
+    if (IDEMPOTENT.has(method.toUpperCase())) return super.request(method, url, options)
+    throw new ProxyAuthenticationError(
+      'session_expired',
+      `The proxy answered this ${method.toUpperCase()} with its sign-in page (HTTP ${response.status}): its session had expired. ` +
+        'The session has signed in again; the request did not reach the site and is not repeated automatically, as it is not idempotent: send it again.',
+    )
   }
 
   /** A summary without the password. */
@@ -314,11 +322,31 @@ export class ProxySession extends Session {
     return readHtmlPage(response.text, response.url).forms.find((form) => form.inputNames.has('password'))
   }
 
+  /**
+   * Whether a request was bounced to sign in, in any of the three shapes: the provider's login
+   * form (reached through the proxy's start redirect, `--skip-provider-button`); the proxy's own
+   * sign-in page rendered in place with HTTP 403 (its default mode); or the sign-in page at
+   * `<prefix>/sign_in`, where nginx `auth_request` setups redirect (`302 /oauth2/sign_in?rd=…`).
+   */
   #isSignInPage(response: Response): boolean {
-    // Checked after every request: parse only HTML pages that mention a password at all.
+    // Checked after every request: parse only HTML pages that mention a password or the start URL at all.
     const type = response.headers.get('content-type') ?? ''
     if (response.raw !== undefined || !type.includes('html')) return false
-    return response.text.includes('password') && this.#loginForm(response) !== undefined
+    const text = response.text
+    if (text.includes('password') && this.#loginForm(response) !== undefined) return true
+    const [prefix, startPath] = this.#proxyPaths()
+    if (response.status !== 403 && pathOf(response.url) !== `${prefix}/sign_in`) return false
+    if (!text.includes('/start')) return false
+    return readHtmlPage(text, response.url).forms.some(
+      (form) => form.inputNames.has('rd') && form.actionProblem === undefined && pathOf(form.action) === startPath,
+    )
+  }
+
+  /** The proxy's prefix (`/oauth2`) and start path, from authenticationBaseUrl (oauth2_proxy's defaults without one). */
+  #proxyPaths(): [string, string] {
+    const startPath = this.#baseUrl !== undefined && URL.canParse(this.#baseUrl) ? pathOf(this.#baseUrl) : '/oauth2/start'
+    const prefix = startPath.endsWith('/start') ? startPath.slice(0, -'/start'.length) : '/oauth2'
+    return [prefix, startPath.endsWith('/start') ? startPath : `${prefix}/start`]
   }
 
   /** Whether a hop of this response's redirect chain set the proxy's session cookie. */

@@ -22,8 +22,24 @@ export interface SandboxProxy {
   startUrl: string
   /** Where the provider's login form posts (`/gh/session`). */
   sessionUrl: string
-  /** The protected site: any path below it needs the proxy's cookie (JSON, or HTML for `*.html`). */
+  /**
+   * The protected site: any path below it needs the proxy's cookie (JSON, or HTML for `*.html`).
+   * Without one, the request is redirected to the start URL (oauth2_proxy with `--skip-provider-button`),
+   * and on to the provider's login form.
+   */
   siteUrl: string
+  /**
+   * The same site in oauth2_proxy's default mode: without a valid cookie, the proxy's own sign-in
+   * page is rendered in place with HTTP 403, a form to the start URL carrying a hidden `rd`.
+   */
+  signInPageSiteUrl: string
+  /**
+   * The same site behind nginx `auth_request`: without a valid cookie, a 302 to
+   * {@link SandboxProxy.signInUrl} with `?rd=` the page asked for.
+   */
+  authRequestSiteUrl: string
+  /** The proxy's sign-in page (`/site/oauth2/sign_in`), HTTP 200, as oauth2_proxy serves it. */
+  signInUrl: string
   /** POST here to expire every proxy and provider session (the next request is bounced to sign in). */
   expireUrl: string
   /** A user who signs in. */
@@ -100,14 +116,20 @@ export class SandboxProxyGate {
       this.#proxySessions.add(session)
       return redirect(response, rd || '/site/', [`_oauth2_proxy=${session}; Path=/; HttpOnly`, '_oauth2_proxy_csrf=; Path=/; Max-Age=0'])
     }
+    if (route === 'oauth2/sign_in') return signInPage(response, 200, url.searchParams.get('rd') ?? '/site/')
     if (route === 'oauth2/expire' && request.method === 'POST') {
       this.#proxySessions.clear()
       this.#providerSessions.clear()
       response.writeHead(204).end()
       return
     }
-    if (!this.#proxySessions.has(cookies._oauth2_proxy ?? ''))
-      return redirect(response, `/site/oauth2/start?rd=${encodeURIComponent(url.pathname + url.search)}`)
+    if (!this.#proxySessions.has(cookies._oauth2_proxy ?? '')) {
+      const rd = url.pathname + url.search
+      // oauth2_proxy's default mode renders its sign-in page in place; nginx auth_request sends the browser to it.
+      if (/^sign-in-page(\/|$)/.test(route)) return signInPage(response, 403, rd)
+      if (/^auth-request(\/|$)/.test(route)) return redirect(response, `/site/oauth2/sign_in?rd=${encodeURIComponent(rd)}`)
+      return redirect(response, `/site/oauth2/start?rd=${encodeURIComponent(rd)}`)
+    }
     if (url.pathname.endsWith('.html')) return html(response, 200, `<h1>Protected</h1><p>${escapeHtml(url.pathname)}</p>`)
     response.writeHead(200, { 'Content-Type': 'application/json' })
     response.end(JSON.stringify({ protected: true, path: url.pathname }))
@@ -165,6 +187,19 @@ function escapeHtml(text: string): string {
 function redirect(response: ServerResponse, location: string, cookies: string[] = []): void {
   response.writeHead(302, { Location: location, 'Content-Type': 'text/html', ...(cookies.length > 0 ? { 'Set-Cookie': cookies } : {}) })
   response.end(`<a href="${escapeHtml(location)}">Found</a>`)
+}
+
+/** oauth2_proxy's sign-in page (its sign_in.html): a GET form to the start URL with the page to return to in `rd`. */
+function signInPage(response: ServerResponse, status: number, rd: string): void {
+  html(
+    response,
+    status,
+    '<section class="section"><div class="box block sign-in-box has-text-centered">' +
+      '<form method="GET" action="/site/oauth2/start">' +
+      `<input type="hidden" name="rd" value="${escapeHtml(rd)}">` +
+      '<button type="submit" class="button block is-primary">Sign in with GitHub</button></form></div></section>' +
+      '<footer class="footer"><p>Secured with OAuth2 Proxy</p></footer>',
+  )
 }
 
 function html(response: ServerResponse, status: number, body: string): void {

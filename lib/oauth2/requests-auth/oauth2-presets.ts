@@ -32,10 +32,32 @@ export interface OktaOptions {
 
 /** Okta's endpoints: `https://<instance>/oauth2/<authorization server>/v1/<endpoint>`. */
 function oktaUrl(instance: string, options: OktaOptions, endpoint: 'authorize' | 'token'): string {
-  if (!instance) throw new ConfigurationError('instance', 'Okta instance is mandatory, such as "testserver.okta-emea.com".')
-  if (/[/:?#\s]/.test(instance))
-    throw new ConfigurationError('instance', `The Okta instance is a host name such as "testserver.okta-emea.com", without scheme or path (got "${instance}").`)
+  checkOktaInstance(instance)
   return `https://${instance}/oauth2/${options.authorizationServer || 'default'}/v1/${endpoint}`
+}
+
+const OKTA_INSTANCES = 'such as "testserver.okta-emea.com" or "127.0.0.1:8443"'
+
+/**
+ * An Okta instance is an authority: a host name, IPv4 or bracketed IPv6 address, with an optional
+ * port, and no scheme, user info, path, query or fragment. The message never repeats the value.
+ */
+function checkOktaInstance(instance: string): void {
+  const refuse = (what: string): never => {
+    throw new ConfigurationError('instance', `The Okta instance is a host name with an optional port, ${OKTA_INSTANCES}: ${what}`)
+  }
+  if (!instance) throw new ConfigurationError('instance', `Okta instance is mandatory, ${OKTA_INSTANCES}.`)
+  if (typeof instance !== 'string') refuse('pass it as a string.')
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(instance)) refuse('give it without the scheme; the presets always use https.')
+  if (/[/?#]/.test(instance)) refuse('give it without a path, query or fragment; the presets add /oauth2/<authorizationServer>/v1/ themselves.')
+  if (instance.includes('@')) refuse('give it without a user name or password.')
+  const authority = /^(\[[0-9A-Fa-f:.]+\]|[\p{L}\p{N}._~-]+)(?::(.*))?$/u.exec(instance)
+  if (authority === null) refuse('it has a character a host name cannot have (an IPv6 address goes in brackets, "[::1]:8443").')
+  const port = authority?.[2]
+  if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+    refuse('the port after the colon must be a number from 1 to 65535.')
+  }
+  if (!URL.canParse(`https://${instance}/`)) refuse('it is not a valid host name.')
 }
 
 function requireClientId(clientId: string): void {

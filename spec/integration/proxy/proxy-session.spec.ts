@@ -50,6 +50,46 @@ describe('ProxySession against the sandbox oauth2_proxy gate', () => {
     await session.close()
   })
 
+  for (const [mode, site] of [
+    ["oauth2_proxy's default mode (sign-in page in place, HTTP 403)", () => sandbox.proxy.signInPageSiteUrl],
+    ['nginx auth_request (302 to /oauth2/sign_in?rd=…)', () => sandbox.proxy.authRequestSiteUrl],
+  ] as const) {
+    it(`a monitoring bot recovers after the proxy expires its session server-side, in ${mode}`, async () => {
+      const session = await ProxySession.create(options(sandbox.proxy.username, sandbox.proxy.password))
+      const anonymous = new Session()
+      try {
+        const before = await session.get(`${site()}health`)
+        const bounced = await anonymous.get(`${site()}health`)
+        await anonymous.post(sandbox.proxy.expireUrl)
+
+        const after = await session.get(`${site()}health`)
+
+        expect(before.json()).to.deep.include({ protected: true })
+        expect(bounced.text).to.include('action="/site/oauth2/start"').and.include('name="rd"').and.not.include('name="password"')
+        expect(after.status).to.equal(200)
+        expect(after.json()).to.deep.include({ protected: true })
+      } finally {
+        await session.close()
+        await anonymous.close()
+      }
+    })
+  }
+
+  it('shows the sign-in page with HTTP 403 in place, and at the sign-in URL with HTTP 200 after a 302', async () => {
+    const anonymous = new Session()
+    try {
+      const inPlace = await anonymous.get(`${sandbox.proxy.signInPageSiteUrl}x?y=1`)
+      const viaNginx = await anonymous.get(`${sandbox.proxy.authRequestSiteUrl}x?y=1`)
+
+      expect(inPlace.status).to.equal(403)
+      expect(inPlace.text).to.include('value="/site/sign-in-page/x?y=1"')
+      expect(viaNginx.history.map((hop) => hop.status)).to.deep.equal([302])
+      expect([viaNginx.status, viaNginx.url]).to.deep.equal([200, `${sandbox.proxy.signInUrl}?rd=%2Fsite%2Fauth-request%2Fx%3Fy%3D1`])
+    } finally {
+      await anonymous.close()
+    }
+  })
+
   const failures: [string, () => Record<string, string>, ProxyAuthenticationError['reason'], string][] = [
     ['a wrong password', () => options(sandbox.proxy.username, 'not-the-password-7f3a'), 'wrong_credentials', 'Incorrect username or password.'],
     ['a two-factor user', () => options(sandbox.proxy.twoFactorUsername, 'sandbox-2fa-password'), 'two_factor', 'service user without two-factor'],

@@ -59,6 +59,28 @@ describe('OflySession requests', () => {
     await session.close()
   })
 
+  it('signs a bare-host URL with the empty path, as rauth does, and sends it to /', async () => {
+    const session = new OflySession('app-123', 'secret-456', 'user-1', { now: fixedClock })
+    const bare = vectors.find((vector) => vector.name === 'bare-host')?.query
+    const root = vectors.find((vector) => vector.name === 'root-path')?.query
+    const paths: string[] = []
+    const scope = nock('http://api.example.test')
+      .get(/.*/)
+      .times(2)
+      .reply(function () {
+        paths.push(this.req.path)
+        return [200, 'ok']
+      })
+
+    await session.get('http://api.example.test')
+    await session.get('http://api.example.test/')
+
+    expect(bare).to.be.a('string').and.not.equal(root)
+    expect(paths).to.deep.equal([`/?${bare}`, `/?${root}`])
+    scope.done()
+    await session.close()
+  })
+
   it('takes userId and hashMeth per request', async () => {
     const session = new OflySession('app-123', 'secret-456', undefined, { now: () => new Date('2024-02-29T23:59:59.999Z') })
     const expected = vectors.find((vector) => vector.name === 'md5-999ms')?.query
