@@ -185,6 +185,12 @@ export function splitTokenOptions<T extends FetchTokenOptions | RefreshTokenOpti
         `${owner}: '${name}' is a setting of fetchToken that ${owner} does not take; it would be sent as a token parameter. Leave it out.`,
       )
     }
+    if (optionKeys(sessionOptionsSchema).has(name) && !optionKeys(requestOptionsSchema).has(name)) {
+      throw new ConfigurationError(
+        name,
+        `${owner}: '${name}' is a Session setting, not a token parameter: set it on the session (new OAuth2Session(clientId, { ${name} })); it is never sent.`,
+      )
+    }
     if (optionKeys(requestOptionsSchema).has(name)) {
       throw new ConfigurationError(
         name,
