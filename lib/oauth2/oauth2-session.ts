@@ -90,6 +90,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly #insecure: boolean
   readonly #relaxScope: boolean
   #clientSecret: string | undefined
+  #bearerAuth: boolean
   #autoRefreshUrl: string | undefined
   #tokenUpdater: TokenUpdater | undefined
   #token: OAuth2Token = {}
@@ -136,7 +137,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
     this.issuer = oauthOptions.issuer
     this.issuerParameterRequired = oauthOptions.issuerParameterRequired ?? false
-    this.#bearer = new BearerTokenAuth(this.#tokenSource(), oauthOptions.bearerAuth ?? true)
+    this.#bearerAuth = oauthOptions.bearerAuth ?? true
+    this.#bearer = new BearerTokenAuth(this.#tokenSource())
     this.auth = this.#bearer
   }
 
@@ -187,6 +189,21 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** The state of the last authorization URL. */
   get state(): string | undefined {
     return this.#state
+  }
+
+  /**
+   * Where the token goes: `true` (default) the Authorization header, `false` the `accessTokenKey`
+   * query parameter (rauth's `bearer_auth=False`, oauthlib's `default_token_placement = 'query'`,
+   * which the LinkedIn compliance fix sets). A request's own `bearerAuth` wins.
+   */
+  get bearerAuth(): boolean {
+    return this.#bearerAuth
+  }
+
+  /** @throws {@link ConfigurationError} naming `bearerAuth` when the value is not a boolean */
+  set bearerAuth(value: boolean) {
+    if (typeof value !== 'boolean') throw new ConfigurationError('bearerAuth', `${this.constructor.name}.bearerAuth must be true or false.`)
+    this.#bearerAuth = value
   }
 
   /** The client secret (rauth's `client_secret`). Never shown by inspect or logs. */
@@ -413,6 +430,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       insecureTransport: this.#insecure,
       get accessTokenKey() {
         return session.accessTokenKey
+      },
+      get bearerAuth() {
+        return session.#bearerAuth
       },
     }
   }

@@ -47,6 +47,43 @@ describe('compliance fixes, each against a recorded quirky response', () => {
     api.done()
   })
 
+  it('linkedin: moves the token to oauth2_access_token, with no Authorization header, as requests-oauthlib places it in the query', async () => {
+    const session = linkedinComplianceFix(new OAuth2Session('client', { accessToken: 'AQX-1' }))
+    const api = nock('https://api.linkedin.example').get('/v1/people/~').query({ format: 'json', oauth2_access_token: 'AQX-1' }).reply(echoReply)
+
+    const echo = (await session.get('https://api.linkedin.example/v1/people/~', { params: { format: 'json' } })).json<WireEcho>()
+
+    expect(echo.headers).to.not.have.property('authorization')
+    expect(echo.path).to.equal('/v1/people/~?format=json&oauth2_access_token=AQX-1')
+    expect(session.bearerAuth).to.equal(false)
+    api.done()
+  })
+
+  it('linkedin: a retry after a 401 invalid_token carries the new token once, in oauth2_access_token', async () => {
+    const session = linkedinComplianceFix(
+      new OAuth2Session('client', {
+        token: { access_token: 'AQX-old', refresh_token: 'rt-1', token_type: 'Bearer' },
+        autoRefreshUrl: 'https://provider.example/token',
+        tokenUpdater: () => {},
+      }),
+    )
+    const idp = tokenAnswer(200, { access_token: 'AQX-new', expires_in: 5184000 }, 'application/json')
+    const api = nock('https://api.linkedin.example')
+      .get('/v1/people/~')
+      .query({ oauth2_access_token: 'AQX-old' })
+      .reply(401, {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' })
+      .get('/v1/people/~')
+      .query({ oauth2_access_token: 'AQX-new' })
+      .reply(echoReply)
+
+    const echo = (await session.get('https://api.linkedin.example/v1/people/~')).json<WireEcho>()
+
+    expect(echo.path).to.equal('/v1/people/~?oauth2_access_token=AQX-new')
+    expect(echo.headers).to.not.have.property('authorization')
+    idp.done()
+    api.done()
+  })
+
   it('slack: puts the token in the form body, or the query for other bodies, unless one is given', async () => {
     const session = slackComplianceFix(new OAuth2Session('client', { accessToken: 'xoxp-1' }))
     const api = nock('https://slack.example')

@@ -309,7 +309,7 @@ describe('OAuth2Session compliance hooks and serialisation', () => {
 
   it('runs protected_request hooks before the token is added', async () => {
     const session = new OAuth2Session('client-1', { accessToken: 'at' })
-    session.registerComplianceHook('protected_request', ([url, headers, body]) => [`${url}?oauth2_access_token=at`, headers, body])
+    session.registerComplianceHook('protected_request', (url, headers, body) => [`${url}?oauth2_access_token=at`, headers, body])
     const api = nock('https://api.example').get('/v1/me').query({ oauth2_access_token: 'at' }).reply(echoReply)
 
     const echo = (await session.get('https://api.example/v1/me')).json<WireEcho>()
