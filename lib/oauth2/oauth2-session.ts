@@ -63,8 +63,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly clientId: string | undefined
   /** The grant. */
   readonly client: OAuth2Client
-  /** The scopes asked for. */
-  scope: string[] | undefined
+  /**
+   * The scope asked for, as given: text is sent as it is (`'a,b'` stays `a,b`), a list is joined
+   * with spaces, as oauthlib's `list_to_scope` does.
+   */
+  scope: string | string[] | undefined
   /** The redirect URI. */
   redirectUri: string | undefined
   /** Extra parameters of automatic refreshes. */
@@ -111,7 +114,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     super(sessionOptions)
     this.clientId = clientId ?? oauthOptions.client?.clientId
     this.client = oauthOptions.client ?? new WebApplicationClient(this.clientId ?? '')
-    this.scope = scopeToList(oauthOptions.scope)
+    this.scope = typeof oauthOptions.scope === 'string' ? oauthOptions.scope : scopeToList(oauthOptions.scope)
     this.redirectUri = oauthOptions.redirectUri
     this.#autoRefreshUrl = oauthOptions.autoRefreshUrl
     this.autoRefreshKwargs = oauthOptions.autoRefreshKwargs ?? {}
@@ -176,9 +179,22 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#token = normalizeToken(parseToken(value, this.accessTokenKey, `${this.constructor.name}.token`))
   }
 
-  /** The access token, if any (rauth's `access_token`). */
+  /** The access token, if any (rauth's `access_token`, requests-oauthlib's `access_token`). */
   get accessToken(): string | undefined {
     return this.#token.access_token
+  }
+
+  /**
+   * Replaces the access token of the token, keeping its other fields, as assigning rauth's
+   * `access_token` does. To drop the token, set `token = {}`.
+   *
+   * @throws {@link ConfigurationError} naming `accessToken` when the value is not non-empty text (the old token is kept)
+   */
+  set accessToken(value: string) {
+    if (typeof value !== 'string' || value === '') {
+      throw new ConfigurationError('accessToken', `${this.constructor.name}.accessToken must be non-empty text; to drop the token, set token = {}.`)
+    }
+    this.#token = { ...this.#token, access_token: value }
   }
 
   /** Whether the session holds an access token. */
@@ -334,8 +350,16 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return this.#renewals.run('token', () => refresh(this.#token.refresh_token as string))
   }
 
-  /** Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request. */
-  override request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
+  /**
+   * Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request.
+   *
+   * @throws {@link InsecureTransportError} first of all for plain http outside loopback, with a token or
+   * without one (`withholdToken`, `auth` of your own), as requests-oauthlib checks every request;
+   * `insecureTransport` or `OAUTHLIB_INSECURE_TRANSPORT` lift it
+   */
+  override async request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
+    const target = this.#resolvedUrl(url)
+    if (target !== undefined) assertSecureTransport(target, this.#insecure)
     const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options ?? {}
     if (withholdToken) return super.request(method, url, { ...rest, auth: rest.auth ?? null })
     if (rest.auth !== undefined || (bearerAuth === undefined && clientId === undefined && clientSecret === undefined)) {
@@ -403,6 +427,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** @internal */
   override toString(): string {
     return `<OAuth2Session ${this.clientId ?? ''}>`
+  }
+
+  /** The absolute URL a request goes to, or `undefined` when it is malformed (the Session then says why). */
+  #resolvedUrl(url: string | URL): string | undefined {
+    const text = String(url)
+    if (/^https?:\/\//i.test(text) || this.baseUrl === undefined) return URL.canParse(text) ? text : undefined
+    return URL.canParse(text, this.baseUrl) ? new URL(text, this.baseUrl).href : undefined
   }
 
   /** A URL as toJSON shows it: redacted, and without this session's secrets under any name. */
@@ -509,7 +540,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token', spentRefreshToken?: string): Promise<OAuth2Token> {
     const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind } }, { errors: 'error-key' })
     if (spentRefreshToken !== undefined && token.refresh_token === undefined) token.refresh_token = spentRefreshToken
-    const changed = scopeChange(this.scope, token.scope, this.#relaxScope, token)
+    const changed = scopeChange(scopeToList(this.scope), token.scope, this.#relaxScope, token)
     if (changed === undefined || kind === 'refresh_token') this.#token = token
     if (changed !== undefined) throw changed
     return token
