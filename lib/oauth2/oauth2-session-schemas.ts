@@ -75,6 +75,10 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   state: z.union([z.string(), fn<() => string>('a string or a function returning one')]).optional(),
   tokenUpdater: fn<NonNullable<OAuth2SessionOptions['tokenUpdater']>>('a function').optional(),
   pkce: z.custom<PkceMethod | false>((value) => value === 'S256' || value === 'plain' || value === false, "'S256', 'plain' or false").optional(),
+  codeVerifier: z
+    .string()
+    .regex(/^[A-Za-z0-9\-._~]{43,128}$/, 'a PKCE code verifier: 43 to 128 letters, digits or -._~ (RFC 7636 §4.1)')
+    .optional(),
   clientSecret: z.string().optional(),
   accessToken: z.string().optional(),
   service: z.custom<NonNullable<OAuth2SessionOptions['service']>>((value) => typeof value === 'object' && value !== null, 'a Service').optional(),

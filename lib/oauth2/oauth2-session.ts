@@ -122,6 +122,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.service = oauthOptions.service
     this.accessTokenKey = oauthOptions.accessTokenKey ?? 'access_token'
     this.pkce = oauthOptions.pkce === false || !this.client.supportsPkce ? undefined : (oauthOptions.pkce ?? 'S256')
+    if (oauthOptions.codeVerifier !== undefined && this.pkce === undefined) {
+      throw new ConfigurationError('codeVerifier', 'codeVerifier needs PKCE: leave out pkce: false (and use a grant with PKCE, such as WebApplicationClient).')
+    }
+    this.#codeVerifier = oauthOptions.codeVerifier
     this.#stateOption = oauthOptions.state
     // A state given as text is the one the callback must carry (the second request of a web app
     // builds a new session with the state it saved): it is checked from the start.
@@ -222,6 +226,15 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#bearerAuth = value
   }
 
+  /**
+   * The PKCE code verifier of the last authorization URL (or the `codeVerifier` option), until a
+   * code exchange spends it. A web app saves it with the state and gives both to the session of
+   * its callback. Never shown by toJSON, inspect or logs; `serialize()` carries it.
+   */
+  get codeVerifier(): string | undefined {
+    return this.#codeVerifier
+  }
+
   /** The client secret (rauth's `client_secret`). Never shown by inspect or logs. */
   get clientSecret(): string | undefined {
     return this.#clientSecret
@@ -283,6 +296,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     assertSecureTransport(tokenUrl, this.#insecure)
     const given = options.code ?? (options.authorizationResponse !== undefined ? this.#codeFromResponse(options.authorizationResponse) : undefined)
     const code = this.client.codeFor(given)
+    const codeVerifier = options.codeVerifier ?? (this.client.supportsPkce ? this.#codeVerifier : undefined)
+    if (this.pkce !== undefined && this.client.supportsPkce && codeVerifier === undefined) {
+      throw new ConfigurationError(
+        'codeVerifier',
+        `fetchToken: PKCE is on (${this.pkce}) and no code verifier is known for this code: pass codeVerifier (to the constructor or fetchToken) with the session.codeVerifier saved when the authorization URL was made, or build the session with pkce: false for a provider without PKCE.`,
+      )
+    }
     const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
     let auth = options.auth
     let includeClientId = options.includeClientId
@@ -298,7 +318,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       clientId: this.clientId,
       includeClientId: includeClientId === true,
       clientSecret,
-      codeVerifier: options.codeVerifier ?? (this.client.supportsPkce ? this.#codeVerifier : undefined),
+      codeVerifier,
     })
     // The PKCE verifier goes with one exchange only (RFC 9700 §2.1.1).
     if (options.codeVerifier === undefined && this.client.supportsPkce) this.#codeVerifier = undefined
@@ -372,6 +392,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   override toJSON(): Record<string, unknown> {
     const shown = this.serialize()
     if (shown.clientSecret !== undefined) shown.clientSecret = '[redacted]'
+    if (shown.codeVerifier !== undefined) shown.codeVerifier = '[redacted]'
     shown.token = redactToken(this.#token)
     // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
     for (const key of ['autoRefreshUrl', 'baseUrl'] as const) if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
@@ -392,6 +413,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       baseUrl: this.baseUrl,
       issuer: this.issuer,
       issuerParameterRequired: this.issuerParameterRequired,
+      bearerAuth: this.#bearerAuth,
+      // The two-request web-app pattern: the callback's session needs the state and verifier.
+      state: this.#state,
+      codeVerifier: this.#codeVerifier,
     }
   }
 
@@ -405,8 +430,22 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const data = parseSerialized(json, 'OAuth2Session') as Record<string, unknown>
     if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.serialize().')
     const restored: OAuth2SessionOptions = { ...options }
-    const keys = ['clientSecret', 'scope', 'redirectUri', 'autoRefreshUrl', 'accessTokenKey', 'baseUrl', 'token', 'issuer', 'issuerParameterRequired'] as const
+    const keys = [
+      'clientSecret',
+      'scope',
+      'redirectUri',
+      'autoRefreshUrl',
+      'accessTokenKey',
+      'baseUrl',
+      'token',
+      'issuer',
+      'issuerParameterRequired',
+      'bearerAuth',
+      'state',
+      'codeVerifier',
+    ] as const
     for (const key of keys) {
+      if (key === 'codeVerifier' && restored.pkce === false) continue
       if (data[key] !== undefined && data[key] !== null && restored[key] === undefined) Object.assign(restored, { [key]: data[key] })
     }
     return new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
