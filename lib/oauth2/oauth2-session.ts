@@ -415,7 +415,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       issuerParameterRequired: this.issuerParameterRequired,
       bearerAuth: this.#bearerAuth,
       // The two-request web-app pattern: the callback's session needs the state and verifier.
-      state: this.#state,
+      state: this.#stateSpent ? undefined : this.#state,
       codeVerifier: this.#codeVerifier,
     }
   }

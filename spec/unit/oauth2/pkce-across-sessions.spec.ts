@@ -103,6 +103,8 @@ describe("PKCE across two sessions (requests-oauthlib's web-app pattern: one req
     expect(shown).to.not.include(verifier)
     expect(second.state).to.equal(state)
     expect(token.access_token).to.equal('at-1')
+    // Once spent, neither the state nor the verifier is carried on: a restored session cannot accept the callback again.
+    expect(second.serialize()).to.include({ state: undefined, codeVerifier: undefined })
     provider.done()
   })
 
