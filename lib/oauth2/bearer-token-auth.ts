@@ -26,12 +26,14 @@ export interface BearerTokenSource {
   freshToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token>
   /** Whether a 401 could be answered by getting a new token. */
   readonly canRenew: boolean
-  /** The protected_request hooks, run before the token is added (as requests-oauthlib does). */
+  /** The protected_request hooks, run before the token is added when there is one (as requests-oauthlib does). */
   readonly hooks: ComplianceHookRegistry
   /** Whether plain http outside loopback is allowed. */
   readonly insecureTransport: boolean
   /** The query parameter name of the token when `bearerAuth` is false (rauth). */
   readonly accessTokenKey: string
+  /** The session's placement: `true` the Authorization header, `false` the `accessTokenKey` query parameter. */
+  readonly bearerAuth: boolean
 }
 
 /**
@@ -45,27 +47,29 @@ export class BearerTokenAuth implements AuthStrategy {
   readonly #source: BearerTokenSource
   readonly #choices: BearerChoices
 
-  constructor(source: BearerTokenSource, bearerAuth: boolean, choices: BearerChoices = {}) {
+  constructor(source: BearerTokenSource, choices: BearerChoices = {}) {
     this.#source = source
-    this.#choices = { ...choices, bearerAuth: choices.bearerAuth ?? bearerAuth }
+    this.#choices = { ...choices }
   }
 
   /** The same strategy with per-request choices. */
   forRequest(choices: BearerChoices): BearerTokenAuth {
-    return new BearerTokenAuth(this.#source, choices.bearerAuth ?? this.#choices.bearerAuth ?? true, { ...this.#choices, ...choices })
+    return new BearerTokenAuth(this.#source, { ...this.#choices, ...choices, bearerAuth: choices.bearerAuth ?? this.#choices.bearerAuth })
   }
 
   async apply(request: PreparedRequest): Promise<void> {
     const source = this.#source
     assertSecureTransport(request.url, source.insecureTransport)
+    // As requests-oauthlib: without a token there is nothing to add, and no hook runs.
+    if (!source.token.access_token) return
+    const token = await source.freshToken(this.#choices, false)
+    // The hooks run once the token is fresh, so a hook that reads the session's token sees the one sent.
     if (source.hooks.has('protected_request')) {
       const [url, headers, body] = await source.hooks.runRequest('protected_request', [request.url, request.headers, request.body])
       request.url = url
       request.headers = headers
       request.body = body
     }
-    if (!source.token.access_token) return
-    const token = await source.freshToken(this.#choices, false)
     this.#place(request, token)
   }
 
@@ -74,7 +78,7 @@ export class BearerTokenAuth implements AuthStrategy {
     if (!this.#source.canRenew) return undefined
     const token = await this.#source.freshToken(this.#choices, true)
     const retry = request.clone()
-    if (this.#choices.bearerAuth === false) retry.url = withoutParam(retry.url, this.#source.accessTokenKey)
+    if (!this.#inHeader()) retry.url = withoutParam(retry.url, this.#source.accessTokenKey)
     this.#place(retry, token)
     return retry
   }
@@ -83,7 +87,7 @@ export class BearerTokenAuth implements AuthStrategy {
   #place(request: PreparedRequest, token: OAuth2Token): void {
     assertBearerTokenType(token.token_type)
     const accessToken = token.access_token ?? ''
-    if (this.#choices.bearerAuth === false) {
+    if (!this.#inHeader()) {
       request.url = appendQuery(request.url, [[this.#source.accessTokenKey, accessToken]])
       request.markSecretParam(this.#source.accessTokenKey)
     } else {
@@ -93,7 +97,12 @@ export class BearerTokenAuth implements AuthStrategy {
 
   /** The strategy without its token. */
   toJSON(): Record<string, unknown> {
-    return { type: 'OAuth2 bearer token', placement: this.#choices.bearerAuth === false ? 'query' : 'header' }
+    return { type: 'OAuth2 bearer token', placement: this.#inHeader() ? 'header' : 'query' }
+  }
+
+  /** Whether the token goes in the Authorization header: this request's choice, else the session's. */
+  #inHeader(): boolean {
+    return this.#choices.bearerAuth ?? this.#source.bearerAuth
   }
 }
 

@@ -18,17 +18,22 @@ import type { Response } from '../http/response.js'
 export type ComplianceHookType = 'access_token_request' | 'access_token_response' | 'refresh_token_request' | 'refresh_token_response' | 'protected_request'
 
 /**
- * A request as request hooks see it: URL, headers and body; a hook returns the (possibly new) triple.
+ * A request hook in requests-oauthlib's calling convention: it is called with the URL, the
+ * headers and the body, and returns the (possibly new) triple, as `def hook(url, headers, data):
+ * return url, headers, data` does. A hook ported from Python keeps its shape.
  *
  * @example
  * ```ts
  * import type { RequestHook } from 'oauth-sessions'
- * const addVersion: RequestHook = ([url, headers, body]) => [url, headers.set('X-Api-Version', '2'), body]
+ * const addVersion: RequestHook = (url, headers, body) => [url, headers.set('X-Api-Version', '2'), body]
  * ```
+ * @see requests_oauthlib.OAuth2Session.register_compliance_hook
  * @group OAuth 2
  */
 export type RequestHook = (
-  request: [url: string, headers: HeaderMap, body: RequestBody | undefined],
+  url: string,
+  headers: HeaderMap,
+  body: RequestBody | undefined,
 ) => [string, HeaderMap, RequestBody | undefined] | Promise<[string, HeaderMap, RequestBody | undefined]>
 
 /**
@@ -53,7 +58,7 @@ export interface ComplianceHooks {
   refresh_token_request: RequestHook
   /** Runs on a refresh response before it is parsed. */
   refresh_token_response: ResponseHook
-  /** Runs before each protected request, before the token is added. */
+  /** Runs before each protected request that carries a token, before the token is added (not without a token, nor with `withholdToken`). */
   protected_request: RequestHook
 }
 
@@ -87,7 +92,7 @@ export class ComplianceHookRegistry {
     request: [string, HeaderMap, RequestBody | undefined],
   ): Promise<[string, HeaderMap, RequestBody | undefined]> {
     let current = request
-    for (const hook of this.#hooks[type]) current = await hook(current)
+    for (const hook of this.#hooks[type]) current = await hook(...current)
     return current
   }
 

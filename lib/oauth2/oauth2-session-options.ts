@@ -61,6 +61,12 @@ export interface OAuth2SessionOptions extends SessionOptions {
    * requests-oauthlib does by default.
    */
   pkce?: PkceMethod | false
+  /**
+   * The PKCE code verifier of an authorization URL another session made (its
+   * {@link OAuth2Session.codeVerifier}): a web app's callback handler builds a new session with the
+   * saved `state` and this. 43 to 128 letters, digits or `-._~` (RFC 7636 §4.1); needs PKCE on.
+   */
+  codeVerifier?: string
   /** The client secret (rauth), used for token requests. An empty one is sent as `client_secret=`, as oauthlib does. */
   clientSecret?: string
   /** An access token you already have (rauth). */

@@ -83,6 +83,10 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   state: z.union([z.string().min(1), fn<() => string>('a string or a function returning one')]).optional(),
   tokenUpdater: fn<NonNullable<OAuth2SessionOptions['tokenUpdater']>>('a function').optional(),
   pkce: z.custom<PkceMethod | false>((value) => value === 'S256' || value === 'plain' || value === false, "'S256', 'plain' or false").optional(),
+  codeVerifier: z
+    .string()
+    .regex(/^[A-Za-z0-9\-._~]{43,128}$/, 'a PKCE code verifier: 43 to 128 letters, digits or -._~ (RFC 7636 §4.1)')
+    .optional(),
   clientSecret: z.string().optional(),
   accessToken: z.string().optional(),
   service: z.custom<NonNullable<OAuth2SessionOptions['service']>>((value) => typeof value === 'object' && value !== null, 'a Service').optional(),
@@ -192,6 +196,12 @@ export function splitTokenOptions<T extends FetchTokenOptions | RefreshTokenOpti
       throw new ConfigurationError(
         name,
         `${owner}: '${name}' is a setting of fetchToken that ${owner} does not take; it would be sent as a token parameter. Leave it out.`,
+      )
+    }
+    if (optionKeys(sessionOptionsSchema).has(name) && !optionKeys(requestOptionsSchema).has(name)) {
+      throw new ConfigurationError(
+        name,
+        `${owner}: '${name}' is a Session setting, not a token parameter: set it on the session (new OAuth2Session(clientId, { ${name} })); it is never sent.`,
       )
     }
     if (optionKeys(requestOptionsSchema).has(name)) {

@@ -64,8 +64,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly clientId: string | undefined
   /** The grant. */
   readonly client: OAuth2Client
-  /** The scopes asked for. */
-  scope: string[] | undefined
+  /**
+   * The scope asked for, as given: text is sent as it is (`'a,b'` stays `a,b`), a list is joined
+   * with spaces, as oauthlib's `list_to_scope` does.
+   */
+  scope: string | string[] | undefined
   /** The redirect URI. */
   redirectUri: string | undefined
   /** Extra parameters of automatic refreshes. */
@@ -91,6 +94,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly #insecure: boolean
   readonly #relaxScope: boolean
   #clientSecret: string | undefined
+  #bearerAuth: boolean
   #autoRefreshUrl: string | undefined
   #tokenUpdater: TokenUpdater | undefined
   #token: OAuth2Token = {}
@@ -111,7 +115,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     super(sessionOptions)
     this.clientId = parseClientId(clientId, new.target.name) ?? oauthOptions.client?.clientId
     this.client = oauthOptions.client ?? new WebApplicationClient(this.clientId ?? '')
-    this.scope = scopeToList(oauthOptions.scope)
+    this.scope = typeof oauthOptions.scope === 'string' ? oauthOptions.scope : scopeToList(oauthOptions.scope)
     this.redirectUri = oauthOptions.redirectUri
     this.#autoRefreshUrl = oauthOptions.autoRefreshUrl
     this.autoRefreshKwargs = oauthOptions.autoRefreshKwargs ?? {}
@@ -119,6 +123,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.service = oauthOptions.service
     this.accessTokenKey = oauthOptions.accessTokenKey ?? 'access_token'
     this.pkce = oauthOptions.pkce === false || !this.client.supportsPkce ? undefined : (oauthOptions.pkce ?? 'S256')
+    if (oauthOptions.codeVerifier !== undefined && this.pkce === undefined) {
+      throw new ConfigurationError('codeVerifier', 'codeVerifier needs PKCE: leave out pkce: false (and use a grant with PKCE, such as WebApplicationClient).')
+    }
+    this.#codeVerifier = oauthOptions.codeVerifier
     this.#stateOption = oauthOptions.state
     // A state given as text is the one the callback must carry (the second request of a web app
     // builds a new session with the state it saved): it is checked from the start.
@@ -137,7 +145,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
     this.issuer = oauthOptions.issuer
     this.issuerParameterRequired = oauthOptions.issuerParameterRequired ?? false
-    this.#bearer = new BearerTokenAuth(this.#tokenSource(), oauthOptions.bearerAuth ?? true)
+    this.#bearerAuth = oauthOptions.bearerAuth ?? true
+    this.#bearer = new BearerTokenAuth(this.#tokenSource())
     this.auth = this.#bearer
   }
 
@@ -175,9 +184,22 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#token = normalizeToken(parseToken(value, this.accessTokenKey, `${this.constructor.name}.token`))
   }
 
-  /** The access token, if any (rauth's `access_token`). */
+  /** The access token, if any (rauth's `access_token`, requests-oauthlib's `access_token`). */
   get accessToken(): string | undefined {
     return this.#token.access_token
+  }
+
+  /**
+   * Replaces the access token of the token, keeping its other fields, as assigning rauth's
+   * `access_token` does. To drop the token, set `token = {}`.
+   *
+   * @throws {@link ConfigurationError} naming `accessToken` when the value is not non-empty text (the old token is kept)
+   */
+  set accessToken(value: string) {
+    if (typeof value !== 'string' || value === '') {
+      throw new ConfigurationError('accessToken', `${this.constructor.name}.accessToken must be non-empty text; to drop the token, set token = {}.`)
+    }
+    this.#token = { ...this.#token, access_token: value }
   }
 
   /** Whether the session holds an access token. */
@@ -188,6 +210,30 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** The state of the last authorization URL. */
   get state(): string | undefined {
     return this.#state
+  }
+
+  /**
+   * Where the token goes: `true` (default) the Authorization header, `false` the `accessTokenKey`
+   * query parameter (rauth's `bearer_auth=False`, oauthlib's `default_token_placement = 'query'`,
+   * which the LinkedIn compliance fix sets). A request's own `bearerAuth` wins.
+   */
+  get bearerAuth(): boolean {
+    return this.#bearerAuth
+  }
+
+  /** @throws {@link ConfigurationError} naming `bearerAuth` when the value is not a boolean */
+  set bearerAuth(value: boolean) {
+    if (typeof value !== 'boolean') throw new ConfigurationError('bearerAuth', `${this.constructor.name}.bearerAuth must be true or false.`)
+    this.#bearerAuth = value
+  }
+
+  /**
+   * The PKCE code verifier of the last authorization URL (or the `codeVerifier` option), until a
+   * code exchange spends it. A web app saves it with the state and gives both to the session of
+   * its callback. Never shown by toJSON, inspect or logs; `serialize()` carries it.
+   */
+  get codeVerifier(): string | undefined {
+    return this.#codeVerifier
   }
 
   /** The client secret (rauth's `client_secret`). Never shown by inspect or logs. */
@@ -251,6 +297,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     assertSecureTransport(tokenUrl, this.#insecure)
     const given = options.code ?? (options.authorizationResponse !== undefined ? this.#codeFromResponse(options.authorizationResponse) : undefined)
     const code = this.client.codeFor(given)
+    const codeVerifier = options.codeVerifier ?? (this.client.supportsPkce ? this.#codeVerifier : undefined)
+    if (this.pkce !== undefined && this.client.supportsPkce && codeVerifier === undefined) {
+      throw new ConfigurationError(
+        'codeVerifier',
+        `fetchToken: PKCE is on (${this.pkce}) and no code verifier is known for this code: pass codeVerifier (to the constructor or fetchToken) with the session.codeVerifier saved when the authorization URL was made, or build the session with pkce: false for a provider without PKCE.`,
+      )
+    }
     const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
     let auth = options.auth
     let includeClientId = options.includeClientId
@@ -266,7 +319,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       clientId: this.clientId,
       includeClientId: includeClientId === true,
       clientSecret,
-      codeVerifier: options.codeVerifier ?? (this.client.supportsPkce ? this.#codeVerifier : undefined),
+      codeVerifier,
     })
     // The PKCE verifier goes with one exchange only (RFC 9700 §2.1.1).
     if (options.codeVerifier === undefined && this.client.supportsPkce) this.#codeVerifier = undefined
@@ -318,8 +371,16 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return this.#renewals.run('token', () => refresh(this.#token.refresh_token as string))
   }
 
-  /** Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request. */
-  override request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
+  /**
+   * Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request.
+   *
+   * @throws {@link InsecureTransportError} first of all for plain http outside loopback, with a token or
+   * without one (`withholdToken`, `auth` of your own), as requests-oauthlib checks every request;
+   * `insecureTransport` or `OAUTHLIB_INSECURE_TRANSPORT` lift it
+   */
+  override async request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
+    const target = this.#resolvedUrl(url)
+    if (target !== undefined) assertSecureTransport(target, this.#insecure)
     const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options ?? {}
     if (withholdToken) return super.request(method, url, { ...rest, auth: rest.auth ?? null })
     if (rest.auth !== undefined || (bearerAuth === undefined && clientId === undefined && clientSecret === undefined)) {
@@ -332,6 +393,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   override toJSON(): Record<string, unknown> {
     const shown = this.serialize()
     if (shown.clientSecret !== undefined) shown.clientSecret = '[redacted]'
+    if (shown.codeVerifier !== undefined) shown.codeVerifier = '[redacted]'
     shown.token = redactToken(this.#token)
     // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
     for (const key of ['autoRefreshUrl', 'baseUrl'] as const) if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
@@ -352,6 +414,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       baseUrl: this.baseUrl,
       issuer: this.issuer,
       issuerParameterRequired: this.issuerParameterRequired,
+      bearerAuth: this.#bearerAuth,
+      // The two-request web-app pattern: the callback's session needs the state and verifier.
+      state: this.#stateSpent ? undefined : this.#state,
+      codeVerifier: this.#codeVerifier,
     }
   }
 
@@ -365,8 +431,22 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const data = parseSerialized(json, 'OAuth2Session') as Record<string, unknown>
     if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.serialize().')
     const restored: OAuth2SessionOptions = { ...options }
-    const keys = ['clientSecret', 'scope', 'redirectUri', 'autoRefreshUrl', 'accessTokenKey', 'baseUrl', 'token', 'issuer', 'issuerParameterRequired'] as const
+    const keys = [
+      'clientSecret',
+      'scope',
+      'redirectUri',
+      'autoRefreshUrl',
+      'accessTokenKey',
+      'baseUrl',
+      'token',
+      'issuer',
+      'issuerParameterRequired',
+      'bearerAuth',
+      'state',
+      'codeVerifier',
+    ] as const
     for (const key of keys) {
+      if (key === 'codeVerifier' && restored.pkce === false) continue
       if (data[key] !== undefined && data[key] !== null && restored[key] === undefined) Object.assign(restored, { [key]: data[key] })
     }
     return new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
@@ -387,6 +467,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** @internal */
   override toString(): string {
     return `<OAuth2Session ${this.clientId ?? ''}>`
+  }
+
+  /** The absolute URL a request goes to, or `undefined` when it is malformed (the Session then says why). */
+  #resolvedUrl(url: string | URL): string | undefined {
+    const text = String(url)
+    if (/^https?:\/\//i.test(text) || this.baseUrl === undefined) return URL.canParse(text) ? text : undefined
+    return URL.canParse(text, this.baseUrl) ? new URL(text, this.baseUrl).href : undefined
   }
 
   /** A URL as toJSON shows it: redacted, and without this session's secrets under any name. */
@@ -414,6 +501,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       insecureTransport: this.#insecure,
       get accessTokenKey() {
         return session.accessTokenKey
+      },
+      get bearerAuth() {
+        return session.#bearerAuth
       },
     }
   }
@@ -490,7 +580,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token', spentRefreshToken?: string): Promise<OAuth2Token> {
     const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind } }, { errors: 'error-key' })
     if (spentRefreshToken !== undefined && token.refresh_token === undefined) token.refresh_token = spentRefreshToken
-    const changed = scopeChange(this.scope, token.scope, this.#relaxScope, token)
+    const changed = scopeChange(scopeToList(this.scope), token.scope, this.#relaxScope, token)
     if (changed === undefined || kind === 'refresh_token') this.#token = token
     if (changed !== undefined) throw changed
     return token

@@ -130,7 +130,7 @@ const codeGrant: EntryPoint = {
   dialect: 'oauth2',
   run: (context) =>
     withSession(
-      () => new OAuth2Session(CLIENT_ID, { redirectUri: REDIRECT, state: STATE, clientSecret: CLIENT_SECRETS.clientSecret }),
+      () => new OAuth2Session(CLIENT_ID, { redirectUri: REDIRECT, state: STATE, clientSecret: CLIENT_SECRETS.clientSecret, pkce: false }),
       async (session) => {
         const authorizationResponse = `${REDIRECT}?code=${CLIENT_SECRETS.code}&state=${STATE}`
         const token = await session.fetchToken(`${context.base}/token`, { authorizationResponse, timeout: context.timeoutMs })

@@ -14,7 +14,7 @@ import type { OAuth2Session } from '../oauth2-session.js'
  * @group Compliance
  */
 export function instagramComplianceFix(session: OAuth2Session): OAuth2Session {
-  session.registerComplianceHook('protected_request', ([url, headers, body]) => {
+  session.registerComplianceHook('protected_request', (url, headers, body) => {
     const target = new URL(url)
     if (target.searchParams.has('access_token')) return [url, headers, body]
     target.searchParams.append('access_token', session.accessToken ?? '')

@@ -2,8 +2,11 @@ import type { OAuth2Session } from '../oauth2-session.js'
 import { withTokenType } from './with-json-token.js'
 
 /**
- * LinkedIn's v1 API: token answers lack `token_type`, and protected requests want the token in
- * the `oauth2_access_token` query parameter.
+ * LinkedIn's v1 API: token answers lack `token_type`, and protected requests carry the token in
+ * the `oauth2_access_token` query parameter instead of the Authorization header, as
+ * requests-oauthlib's fix places it (`default_token_placement = 'query'` plus that parameter). A
+ * retry after a 401 replaces the parameter with the new token. requests-oauthlib 1.3 also
+ * repeated the token as `access_token`; it is sent once here.
  *
  * @example
  * ```ts
@@ -16,10 +19,7 @@ import { withTokenType } from './with-json-token.js'
  */
 export function linkedinComplianceFix(session: OAuth2Session): OAuth2Session {
   session.registerComplianceHook('access_token_response', withTokenType('Bearer'))
-  session.registerComplianceHook('protected_request', ([url, headers, body]) => {
-    const target = new URL(url)
-    target.searchParams.append('oauth2_access_token', session.accessToken ?? '')
-    return [target.href, headers, body]
-  })
+  session.accessTokenKey = 'oauth2_access_token'
+  session.bearerAuth = false
   return session
 }

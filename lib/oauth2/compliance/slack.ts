@@ -14,7 +14,7 @@ import type { OAuth2Session } from '../oauth2-session.js'
  * @group Compliance
  */
 export function slackComplianceFix(session: OAuth2Session): OAuth2Session {
-  session.registerComplianceHook('protected_request', ([url, headers, body]) => {
+  session.registerComplianceHook('protected_request', (url, headers, body) => {
     const target = new URL(url)
     const isForm = (headers.get('content-type') ?? '').includes('application/x-www-form-urlencoded')
     const form = isForm && typeof body === 'string' ? new URLSearchParams(body) : undefined

@@ -43,7 +43,7 @@ describe('peers that do not answer as HTTP servers do (#14, parser families)', (
 
   it('ends a token request answered with 101 the same way', async () => {
     await using peer = await rawServer(SWITCH)
-    const session = new OAuth2Session('client-1', { timeout: 500, insecureTransport: true })
+    const session = new OAuth2Session('client-1', { timeout: 500, insecureTransport: true, pkce: false })
     try {
       const error = await session.fetchToken(`${peer.url}/token`, { code: 'code-101' }).catch((e: unknown) => e)
 

@@ -122,7 +122,7 @@ describe('OAuth2Session against oidc-provider', function () {
   it('refuses a replayed callback itself, and the provider refuses a reused code with invalid_grant', async () => {
     const session = new OAuth2Session('basic-client', { redirectUri: REDIRECT, scope: ['openid'], pkce: 'S256', clientSecret: 'basic-secret' })
     let verifier: string | null = null
-    session.registerComplianceHook('access_token_request', ([url, headers, body]) => {
+    session.registerComplianceHook('access_token_request', (url, headers, body) => {
       verifier = new URLSearchParams(String(body)).get('code_verifier')
       return [url, headers, body]
     })
@@ -148,9 +148,9 @@ describe('OAuth2Session against oidc-provider', function () {
       issuerParameterRequired: true,
     })
     let tokenRequests = 0
-    session.registerComplianceHook('access_token_request', (request) => {
+    session.registerComplianceHook('access_token_request', (url, headers, body) => {
       tokenRequests++
-      return request
+      return [url, headers, body]
     })
     const callback = await authorize(session)
     const forged = new URL(callback)

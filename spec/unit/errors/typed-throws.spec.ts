@@ -36,7 +36,7 @@ describe('registerComplianceHook with an unknown hook type', () => {
   it('refuses a name inherited from Object.prototype instead of failing inside the registry', () => {
     const session = new OAuth2Session('client-1')
 
-    expect(() => session.registerComplianceHook('constructor' as 'protected_request', (request) => request))
+    expect(() => session.registerComplianceHook('constructor' as 'protected_request', (url, headers, body) => [url, headers, body]))
       .to.throw(ConfigurationError)
       .with.property('option', 'type')
   })

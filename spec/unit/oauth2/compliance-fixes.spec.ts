@@ -24,7 +24,7 @@ function tokenAnswer(status: number, body: string | object, contentType: string)
 
 describe('compliance fixes, each against a recorded quirky response', () => {
   it('facebook: a text/plain form token with expires becomes a Bearer token with expires_in', async () => {
-    const session = facebookComplianceFix(new OAuth2Session('app'))
+    const session = facebookComplianceFix(new OAuth2Session('app', { pkce: false }))
     const scope = tokenAnswer(200, 'access_token=EAAB...fb&expires=5183999', 'text/plain; charset=UTF-8')
 
     const token = await session.fetchToken('https://provider.example/token', { code: 'c' })
@@ -34,7 +34,7 @@ describe('compliance fixes, each against a recorded quirky response', () => {
   })
 
   it('linkedin: adds token_type and sends oauth2_access_token on protected requests', async () => {
-    const session = linkedinComplianceFix(new OAuth2Session('client'))
+    const session = linkedinComplianceFix(new OAuth2Session('client', { pkce: false }))
     const idp = tokenAnswer(200, { access_token: 'AQX...li', expires_in: 5184000 }, 'application/json')
     const api = nock('https://api.linkedin.example').get('/v1/people/~').query({ oauth2_access_token: 'AQX...li' }).reply(echoReply)
 
@@ -43,6 +43,43 @@ describe('compliance fixes, each against a recorded quirky response', () => {
 
     expect(token.token_type).to.equal('Bearer')
     expect(echo.path).to.equal('/v1/people/~?oauth2_access_token=AQX...li')
+    idp.done()
+    api.done()
+  })
+
+  it('linkedin: moves the token to oauth2_access_token, with no Authorization header, as requests-oauthlib places it in the query', async () => {
+    const session = linkedinComplianceFix(new OAuth2Session('client', { accessToken: 'AQX-1' }))
+    const api = nock('https://api.linkedin.example').get('/v1/people/~').query({ format: 'json', oauth2_access_token: 'AQX-1' }).reply(echoReply)
+
+    const echo = (await session.get('https://api.linkedin.example/v1/people/~', { params: { format: 'json' } })).json<WireEcho>()
+
+    expect(echo.headers).to.not.have.property('authorization')
+    expect(echo.path).to.equal('/v1/people/~?format=json&oauth2_access_token=AQX-1')
+    expect(session.bearerAuth).to.equal(false)
+    api.done()
+  })
+
+  it('linkedin: a retry after a 401 invalid_token carries the new token once, in oauth2_access_token', async () => {
+    const session = linkedinComplianceFix(
+      new OAuth2Session('client', {
+        token: { access_token: 'AQX-old', refresh_token: 'rt-1', token_type: 'Bearer' },
+        autoRefreshUrl: 'https://provider.example/token',
+        tokenUpdater: () => {},
+      }),
+    )
+    const idp = tokenAnswer(200, { access_token: 'AQX-new', expires_in: 5184000 }, 'application/json')
+    const api = nock('https://api.linkedin.example')
+      .get('/v1/people/~')
+      .query({ oauth2_access_token: 'AQX-old' })
+      .reply(401, {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' })
+      .get('/v1/people/~')
+      .query({ oauth2_access_token: 'AQX-new' })
+      .reply(echoReply)
+
+    const echo = (await session.get('https://api.linkedin.example/v1/people/~')).json<WireEcho>()
+
+    expect(echo.path).to.equal('/v1/people/~?oauth2_access_token=AQX-new')
+    expect(echo.headers).to.not.have.property('authorization')
     idp.done()
     api.done()
   })
@@ -86,7 +123,7 @@ describe('compliance fixes, each against a recorded quirky response', () => {
   })
 
   it('mailchimp: drops a null scope and reads expires_in 0 as 3600', async () => {
-    const session = mailchimpComplianceFix(new OAuth2Session('client'))
+    const session = mailchimpComplianceFix(new OAuth2Session('client', { pkce: false }))
     const scope = tokenAnswer(200, { access_token: 'mc', token_type: 'bearer', expires_in: 0, scope: null }, 'application/json')
 
     const token = await session.fetchToken('https://provider.example/token', { code: 'c' })
@@ -97,8 +134,8 @@ describe('compliance fixes, each against a recorded quirky response', () => {
   })
 
   it('weibo and douban: add the missing token_type', async () => {
-    const weibo = weiboComplianceFix(new OAuth2Session('client'))
-    const douban = doubanComplianceFix(new OAuth2Session('client'))
+    const weibo = weiboComplianceFix(new OAuth2Session('client', { pkce: false }))
+    const douban = doubanComplianceFix(new OAuth2Session('client', { pkce: false }))
     const scope = nock('https://provider.example')
       .post('/token')
       .reply(200, { access_token: 'wb', remind_in: '157679999', expires_in: 157679999, uid: '12341234' })
@@ -114,7 +151,7 @@ describe('compliance fixes, each against a recorded quirky response', () => {
   })
 
   it('plentymarkets: camelCase token keys become snake_case', async () => {
-    const session = plentymarketsComplianceFix(new OAuth2Session('client'))
+    const session = plentymarketsComplianceFix(new OAuth2Session('client', { pkce: false }))
     const scope = tokenAnswer(200, { accessToken: 'pm', tokenType: 'Bearer', expiresIn: 86400, refreshToken: 'pr' }, 'application/json')
 
     const token = await session.fetchToken('https://provider.example/token', { code: 'c' })
@@ -124,7 +161,7 @@ describe('compliance fixes, each against a recorded quirky response', () => {
   })
 
   it("ebay: 'Application Access Token' and 'User Access Token' are Bearer tokens", async () => {
-    const session = ebayComplianceFix(new OAuth2Session('client'))
+    const session = ebayComplianceFix(new OAuth2Session('client', { pkce: false }))
     const scope = nock('https://provider.example')
       .post('/token')
       .reply(200, { access_token: 'v^1.1#a', expires_in: 7200, token_type: 'Application Access Token' })

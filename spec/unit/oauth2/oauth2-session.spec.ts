@@ -212,7 +212,7 @@ describe('OAuth2Session authorization responses and token errors', () => {
   })
 
   it('reports a token response without access_token as TokenMissingError naming the keys', async () => {
-    const session = new OAuth2Session('client-1')
+    const session = new OAuth2Session('client-1', { pkce: false })
     const idp = nock('https://idp.example').post('/token').reply(200, { token_type: 'Bearer', id_token: 'x' })
 
     const error = await session.fetchToken('https://idp.example/token', { code: 'c' }).catch((e: unknown) => e)
@@ -223,7 +223,7 @@ describe('OAuth2Session authorization responses and token errors', () => {
   })
 
   it('reads a form-encoded token response too (oauthlib falls back to it)', async () => {
-    const session = new OAuth2Session('client-1')
+    const session = new OAuth2Session('client-1', { pkce: false })
     const idp = nock('https://idp.example')
       .post('/token')
       .reply(200, 'access_token=gh-token&scope=repo%2Cgist&token_type=bearer', { 'Content-Type': 'application/x-www-form-urlencoded' })
@@ -235,8 +235,8 @@ describe('OAuth2Session authorization responses and token errors', () => {
   })
 
   it('refuses a changed scope unless relaxed, as oauthlib', async () => {
-    const strict = new OAuth2Session('client-1', { scope: ['read', 'write'] })
-    const relaxed = new OAuth2Session('client-1', { scope: ['read', 'write'], relaxTokenScope: true })
+    const strict = new OAuth2Session('client-1', { pkce: false, scope: ['read', 'write'] })
+    const relaxed = new OAuth2Session('client-1', { pkce: false, scope: ['read', 'write'], relaxTokenScope: true })
     const idp = nock('https://idp.example').post('/token').twice().reply(200, { access_token: 'a', token_type: 'Bearer', scope: 'read' })
 
     const error = await strict.fetchToken('https://idp.example/token', { code: 'c' }).catch((e: unknown) => e)
@@ -292,7 +292,7 @@ describe('OAuth2Session PKCE', () => {
 
 describe('OAuth2Session compliance hooks and serialisation', () => {
   it('lets an access_token_response hook fix a text/plain form token (Facebook style)', async () => {
-    const session = new OAuth2Session('client-1')
+    const session = new OAuth2Session('client-1', { pkce: false })
     session.registerComplianceHook('access_token_response', (response) => {
       if (!(response.headers.get('content-type') ?? '').includes('text/plain')) return response
       const token: Record<string, string> = Object.fromEntries(new URLSearchParams(response.text))
@@ -309,7 +309,7 @@ describe('OAuth2Session compliance hooks and serialisation', () => {
 
   it('runs protected_request hooks before the token is added', async () => {
     const session = new OAuth2Session('client-1', { accessToken: 'at' })
-    session.registerComplianceHook('protected_request', ([url, headers, body]) => [`${url}?oauth2_access_token=at`, headers, body])
+    session.registerComplianceHook('protected_request', (url, headers, body) => [`${url}?oauth2_access_token=at`, headers, body])
     const api = nock('https://api.example').get('/v1/me').query({ oauth2_access_token: 'at' }).reply(echoReply)
 
     const echo = (await session.get('https://api.example/v1/me')).json<WireEcho>()

@@ -23,23 +23,23 @@ const TOKEN = { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, re
 /** Each case as the Python script made it, ported call for call. */
 const cases: Record<string, () => Promise<unknown>> = {
   'code-basic-auth': () =>
-    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', scope: ['read', 'write'] }).fetchToken('https://idp.example/token', {
+    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', pkce: false, scope: ['read', 'write'] }).fetchToken('https://idp.example/token', {
       code: 'code-1',
       clientSecret: 's3cret',
     }),
   'code-include-client-id': () =>
-    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb' }).fetchToken('https://idp.example/token', {
+    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', pkce: false }).fetchToken('https://idp.example/token', {
       code: 'code-1',
       includeClientId: true,
       clientSecret: 's3cret',
     }),
   'code-authorization-response': () =>
-    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', state: 'st-1' }).fetchToken('https://idp.example/token', {
+    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', pkce: false, state: 'st-1' }).fetchToken('https://idp.example/token', {
       authorizationResponse: 'https://app.example/cb?code=code-2&state=st-1',
       clientSecret: 's3cret',
     }),
   'code-extra-params': () =>
-    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb' }).fetchToken('https://idp.example/token', {
+    new OAuth2Session('client-1', { redirectUri: 'https://app.example/cb', pkce: false }).fetchToken('https://idp.example/token', {
       code: 'code-1',
       clientSecret: '',
       audience: 'api://x',

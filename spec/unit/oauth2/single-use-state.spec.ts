@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import nock from 'nock'
-import { MismatchingStateError, OAuth2Session } from '../../../lib/index.js'
+import { ConfigurationError, MismatchingStateError, OAuth2Session } from '../../../lib/index.js'
 
 const TOKEN_URL = 'https://idp.example/token'
 
@@ -9,7 +9,6 @@ describe('state and PKCE verifier are single use', () => {
     const verifiers: (string | null)[] = []
     const scope = nock('https://idp.example')
       .post('/token')
-      .twice()
       .reply(200, (_uri, body) => {
         verifiers.push(new URLSearchParams(String(body)).get('code_verifier'))
         return { access_token: 'at-1', token_type: 'Bearer' }
@@ -20,12 +19,13 @@ describe('state and PKCE verifier are single use', () => {
 
     await session.fetchToken(TOKEN_URL, { authorizationResponse: callback })
     const replayed = await session.fetchToken(TOKEN_URL, { authorizationResponse: callback }).catch((error: unknown) => error)
-    await session.fetchToken(TOKEN_URL, { code: 'c2' })
+    const second = await session.fetchToken(TOKEN_URL, { code: 'c2' }).catch((error: unknown) => error)
 
     expect(replayed).to.be.instanceOf(MismatchingStateError)
-    expect(verifiers).to.have.length(2)
+    // The spent verifier is not sent again, and with PKCE on a code without one is refused before any traffic.
+    expect(second).to.be.instanceOf(ConfigurationError).and.include({ option: 'codeVerifier' })
+    expect(verifiers).to.have.length(1)
     expect(verifiers[0]).to.be.a('string').with.length(64)
-    expect(verifiers[1]).to.equal(null)
     scope.done()
   })
 

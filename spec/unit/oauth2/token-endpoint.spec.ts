@@ -133,7 +133,7 @@ describe('the one token endpoint: hostile or odd answers', () => {
 describe('the one token endpoint: compliance hooks', () => {
   it('sends the headers a request hook returns, even when it returns a new HeaderMap', async () => {
     const session = clientCredentials()
-    session.registerComplianceHook('access_token_request', ([url, headers, body]) => {
+    session.registerComplianceHook('access_token_request', (url, headers, body) => {
       const replaced = new HeaderMap(headers)
       replaced.set('X-Provider-Quirk', 'yes')
       return [url, replaced, body]

@@ -36,7 +36,7 @@ describe('fetchToken with an RFC 6749 §5.2 error body', () => {
       const scope = nock('https://idp.test')
         .post('/token', (body) => body.grant_type === 'authorization_code' && body.code === 'code-1')
         .reply(status, { error, error_description: `why ${error}`, error_uri: `https://idp.test/errors/${error}` })
-      const session = new OAuth2Session('client-1')
+      const session = new OAuth2Session('client-1', { pkce: false })
 
       const thrown = await session.fetchToken('https://idp.test/token', { code: 'code-1' }).catch((e: unknown) => e)
 
@@ -53,7 +53,7 @@ describe('fetchToken with an RFC 6749 §5.2 error body', () => {
 
   it('uses TokenRequestError itself for a code RFC 6749 does not define, without a description', async () => {
     const scope = nock('https://idp.test').post('/token').reply(400, { error: 'slow_down' })
-    const session = new OAuth2Session('client-1')
+    const session = new OAuth2Session('client-1', { pkce: false })
 
     const thrown = await session.fetchToken('https://idp.test/token', { code: 'code-1' }).catch((e: unknown) => e)
 
