@@ -10,7 +10,7 @@ import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import { splitOptions } from '../http/split-options.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
-import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-options.js'
+import { checkOptionKeys, type OptionsSchema, optionKeys, parseOptions } from '../http/parse-options.js'
 import { OAuth1Auth } from './oauth1-auth.js'
 import { oauth1AuthOptionsSchema, type OAuth1AuthOptions, type SignatureType } from './oauth1-auth-options.js'
 import type { SignatureMethod, SignatureMethodName } from './signature-methods.js'
@@ -240,7 +240,9 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
    *
    * @see rauth.OAuth1Session.request
    */
-  override request(method: string, url: string | URL, options: OAuth1RequestOptions = {}): Promise<Response> {
+  override async request(method: string, url: string | URL, options: OAuth1RequestOptions = {}): Promise<Response> {
+    // Before the destructuring: a string there would be reported character by character.
+    checkOptionKeys(oauth1RequestOptionsSchema, options, this.constructor.name, 'request')
     const { headerAuth, realm, ...rest } = options ?? {}
     if ((headerAuth === undefined || headerAuth) && realm === undefined) return super.request(method, url, rest)
     if (rest.auth !== undefined) return super.request(method, url, rest)

@@ -9,7 +9,7 @@ import { ConfigurationError, TokenMissingError, parseSerialized } from '../error
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
-import { type OptionsSchema, parseOptions } from '../http/parse-options.js'
+import { checkOptionKeys, type OptionsSchema, parseOptions } from '../http/parse-options.js'
 import { splitOptions } from '../http/split-options.js'
 import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
@@ -318,7 +318,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /** Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request. */
-  override request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
+  override async request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
+    // Before the destructuring: a string there would be reported character by character.
+    checkOptionKeys(oauth2RequestOptionsSchema, options, this.constructor.name, 'request')
     const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options ?? {}
     if (withholdToken) return super.request(method, url, { ...rest, auth: rest.auth ?? null })
     if (rest.auth !== undefined || (bearerAuth === undefined && clientId === undefined && clientSecret === undefined)) {
