@@ -42,6 +42,20 @@ export { timingSafeEqualText } from './security/timing-safe-equal.js'
 export { OAuth1Auth } from './oauth1/oauth1-auth.js'
 export type { OAuth1AuthOptions, OAuth1Placement, SignatureType, SignatureExplanation } from './oauth1/oauth1-auth-options.js'
 export type { SignatureMethod, SignatureMethodName, SigningSecrets } from './oauth1/signature-methods.js'
+export {
+  SIGNATURE_HMAC,
+  SIGNATURE_HMAC_SHA1,
+  SIGNATURE_HMAC_SHA256,
+  SIGNATURE_HMAC_SHA512,
+  SIGNATURE_RSA,
+  SIGNATURE_RSA_SHA1,
+  SIGNATURE_RSA_SHA256,
+  SIGNATURE_RSA_SHA512,
+  SIGNATURE_PLAINTEXT,
+  SIGNATURE_TYPE_AUTH_HEADER,
+  SIGNATURE_TYPE_QUERY,
+  SIGNATURE_TYPE_BODY,
+} from './oauth1/signature-constants.js'
 export { percentEncode } from './oauth1/percent-encode.js'
 export { OAuth1Session, type OAuth1SessionOptions, type OAuth1RequestOptions, type OAuth1Token } from './oauth1/oauth1-session.js'
 export { OAuth1Service, type OAuth1ServiceOptions, type TokenRequestOptions } from './oauth1/oauth1-service.js'

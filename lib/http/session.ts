@@ -229,7 +229,9 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   }
 
   /** Sends a HEAD request; redirects are not followed unless `allowRedirects: true`, as in requests. */
-  head(url: string | URL, options?: TOptions): Promise<Response> {
+  async head(url: string | URL, options?: TOptions): Promise<Response> {
+    // Checked before the default is spread in: a string spread in would be reported key by key.
+    checkOptionKeys(this.#requestSchema, options, this.#name, 'head')
     return this.request('HEAD', url, { allowRedirects: false, ...options } as TOptions)
   }
 

@@ -168,11 +168,13 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
   }
 
   /**
-   * Requests a request token and returns the raw answer.
+   * Requests a request token and returns the raw answer. The options may come first
+   * (`getRawRequestToken({ params })`), as rauth's `method` has a default (`GET`).
    *
    * @see rauth.OAuth1Service.get_raw_request_token
    */
-  async getRawRequestToken(method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
+  async getRawRequestToken(methodOrOptions: string | OAuth1RequestOptions = 'GET', requestOptions: OAuth1RequestOptions = {}): Promise<Response> {
+    const [method, options] = methodAndOptions(methodOrOptions, requestOptions)
     const url = this.#require(this.requestTokenUrl, 'requestTokenUrl')
     const session = this.getSession()
     this.requestTokenResponse = await underTokenCap(session, (cap) => session.request(method, url, withCredentialBody({ ...cap, ...options })))
@@ -180,13 +182,18 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
   }
 
   /**
-   * Requests a request token and returns `[token, secret]`.
+   * Requests a request token and returns `[token, secret]`. The options may come first
+   * (`getRequestToken({ params })`); the method defaults to `GET`, as in rauth.
    *
    * @throws {@link TokenMissingError} naming the keys the answer had
    * @throws {@link TokenRequestDeniedError} for a non-2xx answer
    * @see rauth.OAuth1Service.get_request_token
    */
-  async getRequestToken(method = 'GET', options: TokenRequestOptions = {}): Promise<[token: string, tokenSecret: string]> {
+  async getRequestToken(
+    methodOrOptions: string | TokenRequestOptions = 'GET',
+    tokenOptions: TokenRequestOptions = {},
+  ): Promise<[token: string, tokenSecret: string]> {
+    const [method, options] = methodAndOptions(methodOrOptions, tokenOptions)
     const { decoder, keyToken, keyTokenSecret, ...requestOptions } = options
     const response = await this.getRawRequestToken(method, requestOptions)
     return processTokenResponse(response, decoder, keyToken, keyTokenSecret, 'The request-token response')
@@ -206,11 +213,18 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
 
   /**
    * Exchanges a request token for an access token and returns the raw answer. Pass the verifier
-   * as `data: { oauth_verifier }` (or `params`), as with rauth.
+   * as `data: { oauth_verifier }` (or `params`), as with rauth. The options may come right after
+   * the token (`getRawAccessToken(token, secret, { params })`); the method defaults to `GET`.
    *
    * @see rauth.OAuth1Service.get_raw_access_token
    */
-  async getRawAccessToken(requestToken: string, requestTokenSecret: string, method = 'GET', options: OAuth1RequestOptions = {}): Promise<Response> {
+  async getRawAccessToken(
+    requestToken: string,
+    requestTokenSecret: string,
+    methodOrOptions: string | OAuth1RequestOptions = 'GET',
+    requestOptions: OAuth1RequestOptions = {},
+  ): Promise<Response> {
+    const [method, options] = methodAndOptions(methodOrOptions, requestOptions)
     const url = this.#require(this.accessTokenUrl, 'accessTokenUrl')
     // The verifier (and a body-placed signature) may be in the body: no redirect re-sends it to another origin.
     const session = this.getSession([requestToken, requestTokenSecret])
@@ -219,27 +233,37 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
   }
 
   /**
-   * Exchanges a request token for `[accessToken, accessTokenSecret]`.
+   * Exchanges a request token for `[accessToken, accessTokenSecret]`. The options may come right
+   * after the token (`getAccessToken(token, secret, { data })`); the method defaults to `GET`.
    *
    * @see rauth.OAuth1Service.get_access_token
    */
   async getAccessToken(
     requestToken: string,
     requestTokenSecret: string,
-    method = 'GET',
-    options: TokenRequestOptions = {},
+    methodOrOptions: string | TokenRequestOptions = 'GET',
+    tokenOptions: TokenRequestOptions = {},
   ): Promise<[token: string, tokenSecret: string]> {
+    const [method, options] = methodAndOptions(methodOrOptions, tokenOptions)
     const { decoder, keyToken, keyTokenSecret, ...requestOptions } = options
     const response = await this.getRawAccessToken(requestToken, requestTokenSecret, method, requestOptions)
     return processTokenResponse(response, decoder, keyToken, keyTokenSecret, 'The access-token response')
   }
 
   /**
-   * Exchanges a request token for an access token and returns a session signed with it.
+   * Exchanges a request token for an access token and returns a session signed with it. The
+   * options may come right after the token (`getAuthSession(token, secret, { data })`); the
+   * method defaults to `GET`, as in rauth.
    *
    * @see rauth.OAuth1Service.get_auth_session
    */
-  async getAuthSession(requestToken: string, requestTokenSecret: string, method = 'GET', options: TokenRequestOptions = {}): Promise<OAuth1Session> {
+  async getAuthSession(
+    requestToken: string,
+    requestTokenSecret: string,
+    methodOrOptions: string | TokenRequestOptions = 'GET',
+    tokenOptions: TokenRequestOptions = {},
+  ): Promise<OAuth1Session> {
+    const [method, options] = methodAndOptions(methodOrOptions, tokenOptions)
     const token = await this.getAccessToken(requestToken, requestTokenSecret, method, options)
     const session = this.getSession(token)
     session.requestTokenResponse = this.requestTokenResponse
@@ -291,6 +315,18 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
     if (url === undefined) throw new ConfigurationError(option, `This OAuth1Service has no ${option}: pass it to the constructor.`)
     return url
   }
+}
+
+/**
+ * rauth's `method='GET'` followed by keyword arguments: the options object may take the method's
+ * place (DESIGN §3). Both given with the options first is a mistake worth naming.
+ */
+function methodAndOptions<T extends object>(methodOrOptions: string | T | undefined, options: T): [string, T] {
+  if (typeof methodOrOptions === 'string') return [methodOrOptions, options]
+  if (methodOrOptions !== undefined && methodOrOptions !== null && Object.keys(options).length > 0) {
+    throw new ConfigurationError('method', 'Pass the options once: either (method, options) or (options) with the method left out.')
+  }
+  return ['GET', methodOrOptions ?? options]
 }
 
 function processTokenResponse(

@@ -10,8 +10,9 @@ import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import { splitOptions } from '../http/split-options.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
-import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-options.js'
+import { checkOptionKeys, type OptionsSchema, optionKeys, parseOptions } from '../http/parse-options.js'
 import { OAuth1Auth } from './oauth1-auth.js'
+import { oauth1SessionOptionsFrom } from './oauth1-session-arguments.js'
 import { oauth1AuthOptionsSchema, type OAuth1AuthOptions, type SignatureType } from './oauth1-auth-options.js'
 import type { SignatureMethod, SignatureMethodName } from './signature-methods.js'
 import { decodeTokenResponse, oauth1TokenText } from './token-decoders.js'
@@ -156,7 +157,46 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth1RequestOptionsSchema
 
-  constructor(consumerKey: string, consumerSecret?: string, accessToken?: string, accessTokenSecret?: string, options: OAuth1SessionOptions = {}) {
+  /**
+   * requests-oauthlib's form: the four credentials and the options.
+   *
+   * @param consumerKey - the consumer (client) key
+   * @param consumerSecret - the consumer secret
+   * @param accessToken - the token (requests-oauthlib's `resource_owner_key`)
+   * @param accessTokenSecret - the token secret (`resource_owner_secret`)
+   * @param options - the signing options and the Session's
+   */
+  constructor(consumerKey: string, consumerSecret?: string, accessToken?: string, accessTokenSecret?: string, options?: OAuth1SessionOptions)
+  /**
+   * rauth's positional form, `OAuth1Session(consumer_key, consumer_secret, access_token,
+   * access_token_secret, signature, service)`, told by its fifth argument: a method name, a
+   * signature object, or `undefined` with more arguments after it. The options come last.
+   *
+   * @example
+   * ```ts
+   * import { OAuth1Session } from 'oauth-sessions'
+   * const session = new OAuth1Session('key', 'secret', 'token', 'token-secret', 'PLAINTEXT', undefined, { baseUrl: 'https://api.example.com/' })
+   * ```
+   * @param consumerKey - the consumer (client) key
+   * @param consumerSecret - the consumer secret
+   * @param accessToken - the token
+   * @param accessTokenSecret - the token secret
+   * @param signature - a method name (`HMAC-SHA1` by default) or your own {@link SignatureMethod} (rauth's signature object)
+   * @param service - the service that made the session
+   * @param options - the other options
+   * @see rauth.OAuth1Session
+   */
+  constructor(
+    consumerKey: string,
+    consumerSecret: string | undefined,
+    accessToken: string | undefined,
+    accessTokenSecret: string | undefined,
+    signature: SignatureMethodName | SignatureMethod | null | undefined,
+    service?: Service<OAuth1Session> | null,
+    options?: OAuth1SessionOptions,
+  )
+  constructor(consumerKey: string, consumerSecret?: string, accessToken?: string, accessTokenSecret?: string, ...rest: unknown[]) {
+    const options = oauth1SessionOptionsFrom(rest, new.target.name)
     const parsed = parseOptions(oauth1SessionOptionsSchema, options, new.target.name) as OAuth1SessionOptions
     const { sessionOptions, own: oauthOptions } = splitOptions(parsed, oauth1SessionOptionsSchema)
     super(sessionOptions)
@@ -240,7 +280,9 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
    *
    * @see rauth.OAuth1Session.request
    */
-  override request(method: string, url: string | URL, options: OAuth1RequestOptions = {}): Promise<Response> {
+  override async request(method: string, url: string | URL, options: OAuth1RequestOptions = {}): Promise<Response> {
+    // Before the destructuring: a string there would be reported character by character.
+    checkOptionKeys(oauth1RequestOptionsSchema, options, this.constructor.name, 'request')
     const { headerAuth, realm, ...rest } = options ?? {}
     if ((headerAuth === undefined || headerAuth) && realm === undefined) return super.request(method, url, rest)
     if (rest.auth !== undefined) return super.request(method, url, rest)

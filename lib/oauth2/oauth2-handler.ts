@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { quotePlus } from '../http/form-encoding.js'
+import { ConfigurationError } from '../errors.js'
 import { parseOptions } from '../http/parse-options.js'
 import { Session } from '../http/session.js'
 import { type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
@@ -45,9 +46,7 @@ const handlerOptionsSchema = z
  * @example
  * ```ts
  * import { OAuth2 } from 'oauth-sessions'
- * const handler = new OAuth2('client-id', 'client-secret', 'https://github.com/', 'https://app.example/cb', {
- *   authorizationUrl: 'login/oauth/authorize', tokenUrl: 'login/oauth/access_token',
- * })
+ * const handler = new OAuth2('client-id', 'client-secret', 'https://github.com/', 'https://app.example/cb', 'login/oauth/authorize', 'login/oauth/access_token')
  * console.log(handler.authorizeUrl('repo'))
  * const answer = await handler.getToken('code-from-callback')
  * await handler.close()
@@ -69,8 +68,40 @@ export class OAuth2Handler {
   readonly #clientSecret: string
   readonly #session: Session
 
-  constructor(clientId: string, clientSecret: string, site: string, redirectUri: string, options: OAuth2HandlerOptions = {}) {
-    options = parseOptions(handlerOptionsSchema, options, new.target.name) as OAuth2HandlerOptions
+  /**
+   * @param clientId - the client id
+   * @param clientSecret - the client secret, sent in the token request's body
+   * @param site - the provider's base URL, the paths are appended to it
+   * @param redirectUri - the redirect URI registered with the provider
+   * @param authorizationUrlOrOptions - requests-oauth2's fifth argument, the authorization path
+   *   (default `oauth/authorize`), or the options
+   * @param tokenUrl - requests-oauth2's sixth argument, the token path (default `oauth/token`)
+   * @param handlerOptions - the options, after the two paths
+   * @throws {@link ConfigurationError} naming an option that is unknown, of the wrong type, or given both positionally and as an option
+   */
+  constructor(
+    clientId: string,
+    clientSecret: string,
+    site: string,
+    redirectUri: string,
+    authorizationUrlOrOptions?: string | OAuth2HandlerOptions,
+    tokenUrl?: string,
+    handlerOptions?: OAuth2HandlerOptions,
+  ) {
+    const positional = typeof authorizationUrlOrOptions === 'string' || tokenUrl !== undefined || handlerOptions !== undefined
+    let options = parseOptions(handlerOptionsSchema, positional ? handlerOptions : authorizationUrlOrOptions, new.target.name) as OAuth2HandlerOptions
+    if (positional) {
+      const paths = { authorizationUrl: authorizationUrlOrOptions, tokenUrl }
+      for (const [name, value] of Object.entries(paths)) {
+        if (value === undefined || value === null) continue
+        if (typeof value !== 'string')
+          throw new ConfigurationError(name, `Invalid ${new.target.name} options: ${name}: expected string (a path such as 'oauth/token').`)
+        if (options[name as keyof typeof paths] !== undefined) {
+          throw new ConfigurationError(name, `${name} was given twice: as a positional argument and as an option. Pass it once.`)
+        }
+        options = { ...options, [name]: value }
+      }
+    }
     this.clientId = clientId
     this.#clientSecret = clientSecret
     this.site = site

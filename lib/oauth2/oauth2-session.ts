@@ -9,7 +9,7 @@ import { ConfigurationError, TokenMissingError, parseSerialized } from '../error
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
-import { type OptionsSchema, parseOptions } from '../http/parse-options.js'
+import { checkOptionKeys, type OptionsSchema, parseOptions } from '../http/parse-options.js'
 import { splitOptions } from '../http/split-options.js'
 import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
@@ -30,6 +30,7 @@ import {
   refreshTokenSchema,
   splitTokenOptions,
 } from './oauth2-session-schemas.js'
+import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
 import { requestToken, type TokenRequest } from './token-endpoint.js'
 import { renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
@@ -109,7 +110,41 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
 
-  constructor(clientId?: string, options: OAuth2SessionOptions = {}) {
+  /**
+   * requests-oauthlib's form: the client id and the options.
+   *
+   * @param clientId - the client id
+   * @param options - requests-oauthlib's keyword arguments in camelCase, rauth's, and the Session's
+   */
+  constructor(clientId?: string, options?: OAuth2SessionOptions)
+  /**
+   * rauth's positional form, `OAuth2Session(client_id, client_secret, access_token, service,
+   * access_token_key)`, told by its second argument: text, or `undefined` with more arguments
+   * after it. Each may also come as an option, not both.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * const session = new OAuth2Session('client-id', 'client-secret', 'access-token', undefined, 'oauth_token', { baseUrl: 'https://api.example.com/' })
+   * ```
+   * @param clientId - the client id
+   * @param clientSecret - the client secret
+   * @param accessToken - an access token you already have
+   * @param service - the service that made the session
+   * @param accessTokenKey - the query parameter of the token when `bearerAuth` is false (default `access_token`)
+   * @param options - the other options
+   * @see rauth.OAuth2Session
+   */
+  constructor(
+    clientId: string | undefined,
+    clientSecret: string | undefined,
+    accessToken?: string,
+    service?: Service<OAuth2Session>,
+    accessTokenKey?: string,
+    options?: OAuth2SessionOptions,
+  )
+  constructor(clientId?: string, ...rest: unknown[]) {
+    const options = oauth2SessionOptionsFrom(rest, new.target.name)
     const parsed = parseOptions(oauth2SessionOptionsSchema, options, new.target.name) as OAuth2SessionOptions
     const { sessionOptions, own: oauthOptions } = splitOptions(parsed, oauth2SessionOptionsSchema)
     super(sessionOptions)
@@ -379,6 +414,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * `insecureTransport` or `OAUTHLIB_INSECURE_TRANSPORT` lift it
    */
   override async request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
+    // Before the destructuring: a string there would be reported character by character.
+    checkOptionKeys(oauth2RequestOptionsSchema, options, this.constructor.name, 'request')
     const target = this.#resolvedUrl(url)
     if (target !== undefined) assertSecureTransport(target, this.#insecure)
     const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options ?? {}

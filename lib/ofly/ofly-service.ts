@@ -96,13 +96,14 @@ export class OflyService extends Service<OflySession, typeof OflySession> {
   }
 
   /**
-   * The signed authorize URL, with any extra parameters signed too.
+   * The signed authorize URL, with any extra parameters signed too, by the `sign` of
+   * {@link OflyService.sessionClass} (rauth calls `session_obj.sign`).
    *
    * @see rauth.OflyService.get_authorize_url
    */
   getAuthorizeUrl(params: Readonly<Record<string, string>> = {}): string {
     if (this.authorizeUrl === undefined) throw new ConfigurationError('authorizeUrl', 'This OflyService has no authorizeUrl: pass it to the constructor.')
-    return `${this.authorizeUrl}?${OflySession.sign(this.authorizeUrl, this.appId, this.#appSecret, 'sha1', params, this.#sessionOptions.now?.())}`
+    return `${this.authorizeUrl}?${this.sessionClass.sign(this.authorizeUrl, this.appId, this.#appSecret, 'sha1', params, this.#sessionOptions.now?.())}`
   }
 
   /**

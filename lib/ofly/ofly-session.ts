@@ -5,7 +5,7 @@ import { ConfigurationError, parseSerialized } from '../errors.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
 import { z } from 'zod'
-import { type OptionsSchema, parseOptions } from '../http/parse-options.js'
+import { checkOptionKeys, type OptionsSchema, parseOptions } from '../http/parse-options.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
 import { OflyAuth } from './ofly-auth.js'
 import { signOfly, urlsplitPath, type OflyHashMethod } from './ofly-sign.js'
@@ -141,6 +141,8 @@ export class OflySession extends Session<OflyRequestOptions> {
    * @see rauth.OflySession.request
    */
   override async request(method: string, url: string | URL, options: OflyRequestOptions = {}): Promise<Response> {
+    // Before the user id check: an unknown option (`user_id`) is the likelier mistake.
+    checkOptionKeys(oflyRequestOptionsSchema, options, this.constructor.name, 'request')
     const { userId, hashMeth, ...rest } = options ?? {}
     if ((userId ?? this.userId ?? '') === '') {
       throw new ConfigurationError('userId', 'An oflyUserid must be provided: pass userId to the session or to this request.')

@@ -89,6 +89,36 @@ export const TOKEN_SETTING_NAMES: ReadonlySet<string> = new Set(Object.keys(toke
 export const BROWSER_SETTING_NAMES: ReadonlySet<string> = new Set([...TOKEN_SETTING_NAMES, ...Object.keys(browserSettings)])
 
 /**
+ * Every setting of a strategy or preset (the password grant's `sessionAuth`, Okta's
+ * `authorizationServer` included), by its name with case, `_` and `-` folded away: requests-auth's
+ * `redirect_uri_port` is found as `redirectUriPort`. Parameters with a wire name of their own
+ * (`client_id`, `response_type`) are not settings and keep going on the wire.
+ */
+const SETTINGS_BY_LOOSE_NAME: ReadonlyMap<string, string> = new Map(
+  [...BROWSER_SETTING_NAMES, 'sessionAuth', 'authorizationServer'].map((name) => [looseName(name), name]),
+)
+
+function looseName(key: string): string {
+  return key.replace(/[_-]/g, '').toLowerCase()
+}
+
+/**
+ * Refuses a setting spelt another way (`early_expiry`, `header_name`): requests-auth would have
+ * read it, while here it would go to the provider as a parameter and the setting keep its default.
+ */
+function refusePythonSpelledSettings(options: object, owner: string): void {
+  for (const key of Object.keys(options)) {
+    const setting = SETTINGS_BY_LOOSE_NAME.get(looseName(key))
+    if (setting === undefined || setting === key) continue
+    throw new ConfigurationError(
+      key,
+      `Invalid ${owner} options: unknown option '${key}': did you mean '${setting}'? Settings are camelCase and never sent; ` +
+        'only parameters of the authorization and token requests keep their wire names (client_id, nonce ...). See docs/porting.md.',
+    )
+  }
+}
+
+/**
  * What the requests-auth-style OAuth 2 strategies share: the header, the token cache lookup under
  * requests-auth's key (`state`), and refresh-then-new-grant when a cached token expired.
  *
@@ -118,6 +148,7 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
 
   constructor(options: OAuth2TokenOptions, defaultTokenField = 'access_token') {
     super()
+    refusePythonSpelledSettings(options, new.target.name)
     const parsed = strategyOptionsSchema.safeParse(options)
     if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, new.target.name)
     this.headerName = options.headerName || 'Authorization'
