@@ -30,6 +30,7 @@ import {
 } from './session-options.js'
 import { createGot, sendHop, type RawResponse } from './transport.js'
 import { tlsSettings } from './tls-options.js'
+import { untilAborted } from './until-aborted.js'
 
 const debug = debuglog('oauth-sessions')
 
@@ -161,7 +162,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     return this.#within(context, async () => {
       request.signal = context.signal
       const applied = auth?.apply(request)
-      if (applied !== undefined) await untilAborted(applied, context.signal, request)
+      if (applied !== undefined) await untilAborted(applied, context.signal, request.method, request.redactedUrl)
       return this.#send(request, context, true)
     })
   }
@@ -335,7 +336,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
         // never to wherever a redirect led.
         const sameOrigin = history.length === 0 || new URL(request.url).origin === new URL(first.url).origin
         const retrying = mayRetryAuth && sameOrigin ? context.auth?.onResponse?.(response, request) : undefined
-        const retry = retrying === undefined ? undefined : await untilAborted(retrying, context.signal, request)
+        const retry = retrying === undefined ? undefined : await untilAborted(retrying, context.signal, request.method, request.redactedUrl)
         if (retry) return this.#send(retry, context, false)
         return response
       }
@@ -410,33 +411,6 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
       cookies,
     })
   }
-}
-
-/**
- * Waits for a strategy's work, or rejects with AbortError as soon as the signal aborts. The work
- * itself goes on (a token refresh that spent its refresh token must still land).
- */
-function untilAborted<T>(work: Promise<T> | T, signal: AbortSignal | undefined, request: PreparedRequest): Promise<T> {
-  if (signal === undefined) return Promise.resolve(work)
-  const aborted = (): AbortError => new AbortError(request.method, request.redactedUrl, signal.reason)
-  if (signal.aborted) {
-    Promise.resolve(work).catch(() => undefined)
-    return Promise.reject(aborted())
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted())
-    signal.addEventListener('abort', onAbort, { once: true })
-    Promise.resolve(work).then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
 }
 
 /** The default body cap of API calls: 64 MiB. */

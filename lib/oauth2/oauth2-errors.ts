@@ -404,8 +404,9 @@ export class MismatchingStateError extends OAuthSessionsError {
   /** Always `'ERR_MISMATCHING_STATE'`: a stable value to branch on, unlike the message. */
   override code = 'ERR_MISMATCHING_STATE'
 
-  constructor() {
-    super('The state in the authorization response does not match the state sent. Reject this response: it may be a CSRF attempt.')
+  /** @param message - what was wrong, when it is more than a different state */
+  constructor(message = 'The state in the authorization response does not match the state sent. Reject this response: it may be a CSRF attempt.') {
+    super(message)
   }
 }
 

@@ -1,3 +1,4 @@
+import { untilAborted } from '../http/until-aborted.js'
 import type { Service } from '../http/service.js'
 import { parseUrlOption } from '../http/parse-url.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
@@ -35,6 +36,8 @@ import { requestToken, type TokenRequest } from './token-endpoint.js'
 import { renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
 
+/** The callback parameters that may come only once (a repeated iss is the issuer check's: IssuerMismatchError). */
+const ONCE_ONLY = ['state', 'code', 'error', 'access_token'] as const
 /** The settings checked again when assigned after construction. */
 const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
 
@@ -403,7 +406,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (explicit !== undefined) return refresh(explicit)
     // The session's own refresh token is spent once: an explicit refresh and an automatic one
     // running together share one request (and a refresh token read after the other one rotated it).
-    return this.#renewals.run('token', () => refresh(this.#token.refresh_token as string))
+    // The caller's signal ends its wait, never the shared refresh (its refresh token is spent either way).
+    const shared = this.#renewals.run('token', () => refresh(this.#token.refresh_token as string))
+    return untilAborted(shared, options.signal, 'POST', redactUrl(tokenUrl))
   }
 
   /**
@@ -493,10 +498,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   [Symbol.for('nodejs.util.inspect.custom')](): object {
     return {
       OAuth2Session: {
-        ...super.toJSON(),
-        clientId: this.clientId,
-        clientSecret: this.#clientSecret === undefined ? undefined : '[redacted]',
-        token: redactToken(this.#token),
+        ...this.toJSON(),
       },
     }
   }
@@ -594,6 +596,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** Checks an authorization redirect: issuer first (RFC 9207), then the provider error, then state (in constant time). */
   #checkRedirect(params: Record<string, string>, pairs: ParamPairs): void {
+    // RFC 6749 §3.1: a parameter comes once. A second copy is where a forged value hides (the last one wins in Python).
+    for (const name of ONCE_ONLY) {
+      if (pairs.filter(([parameter]) => parameter === name).length < 2) continue
+      const problem = `The authorization response carries ${name} more than once (RFC 6749 §3.1 allows each parameter once), so it was not used.`
+      if (name === 'state') throw new MismatchingStateError(`${problem} Reject it: it may be a CSRF attempt.`)
+      throw new ConfigurationError('authorizationResponse', problem)
+    }
     const wrongIssuer = issuerMismatch(
       pairs.filter(([name]) => name === 'iss').map(([, value]) => value),
       { issuer: this.issuer, required: this.issuerParameterRequired },
@@ -602,7 +611,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (wrongIssuer !== undefined) throw wrongIssuer
     const refused = authorizationError((name) => (Object.hasOwn(params, name) ? params[name] : undefined))
     if (refused !== undefined) throw refused
-    if (this.#state === undefined) return
+    if (this.#state === undefined) {
+      // A state generator no authorization URL has called: requests-oauthlib compares the callable itself, which no callback matches.
+      if (typeof this.#stateOption === 'function') throw new MismatchingStateError()
+      return
+    }
     // A state is single use: the same callback (or another with the same state) is refused once one was accepted.
     const mismatch = this.#stateSpent ? new MismatchingStateError() : stateMismatch(params.state, this.#state)
     if (mismatch !== undefined) throw mismatch
