@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors.js'
 import { parseOptions } from '../http/parse-options.js'
 import { Session } from '../http/session.js'
 import { type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
+import { redactUrl } from '../security/redact-url.js'
 import { REQUESTS_FORM_HEADERS, sendTokenRequest } from './token-endpoint.js'
 
 /**
@@ -161,13 +162,18 @@ export class OAuth2Handler {
 
   /** The handler with its secret redacted. */
   toJSON(): Record<string, unknown> {
-    return { type: 'OAuth2', clientId: this.clientId, clientSecret: '[redacted]', site: this.site, redirectUri: this.redirectUri }
+    return { type: 'OAuth2', clientId: this.clientId, clientSecret: '[redacted]', site: shownUrl(this.site), redirectUri: shownUrl(this.redirectUri) }
   }
 
   /** @internal keeps the secret out of `console.log` and `util.inspect`. */
   [Symbol.for('nodejs.util.inspect.custom')](): object {
     return this.toJSON()
   }
+}
+
+/** A URL setting as logs may show it: credentials redacted (the value is the caller's, parsed or not). */
+function shownUrl(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : redactUrl(url)
 }
 
 /** Python's `quote` (safe `/`) for the path appended to the site. */

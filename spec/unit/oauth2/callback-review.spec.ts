@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { inspect } from 'node:util'
-import { AbortError, ConfigurationError, MismatchingStateError, OAuth2Session } from '../../../lib/index.js'
+import { AbortError, ConfigurationError, MismatchingStateError, OAuth2Handler, OAuth2Session } from '../../../lib/index.js'
 import { trafficCounter } from '../../support/traffic-counter.js'
 
 const TOKEN_URL = 'https://idp.test/token'
@@ -76,5 +76,13 @@ describe('authorization callbacks and refreshes the attacker review broke (#14, 
     } finally {
       await session.close()
     }
+  })
+})
+
+describe("requests-oauth2's handler in logs (#14, attack 10)", () => {
+  it('shows site and redirect URI redacted', () => {
+    const handler = new OAuth2Handler('client', 'secret-h', 'https://bot:pw-site-3@idp.test/?access_token=tok-site-3', 'https://app.test/cb?code=code-site-3')
+    const shown = `${JSON.stringify(handler)} ${inspect(handler)}`
+    expect(shown).to.include('idp.test').and.not.include('pw-site-3').and.not.include('tok-site-3').and.not.include('code-site-3').and.not.include('secret-h')
   })
 })
