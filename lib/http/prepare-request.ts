@@ -36,9 +36,10 @@ export function prepareRequest(defaults: RequestDefaults, method: string, url: s
     parsed.password = ''
   }
   const sessionPairs = defaults.params.size === 0 ? [] : toPairs(defaults.params)
-  const pairs = options.params === undefined ? sessionPairs : mergePairs(sessionPairs, options.params)
+  const pairs = options.params === undefined || options.params === null ? sessionPairs : mergePairs(sessionPairs, options.params)
   const headers = defaults.headers.clone()
-  if (options.headers !== undefined) headers.merge(options.headers)
+  // Python's `None` (null) is no value, for headers, params and data alike.
+  if (options.headers !== undefined && options.headers !== null) headers.merge(options.headers)
   const request = new PreparedRequest(method, appendQuery(parsed.href, pairs), headers, encodeBody(options, headers))
   return { request, urlCredentials }
 }
@@ -59,7 +60,7 @@ function resolveUrl(baseUrl: string | undefined, url: string | URL): URL {
 }
 
 function encodeBody(options: RequestOptions, headers: HeaderMap): RequestBody | undefined {
-  const given = [options.data, options.json, options.body].filter((value) => value !== undefined).length
+  const given = [options.data ?? undefined, options.json, options.body].filter((value) => value !== undefined).length
   if (given > 1) {
     throw new ConfigurationError('data', 'Pass only one of data, json and body: they all set the request body.')
   }
@@ -71,7 +72,7 @@ function encodeBody(options: RequestOptions, headers: HeaderMap): RequestBody | 
     return text
   }
   const data = options.data
-  if (data === undefined) return undefined
+  if (data === undefined || data === null) return undefined
   if (typeof data === 'string' || data instanceof Uint8Array || data instanceof Readable) return data
   if (!headers.has('content-type')) headers.set('Content-Type', 'application/x-www-form-urlencoded')
   return encodePairs(toPairs(data as ParamsInit))

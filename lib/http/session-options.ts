@@ -178,18 +178,18 @@ export interface SessionOptions {
  * @group HTTP
  */
 export interface RequestOptions {
-  /** Query parameters appended to the URL (after any it already has). */
-  params?: ParamsInit
-  /** An object or pairs are sent form-encoded; a string, Buffer or stream is sent as it is. */
-  data?: ParamsInit | string | Buffer | Uint8Array | Readable
+  /** Query parameters appended to the URL (after any it already has); `null` is none, as Python's `None`. */
+  params?: ParamsInit | null
+  /** An object or pairs are sent form-encoded; a string, Buffer or stream is sent as it is; `null` is none. */
+  data?: ParamsInit | string | Buffer | Uint8Array | Readable | null
   /** Sent as JSON with `Content-Type: application/json` (unless you set another). */
   json?: unknown
   /** A raw body: FormData for multipart, or a string, Buffer or stream. */
   body?: FormData | string | Buffer | Uint8Array | Readable
-  /** Headers for this request; `null` removes a session header. */
-  headers?: HeadersInit
-  /** Cookies for this request only, on top of the jar's. */
-  cookies?: Readonly<Record<string, string>>
+  /** Headers for this request (a header set to `null` removes a session header); `null` is none. */
+  headers?: HeadersInit | null
+  /** Cookies for this request only, on top of the jar's; `null` is none. */
+  cookies?: Readonly<Record<string, string>> | null
   /** Credentials for this request instead of the Session's; `null` sends none. */
   auth?: AuthStrategy | null
   /** The timeout for this request. */
@@ -320,12 +320,12 @@ const rawBodySchema = z.union([z.string(), z.instanceof(Uint8Array), z.instanceo
  */
 export const requestOptionsSchema = z
   .object({
-    params: paramsSchema.optional(),
-    data: z.union([rawBodySchema, paramsSchema]).optional(),
+    params: paramsSchema.nullable().optional(),
+    data: z.union([rawBodySchema, paramsSchema]).nullable().optional(),
     json: z.unknown().optional(),
     body: z.union([z.instanceof(FormData), rawBodySchema]).optional(),
-    headers: headersSchema.optional(),
-    cookies: z.record(z.string(), z.string()).optional(),
+    headers: headersSchema.nullable().optional(),
+    cookies: z.record(z.string(), z.string()).nullable().optional(),
     auth: authSchema.nullable().optional(),
     timeout: timeoutSchema.optional(),
     deadline: deadlineSchema.optional(),
@@ -335,6 +335,55 @@ export const requestOptionsSchema = z
     signal: z.instanceof(AbortSignal, { message: 'an AbortSignal' }).optional(),
   })
   .strict() satisfies z.ZodType<RequestOptions>
+
+/** Milliseconds as a timer takes them: a number from 0 to {@link MAX_TIMER_MS}. */
+function isTimerMs(value: unknown): boolean {
+  return typeof value === 'number' && value >= 0 && value <= MAX_TIMER_MS
+}
+
+/**
+ * Cheap checks of the per-request values a wrong one of would escape as a raw error (a RangeError
+ * from a timer, a TypeError from a merge): a value that passes needs no zod; one that fails is
+ * parsed by its schema for the ConfigurationError. `undefined` (and `null` where it means none)
+ * always passes.
+ */
+const QUICK_VALUE_CHECKS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  deadline: isTimerMs,
+  timeout: (value) => isTimerMs(value) || (typeof value === 'object' && value !== null && timeoutObjectValid(value)),
+  maxResponseSize: (value) => Number.isInteger(value) && (value as number) >= 0,
+  headers: (value) => typeof value === 'object',
+  params: (value) => typeof value === 'object',
+  cookies: (value) => typeof value === 'object',
+  allowRedirects: (value) => typeof value === 'boolean',
+  stream: (value) => typeof value === 'boolean',
+}
+
+function timeoutObjectValid(value: object): boolean {
+  const { connect, read } = value as { connect?: unknown; read?: unknown }
+  return (
+    (connect === undefined || isTimerMs(connect)) &&
+    (read === undefined || isTimerMs(read)) &&
+    Object.keys(value).every((key) => key === 'connect' || key === 'read')
+  )
+}
+
+/**
+ * The hot-path check of per-request values (after {@link checkOptionKeys} checked the keys): only
+ * the keys present are looked at, each with a cheap test; zod runs only for a value that fails
+ * it, to build the ConfigurationError naming the option.
+ *
+ * @param owner - the class and method, for the message
+ * @internal
+ */
+export function checkRequestValues(options: object, owner: string): void {
+  for (const key in options) {
+    const value = (options as Record<string, unknown>)[key]
+    if (value === undefined || value === null) continue
+    const check = QUICK_VALUE_CHECKS[key]
+    if (check === undefined || check(value)) continue
+    parseOptions(requestOptionsSchema.pick({ [key]: true } as Record<keyof RequestOptions, true>), { [key]: value }, owner)
+  }
+}
 
 /**
  * The schema of {@link SendOptions}.

@@ -19,6 +19,7 @@ import { Response } from './response.js'
 import { RetryPolicy } from './retry-policy.js'
 import { checkOptionKeys, type OptionsSchema } from './parse-options.js'
 import {
+  checkRequestValues,
   defaultHeaders,
   parseSessionOptions,
   requestOptionsSchema,
@@ -151,6 +152,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     // Python's `None` for no options.
     const options = given ?? ({} as TOptions)
     checkOptionKeys(this.#requestSchema, options, this.#name, 'request')
+    checkRequestValues(options, `${this.#name}.request`)
     const { request, auth } = this.#prepare(method, url, options)
     const context = this.#sendContext(request, auth, options)
     if (context.deadline === null && context.signal === undefined) {
@@ -183,6 +185,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    */
   async prepareRequest(method: string, url: string | URL, options: RequestOptions = {}): Promise<PreparedRequest> {
     checkOptionKeys(requestOptionsSchema, options, this.#name, 'prepareRequest')
+    checkRequestValues(options, `${this.#name}.prepareRequest`)
     const { request, auth } = this.#prepare(method, url, options)
     const applied = auth?.apply(request)
     if (applied !== undefined) await applied
@@ -199,6 +202,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    */
   async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
     checkOptionKeys(sendOptionsSchema, options, this.#name, 'send')
+    checkRequestValues(options, `${this.#name}.send`)
     const auth = options.auth === null ? undefined : (options.auth ?? this.auth)
     const context = this.#sendContext(request, auth, options)
     return this.#within(context, () => this.#send(request, context, true))

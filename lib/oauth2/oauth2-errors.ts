@@ -510,13 +510,19 @@ export class TokenRedirectRefusedError extends CredentialRedirectRefusedError {
   /** Always `'ERR_TOKEN_REDIRECT_REFUSED'`. */
   override code = 'ERR_TOKEN_REDIRECT_REFUSED'
 
-  /** @param location - where the redirect pointed, credentials in its query redacted */
-  constructor(status: number, location: string) {
+  /**
+   * @param location - where the redirect pointed, credentials in its query redacted
+   * @param followed - set when the redirect is refused because this many same-origin 307/308 hops were already followed
+   */
+  constructor(status: number, location: string, followed?: number) {
     super(
       status,
       location,
-      `The token endpoint redirected (HTTP ${status}) to ${location}; the request's credentials are not sent there. ` +
-        'Use the final token URL of the provider (same origin, https), or check for a proxy or captive portal.',
+      followed === undefined
+        ? `The token endpoint redirected (HTTP ${status}) to ${location}; the request's credentials are not sent there. ` +
+            'Use the final token URL of the provider (same origin, https), or check for a proxy or captive portal.'
+        : `The token endpoint redirected (HTTP ${status}) to ${location} after ${followed} same-origin redirects: too many ` +
+            `same-origin redirects (a token request follows at most ${followed}). The server may be redirecting in a loop; use the final token URL of the provider.`,
     )
   }
 }

@@ -184,11 +184,11 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     const entity = ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase())
     const key = entity ? 'data' : 'params'
     const given = options[key]
-    if (given !== undefined && (typeof given !== 'object' || given instanceof Uint8Array || 'pipe' in given)) {
+    if (given !== undefined && given !== null && (typeof given !== 'object' || given instanceof Uint8Array || 'pipe' in given)) {
       throw new ConfigurationError(key, `Pass ${key} as an object so that the client credentials can be added to it.`)
     }
     const merged = {
-      ...(given === undefined ? {} : Object.fromEntries(given instanceof URLSearchParams ? given : Object.entries(given as object))),
+      ...(given === undefined || given === null ? {} : Object.fromEntries(given instanceof URLSearchParams ? given : Object.entries(given as object))),
       ...credentials,
     }
     // The client secret may be in the body: no redirect re-sends it to another origin.

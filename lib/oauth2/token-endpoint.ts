@@ -1,5 +1,6 @@
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { ConfigurationError, InvalidTokenResponseError, TokenMissingError } from '../errors.js'
+import { TimeoutError } from '../http/http-errors.js'
 import { appendQuery } from '../http/append-query.js'
 import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
 import { HeaderMap, type HeadersInit } from '../http/header-map.js'
@@ -115,14 +116,30 @@ const MAX_TOKEN_REDIRECTS = 5
 
 /**
  * Sends a token request without letting a redirect carry its credentials anywhere: a 307 or 308
- * to the same origin (never https → http) is sent again with the same body, anything else that
- * redirects is a {@link TokenRedirectRefusedError}; a Location that is no http(s) URL is an
- * {@link InvalidRedirectError}.
+ * to the same origin (never https → http) is sent again with the same body, at most
+ * {@link MAX_TOKEN_REDIRECTS} times; anything else that redirects is a
+ * {@link TokenRedirectRefusedError}; a Location that is no http(s) URL is an
+ * {@link InvalidRedirectError}. The `deadline` (the request's, or the Session's) bounds the whole
+ * chain, as it bounds the redirects a Session follows: each hop gets what is left of it.
  */
 async function sendWithoutCredentialRedirects(session: Session, method: string, url: string, options: RequestOptions): Promise<Response> {
+  const deadline = options.deadline === undefined ? session.deadline : options.deadline
+  const endsAt = deadline === null ? undefined : Date.now() + deadline
   let target = url
   for (let hop = 0; ; hop += 1) {
-    const response = await underTokenCap(session, (cap) => session.request(method, target, { ...options, ...cap, allowRedirects: false }))
+    const left = endsAt === undefined ? undefined : endsAt - Date.now()
+    if (left !== undefined && left <= 0) throw new TimeoutError(method, shownUrl(target, undefined), 'deadline', deadline ?? undefined, undefined)
+    const hopOptions = left === undefined ? options : { ...options, deadline: left }
+    let response: Response
+    try {
+      response = await underTokenCap(session, (cap) => session.request(method, target, { ...hopOptions, ...cap, allowRedirects: false }))
+    } catch (error) {
+      // A hop's own deadline is what was left of the chain's: the error names the whole deadline.
+      if (error instanceof TimeoutError && error.phase === 'deadline') {
+        throw new TimeoutError(error.method, error.url, 'deadline', deadline ?? undefined, error.cause)
+      }
+      throw error
+    }
     const location = response.headers.get('location')
     if (!response.isRedirect || location === undefined) return response
     const from = new URL(target)
@@ -130,9 +147,10 @@ async function sendWithoutCredentialRedirects(session: Session, method: string, 
     // Only a hop that keeps method and body is followed, and only where the Session's one
     // credential-body rule lets a body go.
     const keepsBody = response.status === 307 || response.status === 308
-    if (!keepsBody || refusesCredentialBody(response.status, from, next) || hop >= MAX_TOKEN_REDIRECTS) {
+    if (!keepsBody || refusesCredentialBody(response.status, from, next)) {
       throw new TokenRedirectRefusedError(response.status, shownUrl(next.href, response.request))
     }
+    if (hop >= MAX_TOKEN_REDIRECTS) throw new TokenRedirectRefusedError(response.status, shownUrl(next.href, response.request), MAX_TOKEN_REDIRECTS)
     target = next.href
   }
 }

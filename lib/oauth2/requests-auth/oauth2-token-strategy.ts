@@ -6,6 +6,7 @@ import { parseUrlOption } from '../../http/parse-url.js'
 import { Session } from '../../http/session.js'
 import { MAX_TIMER_MS } from '../../http/session-options.js'
 import { assertBearerTokenType } from '../oauth2-errors.js'
+import { assertSecureTransport } from '../transport-security.js'
 import { REQUESTS_FORM_HEADERS, requestToken } from '../token-endpoint.js'
 import { renewToken } from '../token-renewal.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
@@ -35,6 +36,12 @@ export interface OAuth2TokenOptions {
   earlyExpiry?: number
   /** Seconds to wait for the token endpoint, or for the browser to come back, at most 2 147 483. Default 60. */
   timeout?: number
+  /**
+   * Allows plain http to hosts other than loopback, for the token endpoint and for the requests the
+   * token is added to (as `OAUTHLIB_INSECURE_TRANSPORT` does). Default false: such a request is an
+   * InsecureTransportError before the token is fetched or sent.
+   */
+  insecureTransport?: boolean
 }
 
 const text = z.string().optional()
@@ -52,6 +59,7 @@ const tokenSettings = {
     .max(MAX_TIMER_MS / 1000)
     .optional(),
   session: z.instanceof(Session).optional(),
+  insecureTransport: z.boolean().optional(),
 }
 
 /** The settings of the browser flows: the redirect listener and the code exchange. */
@@ -135,6 +143,8 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
   readonly earlyExpiry: number
   /** Milliseconds to wait for the token endpoint or the browser. */
   protected readonly timeoutMs: number
+  /** Whether plain http to a host other than loopback is allowed. */
+  readonly insecureTransport: boolean
   /** `headerValue` formatted once around the token: the header is `parts.join(token)`. */
   readonly #headerParts: string[]
   /** Made once: the cache calls it when the token is missing or expired. */
@@ -162,10 +172,17 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
     this.tokenFieldName = options.tokenFieldName || defaultTokenField
     this.earlyExpiry = options.earlyExpiry ?? 30
     this.timeoutMs = (options.timeout ?? 60) * 1000
+    this.insecureTransport = options.insecureTransport ?? false
   }
 
-  /** Gets a token (cached, refreshed, or from a new grant) and sets the header. */
+  /**
+   * Gets a token (cached, refreshed, or from a new grant) and sets the header.
+   *
+   * @throws {@link InsecureTransportError} for plain http to a host other than loopback, before a token is fetched
+   */
   async apply(request: PreparedRequest): Promise<void> {
+    // Checked first (issue #14, attack 13): no token is fetched for, nor sent to, a plain-http API.
+    assertSecureTransport(request.url, this.insecureTransport)
     const token = await cachedToken(tokenCache(), this.state, this.earlyExpiry, this.#onMissing)
     request.headers.set(this.headerName, this.#headerParts.join(token), { secret: true })
   }
@@ -174,7 +191,14 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
   protected postTokenTo(target: TokenTarget, data: readonly [string, string][]): Promise<NewToken> {
     // A header that says Bearer may carry only a Bearer token (issue #14, attack 11); a custom
     // scheme (`token {token}`) is the user's choice.
-    return postForToken({ ...target, data, tokenFieldName: this.tokenFieldName, timeoutMs: this.timeoutMs, bearerOnly: this.sendsBearer })
+    return postForToken({
+      ...target,
+      data,
+      tokenFieldName: this.tokenFieldName,
+      timeoutMs: this.timeoutMs,
+      bearerOnly: this.sendsBearer,
+      insecureTransport: this.insecureTransport,
+    })
   }
 
   /** Whether the header sends the token as Bearer, so that only a Bearer token (or one of no type) may go in it. @internal */
@@ -264,6 +288,8 @@ export interface TokenPost extends TokenTarget {
   timeoutMs: number
   /** Refuse a token whose `token_type` is not Bearer (UnsupportedTokenTypeError). */
   bearerOnly?: boolean | undefined
+  /** Allows a plain-http token endpoint outside loopback. */
+  insecureTransport?: boolean | undefined
 }
 
 /**
@@ -277,7 +303,14 @@ export async function postForToken(post: TokenPost): Promise<NewToken> {
   const field = post.tokenFieldName
   const { token } = await requestToken(
     post.session,
-    { url: post.url, body: [...post.data], clientAuth: post.auth ?? null, timeout: post.timeoutMs, headers: REQUESTS_FORM_HEADERS },
+    {
+      url: post.url,
+      body: [...post.data],
+      clientAuth: post.auth ?? null,
+      timeout: post.timeoutMs,
+      headers: REQUESTS_FORM_HEADERS,
+      insecureTransport: post.insecureTransport,
+    },
     { errors: 'status', tokenField: field, jwtExpiry: true },
   )
   if (post.bearerOnly === true) assertBearerTokenType(token.token_type)
