@@ -52,7 +52,7 @@ export class AgentPool {
     if (pair === undefined) {
       // http targets go to the proxy in absolute form, https ones through a CONNECT tunnel, as requests does.
       pair = {
-        http: new HttpProxyAgent(proxy, { keepAlive: true }) as unknown as HttpAgent,
+        http: new AbsoluteFormProxyAgent(proxy, { keepAlive: true }) as unknown as HttpAgent,
         https: new HttpsProxyAgent(proxy, { keepAlive: true }) as unknown as HttpsAgent,
       }
       this.#proxyAgents.set(proxy, pair)
@@ -108,4 +108,26 @@ function isBypassed(url: URL, noProxy: string | undefined): boolean {
     const bare = (name ?? '').replace(/^\*?\./, '')
     return host === bare || host.endsWith(`.${bare}`)
   })
+}
+
+/** The parts of Node's ClientRequest that http-proxy-agent rewrites. */
+interface QueuedRequest {
+  outputData?: { data: unknown }[]
+  _headerSent: boolean
+}
+
+/**
+ * http-proxy-agent, with the request head sent once. When it connects it regenerates the head in
+ * absolute form and patches it into the data already queued; regenerating also marks the head as
+ * not sent, so the request's next write (got ends a body after it was queued) queued the head a
+ * second time: the proxy received the request twice, a token request's password included.
+ */
+class AbsoluteFormProxyAgent extends HttpProxyAgent<string> {
+  override connect(request: Parameters<HttpProxyAgent<string>['connect']>[0], options: Parameters<HttpProxyAgent<string>['connect']>[1]) {
+    const connecting = super.connect(request, options)
+    // The patch above runs before super.connect's first await: the head is queued already when data is.
+    const queued = request as unknown as QueuedRequest
+    if (queued.outputData !== undefined && queued.outputData.length > 0) queued._headerSent = true
+    return connecting
+  }
 }

@@ -91,6 +91,19 @@ describe('proxies', () => {
     await session.close()
   })
 
+  it('sends a POST through the proxy once, body and all (a token request must not be sent twice)', async () => {
+    const session = new Session({ proxies: { http: proxy.url } })
+
+    const response = await session.post(`${sandbox.url}/post`, { data: { grant_type: 'password', password: 'pw-once' } })
+    // A second one on the kept-alive proxy connection, with a body of many chunks.
+    const large = await session.post(`${sandbox.url}/post`, { data: { big: 'x'.repeat(200_000) } })
+
+    expect(response.json<EchoBody>().form).to.deep.equal({ grant_type: 'password', password: 'pw-once' })
+    expect(large.json<EchoBody>().form?.big?.length).to.equal(200_000)
+    expect(proxy.log.requests.map((entry) => entry.target)).to.deep.equal([`${sandbox.url}/post`, `${sandbox.url}/post`])
+    await session.close()
+  })
+
   it('sends proxy credentials to the proxy only, never to the target', async () => {
     const withCredentials = proxy.url.replace('http://', 'http://puser:ppass@')
     const session = new Session({ proxies: { http: withCredentials } })
