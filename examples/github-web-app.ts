@@ -13,20 +13,11 @@
  */
 import { pathToFileURL } from 'node:url'
 import { OAuth2Session, type OAuth2Token } from '../lib/index.js'
-import { startSandbox } from '../lib/testing/index.js'
 import { CookieSessions } from './cookie-sessions.js'
-import { redirect, type RunningWebApp, sendJson, sendText, startWebApp } from './web-app-server.js'
+import { redirect, type RunningWebApp, runWebAppExample, sendJson, sendText, startWebApp, type WebAppConfig } from './web-app-server.js'
 
-/** The provider and client of the GitHub web app. */
-export interface GitHubWebAppConfig {
-  clientId: string
-  clientSecret: string
-  authorizationBaseUrl?: string
-  tokenUrl?: string
-  profileUrl?: string
-  /** Where the app listens. Default 127.0.0.1 on a free port (0). */
-  port?: number
-}
+/** The provider and client of the GitHub web app (GitHub's URLs by default). */
+export type GitHubWebAppConfig = WebAppConfig
 
 /** Starts the web app; its callback URL is `<url>/callback`. */
 export function startGitHubWebApp(config: GitHubWebAppConfig): Promise<RunningWebApp> {
@@ -72,21 +63,5 @@ export function startGitHubWebApp(config: GitHubWebAppConfig): Promise<RunningWe
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const clientId = process.env.GITHUB_CLIENT_ID
-  const clientSecret = process.env.GITHUB_CLIENT_SECRET
-  const sandbox = clientId && clientSecret ? undefined : await startSandbox()
-  const app = await startGitHubWebApp(
-    sandbox === undefined
-      ? { clientId: clientId as string, clientSecret: clientSecret as string, port: Number(process.env.PORT ?? 5000) }
-      : {
-          clientId: sandbox.oauth2.clientId,
-          clientSecret: sandbox.oauth2.clientSecret,
-          authorizationBaseUrl: sandbox.oauth2.authorizeUrl,
-          tokenUrl: sandbox.oauth2.tokenUrl,
-          profileUrl: `${sandbox.oauth2.baseUrl}user`,
-          port: Number(process.env.PORT ?? 5000),
-        },
-  )
-  console.log(`Open ${app.url}/ in a browser${sandbox ? ' (the sandbox provider approves at once)' : ''}; Ctrl-C stops.`)
-  process.once('SIGINT', () => void Promise.all([app.close(), sandbox?.close()]))
+  await runWebAppExample(startGitHubWebApp, { clientId: 'GITHUB_CLIENT_ID', clientSecret: 'GITHUB_CLIENT_SECRET', sandboxProfilePath: 'user' })
 }

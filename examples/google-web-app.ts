@@ -14,21 +14,13 @@
  */
 import { pathToFileURL } from 'node:url'
 import { OAuth2Session, type OAuth2Token } from '../lib/index.js'
-import { startSandbox } from '../lib/testing/index.js'
 import { CookieSessions } from './cookie-sessions.js'
-import { redirect, type RunningWebApp, sendJson, sendText, startWebApp } from './web-app-server.js'
+import { redirect, type RunningWebApp, runWebAppExample, sendJson, sendText, startWebApp, type WebAppConfig } from './web-app-server.js'
 
-/** The provider and client of the Google web app. */
-export interface GoogleWebAppConfig {
-  clientId: string
-  clientSecret: string
-  authorizationBaseUrl?: string
-  tokenUrl?: string
+/** The provider and client of the Google web app (Google's URLs by default). */
+export interface GoogleWebAppConfig extends WebAppConfig {
   /** Where tokens are refreshed: the token URL for Google, not for every provider. */
   refreshUrl?: string
-  profileUrl?: string
-  /** Where the app listens. Default 127.0.0.1 on a free port (0). */
-  port?: number
 }
 
 const SCOPE = ['https://www.googleapis.com/auth/userinfo.email', 'https://www.googleapis.com/auth/userinfo.profile']
@@ -116,21 +108,5 @@ export function startGoogleWebApp(config: GoogleWebAppConfig): Promise<RunningWe
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const clientId = process.env.GOOGLE_CLIENT_ID
-  const clientSecret = process.env.GOOGLE_CLIENT_SECRET
-  const sandbox = clientId && clientSecret ? undefined : await startSandbox()
-  const app = await startGoogleWebApp(
-    sandbox === undefined
-      ? { clientId: clientId as string, clientSecret: clientSecret as string, port: Number(process.env.PORT ?? 5000) }
-      : {
-          clientId: sandbox.oauth2.clientId,
-          clientSecret: sandbox.oauth2.clientSecret,
-          authorizationBaseUrl: sandbox.oauth2.authorizeUrl,
-          tokenUrl: sandbox.oauth2.tokenUrl,
-          profileUrl: `${sandbox.oauth2.baseUrl}userinfo`,
-          port: Number(process.env.PORT ?? 5000),
-        },
-  )
-  console.log(`Open ${app.url}/ in a browser${sandbox ? ' (the sandbox provider approves at once)' : ''}; Ctrl-C stops.`)
-  process.once('SIGINT', () => void Promise.all([app.close(), sandbox?.close()]))
+  await runWebAppExample(startGoogleWebApp, { clientId: 'GOOGLE_CLIENT_ID', clientSecret: 'GOOGLE_CLIENT_SECRET', sandboxProfilePath: 'userinfo' })
 }

@@ -1,10 +1,24 @@
 /**
  * The node:http plumbing of the web-app examples (what Flask gives the tutorial): listening,
- * redirects, JSON and error pages. github-web-app.ts and google-web-app.ts hold the OAuth part.
+ * redirects, JSON and error pages, and running an example from the command line (against the
+ * embedded sandbox when no credentials are set). github-web-app.ts and google-web-app.ts hold the
+ * OAuth part.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { MismatchingStateError, OAuthSessionsError } from '../lib/index.js'
+import { type Sandbox, startSandbox } from '../lib/testing/index.js'
+
+/** The provider and client of a web-app example; each example adds what it needs. */
+export interface WebAppConfig {
+  clientId: string
+  clientSecret: string
+  authorizationBaseUrl?: string
+  tokenUrl?: string
+  profileUrl?: string
+  /** Where the app listens. Default 127.0.0.1 on a free port (0). */
+  port?: number
+}
 
 /** A route: answers one request; a thrown error becomes an error page. */
 export type Route = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> | void
@@ -41,6 +55,39 @@ export async function startWebApp(routes: (origin: string) => Record<string, Rou
       server.closeAllConnections()
     })
   return { url: origin, close, [Symbol.asyncDispose]: close }
+}
+
+/** The sandbox as the provider of a web-app example, its user profile at `<oauth2.baseUrl><profilePath>`. */
+export function sandboxWebAppConfig(sandbox: Sandbox, profilePath: string): WebAppConfig {
+  return {
+    clientId: sandbox.oauth2.clientId,
+    clientSecret: sandbox.oauth2.clientSecret,
+    authorizationBaseUrl: sandbox.oauth2.authorizeUrl,
+    tokenUrl: sandbox.oauth2.tokenUrl,
+    profileUrl: `${sandbox.oauth2.baseUrl}${profilePath}`,
+  }
+}
+
+/**
+ * `npx tsx examples/<name>-web-app.ts`: starts the app on PORT (default 5000) with the client id and
+ * secret in the two environment variables named, or, when either is unset, against an embedded
+ * sandbox; Ctrl-C stops.
+ */
+export async function runWebAppExample(
+  start: (config: WebAppConfig) => Promise<RunningWebApp>,
+  variables: { clientId: string; clientSecret: string; sandboxProfilePath: string },
+): Promise<void> {
+  const clientId = process.env[variables.clientId]
+  const clientSecret = process.env[variables.clientSecret]
+  const port = Number(process.env.PORT ?? 5000)
+  const sandbox = clientId && clientSecret ? undefined : await startSandbox()
+  const app = await start(
+    sandbox === undefined
+      ? { clientId: clientId as string, clientSecret: clientSecret as string, port }
+      : { ...sandboxWebAppConfig(sandbox, variables.sandboxProfilePath), port },
+  )
+  console.log(`Open ${app.url}/ in a browser${sandbox ? ' (the sandbox provider approves at once)' : ''}; Ctrl-C stops.`)
+  process.once('SIGINT', () => void Promise.all([app.close(), sandbox?.close()]))
 }
 
 /** Flask's `redirect(url)`. */

@@ -116,71 +116,70 @@ async function useToken(session: Session, context: EntryContext, problems: strin
   return { kind: 'token', problems }
 }
 
-async function withSession<T extends { close(): Promise<void> }>(make: () => T, use: (value: T) => Promise<EntryResult>): Promise<EntryResult> {
-  const value = make()
-  try {
-    return await use(value)
-  } finally {
-    await value.close()
+/** An entry point that makes a client per case, uses it and closes it, even when the use throws. */
+function entryPoint<T extends { close(): Promise<void> }>(
+  name: string,
+  dialect: EntryPoint['dialect'],
+  make: (context: EntryContext) => T,
+  use: (client: T, context: EntryContext) => Promise<EntryResult>,
+): EntryPoint {
+  return {
+    name,
+    dialect,
+    async run(context) {
+      const client = make(context)
+      try {
+        return await use(client, context)
+      } finally {
+        await client.close()
+      }
+    },
   }
 }
 
-const codeGrant: EntryPoint = {
-  name: 'OAuth2Session code',
-  dialect: 'oauth2',
-  run: (context) =>
-    withSession(
-      () => new OAuth2Session(CLIENT_ID, { redirectUri: REDIRECT, state: STATE, clientSecret: CLIENT_SECRETS.clientSecret, pkce: false }),
-      async (session) => {
-        const authorizationResponse = `${REDIRECT}?code=${CLIENT_SECRETS.code}&state=${STATE}`
-        const token = await session.fetchToken(`${context.base}/token`, { authorizationResponse, timeout: context.timeoutMs })
-        return useToken(session, context, tokenProblems(token, context))
-      },
-    ),
+/** An OAuth2Session entry point: the token it gets must be valid and be sent as Bearer on the resource. */
+function sessionGrant(
+  name: string,
+  make: () => OAuth2Session,
+  fetch: (session: OAuth2Session, context: EntryContext) => Promise<OAuth2Token>,
+  refreshAllowed: readonly string[] = [],
+): EntryPoint {
+  return entryPoint(name, 'oauth2', make, async (session, context) =>
+    useToken(session, context, tokenProblems(await fetch(session, context), context, refreshAllowed)),
+  )
 }
 
-const passwordGrant: EntryPoint = {
-  name: 'OAuth2Session password',
-  dialect: 'oauth2',
-  run: (context) =>
-    withSession(
-      () => new OAuth2Session(undefined, { client: new LegacyApplicationClient(CLIENT_ID), clientSecret: CLIENT_SECRETS.clientSecret }),
-      async (session) => {
-        const token = await session.fetchToken(`${context.base}/token`, { username: 'user', password: CLIENT_SECRETS.password, timeout: context.timeoutMs })
-        return useToken(session, context, tokenProblems(token, context))
-      },
-    ),
-}
+const codeGrant = sessionGrant(
+  'OAuth2Session code',
+  () => new OAuth2Session(CLIENT_ID, { redirectUri: REDIRECT, state: STATE, clientSecret: CLIENT_SECRETS.clientSecret, pkce: false }),
+  (session, context) => {
+    const authorizationResponse = `${REDIRECT}?code=${CLIENT_SECRETS.code}&state=${STATE}`
+    return session.fetchToken(`${context.base}/token`, { authorizationResponse, timeout: context.timeoutMs })
+  },
+)
 
-const clientCredentials: EntryPoint = {
-  name: 'OAuth2Session client credentials',
-  dialect: 'oauth2',
-  run: (context) =>
-    withSession(
-      () => new OAuth2Session(undefined, { client: new BackendApplicationClient(CLIENT_ID), clientSecret: CLIENT_SECRETS.clientSecret }),
-      async (session) => {
-        const token = await session.fetchToken(`${context.base}/token`, { timeout: context.timeoutMs })
-        return useToken(session, context, tokenProblems(token, context))
-      },
-    ),
-}
+const passwordGrant = sessionGrant(
+  'OAuth2Session password',
+  () => new OAuth2Session(undefined, { client: new LegacyApplicationClient(CLIENT_ID), clientSecret: CLIENT_SECRETS.clientSecret }),
+  (session, context) => session.fetchToken(`${context.base}/token`, { username: 'user', password: CLIENT_SECRETS.password, timeout: context.timeoutMs }),
+)
 
-const refresh: EntryPoint = {
-  name: 'OAuth2Session refreshToken',
-  dialect: 'oauth2',
-  run: (context) =>
-    withSession(
-      () =>
-        new OAuth2Session(CLIENT_ID, {
-          clientSecret: CLIENT_SECRETS.clientSecret,
-          token: { access_token: CLIENT_SECRETS.oldAccessToken, refresh_token: CLIENT_SECRETS.oldRefreshToken, token_type: 'Bearer' },
-        }),
-      async (session) => {
-        const token = await session.refreshToken(`${context.base}/token`, { timeout: context.timeoutMs })
-        return useToken(session, context, tokenProblems(token, context, [CLIENT_SECRETS.oldRefreshToken]))
-      },
-    ),
-}
+const clientCredentials = sessionGrant(
+  'OAuth2Session client credentials',
+  () => new OAuth2Session(undefined, { client: new BackendApplicationClient(CLIENT_ID), clientSecret: CLIENT_SECRETS.clientSecret }),
+  (session, context) => session.fetchToken(`${context.base}/token`, { timeout: context.timeoutMs }),
+)
+
+const refresh = sessionGrant(
+  'OAuth2Session refreshToken',
+  () =>
+    new OAuth2Session(CLIENT_ID, {
+      clientSecret: CLIENT_SECRETS.clientSecret,
+      token: { access_token: CLIENT_SECRETS.oldAccessToken, refresh_token: CLIENT_SECRETS.oldRefreshToken, token_type: 'Bearer' },
+    }),
+  (session, context) => session.refreshToken(`${context.base}/token`, { timeout: context.timeoutMs }),
+  [CLIENT_SECRETS.oldRefreshToken],
+)
 
 function rauthService(context: EntryContext): OAuth2Service {
   return new OAuth2Service({
@@ -191,35 +190,19 @@ function rauthService(context: EntryContext): OAuth2Service {
   })
 }
 
-const rauthAccessToken: EntryPoint = {
-  name: 'OAuth2Service getAccessToken',
-  dialect: 'oauth2',
-  run: (context) =>
-    withSession(
-      () => rauthService(context),
-      async (service) => {
-        const token: unknown = await service.getAccessToken('POST', {
-          data: { code: CLIENT_SECRETS.code, grant_type: 'authorization_code' },
-          timeout: context.timeoutMs,
-        })
-        const valid = token === context.secrets.accessToken || (typeof token === 'string' && context.accepted.has(token))
-        return { kind: 'token', problems: valid ? [] : [`the access token is ${describe(token)}`] }
-      },
-    ),
-}
+const rauthAccessToken = entryPoint('OAuth2Service getAccessToken', 'oauth2', rauthService, async (service, context) => {
+  const token: unknown = await service.getAccessToken('POST', {
+    data: { code: CLIENT_SECRETS.code, grant_type: 'authorization_code' },
+    timeout: context.timeoutMs,
+  })
+  const valid = token === context.secrets.accessToken || (typeof token === 'string' && context.accepted.has(token))
+  return { kind: 'token', problems: valid ? [] : [`the access token is ${describe(token)}`] }
+})
 
-const rauthRawAccessToken: EntryPoint = {
-  name: 'OAuth2Service getRawAccessToken',
-  dialect: 'oauth2',
-  run: (context) =>
-    withSession(
-      () => rauthService(context),
-      async (service) => {
-        const response: unknown = await service.getRawAccessToken('POST', { data: { code: CLIENT_SECRETS.code }, timeout: context.timeoutMs })
-        return { kind: 'response', problems: response instanceof Response ? [] : ['did not return a Response'] }
-      },
-    ),
-}
+const rauthRawAccessToken = entryPoint('OAuth2Service getRawAccessToken', 'oauth2', rauthService, async (service, context) => {
+  const response: unknown = await service.getRawAccessToken('POST', { data: { code: CLIENT_SECRETS.code }, timeout: context.timeoutMs })
+  return { kind: 'response', problems: response instanceof Response ? [] : ['did not return a Response'] }
+})
 
 function oauth1Service(context: EntryContext): OAuth1Service {
   return new OAuth1Service({
@@ -231,105 +214,81 @@ function oauth1Service(context: EntryContext): OAuth1Service {
   })
 }
 
-function oauth1Problems(pair: unknown, context: EntryContext): string[] {
-  const { secrets, accepted } = context
-  if (!Array.isArray(pair) || pair.length !== 2) return ['did not return a [token, secret] pair']
-  const [token, secret] = pair as unknown[]
-  const problems: string[] = []
-  if (token !== secrets.oauthToken && !(typeof token === 'string' && accepted.has(token))) problems.push(`oauth_token is ${describe(token)}, not the one sent`)
-  if (secret !== secrets.oauthTokenSecret && !(typeof secret === 'string' && accepted.has(secret)))
-    problems.push(`oauth_token_secret is ${describe(secret)}, not the one sent`)
-  return problems
+/** An OAuth1Service entry point: what it returns must be the [token, secret] pair sent. */
+function oauth1Grant(name: string, fetch: (service: OAuth1Service, context: EntryContext) => Promise<unknown>): EntryPoint {
+  return entryPoint(name, 'oauth1', oauth1Service, async (service, context) => {
+    const pair = await fetch(service, context)
+    const { secrets, accepted } = context
+    if (!Array.isArray(pair) || pair.length !== 2) return { kind: 'token', problems: ['did not return a [token, secret] pair'] }
+    const [token, secret] = pair as unknown[]
+    const problems: string[] = []
+    if (token !== secrets.oauthToken && !(typeof token === 'string' && accepted.has(token)))
+      problems.push(`oauth_token is ${describe(token)}, not the one sent`)
+    if (secret !== secrets.oauthTokenSecret && !(typeof secret === 'string' && accepted.has(secret)))
+      problems.push(`oauth_token_secret is ${describe(secret)}, not the one sent`)
+    return { kind: 'token', problems }
+  })
 }
 
-const oauth1RequestToken: EntryPoint = {
-  name: 'OAuth1Service getRequestToken',
-  dialect: 'oauth1',
-  run: (context) =>
-    withSession(
-      () => oauth1Service(context),
-      async (service) => ({
-        kind: 'token',
-        problems: oauth1Problems(await service.getRequestToken('POST', { params: { oauth_callback: 'oob' }, timeout: context.timeoutMs }), context),
-      }),
-    ),
-}
+const oauth1RequestToken = oauth1Grant('OAuth1Service getRequestToken', (service, context) =>
+  service.getRequestToken('POST', { params: { oauth_callback: 'oob' }, timeout: context.timeoutMs }),
+)
 
-const oauth1AccessToken: EntryPoint = {
-  name: 'OAuth1Service getAccessToken',
-  dialect: 'oauth1',
-  run: (context) =>
-    withSession(
-      () => oauth1Service(context),
-      async (service) => ({
-        kind: 'token',
-        problems: oauth1Problems(
-          await service.getAccessToken('request-token', CLIENT_SECRETS.requestTokenSecret, 'POST', {
-            data: { oauth_verifier: 'v' },
-            timeout: context.timeoutMs,
-          }),
-          context,
-        ),
-      }),
-    ),
-}
+const oauth1AccessToken = oauth1Grant('OAuth1Service getAccessToken', (service, context) =>
+  service.getAccessToken('request-token', CLIENT_SECRETS.requestTokenSecret, 'POST', { data: { oauth_verifier: 'v' }, timeout: context.timeoutMs }),
+)
 
-const handler: EntryPoint = {
-  name: 'OAuth2Handler getToken',
-  dialect: 'oauth2',
-  run: (context) =>
-    withSession(
-      () => new OAuth2Handler(CLIENT_ID, CLIENT_SECRETS.clientSecret, `${context.base}/`, REDIRECT, { sessionOptions: { timeout: context.timeoutMs } }),
-      async (oauth2) => {
-        const answer: unknown = await oauth2.getToken(CLIENT_SECRETS.code)
-        const problems: string[] = []
-        if (answer !== null) {
-          const prototype = typeof answer === 'object' ? Object.getPrototypeOf(answer) : undefined
-          if (typeof answer !== 'object' || Array.isArray(answer) || (prototype !== Object.prototype && prototype !== null)) {
-            problems.push(`returned ${describe(answer)} where an object or null belongs`)
-          }
-        }
-        return { kind: 'response', problems }
-      },
-    ),
-}
+const handler = entryPoint(
+  'OAuth2Handler getToken',
+  'oauth2',
+  (context) => new OAuth2Handler(CLIENT_ID, CLIENT_SECRETS.clientSecret, `${context.base}/`, REDIRECT, { sessionOptions: { timeout: context.timeoutMs } }),
+  async (oauth2) => {
+    const answer: unknown = await oauth2.getToken(CLIENT_SECRETS.code)
+    const problems: string[] = []
+    if (answer !== null) {
+      const prototype = typeof answer === 'object' ? Object.getPrototypeOf(answer) : undefined
+      if (typeof answer !== 'object' || Array.isArray(answer) || (prototype !== Object.prototype && prototype !== null)) {
+        problems.push(`returned ${describe(answer)} where an object or null belongs`)
+      }
+    }
+    return { kind: 'response', problems }
+  },
+)
 
-async function strategyCase(
-  context: EntryContext,
-  make: (session: Session) => OAuth2ClientCredentials | OAuth2ResourceOwnerPasswordCredentials,
-): Promise<EntryResult> {
-  const tokens = new Session({ timeout: context.timeoutMs })
-  const strategy = make(tokens)
-  const api = new Session({ auth: strategy, timeout: context.timeoutMs })
-  try {
-    return await useToken(api, context, [])
-  } finally {
-    await tokenCache().delete(strategy.state)
-    await api.close()
-    await tokens.close()
+/** A requests-auth strategy entry point: the strategy gets its token on a Session of its own, then the token must be sent as Bearer. */
+function strategyEntry(
+  name: string,
+  make: (session: Session, context: EntryContext) => OAuth2ClientCredentials | OAuth2ResourceOwnerPasswordCredentials,
+): EntryPoint {
+  return {
+    name,
+    dialect: 'oauth2',
+    async run(context) {
+      const tokens = new Session({ timeout: context.timeoutMs })
+      const strategy = make(tokens, context)
+      const api = new Session({ auth: strategy, timeout: context.timeoutMs })
+      try {
+        return await useToken(api, context, [])
+      } finally {
+        await tokenCache().delete(strategy.state)
+        await api.close()
+        await tokens.close()
+      }
+    },
   }
 }
 
-const requestsAuthClientCredentials: EntryPoint = {
-  name: 'requests-auth OAuth2ClientCredentials',
-  dialect: 'oauth2',
-  run: (context) =>
-    strategyCase(
-      context,
-      (session) => new OAuth2ClientCredentials(`${context.base}/token`, CLIENT_ID, CLIENT_SECRETS.clientSecret, { session, timeout: context.timeoutMs / 1000 }),
-    ),
-}
+const requestsAuthClientCredentials = strategyEntry(
+  'requests-auth OAuth2ClientCredentials',
+  (session, context) =>
+    new OAuth2ClientCredentials(`${context.base}/token`, CLIENT_ID, CLIENT_SECRETS.clientSecret, { session, timeout: context.timeoutMs / 1000 }),
+)
 
-const requestsAuthPassword: EntryPoint = {
-  name: 'requests-auth OAuth2ResourceOwnerPasswordCredentials',
-  dialect: 'oauth2',
-  run: (context) =>
-    strategyCase(
-      context,
-      (session) =>
-        new OAuth2ResourceOwnerPasswordCredentials(`${context.base}/token`, 'user', CLIENT_SECRETS.password, { session, timeout: context.timeoutMs / 1000 }),
-    ),
-}
+const requestsAuthPassword = strategyEntry(
+  'requests-auth OAuth2ResourceOwnerPasswordCredentials',
+  (session, context) =>
+    new OAuth2ResourceOwnerPasswordCredentials(`${context.base}/token`, 'user', CLIENT_SECRETS.password, { session, timeout: context.timeoutMs / 1000 }),
+)
 
 /** Every entry point, in a fixed order. */
 export const ENTRY_POINTS: readonly EntryPoint[] = [

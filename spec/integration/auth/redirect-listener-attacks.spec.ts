@@ -88,27 +88,36 @@ describe('the redirect listener under attack (#14, attack 3)', function () {
   /** An API on 127.0.0.1 that answers with the Authorization header it got: which token won. */
   const echoApi = () => startServer((request, response) => response.end(request.headers.authorization ?? ''))
 
+  /**
+   * Runs an implicit flow whose browser first sends the listener `attacks(state)` (raw requests, in
+   * order), then the real callback (`access_token=real`) via `realHost`: the API's answer, what each
+   * attack got, the browser tab, the strategy and the state the flow sent.
+   */
+  const implicitFlowAfter = async (attacks: (state: string, auth: OAuth2Implicit) => RawRequest[], realHost = 'localhost') => {
+    await using api = await echoApi()
+    const auth = new OAuth2Implicit('https://idp.test/authorize', { clientId: 'app', redirectUriPort: port })
+    const seen: RawAnswer[] = []
+    let state = ''
+    const tab = browser.addResponse({
+      openedUrl: () => true,
+      replyUrl: async (opened) => {
+        state = stateIn(opened)
+        for (const request of attacks(state, auth)) seen.push(await raw(port, request))
+        return `http://${realHost}:${port}/#access_token=real&state=${state}`
+      },
+    })
+    const answer = await session.get(api.url, { auth })
+    return { answer, seen, tab, auth, state }
+  }
+
   describe('a random state per flow', () => {
     it('ignores a callback forged with the state computable from the public authorization URL', async () => {
-      await using api = await echoApi()
-      const auth = new OAuth2Implicit('https://idp.test/authorize', { clientId: 'app', redirectUriPort: port })
-      let forged: RawAnswer | undefined
-      let sent = ''
-      const tab = browser.addResponse({
-        openedUrl: () => true,
-        replyUrl: async (opened) => {
-          sent = stateIn(opened)
-          // requests-auth's state: SHA-512 of the authorization URL, which any page can compute.
-          forged = await raw(port, { path: `/?access_token=forged&state=${auth.state}` })
-          return `http://localhost:${port}/#access_token=real&state=${sent}`
-        },
-      })
-
-      const answer = await session.get(api.url, { auth })
+      // requests-auth's state: SHA-512 of the authorization URL, which any page can compute.
+      const { answer, seen, tab, auth, state: sent } = await implicitFlowAfter((_state, auth) => [{ path: `/?access_token=forged&state=${auth.state}` }])
 
       await tab.assertSuccess()
       expect(answer.text).to.equal('Bearer real')
-      expect(forged?.status).to.equal(400)
+      expect(seen.map((answer) => answer.status)).to.deep.equal([400])
       expect(sent)
         .to.match(/^[A-Za-z0-9]{32,}$/)
         .and.not.equal(auth.state)
@@ -139,20 +148,14 @@ describe('the redirect listener under attack (#14, attack 3)', function () {
 
   describe('the Host header (DNS rebinding)', () => {
     it('ignores a request with the right state for another host, and takes one for the listening address', async () => {
-      await using api = await echoApi()
-      const auth = new OAuth2Implicit('https://idp.test/authorize', { clientId: 'app', redirectUriPort: port })
-      const refused: RawAnswer[] = []
-      browser.addResponse({
-        openedUrl: () => true,
-        replyUrl: async (opened) => {
-          const state = stateIn(opened)
-          for (const host of [`attacker.example:${port}`, 'localhost:1', `localhost.attacker.example:${port}`])
-            refused.push(await raw(port, { path: `/?access_token=forged&state=${state}`, host }))
-          return `http://127.0.0.1:${port}/#access_token=real&state=${state}`
-        },
-      })
-
-      const answer = await session.get(api.url, { auth })
+      const { answer, seen: refused } = await implicitFlowAfter(
+        (state) =>
+          [`attacker.example:${port}`, 'localhost:1', `localhost.attacker.example:${port}`].map((host) => ({
+            path: `/?access_token=forged&state=${state}`,
+            host,
+          })),
+        '127.0.0.1',
+      )
 
       expect(answer.text).to.equal('Bearer real')
       expect(refused.map((answer) => answer.status)).to.deep.equal([400, 400, 400])
@@ -161,27 +164,17 @@ describe('the redirect listener under attack (#14, attack 3)', function () {
 
   describe('requests without the flow state', () => {
     it('answers each with an error page and keeps waiting for the real callback', async () => {
-      await using api = await echoApi()
-      const auth = new OAuth2Implicit('https://idp.test/authorize', { clientId: 'app', redirectUriPort: port })
-      const seen: RawAnswer[] = []
-      const tab = browser.addResponse({
-        openedUrl: () => true,
-        replyUrl: async (opened) => {
-          const state = stateIn(opened)
-          seen.push(await raw(port, { path: `/?access_token=forged&state=${'0'.repeat(state.length)}` }))
-          seen.push(await raw(port, { path: '/?access_token=forged' }))
-          seen.push(await raw(port, { path: '/?error=access_denied' }))
-          seen.push(await raw(port, { path: '/?error=access_denied&state=wrong' }))
-          seen.push(await raw(port, { path: `/?access_token=forged&state=${state}&state=${state}` }))
-          seen.push(await raw(port, { path: '/?requests_auth_redirect=1' }))
-          seen.push(await raw(port, { method: 'POST', path: '/', body: 'access_token=forged&state=wrong' }))
-          seen.push(await raw(port, { path: `/elsewhere?access_token=forged&state=${state}` }))
-          seen.push(await raw(port, { path: '/favicon.ico' }))
-          return `http://localhost:${port}/#access_token=real&state=${state}`
-        },
-      })
-
-      const answer = await session.get(api.url, { auth })
+      const { answer, seen, tab } = await implicitFlowAfter((state) => [
+        { path: `/?access_token=forged&state=${'0'.repeat(state.length)}` },
+        { path: '/?access_token=forged' },
+        { path: '/?error=access_denied' },
+        { path: '/?error=access_denied&state=wrong' },
+        { path: `/?access_token=forged&state=${state}&state=${state}` },
+        { path: '/?requests_auth_redirect=1' },
+        { method: 'POST', path: '/', body: 'access_token=forged&state=wrong' },
+        { path: `/elsewhere?access_token=forged&state=${state}` },
+        { path: '/favicon.ico' },
+      ])
 
       await tab.assertSuccess()
       expect(answer.text).to.equal('Bearer real')
@@ -222,20 +215,10 @@ describe('the redirect listener under attack (#14, attack 3)', function () {
 
   describe('oversized requests', () => {
     it('refuses an oversized form post and an oversized URL with 413, and keeps waiting', async () => {
-      await using api = await echoApi()
-      const auth = new OAuth2Implicit('https://idp.test/authorize', { clientId: 'app', redirectUriPort: port })
-      const seen: RawAnswer[] = []
-      const tab = browser.addResponse({
-        openedUrl: () => true,
-        replyUrl: async (opened) => {
-          const state = stateIn(opened)
-          seen.push(await raw(port, { method: 'POST', path: '/', body: `access_token=${'x'.repeat(70_000)}&state=${state}` }))
-          seen.push(await raw(port, { path: `/?access_token=${'x'.repeat(70_000)}&state=${state}` }))
-          return `http://localhost:${port}/#access_token=real&state=${state}`
-        },
-      })
-
-      const answer = await session.get(api.url, { auth })
+      const { answer, seen, tab } = await implicitFlowAfter((state) => [
+        { method: 'POST', path: '/', body: `access_token=${'x'.repeat(70_000)}&state=${state}` },
+        { path: `/?access_token=${'x'.repeat(70_000)}&state=${state}` },
+      ])
 
       await tab.assertSuccess()
       expect(answer.text).to.equal('Bearer real')

@@ -12,6 +12,19 @@ async function approve(sandbox: Sandbox, printed: string): Promise<string> {
 
 const URL_PRINTED = /(http:\/\/127\.0\.0\.1:\d+\/\S+)/
 
+/**
+ * Runs `file` with `env` as a user runs it: waits for the authorization URL it prints and for its
+ * `prompt`, approves at the sandbox, types the redirect URL and waits for the example to exit.
+ */
+async function runExample(sandbox: Sandbox, file: string, env: Record<string, string>, prompt = /Paste the full redirect URL here: $/) {
+  await using example = startExample(file, env)
+  const [, printed = ''] = await example.waitFor(URL_PRINTED)
+  await example.waitFor(prompt)
+  const callback = await approve(sandbox, printed)
+  example.type(callback)
+  return { printed, callback, ...(await example.exited()) }
+}
+
 // Each example is run as a user runs it, in its own process, against the sandbox (no credentials,
 // no internet): the spec types the redirect URL into its prompt and reads what it printed.
 describe('the examples ported from the seeds, run against the sandbox', function () {
@@ -20,7 +33,8 @@ describe('the examples ported from the seeds, run against the sandbox', function
   it("bitbucket-oauth1.ts runs requests-oauthlib's Bitbucket OAuth 1 tutorial to the user profile", async () => {
     await using sandbox = await startSandbox()
     const { consumerKey, consumerSecret, requestTokenUrl, authorizeUrl, accessTokenUrl, baseUrl } = sandbox.oauth1
-    await using example = startExample('examples/bitbucket-oauth1.ts', {
+
+    const { printed, callback, code, stdout, stderr } = await runExample(sandbox, 'examples/bitbucket-oauth1.ts', {
       BITBUCKET_KEY: consumerKey,
       BITBUCKET_SECRET: consumerSecret,
       BITBUCKET_REQUEST_TOKEN_URL: requestTokenUrl,
@@ -28,12 +42,6 @@ describe('the examples ported from the seeds, run against the sandbox', function
       BITBUCKET_ACCESS_TOKEN_URL: accessTokenUrl,
       BITBUCKET_USER_URL: `${baseUrl}user`,
     })
-
-    const [, printed = ''] = await example.waitFor(URL_PRINTED)
-    await example.waitFor(/Paste the full redirect URL here: $/)
-    const callback = await approve(sandbox, printed)
-    example.type(callback)
-    const { code, stdout, stderr } = await example.exited()
 
     expect(new URL(printed).searchParams.get('oauth_callback')).to.equal('http://127.0.0.1/cb')
     expect(callback.startsWith('http://127.0.0.1/cb?')).to.equal(true)
@@ -45,16 +53,12 @@ describe('the examples ported from the seeds, run against the sandbox', function
   it("facebook-oauth2-rauth.ts runs rauth's Facebook snippet: getAuthorizeUrl, getAuthSession({ data }), get('me')", async () => {
     await using sandbox = await startSandbox()
     const { clientId, clientSecret, facebookUrl, username } = sandbox.oauth2
-    await using example = startExample('examples/facebook-oauth2-rauth.ts', {
+
+    const { printed, code, stdout, stderr } = await runExample(sandbox, 'examples/facebook-oauth2-rauth.ts', {
       FACEBOOK_CLIENT_ID: clientId,
       FACEBOOK_CLIENT_SECRET: clientSecret,
       FACEBOOK_GRAPH_URL: facebookUrl,
     })
-
-    const [, printed = ''] = await example.waitFor(URL_PRINTED)
-    await example.waitFor(/Paste the full redirect URL here: $/)
-    example.type(await approve(sandbox, printed))
-    const { code, stdout, stderr } = await example.exited()
 
     expect(new URL(printed).pathname).to.equal('/facebook/oauth/authorize')
     expect(Object.fromEntries(new URL(printed).searchParams)).to.deep.equal({
@@ -70,17 +74,13 @@ describe('the examples ported from the seeds, run against the sandbox', function
   it("facebook-requests-oauth2.ts runs requests-oauth2's Facebook snippet: authorize_url('email'), get_token(code), a Session with the token as a parameter", async () => {
     await using sandbox = await startSandbox()
     const { clientId, clientSecret, facebookUrl, username } = sandbox.oauth2
-    await using example = startExample('examples/facebook-requests-oauth2.ts', {
+
+    const { printed, code, stdout, stderr } = await runExample(sandbox, 'examples/facebook-requests-oauth2.ts', {
       FACEBOOK_CLIENT_ID: clientId,
       FACEBOOK_CLIENT_SECRET: clientSecret,
       FACEBOOK_WWW_URL: facebookUrl,
       FACEBOOK_GRAPH_URL: facebookUrl,
     })
-
-    const [, printed = ''] = await example.waitFor(URL_PRINTED)
-    await example.waitFor(/Paste the full redirect URL here: $/)
-    example.type(await approve(sandbox, printed))
-    const { code, stdout, stderr } = await example.exited()
 
     // requests-oauth2's exact URL: site + path, then redirect_uri, client_id and scope, quoted with quote_plus.
     expect(printed).to.equal(
@@ -93,18 +93,18 @@ describe('the examples ported from the seeds, run against the sandbox', function
   it("fitbit-implicit-oauth2.ts runs requests-oauthlib's Fitbit mobile flow: a fragment token, no token request", async () => {
     await using sandbox = await startSandbox()
     const { clientId, authorizeUrl, baseUrl, username } = sandbox.oauth2
-    await using example = startExample('examples/fitbit-implicit-oauth2.ts', {
-      FITBIT_CLIENT_ID: clientId,
-      FITBIT_REDIRECT_URI: 'https://localhost/fitbit-callback',
-      FITBIT_AUTHORIZATION_URL: authorizeUrl,
-      FITBIT_API_URL: `${baseUrl}1/user/-/sleep/goal.json`,
-    })
 
-    const [, printed = ''] = await example.waitFor(URL_PRINTED)
-    await example.waitFor(/Paste URL you get back here: $/)
-    const callback = await approve(sandbox, printed)
-    example.type(callback)
-    const { code, stdout, stderr } = await example.exited()
+    const { printed, callback, code, stdout, stderr } = await runExample(
+      sandbox,
+      'examples/fitbit-implicit-oauth2.ts',
+      {
+        FITBIT_CLIENT_ID: clientId,
+        FITBIT_REDIRECT_URI: 'https://localhost/fitbit-callback',
+        FITBIT_AUTHORIZATION_URL: authorizeUrl,
+        FITBIT_API_URL: `${baseUrl}1/user/-/sleep/goal.json`,
+      },
+      /Paste URL you get back here: $/,
+    )
 
     const query = new URL(printed).searchParams
     expect(query.get('response_type')).to.equal('token')
