@@ -28,8 +28,8 @@ const www = process.env.FACEBOOK_WWW_URL ?? 'https://www.facebook.com/'
 const graph = process.env.FACEBOOK_GRAPH_URL ?? 'https://graph.facebook.com/'
 const redirectUri = 'https://www.facebook.com/connect/login_success.html'
 
-// requests-oauth2's two optional paths, given as options.
-const oauth2Handler = new OAuth2(clientId, clientSecret, www, redirectUri, { authorizationUrl: 'dialog/oauth', tokenUrl: 'oauth/access_token' })
+// requests-oauth2's six positional arguments, as its README writes them.
+const oauth2Handler = new OAuth2(clientId, clientSecret, www, redirectUri, 'dialog/oauth', 'oauth/access_token')
 try {
   console.log('Please go here and authorize:', oauth2Handler.authorizeUrl('email'))
 
