@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { ConfigurationError } from '../../errors.js'
 import { MemoryTokenStore, type TokenStoreSummary } from '../../tokens/memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/token-store.js'
+import { readTrustedFile } from '../../tokens/trusted-file.js'
 import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
 import { SingleFlight } from '../token-renewal.js'
 
@@ -229,42 +230,6 @@ export class JsonTokenFileCache extends TokenMemoryCache {
       process.emitWarning(`Token cache ${this.path} is corrupt or not a token cache; it will be replaced.`)
       return new Map()
     }
-  }
-}
-
-/**
- * Reads a token file only if it can be trusted: not a symbolic link (opened with O_NOFOLLOW), a
- * regular file owned by this user, writable by nobody else. A planted file is refused, never used.
- * O_NONBLOCK: opening a FIFO (or a device) planted there would otherwise block the whole process
- * until a writer comes; it opens at once, and fstat then refuses it. A file others may read (but not
- * write) is narrowed to 0600 here, rather than left readable until the next write.
- */
-function readTrustedFile(path: string): string {
-  const refuse = (why: string): never => {
-    throw new ConfigurationError(
-      'path',
-      `Token cache ${path} is ${why}; it is not used. Remove it, or pass a path of your own (the cache creates it with mode 0600).`,
-    )
-  }
-  let fd: number
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0))
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') refuse('a symbolic link')
-    throw error
-  }
-  try {
-    const stat = fstatSync(fd)
-    const ownUid = process.getuid?.()
-    // A directory in the way is reported and worked around, as any unreadable path is.
-    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' })
-    if (!stat.isFile()) refuse('not a regular file')
-    if (ownUid !== undefined && stat.uid !== ownUid) refuse('owned by another user')
-    if ((stat.mode & 0o022) !== 0) refuse('writable by other users')
-    if ((stat.mode & 0o077) !== 0) fchmodSync(fd, 0o600)
-    return readFileSync(fd, 'utf8')
-  } finally {
-    closeSync(fd)
   }
 }
 

@@ -1,0 +1,238 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { lock } from 'proper-lockfile'
+import { ConfigurationError } from '../errors.js'
+import type { OAuth2Token } from '../oauth2/oauth2-token.js'
+import type { TokenStoreSummary } from './memory-token-store.js'
+import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
+import { readTrustedFile } from './trusted-file.js'
+
+/** What the file holds: tokens, the last version of deleted keys, and leases. */
+interface FileContents {
+  tokens: Record<string, StoredToken>
+  retired: Record<string, number>
+  leases: Record<string, { owner: string; until: number }>
+}
+
+/**
+ * Options of {@link FileTokenStore}.
+ *
+ * @example
+ * ```ts
+ * import { FileTokenStore } from 'oauth-sessions'
+ * const store = new FileTokenStore('./.tokens.json', { staleLockMs: 5_000 })
+ * ```
+ * @group Tokens
+ */
+export interface FileTokenStoreOptions {
+  /** A lock file older than this (its holder died) is taken over, milliseconds; at least 2000, default 10000. */
+  staleLockMs?: number
+  /** How long an operation waits for the lock before it fails with `ELOCKED`, milliseconds; default 10000. */
+  lockWaitMs?: number
+}
+
+/**
+ * A {@link TokenStore} in one JSON file shared by every process of this user on this host: tokens,
+ * versions and leases live in the file, so compare-and-set and leases work across processes. Every
+ * write takes a lock beside the file (`<path>.lock`, with
+ * [proper-lockfile](https://github.com/moxystudio/node-proper-lockfile); a lock left by a dead
+ * process is taken over once stale), re-reads the file, changes one key and writes a temporary
+ * file (mode 0600) that is renamed over it. The file is used only when it is a regular file of
+ * this user that nobody else may write: a symbolic link, a FIFO or a planted file is a
+ * {@link ConfigurationError}. A corrupt file is reported once with a warning and replaced.
+ *
+ * @example
+ * ```ts
+ * import { FileTokenStore } from 'oauth-sessions'
+ * const store = new FileTokenStore('./.tokens.json')
+ * const lease = await store.lease('github', 10_000)
+ * if (lease !== undefined) {
+ *   try {
+ *     const current = await store.get('github')
+ *     await store.set('github', { access_token: 'gho_…' }, { ifVersion: current?.version ?? 0 })
+ *   } finally {
+ *     await lease.release()
+ *   }
+ * }
+ * ```
+ * @group Tokens
+ */
+export class FileTokenStore implements TokenStore {
+  /** The file the tokens are kept in. */
+  readonly path: string
+  readonly #staleLockMs: number
+  readonly #lockWaitMs: number
+  #warnedCorrupt = false
+  /** Operations of this store run one at a time; the lock file orders them with other processes. */
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(path: string, options: FileTokenStoreOptions = {}) {
+    if (typeof path !== 'string' || path === '')
+      throw new ConfigurationError('path', 'FileTokenStore needs a file path (a non-empty string), such as "./.tokens.json".')
+    const { staleLockMs = 10_000, lockWaitMs = 10_000 } = options
+    if (!Number.isFinite(staleLockMs) || staleLockMs < 2000)
+      throw new ConfigurationError('staleLockMs', 'FileTokenStore staleLockMs must be a number of milliseconds, at least 2000.')
+    if (!Number.isFinite(lockWaitMs) || lockWaitMs < 0)
+      throw new ConfigurationError('lockWaitMs', 'FileTokenStore lockWaitMs must be a number of milliseconds, 0 or more.')
+    this.path = path
+    this.#staleLockMs = staleLockMs
+    this.#lockWaitMs = lockWaitMs
+  }
+
+  async get(key: string): Promise<StoredToken | undefined> {
+    // The file is replaced by rename, so a read without the lock sees one whole version of it.
+    const stored = this.#read().tokens[key]
+    return stored === undefined ? undefined : copy(stored)
+  }
+
+  async set(key: string, token: OAuth2Token, options: SetTokenOptions = {}): Promise<StoredToken | undefined> {
+    return this.#update((data) => {
+      const current = data.tokens[key]
+      if (options.ifVersion !== undefined && (current?.version ?? 0) !== options.ifVersion) return { result: undefined }
+      const previous = current?.version ?? data.retired[key] ?? 0
+      const stored: StoredToken = { token: { ...token }, version: previous + 1, updatedAt: Date.now() }
+      data.tokens[key] = stored
+      delete data.retired[key]
+      return { result: copy(stored), changed: true }
+    })
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#update((data) => {
+      const current = data.tokens[key]
+      if (current === undefined) return { result: undefined }
+      // Versions never repeat, so `ifVersion` cannot be fooled by a delete and a new write.
+      data.retired[key] = current.version
+      delete data.tokens[key]
+      return { result: undefined, changed: true }
+    })
+  }
+
+  async lease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
+    const owner = randomUUID()
+    const taken = await this.#update((data) => {
+      const held = data.leases[key]
+      if (held !== undefined && held.until > Date.now()) return { result: false }
+      data.leases[key] = { owner, until: Date.now() + ttlMs }
+      return { result: true, changed: true }
+    })
+    if (!taken) return undefined
+    return {
+      extend: (ms: number): Promise<boolean> =>
+        this.#update((data) => {
+          const current = data.leases[key]
+          if (current?.owner !== owner) return { result: false }
+          current.until = Date.now() + ms
+          return { result: true, changed: true }
+        }),
+      release: (): Promise<void> =>
+        this.#update((data) => {
+          if (data.leases[key]?.owner !== owner) return { result: undefined }
+          delete data.leases[key]
+          return { result: undefined, changed: true }
+        }),
+    }
+  }
+
+  /** What the store holds, without a token: its file, how many keys and each key's version. */
+  toJSON(): TokenStoreSummary {
+    let tokens: Record<string, StoredToken> = {}
+    try {
+      tokens = this.#read().tokens
+    } catch {
+      // A summary never throws: an untrusted file shows as empty.
+    }
+    const entries = Object.entries(tokens)
+    return {
+      type: 'FileTokenStore',
+      path: this.path,
+      count: entries.length,
+      versions: Object.fromEntries(entries.map(([key, { version }]) => [key, version])),
+    }
+  }
+
+  /** @internal keeps tokens out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): TokenStoreSummary {
+    return this.toJSON()
+  }
+
+  /** Under the lock: re-reads the file, lets `change` edit one key, and writes the file if it changed. */
+  #update<T>(change: (data: FileContents) => { result: T; changed?: boolean }): Promise<T> {
+    const run = async (): Promise<T> => {
+      const release = await lock(this.path, {
+        realpath: false,
+        stale: this.#staleLockMs,
+        retries: { retries: Math.ceil(this.#lockWaitMs / 25), factor: 1, minTimeout: 5, maxTimeout: 25, randomize: true },
+        onCompromised: () => process.emitWarning(`Token store lock ${this.path}.lock was taken over while held; a write may have been lost.`),
+      })
+      try {
+        const data = this.#read()
+        const { result, changed = false } = change(data)
+        if (changed) this.#write(data)
+        return result
+      } finally {
+        await release().catch(() => undefined)
+      }
+    }
+    const next = this.#queue.then(run, run)
+    this.#queue = next.catch(() => undefined)
+    return next
+  }
+
+  #read(): FileContents {
+    let text: string
+    try {
+      text = readTrustedFile(this.path, 'Token store', 'the store')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty()
+      throw error
+    }
+    const data = parse(text)
+    if (data !== undefined) return data
+    if (!this.#warnedCorrupt) {
+      this.#warnedCorrupt = true
+      process.emitWarning(`Token store ${this.path} is corrupt or not a token store; it will be replaced.`)
+    }
+    return empty()
+  }
+
+  #write(data: FileContents): void {
+    const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`
+    try {
+      // 'wx': a file planted under the temporary name (or a link there) is never written through.
+      writeFileSync(temporary, JSON.stringify(data), { mode: 0o600, flag: 'wx' })
+      chmodSync(temporary, 0o600)
+      renameSync(temporary, this.path)
+    } catch (error) {
+      // The temporary file holds every token: it never stays behind.
+      rmSync(temporary, { force: true })
+      throw error
+    }
+  }
+}
+
+function empty(): FileContents {
+  return { tokens: {}, retired: {}, leases: {} }
+}
+
+function copy(stored: StoredToken): StoredToken {
+  return { ...stored, token: { ...stored.token } }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** The file's contents, or undefined when it is not a token store's file. */
+function parse(text: string): FileContents | undefined {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (!isRecord(data) || !isRecord(data.tokens) || !isRecord(data.retired) || !isRecord(data.leases)) return undefined
+  for (const stored of Object.values(data.tokens))
+    if (!isRecord(stored) || !isRecord(stored.token) || typeof stored.version !== 'number' || typeof stored.updatedAt !== 'number') return undefined
+  for (const version of Object.values(data.retired)) if (typeof version !== 'number') return undefined
+  for (const held of Object.values(data.leases)) if (!isRecord(held) || typeof held.owner !== 'string' || typeof held.until !== 'number') return undefined
+  return data as unknown as FileContents
+}

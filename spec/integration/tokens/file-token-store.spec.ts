@@ -1,0 +1,165 @@
+import { expect } from 'chai'
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { FileTokenStore } from '../../../lib/index.js'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const workerScript = 'spec/fixtures/tokens/file-store-worker.ts'
+
+/** A process sharing the store file; `ask` sends one command and resolves with its answer. */
+interface Worker {
+  child: ChildProcessWithoutNullStreams
+  ask(command: Record<string, unknown>): Promise<unknown>
+}
+
+async function startWorker(path: string): Promise<Worker> {
+  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, path], { cwd: root })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  type Answer = { result?: unknown; error?: string; ready?: boolean }
+  const waiting: Array<{ resolve: (answer: Answer) => void; reject: (error: Error) => void }> = []
+  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(JSON.parse(line) as Answer))
+  child.once('exit', () => {
+    for (const { reject } of waiting.splice(0)) reject(new Error(`worker exited; stderr:\n${stderr}`))
+  })
+  const next = (): Promise<Answer> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker did not answer; stderr:\n${stderr}`)), 8_000)
+      waiting.push({
+        resolve: (answer) => {
+          clearTimeout(timer)
+          resolve(answer)
+        },
+        reject: (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      })
+    })
+  try {
+    await next() // ready
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error
+  }
+  return {
+    child,
+    async ask(command) {
+      const answer = next()
+      child.stdin.write(`${JSON.stringify(command)}\n`)
+      const { result, error } = await answer
+      if (error !== undefined) throw new Error(`worker failed: ${error}`)
+      return result
+    },
+  }
+}
+
+function kill(worker: Worker | undefined): void {
+  if (worker !== undefined && worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL')
+}
+
+describe('FileTokenStore shared by processes', function () {
+  this.timeout(30_000)
+  let folder = ''
+  let path = ''
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-file-store-'))
+    path = join(folder, 'tokens.json')
+  })
+  afterEach(() => rmSync(folder, { recursive: true, force: true }))
+
+  it('keeps every key when two processes write different keys at once (2 × 50 writes)', async () => {
+    let a: Worker | undefined
+    let b: Worker | undefined
+    try {
+      a = await startWorker(path)
+      b = await startWorker(path)
+      await Promise.all([a.ask({ op: 'writeMany', prefix: 'a', count: 50 }), b.ask({ op: 'writeMany', prefix: 'b', count: 50 })])
+
+      const store = new FileTokenStore(path)
+      const missing: string[] = []
+      for (const prefix of ['a', 'b'])
+        for (let i = 0; i < 50; i++) if ((await store.get(`${prefix}-${i}`))?.token.access_token !== `${prefix}${i}`) missing.push(`${prefix}-${i}`)
+      expect(missing).to.deep.equal([])
+      expect(JSON.parse(JSON.stringify(store)).count).to.equal(100)
+    } finally {
+      kill(a)
+      kill(b)
+    }
+  })
+
+  it('lets exactly one of two processes win a compare-and-set on the same version, round after round', async () => {
+    const store = new FileTokenStore(path)
+    let a: Worker | undefined
+    let b: Worker | undefined
+    try {
+      a = await startWorker(path)
+      b = await startWorker(path)
+      for (let round = 1; round <= 10; round++) {
+        const results = await Promise.all([
+          a.ask({ op: 'set', key: 'shared', value: `a${round}`, ifVersion: round - 1 }),
+          b.ask({ op: 'set', key: 'shared', value: `b${round}`, ifVersion: round - 1 }),
+        ])
+
+        expect(
+          results.filter((version) => version === null),
+          `round ${round}`,
+        ).to.have.length(1)
+        expect(
+          results.filter((version) => version === round),
+          `round ${round}`,
+        ).to.have.length(1)
+        const winner = results[0] === round ? `a${round}` : `b${round}`
+        expect((await store.get('shared'))?.token.access_token).to.equal(winner)
+      }
+    } finally {
+      kill(a)
+      kill(b)
+    }
+  })
+
+  it('blocks a lease held by another process until that process releases it', async () => {
+    const store = new FileTokenStore(path)
+    let holder: Worker | undefined
+    try {
+      holder = await startWorker(path)
+      expect(await holder.ask({ op: 'lease', key: 'refresh', ttlMs: 60_000 })).to.equal(true)
+
+      expect(await store.lease('refresh', 60_000)).to.equal(undefined)
+      await holder.ask({ op: 'release', key: 'refresh' })
+      const mine = await store.lease('refresh', 60_000)
+
+      expect(mine).to.not.equal(undefined)
+      expect(await holder.ask({ op: 'lease', key: 'refresh', ttlMs: 60_000 })).to.equal(false)
+    } finally {
+      kill(holder)
+    }
+  })
+
+  it('lets a lease held by a killed process expire by its TTL', async () => {
+    const store = new FileTokenStore(path)
+    let holder: Worker | undefined
+    try {
+      holder = await startWorker(path)
+      expect(await holder.ask({ op: 'lease', key: 'refresh', ttlMs: 1_000 })).to.equal(true)
+      const exited = new Promise((resolve) => holder?.child.once('exit', resolve))
+      holder.child.kill('SIGKILL')
+      await exited
+
+      const whileHeld = await store.lease('refresh', 60_000)
+      await new Promise((resolve) => setTimeout(resolve, 1_100))
+      const afterExpiry = await store.lease('refresh', 60_000)
+
+      expect(whileHeld).to.equal(undefined)
+      expect(afterExpiry).to.not.equal(undefined)
+    } finally {
+      kill(holder)
+    }
+  })
+})
