@@ -110,6 +110,14 @@ export { ProxySessionService, type ProxySessionServiceOptions } from './proxy/pr
 export { FileTokenStore, type FileTokenStoreOptions } from './tokens/file-token-store.js'
 export { MemoryTokenStore, type TokenStoreSummary } from './tokens/memory-token-store.js'
 export type { TokenStore, StoredToken, TokenLease, SetTokenOptions } from './tokens/token-store.js'
+export {
+  RedisTokenStore,
+  type RedisTokenStoreOptions,
+  type RedisTokenStoreSummary,
+  type NodeRedisScriptClient,
+  type IoRedisScriptClient,
+} from './tokens/redis-token-store.js'
+export { TokenStoreUnavailableError } from './tokens/token-store-unavailable-error.js'
 export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type NewToken } from './oauth2/requests-auth/token-cache.js'
 export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export type { OAuth2TokenOptions } from './oauth2/requests-auth/oauth2-token-strategy.js'
