@@ -1,7 +1,8 @@
+import { TokenStoreUnavailableError } from './token-store-unavailable-error.js'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { lock } from 'proper-lockfile'
-import { ConfigurationError } from '../errors.js'
+import { ConfigurationError, OAuthSessionsError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStoreSummary } from './memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
@@ -86,7 +87,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async set(key: string, token: OAuth2Token, options: SetTokenOptions = {}): Promise<StoredToken | undefined> {
-    return this.#update((data) => {
+    return this.#update('set', (data) => {
       const current = data.tokens[key]
       if (options.ifVersion !== undefined && (current?.version ?? 0) !== options.ifVersion) return { result: undefined }
       const previous = current?.version ?? data.retired[key] ?? 0
@@ -98,7 +99,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#update((data) => {
+    await this.#update('delete', (data) => {
       const current = data.tokens[key]
       if (current === undefined) return { result: undefined }
       // Versions never repeat, so `ifVersion` cannot be fooled by a delete and a new write.
@@ -110,7 +111,7 @@ export class FileTokenStore implements TokenStore {
 
   async lease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
     const owner = randomUUID()
-    const taken = await this.#update((data) => {
+    const taken = await this.#update('lease', (data) => {
       const held = data.leases[key]
       if (held !== undefined && held.until > Date.now()) return { result: false }
       data.leases[key] = { owner, until: Date.now() + ttlMs }
@@ -119,14 +120,14 @@ export class FileTokenStore implements TokenStore {
     if (!taken) return undefined
     return {
       extend: (ms: number): Promise<boolean> =>
-        this.#update((data) => {
+        this.#update('extend', (data) => {
           const current = data.leases[key]
           if (current?.owner !== owner) return { result: false }
           current.until = Date.now() + ms
           return { result: true, changed: true }
         }),
       release: (): Promise<void> =>
-        this.#update((data) => {
+        this.#update('release', (data) => {
           if (data.leases[key]?.owner !== owner) return { result: undefined }
           delete data.leases[key]
           return { result: undefined, changed: true }
@@ -157,18 +158,26 @@ export class FileTokenStore implements TokenStore {
   }
 
   /** Under the lock: re-reads the file, lets `change` edit one key, and writes the file if it changed. */
-  #update<T>(change: (data: FileContents) => { result: T; changed?: boolean }): Promise<T> {
+  #update<T>(operation: string, change: (data: FileContents) => { result: T; changed?: boolean }): Promise<T> {
     const run = async (): Promise<T> => {
       const release = await lock(this.path, {
         realpath: false,
         stale: this.#staleLockMs,
         retries: { retries: Math.ceil(this.#lockWaitMs / 25), factor: 1, minTimeout: 5, maxTimeout: 25, randomize: true },
         onCompromised: () => process.emitWarning(`Token store lock ${this.path}.lock was taken over while held; a write may have been lost.`),
+      }).catch((error: unknown) => {
+        throw this.#unavailable(operation, error, `its lock ${this.path}.lock is held by another process (waited lockWaitMs, ${this.#lockWaitMs} ms)`)
       })
       try {
         const data = this.#read()
         const { result, changed = false } = change(data)
-        if (changed) this.#write(data)
+        if (changed) {
+          try {
+            this.#write(data)
+          } catch (error) {
+            throw this.#unavailable(operation, error, `it could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+          }
+        }
         return result
       } finally {
         await release().catch(() => undefined)
@@ -177,6 +186,17 @@ export class FileTokenStore implements TokenStore {
     const next = this.#queue.then(run, run)
     this.#queue = next.catch(() => undefined)
     return next
+  }
+
+  /** A lock or file failure as the typed store error; the filesystem error (which names no token) is its cause. */
+  #unavailable(operation: string, cause: unknown, why: string): unknown {
+    if (cause instanceof OAuthSessionsError || (cause as NodeJS.ErrnoException).code === undefined) return cause
+    const error = new TokenStoreUnavailableError(
+      'FileTokenStore',
+      operation,
+      `Token store ${this.path}: ${operation} failed because ${why}. Check the folder and its permissions, or raise lockWaitMs.`,
+    )
+    return Object.assign(error, { cause })
   }
 
   #read(): FileContents {

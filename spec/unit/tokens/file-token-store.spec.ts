@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inspect, promisify } from 'node:util'
-import { ConfigurationError, FileTokenStore } from '../../../lib/index.js'
+import { ConfigurationError, FileTokenStore, TokenStoreUnavailableError } from '../../../lib/index.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
@@ -115,9 +115,17 @@ describe('FileTokenStore', () => {
     utimesSync(`${path}.lock`, old, old)
     const stored = await new FileTokenStore(path, { staleLockMs: 2_000 }).set('k', { access_token: 'b' })
 
-    expect((busy as NodeJS.ErrnoException).code).to.equal('ELOCKED')
+    expect(busy).to.be.instanceOf(TokenStoreUnavailableError).and.include({ code: 'ERR_TOKEN_STORE_UNAVAILABLE', operation: 'set' })
+    expect((busy as Error).message).to.include('lockWaitMs')
     expect(stored?.version).to.equal(1)
     expect(readdirSync(folder)).to.deep.equal(['tokens.json'])
+  })
+
+  it('turns a write that cannot be made (a missing folder) into TokenStoreUnavailableError', async () => {
+    const error = await new FileTokenStore(join(folder, 'missing', 'tokens.json')).set('k', { access_token: 'tok-nofolder' }).catch((caught: unknown) => caught)
+
+    expect(error).to.be.instanceOf(TokenStoreUnavailableError).and.include({ operation: 'set' })
+    expect((error as Error).message).to.not.include('tok-nofolder')
   })
 
   it('refuses a symbolic link, naming the path', async () => {
