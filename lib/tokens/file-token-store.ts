@@ -1,12 +1,11 @@
 import { TokenStoreUnavailableError } from './token-store-unavailable-error.js'
-import { randomBytes, randomUUID } from 'node:crypto'
-import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
 import { lock } from 'proper-lockfile'
 import { ConfigurationError, OAuthSessionsError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStoreSummary } from './memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
-import { readTrustedFile } from './trusted-file.js'
+import { readTrustedFile, writePrivateFile } from './trusted-file.js'
 
 /** What the file holds: tokens, the last version of deleted keys, and leases. */
 interface FileContents {
@@ -217,17 +216,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   #write(data: FileContents): void {
-    const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`
-    try {
-      // 'wx': a file planted under the temporary name (or a link there) is never written through.
-      writeFileSync(temporary, JSON.stringify(data), { mode: 0o600, flag: 'wx' })
-      chmodSync(temporary, 0o600)
-      renameSync(temporary, this.path)
-    } catch (error) {
-      // The temporary file holds every token: it never stays behind.
-      rmSync(temporary, { force: true })
-      throw error
-    }
+    writePrivateFile(this.path, JSON.stringify(data))
   }
 }
 

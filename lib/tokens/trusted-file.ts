@@ -1,4 +1,5 @@
-import { closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { ConfigurationError } from '../errors.js'
 
 /**
@@ -37,5 +38,28 @@ export function readTrustedFile(path: string, what = 'Token cache', owner = 'the
     return readFileSync(fd, 'utf8')
   } finally {
     closeSync(fd)
+  }
+}
+
+/**
+ * Replaces `path` with `text` atomically and privately: a temporary file beside it, created
+ * exclusively (`wx`: a file or link planted under that name is never written through) with mode
+ * 0600, then renamed over it. The temporary file holds tokens, so it never stays behind.
+ *
+ * @internal
+ */
+export function writePrivateFile(path: string, text: string): void {
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
+  try {
+    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' })
+    chmodSync(temporary, 0o600)
+    renameSync(temporary, path)
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true })
+    } catch {
+      // nothing more can be done: the caller reports the write as failed
+    }
+    throw error
   }
 }

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto'
-import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { ConfigurationError } from '../../errors.js'
 import { MemoryTokenStore, type TokenStoreSummary } from '../../tokens/memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/token-store.js'
-import { readTrustedFile } from '../../tokens/trusted-file.js'
+import { readTrustedFile, writePrivateFile } from '../../tokens/trusted-file.js'
 import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
 import { SingleFlight } from '../token-renewal.js'
 
@@ -185,19 +183,9 @@ export class JsonTokenFileCache extends TokenMemoryCache {
       const value = String(token.access_token ?? '')
       data[key] = typeof token.refresh_token === 'string' ? [value, expiry, token.refresh_token] : [value, expiry]
     }
-    const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`
     try {
-      // 'wx': a file planted under the temporary name (or a link there) is never written through.
-      writeFileSync(temporary, JSON.stringify(data), { mode: 0o600, flag: 'wx' })
-      chmodSync(temporary, 0o600)
-      renameSync(temporary, this.path)
+      writePrivateFile(this.path, JSON.stringify(data))
     } catch (error) {
-      // The temporary file holds every token: it never stays behind.
-      try {
-        rmSync(temporary, { force: true })
-      } catch {
-        // nothing more can be done: the warning below still says the cache was not written
-      }
       // The token is still cached in memory: a cache file that cannot be written never fails a request.
       process.emitWarning(
         `Token cache ${this.path} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'}); tokens are kept in memory only.`,
