@@ -4,6 +4,7 @@ import { lock } from 'proper-lockfile'
 import { ConfigurationError, OAuthSessionsError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStoreSummary } from './memory-token-store.js'
+import { copyStoredToken, nextStoredToken } from './stored-token-versions.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
 import { readTrustedFile, writePrivateFile } from './trusted-file.js'
 
@@ -82,18 +83,16 @@ export class FileTokenStore implements TokenStore {
   async get(key: string): Promise<StoredToken | undefined> {
     // The file is replaced by rename, so a read without the lock sees one whole version of it.
     const stored = this.#read().tokens[key]
-    return stored === undefined ? undefined : copy(stored)
+    return stored === undefined ? undefined : copyStoredToken(stored)
   }
 
   async set(key: string, token: OAuth2Token, options: SetTokenOptions = {}): Promise<StoredToken | undefined> {
     return this.#update('set', (data) => {
-      const current = data.tokens[key]
-      if (options.ifVersion !== undefined && (current?.version ?? 0) !== options.ifVersion) return { result: undefined }
-      const previous = current?.version ?? data.retired[key] ?? 0
-      const stored: StoredToken = { token: { ...token }, version: previous + 1, updatedAt: Date.now() }
+      const stored = nextStoredToken(data.tokens[key], data.retired[key], token, options)
+      if (stored === undefined) return { result: undefined }
       data.tokens[key] = stored
       delete data.retired[key]
-      return { result: copy(stored), changed: true }
+      return { result: copyStoredToken(stored), changed: true }
     })
   }
 
@@ -222,10 +221,6 @@ export class FileTokenStore implements TokenStore {
 
 function empty(): FileContents {
   return { tokens: {}, retired: {}, leases: {} }
-}
-
-function copy(stored: StoredToken): StoredToken {
-  return { ...stored, token: { ...stored.token } }
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)

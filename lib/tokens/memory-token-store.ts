@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
+import { copyStoredToken, nextStoredToken } from './stored-token-versions.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
 
 /**
@@ -47,8 +48,7 @@ export class MemoryTokenStore implements TokenStore {
 
   async get(key: string): Promise<StoredToken | undefined> {
     const stored = this.entries.get(key)
-    // A copy: changing what get() returned never changes the store behind its version.
-    return stored === undefined ? undefined : { ...stored, token: { ...stored.token } }
+    return stored === undefined ? undefined : copyStoredToken(stored)
   }
 
   async set(key: string, token: OAuth2Token, options: SetTokenOptions = {}): Promise<StoredToken | undefined> {
@@ -98,13 +98,11 @@ export class MemoryTokenStore implements TokenStore {
 
   /** The synchronous write behind {@link MemoryTokenStore.set}. @internal */
   protected write(key: string, token: OAuth2Token, options: SetTokenOptions = {}): StoredToken | undefined {
-    const current = this.entries.get(key)
-    if (options.ifVersion !== undefined && (current?.version ?? 0) !== options.ifVersion) return undefined
-    const previous = current?.version ?? this.#retired.get(key) ?? 0
-    const stored: StoredToken = { token: { ...token }, version: previous + 1, updatedAt: Date.now() }
+    const stored = nextStoredToken(this.entries.get(key), this.#retired.get(key), token, options)
+    if (stored === undefined) return undefined
     this.entries.set(key, stored)
     this.#retired.delete(key)
-    return { ...stored, token: { ...stored.token } }
+    return copyStoredToken(stored)
   }
 
   /** The synchronous delete behind {@link MemoryTokenStore.delete}. @internal */
