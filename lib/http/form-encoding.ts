@@ -137,7 +137,12 @@ export function decodePairs(text: string): ParamPairs {
   return pairs
 }
 
-function decodeComponent(text: string): string {
+/**
+ * One form-encoded component decoded (`+` is a space); malformed escapes are kept as they are, never thrown.
+ *
+ * @internal
+ */
+export function decodeComponent(text: string): string {
   const plus = text.includes('+')
   if (!plus && !text.includes('%')) return text
   try {

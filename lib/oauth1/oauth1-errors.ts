@@ -1,5 +1,6 @@
 import { OAuthSessionsError } from '../errors.js'
 import { isSecretTokenKey } from '../security/secret-names.js'
+import { decodeComponent } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
 
@@ -84,7 +85,7 @@ function bodySnippet(body: string, contentType: string | undefined): string {
       .split('&')
       .map((part) => {
         const name = part.split('=', 1)[0] ?? ''
-        return part.includes('=') && isSecretTokenKey(safeDecode(name)) ? `${name}=[redacted]` : part
+        return part.includes('=') && isSecretTokenKey(decodeComponent(name)) ? `${name}=[redacted]` : part
       })
       .join('&')
   } else {
@@ -101,13 +102,5 @@ function redactedJson(text: string): string | undefined {
     return JSON.stringify(value, (key, inner: unknown) => (key !== '' && isSecretTokenKey(key) ? '[redacted]' : inner))
   } catch {
     return undefined
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '))
-  } catch {
-    return text
   }
 }
