@@ -333,12 +333,15 @@ export class ProxySession extends Session {
     const type = response.headers.get('content-type') ?? ''
     if (response.raw !== undefined || !type.includes('html')) return false
     const text = response.text
-    if (text.includes('password') && this.#loginForm(response) !== undefined) return true
+    const mayHoldLogin = text.includes('password')
     const [prefix, startPath] = this.#proxyPaths()
-    if (response.status !== 403 && pathOf(response.url) !== `${prefix}/sign_in`) return false
-    if (!text.includes('/start')) return false
-    return readHtmlPage(text, response.url).forms.some(
-      (form) => form.inputNames.has('rd') && form.actionProblem === undefined && pathOf(form.action) === startPath,
+    const mayBeProxyPage = text.includes('/start') && (response.status === 403 || pathOf(response.url) === `${prefix}/sign_in`)
+    if (!mayHoldLogin && !mayBeProxyPage) return false
+    // One parse for both shapes.
+    const { forms } = readHtmlPage(text, response.url)
+    return (
+      (mayHoldLogin && forms.some((form) => form.inputNames.has('password'))) ||
+      (mayBeProxyPage && forms.some((form) => form.inputNames.has('rd') && form.actionProblem === undefined && pathOf(form.action) === startPath))
     )
   }
 
