@@ -220,7 +220,12 @@ export class FileTokenStore implements TokenStore {
 }
 
 function empty(): FileContents {
-  return { tokens: {}, retired: {}, leases: {} }
+  return { tokens: record(), retired: record(), leases: record() }
+}
+
+/** A map of keys with no prototype: a key named `__proto__` or `constructor` is a key like any other. */
+function record<T>(entries: object = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries)
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -238,5 +243,5 @@ function parse(text: string): FileContents | undefined {
     if (!isRecord(stored) || !isRecord(stored.token) || typeof stored.version !== 'number' || typeof stored.updatedAt !== 'number') return undefined
   for (const version of Object.values(data.retired)) if (typeof version !== 'number') return undefined
   for (const held of Object.values(data.leases)) if (!isRecord(held) || typeof held.owner !== 'string' || typeof held.until !== 'number') return undefined
-  return data as unknown as FileContents
+  return { tokens: record(data.tokens), retired: record(data.retired), leases: record(data.leases) }
 }

@@ -221,3 +221,26 @@ describe('FileTokenStore', () => {
     })
   }
 })
+
+describe('FileTokenStore with keys named like Object.prototype members', () => {
+  it('stores __proto__ and constructor like any other key, across a re-read', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'file-store-proto-'))
+    try {
+      const path = join(folder, 'tokens.json')
+      const store = new FileTokenStore(path)
+      expect(await store.get('__proto__')).to.equal(undefined)
+      expect(await store.get('constructor')).to.equal(undefined)
+
+      const first = await store.set('__proto__', { access_token: 'proto-token' })
+      await store.set('constructor', { access_token: 'ctor-token' })
+
+      expect(first?.version).to.equal(1)
+      const again = new FileTokenStore(path)
+      expect((await again.get('__proto__'))?.token.access_token).to.equal('proto-token')
+      expect((await again.get('constructor'))?.token.access_token).to.equal('ctor-token')
+      expect(({} as Record<string, unknown>).access_token).to.equal(undefined)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+})
