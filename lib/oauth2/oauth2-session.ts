@@ -372,11 +372,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @see requests_oauthlib.OAuth2Session.token_from_fragment
    */
   tokenFromFragment(authorizationResponse: string): OAuth2Token {
-    const url = parseUrlOption(authorizationResponse, 'authorizationResponse')
-    const pairs = decodePairs(url.hash.slice(1))
-    const params = Object.fromEntries(pairs) as Record<string, string>
-    this.#checkRedirect(params, pairs)
-    if (params.access_token === undefined) throw new TokenMissingError('access_token', Object.keys(params), 'The authorization response fragment')
+    const params = this.#redirectParams(authorizationResponse, 'hash', 'access_token')
     this.#token = normalizeToken(params, { fromProvider: true })
     return this.#token
   }
@@ -585,13 +581,23 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   #codeFromResponse(authorizationResponse: string): string {
-    const url = parseUrlOption(authorizationResponse, 'authorizationResponse')
-    const pairs = decodePairs(url.search.slice(1))
+    const { code } = this.#redirectParams(authorizationResponse, 'search', 'code')
+    this.client.rememberCode(code)
+    return code
+  }
+
+  /**
+   * The parameters of an authorization redirect (its query, or its fragment for the implicit
+   * grant), once {@link OAuth2Session.#checkRedirect} accepted them and `wanted` is among them.
+   */
+  #redirectParams<K extends string>(authorizationResponse: string, part: 'search' | 'hash', wanted: K): Record<string, string> & Record<K, string> {
+    const pairs = decodePairs(parseUrlOption(authorizationResponse, 'authorizationResponse')[part].slice(1))
     const params = Object.fromEntries(pairs) as Record<string, string>
     this.#checkRedirect(params, pairs)
-    if (params.code === undefined) throw new TokenMissingError('code', Object.keys(params), 'The authorization response')
-    this.client.rememberCode(params.code)
-    return params.code
+    if (params[wanted] === undefined) {
+      throw new TokenMissingError(wanted, Object.keys(params), part === 'hash' ? 'The authorization response fragment' : 'The authorization response')
+    }
+    return params as Record<string, string> & Record<K, string>
   }
 
   /** Checks an authorization redirect: issuer first (RFC 9207), then the provider error, then state (in constant time). */
