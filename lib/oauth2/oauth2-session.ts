@@ -417,8 +417,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   override async request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
     // Before the destructuring: a string there would be reported character by character.
     checkOptionKeys(oauth2RequestOptionsSchema, options, this.constructor.name, 'request')
-    const target = this.#resolvedUrl(url)
-    if (target !== undefined) assertSecureTransport(target, this.#insecure)
+    this.#checkTransport(url)
     const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options ?? {}
     if (withholdToken) return super.request(method, url, { ...rest, auth: rest.auth ?? null })
     if (rest.auth !== undefined || (bearerAuth === undefined && clientId === undefined && clientSecret === undefined)) {
@@ -504,11 +503,18 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return `<OAuth2Session ${this.clientId ?? ''}>`
   }
 
-  /** The absolute URL a request goes to, or `undefined` when it is malformed (the Session then says why). */
-  #resolvedUrl(url: string | URL): string | undefined {
+  /**
+   * The transport check of a request, on the absolute URL it goes to. The hot path parses nothing:
+   * an https URL, or a relative one (no scheme of its own) against an https `baseUrl`, passes on a
+   * prefix test; a malformed URL is left to the Session, which says why.
+   */
+  #checkTransport(url: string | URL): void {
     const text = String(url)
-    if (/^https?:\/\//i.test(text) || this.baseUrl === undefined) return URL.canParse(text) ? text : undefined
-    return URL.canParse(text, this.baseUrl) ? new URL(text, this.baseUrl).href : undefined
+    if (/^https:/i.test(text)) return
+    const relative = !/^[a-z][a-z\d+.-]*:/i.test(text)
+    if (relative && this.baseUrl !== undefined && /^https:/i.test(this.baseUrl)) return
+    const base = relative ? this.baseUrl : undefined
+    if (URL.canParse(text, base)) assertSecureTransport(relative ? new URL(text, base).href : text, this.#insecure)
   }
 
   /** A URL as toJSON shows it: redacted, and without this session's secrets under any name. */
