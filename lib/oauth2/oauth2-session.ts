@@ -23,6 +23,7 @@ import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
 import { scopeChange } from './scope-check.js'
 import {
+  checkTokenKey,
   fetchTokenSchema,
   oauth2RequestOptionsSchema,
   oauth2SessionOptionsSchema,
@@ -175,7 +176,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (oauthOptions.token !== undefined && oauthOptions.accessToken !== undefined) {
       throw new ConfigurationError('accessToken', 'Pass either token (requests-oauthlib) or accessToken (rauth), not both.')
     }
-    if (oauthOptions.token !== undefined) this.#token = normalizeToken(parseToken(oauthOptions.token, this.accessTokenKey, new.target.name))
+    // parseOptions ran tokenSchema on the token option already: only the accessTokenKey field is left to check.
+    if (oauthOptions.token !== undefined) this.#token = normalizeToken(checkTokenKey(oauthOptions.token, this.accessTokenKey, new.target.name))
     if (oauthOptions.accessToken !== undefined) this.#token = { access_token: oauthOptions.accessToken }
     this.accessTokenResponse = undefined
     if (oauthOptions.issuerParameterRequired === true && oauthOptions.issuer === undefined) {
