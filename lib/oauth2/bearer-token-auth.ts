@@ -49,12 +49,12 @@ export class BearerTokenAuth implements AuthStrategy {
 
   constructor(source: BearerTokenSource, choices: BearerChoices = {}) {
     this.#source = source
-    this.#choices = { ...choices }
+    this.#choices = choices
   }
 
-  /** The same strategy with per-request choices. */
+  /** The same source with one request's choices (the session's own strategy has none to merge). */
   forRequest(choices: BearerChoices): BearerTokenAuth {
-    return new BearerTokenAuth(this.#source, { ...this.#choices, ...choices, bearerAuth: choices.bearerAuth ?? this.#choices.bearerAuth })
+    return new BearerTokenAuth(this.#source, choices)
   }
 
   async apply(request: PreparedRequest): Promise<void> {

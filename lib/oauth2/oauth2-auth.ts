@@ -8,7 +8,7 @@ import { parseOptions } from '../http/parse-options.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { OAuth2Client } from './grant-clients.js'
 import { assertBearerTokenType, TokenExpiredError } from './oauth2-errors.js'
-import { normalizeToken, type OAuth2Token } from './oauth2-token.js'
+import { isExpired, normalizeToken, type OAuth2Token } from './oauth2-token.js'
 import { assertSecureTransport } from './transport-security.js'
 
 /**
@@ -169,7 +169,7 @@ export class OAuth2Auth extends AuthBase {
         'OAuth2Auth has no access token to send: give it a token with access_token (new OAuth2Auth(clientId, client, token)), or set auth.token.',
       )
     }
-    if (token?.expires_at !== undefined && token.expires_at < Date.now() / 1000) throw new TokenExpiredError()
+    if (isExpired(token)) throw new TokenExpiredError()
     if (this.tokenPlacement === 'auth_header') request.headers.set('Authorization', `Bearer ${accessToken}`)
     else if (this.tokenPlacement === 'query') request.url = withQueryToken(request.url, accessToken)
     else placeInBody(request, accessToken)

@@ -47,11 +47,21 @@ export function parseToken(token: unknown, accessTokenKey: string, owner: string
   const result = tokenSchema.safeParse(token)
   if (!result.success)
     throw ConfigurationError.fromZod(new z.ZodError(result.error.issues.map((issue) => ({ ...issue, path: ['token', ...issue.path] }))), owner)
-  const value = result.data[accessTokenKey]
+  return checkTokenKey(result.data, accessTokenKey, owner)
+}
+
+/**
+ * The part of {@link parseToken} the options schema cannot do: the field `accessTokenKey` names
+ * holds text. For a `token` option the schema has already checked.
+ *
+ * @internal
+ */
+export function checkTokenKey(token: OAuth2Token, accessTokenKey: string, owner: string): OAuth2Token {
+  const value = token[accessTokenKey]
   if (value !== undefined && typeof value !== 'string') {
     throw new ConfigurationError(`token.${accessTokenKey}`, `Invalid ${owner} options: token.${accessTokenKey} (the accessTokenKey) must be text.`)
   }
-  return result.data
+  return token
 }
 
 /**

@@ -23,6 +23,7 @@ import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
 import { scopeChange } from './scope-check.js'
 import {
+  checkTokenKey,
   fetchTokenSchema,
   oauth2RequestOptionsSchema,
   oauth2SessionOptionsSchema,
@@ -175,7 +176,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (oauthOptions.token !== undefined && oauthOptions.accessToken !== undefined) {
       throw new ConfigurationError('accessToken', 'Pass either token (requests-oauthlib) or accessToken (rauth), not both.')
     }
-    if (oauthOptions.token !== undefined) this.#token = normalizeToken(parseToken(oauthOptions.token, this.accessTokenKey, new.target.name))
+    // parseOptions ran tokenSchema on the token option already: only the accessTokenKey field is left to check.
+    if (oauthOptions.token !== undefined) this.#token = normalizeToken(checkTokenKey(oauthOptions.token, this.accessTokenKey, new.target.name))
     if (oauthOptions.accessToken !== undefined) this.#token = { access_token: oauthOptions.accessToken }
     this.accessTokenResponse = undefined
     if (oauthOptions.issuerParameterRequired === true && oauthOptions.issuer === undefined) {
@@ -372,11 +374,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @see requests_oauthlib.OAuth2Session.token_from_fragment
    */
   tokenFromFragment(authorizationResponse: string): OAuth2Token {
-    const url = parseUrlOption(authorizationResponse, 'authorizationResponse')
-    const pairs = decodePairs(url.hash.slice(1))
-    const params = Object.fromEntries(pairs) as Record<string, string>
-    this.#checkRedirect(params, pairs)
-    if (params.access_token === undefined) throw new TokenMissingError('access_token', Object.keys(params), 'The authorization response fragment')
+    const params = this.#redirectParams(authorizationResponse, 'hash', 'access_token')
     this.#token = normalizeToken(params, { fromProvider: true })
     return this.#token
   }
@@ -421,8 +419,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   override async request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
     // Before the destructuring: a string there would be reported character by character.
     checkOptionKeys(oauth2RequestOptionsSchema, options, this.constructor.name, 'request')
-    const target = this.#resolvedUrl(url)
-    if (target !== undefined) assertSecureTransport(target, this.#insecure)
+    this.#checkTransport(url)
     const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options ?? {}
     if (withholdToken) return super.request(method, url, { ...rest, auth: rest.auth ?? null })
     if (rest.auth !== undefined || (bearerAuth === undefined && clientId === undefined && clientSecret === undefined)) {
@@ -508,11 +505,18 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return `<OAuth2Session ${this.clientId ?? ''}>`
   }
 
-  /** The absolute URL a request goes to, or `undefined` when it is malformed (the Session then says why). */
-  #resolvedUrl(url: string | URL): string | undefined {
+  /**
+   * The transport check of a request, on the absolute URL it goes to. The hot path parses nothing:
+   * an https URL, or a relative one (no scheme of its own) against an https `baseUrl`, passes on a
+   * prefix test; a malformed URL is left to the Session, which says why.
+   */
+  #checkTransport(url: string | URL): void {
     const text = String(url)
-    if (/^https?:\/\//i.test(text) || this.baseUrl === undefined) return URL.canParse(text) ? text : undefined
-    return URL.canParse(text, this.baseUrl) ? new URL(text, this.baseUrl).href : undefined
+    if (/^https:/i.test(text)) return
+    const relative = !/^[a-z][a-z\d+.-]*:/i.test(text)
+    if (relative && this.baseUrl !== undefined && /^https:/i.test(this.baseUrl)) return
+    const base = relative ? this.baseUrl : undefined
+    if (URL.canParse(text, base)) assertSecureTransport(relative ? new URL(text, base).href : text, this.#insecure)
   }
 
   /** A URL as toJSON shows it: redacted, and without this session's secrets under any name. */
@@ -585,13 +589,23 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   #codeFromResponse(authorizationResponse: string): string {
-    const url = parseUrlOption(authorizationResponse, 'authorizationResponse')
-    const pairs = decodePairs(url.search.slice(1))
+    const { code } = this.#redirectParams(authorizationResponse, 'search', 'code')
+    this.client.rememberCode(code)
+    return code
+  }
+
+  /**
+   * The parameters of an authorization redirect (its query, or its fragment for the implicit
+   * grant), once {@link OAuth2Session.#checkRedirect} accepted them and `wanted` is among them.
+   */
+  #redirectParams<K extends string>(authorizationResponse: string, part: 'search' | 'hash', wanted: K): Record<string, string> & Record<K, string> {
+    const pairs = decodePairs(parseUrlOption(authorizationResponse, 'authorizationResponse')[part].slice(1))
     const params = Object.fromEntries(pairs) as Record<string, string>
     this.#checkRedirect(params, pairs)
-    if (params.code === undefined) throw new TokenMissingError('code', Object.keys(params), 'The authorization response')
-    this.client.rememberCode(params.code)
-    return params.code
+    if (params[wanted] === undefined) {
+      throw new TokenMissingError(wanted, Object.keys(params), part === 'hash' ? 'The authorization response fragment' : 'The authorization response')
+    }
+    return params as Record<string, string> & Record<K, string>
   }
 
   /** Checks an authorization redirect: issuer first (RFC 9207), then the provider error, then state (in constant time). */

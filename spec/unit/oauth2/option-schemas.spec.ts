@@ -23,6 +23,20 @@ describe('OAuth2Session options from schemas', () => {
     expect(error.option).to.equal('scope')
   })
 
+  it('refuses a token whose accessTokenKey field is not text, as an option and when set, keeping the old token', () => {
+    const given = { oauth_token: 42 } as never
+    const fromOption = configurationError(() => new OAuth2Session('id', { accessTokenKey: 'oauth_token', token: given }))
+    const session = new OAuth2Session('id', { accessTokenKey: 'oauth_token', token: { oauth_token: 'ot-1' } })
+    const fromSetter = configurationError(() => {
+      session.token = given
+    })
+
+    expect([fromOption.option, fromSetter.option]).to.deep.equal(['token.oauth_token', 'token.oauth_token'])
+    expect(fromOption.message).to.include('Invalid OAuth2Session options').and.not.include('42')
+    expect(fromSetter.message).to.include('OAuth2Session.token').and.not.include('42')
+    expect(session.token).to.deep.equal({ oauth_token: 'ot-1' })
+  })
+
   it('knows its own per-request options, and names withholdToken for withhold_token before any traffic', async () => {
     const session = new OAuth2Session('id', { accessToken: 'at-1' })
     const traffic = trafficCounter()

@@ -44,6 +44,22 @@ describe('OAuth2Session.request checks the transport before anything else, as re
     }
   })
 
+  it('refuses a plain-http URL of its own despite an https baseUrl, and a scheme-relative one against an http baseUrl', async () => {
+    const session = new OAuth2Session('client-1', { accessToken: 'at-1', baseUrl: 'http://api.example/v1/' })
+    const secure = new OAuth2Session('client-1', { accessToken: 'at-1', baseUrl: 'https://api.example/v1/' })
+    const traffic = trafficCounter()
+    try {
+      const absolute = await secure.get('http://api.example/public').catch((caught: unknown) => caught)
+      const schemeRelative = await session.get('//other.example/public', { withholdToken: true }).catch((caught: unknown) => caught)
+
+      expect(absolute).to.be.instanceOf(InsecureTransportError)
+      expect(schemeRelative).to.be.instanceOf(InsecureTransportError)
+      expect(traffic.count).to.equal(0)
+    } finally {
+      traffic.stop()
+    }
+  })
+
   it('lets insecureTransport and OAUTHLIB_INSECURE_TRANSPORT lift the check', async () => {
     const api = nock('http://api.example').get('/public').twice().reply(200, { ok: true })
     const lifted = new OAuth2Session('client-1', { insecureTransport: true })
