@@ -1,4 +1,5 @@
-import { isSecretParam } from '../security/redact-url.js'
+import { isSecretParam, redactUrl } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
 import { decodePairs } from './form-encoding.js'
 import type { PreparedRequest } from './prepared-request.js'
 
@@ -55,6 +56,17 @@ export function requestSecretValues(request: PreparedRequest, remembered: Readon
   const form = request.formFields()
   if (form !== undefined) for (const [name, value] of form) addPair(name, value)
   return values
+}
+
+/**
+ * A URL as an error or a log shows it: redacted (with the names the request marked secret), and
+ * with the credential values the request carries scrubbed out (a hostile Location may echo them
+ * under any name). Without a request, only redacted.
+ *
+ * @internal
+ */
+export function shownUrl(url: string, request: PreparedRequest | undefined): string {
+  return request === undefined ? redactUrl(url) : scrubSecrets(redactUrl(url, request.secretParams), request.secretValues())
 }
 
 function safeDecode(text: string): string {
