@@ -22,6 +22,8 @@ export class AgentPool {
   readonly #direct: AgentPair
   readonly #owned: boolean
   readonly #proxies: ProxiesOption | undefined
+  /** The `no_proxy` entries, split once (every request through a proxy is checked against them). */
+  readonly #noProxy: readonly string[]
   readonly #trustEnv: boolean
   /** Whether a proxy variable was set when the Session was made (read once: env reads cost per request). */
   readonly #proxyEnvironment: boolean
@@ -34,6 +36,7 @@ export class AgentPool {
       https: new HttpsAgent({ keepAlive: true }),
     }
     this.#proxies = options.agent === undefined ? options.proxies : undefined
+    this.#noProxy = noProxyEntries(this.#proxies?.no_proxy)
     this.#trustEnv = options.agent === undefined && options.trustEnv
     this.#proxyEnvironment = this.#trustEnv && hasProxyEnvironment()
   }
@@ -64,7 +67,7 @@ export class AgentPool {
   proxyFor(url: URL): string | undefined {
     if (this.#proxies === undefined && !this.#trustEnv) return undefined
     const scheme = url.protocol.slice(0, -1)
-    if (isBypassed(url, this.#proxies?.no_proxy)) return undefined
+    if (isBypassed(url, this.#noProxy)) return undefined
     const explicit = this.#proxies?.[scheme as 'http' | 'https'] ?? this.#proxies?.all
     if (explicit !== undefined) return explicit
     if (!this.#proxyEnvironment) return undefined
@@ -92,13 +95,18 @@ function hasProxyEnvironment(): boolean {
   return PROXY_VARIABLES.some((name) => process.env[name])
 }
 
-/** Whether a `no_proxy` list (or NO_PROXY from the environment) names this URL's host. */
-function isBypassed(url: URL, noProxy: string | undefined): boolean {
-  if (noProxy === undefined) return false
-  const list = noProxy
+/** The entries of a `no_proxy` list, lower case. */
+function noProxyEntries(noProxy: string | undefined): readonly string[] {
+  if (noProxy === undefined) return []
+  return noProxy
     .toLowerCase()
     .split(/[,\s]+/)
     .filter(Boolean)
+}
+
+/** Whether the `no_proxy` entries name this URL's host (NO_PROXY from the environment is proxy-from-env's to read). */
+function isBypassed(url: URL, list: readonly string[]): boolean {
+  if (list.length === 0) return false
   if (list.includes('*')) return true
   const host = url.hostname.toLowerCase()
   const port = url.port || (url.protocol === 'https:' ? '443' : '80')

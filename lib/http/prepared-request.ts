@@ -1,9 +1,7 @@
 import type { Readable } from 'node:stream'
 import { decodePairs, type ParamPairs } from './form-encoding.js'
 import { HeaderMap } from './header-map.js'
-import { redactUrl } from '../security/redact-url.js'
-import { scrubSecrets } from '../security/scrub-secrets.js'
-import { requestSecretValues } from './request-secrets.js'
+import { requestSecretValues, shownUrl } from './request-secrets.js'
 
 /**
  * What a request body can be once prepared: text, bytes, multipart FormData or a stream.
@@ -116,7 +114,7 @@ export class PreparedRequest {
    * elsewhere scrubbed out of it, whatever the parameter's name.
    */
   get redactedUrl(): string {
-    return scrubSecrets(redactUrl(this.url, this.#secretParams), this.secretValues())
+    return shownUrl(this.url, this)
   }
 
   /**

@@ -1,9 +1,11 @@
-import { redactUrl } from '../security/redact-url.js'
-import { scrubSecrets } from '../security/scrub-secrets.js'
 import type { HeaderMap } from './header-map.js'
 import { CredentialRedirectRefusedError, InvalidRedirectError } from './http-errors.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { stripRedirectCredentials } from './redirect-credentials.js'
+import { shownUrl } from './request-secrets.js'
+
+// The token endpoint's redirect checks import it from here.
+export { shownUrl }
 
 /**
  * Whether an answer is a redirect the Session follows: 301, 302, 303, 307 or 308 with a Location.
@@ -103,14 +105,4 @@ export function redirectRequest(
   }
   const crossOrigin = stripRedirectCredentials(from, target, request.headers)
   return { request, crossOrigin }
-}
-
-/**
- * A URL as an error shows it: redacted, and with the credential values of the request that was
- * redirected scrubbed out (a hostile Location may echo them under any name).
- *
- * @internal
- */
-export function shownUrl(url: string, request: PreparedRequest | undefined): string {
-  return request === undefined ? redactUrl(url) : scrubSecrets(redactUrl(url, request.secretParams), request.secretValues())
 }

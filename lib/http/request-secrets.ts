@@ -1,4 +1,6 @@
-import { isSecretParam } from '../security/redact-url.js'
+import { redactUrl, safeDecode } from '../security/redact-url.js'
+import { scrubSecrets } from '../security/scrub-secrets.js'
+import { SECRET_PARAMS } from '../security/secret-names.js'
 import { decodePairs } from './form-encoding.js'
 import type { PreparedRequest } from './prepared-request.js'
 
@@ -14,8 +16,11 @@ import type { PreparedRequest } from './prepared-request.js'
 export function requestSecretValues(request: PreparedRequest, remembered: ReadonlySet<string> | undefined): Set<string> {
   const values = new Set<string>(remembered)
   const marked = request.secretParams
-  const isSecret = (name: string): boolean =>
-    isSecretParam(name) || name === 'oauth_signature' || name === 'oauth_token' || marked?.has(name.toLowerCase()) === true
+  // Every listed name, oauth_token and oauth_signature included (isSecretParam spares those two only in shown base strings).
+  const isSecret = (name: string): boolean => {
+    const lower = name.toLowerCase()
+    return SECRET_PARAMS.has(lower) || marked?.has(lower) === true
+  }
   const addPair = (name: string, value: string): void => {
     if (!isSecret(name) || value === '') return
     values.add(value)
@@ -57,10 +62,13 @@ export function requestSecretValues(request: PreparedRequest, remembered: Readon
   return values
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '))
-  } catch {
-    return text
-  }
+/**
+ * A URL as an error or a log shows it: redacted (with the names the request marked secret), and
+ * with the credential values the request carries scrubbed out (a hostile Location may echo them
+ * under any name). Without a request, only redacted.
+ *
+ * @internal
+ */
+export function shownUrl(url: string, request: PreparedRequest | undefined): string {
+  return request === undefined ? redactUrl(url) : scrubSecrets(redactUrl(url, request.secretParams), request.secretValues())
 }

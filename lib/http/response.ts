@@ -6,6 +6,7 @@ import type { HeaderMap } from './header-map.js'
 import { parseLinkHeader, type LinkEntry } from './parse-link-header.js'
 import type { PreparedRequest } from './prepared-request.js'
 import { redactUrl } from '../security/redact-url.js'
+import { shownUrl } from './request-secrets.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
 import { isFollowableRedirect } from './redirects.js'
 
@@ -123,9 +124,7 @@ export class Response {
 
   /** The final URL with credential query values and passwords redacted, for messages and logs. */
   get redactedUrl(): string {
-    return this.#request.url === this.url
-      ? this.#request.redactedUrl
-      : scrubSecrets(redactUrl(this.url, this.#request.secretParams), this.#request.secretValues())
+    return shownUrl(this.url, this.#request)
   }
 
   /** The body as bytes. Throws when the request used `stream: true` (read {@link Response.raw}). */

@@ -233,8 +233,6 @@ export const MAX_TIMER_MS = 2_147_483_647
 /** @internal milliseconds, from 0 to {@link MAX_TIMER_MS}. */
 export const millisecondsSchema = z.number().finite().nonnegative().max(MAX_TIMER_MS)
 
-const positiveMs = millisecondsSchema
-
 const headersSchema = z.custom<HeadersInit>((value) => typeof value === 'object' && value !== null, 'an object of headers')
 const paramsSchema = z.custom<ParamsInit>((value) => typeof value === 'object' && value !== null, 'an object of params')
 const authSchema = z.custom<AuthStrategy>(
@@ -242,8 +240,12 @@ const authSchema = z.custom<AuthStrategy>(
   'an AuthStrategy (an object with an apply(request) method)',
 )
 const sizeSchema = z.union([z.number().int().nonnegative(), z.null()])
-const deadlineSchema = z.union([positiveMs, z.null()])
-const timeoutSchema = z.union([positiveMs, z.null(), z.object({ connect: positiveMs.optional(), read: positiveMs.optional() }).strict()])
+const deadlineSchema = z.union([millisecondsSchema, z.null()])
+const timeoutSchema = z.union([
+  millisecondsSchema,
+  z.null(),
+  z.object({ connect: millisecondsSchema.optional(), read: millisecondsSchema.optional() }).strict(),
+])
 
 /**
  * The schema of {@link SessionOptions}; a subclass's is `sessionOptionsSchema.extend({ ... })`.
@@ -276,7 +278,7 @@ export const sessionOptionsSchema = z
               .nonnegative()
               .max(MAX_TIMER_MS / 1000)
               .optional(),
-            maxBackoff: positiveMs.optional(),
+            maxBackoff: millisecondsSchema.optional(),
           })
           .strict(),
       ])

@@ -164,7 +164,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     return this.#within(context, async () => {
       request.signal = context.signal
       const applied = auth?.apply(request)
-      if (applied !== undefined) await untilAborted(applied, context.signal, request.method, request.redactedUrl)
+      if (applied !== undefined) await untilAborted(applied, context.signal, request.method, () => request.redactedUrl)
       return this.#send(request, context, true)
     })
   }
@@ -340,7 +340,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
         // never to wherever a redirect led.
         const sameOrigin = history.length === 0 || new URL(request.url).origin === new URL(first.url).origin
         const retrying = mayRetryAuth && sameOrigin ? context.auth?.onResponse?.(response, request) : undefined
-        const retry = retrying === undefined ? undefined : await untilAborted(retrying, context.signal, request.method, request.redactedUrl)
+        const retry = retrying === undefined ? undefined : await untilAborted(retrying, context.signal, request.method, () => request.redactedUrl)
         if (retry) return this.#send(retry, context, false)
         return response
       }

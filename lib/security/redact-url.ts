@@ -52,7 +52,12 @@ function redactFragment(fragment: string, extra: ReadonlySet<string> | undefined
   return fragment.includes('=') ? `#${redactQuery(fragment.slice(1), extra)}` : fragment
 }
 
-function safeDecode(text: string): string {
+/**
+ * A form-encoded name or value decoded (`+` is a space), or left as it is when its escapes are malformed.
+ *
+ * @internal
+ */
+export function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '))
   } catch {

@@ -70,6 +70,27 @@ describe('a credential under a query parameter name of its own', () => {
     await session.close()
   })
 
+  it('keeps the mark itself on a redirect hop: a value too short to scrub is still redacted by its name', async () => {
+    // Values under six characters are never scrubbed (scrubSecrets), so only the copied mark redacts this one.
+    const short = 'k9x2'
+    const scope = nock('https://api.test')
+      .get('/me')
+      .query({ tk: short })
+      .reply(302, '', { Location: '/next?tk=k9x2&page=2' })
+      .get('/next')
+      .query({ tk: short, page: '2' })
+      .reply(500)
+    const session = new OAuth2Session('client-1', { accessToken: short, accessTokenKey: 'tk', bearerAuth: false })
+
+    const response = await session.get('https://api.test/me')
+
+    expect(response.history[0]?.redactedUrl).to.equal('https://api.test/me?tk=[redacted]')
+    expect(response.redactedUrl).to.equal('https://api.test/next?tk=[redacted]&page=2')
+    expect(response.request.redactedUrl).to.equal('https://api.test/next?tk=[redacted]&page=2')
+    scope.done()
+    await session.close()
+  })
+
   it('redacts a QueryApiKey under a custom parameter name in the Response, its request and the HTTPError', async () => {
     const scope = nock('https://api.test').get('/v1/items').query({ sig: API_KEY }).reply(403)
     const session = new Session({ auth: new QueryApiKey(API_KEY, 'sig') })
