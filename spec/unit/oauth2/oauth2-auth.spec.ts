@@ -317,7 +317,9 @@ describe('OAuth2Auth construction and redaction', () => {
       for (const text of shown) expect(text).to.not.match(/secret-(at|rt)-99/)
       expect(auth.toJSON()).to.deep.equal({ type: 'OAuth2Auth', clientId: 'client-1', tokenPlacement: 'auth_header', token: '[redacted]' })
       const refused = await session.get('http://api.example/me').catch((error: unknown) => error)
+      expect(refused).to.be.instanceOf(InsecureTransportError).and.include({ code: 'ERR_INSECURE_TRANSPORT' })
       expect(String((refused as Error).message)).to.not.include('secret-at-99')
+      expect(`${inspect(refused)} ${JSON.stringify(refused)}`).to.not.match(/secret-(at|rt)-99/)
     } finally {
       await session.close()
     }
