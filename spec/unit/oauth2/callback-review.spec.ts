@@ -7,8 +7,6 @@ import { trafficCounter } from '../../support/traffic-counter.js'
 const TOKEN_URL = 'https://idp.test/token'
 
 describe('authorization callbacks and refreshes the attacker review broke (#14, attacks 2, 9, 14)', () => {
-  afterEach(() => nock.cleanAll())
-
   it('refuses any callback while the state is still a generator no authorization URL called (as requests-oauthlib)', async () => {
     const session = new OAuth2Session('cid', { state: () => 'GEN', pkce: false })
     const traffic = trafficCounter()

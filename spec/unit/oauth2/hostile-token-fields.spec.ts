@@ -37,8 +37,6 @@ async function fetchWith(status: number, body: string | object, type = 'applicat
 }
 
 describe('token answers with fields of the wrong type (issue #14, found by the fuzzer)', () => {
-  afterEach(() => nock.cleanAll())
-
   // What was wrong, the answer, and the error it must be: TokenMissingError when no usable
   // access_token is there, else InvalidTokenResponseError naming the field.
   const wrong: [what: string, body: object, code: string, field: string | undefined][] = [
@@ -119,8 +117,6 @@ describe('token answers with fields of the wrong type (issue #14, found by the f
 })
 
 describe('OAuth2Handler.getToken with hostile answers (issue #14, found by the fuzzer)', () => {
-  afterEach(() => nock.cleanAll())
-
   async function getToken(body: string): Promise<unknown> {
     const scope = nock('https://idp.test').post('/oauth/token').reply(200, body)
     const handler = new OAuth2Handler('client', 'secret', 'https://idp.test/', 'https://app.example/cb')

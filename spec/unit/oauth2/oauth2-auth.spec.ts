@@ -88,8 +88,6 @@ function withInsecureTransportEnv<T>(on: boolean, run: () => Promise<T>): Promis
 }
 
 describe('OAuth2Auth on the wire, against requests-oauthlib', () => {
-  afterEach(() => nock.cleanAll())
-
   for (const [name, make] of Object.entries(makers)) {
     it(`sends what requests-oauthlib's OAuth2 sends: ${name}`, async () => {
       const entry = fixture(name)
@@ -207,8 +205,6 @@ describe('OAuth2Auth refusals, before any traffic', () => {
 })
 
 describe('OAuth2Auth with got, combine and redirects', () => {
-  afterEach(() => nock.cleanAll())
-
   it('adds the token to plain got requests through authHooks: header, query and form body', async () => {
     const scope = echoOnce('https://api.example', 'GET', 2)
       .post('/items')
