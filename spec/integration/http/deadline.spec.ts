@@ -21,6 +21,7 @@ describe('whole-request deadline and AbortSignal (#14, attack 14)', () => {
         .to.include('after 300 ms')
         .and.include('access_token=[redacted]')
         .and.not.include('tok-deadline-1')
+      expect(took, 'the deadline, not some earlier failure, ended it').to.be.at.least(250)
       expect(took).to.be.below(2000)
     } finally {
       await session.close()
@@ -42,6 +43,7 @@ describe('whole-request deadline and AbortSignal (#14, attack 14)', () => {
       const error = await session.get(`${api.url}/hop?step=0`).catch((e: unknown) => e)
       expect(error).to.be.instanceOf(TimeoutError).and.include({ phase: 'deadline' })
       expect(hops).to.be.below(6)
+      expect(hops, 'the redirects were followed until the deadline').to.be.at.least(2)
 
       const lifted = await session.get(`${api.url}/hop?step=0`, { deadline: null })
       expect(lifted.text).to.equal('done')
@@ -64,6 +66,7 @@ describe('whole-request deadline and AbortSignal (#14, attack 14)', () => {
       const error = await session.get(`${api.url}/busy`).catch((e: unknown) => e)
 
       expect(error).to.be.instanceOf(TimeoutError).and.include({ phase: 'deadline' })
+      expect(performance.now() - started, 'the deadline, not the first answer, ended it').to.be.at.least(150)
       expect(performance.now() - started).to.be.below(900)
       expect(attempts).to.equal(1)
     } finally {

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { inspect } from 'node:util'
-import { ConnectionError, Session, TimeoutError } from '../../../lib/index.js'
+import { AbortError, ConnectionError, Session, TimeoutError } from '../../../lib/index.js'
 import { startSandbox, type Sandbox } from '../../../lib/testing/index.js'
 import { startServer } from '../../support/servers.js'
 
@@ -60,6 +60,7 @@ describe('timeouts and connection failures', () => {
 
     const error = await session.get(`${url}/x`, { params: { client_secret: 'param-secret' } }).catch((e: unknown) => e)
 
+    expect(error).to.be.instanceOf(ConnectionError).and.include({ code: 'ECONNREFUSED' })
     const shown = `${inspect(error, { depth: 10 })} ${String(error)} ${JSON.stringify(error)}`
     expect(shown).to.not.include('header-secret')
     expect(shown).to.not.include('param-secret')
@@ -102,7 +103,7 @@ describe('timeouts and connection failures', () => {
 
     const error = await session.get('/delay/2000', { signal: controller.signal }).catch((e: unknown) => e)
 
-    expect(error).to.have.property('name', 'AbortError')
+    expect(error).to.be.instanceOf(AbortError).and.have.property('name', 'AbortError')
     await session.close()
   })
 })

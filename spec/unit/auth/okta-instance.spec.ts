@@ -15,8 +15,6 @@ import { configurationError } from '../../support/expect-configuration-error.js'
 const clientId = '54239d18-c68c-4c47-8bdd-ce71ea1d50cd'
 
 describe('Okta presets: the instance is an authority (host, optional port)', () => {
-  afterEach(() => nock.cleanAll())
-
   for (const instance of ['127.0.0.1:8443', 'localhost:8443', 'testserver.okta-emea.com:443', '[::1]:8443', 'testserver.okta-emea.com']) {
     it(`builds every endpoint on https://${instance}`, () => {
       const base = `https://${instance}/oauth2/default/v1`

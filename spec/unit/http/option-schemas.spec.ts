@@ -16,6 +16,7 @@ import {
   type SessionOptions,
 } from '../../../lib/index.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
+import { startServer } from '../../support/servers.js'
 import { trafficCounter } from '../../support/traffic-counter.js'
 
 const SECRET = 'sk_live_51HxQ9v2eZvKYlo2C0FAKEFAKE'
@@ -314,6 +315,52 @@ describe('the traffic counter these specs rely on', () => {
       await session.get('https://api.test/x').catch(() => undefined)
 
       expect(traffic.count).to.be.greaterThan(0)
+    } finally {
+      traffic.stop()
+      await session.close()
+    }
+  })
+
+  it('sees a request to a host that has an interceptor, for a path it does not match', async () => {
+    const scope = nock('https://api.test').get('/mocked').reply(200, 'ok')
+    const traffic = trafficCounter()
+    const session = new Session()
+    try {
+      await session.get('https://api.test/other').catch(() => undefined)
+
+      expect(traffic.count).to.be.greaterThan(0)
+      expect((await session.get('https://api.test/mocked')).text).to.equal('ok')
+      scope.done()
+    } finally {
+      traffic.stop()
+      await session.close()
+    }
+  })
+
+  it('sees a request to a loopback server, which the root hook lets through', async () => {
+    await using server = await startServer((_request, response) => response.end('real'))
+    const traffic = trafficCounter()
+    const session = new Session()
+    try {
+      const answer = await session.get(`${server.url}/x`)
+
+      expect(answer.text).to.equal('real')
+      expect(traffic.count).to.be.greaterThan(0)
+    } finally {
+      traffic.stop()
+      await session.close()
+    }
+  })
+
+  it('does not see a request an interceptor answered: a spec counting 0 must also end its scopes with done()', async () => {
+    const scope = nock('https://api.test').get('/mocked').reply(200, 'ok')
+    const traffic = trafficCounter()
+    const session = new Session()
+    try {
+      await session.get('https://api.test/mocked')
+
+      expect(traffic.count).to.equal(0)
+      scope.done()
     } finally {
       traffic.stop()
       await session.close()

@@ -1,5 +1,4 @@
 import { expect } from 'chai'
-import nock from 'nock'
 import {
   type ConfigurationError,
   OAuth1Session,
@@ -71,8 +70,6 @@ async function refused(session: Session, call: (session: Session, options: Reque
 
 for (const [name, make, ownSnake] of classes) {
   describe(`${name}: unknown per-request options (issue #15, item 3)`, () => {
-    afterEach(() => nock.cleanAll())
-
     for (const [verb, call] of verbs) {
       it(`refuses Python's positional body ported as ${verb}(url, { status: 'hi' }) before any traffic`, async () => {
         const session = make()

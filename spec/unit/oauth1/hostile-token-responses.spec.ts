@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { expect } from 'chai'
 import nock from 'nock'
-import { OAuth1Service, OAuth1Session, OAuthSessionsError } from '../../../lib/index.js'
+import { InvalidTokenResponseError, OAuth1Service, OAuth1Session, OAuthSessionsError, TokenRequestDeniedError } from '../../../lib/index.js'
 
 const TOKEN = 'ot-S3CR3T-token'
 const SECRET = 'ots-S3CR3T-secret'
@@ -22,8 +22,6 @@ async function requestToken(status: number, body: string, type: string): Promise
 }
 
 describe('OAuth 1 token answers from a hostile server (issue #14, found by the fuzzer)', () => {
-  afterEach(() => nock.cleanAll())
-
   for (const [type, body] of [
     ['application/x-www-form-urlencoded', `oauth_problem=token_rejected&oauth_token=${TOKEN}&oauth_token_secret=${SECRET}`],
     ['application/json', JSON.stringify({ oauth_token: TOKEN, oauth_token_secret: SECRET })],
@@ -32,7 +30,7 @@ describe('OAuth 1 token answers from a hostile server (issue #14, found by the f
     it(`keeps the tokens of a refusing ${type} body out of TokenRequestDeniedError's message, JSON and inspect output`, async () => {
       const error = await requestToken(401, body as string, type as string)
 
-      expect(error).to.include({ name: 'TokenRequestDeniedError', status: 401 })
+      expect(error).to.be.instanceOf(TokenRequestDeniedError).and.include({ name: 'TokenRequestDeniedError', status: 401 })
       expect(printed(error)).to.not.include(TOKEN).and.not.include(SECRET)
       expect((error as { body: string }).body).to.equal(body)
     })
@@ -41,6 +39,7 @@ describe('OAuth 1 token answers from a hostile server (issue #14, found by the f
   it('still quotes what the provider said (oauth_problem) in the message, as rauth does', async () => {
     const error = await requestToken(400, `oauth_problem=timestamp_refused&oauth_token=${TOKEN}`, 'application/x-www-form-urlencoded')
 
+    expect(error).to.be.instanceOf(TokenRequestDeniedError).and.include({ status: 400 })
     expect((error as Error).message)
       .to.include('oauth_problem=timestamp_refused')
       .and.include('oauth_token=[redacted]')
@@ -55,6 +54,7 @@ describe('OAuth 1 token answers from a hostile server (issue #14, found by the f
       const outcome = await requestToken(200, JSON.stringify({ oauth_token: value, oauth_token_secret: SECRET }), 'application/json')
 
       expect(outcome).to.be.instanceOf(OAuthSessionsError).and.have.property('code', 'ERR_INVALID_TOKEN_RESPONSE')
+      expect(outcome).to.be.instanceOf(InvalidTokenResponseError)
     })
   }
 
@@ -62,6 +62,7 @@ describe('OAuth 1 token answers from a hostile server (issue #14, found by the f
     const outcome = await requestToken(200, `oauth_token=${TOKEN}&oauth_token=other&oauth_token_secret=${SECRET}`, 'application/x-www-form-urlencoded')
 
     expect(outcome).to.have.property('code', 'ERR_INVALID_TOKEN_RESPONSE')
+    expect(outcome).to.be.instanceOf(InvalidTokenResponseError)
   })
 
   it('gives OAuth1Session.fetchRequestToken a typed error for an object oauth_token', async () => {
@@ -73,6 +74,7 @@ describe('OAuth 1 token answers from a hostile server (issue #14, found by the f
       const outcome = await session.fetchRequestToken('https://api.test/request_token').catch((error: unknown) => error)
 
       expect(outcome).to.be.instanceOf(OAuthSessionsError)
+      expect(outcome).to.be.instanceOf(InvalidTokenResponseError).and.have.property('code', 'ERR_INVALID_TOKEN_RESPONSE')
       scope.done()
     } finally {
       await session.close()

@@ -25,8 +25,6 @@ function signedGet(path: string, name: string, value: string, reply: string | ob
 }
 
 describe('OAuth1Service methods with the options object first (issue #15, item 7; DESIGN §3)', () => {
-  afterEach(() => nock.cleanAll())
-
   it("getRawRequestToken({ params }) sends rauth's default GET", async () => {
     const scope = signedGet('/oauth/request_token', 'oauth_callback', 'oob')
 

@@ -20,8 +20,6 @@ const OAUTHLIB_VALUES: Record<string, string> = {
 }
 
 describe("oauthlib's SIGNATURE_* constants (issue #15, item 9)", () => {
-  afterEach(() => nock.cleanAll())
-
   it('have the values of oauthlib.oauth1', () => {
     const exported = Object.fromEntries(Object.keys(OAUTHLIB_VALUES).map((name) => [name, (sdk as Record<string, unknown>)[name]]))
 

@@ -1,7 +1,16 @@
 import { inspect } from 'node:util'
 import { expect } from 'chai'
 import nock from 'nock'
-import { BackendApplicationClient, OAuth2Handler, OAuth2Service, OAuth2Session, OAuthSessionsError, TokenRequestError } from '../../../lib/index.js'
+import {
+  BackendApplicationClient,
+  InvalidTokenResponseError,
+  OAuth2Handler,
+  OAuth2Service,
+  OAuth2Session,
+  OAuthSessionsError,
+  TokenMissingError,
+  TokenRequestError,
+} from '../../../lib/index.js'
 
 const TOKEN_URL = 'https://idp.test/token'
 const SECRET = 'at-S3CR3T-value'
@@ -28,27 +37,31 @@ async function fetchWith(status: number, body: string | object, type = 'applicat
 }
 
 describe('token answers with fields of the wrong type (issue #14, found by the fuzzer)', () => {
-  afterEach(() => nock.cleanAll())
-
-  const wrong: [string, object][] = [
-    ['an access_token that is a number', { access_token: 42 }],
-    ['an access_token that is an object', { access_token: { value: SECRET } }],
-    ['an access_token with a line break', { access_token: `${SECRET}\r\nX-Injected: 1` }],
-    ['an access_token of 100,000 characters', { access_token: 'a'.repeat(100_000) }],
-    ['an expires_in that is an object', { access_token: SECRET, expires_in: {} }],
-    ["an expires_in of 'abc'", { access_token: SECRET, expires_in: 'abc' }],
-    ['an expires_in of 1e308', { access_token: SECRET, expires_in: 1e308 }],
-    ['a negative expires_in', { access_token: SECRET, expires_in: -5 }],
-    ['a refresh_token that is a number', { access_token: SECRET, refresh_token: 7 }],
-    ['a token_type that is an object', { access_token: SECRET, token_type: {} }],
-    ['a scope that is a number', { access_token: SECRET, scope: 123 }],
-    ['an id_token that is a list', { access_token: SECRET, id_token: [] }],
+  // What was wrong, the answer, and the error it must be: TokenMissingError when no usable
+  // access_token is there, else InvalidTokenResponseError naming the field.
+  const wrong: [what: string, body: object, code: string, field: string | undefined][] = [
+    ['an access_token that is a number', { access_token: 42 }, 'ERR_TOKEN_MISSING', undefined],
+    ['an access_token that is an object', { access_token: { value: SECRET } }, 'ERR_TOKEN_MISSING', undefined],
+    ['an access_token with a line break', { access_token: `${SECRET}\r\nX-Injected: 1` }, 'ERR_INVALID_TOKEN_RESPONSE', 'access_token'],
+    ['an access_token of 100,000 characters', { access_token: 'a'.repeat(100_000) }, 'ERR_INVALID_TOKEN_RESPONSE', 'access_token'],
+    ['an expires_in that is an object', { access_token: SECRET, expires_in: {} }, 'ERR_INVALID_TOKEN_RESPONSE', 'expires_in'],
+    ["an expires_in of 'abc'", { access_token: SECRET, expires_in: 'abc' }, 'ERR_INVALID_TOKEN_RESPONSE', 'expires_in'],
+    ['an expires_in of 1e308', { access_token: SECRET, expires_in: 1e308 }, 'ERR_INVALID_TOKEN_RESPONSE', 'expires_in'],
+    ['a negative expires_in', { access_token: SECRET, expires_in: -5 }, 'ERR_INVALID_TOKEN_RESPONSE', 'expires_in'],
+    ['a refresh_token that is a number', { access_token: SECRET, refresh_token: 7 }, 'ERR_INVALID_TOKEN_RESPONSE', 'refresh_token'],
+    ['a token_type that is an object', { access_token: SECRET, token_type: {} }, 'ERR_INVALID_TOKEN_RESPONSE', 'token_type'],
+    ['a scope that is a number', { access_token: SECRET, scope: 123 }, 'ERR_INVALID_TOKEN_RESPONSE', 'scope'],
+    ['an id_token that is a list', { access_token: SECRET, id_token: [] }, 'ERR_INVALID_TOKEN_RESPONSE', 'id_token'],
   ]
-  for (const [what, body] of wrong) {
+  for (const [what, body, code, field] of wrong) {
     it(`refuses ${what} with a typed error that quotes no token`, async () => {
       const outcome = await fetchWith(200, body)
 
       expect(outcome).to.be.instanceOf(OAuthSessionsError)
+      expect(outcome)
+        .to.be.instanceOf(field === undefined ? TokenMissingError : InvalidTokenResponseError)
+        .and.include({ code })
+      if (field !== undefined) expect(outcome).to.include({ field })
       expect(printed(outcome)).to.not.include(SECRET)
     })
   }
@@ -95,6 +108,7 @@ describe('token answers with fields of the wrong type (issue #14, found by the f
       const outcome = await service.getAccessToken('POST', { data: { code: 'c' } }).catch((error: unknown) => error)
 
       expect(outcome).to.be.instanceOf(OAuthSessionsError)
+      expect(outcome).to.be.instanceOf(TokenMissingError).and.include({ code: 'ERR_TOKEN_MISSING' })
       scope.done()
     } finally {
       await service.close()
@@ -103,8 +117,6 @@ describe('token answers with fields of the wrong type (issue #14, found by the f
 })
 
 describe('OAuth2Handler.getToken with hostile answers (issue #14, found by the fuzzer)', () => {
-  afterEach(() => nock.cleanAll())
-
   async function getToken(body: string): Promise<unknown> {
     const scope = nock('https://idp.test').post('/oauth/token').reply(200, body)
     const handler = new OAuth2Handler('client', 'secret', 'https://idp.test/', 'https://app.example/cb')

@@ -88,8 +88,6 @@ function withInsecureTransportEnv<T>(on: boolean, run: () => Promise<T>): Promis
 }
 
 describe('OAuth2Auth on the wire, against requests-oauthlib', () => {
-  afterEach(() => nock.cleanAll())
-
   for (const [name, make] of Object.entries(makers)) {
     it(`sends what requests-oauthlib's OAuth2 sends: ${name}`, async () => {
       const entry = fixture(name)
@@ -207,8 +205,6 @@ describe('OAuth2Auth refusals, before any traffic', () => {
 })
 
 describe('OAuth2Auth with got, combine and redirects', () => {
-  afterEach(() => nock.cleanAll())
-
   it('adds the token to plain got requests through authHooks: header, query and form body', async () => {
     const scope = echoOnce('https://api.example', 'GET', 2)
       .post('/items')
@@ -317,7 +313,9 @@ describe('OAuth2Auth construction and redaction', () => {
       for (const text of shown) expect(text).to.not.match(/secret-(at|rt)-99/)
       expect(auth.toJSON()).to.deep.equal({ type: 'OAuth2Auth', clientId: 'client-1', tokenPlacement: 'auth_header', token: '[redacted]' })
       const refused = await session.get('http://api.example/me').catch((error: unknown) => error)
+      expect(refused).to.be.instanceOf(InsecureTransportError).and.include({ code: 'ERR_INSECURE_TRANSPORT' })
       expect(String((refused as Error).message)).to.not.include('secret-at-99')
+      expect(`${inspect(refused)} ${JSON.stringify(refused)}`).to.not.match(/secret-(at|rt)-99/)
     } finally {
       await session.close()
     }

@@ -4,8 +4,6 @@ import { OAuth1Service, OAuth1Session, OAuth2, OAuth2Service, OAuth2Session, typ
 import { configurationError } from '../../support/expect-configuration-error.js'
 
 describe("requests-oauth2's six-argument OAuth2 (issue #15, item 8)", () => {
-  afterEach(() => nock.cleanAll())
-
   it('uses the authorization and token paths given as the fifth and sixth arguments', async () => {
     const handler = new OAuth2('id', 'secret', 'https://graph.facebook.test/', 'https://app.example/cb', 'dialog/oauth', 'oauth/access_token')
     const scope = nock('https://graph.facebook.test')
@@ -43,8 +41,6 @@ describe("requests-oauth2's six-argument OAuth2 (issue #15, item 8)", () => {
 })
 
 describe("rauth's positional OAuth2Session(clientId, clientSecret, accessToken, service, accessTokenKey) (issue #15, item 8)", () => {
-  afterEach(() => nock.cleanAll())
-
   it('reads the five arguments in rauth order and sends the token under accessTokenKey', async () => {
     const service = new OAuth2Service({ clientId: 'id', clientSecret: 'secret' })
     const session = new OAuth2Session('id', 'secret', 'at-1', service, 'oauth_token')
@@ -97,8 +93,6 @@ describe("rauth's positional OAuth2Session(clientId, clientSecret, accessToken, 
 })
 
 describe("rauth's positional OAuth1Session(key, secret, token, tokenSecret, signature, service) (issue #15, item 8)", () => {
-  afterEach(() => nock.cleanAll())
-
   it('takes a signature method name as the fifth argument and the service as the sixth', async () => {
     const service = new OAuth1Service({ consumerKey: 'ck', consumerSecret: 'cs' })
     const session = new OAuth1Session('ck', 'cs', 'at', 'ats', 'PLAINTEXT', service)

@@ -15,8 +15,6 @@ async function thrownBy(call: () => Promise<unknown>): Promise<unknown> {
 }
 
 describe('token_type (issue #14, attack 11): only Bearer is sent as Bearer', () => {
-  afterEach(() => nock.cleanAll())
-
   for (const type of ['MAC', 'DPoP', 'pop', 'N_A', '']) {
     it(`refuses a '${type}' token with UnsupportedTokenTypeError before sending anything`, async () => {
       const session = new OAuth2Session('client', { token: { access_token: 'mac-token', token_type: type } })

@@ -9,7 +9,6 @@ describe('OAUTHLIB_INSECURE_TRANSPORT, set from Node as from Python', () => {
   afterEach(() => {
     if (saved === undefined) delete process.env.OAUTHLIB_INSECURE_TRANSPORT
     else process.env.OAUTHLIB_INSECURE_TRANSPORT = saved
-    nock.cleanAll()
   })
 
   it('is honoured when set after the session was built, with any non-empty value, and not once removed', async () => {

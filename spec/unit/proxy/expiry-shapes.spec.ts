@@ -43,8 +43,6 @@ async function signedIn(): Promise<ProxySession> {
 }
 
 describe('ProxySession sees each shape of an expired proxy session, signs in again once and retries once', () => {
-  afterEach(() => nock.cleanAll())
-
   const bounces: [string, (scope: nock.Scope) => nock.Scope][] = [
     ["oauth2_proxy's default mode: its sign-in page in place, HTTP 403", (scope) => scope.get('/status').reply(403, proxySignInPage('/status'), HTML)],
     [

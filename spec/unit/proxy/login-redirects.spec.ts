@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import { inspect } from 'node:util'
-import { CredentialRedirectRefusedError, ProxySession } from '../../../lib/index.js'
+import { CredentialRedirectRefusedError, ProxyAuthenticationError, ProxySession } from '../../../lib/index.js'
 import { redirectCollector } from '../../support/redirect-collector.js'
 
 const options = {
@@ -107,7 +107,7 @@ describe('ProxySession sign-in that ends without the proxy cookie at a URL whose
     try {
       const error = await session.authenticate().catch((caught: unknown) => caught)
 
-      expect(error).to.include({ reason: 'no_proxy_cookie' })
+      expect(error).to.be.instanceOf(ProxyAuthenticationError).and.include({ reason: 'no_proxy_cookie' })
       for (const scope of scopes) scope.done()
     } finally {
       await session.close()
