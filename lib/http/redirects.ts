@@ -4,9 +4,6 @@ import type { PreparedRequest } from './prepared-request.js'
 import { stripRedirectCredentials } from './redirect-credentials.js'
 import { shownUrl } from './request-secrets.js'
 
-// The token endpoint's redirect checks import it from here.
-export { shownUrl }
-
 /**
  * Whether an answer is a redirect the Session follows: 301, 302, 303, 307 or 308 with a Location.
  *

@@ -406,7 +406,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     // running together share one request (and a refresh token read after the other one rotated it).
     // The caller's signal ends its wait, never the shared refresh (its refresh token is spent either way).
     const shared = this.#renewals.run('token', () => refresh(this.#token.refresh_token as string))
-    return untilAborted(shared, options.signal, 'POST', redactUrl(tokenUrl))
+    return untilAborted(shared, options.signal, 'POST', () => redactUrl(tokenUrl))
   }
 
   /**
