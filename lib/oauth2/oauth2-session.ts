@@ -457,7 +457,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const { settings: options, extras: given } = splitTokenOptions(refreshTokenSchema, refreshOptions, 'refreshToken')
     assertSecureTransport(tokenUrl, this.#insecure)
     const explicit = options.refreshToken
-    if (explicit === undefined && this.#token.refresh_token === undefined) {
+    if (explicit === undefined && this.#token.refresh_token === undefined && this.#shared === undefined) {
       throw new ConfigurationError('refreshToken', 'There is no refresh token: pass refreshToken, or fetch a token that has one.')
     }
     const refresh = (refreshToken: string, deadline?: number): Promise<OAuth2Token> => {
