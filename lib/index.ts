@@ -121,6 +121,13 @@ export {
 export { TokenStoreUnavailableError } from './tokens/token-store-unavailable-error.js'
 export { tokenKeyFor, type TokenKeyParts } from './tokens/token-key.js'
 export type { StoreUnavailablePolicy } from './tokens/shared-renewal.js'
+export {
+  EncryptedTokenStore,
+  type EncryptedTokenStoreOptions,
+  type EncryptedTokenStoreSummary,
+  type TokenEncryptionKey,
+} from './tokens/encrypted-token-store.js'
+export { TokenDecryptionError, type TokenDecryptionReason } from './tokens/token-decryption-error.js'
 export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type NewToken } from './oauth2/requests-auth/token-cache.js'
 export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export type { OAuth2TokenOptions } from './oauth2/requests-auth/oauth2-token-strategy.js'
