@@ -36,6 +36,9 @@ export function cacheEntry(fresh: NewToken): OAuth2Token {
 
 const flights = new WeakMap<TokenStore, SingleFlight<string>>()
 
+/** The view a store's requests-auth methods use, when it has one (a JsonTokenFileCache's: memory when the file cannot serve). */
+const requestsAuthViews = new WeakMap<TokenStore, TokenStore>()
+
 /**
  * The token under `key` in any {@link TokenStore}: the stored one while it is valid for
  * `earlyExpiry` more seconds, else a new one from `onMissing` (given the stored refresh token),
@@ -49,6 +52,7 @@ export async function cachedToken(
   earlyExpiry: number,
   onMissing: (refreshToken: string | undefined) => Promise<NewToken>,
 ): Promise<string> {
+  store = requestsAuthViews.get(store) ?? store
   const valid = usable(await store.get(key), earlyExpiry)
   if (valid !== undefined) return valid
   let flight = flights.get(store)
@@ -155,9 +159,10 @@ export class TokenMemoryCache extends MemoryTokenStore {
  *
  * Failures: as a {@link TokenStore} (`get`, `set`, `delete`, `lease`, as sessions use it) a file
  * that cannot be locked, read or written is a {@link TokenStoreUnavailableError}, so the caller's
- * policy decides. The requests-auth methods keep requests-auth's rule that a cache never fails a
- * request: {@link JsonTokenFileCache.getToken} and {@link JsonTokenFileCache.addToken} report such a
- * file with a warning and keep the token in this process's memory. {@link JsonTokenFileCache.clear}
+ * policy decides. The requests-auth side keeps requests-auth's rule that a cache never fails a
+ * request: {@link JsonTokenFileCache.getToken}, {@link JsonTokenFileCache.addToken} and the
+ * strategies using it through {@link setTokenCache} report such a file with a warning and keep the
+ * token in this process's memory (not shared, until the file can be written again). {@link JsonTokenFileCache.clear}
  * rejects instead, since the tokens it could not remove would still be served.
  *
  * @example
@@ -210,6 +215,8 @@ export class JsonTokenFileCache extends FileTokenStore {
       },
       lease: (key, ttlMs) => this.lease(key, ttlMs),
     }
+    // Strategies reach the process cache through cachedToken(): it uses this view too.
+    requestsAuthViews.set(this, this.#tolerant)
     // Read once now, as requests-auth does: a file that cannot be trusted is refused here.
     try {
       this.readContents()
@@ -224,7 +231,7 @@ export class JsonTokenFileCache extends FileTokenStore {
    * `earlyExpiry` seconds, and stored; concurrent callers in this process share one fetch.
    */
   getToken(key: string, earlyExpiry: number, onMissing: (refreshToken: string | undefined) => Promise<NewToken>): Promise<string> {
-    return cachedToken(this.#tolerant, key, earlyExpiry, onMissing)
+    return cachedToken(this, key, earlyExpiry, onMissing)
   }
 
   /**
@@ -302,13 +309,15 @@ export function setTokenCache(cache: TokenStore): void {
 
 /**
  * The process-wide token cache: a {@link TokenMemoryCache} unless {@link setTokenCache} set
- * another store. Name that store's type as the type argument (`tokenCache<RedisTokenStore>()`);
- * it is not checked, so `clear()` and `addToken()` exist only on the requests-auth caches.
+ * another store. Name that store's type as the type argument (`tokenCache<JsonTokenFileCache>()`);
+ * it is not checked, so `clear()` and `addToken()` exist only on the requests-auth caches (and
+ * return promises on {@link JsonTokenFileCache}).
  *
  * @example
  * ```ts
- * import { tokenCache } from 'oauth-sessions'
- * tokenCache().clear()
+ * import { type JsonTokenFileCache, tokenCache } from 'oauth-sessions'
+ * tokenCache().clear() // the default TokenMemoryCache
+ * await tokenCache<JsonTokenFileCache>().clear() // after setTokenCache(new JsonTokenFileCache(path))
  * await tokenCache().delete('key')
  * ```
  * @group Auth
