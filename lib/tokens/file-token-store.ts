@@ -8,8 +8,14 @@ import { copyStoredToken, nextStoredToken } from './stored-token-versions.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
 import { readTrustedFile, writePrivateFile } from './trusted-file.js'
 
-/** What the file holds: tokens, the last version of deleted keys, and leases. */
-interface FileContents {
+/**
+ * What a store's file holds: tokens, the last version of deleted keys, and leases. A subclass
+ * that keeps another on-disk format reads and writes these through
+ * {@link FileTokenStore.readContents} and {@link FileTokenStore.writeContents}.
+ *
+ * @internal
+ */
+export interface FileContents {
   tokens: Record<string, StoredToken>
   retired: Record<string, number>
   leases: Record<string, { owner: string; until: number }>
@@ -69,7 +75,7 @@ export class FileTokenStore implements TokenStore {
 
   constructor(path: string, options: FileTokenStoreOptions = {}) {
     if (typeof path !== 'string' || path === '')
-      throw new ConfigurationError('path', 'FileTokenStore needs a file path (a non-empty string), such as "./.tokens.json".')
+      throw new ConfigurationError('path', `${new.target.name} needs a file path (a non-empty string), such as "./.tokens.json".`)
     const { staleLockMs = 10_000, lockWaitMs = 10_000 } = options
     if (!Number.isFinite(staleLockMs) || staleLockMs < 2000)
       throw new ConfigurationError('staleLockMs', 'FileTokenStore staleLockMs must be a number of milliseconds, at least 2000.')
@@ -82,12 +88,12 @@ export class FileTokenStore implements TokenStore {
 
   async get(key: string): Promise<StoredToken | undefined> {
     // The file is replaced by rename, so a read without the lock sees one whole version of it.
-    const stored = this.#read().tokens[key]
+    const stored = this.#read('get').tokens[key]
     return stored === undefined ? undefined : copyStoredToken(stored)
   }
 
   async set(key: string, token: OAuth2Token, options: SetTokenOptions = {}): Promise<StoredToken | undefined> {
-    return this.#update('set', (data) => {
+    return this.update('set', (data) => {
       const stored = nextStoredToken(data.tokens[key], data.retired[key], token, options)
       if (stored === undefined) return { result: undefined }
       data.tokens[key] = stored
@@ -97,7 +103,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#update('delete', (data) => {
+    await this.update('delete', (data) => {
       const current = data.tokens[key]
       if (current === undefined) return { result: undefined }
       // Versions never repeat, so `ifVersion` cannot be fooled by a delete and a new write.
@@ -109,7 +115,7 @@ export class FileTokenStore implements TokenStore {
 
   async lease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
     const owner = randomUUID()
-    const taken = await this.#update('lease', (data) => {
+    const taken = await this.update('lease', (data) => {
       const held = data.leases[key]
       if (held !== undefined && held.until > Date.now()) return { result: false }
       data.leases[key] = { owner, until: Date.now() + ttlMs }
@@ -118,14 +124,14 @@ export class FileTokenStore implements TokenStore {
     if (!taken) return undefined
     return {
       extend: (ms: number): Promise<boolean> =>
-        this.#update('extend', (data) => {
+        this.update('extend', (data) => {
           const current = data.leases[key]
           if (current?.owner !== owner) return { result: false }
           current.until = Date.now() + ms
           return { result: true, changed: true }
         }),
       release: (): Promise<void> =>
-        this.#update('release', (data) => {
+        this.update('release', (data) => {
           if (data.leases[key]?.owner !== owner) return { result: undefined }
           delete data.leases[key]
           return { result: undefined, changed: true }
@@ -137,13 +143,13 @@ export class FileTokenStore implements TokenStore {
   toJSON(): TokenStoreSummary {
     let tokens: Record<string, StoredToken> = {}
     try {
-      tokens = this.#read().tokens
+      tokens = this.#read('get').tokens
     } catch {
       // A summary never throws: an untrusted file shows as empty.
     }
     const entries = Object.entries(tokens)
     return {
-      type: 'FileTokenStore',
+      type: this.constructor.name,
       path: this.path,
       count: entries.length,
       versions: Object.fromEntries(entries.map(([key, { version }]) => [key, version])),
@@ -155,8 +161,13 @@ export class FileTokenStore implements TokenStore {
     return this.toJSON()
   }
 
-  /** Under the lock: re-reads the file, lets `change` edit one key, and writes the file if it changed. */
-  #update<T>(operation: string, change: (data: FileContents) => { result: T; changed?: boolean }): Promise<T> {
+  /**
+   * Under the lock: re-reads the file, lets `change` edit it (one key, or every key for a clear),
+   * and writes the file if it changed.
+   *
+   * @internal
+   */
+  protected update<T>(operation: string, change: (data: FileContents) => { result: T; changed?: boolean }): Promise<T> {
     const run = async (): Promise<T> => {
       const release = await lock(this.path, {
         realpath: false,
@@ -167,11 +178,11 @@ export class FileTokenStore implements TokenStore {
         throw this.#unavailable(operation, error, `its lock ${this.path}.lock is held by another process (waited lockWaitMs, ${this.#lockWaitMs} ms)`)
       })
       try {
-        const data = this.#read()
+        const data = this.#read(operation)
         const { result, changed = false } = change(data)
         if (changed) {
           try {
-            this.#write(data)
+            this.writeContents(data)
           } catch (error) {
             throw this.#unavailable(operation, error, `it could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
           }
@@ -190,14 +201,25 @@ export class FileTokenStore implements TokenStore {
   #unavailable(operation: string, cause: unknown, why: string): unknown {
     if (cause instanceof OAuthSessionsError || (cause as NodeJS.ErrnoException).code === undefined) return cause
     const error = new TokenStoreUnavailableError(
-      'FileTokenStore',
+      this.constructor.name,
       operation,
-      `Token store ${this.path}: ${operation} failed because ${why}. Check the folder and its permissions, or raise lockWaitMs.`,
+      `${this.label} ${this.path}: ${operation} failed because ${why}. Check the folder and its permissions, or raise lockWaitMs.`,
     )
     return Object.assign(error, { cause })
   }
 
-  #read(): FileContents {
+  /** How warnings and errors name the file ("Token store"). @internal */
+  protected get label(): string {
+    return 'Token store'
+  }
+
+  /**
+   * The store's file read and checked (see {@link readTrustedFile}): empty when there is none,
+   * undefined when it is not a token store's file. Filesystem errors are thrown as they are.
+   *
+   * @internal
+   */
+  protected readContents(): FileContents | undefined {
     let text: string
     try {
       text = readTrustedFile(this.path, 'Token store', 'the store')
@@ -205,30 +227,47 @@ export class FileTokenStore implements TokenStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return empty()
       throw error
     }
-    const data = parse(text)
-    if (data !== undefined) return data
-    if (!this.#warnedCorrupt) {
-      this.#warnedCorrupt = true
-      process.emitWarning(`Token store ${this.path} is corrupt or not a token store; it will be replaced.`)
-    }
-    return empty()
+    return parse(text)
   }
 
-  #write(data: FileContents): void {
+  /** Replaces the store's file with `data` (temporary file, then rename, mode 0600). @internal */
+  protected writeContents(data: FileContents): void {
     writePrivateFile(this.path, JSON.stringify(data))
+  }
+
+  /** Warns, once per store, that its file is corrupt and will be replaced. @internal */
+  protected warnCorrupt(): void {
+    if (this.#warnedCorrupt) return
+    this.#warnedCorrupt = true
+    process.emitWarning(`${this.label} ${this.path} is corrupt or not a ${this.label.toLowerCase()}; it will be replaced.`)
+  }
+
+  /** The file's contents; a file that cannot be read is a {@link TokenStoreUnavailableError}, a corrupt one reads as empty. */
+  #read(operation: string): FileContents {
+    let data: FileContents | undefined
+    try {
+      data = this.readContents()
+    } catch (error) {
+      throw this.#unavailable(operation, error, `it could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+    }
+    if (data !== undefined) return data
+    this.warnCorrupt()
+    return empty()
   }
 }
 
-function empty(): FileContents {
+/** Contents with no token, no retired version and no lease. @internal */
+export function empty(): FileContents {
   return { tokens: record(), retired: record(), leases: record() }
 }
 
-/** A map of keys with no prototype: a key named `__proto__` or `constructor` is a key like any other. */
-function record<T>(entries: object = {}): Record<string, T> {
+/** A map of keys with no prototype: a key named `__proto__` or `constructor` is a key like any other. @internal */
+export function record<T>(entries: object = {}): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, entries)
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+/** @internal */
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The file's contents, or undefined when it is not a token store's file. */
 function parse(text: string): FileContents | undefined {

@@ -13,6 +13,14 @@ import { ConfigurationError } from '../errors.js'
  * @internal
  */
 export function readTrustedFile(path: string, what = 'Token cache', owner = 'the cache'): string {
+  return readTrustedFileAndTime(path, what, owner).text
+}
+
+/**
+ * {@link readTrustedFile}, with the file's modification time (Unix milliseconds) from the same open file.
+ * @internal
+ */
+export function readTrustedFileAndTime(path: string, what = 'Token cache', owner = 'the cache'): { text: string; mtimeMs: number } {
   const refuse = (why: string): never => {
     throw new ConfigurationError(
       'path',
@@ -35,7 +43,7 @@ export function readTrustedFile(path: string, what = 'Token cache', owner = 'the
     if (ownUid !== undefined && stat.uid !== ownUid) refuse('owned by another user')
     if ((stat.mode & 0o022) !== 0) refuse('writable by other users')
     if ((stat.mode & 0o077) !== 0) fchmodSync(fd, 0o600)
-    return readFileSync(fd, 'utf8')
+    return { text: readFileSync(fd, 'utf8'), mtimeMs: stat.mtimeMs }
   } finally {
     closeSync(fd)
   }

@@ -1,10 +1,12 @@
 import { ConfigurationError } from '../../errors.js'
-import { MemoryTokenStore, type TokenStoreSummary } from '../../tokens/memory-token-store.js'
+import { type FileContents, FileTokenStore, type FileTokenStoreOptions } from '../../tokens/file-token-store.js'
+import { MemoryTokenStore } from '../../tokens/memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/token-store.js'
-import { readTrustedFile, writePrivateFile } from '../../tokens/trusted-file.js'
+import { TokenStoreUnavailableError } from '../../tokens/token-store-unavailable-error.js'
 import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
 import { SingleFlight } from '../token-renewal.js'
 import { renewShared } from '../../tokens/shared-renewal.js'
+import { readRequestsAuthFile, requestsAuthToken, writeRequestsAuthFile, yearFromNow } from './requests-auth-file-format.js'
 
 /** What a strategy hands the cache when it fetched a token. @group Auth */
 export interface NewToken {
@@ -16,11 +18,6 @@ export interface NewToken {
   expiresAt?: number | undefined
   /** A refresh token, if the provider issued one. */
   refreshToken?: string | undefined
-}
-
-/** How long requests-auth keeps a token whose lifetime is unknown: a year from now, Unix seconds. */
-function yearFromNow(): number {
-  return Date.now() / 1000 + 365 * 24 * 3600
 }
 
 /**
@@ -47,6 +44,9 @@ const flights = new WeakMap<TokenStore, SingleFlight<string>>()
 const CACHE_LEASE_MS = 10_000
 const CACHE_WAIT_MS = 130_000
 
+/** The view a store's requests-auth methods use, when it has one (a JsonTokenFileCache's: memory when the file cannot serve). */
+const requestsAuthViews = new WeakMap<TokenStore, TokenStore>()
+
 /**
  * The token under `key` in any {@link TokenStore}: the stored one while it is valid for
  * `earlyExpiry` more seconds, else a new one from `onMissing` (given the stored refresh token),
@@ -60,6 +60,7 @@ export async function cachedToken(
   earlyExpiry: number,
   onMissing: (refreshToken: string | undefined) => Promise<NewToken>,
 ): Promise<string> {
+  store = requestsAuthViews.get(store) ?? store
   const valid = usable((await store.get(key))?.token, earlyExpiry)
   if (valid !== undefined) return valid
   let flight = flights.get(store)
@@ -160,86 +161,163 @@ export class TokenMemoryCache extends MemoryTokenStore {
 }
 
 /**
- * A token cache kept in a JSON file, so tokens survive restarts: created when missing, written
- * atomically (temporary file, then rename) with mode 0600, in requests-auth's format
- * (`{ key: [token, expiry, refreshToken?] }`). A corrupt or foreign file is reported with a
- * warning and replaced; it never fails a request. An existing file is used only when it is a
- * regular file of this user that nobody else may write (a symbolic link, a FIFO or a planted file
- * is a {@link ConfigurationError}); one that others may read is narrowed to 0600 when it is loaded.
+ * A token cache in a JSON file shared by every process of this user on this host, in
+ * requests-auth's format (`{ "<key>": [token, expiry, refresh_token] }`, `null` when there is no
+ * refresh token), so Python's `requests_auth.JsonTokenFileCache` reads and writes the same file. It
+ * is a {@link FileTokenStore}: every write takes the lock `<path>.lock`, re-reads the file, changes
+ * one key and renames a temporary file (mode 0600) over it, so processes writing different keys
+ * keep each other's tokens and see each other's refreshes. Versions and leases, which the format
+ * has no room for, live in a sidecar file, `<path>.meta`, with a fingerprint of each entry: an
+ * entry changed behind its back (by Python, which neither locks nor renames, or by a crash between
+ * the two writes) gets a new version, so compare-and-set is never fooled. The file keeps only the
+ * access token, its expiry (a year when unknown) and the refresh token; use {@link FileTokenStore}
+ * for whole tokens.
+ *
+ * Both files are used only when they are regular files of this user that nobody else may write (a
+ * symbolic link, a FIFO or a planted file is a {@link ConfigurationError}, from the constructor
+ * when it is there already); one that others may read is narrowed to 0600. A corrupt file is
+ * reported once with a warning and replaced.
+ *
+ * Failures: as a {@link TokenStore} (`get`, `set`, `delete`, `lease`, as sessions use it) a file
+ * that cannot be locked, read or written is a {@link TokenStoreUnavailableError}, so the caller's
+ * policy decides. The requests-auth side keeps requests-auth's rule that a cache never fails a
+ * request: {@link JsonTokenFileCache.getToken}, {@link JsonTokenFileCache.addToken} and the
+ * strategies using it through {@link setTokenCache} report such a file with a warning and keep the
+ * token in this process's memory (not shared, until the file can be written again). {@link JsonTokenFileCache.clear}
+ * rejects instead, since the tokens it could not remove would still be served.
  *
  * @example
  * ```ts
  * import { JsonTokenFileCache, setTokenCache } from 'oauth-sessions'
- * setTokenCache(new JsonTokenFileCache('./.tokens.json'))
+ * const cache = new JsonTokenFileCache('./.tokens.json')
+ * setTokenCache(cache)
+ * await cache.addToken('my-key', { token: 'abc', expiresIn: 3600 })
+ * console.log(await cache.getToken('my-key', 30, async () => ({ token: 'fetched' }))) // abc
  * ```
  * @see requests_auth.JsonTokenFileCache
  * @group Auth
  */
-export class JsonTokenFileCache extends TokenMemoryCache {
-  /** The file the tokens are kept in. */
-  readonly path: string
-  #loaded = false
+export class JsonTokenFileCache extends FileTokenStore {
+  /** Tokens this process could not write to the file, for the requests-auth methods. */
+  readonly #fallback = new TokenMemoryCache()
+  #warnedUnreadable = false
+  /** The store the requests-auth methods use: the file, or memory when the file cannot serve. */
+  readonly #tolerant: TokenStore
 
-  constructor(path: string) {
-    super()
-    if (typeof path !== 'string' || path === '')
-      throw new ConfigurationError('path', 'JsonTokenFileCache needs a file path (a non-empty string), such as "./.tokens.json".')
-    this.path = path
-    for (const [key, token] of this.#load()) this.write(key, token)
-    this.#loaded = true
-  }
-
-  /** What the cache holds, without a token: its file, how many keys and each key's version. */
-  override toJSON(): TokenStoreSummary {
-    const { type, ...rest } = super.toJSON()
-    return { type, path: this.path, ...rest }
-  }
-
-  protected override persist(): void {
-    if (!this.#loaded) return
-    const data: Record<string, [string, number, string?]> = {}
-    for (const [key, { token }] of this.entries) {
-      // A token stored through set() without an expiry is kept a year, as cacheEntry() keeps one.
-      const expiry = typeof token.expires_at === 'number' ? token.expires_at : yearFromNow()
-      const value = String(token.access_token ?? '')
-      data[key] = typeof token.refresh_token === 'string' ? [value, expiry, token.refresh_token] : [value, expiry]
+  constructor(path: string, options: FileTokenStoreOptions = {}) {
+    super(path, options)
+    const fallback = this.#fallback
+    this.#tolerant = {
+      get: async (key) => {
+        let onFile: StoredToken | undefined
+        try {
+          onFile = await this.get(key)
+        } catch (error) {
+          if (!(error instanceof TokenStoreUnavailableError)) throw error
+          this.#warnUnreadable(error)
+        }
+        const kept = await fallback.get(key)
+        return kept !== undefined && (onFile === undefined || kept.updatedAt >= onFile.updatedAt) ? kept : onFile
+      },
+      set: async (key, token, setOptions) => {
+        try {
+          const stored = await this.set(key, token, setOptions)
+          await fallback.delete(key)
+          return stored
+        } catch (error) {
+          if (!(error instanceof TokenStoreUnavailableError)) throw error
+          process.emitWarning(`Token cache ${this.path} could not be written (${errorCode(error)}); tokens are kept in memory only.`)
+          return fallback.set(key, requestsAuthToken(token))
+        }
+      },
+      delete: async (key) => {
+        await fallback.delete(key)
+        await this.delete(key)
+      },
+      lease: async (key, ttlMs) => {
+        try {
+          return await this.lease(key, ttlMs)
+        } catch (error) {
+          // A file that cannot be locked leaves this process on its own: its lease is in memory.
+          if (!(error instanceof TokenStoreUnavailableError)) throw error
+          this.#warnUnreadable(error)
+          return fallback.lease(key, ttlMs)
+        }
+      },
     }
+    // Strategies reach the process cache through cachedToken(): it uses this view too.
+    requestsAuthViews.set(this, this.#tolerant)
+    // Read once now, as requests-auth does: a file that cannot be trusted is refused here.
     try {
-      writePrivateFile(this.path, JSON.stringify(data))
-    } catch (error) {
-      // The token is still cached in memory: a cache file that cannot be written never fails a request.
-      process.emitWarning(
-        `Token cache ${this.path} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'}); tokens are kept in memory only.`,
-      )
-    }
-  }
-
-  #load(): Map<string, OAuth2Token> {
-    let text: string
-    try {
-      text = readTrustedFile(this.path)
+      this.readContents()
     } catch (error) {
       if (error instanceof ConfigurationError) throw error
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        process.emitWarning(`Token cache ${this.path} is unreadable (${(error as NodeJS.ErrnoException).code}); starting empty.`)
-      return new Map()
-    }
-    try {
-      const data = JSON.parse(text) as unknown
-      if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TypeError('not an object')
-      const tokens = new Map<string, OAuth2Token>()
-      for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-        if (!Array.isArray(value) || typeof value[0] !== 'string' || typeof value[1] !== 'number') throw new TypeError(`entry ${key} is not [token, expiry]`)
-        const token: OAuth2Token = { access_token: value[0], expires_at: value[1] }
-        if (typeof value[2] === 'string') token.refresh_token = value[2]
-        tokens.set(key, token)
-      }
-      return tokens
-    } catch {
-      process.emitWarning(`Token cache ${this.path} is corrupt or not a token cache; it will be replaced.`)
-      return new Map()
+      this.#warnUnreadable(error)
     }
   }
+
+  /**
+   * The token under `key`, fetched with `onMissing` when there is none or it expires within
+   * `earlyExpiry` seconds, and stored; concurrent callers in this process share one fetch.
+   */
+  getToken(key: string, earlyExpiry: number, onMissing: (refreshToken: string | undefined) => Promise<NewToken>): Promise<string> {
+    return cachedToken(this, key, earlyExpiry, onMissing)
+  }
+
+  /**
+   * Stores a token. Without a lifetime, a JWT's `exp` claim gives its expiry (as requests-auth reads
+   * bearer tokens); any other token is kept for a year. A file that cannot be written is reported
+   * with a warning, and the token is kept in this process's memory.
+   */
+  async addToken(key: string, fresh: NewToken): Promise<void> {
+    await this.#tolerant.set(key, cacheEntry(fresh))
+  }
+
+  /** Forgets every token, in the file (under its lock, one write) and in memory. */
+  async clear(): Promise<void> {
+    this.#fallback.clear()
+    await this.update('clear', (data) => {
+      const keys = Object.keys(data.tokens)
+      for (const key of keys) {
+        data.retired[key] = data.tokens[key]?.version ?? 0
+        delete data.tokens[key]
+      }
+      return { result: undefined, changed: keys.length > 0 }
+    })
+  }
+
+  /** Stores what requests-auth's format keeps of `token`: access token, expiry and refresh token. */
+  override set(key: string, token: OAuth2Token, options: SetTokenOptions = {}): Promise<StoredToken | undefined> {
+    return super.set(key, requestsAuthToken(token), options)
+  }
+
+  /** @internal */
+  protected override get label(): string {
+    return 'Token cache'
+  }
+
+  /** @internal */
+  protected override readContents(): FileContents {
+    return readRequestsAuthFile(this.path, () => this.warnCorrupt())
+  }
+
+  /** @internal */
+  protected override writeContents(data: FileContents): void {
+    writeRequestsAuthFile(this.path, data)
+  }
+
+  #warnUnreadable(error: unknown): void {
+    if (this.#warnedUnreadable) return
+    this.#warnedUnreadable = true
+    process.emitWarning(`Token cache ${this.path} is unreadable (${errorCode(error)}); starting empty.`)
+  }
+}
+
+/** The filesystem code behind an error (its own, or its cause's). */
+function errorCode(error: unknown): string {
+  const { code, cause } = error as NodeJS.ErrnoException
+  const causeCode = (cause as NodeJS.ErrnoException | undefined)?.code
+  return causeCode ?? (code?.startsWith('ERR_') ? undefined : code) ?? 'error'
 }
 
 let processCache: TokenStore = new TokenMemoryCache()
@@ -261,13 +339,15 @@ export function setTokenCache(cache: TokenStore): void {
 
 /**
  * The process-wide token cache: a {@link TokenMemoryCache} unless {@link setTokenCache} set
- * another store. Name that store's type as the type argument (`tokenCache<RedisTokenStore>()`);
- * it is not checked, so `clear()` and `addToken()` exist only on the requests-auth caches.
+ * another store. Name that store's type as the type argument (`tokenCache<JsonTokenFileCache>()`);
+ * it is not checked, so `clear()` and `addToken()` exist only on the requests-auth caches (and
+ * return promises on {@link JsonTokenFileCache}).
  *
  * @example
  * ```ts
- * import { tokenCache } from 'oauth-sessions'
- * tokenCache().clear()
+ * import { type JsonTokenFileCache, tokenCache } from 'oauth-sessions'
+ * tokenCache().clear() // the default TokenMemoryCache
+ * await tokenCache<JsonTokenFileCache>().clear() // after setTokenCache(new JsonTokenFileCache(path))
  * await tokenCache().delete('key')
  * ```
  * @group Auth

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -96,6 +96,32 @@ describe('requests-auth token strategies against the sandbox', () => {
       expect(`Bearer ${stdout.trim()}`).to.equal(sent)
       expect(statSync(file).mode & 0o777).to.equal(0o600)
     } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
+  it('never fails a request for a cache file it cannot write: it warns and keeps the token in memory', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-cache-'))
+    const file = join(folder, 'tokens.json')
+    const warnings: string[] = []
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.message)
+    }
+    process.on('warning', onWarning)
+    try {
+      mkdirSync(file) // a directory where the file should be: it can be neither read nor replaced
+      setTokenCache(new JsonTokenFileCache(file))
+      const auth = new OAuth2ClientCredentials(sandbox.oauth2.tokenUrl, sandbox.oauth2.clientId, sandbox.oauth2.clientSecret)
+
+      const first = await session.get(`${sandbox.oauth2.baseUrl}me`, { auth })
+      const second = await session.get(`${sandbox.oauth2.baseUrl}me`, { auth })
+      await new Promise((resolve) => setImmediate(resolve))
+
+      expect([first.status, second.status]).to.deep.equal([200, 200])
+      expect(second.request.headers.get('authorization')).to.equal(first.request.headers.get('authorization'))
+      expect(warnings.join(' ')).to.include('could not be written').and.include('tokens are kept in memory only')
+    } finally {
+      process.off('warning', onWarning)
       rmSync(folder, { recursive: true, force: true })
     }
   })

@@ -1,68 +1,9 @@
 import { expect } from 'chai'
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { FileTokenStore } from '../../../lib/index.js'
-
-const root = fileURLToPath(new URL('../../../', import.meta.url))
-const workerScript = 'spec/fixtures/tokens/file-store-worker.ts'
-
-/** A process sharing the store file; `ask` sends one command and resolves with its answer. */
-interface Worker {
-  child: ChildProcessWithoutNullStreams
-  ask(command: Record<string, unknown>): Promise<unknown>
-}
-
-async function startWorker(path: string): Promise<Worker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, path], { cwd: root })
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
-  type Answer = { result?: unknown; error?: string; ready?: boolean }
-  const waiting: Array<{ resolve: (answer: Answer) => void; reject: (error: Error) => void }> = []
-  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(JSON.parse(line) as Answer))
-  child.once('exit', () => {
-    for (const { reject } of waiting.splice(0)) reject(new Error(`worker exited; stderr:\n${stderr}`))
-  })
-  const next = (): Promise<Answer> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker did not answer; stderr:\n${stderr}`)), 8_000)
-      waiting.push({
-        resolve: (answer) => {
-          clearTimeout(timer)
-          resolve(answer)
-        },
-        reject: (error) => {
-          clearTimeout(timer)
-          reject(error)
-        },
-      })
-    })
-  try {
-    await next() // ready
-  } catch (error) {
-    child.kill('SIGKILL')
-    throw error
-  }
-  return {
-    child,
-    async ask(command) {
-      const answer = next()
-      child.stdin.write(`${JSON.stringify(command)}\n`)
-      const { result, error } = await answer
-      if (error !== undefined) throw new Error(`worker failed: ${error}`)
-      return result
-    },
-  }
-}
-
-function kill(worker: Worker | undefined): void {
-  if (worker !== undefined && worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL')
-}
+import { kill, startWorker, type Worker } from '../../support/token-store-worker.js'
 
 describe('FileTokenStore shared by processes', function () {
   this.timeout(30_000)

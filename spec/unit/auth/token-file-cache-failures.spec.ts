@@ -34,7 +34,7 @@ describe('JsonTokenFileCache when the file cannot serve', () => {
       const directory = join(folder, 'tokens.json')
       mkdirSync(directory)
       const cache = new JsonTokenFileCache(directory)
-      cache.addToken('key-1', { token: 'tok-1', expiresIn: 3600 })
+      await cache.addToken('key-1', { token: 'tok-1', expiresIn: 3600 })
       token = await cache.getToken('key-1', 30, never)
     })
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { JsonTokenFileCache } from '../../../lib/index.js'
 
 describe('JsonTokenFileCache when the file cannot be replaced', () => {
-  it('leaves no temporary file holding the tokens next to the cache path', () => {
+  it('leaves no temporary file holding the tokens next to the cache path', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-cache-'))
     const silence = (): void => {}
     process.on('warning', silence)
@@ -14,7 +14,7 @@ describe('JsonTokenFileCache when the file cannot be replaced', () => {
       mkdirSync(join(folder, 'tokens.json'))
       const cache = new JsonTokenFileCache(join(folder, 'tokens.json'))
 
-      cache.addToken('key-1', { token: 'tok-on-disk', expiresIn: 3600 })
+      await cache.addToken('key-1', { token: 'tok-on-disk', expiresIn: 3600 })
 
       expect(readdirSync(folder)).to.deep.equal(['tokens.json'])
     } finally {

@@ -34,12 +34,12 @@ describe('JsonTokenFileCache and a file it did not write', () => {
     expect(() => new JsonTokenFileCache(path)).to.throw(ConfigurationError, 'writable by other users')
   })
 
-  it('uses its own 0600 file, and keeps it 0600', () => {
+  it('uses its own 0600 file, and keeps it 0600', async () => {
     const path = join(folder, 'tokens.json')
     writeFileSync(path, JSON.stringify({ k: ['mine', 9_999_999_999] }), { mode: 0o600 })
 
     const cache = new JsonTokenFileCache(path)
-    cache.addToken('other', { token: 'more', expiresIn: 60 })
+    await cache.addToken('other', { token: 'more', expiresIn: 60 })
 
     expect(statSync(path).mode & 0o777).to.equal(0o600)
   })

@@ -128,6 +128,21 @@ describe('FileTokenStore', () => {
     expect((error as Error).message).to.not.include('tok-nofolder')
   })
 
+  it('turns a file that cannot be read (a directory in its place) into TokenStoreUnavailableError, for get and set', async () => {
+    mkdirSync(path)
+    const store = new FileTokenStore(path)
+
+    const read = await store.get('k').catch((caught: unknown) => caught)
+    const written = await store.set('k', { access_token: 'tok-dir' }).catch((caught: unknown) => caught)
+
+    expect(read).to.be.instanceOf(TokenStoreUnavailableError).and.include({ operation: 'get', store: 'FileTokenStore' })
+    expect((read as Error).message)
+      .to.include(path)
+      .and.include('could not be read (EISDIR)')
+    expect(written).to.be.instanceOf(TokenStoreUnavailableError).and.include({ operation: 'set' })
+    expect((written as Error).message).to.not.include('tok-dir')
+  })
+
   it('refuses a symbolic link, naming the path', async () => {
     const target = join(folder, 'elsewhere.json')
     writeFileSync(target, JSON.stringify({ tokens: {}, retired: {}, leases: {} }), { mode: 0o600 })

@@ -87,10 +87,11 @@ describe('JsonTokenFileCache on disk', () => {
       const path = join(folder, 'tokens.json')
       const cache = new JsonTokenFileCache(path)
 
-      cache.addToken('with-refresh', { token: 'at-1', expiresAt: 2_000_000_000, refreshToken: 'rt-1' })
+      await cache.addToken('with-refresh', { token: 'at-1', expiresAt: 2_000_000_000, refreshToken: 'rt-1' })
       await cache.set('plain', { access_token: 'at-2', expires_at: 2_000_000_001 })
 
-      expect(JSON.parse(readFileSync(path, 'utf8'))).to.deep.equal({ 'with-refresh': ['at-1', 2_000_000_000, 'rt-1'], plain: ['at-2', 2_000_000_001] })
+      // requests-auth stores (token, expiry, None): no refresh token is written as null.
+      expect(JSON.parse(readFileSync(path, 'utf8'))).to.deep.equal({ 'with-refresh': ['at-1', 2_000_000_000, 'rt-1'], plain: ['at-2', 2_000_000_001, null] })
       expect((await new JsonTokenFileCache(path).get('with-refresh'))?.token).to.deep.equal({
         access_token: 'at-1',
         expires_at: 2_000_000_000,

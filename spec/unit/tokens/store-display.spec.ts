@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inspect } from 'node:util'
-import { JsonTokenFileCache, MemoryTokenStore, TokenMemoryCache } from '../../../lib/index.js'
+import { JsonTokenFileCache, MemoryTokenStore, TokenMemoryCache, type TokenStore } from '../../../lib/index.js'
 
 const ACCESS = 'access-7f3b2c'
 const REFRESH = 'refresh-9d4e1a'
@@ -19,7 +19,7 @@ describe('token stores in logs', () => {
   })
   afterEach(() => rmSync(folder, { recursive: true, force: true }))
 
-  const stores: [string, () => MemoryTokenStore][] = [
+  const stores: [string, () => TokenStore][] = [
     ['MemoryTokenStore', () => new MemoryTokenStore()],
     ['TokenMemoryCache', () => new TokenMemoryCache()],
     ['JsonTokenFileCache', () => new JsonTokenFileCache(join(folder, 'tokens.json'))],
