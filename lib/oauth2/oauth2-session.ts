@@ -465,6 +465,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras })
       return this.#tokenRequest({ ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth: options.auth ?? null }, 'refresh_token', refreshToken)
     }
+    if (explicit !== undefined && this.#shared !== undefined) {
+      const token = await refresh(explicit)
+      await this.#publish(token)
+      return token
+    }
     if (explicit !== undefined) return refresh(explicit)
     if (this.#shared !== undefined) {
       // A shared token: one process refreshes it for all, and a peer's newer token is taken instead.
@@ -612,8 +617,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       },
       freshToken: (choices, force) => this.#freshToken(choices, force),
       get canRenew() {
-        const refreshable = session.#token.refresh_token !== undefined || session.#shared !== undefined
-        return (session.autoRefreshUrl !== undefined && refreshable) || session.#grantExtras !== undefined
+        return (session.autoRefreshUrl !== undefined && session.#token.refresh_token !== undefined) || session.#grantExtras !== undefined
       },
       get shared() {
         return session.#shared !== undefined

@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   InvalidGrantError,
   MemoryTokenStore,
+  OAuth2Service,
   OAuth2Session,
   type OAuth2Token,
   ReauthorizationRequiredError,
@@ -344,6 +345,44 @@ describe('OAuth2Session with a tokenStore (#16)', () => {
     expect((await store.get(KEY))?.token.refresh_token).to.equal('rt-2')
     expect([a.access_token, b.access_token]).to.deep.equal(['at-2', 'at-2'])
     nock.removeInterceptor(idp)
+  })
+
+  it('writes the token of a refresh with an explicit refresh token to the store', async () => {
+    const store = new MemoryTokenStore()
+    const idp = nock('https://idp.example').post('/token').reply(200, { access_token: 'at-8', refresh_token: 'rt-8', token_type: 'Bearer', expires_in: 60 })
+
+    await worker(store).refreshToken(TOKEN_URL, { refreshToken: 'rt-7' })
+
+    expect((await store.get(KEY))?.token.refresh_token).to.equal('rt-8')
+    idp.done()
+  })
+
+  it('answers a 401 as before when nothing can renew the token: the response, no error', async () => {
+    const store = new MemoryTokenStore()
+    await store.set(KEY, { access_token: 'at-1', token_type: 'Bearer' })
+    nock(API).get('/me').reply(401, 'no', { 'WWW-Authenticate': 'Bearer error="invalid_token"' })
+
+    const answer = await worker(store).get(`${API}/me`)
+
+    expect(answer.status).to.equal(401)
+  })
+
+  it("gives OAuth2Service's sessions the store through sessionOptions: one built without a token starts from it", async () => {
+    const store = new MemoryTokenStore()
+    await store.set(KEY, valid(3))
+    const api = nock(API).get('/me').matchHeader('authorization', 'Bearer at-3').reply(200, 'ok')
+    const service = new OAuth2Service({
+      clientId: 'client-1',
+      clientSecret: 'secret',
+      accessTokenUrl: TOKEN_URL,
+      authorizeUrl: 'https://idp.example/authorize',
+      sessionOptions: { tokenStore: store, tokenKey: KEY, autoRefreshUrl: TOKEN_URL },
+    })
+
+    const answer = await service.getSession().get(`${API}/me`)
+
+    expect(answer.text).to.equal('ok')
+    api.done()
   })
 
   describe('client credentials', () => {
