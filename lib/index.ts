@@ -79,6 +79,7 @@ export {
   InvalidRequestError,
   InvalidClientError,
   InvalidGrantError,
+  ReauthorizationRequiredError,
   UnauthorizedClientError,
   UnsupportedGrantTypeError,
   InvalidScopeError,
@@ -118,6 +119,8 @@ export {
   type IoRedisScriptClient,
 } from './tokens/redis-token-store.js'
 export { TokenStoreUnavailableError } from './tokens/token-store-unavailable-error.js'
+export { tokenKeyFor, type TokenKeyParts } from './tokens/token-key.js'
+export type { StoreUnavailablePolicy } from './tokens/shared-renewal.js'
 export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type NewToken } from './oauth2/requests-auth/token-cache.js'
 export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export type { OAuth2TokenOptions } from './oauth2/requests-auth/oauth2-token-strategy.js'

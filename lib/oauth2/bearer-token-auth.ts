@@ -26,6 +26,8 @@ export interface BearerTokenSource {
   freshToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token>
   /** Whether a 401 could be answered by getting a new token. */
   readonly canRenew: boolean
+  /** Whether the token is shared through a store: a session without one yet may find it there. */
+  readonly shared: boolean
   /** The protected_request hooks, run before the token is added when there is one (as requests-oauthlib does). */
   readonly hooks: ComplianceHookRegistry
   /** Whether plain http outside loopback is allowed. */
@@ -61,8 +63,9 @@ export class BearerTokenAuth implements AuthStrategy {
     const source = this.#source
     assertSecureTransport(request.url, source.insecureTransport)
     // As requests-oauthlib: without a token there is nothing to add, and no hook runs.
-    if (!source.token.access_token) return
+    if (!source.token.access_token && !source.shared) return
     const token = await source.freshToken(this.#choices, false)
+    if (!token.access_token) return
     // The hooks run once the token is fresh, so a hook that reads the session's token sees the one sent.
     if (source.hooks.has('protected_request')) {
       const [url, headers, body] = await source.hooks.runRequest('protected_request', [request.url, request.headers, request.body])

@@ -134,6 +134,40 @@ export class InvalidGrantError extends TokenRequestError {
 }
 
 /**
+ * Thrown when a shared token's refresh token is refused (`invalid_grant`) and, read again, the
+ * token store holds no newer token from another process: the grant is gone, and the user must
+ * authorize again. It is an {@link InvalidGrantError} (so code that catches that keeps working)
+ * and carries the provider's `error`, `errorDescription` and `status`.
+ *
+ * @example
+ * ```ts
+ * import { ReauthorizationRequiredError, type OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.get('https://api.example.com/me') }
+ * catch (error) { if (error instanceof ReauthorizationRequiredError) console.error('log in again:', error.errorDescription) }
+ * ```
+ * @group Errors
+ */
+export class ReauthorizationRequiredError extends InvalidGrantError {
+  /** Always `'ReauthorizationRequiredError'`. */
+  override name = 'ReauthorizationRequiredError'
+  /** Always `'ERR_REAUTHORIZATION_REQUIRED'`. */
+  override code = 'ERR_REAUTHORIZATION_REQUIRED'
+  /** The store key of the token whose grant was refused. */
+  readonly tokenKey: string
+
+  constructor(refused: TokenRequestError, tokenKey: string) {
+    const body: OAuth2ErrorBody = { error: refused.error }
+    if (refused.errorDescription !== undefined) body.error_description = refused.errorDescription
+    if (refused.errorUri !== undefined) body.error_uri = refused.errorUri
+    super(body, refused.response)
+    this.message = `${this.message} The token store (key ${tokenKey}) holds no newer token from another process either.`
+    this.tokenKey = tokenKey
+    this.cause = refused
+  }
+}
+
+/**
  * Thrown for `unauthorized_client`: this client may not use this grant.
  *
  * @example

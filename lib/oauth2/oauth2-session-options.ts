@@ -6,6 +6,8 @@ import type { RequestOptions, SessionOptions, TimeoutOption } from '../http/sess
 import type { OAuth2Client } from './grant-clients.js'
 import type { OAuth2Token } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
+import type { TokenStore } from '../tokens/token-store.js'
+import type { StoreUnavailablePolicy } from '../tokens/shared-renewal.js'
 
 /**
  * Called with the new token after an automatic refresh: save it.
@@ -93,6 +95,32 @@ export interface OAuth2SessionOptions extends SessionOptions {
    * a response without it is then an {@link IssuerMismatchError} too. Needs `issuer`. Default `false`.
    */
   issuerParameterRequired?: boolean
+  /**
+   * Where the token lives, shared with every session (in any process or host) that uses the same
+   * store and {@link OAuth2SessionOptions.tokenKey | tokenKey}: a {@link FileTokenStore}, a
+   * {@link RedisTokenStore}, or any {@link TokenStore}. A session with a store starts from the
+   * stored token, renews it once for all of them (a lease, then compare-and-set), and writes every
+   * new token there; `tokenUpdater` is then optional and {@link TokenUpdated} is never thrown.
+   * See docs/tokens-across-processes.md.
+   */
+  tokenStore?: TokenStore
+  /**
+   * The token's key in `tokenStore`. Default: {@link tokenKeyFor} of the token endpoint
+   * (`autoRefreshUrl`, else the URL of `fetchToken`), the client id, the grant and the scope. Pass
+   * your own for a token per user (`user:42`, or `tokenKeyFor({ ..., subject })`).
+   */
+  tokenKey?: string
+  /**
+   * What a renewal does when the store cannot be used (down, or a peer's lease never ends):
+   * `'fail'` raises {@link TokenStoreUnavailableError}, `'proceed'` renews without the store.
+   * Default `'fail'` for a refresh token (spending one twice can revoke the grant) and
+   * `'proceed'` for client credentials (a second token is harmless).
+   */
+  onStoreUnavailable?: StoreUnavailablePolicy
+  /** How long a refresh holds the store's lease, milliseconds; the refresh must end within 80% of it. Default 15000. */
+  refreshLeaseMs?: number
+  /** How long a session waits for another process's refresh before `onStoreUnavailable` applies, milliseconds. Default 20000. */
+  refreshWaitMs?: number
 }
 
 /**

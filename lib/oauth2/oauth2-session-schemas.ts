@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
 import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-options.js'
 import { httpUrlSchema } from '../http/parse-url.js'
-import { requestOptionsSchema, sessionOptionsSchema } from '../http/session-options.js'
+import { MAX_TIMER_MS, requestOptionsSchema, sessionOptionsSchema } from '../http/session-options.js'
 import { OAuth2Client } from './grant-clients.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions } from './oauth2-session-options.js'
 import { type OAuth2Token, scopeToList } from './oauth2-token.js'
@@ -108,6 +108,19 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   // RFC 9207 compares the issuer as an exact string; it must be an absolute URL.
   issuer: z.url().optional(),
   issuerParameterRequired: z.boolean().optional(),
+  tokenStore: z
+    .custom<NonNullable<OAuth2SessionOptions['tokenStore']>>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        ['get', 'set', 'delete', 'lease'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+      'a TokenStore (get, set, delete and lease): MemoryTokenStore, FileTokenStore, RedisTokenStore ...',
+    )
+    .optional(),
+  tokenKey: z.string().min(1).max(512).optional(),
+  onStoreUnavailable: z.enum(['fail', 'proceed']).optional(),
+  refreshLeaseMs: z.number().int().min(1000).max(MAX_TIMER_MS).optional(),
+  refreshWaitMs: z.number().int().min(0).max(MAX_TIMER_MS).optional(),
 }) satisfies z.ZodType<OAuth2SessionOptions>
 
 /**

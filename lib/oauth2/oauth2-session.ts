@@ -17,7 +17,10 @@ import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType }
 import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
 import { authorizationError, issuerMismatch, stateMismatch } from './authorization-response.js'
-import { MismatchingStateError } from './oauth2-errors.js'
+import { InvalidGrantError, MismatchingStateError, ReauthorizationRequiredError, ScopeChangedWarning } from './oauth2-errors.js'
+import { renewShared, type StoreUnavailablePolicy } from '../tokens/shared-renewal.js'
+import { tokenKeyFor } from '../tokens/token-key.js'
+import type { TokenStore } from '../tokens/token-store.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
@@ -34,13 +37,15 @@ import {
 } from './oauth2-session-schemas.js'
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
 import { requestToken, type TokenRequest } from './token-endpoint.js'
-import { renewToken, SingleFlight } from './token-renewal.js'
+import { type RenewalPlan, renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
 
 /** The callback parameters that may come only once (a repeated iss is the issuer check's: IssuerMismatchError). */
 const ONCE_ONLY = ['state', 'code', 'error', 'access_token'] as const
 /** The settings checked again when assigned after construction. */
 const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
+/** A valid token from a shared store is read again at most this often, to pick up a peer's newer one. */
+const STORE_RECHECK_MS = 1000
 
 /**
  * A {@link Session} that adds an OAuth 2 token to every request, with the flow helpers of
@@ -110,6 +115,14 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** The extra parameters of the last client-credentials fetch, replayed when that token expires. */
   #grantExtras: { url: string; options: FetchTokenOptions } | undefined
   readonly #renewals = new SingleFlight<OAuth2Token>()
+  /** The shared store of the token, and how this session uses it (DESIGN §10). */
+  readonly #shared: SharedSettings | undefined
+  /** The token endpoint of the last fetchToken: part of the default store key. */
+  #fetchUrl: string | undefined
+  /** The store version of the token held, when it came from the store or was written there. */
+  #storedVersion: number | undefined
+  /** When the store was last read for a newer token. */
+  #checkedAt = 0
 
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
@@ -186,8 +199,42 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.issuer = oauthOptions.issuer
     this.issuerParameterRequired = oauthOptions.issuerParameterRequired ?? false
     this.#bearerAuth = oauthOptions.bearerAuth ?? true
+    this.#shared =
+      oauthOptions.tokenStore === undefined
+        ? undefined
+        : {
+            store: oauthOptions.tokenStore,
+            key: oauthOptions.tokenKey,
+            onUnavailable: oauthOptions.onStoreUnavailable,
+            leaseMs: oauthOptions.refreshLeaseMs ?? 15_000,
+            waitMs: oauthOptions.refreshWaitMs ?? 20_000,
+          }
+    if (this.#shared === undefined) {
+      for (const name of ['tokenKey', 'onStoreUnavailable', 'refreshLeaseMs', 'refreshWaitMs'] as const) {
+        if (oauthOptions[name] !== undefined) throw new ConfigurationError(name, `${name} is a setting of a shared token: it needs tokenStore.`)
+      }
+    }
     this.#bearer = new BearerTokenAuth(this.#tokenSource())
     this.auth = this.#bearer
+  }
+
+  /** The store the token is shared through (the `tokenStore` option), if any. */
+  get tokenStore(): TokenStore | undefined {
+    return this.#shared?.store
+  }
+
+  /**
+   * The token's key in `tokenStore`: the `tokenKey` option, else {@link tokenKeyFor} of the token
+   * endpoint (`autoRefreshUrl`, else the URL of the last fetchToken), client id, grant and scope;
+   * `undefined` without a store or while no endpoint is known.
+   */
+  get tokenKey(): string | undefined {
+    const shared = this.#shared
+    if (shared === undefined) return undefined
+    if (shared.key !== undefined) return shared.key
+    const tokenUrl = this.autoRefreshUrl ?? this.#fetchUrl
+    if (tokenUrl === undefined) return undefined
+    return tokenKeyFor({ tokenUrl, clientId: this.clientId, grantType: this.client.grantType, scope: this.scope })
   }
 
   /** The current token (`{}` before one is fetched). */
@@ -333,6 +380,23 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @see requests_oauthlib.OAuth2Session.fetch_token
    */
   async fetchToken(tokenUrl: string, fetchOptions: FetchTokenOptions = {}): Promise<OAuth2Token> {
+    const shared = this.#shared
+    if (shared === undefined) return this.#fetchToken(tokenUrl, fetchOptions)
+    splitTokenOptions(fetchTokenSchema, fetchOptions, 'fetchToken')
+    assertSecureTransport(tokenUrl, this.#insecure)
+    this.#fetchUrl = tokenUrl
+    if (this.client.renewsByGrant) {
+      // Client credentials: a valid token in the store is taken; else one process fetches it for all.
+      this.#grantExtras = { url: tokenUrl, options: fetchOptions }
+      return this.#renewals.run('token', () => this.#renewShared(false, (_current, deadline) => this.#fetchToken(tokenUrl, fetchOptions, deadline)))
+    }
+    const token = await this.#fetchToken(tokenUrl, fetchOptions)
+    await this.#publish(token)
+    return token
+  }
+
+  /** fetchToken without the store. */
+  async #fetchToken(tokenUrl: string, fetchOptions: FetchTokenOptions, deadline?: number): Promise<OAuth2Token> {
     const { settings: options, extras } = splitTokenOptions(fetchTokenSchema, fetchOptions, 'fetchToken')
     assertSecureTransport(tokenUrl, this.#insecure)
     const given = options.code ?? (options.authorizationResponse !== undefined ? this.#codeFromResponse(options.authorizationResponse) : undefined)
@@ -363,7 +427,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     })
     // The PKCE verifier goes with one exchange only (RFC 9700 §2.1.1).
     if (options.codeVerifier === undefined && this.client.supportsPkce) this.#codeVerifier = undefined
-    const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options), body, clientAuth: auth ?? null }, 'access_token')
+    const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth: auth ?? null }, 'access_token')
     if (this.client.renewsByGrant) this.#grantExtras = { url: tokenUrl, options: fetchOptions }
     return token
   }
@@ -393,15 +457,25 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const { settings: options, extras: given } = splitTokenOptions(refreshTokenSchema, refreshOptions, 'refreshToken')
     assertSecureTransport(tokenUrl, this.#insecure)
     const explicit = options.refreshToken
-    if (explicit === undefined && this.#token.refresh_token === undefined) {
+    if (explicit === undefined && this.#token.refresh_token === undefined && this.#shared === undefined) {
       throw new ConfigurationError('refreshToken', 'There is no refresh token: pass refreshToken, or fetch a token that has one.')
     }
-    const refresh = (refreshToken: string): Promise<OAuth2Token> => {
+    const refresh = (refreshToken: string, deadline?: number): Promise<OAuth2Token> => {
       const extras = { ...given, ...this.autoRefreshKwargs }
       const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras })
-      return this.#tokenRequest({ ...this.#requestShape(tokenUrl, options), body, clientAuth: options.auth ?? null }, 'refresh_token', refreshToken)
+      return this.#tokenRequest({ ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth: options.auth ?? null }, 'refresh_token', refreshToken)
     }
     if (explicit !== undefined) return refresh(explicit)
+    if (this.#shared !== undefined) {
+      // A shared token: one process refreshes it for all, and a peer's newer token is taken instead.
+      const shared = this.#renewals.run('token', () =>
+        this.#renewShared(true, (current, deadline) => {
+          if (typeof current.refresh_token !== 'string') throw new ConfigurationError('refreshToken', 'There is no refresh token in the token store.')
+          return refresh(current.refresh_token, deadline)
+        }),
+      )
+      return untilAborted(shared, options.signal, 'POST', () => redactUrl(tokenUrl))
+    }
     // The session's own refresh token is spent once: an explicit refresh and an automatic one
     // running together share one request (and a refresh token read after the other one rotated it).
     // The caller's signal ends its wait, never the shared refresh (its refresh token is spent either way).
@@ -538,7 +612,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       },
       freshToken: (choices, force) => this.#freshToken(choices, force),
       get canRenew() {
-        return (session.autoRefreshUrl !== undefined && session.#token.refresh_token !== undefined) || session.#grantExtras !== undefined
+        const refreshable = session.#token.refresh_token !== undefined || session.#shared !== undefined
+        return (session.autoRefreshUrl !== undefined && refreshable) || session.#grantExtras !== undefined
+      },
+      get shared() {
+        return session.#shared !== undefined
       },
       hooks: this.#hooks,
       insecureTransport: this.#insecure,
@@ -553,30 +631,143 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** A usable token, renewed once for all concurrent callers. */
   #freshToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token> {
+    if (this.#shared !== undefined) return this.#freshSharedToken(choices, force)
     if (!force && !isExpired(this.#token)) return Promise.resolve(this.#token)
-    return this.#renewals.run('token', () => {
-      const refreshUrl = this.autoRefreshUrl
-      const grant = this.#grantExtras
-      const { clientId, clientSecret } = choices
-      return renewToken(this.#token.refresh_token, {
-        refresh:
-          refreshUrl === undefined
-            ? undefined
-            : (refreshToken) =>
-                this.refreshToken(refreshUrl, {
-                  refreshToken,
-                  auth: clientId !== undefined && clientSecret !== undefined ? new HTTPBasicAuth(clientId, clientSecret) : null,
-                }),
-        grant: grant === undefined ? undefined : () => this.fetchToken(grant.url, grant.options),
-        tokenUpdater: this.tokenUpdater,
-        throwTokenUpdated: true,
-      })
+    return this.#renewals.run('token', () =>
+      renewToken(this.#token.refresh_token, { ...this.#renewalPlan(choices), tokenUpdater: this.tokenUpdater, throwTokenUpdated: true }),
+    )
+  }
+
+  /** How this session renews a token: the refresh at autoRefreshUrl, or the client-credentials grant again. */
+  #renewalPlan(choices: BearerChoices, deadline?: number): RenewalPlan<OAuth2Token> {
+    const refreshUrl = this.autoRefreshUrl
+    const grant = this.#grantExtras
+    const { clientId, clientSecret } = choices
+    const auth = clientId !== undefined && clientSecret !== undefined ? new HTTPBasicAuth(clientId, clientSecret) : null
+    return {
+      refresh: refreshUrl === undefined ? undefined : (refreshToken) => this.#refreshAt(refreshUrl, refreshToken, auth, deadline),
+      grant: grant === undefined ? undefined : () => this.#fetchToken(grant.url, grant.options, deadline),
+    }
+  }
+
+  /** One refresh with a given refresh token (an automatic one: autoRefreshKwargs, no store). */
+  #refreshAt(tokenUrl: string, refreshToken: string, auth: HTTPBasicAuth | null, deadline: number | undefined): Promise<OAuth2Token> {
+    assertSecureTransport(tokenUrl, this.#insecure)
+    const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras: { ...this.autoRefreshKwargs } })
+    return this.#tokenRequest({ ...this.#requestShape(tokenUrl, {}, deadline), body, clientAuth: auth }, 'refresh_token', refreshToken)
+  }
+
+  /**
+   * The token of a session with a store: the one held while it is valid (with a look at the store
+   * at most once a second, for a peer's newer one), the stored one when the session has none yet,
+   * else one renewal for every process that shares it.
+   */
+  async #freshSharedToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token> {
+    if (!force && this.#token.access_token !== undefined && !isExpired(this.#token)) {
+      if (Date.now() - this.#checkedAt < STORE_RECHECK_MS) return this.#token
+      return this.#renewals.run('check', () => this.#recheck())
+    }
+    return this.#renewals.run('token', async () => {
+      if (!force && this.#token.access_token === undefined && !(await this.#loadStored())) return this.#token
+      if (!force && this.#token.access_token !== undefined && !isExpired(this.#token)) return this.#token
+      return this.#renewShared(force, (current, deadline) => renewToken(current.refresh_token, this.#renewalPlan(choices, deadline)))
     })
   }
 
+  /** Takes a newer valid token from the store; a store that cannot be read leaves the valid token held. */
+  async #recheck(): Promise<OAuth2Token> {
+    const shared = this.#shared as SharedSettings
+    const key = this.tokenKey
+    this.#checkedAt = Date.now()
+    if (key === undefined) return this.#token
+    const stored = await shared.store.get(key).catch(() => undefined)
+    if (stored !== undefined && stored.version !== this.#storedVersion && usableToken(stored.token)) this.#adopt(stored.token, stored.version)
+    return this.#token
+  }
+
+  /** A session without a token starts from the store's: false when it holds none. */
+  async #loadStored(): Promise<boolean> {
+    const shared = this.#shared as SharedSettings
+    const key = this.tokenKey
+    if (key === undefined) return false
+    let stored: Awaited<ReturnType<TokenStore['get']>>
+    try {
+      stored = await shared.store.get(key)
+    } catch (error) {
+      if (this.#unavailablePolicy() === 'proceed') return false
+      throw error
+    }
+    if (stored === undefined) return false
+    this.#adopt(stored.token, stored.version)
+    return true
+  }
+
+  /** Renews a shared token with `renew`, through the store (renewShared), and keeps what it gives. */
+  async #renewShared(force: boolean, renew: (current: OAuth2Token, deadline: number) => Promise<OAuth2Token>): Promise<OAuth2Token> {
+    const shared = this.#shared as SharedSettings
+    const key = this.tokenKey
+    if (key === undefined) {
+      throw new ConfigurationError('tokenKey', 'A shared token needs a key: pass tokenKey, or autoRefreshUrl (the token endpoint names the default key).')
+    }
+    let scopeWarning: ScopeChangedWarning | undefined
+    const result = await renewShared({
+      store: shared.store,
+      key,
+      local: this.#token,
+      localVersion: this.#storedVersion,
+      force,
+      usable: usableToken,
+      renew: async (current, deadline) => {
+        try {
+          return await renew(current, Math.min(deadline, this.deadline ?? deadline))
+        } catch (error) {
+          // The new token came with another scope: it is stored (a rotated refresh token is never lost), then the warning is raised.
+          if (!(error instanceof ScopeChangedWarning) || error.token === undefined) throw error
+          scopeWarning = error
+          return error.token as OAuth2Token
+        }
+      },
+      refused: (error) => error instanceof InvalidGrantError,
+      reauthorization: (error) => new ReauthorizationRequiredError(error as InvalidGrantError, key),
+      onUnavailable: this.#unavailablePolicy(),
+      leaseMs: shared.leaseMs,
+      waitMs: shared.waitMs,
+    })
+    this.#adopt(result.token, result.version)
+    if (result.renewedHere && this.tokenUpdater !== undefined) await this.tokenUpdater(result.token)
+    if (scopeWarning !== undefined && result.renewedHere) throw scopeWarning
+    return result.token
+  }
+
+  /** Writes a token this session fetched to its store; one that cannot be written is kept here, with a warning. */
+  async #publish(token: OAuth2Token): Promise<void> {
+    const shared = this.#shared as SharedSettings
+    const key = this.tokenKey
+    if (key === undefined) return
+    try {
+      const written = await shared.store.set(key, token)
+      this.#storedVersion = written?.version
+      this.#checkedAt = Date.now()
+    } catch {
+      process.emitWarning(`The new token of key ${key} could not be written to the token store; it is used by this session only.`)
+    }
+  }
+
+  #adopt(token: OAuth2Token, version: number | undefined): void {
+    this.#token = token
+    this.#storedVersion = version
+    this.#checkedAt = Date.now()
+  }
+
+  /** The `onStoreUnavailable` option, else `'proceed'` for a grant renewed by running it again (client credentials), `'fail'` otherwise. */
+  #unavailablePolicy(): StoreUnavailablePolicy {
+    return this.#shared?.onUnavailable ?? (this.client.renewsByGrant ? 'proceed' : 'fail')
+  }
+
   /** The request settings of fetchToken and refreshToken. */
-  #requestShape(url: string, options: FetchTokenOptions | RefreshTokenOptions): Omit<TokenRequest, 'body' | 'clientAuth'> {
+  #requestShape(url: string, options: FetchTokenOptions | RefreshTokenOptions, deadline?: number): Omit<TokenRequest, 'body' | 'clientAuth'> {
     return {
+      deadline,
       url,
       method: typeof options.method === 'string' ? options.method : undefined,
       forceQuerystring: options.forceQuerystring === true,
@@ -649,4 +840,18 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (changed !== undefined) throw changed
     return token
   }
+}
+
+/** How a session shares its token through a store. */
+interface SharedSettings {
+  store: TokenStore
+  key: string | undefined
+  onUnavailable: StoreUnavailablePolicy | undefined
+  leaseMs: number
+  waitMs: number
+}
+
+/** A token that can be sent as it is: it has an access token and has not expired. */
+function usableToken(token: OAuth2Token): boolean {
+  return typeof token.access_token === 'string' && token.access_token !== '' && !isExpired(token)
 }

@@ -42,6 +42,8 @@ export interface TokenRequest {
   timeout?: TimeoutOption | undefined
   /** Ends the request at once when aborted. */
   signal?: AbortSignal | undefined
+  /** Bounds the whole request, redirects included, milliseconds; the Session's `deadline` when left out. */
+  deadline?: number | undefined
   /** The hooks to run around the request and its answer. */
   hooks?: { registry: ComplianceHookRegistry; kind: 'access_token' | 'refresh_token' } | undefined
   /** Allows plain http outside loopback (`insecureTransport`). */
@@ -108,6 +110,7 @@ export async function sendTokenRequest(session: Session, request: TokenRequest):
     ...(payload === undefined ? {} : { data: payload }),
     ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
     ...(request.signal === undefined ? {} : { signal: request.signal }),
+    ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
   })
   return hooks ? hooks.registry.runResponse(`${hooks.kind}_response`, response) : response
 }

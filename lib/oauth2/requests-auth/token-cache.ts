@@ -4,6 +4,7 @@ import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/toke
 import { readTrustedFile, writePrivateFile } from '../../tokens/trusted-file.js'
 import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
 import { SingleFlight } from '../token-renewal.js'
+import { renewShared } from '../../tokens/shared-renewal.js'
 
 /** What a strategy hands the cache when it fetched a token. @group Auth */
 export interface NewToken {
@@ -38,6 +39,13 @@ export function cacheEntry(fresh: NewToken): OAuth2Token {
 }
 
 const flights = new WeakMap<TokenStore, SingleFlight<string>>()
+/**
+ * A cache key's lease: kept alive while its holder gets a token (a browser flow waits for the user,
+ * up to its `timeout`, 60 s by default), taken over 10 s after its holder died. The others wait
+ * for the token up to 130 s.
+ */
+const CACHE_LEASE_MS = 10_000
+const CACHE_WAIT_MS = 130_000
 
 /**
  * The token under `key` in any {@link TokenStore}: the stored one while it is valid for
@@ -52,7 +60,7 @@ export async function cachedToken(
   earlyExpiry: number,
   onMissing: (refreshToken: string | undefined) => Promise<NewToken>,
 ): Promise<string> {
-  const valid = usable(await store.get(key), earlyExpiry)
+  const valid = usable((await store.get(key))?.token, earlyExpiry)
   if (valid !== undefined) return valid
   let flight = flights.get(store)
   if (flight === undefined) {
@@ -60,22 +68,35 @@ export async function cachedToken(
     flights.set(store, flight)
   }
   return flight.run(key, async () => {
-    // Read again inside the flight: a flight that ended while this caller was reading has stored
-    // a new token, and its refresh token may have been rotated (the one read first is spent).
-    const stored = await store.get(key)
-    const renewed = usable(stored, earlyExpiry)
-    if (renewed !== undefined) return renewed
-    const refreshToken = stored?.token.refresh_token
-    const fresh = await onMissing(typeof refreshToken === 'string' ? refreshToken : undefined)
-    await store.set(key, cacheEntry(fresh))
-    return fresh.token
+    // Through the store, as a shared OAuth2Session renews: re-read (a peer, or a flight that ended
+    // while this caller was reading, stored a new token and may have rotated its refresh token) →
+    // lease → re-read → fetch → compare-and-set → release. In one process the lease is free.
+    const { token } = await renewShared({
+      store,
+      key,
+      local: {},
+      localVersion: undefined,
+      force: false,
+      usable: (candidate) => usable(candidate, earlyExpiry) !== undefined,
+      renew: async (current) => {
+        const refreshToken = current.refresh_token
+        return cacheEntry(await onMissing(typeof refreshToken === 'string' ? refreshToken : undefined))
+      },
+      refused: () => false,
+      reauthorization: (error) => error,
+      onUnavailable: 'fail',
+      leaseMs: CACHE_LEASE_MS,
+      waitMs: CACHE_WAIT_MS,
+      keepLease: true,
+    })
+    return token.access_token as string
   })
 }
 
 /** The stored access token while it is valid for `earlyExpiry` more seconds. */
-function usable(stored: StoredToken | undefined, earlyExpiry: number): string | undefined {
-  const accessToken = stored?.token.access_token
-  return typeof accessToken === 'string' && !isExpired(stored?.token, earlyExpiry) ? accessToken : undefined
+function usable(token: OAuth2Token | undefined, earlyExpiry: number): string | undefined {
+  const accessToken = token?.access_token
+  return typeof accessToken === 'string' && !isExpired(token, earlyExpiry) ? accessToken : undefined
 }
 
 /**

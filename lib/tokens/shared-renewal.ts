@@ -1,0 +1,173 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { OAuth2Token } from '../oauth2/oauth2-token.js'
+import { TokenStoreUnavailableError } from './token-store-unavailable-error.js'
+import type { StoredToken, TokenLease, TokenStore } from './token-store.js'
+
+/**
+ * What to do when the shared store cannot be used (down, timing out, or a peer's lease never
+ * ending): `'fail'` raises {@link TokenStoreUnavailableError}; `'proceed'` renews without the store,
+ * which is harmless for a client-credentials grant and may spend a rotating refresh token twice.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, type StoreUnavailablePolicy } from 'oauth-sessions'
+ * const policy: StoreUnavailablePolicy = 'fail'
+ * ```
+ * @group Tokens
+ */
+export type StoreUnavailablePolicy = 'fail' | 'proceed'
+
+/**
+ * How one renewal through a shared store runs.
+ *
+ * @internal
+ */
+export interface SharedRenewalPlan {
+  store: TokenStore
+  key: string
+  /** The token this process holds, possibly expired or empty. */
+  local: OAuth2Token
+  /** The store version of the local token, when it came from the store or was written there. */
+  localVersion: number | undefined
+  /** The local token was refused (a 401): a stored token of the same version is no better. */
+  force: boolean
+  /** Whether a token can be used as it is (it has an access token and has not expired). */
+  usable(token: OAuth2Token): boolean
+  /** Gets a new token from the provider, starting from `current` (the freshest known), within `deadlineMs`. */
+  renew(current: OAuth2Token, deadlineMs: number): Promise<OAuth2Token>
+  /** Whether an error of `renew` means the grant was refused (so a peer may have rotated it). */
+  refused(error: unknown): boolean
+  /** The error for a refusal no peer explains. */
+  reauthorization(error: unknown): unknown
+  onUnavailable: StoreUnavailablePolicy
+  /** The lease's lifetime; the renewal's deadline is inside it. */
+  leaseMs: number
+  /** How long to wait for a peer that holds the lease. */
+  waitMs: number
+  /** Extends the lease while `renew` runs (it has no deadline of its own); the lease then only ends when its holder dies. */
+  keepLease?: boolean | undefined
+}
+
+/** What a shared renewal ended with. @internal */
+export interface SharedRenewalResult {
+  token: OAuth2Token
+  /** Its version in the store; undefined when it could not be written there. */
+  version: number | undefined
+  /** True when this process got it from the provider (its tokenUpdater runs); false when a peer did. */
+  renewedHere: boolean
+}
+
+/** The first wait between two reads while a peer refreshes, and the longest. */
+const FIRST_POLL_MS = 20
+const LONGEST_POLL_MS = 250
+/** The share of the lease the renewal may use: the rest covers the write and the clock of the store. */
+const DEADLINE_SHARE = 0.8
+
+/**
+ * Renews a token that several processes share through a store (DESIGN §10): re-read (a peer may
+ * have renewed it already) → lease → re-read → renew within a deadline inside the lease →
+ * compare-and-set → release. A process that cannot get the lease polls the store until a newer
+ * usable token appears or the lease frees up, for at most `waitMs`. A refused renewal re-reads
+ * before it raises: a peer may have rotated the refresh token. The in-process single flight is
+ * the caller's.
+ *
+ * @internal
+ */
+export async function renewShared(plan: SharedRenewalPlan): Promise<SharedRenewalResult> {
+  const endsAt = Date.now() + plan.waitMs
+  const adoptable = (stored: StoredToken): boolean => plan.usable(stored.token) && !(plan.force && stored.version === plan.localVersion)
+  const peer = (stored: StoredToken): SharedRenewalResult => ({ token: stored.token, version: stored.version, renewedHere: false })
+  try {
+    for (let round = 0; ; round += 1) {
+      const stored = await guarded(plan, 'get', () => plan.store.get(plan.key))
+      if (stored !== undefined && adoptable(stored)) return peer(stored)
+      const lease = await guarded(plan, 'lease', () => plan.store.lease(plan.key, plan.leaseMs))
+      if (lease !== undefined) return await underLease(plan, lease, adoptable, peer)
+      if (Date.now() >= endsAt) {
+        throw new TokenStoreUnavailableError(
+          storeName(plan.store),
+          'wait',
+          `Another process holds the refresh lease of token key ${plan.key} and no new token came within ${plan.waitMs} ms. ` +
+            'Raise refreshWaitMs, or check the process that holds it (its lease ends after refreshLeaseMs).',
+        )
+      }
+      const delay = Math.min(LONGEST_POLL_MS, FIRST_POLL_MS * 1.5 ** round) * (0.75 + Math.random() / 2)
+      await sleep(Math.max(1, Math.min(delay, endsAt - Date.now())))
+    }
+  } catch (error) {
+    if (!(error instanceof TokenStoreUnavailableError) || plan.onUnavailable === 'fail') throw error
+    // 'proceed': renew as a lone process would; the store gets the token if it takes it.
+    const token = await plan.renew(plan.local, plan.leaseMs * DEADLINE_SHARE)
+    const written = await plan.store.set(plan.key, token).catch(() => undefined)
+    return { token, version: written?.version, renewedHere: true }
+  }
+}
+
+async function underLease(
+  plan: SharedRenewalPlan,
+  lease: TokenLease,
+  adoptable: (stored: StoredToken) => boolean,
+  peer: (stored: StoredToken) => SharedRenewalResult,
+): Promise<SharedRenewalResult> {
+  try {
+    const current = await guarded(plan, 'get', () => plan.store.get(plan.key))
+    if (current !== undefined && adoptable(current)) return peer(current)
+    let token: OAuth2Token
+    // A renewal without a deadline of its own (a browser flow waits for the user) keeps the lease alive while it runs.
+    const heartbeat = plan.keepLease ? setInterval(() => void lease.extend(plan.leaseMs).catch(() => false), plan.leaseMs / 3) : undefined
+    heartbeat?.unref()
+    try {
+      token = await plan.renew(current?.token ?? plan.local, plan.leaseMs * DEADLINE_SHARE)
+    } catch (error) {
+      if (!plan.refused(error)) throw error
+      // A peer whose lease had expired may have rotated the grant: its token is the one to use.
+      const after = await plan.store.get(plan.key).catch(() => undefined)
+      if (after !== undefined && after.version !== current?.version && plan.usable(after.token)) return peer(after)
+      throw plan.reauthorization(error)
+    } finally {
+      clearInterval(heartbeat)
+    }
+    let written: StoredToken | undefined
+    try {
+      written = await plan.store.set(plan.key, token, { ifVersion: current?.version ?? 0 })
+    } catch {
+      // The new token is this process's only copy: it is used here; the next renewal writes again.
+      process.emitWarning(`The renewed token of key ${plan.key} could not be written to the token store; other processes still hold the previous one.`)
+      return { token, version: undefined, renewedHere: true }
+    }
+    if (written !== undefined) return { token, version: written.version, renewedHere: true }
+    // Lost the compare-and-set: the lease expired while renewing and a peer wrote. Its token wins.
+    const winner = await plan.store.get(plan.key).catch(() => undefined)
+    if (winner !== undefined && plan.usable(winner.token)) return peer(winner)
+    return { token, version: undefined, renewedHere: true }
+  } finally {
+    // A release that fails leaves the lease to expire by itself.
+    await lease.release().catch(() => undefined)
+  }
+}
+
+/** A store call; anything it throws that is not already typed becomes {@link TokenStoreUnavailableError}. */
+async function guarded<T>(plan: SharedRenewalPlan, operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    if (error instanceof TokenStoreUnavailableError) throw error
+    const unavailable = new TokenStoreUnavailableError(
+      storeName(plan.store),
+      operation,
+      `Token store ${storeName(plan.store)}: ${operation} of key ${plan.key} failed (${errorName(error)}).`,
+    )
+    throw Object.assign(unavailable, { cause: error })
+  }
+}
+
+function storeName(store: TokenStore): string {
+  return (store as object).constructor?.name ?? 'TokenStore'
+}
+
+/** An error's class and code, never its message (a store's message may quote what it was given). */
+function errorName(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error
+  const code = (error as NodeJS.ErrnoException).code
+  return code === undefined ? error.name : `${error.name} ${code}`
+}
