@@ -106,11 +106,11 @@ async function openStore(settings: RunSettings, summary: Summary, closers: Array
 }
 
 async function openSession(settings: RunSettings, store: TokenStore | undefined): Promise<OAuth2Session> {
-  const shared: Record<string, unknown> =
+  const shared: OAuth2SessionOptions =
     store === undefined
       ? {}
       : { tokenStore: store, tokenKey: settings.tokenKey, refreshLeaseMs: settings.refreshLeaseMs, refreshWaitMs: settings.refreshWaitMs }
-  const common = { timeout: 8000, ...shared } as OAuth2SessionOptions
+  const common: OAuth2SessionOptions = { timeout: 8000, ...shared }
   if (settings.grant === 'client_credentials') {
     return new OAuth2Session(undefined, { ...common, client: new BackendApplicationClient(SERVICE_CLIENT.id), clientSecret: SERVICE_CLIENT.secret })
   }
