@@ -22,8 +22,8 @@ export interface BearerChoices {
 export interface BearerTokenSource {
   /** The current token (possibly expired). */
   readonly token: OAuth2Token
-  /** A usable token, renewed once for all concurrent callers when expired (or when `force`). */
-  freshToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token>
+  /** A usable token, renewed once for all concurrent callers when expired (or when `force`, unless the token held is no longer `refused`, the one a 401 refused). */
+  freshToken(choices: BearerChoices, force: boolean, refused?: string): Promise<OAuth2Token>
   /** Whether a 401 could be answered by getting a new token. */
   readonly canRenew: boolean
   /** Whether the token is shared through a store: a session without one yet may find it there. */
@@ -79,7 +79,7 @@ export class BearerTokenAuth implements AuthStrategy {
   async onResponse(response: AuthResponse, request: PreparedRequest): Promise<PreparedRequest | undefined> {
     if (response.status !== 401 || !/error="?invalid_token/i.test(response.headers.get('www-authenticate') ?? '')) return undefined
     if (!this.#source.canRenew) return undefined
-    const token = await this.#source.freshToken(this.#choices, true)
+    const token = await this.#source.freshToken(this.#choices, true, sentToken(request, this.#inHeader(), this.#source.accessTokenKey))
     const retry = request.clone()
     if (!this.#inHeader()) retry.url = withoutParam(retry.url, this.#source.accessTokenKey)
     this.#place(retry, token)
@@ -128,4 +128,10 @@ function decodeName(raw: string): string {
   } catch {
     return raw
   }
+}
+
+/** The access token a request carried (the one a 401 refused). */
+function sentToken(request: PreparedRequest, inHeader: boolean, key: string): string | undefined {
+  if (inHeader) return /^Bearer (.*)$/.exec(request.headers.get('authorization') ?? '')?.[1]
+  return new URL(request.url).searchParams.get(key) ?? undefined
 }

@@ -615,7 +615,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       get token() {
         return session.#token
       },
-      freshToken: (choices, force) => this.#freshToken(choices, force),
+      // A 401 for a token replaced since it was sent (by another request's renewal or a peer's) is answered with the current one.
+      freshToken: (choices, force, refused) => this.#freshToken(choices, force && !this.#replacedSince(refused)),
       get canRenew() {
         return (session.autoRefreshUrl !== undefined && session.#token.refresh_token !== undefined) || session.#grantExtras !== undefined
       },
@@ -631,6 +632,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
         return session.#bearerAuth
       },
     }
+  }
+
+  /** Whether the session holds a valid token other than `refused` (the access token a 401 refused). */
+  #replacedSince(refused: string | undefined): boolean {
+    return refused !== undefined && this.#token.access_token !== refused && !isExpired(this.#token)
   }
 
   /** A usable token, renewed once for all concurrent callers. */

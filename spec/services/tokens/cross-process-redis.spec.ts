@@ -1,0 +1,99 @@
+import { createClient } from 'redis'
+import { OAuth2Session, RedisTokenStore } from '../../../lib/index.js'
+import { type RedisServer, startRedisServer } from '../../support/redis-server.js'
+import { REFRESH_CLIENT, type RotatingProvider, startRotatingProvider } from '../../support/rotating-provider.js'
+import { closeAfterAll } from '../../support/servers.js'
+import { expectKilledRefresherRecovers, expectSharedRun, expectStoreOutageRecovers, RUN } from '../../support/shared-token-runs.js'
+import { startTokenWorkers, type TokenWorkerPool } from '../../support/token-workers.js'
+
+/**
+ * #16 Verification, Redis store, with each client: 8 forked processes share a rotating refresh
+ * token, then a client-credentials token, through a RedisTokenStore for 10 s across five 2-second
+ * expiries; redis-server stopped mid-run and started again; and (node-redis) a process killed
+ * while it holds the refresh lease.
+ */
+describe('Tokens across processes: RedisTokenStore', function () {
+  this.timeout(90_000)
+  const closeLater = closeAfterAll()
+  let provider: RotatingProvider
+  let pool: TokenWorkerPool
+  let redis: RedisServer
+  /** The spec's own store on the same server, to seed and to check. */
+  let store: RedisTokenStore
+  let run = 0
+  /** A key of its own for each run: a run never starts from what the one before left. */
+  const nextKey = (): string => `user:alice:${++run}`
+
+  before(async () => {
+    redis = await closeLater(startRedisServer())
+    provider = await closeLater(startRotatingProvider())
+    pool = await closeLater(startTokenWorkers(8))
+    const client = createClient({ socket: { path: redis.socket, reconnectStrategy: () => 50 } })
+    client.on('error', () => {})
+    await client.connect()
+    await closeLater({ [Symbol.asyncDispose]: async () => client.destroy() })
+    store = new RedisTokenStore({ client })
+  })
+
+  const common = () => ({ ...RUN, redisSocket: redis.socket, tokenUrl: provider.tokenUrl, resourceUrl: provider.resourceUrl })
+
+  for (const client of ['node-redis', 'ioredis'] as const) {
+    describe(`with ${client}`, () => {
+      it('8 processes refresh a rotating refresh token once per expiry: no failed request, no invalid_grant, the grant lives', async () => {
+        const tokenKey = nextKey()
+        await store.set(tokenKey, await provider.userToken())
+
+        await expectSharedRun(provider, pool, { ...common(), store: client, grant: 'refresh', tokenKey }, `${client} refresh`)
+      })
+
+      it('8 processes share a client-credentials token: one grant per expiry, no failed request', async () => {
+        await expectSharedRun(
+          provider,
+          pool,
+          { ...common(), store: client, grant: 'client_credentials', tokenKey: `service:${++run}` },
+          `${client} client_credentials`,
+        )
+      })
+
+      it('redis-server stopped mid-run: typed errors only, no request hangs, every process recovers after the restart', async () => {
+        const tokenKey = nextKey()
+        await store.set(tokenKey, await provider.userToken())
+
+        await expectStoreOutageRecovers(provider, pool, { ...common(), store: client, grant: 'refresh', tokenKey }, `${client} redis stopped`, redis, {
+          stopAfterMs: 3000,
+          downMs: 3000,
+          recoverMs: 2500,
+        })
+      })
+    })
+  }
+
+  // Last (mocha runs a suite's own specs before its nested suites): it kills one of the pool's workers.
+  describe('a worker killed', () => {
+    it('a process SIGKILLed mid-refresh while it holds the lease (node-redis): the others refresh within the lease TTL and the grant survives', async () => {
+      const tokenKey = nextKey()
+      await store.set(tokenKey, await provider.userToken())
+      const tokenUrl = provider.tokenUrl
+
+      await expectKilledRefresherRecovers(
+        provider,
+        pool,
+        { ...common(), durationMs: 8000, store: 'node-redis', grant: 'refresh', tokenKey, refreshLeaseMs: 3000 },
+        'node-redis killed mid-refresh',
+        async () => {
+          const session = new OAuth2Session(REFRESH_CLIENT.id, {
+            tokenStore: store,
+            tokenKey,
+            autoRefreshUrl: tokenUrl,
+            autoRefreshKwargs: { client_id: REFRESH_CLIENT.id, client_secret: REFRESH_CLIENT.secret },
+          })
+          try {
+            return (await session.get(provider.resourceUrl)).status
+          } finally {
+            await session.close()
+          }
+        },
+      )
+    })
+  })
+})
