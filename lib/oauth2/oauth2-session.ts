@@ -6,6 +6,7 @@ import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
 import { isSecretParam, redactUrl } from '../security/redact-url.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
+import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { decodePairs, type ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
@@ -636,7 +637,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** Whether the session holds a valid token other than `refused` (the access token a 401 refused). */
   #replacedSince(refused: string | undefined): boolean {
-    return refused !== undefined && this.#token.access_token !== refused && !isExpired(this.#token)
+    const held = this.#token.access_token
+    return refused !== undefined && held !== undefined && !timingSafeEqualText(held, refused) && !isExpired(this.#token)
   }
 
   /** A usable token, renewed once for all concurrent callers. */
