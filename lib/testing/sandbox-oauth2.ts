@@ -28,12 +28,20 @@ export interface SandboxOAuth2 {
   /** Approves at once: redirects with `code` (or a fragment `access_token` / `id_token` for `response_type=token` / `id_token`); `deny=1` refuses. */
   authorizeUrl: string
   /**
-   * Every grant and refresh. Query switches: `expires_in=N` (token lifetime), `error=CODE` (answer
-   * that error), `mode=facebook` (text/plain form answer), `mode=linkedin` (no token_type).
+   * Every grant and refresh. Query switches: `expires_in=N` (token lifetime, seconds), `error=CODE`
+   * (answer that error), `mode=facebook` (text/plain form answer), `mode=linkedin` (no token_type),
+   * `rotate=1` (a refresh spends its refresh token: one presented again is refused with
+   * `invalid_grant` and revokes the whole grant, as RFC 9700 §4.14.2 and oidc-provider do).
    */
   tokenUrl: string
   /** POST `token=...` to make an access token expire at once. */
   expireUrl: string
+  /**
+   * GET: what the token endpoint did so far, as JSON: `{ issued: { <grant_type>: count },
+   * reusedRefreshTokens: count }` (the tokens it issued by grant, and the spent refresh tokens
+   * presented again under `rotate=1`).
+   */
+  statsUrl: string
   /** Protected endpoints live below this URL (`me` answers who the token belongs to). */
   baseUrl: string
   /**
@@ -53,6 +61,8 @@ interface Grant {
 }
 
 interface IssuedToken {
+  /** The grant it belongs to: a refresh keeps it, so a reused refresh token revokes them all. */
+  grant?: string
   subject: string
   scope: string
   expiresAt: number
@@ -73,12 +83,17 @@ export class SandboxOAuth2Provider {
   readonly #codes = new Map<string, Grant>()
   readonly #accessTokens = new Map<string, IssuedToken>()
   readonly #refreshTokens = new Map<string, IssuedToken>()
+  /** Refresh tokens spent under `rotate=1`, and their grant. */
+  readonly #spentRefreshTokens = new Map<string, string | undefined>()
+  readonly #issued: Record<string, number> = {}
+  #reusedRefreshTokens = 0
 
   /** Handles `/oauth2/*`; `route` is the path below `/oauth2/`. */
   handle(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void {
     if (route === 'authorize') return this.#authorize(response, url)
     if (route === 'token') return this.#token(request, response, url, raw)
     if (route === 'expire') return this.#expire(response, raw)
+    if (route === 'stats') return sendJson(response, 200, { issued: { ...this.#issued }, reusedRefreshTokens: this.#reusedRefreshTokens })
     if (route.startsWith('api/')) return this.#api(request, response, url, route.slice(4))
     return sendJson(response, 404, { error: 'not_found', error_description: `No OAuth 2 endpoint at /oauth2/${route}` })
   }
@@ -149,6 +164,7 @@ export class SandboxOAuth2Provider {
     const grantType = form.get('grant_type') ?? defaultGrant ?? null
     let subject = USERNAME
     let scope = form.get('scope') ?? ''
+    let grant = secret()
     const extras: Record<string, string> = {}
     if (grantType === 'authorization_code') {
       const grant = this.#codes.get(form.get('code') ?? '')
@@ -161,10 +177,21 @@ export class SandboxOAuth2Provider {
       }
       scope = grant.scope
     } else if (grantType === 'refresh_token') {
-      const previous = this.#refreshTokens.get(form.get('refresh_token') ?? '')
+      const presented = form.get('refresh_token') ?? ''
+      if (this.#spentRefreshTokens.has(presented)) {
+        this.#reusedRefreshTokens += 1
+        this.#revoke(this.#spentRefreshTokens.get(presented))
+        return sendJson(response, 400, { error: 'invalid_grant', error_description: 'The refresh token was used already: the grant is revoked' })
+      }
+      const previous = this.#refreshTokens.get(presented)
       if (previous === undefined) return sendJson(response, 400, { error: 'invalid_grant', error_description: 'The refresh token is unknown or revoked' })
+      if (url.searchParams.get('rotate') === '1') {
+        this.#refreshTokens.delete(presented)
+        this.#spentRefreshTokens.set(presented, previous.grant)
+      }
       subject = previous.subject
       scope = previous.scope
+      if (previous.grant !== undefined) grant = previous.grant
     } else if (grantType === 'password') {
       if (!timingSafeEqualText(form.get('username') ?? '', USERNAME) || !timingSafeEqualText(form.get('password') ?? '', PASSWORD)) {
         return sendJson(response, 400, { error: 'invalid_grant', error_description: 'Wrong username or password' })
@@ -178,11 +205,12 @@ export class SandboxOAuth2Provider {
     } else {
       return sendJson(response, 400, { error: 'unsupported_grant_type' })
     }
-    const [accessToken, expiresIn] = this.#issue(subject, scope, lifetime, extras)
+    const [accessToken, expiresIn] = this.#issue(subject, scope, lifetime, extras, grant)
+    this.#issued[grantType] = (this.#issued[grantType] ?? 0) + 1
     const body: Record<string, string | number> = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope }
     if (grantType !== 'client_credentials') {
       const refreshToken = secret()
-      this.#refreshTokens.set(refreshToken, { subject, scope, expiresAt: Number.POSITIVE_INFINITY, extras })
+      this.#refreshTokens.set(refreshToken, { grant, subject, scope, expiresAt: Number.POSITIVE_INFINITY, extras })
       body.refresh_token = refreshToken
     }
     const mode = url.searchParams.get('mode')
@@ -231,11 +259,19 @@ export class SandboxOAuth2Provider {
     return token
   }
 
-  #issue(subject: string, scope: string, lifetime: number, extras: Record<string, string>): [string, number] {
+  #issue(subject: string, scope: string, lifetime: number, extras: Record<string, string>, grant?: string): [string, number] {
     const token = secret()
     const expiresIn = Number.isFinite(lifetime) && lifetime >= 0 ? lifetime : 3600
-    this.#accessTokens.set(token, { subject, scope, expiresAt: Date.now() / 1000 + expiresIn, extras })
+    this.#accessTokens.set(token, { grant, subject, scope, expiresAt: Date.now() / 1000 + expiresIn, extras })
     return [token, expiresIn]
+  }
+
+  /** Revokes every access and refresh token of a grant. */
+  #revoke(grant: string | undefined): void {
+    if (grant === undefined) return
+    for (const tokens of [this.#accessTokens, this.#refreshTokens]) {
+      for (const [token, issued] of tokens) if (issued.grant === grant) tokens.delete(token)
+    }
   }
 }
 

@@ -74,7 +74,7 @@ export interface Sandbox {
  * signatures (every method and placement, nonce replay, timestamp window) and echo what they got.
  * An OAuth 2 provider lives under `/oauth2/` (see {@link Sandbox.oauth2}): authorize (code or
  * fragment token, state, PKCE), a token endpoint for every grant and refresh with error and quirk
- * modes, tokens that expire on demand, and a protected `me` endpoint; `/facebook/` serves the same
+ * modes and rotating refresh tokens, tokens that expire on demand, a count of the tokens issued, and a protected `me` endpoint; `/facebook/` serves the same
  * provider with Facebook's paths (see {@link SandboxOAuth2.facebookUrl}). An Ofly provider lives under
  * `/ofly/` (see {@link Sandbox.ofly}) and checks signatures and the timestamp window. An
  * oauth2_proxy-like gate lives under `/site/`, with a GitHub-style login under `/gh/` (see
@@ -146,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       authorizeUrl: `${url}/oauth2/authorize`,
       tokenUrl: `${url}/oauth2/token`,
       expireUrl: `${url}/oauth2/expire`,
+      statsUrl: `${url}/oauth2/stats`,
       baseUrl: `${url}/oauth2/api/`,
       facebookUrl: `${url}/facebook/`,
     },
