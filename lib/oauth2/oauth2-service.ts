@@ -9,7 +9,7 @@ import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
 import type { Response } from '../http/response.js'
 import type { RequestOptions } from '../http/session-options.js'
-import { OAuth2Session } from './oauth2-session.js'
+import { OAuth2Session, publishSessionToken } from './oauth2-session.js'
 import type { OAuth2SessionOptions } from './oauth2-session-options.js'
 import { readTokenResponse } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
@@ -225,6 +225,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     assertBearerTokenType(token.token_type)
     const session = this.getSession(token[key] as string)
     session.accessTokenResponse = this.accessTokenResponse
+    // With a tokenStore in sessionOptions, the token is shared: other processes' getSession() start from it.
+    await publishSessionToken(session)
     return session
   }
 

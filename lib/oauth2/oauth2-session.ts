@@ -45,6 +45,19 @@ import { assertSecureTransport } from './transport-security.js'
 const ONCE_ONLY = ['state', 'code', 'error', 'access_token'] as const
 /** The settings checked again when assigned after construction. */
 const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
+/** Each session's write of its token to its store, for the service that made it. */
+const publishers = new WeakMap<OAuth2Session, () => Promise<void>>()
+
+/**
+ * Writes a session's token to its `tokenStore`, when it has one: OAuth2Service's getAuthSession
+ * shares the token it fetched for the session it makes.
+ *
+ * @internal
+ */
+export function publishSessionToken(session: OAuth2Session): Promise<void> {
+  return publishers.get(session)?.() ?? Promise.resolve()
+}
+
 /** A valid token from a shared store is read again at most this often, to pick up a peer's newer one. */
 const STORE_RECHECK_MS = 1000
 
@@ -210,6 +223,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
             leaseMs: oauthOptions.refreshLeaseMs ?? 15_000,
             waitMs: oauthOptions.refreshWaitMs ?? 20_000,
           }
+    if (this.#shared !== undefined) publishers.set(this, () => this.#publish(this.#token))
     if (this.#shared === undefined) {
       for (const name of ['tokenKey', 'onStoreUnavailable', 'refreshLeaseMs', 'refreshWaitMs'] as const) {
         if (oauthOptions[name] !== undefined) throw new ConfigurationError(name, `${name} is a setting of a shared token: it needs tokenStore.`)

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../../errors.js'
+import type { StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
 import { Session } from '../../http/session.js'
 import { SECRET_PARAMS } from '../../security/secret-names.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
@@ -98,6 +99,11 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
 export class OAuth2ClientCredentials extends OAuth2GrantStrategy {
   /** The client id. */
   readonly clientId: string
+
+  /** A shared cache that cannot be used is worked around: a second client-credentials token is harmless. */
+  protected override get storeUnavailable(): StoreUnavailablePolicy {
+    return 'proceed'
+  }
 
   constructor(tokenUrl: string, clientId: string, clientSecret: string, options: OAuth2GrantOptions = {}) {
     if (!clientId) throw new ConfigurationError('clientId', 'client_id is mandatory.')

@@ -14,6 +14,7 @@ import { AuthBase } from '../../auth/multi-auth.js'
 import { pythonFormat } from './python-format.js'
 import { unicodeEscape } from '../../auth/python-url.js'
 import { cachedToken, tokenCache, type NewToken } from './token-cache.js'
+import type { StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
 
 /**
  * Options every requests-auth-style OAuth 2 strategy takes, in camelCase.
@@ -183,8 +184,16 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
   async apply(request: PreparedRequest): Promise<void> {
     // Checked first (issue #14, attack 13): no token is fetched for, nor sent to, a plain-http API.
     assertSecureTransport(request.url, this.insecureTransport)
-    const token = await cachedToken(tokenCache(), this.state, this.earlyExpiry, this.#onMissing)
+    const token = await cachedToken(tokenCache(), this.state, this.earlyExpiry, this.#onMissing, this.storeUnavailable)
     request.headers.set(this.headerName, this.#headerParts.join(token), { secret: true })
+  }
+
+  /**
+   * What a shared token cache that cannot be used does ({@link StoreUnavailablePolicy}): `'fail'`,
+   * since a flow with a refresh token must not spend it twice; client credentials proceed.
+   */
+  protected get storeUnavailable(): StoreUnavailablePolicy {
+    return 'fail'
   }
 
   /** POSTs a token request to `target` with this strategy's token field and timeout. @internal */

@@ -5,7 +5,7 @@ import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/toke
 import { TokenStoreUnavailableError } from '../../tokens/token-store-unavailable-error.js'
 import { isExpired, jwtExpiry, type OAuth2Token } from '../oauth2-token.js'
 import { SingleFlight } from '../token-renewal.js'
-import { renewShared } from '../../tokens/shared-renewal.js'
+import { renewShared, type StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
 import { readRequestsAuthFile, requestsAuthToken, writeRequestsAuthFile, yearFromNow } from './requests-auth-file-format.js'
 
 /** What a strategy hands the cache when it fetched a token. @group Auth */
@@ -59,9 +59,15 @@ export async function cachedToken(
   key: string,
   earlyExpiry: number,
   onMissing: (refreshToken: string | undefined) => Promise<NewToken>,
+  onUnavailable: StoreUnavailablePolicy = 'fail',
 ): Promise<string> {
   store = requestsAuthViews.get(store) ?? store
-  const valid = usable((await store.get(key))?.token, earlyExpiry)
+  const first = await store.get(key).catch((error: unknown) => {
+    // A store that is down, under 'proceed': the renewal below works around it.
+    if (onUnavailable === 'proceed' && error instanceof TokenStoreUnavailableError) return undefined
+    throw error
+  })
+  const valid = usable(first?.token, earlyExpiry)
   if (valid !== undefined) return valid
   let flight = flights.get(store)
   if (flight === undefined) {
@@ -85,7 +91,7 @@ export async function cachedToken(
       },
       refused: () => false,
       reauthorization: (error) => error,
-      onUnavailable: 'fail',
+      onUnavailable,
       leaseMs: CACHE_LEASE_MS,
       waitMs: CACHE_WAIT_MS,
       keepLease: true,

@@ -385,6 +385,28 @@ describe('OAuth2Session with a tokenStore (#16)', () => {
     api.done()
   })
 
+  it("writes the token of OAuth2Service's getAuthSession to the store, for the other processes' sessions", async () => {
+    const store = new MemoryTokenStore()
+    const idp = nock('https://idp.example').post('/token').reply(200, { access_token: 'svc-at', token_type: 'Bearer', expires_in: 3600 })
+    const api = nock(API).get('/me').matchHeader('authorization', 'Bearer svc-at').reply(200, 'ok')
+    const make = () =>
+      new OAuth2Service({
+        clientId: 'client-1',
+        clientSecret: 'secret',
+        accessTokenUrl: TOKEN_URL,
+        authorizeUrl: 'https://idp.example/authorize',
+        sessionOptions: { tokenStore: store, tokenKey: KEY },
+      })
+
+    await make().getAuthSession({ data: { code: 'c', redirect_uri: 'https://app.example/cb' } })
+    const answer = await make().getSession().get(`${API}/me`)
+
+    expect((await store.get(KEY))?.token.access_token).to.equal('svc-at')
+    expect(answer.text).to.equal('ok')
+    idp.done()
+    api.done()
+  })
+
   describe('client credentials', () => {
     const grantWorker = (store: TokenStore, options: Record<string, unknown> = {}) =>
       new OAuth2Session('svc', { client: new BackendApplicationClient('svc'), tokenStore: store, clientSecret: 'svc-secret', ...options })
