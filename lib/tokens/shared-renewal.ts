@@ -64,6 +64,9 @@ export interface SharedRenewalResult {
   unwritten?: boolean
 }
 
+/** Store errors after which renewing without the store ('proceed') would only repeat a refused renewal. */
+const final = new WeakSet<TokenStoreUnavailableError>()
+
 /** The first wait between two reads while a peer refreshes, and the longest. */
 const FIRST_POLL_MS = 20
 const LONGEST_POLL_MS = 250
@@ -104,7 +107,7 @@ export async function renewShared(plan: SharedRenewalPlan): Promise<SharedRenewa
       await sleep(Math.max(1, Math.min(delay, endsAt - Date.now())))
     }
   } catch (error) {
-    if (!(error instanceof TokenStoreUnavailableError) || plan.onUnavailable === 'fail') throw error
+    if (!(error instanceof TokenStoreUnavailableError) || plan.onUnavailable === 'fail' || final.has(error)) throw error
     // 'proceed': renew as a lone process would; the store gets the token if it takes it.
     const token = await plan.renew(plan.local, plan.leaseMs * DEADLINE_SHARE)
     const written = await plan.store.set(plan.key, token).catch(() => undefined)
@@ -133,7 +136,20 @@ async function underLease(
     } catch (error) {
       if (!plan.refused(error)) throw error
       // A peer whose lease had expired may have rotated the grant: its token is the one to use.
-      const after = await readStored(plan.store, plan.key).catch(() => undefined)
+      let after: StoredToken | undefined
+      try {
+        after = await readStored(plan.store, plan.key)
+      } catch (storeError) {
+        // Unread, the store may hold a peer's rotation: asking the user to authorize again could be wrong.
+        const unread = new TokenStoreUnavailableError(
+          storeName(plan.store),
+          'get',
+          `The refresh of token key ${plan.key} was refused, and the token store could not be read again to see whether another process renewed the token meanwhile. Retry once the store answers; if it is refused again, the user must authorize again.`,
+        )
+        Object.assign(unread, { cause: storeError })
+        final.add(unread)
+        throw unread
+      }
       if (after !== undefined && after.version !== current?.version && plan.usable(after.token)) return peer(after)
       throw plan.reauthorization(error)
     } finally {

@@ -1,6 +1,14 @@
 import { expect } from 'chai'
 import nock from 'nock'
-import { MemoryTokenStore, OAuth2Session, type OAuth2Token, type StoredToken, type TokenStore, TokenStoreUnavailableError } from '../../../lib/index.js'
+import {
+  MemoryTokenStore,
+  OAuth2Session,
+  type OAuth2Token,
+  ReauthorizationRequiredError,
+  type StoredToken,
+  type TokenStore,
+  TokenStoreUnavailableError,
+} from '../../../lib/index.js'
 
 const TOKEN_URL = 'https://idp.example/token'
 const API = 'https://api.example'
@@ -35,6 +43,15 @@ class SetFailingStore extends MemoryTokenStore {
       throw new TokenStoreUnavailableError('SetFailingStore', 'set', 'The store is read-only.')
     }
     return super.set(key, token, options)
+  }
+}
+
+/** A memory store whose reads fail once `failGets` is set. */
+class GetFailingStore extends MemoryTokenStore {
+  failGets = false
+  override async get(key: string): Promise<StoredToken | undefined> {
+    if (this.failGets) throw new TokenStoreUnavailableError('GetFailingStore', 'get', 'The store is down.')
+    return super.get(key)
   }
 }
 
@@ -95,6 +112,26 @@ describe('OAuth2Session with a tokenStore: review (#16)', () => {
       nock.removeInterceptor(idp)
     }
     expect(session.token.refresh_token).to.equal('rt-2')
+  })
+
+  it('does not ask for reauthorization when the store cannot be read again after a refusal: a peer may have rotated the grant', async () => {
+    const store = new GetFailingStore()
+    await store.set(KEY, expired(1))
+    const idp = nock('https://idp.example')
+      .post('/token')
+      .reply(() => {
+        store.failGets = true
+        return [400, { error: 'invalid_grant', error_description: 'grant revoked' }]
+      })
+
+    const error = await worker(store)
+      .get(`${API}/me`)
+      .catch((caught: unknown) => caught)
+
+    expect(error).to.not.be.instanceOf(ReauthorizationRequiredError)
+    expect(error).to.be.instanceOf(TokenStoreUnavailableError)
+    expect((error as Error).message).to.not.include('rt-1')
+    expect(idp.isDone()).to.equal(true)
   })
 
   for (const [what, answer] of [
