@@ -18,7 +18,7 @@ import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
 import { authorizationError, issuerMismatch, stateMismatch } from './authorization-response.js'
 import { InvalidGrantError, MismatchingStateError, ReauthorizationRequiredError, ScopeChangedWarning } from './oauth2-errors.js'
-import { readStored, renewShared, type StoreUnavailablePolicy } from '../tokens/shared-renewal.js'
+import { readStored, renewShared, type StoreUnavailablePolicy, storeCall } from '../tokens/shared-renewal.js'
 import { tokenKeyFor } from '../tokens/token-key.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
@@ -686,7 +686,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const key = this.tokenKey
     this.#checkedAt = Date.now()
     if (key === undefined) return this.#token
-    const stored = await readStored(shared.store, key).catch(() => undefined)
+    const stored = await readStored(shared.store, key, shared.leaseMs).catch(() => undefined)
     if (stored === undefined || !usableToken(stored.token)) return this.#token
     // A token the store did not take is newer than the stored one it replaced: only a later version beats it.
     const newer = this.#unwritten ? stored.version > (this.#storedVersion ?? 0) : stored.version !== this.#storedVersion
@@ -701,7 +701,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (key === undefined) return false
     let stored: Awaited<ReturnType<TokenStore['get']>>
     try {
-      stored = await readStored(shared.store, key)
+      stored = await readStored(shared.store, key, shared.leaseMs)
     } catch (error) {
       if (this.#unavailablePolicy() === 'proceed') return false
       throw error
@@ -755,7 +755,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const key = this.tokenKey
     if (key === undefined) return
     try {
-      const written = await shared.store.set(key, token)
+      const written = await storeCall(shared.store, key, 'set', shared.leaseMs, () => shared.store.set(key, token))
       this.#storedVersion = written?.version
       this.#unwritten = false
       this.#checkedAt = Date.now()

@@ -91,7 +91,7 @@ export async function renewShared(plan: SharedRenewalPlan): Promise<SharedRenewa
   const peer = (stored: StoredToken): SharedRenewalResult => ({ token: stored.token, version: stored.version, renewedHere: false })
   try {
     for (let round = 0; ; round += 1) {
-      const stored = await readStored(plan.store, plan.key)
+      const stored = await readStored(plan.store, plan.key, plan.leaseMs)
       if (stored !== undefined && adoptable(stored)) return peer(stored)
       const lease = await takeLease(plan.store, plan.key, plan.leaseMs)
       if (lease !== undefined) return await underLease(plan, lease, adoptable, peer)
@@ -110,7 +110,7 @@ export async function renewShared(plan: SharedRenewalPlan): Promise<SharedRenewa
     if (!(error instanceof TokenStoreUnavailableError) || plan.onUnavailable === 'fail' || final.has(error)) throw error
     // 'proceed': renew as a lone process would; the store gets the token if it takes it.
     const token = await plan.renew(plan.local, plan.leaseMs * DEADLINE_SHARE)
-    const written = await plan.store.set(plan.key, token).catch(() => undefined)
+    const written = await storeCall(plan.store, plan.key, 'set', plan.leaseMs, () => plan.store.set(plan.key, token)).catch(() => undefined)
     if (typeof written?.version === 'number') return { token, version: written.version, renewedHere: true }
     return { token, version: plan.localVersion, renewedHere: true, unwritten: true }
   }
@@ -123,7 +123,7 @@ async function underLease(
   peer: (stored: StoredToken) => SharedRenewalResult,
 ): Promise<SharedRenewalResult> {
   try {
-    const current = await readStored(plan.store, plan.key)
+    const current = await readStored(plan.store, plan.key, plan.leaseMs)
     if (current !== undefined && adoptable(current)) return peer(current)
     let token: OAuth2Token
     // A renewal without a deadline of its own (a browser flow waits for the user) keeps the lease alive while it runs.
@@ -138,7 +138,7 @@ async function underLease(
       // A peer whose lease had expired may have rotated the grant: its token is the one to use.
       let after: StoredToken | undefined
       try {
-        after = await readStored(plan.store, plan.key)
+        after = await readStored(plan.store, plan.key, plan.leaseMs)
       } catch (storeError) {
         // Unread, the store may hold a peer's rotation: asking the user to authorize again could be wrong.
         const unread = new TokenStoreUnavailableError(
@@ -157,7 +157,7 @@ async function underLease(
     }
     let written: StoredToken | undefined
     try {
-      written = await plan.store.set(plan.key, token, { ifVersion: current?.version ?? 0 })
+      written = await storeCall(plan.store, plan.key, 'set', plan.leaseMs, () => plan.store.set(plan.key, token, { ifVersion: current?.version ?? 0 }))
     } catch {
       // The new token is this process's only copy: it is used here; the next renewal writes again.
       process.emitWarning(`The renewed token of key ${plan.key} could not be written to the token store; other processes still hold the previous one.`)
@@ -165,12 +165,12 @@ async function underLease(
     }
     if (typeof written?.version === 'number') return { token, version: written.version, renewedHere: true }
     // Lost the compare-and-set: the lease expired while renewing and a peer wrote. Its token wins.
-    const winner = await readStored(plan.store, plan.key).catch(() => undefined)
+    const winner = await readStored(plan.store, plan.key, plan.leaseMs).catch(() => undefined)
     if (winner !== undefined && plan.usable(winner.token)) return peer(winner)
     return { token, version: winner?.version ?? current?.version, renewedHere: true, unwritten: true }
   } finally {
     // A release that fails leaves the lease to expire by itself.
-    await lease.release().catch(() => undefined)
+    await storeCall(plan.store, plan.key, 'release', plan.leaseMs, () => lease.release()).catch(() => undefined)
   }
 }
 
@@ -180,8 +180,8 @@ async function underLease(
  *
  * @internal
  */
-export async function readStored(store: TokenStore, key: string): Promise<StoredToken | undefined> {
-  const stored: unknown = await guarded(store, key, 'get', () => store.get(key))
+export async function readStored(store: TokenStore, key: string, timeoutMs: number): Promise<StoredToken | undefined> {
+  const stored: unknown = await storeCall(store, key, 'get', timeoutMs, () => store.get(key))
   if (stored === undefined || isStoredToken(stored)) return stored
   throw new TokenStoreUnavailableError(
     storeName(store),
@@ -200,7 +200,7 @@ function isStoredToken(value: unknown): value is StoredToken {
 
 /** `store.lease`, checked as {@link readStored} checks get. */
 async function takeLease(store: TokenStore, key: string, ttlMs: number): Promise<TokenLease | undefined> {
-  const lease: unknown = await guarded(store, key, 'lease', () => store.lease(key, ttlMs))
+  const lease: unknown = await storeCall(store, key, 'lease', ttlMs, () => store.lease(key, ttlMs))
   if (lease === undefined) return undefined
   const { extend, release } = (lease ?? {}) as Partial<TokenLease>
   if (typeof extend === 'function' && typeof release === 'function') return lease as TokenLease
@@ -211,10 +211,29 @@ async function takeLease(store: TokenStore, key: string, ttlMs: number): Promise
   )
 }
 
-/** A store call; anything it throws that is not already typed becomes {@link TokenStoreUnavailableError}. */
-async function guarded<T>(store: TokenStore, key: string, operation: string, call: () => Promise<T>): Promise<T> {
+/**
+ * A store call, bounded by `timeoutMs` (a store of the user's may never answer); anything it throws
+ * that is not already typed becomes {@link TokenStoreUnavailableError}.
+ *
+ * @internal
+ */
+export async function storeCall<T>(store: TokenStore, key: string, operation: string, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new TokenStoreUnavailableError(
+            storeName(store),
+            operation,
+            `Token store ${storeName(store)}: ${operation} of key ${key} did not answer within ${timeoutMs} ms.`,
+          ),
+        ),
+      timeoutMs,
+    )
+  })
   try {
-    return await call()
+    return await Promise.race([call(), timeout])
   } catch (error) {
     if (error instanceof TokenStoreUnavailableError) throw error
     const unavailable = new TokenStoreUnavailableError(
@@ -223,6 +242,8 @@ async function guarded<T>(store: TokenStore, key: string, operation: string, cal
       `Token store ${storeName(store)}: ${operation} of key ${key} failed (${errorName(error)}).`,
     )
     throw Object.assign(unavailable, { cause: error })
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -134,6 +134,43 @@ describe('OAuth2Session with a tokenStore: review (#16)', () => {
     expect(idp.isDone()).to.equal(true)
   })
 
+  for (const operation of ['get', 'lease', 'set'] as const) {
+    it(`bounds a store whose ${operation} never answers: TokenStoreUnavailableError within the lease, no hang`, async () => {
+      const store = new MemoryTokenStore()
+      await store.set(KEY, expired(1))
+      store[operation] = () => new Promise<never>(() => undefined)
+      const spent: string[] = []
+      const idp = rotatingEndpoint(spent)
+      nock(API).get('/me').reply(200, 'ok')
+      const started = Date.now()
+      let timer: NodeJS.Timeout | undefined
+      const hung = new Promise((resolve) => {
+        timer = setTimeout(() => resolve('hung'), 4000)
+      })
+      const onWarning = (): void => undefined
+      process.on('warning', onWarning)
+      try {
+        const outcome = await Promise.race([
+          worker(store, { refreshLeaseMs: 1000, refreshWaitMs: 1000 })
+            .get(`${API}/me`)
+            .then((answer) => answer.text)
+            .catch((caught: unknown) => caught),
+          hung,
+        ])
+        expect(outcome).to.not.equal('hung')
+        // A set that never answers leaves the renewed token in use here; a get or lease that never answers fails typed.
+        if (operation === 'set') expect(outcome).to.equal('ok')
+        else expect(outcome).to.be.instanceOf(TokenStoreUnavailableError)
+        expect(Date.now() - started).to.be.below(2500)
+      } finally {
+        clearTimeout(timer)
+        process.off('warning', onWarning)
+        nock.removeInterceptor(idp)
+        nock.cleanAll()
+      }
+    })
+  }
+
   for (const [what, answer] of [
     ['a string', () => 'garbage'],
     ['a record without a token', () => ({ version: 1, updatedAt: 0 })],
