@@ -21,6 +21,7 @@ import { InvalidGrantError, MismatchingStateError, ReauthorizationRequiredError,
 import { readStored, renewShared, type StoreUnavailablePolicy, storeCall } from '../tokens/shared-renewal.js'
 import { tokenKeyFor } from '../tokens/token-key.js'
 import type { TokenStore } from '../tokens/token-store.js'
+import { TokenStoreUnavailableError } from '../tokens/token-store-unavailable-error.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
@@ -703,7 +704,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     try {
       stored = await readStored(shared.store, key, shared.leaseMs)
     } catch (error) {
-      if (this.#unavailablePolicy() === 'proceed') return false
+      if (error instanceof TokenStoreUnavailableError && this.#unavailablePolicy() === 'proceed') return false
       throw error
     }
     if (stored === undefined) return false

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { OAuthSessionsError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import { TokenStoreUnavailableError } from './token-store-unavailable-error.js'
 import type { StoredToken, TokenLease, TokenStore } from './token-store.js'
@@ -213,7 +214,7 @@ async function takeLease(store: TokenStore, key: string, ttlMs: number): Promise
 
 /**
  * A store call, bounded by `timeoutMs` (a store of the user's may never answer); anything it throws
- * that is not already typed becomes {@link TokenStoreUnavailableError}.
+ * that is not already typed (an {@link OAuthSessionsError}) becomes {@link TokenStoreUnavailableError}.
  *
  * @internal
  */
@@ -235,7 +236,8 @@ export async function storeCall<T>(store: TokenStore, key: string, operation: st
   try {
     return await Promise.race([call(), timeout])
   } catch (error) {
-    if (error instanceof TokenStoreUnavailableError) throw error
+    // A store's own typed error (TokenDecryptionError: a wrong key) says more than "unavailable", and is no reason to proceed without the store.
+    if (error instanceof OAuthSessionsError) throw error
     const unavailable = new TokenStoreUnavailableError(
       storeName(store),
       operation,

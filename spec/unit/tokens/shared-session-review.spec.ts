@@ -1,12 +1,15 @@
 import { expect } from 'chai'
 import nock from 'nock'
 import {
+  BackendApplicationClient,
+  EncryptedTokenStore,
   MemoryTokenStore,
   OAuth2Session,
   type OAuth2Token,
   ReauthorizationRequiredError,
   type StoredToken,
   type TokenStore,
+  TokenDecryptionError,
   TokenStoreUnavailableError,
 } from '../../../lib/index.js'
 
@@ -170,6 +173,34 @@ describe('OAuth2Session with a tokenStore: review (#16)', () => {
       }
     })
   }
+
+  it("gives a store's own typed error (a wrong encryption key) as it is, and client credentials do not overwrite the token they cannot read", async () => {
+    const inner = new MemoryTokenStore()
+    await new EncryptedTokenStore(inner, { key: Buffer.alloc(32, 1) }).set(KEY, expired(1))
+    const wrongKey = new EncryptedTokenStore(inner, { key: Buffer.alloc(32, 2) })
+    const before = await inner.get(KEY)
+
+    const refreshing = await worker(wrongKey, { token: expired(1) })
+      .get(`${API}/me`)
+      .catch((caught: unknown) => caught)
+    const idp = nock('https://idp.example').post('/token').reply(200, { access_token: 'cc-1', token_type: 'Bearer', expires_in: 3600 })
+    const granting = await new OAuth2Session('client-1', {
+      client: new BackendApplicationClient('client-1'),
+      tokenStore: wrongKey,
+      tokenKey: KEY,
+      clientSecret: 's-1',
+    })
+      .fetchToken(TOKEN_URL)
+      .catch((caught: unknown) => caught)
+    // No grant was sent: the token the store holds cannot be read, and is not overwritten.
+    const granted = idp.isDone()
+    nock.cleanAll()
+
+    expect(refreshing).to.be.instanceOf(TokenDecryptionError)
+    expect(granting).to.be.instanceOf(TokenDecryptionError)
+    expect(granted).to.equal(false)
+    expect(await inner.get(KEY)).to.deep.equal(before)
+  })
 
   for (const [what, answer] of [
     ['a string', () => 'garbage'],
