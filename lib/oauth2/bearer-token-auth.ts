@@ -22,8 +22,8 @@ export interface BearerChoices {
 export interface BearerTokenSource {
   /** The current token (possibly expired). */
   readonly token: OAuth2Token
-  /** A usable token, renewed once for all concurrent callers when expired (or when `force`). */
-  freshToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token>
+  /** A usable token, renewed once for all concurrent callers when expired (or when `force`; `refused` is the access token a 401 answered, when known). */
+  freshToken(choices: BearerChoices, force: boolean, refused?: string): Promise<OAuth2Token>
   /** Whether a 401 could be answered by getting a new token. */
   readonly canRenew: boolean
   /** Whether the token is shared through a store: a session without one yet may find it there. */
@@ -37,6 +37,9 @@ export interface BearerTokenSource {
   /** The session's placement: `true` the Authorization header, `false` the `accessTokenKey` query parameter. */
   readonly bearerAuth: boolean
 }
+
+/** The access token each request was sent with: a 401 for a token already replaced needs no renewal. */
+const sentTokens = new WeakMap<PreparedRequest, string>()
 
 /**
  * Adds an OAuth2Session's token to each request (Authorization header, or the query under
@@ -74,12 +77,13 @@ export class BearerTokenAuth implements AuthStrategy {
       request.body = body
     }
     this.#place(request, token)
+    sentTokens.set(request, token.access_token)
   }
 
   async onResponse(response: AuthResponse, request: PreparedRequest): Promise<PreparedRequest | undefined> {
     if (response.status !== 401 || !/error="?invalid_token/i.test(response.headers.get('www-authenticate') ?? '')) return undefined
     if (!this.#source.canRenew) return undefined
-    const token = await this.#source.freshToken(this.#choices, true)
+    const token = await this.#source.freshToken(this.#choices, true, sentTokens.get(request))
     const retry = request.clone()
     if (!this.#inHeader()) retry.url = withoutParam(retry.url, this.#source.accessTokenKey)
     this.#place(retry, token)

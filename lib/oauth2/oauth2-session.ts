@@ -618,7 +618,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       get token() {
         return session.#token
       },
-      freshToken: (choices, force) => this.#freshToken(choices, force),
+      freshToken: (choices, force, refused) => this.#freshToken(choices, force, refused),
       get canRenew() {
         return (session.autoRefreshUrl !== undefined && session.#token.refresh_token !== undefined) || session.#grantExtras !== undefined
       },
@@ -637,8 +637,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /** A usable token, renewed once for all concurrent callers. */
-  #freshToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token> {
-    if (this.#shared !== undefined) return this.#freshSharedToken(choices, force)
+  #freshToken(choices: BearerChoices, force: boolean, refused?: string): Promise<OAuth2Token> {
+    if (this.#shared !== undefined) return this.#freshSharedToken(choices, force, refused)
     if (!force && !isExpired(this.#token)) return Promise.resolve(this.#token)
     return this.#renewals.run('token', () =>
       renewToken(this.#token.refresh_token, { ...this.#renewalPlan(choices), tokenUpdater: this.tokenUpdater, throwTokenUpdated: true }),
@@ -669,7 +669,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * at most once a second, for a peer's newer one), the stored one when the session has none yet,
    * else one renewal for every process that shares it.
    */
-  async #freshSharedToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token> {
+  async #freshSharedToken(choices: BearerChoices, force: boolean, refused?: string): Promise<OAuth2Token> {
+    // A 401 for a token already replaced (its refresh ended while the request was out) is answered by the new one: another refresh would be wasted.
+    if (force && refused !== undefined && this.#token.access_token !== refused && usableToken(this.#token)) return this.#token
     if (!force && this.#token.access_token !== undefined && !isExpired(this.#token)) {
       if (Date.now() - this.#checkedAt < STORE_RECHECK_MS) return this.#token
       return this.#renewals.run('check', () => this.#recheck())

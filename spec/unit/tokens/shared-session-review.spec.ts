@@ -202,6 +202,28 @@ describe('OAuth2Session with a tokenStore: review (#16)', () => {
     expect(await inner.get(KEY)).to.deep.equal(before)
   })
 
+  it('answers a 401 for a token already replaced with the new one, without another refresh', async () => {
+    const store = new MemoryTokenStore()
+    await store.set(KEY, valid(1))
+    const spent: string[] = []
+    const idp = rotatingEndpoint(spent)
+    const refused = { 'www-authenticate': 'Bearer error="invalid_token"' }
+    // Both requests go out with at-1; the second one's 401 arrives after the first 401's refresh ended.
+    nock(API).get('/a').matchHeader('authorization', 'Bearer at-1').reply(401, '', refused)
+    nock(API).get('/b').matchHeader('authorization', 'Bearer at-1').delay(150).reply(401, '', refused)
+    nock(API).get('/a').matchHeader('authorization', 'Bearer at-2').reply(200, 'a')
+    nock(API).get('/b').matchHeader('authorization', 'Bearer at-2').reply(200, 'b')
+    const session = worker(store)
+    try {
+      const answers = await Promise.all([session.get(`${API}/a`), session.get(`${API}/b`)])
+      expect(answers.map((answer) => answer.text)).to.deep.equal(['a', 'b'])
+    } finally {
+      nock.removeInterceptor(idp)
+      nock.cleanAll()
+    }
+    expect(spent).to.deep.equal(['rt-1'])
+  })
+
   for (const [what, answer] of [
     ['a string', () => 'garbage'],
     ['a record without a token', () => ({ version: 1, updatedAt: 0 })],
