@@ -94,8 +94,10 @@ export async function renewShared(plan: SharedRenewalPlan): Promise<SharedRenewa
     for (let round = 0; ; round += 1) {
       const stored = await readStored(plan.store, plan.key, plan.leaseMs)
       if (stored !== undefined && adoptable(stored)) return peer(stored)
+      // The lease runs from when it was asked for: the store's clock may have started it then.
+      const leaseAsked = Date.now()
       const lease = await takeLease(plan.store, plan.key, plan.leaseMs)
-      if (lease !== undefined) return await underLease(plan, lease, adoptable, peer)
+      if (lease !== undefined) return await underLease(plan, lease, leaseAsked, adoptable, peer)
       if (Date.now() >= endsAt) {
         throw new TokenStoreUnavailableError(
           storeName(plan.store),
@@ -120,6 +122,7 @@ export async function renewShared(plan: SharedRenewalPlan): Promise<SharedRenewa
 async function underLease(
   plan: SharedRenewalPlan,
   lease: TokenLease,
+  leaseAsked: number,
   adoptable: (stored: StoredToken) => boolean,
   peer: (stored: StoredToken) => SharedRenewalResult,
 ): Promise<SharedRenewalResult> {
@@ -133,7 +136,9 @@ async function underLease(
     try {
       // The stored token is the freshest known, unless the local one was renewed here and never stored (its refresh token is the live one).
       const from = plan.localUnwritten ? plan.local : (current?.token ?? plan.local)
-      token = await plan.renew(from, plan.leaseMs * DEADLINE_SHARE)
+      // The deadline ends inside the lease, whatever the store calls before it took.
+      const deadline = leaseAsked + plan.leaseMs * DEADLINE_SHARE - Date.now()
+      token = await plan.renew(from, Math.max(1, deadline))
     } catch (error) {
       if (!plan.refused(error)) throw error
       // A peer whose lease had expired may have rotated the grant: its token is the one to use.

@@ -8,6 +8,7 @@ import {
   type OAuth2Token,
   ReauthorizationRequiredError,
   type StoredToken,
+  TimeoutError,
   type TokenStore,
   TokenDecryptionError,
   TokenStoreUnavailableError,
@@ -222,6 +223,32 @@ describe('OAuth2Session with a tokenStore: review (#16)', () => {
       nock.cleanAll()
     }
     expect(spent).to.deep.equal(['rt-1'])
+  })
+
+  it('ends the refresh inside the lease even when the re-read under the lease was slow', async () => {
+    const store = new MemoryTokenStore()
+    await store.set(KEY, expired(1))
+    let reads = 0
+    const get = store.get.bind(store)
+    store.get = async (key: string) => {
+      reads += 1
+      // The re-read under the lease (after the first load and the re-read before the lease) takes half of it.
+      if (reads === 3) await new Promise((resolve) => setTimeout(resolve, 500))
+      return get(key)
+    }
+    const idp = nock('https://idp.example').post('/token').delay(500).reply(200, { access_token: 'late', token_type: 'Bearer', expires_in: 3600 })
+    nock(API).get('/me').optionally().reply(200, 'ok')
+    const leasedAt = Date.now()
+
+    const outcome = await worker(store, { refreshLeaseMs: 1000 })
+      .get(`${API}/me`)
+      .catch((caught: unknown) => caught)
+
+    // The lease (1000 ms) must not run out while the refresh is out: it ends before, or fails with its deadline.
+    expect(outcome).to.be.instanceOf(TimeoutError)
+    expect(Date.now() - leasedAt).to.be.below(1000)
+    idp.done()
+    nock.cleanAll()
   })
 
   for (const [what, answer] of [
