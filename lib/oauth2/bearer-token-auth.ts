@@ -22,7 +22,7 @@ export interface BearerChoices {
 export interface BearerTokenSource {
   /** The current token (possibly expired). */
   readonly token: OAuth2Token
-  /** A usable token, renewed once for all concurrent callers when expired (or when `force`, unless the token held is no longer `refused`, the one a 401 refused). */
+  /** A usable token, renewed once for all concurrent callers when expired (or when `force`; `refused` is the access token a 401 answered, when known). */
   freshToken(choices: BearerChoices, force: boolean, refused?: string): Promise<OAuth2Token>
   /** Whether a 401 could be answered by getting a new token. */
   readonly canRenew: boolean
@@ -37,6 +37,9 @@ export interface BearerTokenSource {
   /** The session's placement: `true` the Authorization header, `false` the `accessTokenKey` query parameter. */
   readonly bearerAuth: boolean
 }
+
+/** The access token each request was sent with: a 401 for a token already replaced needs no renewal. */
+const sentTokens = new WeakMap<PreparedRequest, string>()
 
 /**
  * Adds an OAuth2Session's token to each request (Authorization header, or the query under
@@ -74,12 +77,13 @@ export class BearerTokenAuth implements AuthStrategy {
       request.body = body
     }
     this.#place(request, token)
+    sentTokens.set(request, token.access_token)
   }
 
   async onResponse(response: AuthResponse, request: PreparedRequest): Promise<PreparedRequest | undefined> {
     if (response.status !== 401 || !/error="?invalid_token/i.test(response.headers.get('www-authenticate') ?? '')) return undefined
     if (!this.#source.canRenew) return undefined
-    const token = await this.#source.freshToken(this.#choices, true, sentToken(request, this.#inHeader(), this.#source.accessTokenKey))
+    const token = await this.#source.freshToken(this.#choices, true, sentTokens.get(request))
     const retry = request.clone()
     if (!this.#inHeader()) retry.url = withoutParam(retry.url, this.#source.accessTokenKey)
     this.#place(retry, token)
@@ -128,10 +132,4 @@ function decodeName(raw: string): string {
   } catch {
     return raw
   }
-}
-
-/** The access token a request carried (the one a 401 refused). */
-function sentToken(request: PreparedRequest, inHeader: boolean, key: string): string | undefined {
-  if (inHeader) return /^Bearer (.*)$/.exec(request.headers.get('authorization') ?? '')?.[1]
-  return new URL(request.url).searchParams.get(key) ?? undefined
 }

@@ -19,9 +19,10 @@ import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
 import { authorizationError, issuerMismatch, stateMismatch } from './authorization-response.js'
 import { InvalidGrantError, MismatchingStateError, ReauthorizationRequiredError, ScopeChangedWarning } from './oauth2-errors.js'
-import { renewShared, type StoreUnavailablePolicy } from '../tokens/shared-renewal.js'
+import { readStored, renewShared, type StoreUnavailablePolicy, storeCall } from '../tokens/shared-renewal.js'
 import { tokenKeyFor } from '../tokens/token-key.js'
 import type { TokenStore } from '../tokens/token-store.js'
+import { TokenStoreUnavailableError } from '../tokens/token-store-unavailable-error.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
@@ -133,8 +134,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly #shared: SharedSettings | undefined
   /** The token endpoint of the last fetchToken: part of the default store key. */
   #fetchUrl: string | undefined
-  /** The store version of the token held, when it came from the store or was written there. */
+  /** The store version of the token held, when it came from the store or was written there (or the one it replaced, while #unwritten). */
   #storedVersion: number | undefined
+  /** The token held was renewed here and the store did not take it: its refresh token is the live one, newer than the stored one's. */
+  #unwritten = false
   /** When the store was last read for a newer token. */
   #checkedAt = 0
 
@@ -706,8 +709,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const key = this.tokenKey
     this.#checkedAt = Date.now()
     if (key === undefined) return this.#token
-    const stored = await shared.store.get(key).catch(() => undefined)
-    if (stored !== undefined && stored.version !== this.#storedVersion && usableToken(stored.token)) this.#adopt(stored.token, stored.version)
+    const stored = await readStored(shared.store, key, shared.leaseMs).catch(() => undefined)
+    if (stored === undefined || !usableToken(stored.token)) return this.#token
+    // A token the store did not take is newer than the stored one it replaced: only a later version beats it.
+    const newer = this.#unwritten ? stored.version > (this.#storedVersion ?? 0) : stored.version !== this.#storedVersion
+    if (newer) this.#adopt(stored.token, stored.version)
     return this.#token
   }
 
@@ -718,9 +724,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (key === undefined) return false
     let stored: Awaited<ReturnType<TokenStore['get']>>
     try {
-      stored = await shared.store.get(key)
+      stored = await readStored(shared.store, key, shared.leaseMs)
     } catch (error) {
-      if (this.#unavailablePolicy() === 'proceed') return false
+      if (error instanceof TokenStoreUnavailableError && this.#unavailablePolicy() === 'proceed') return false
       throw error
     }
     if (stored === undefined) return false
@@ -741,6 +747,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       key,
       local: this.#token,
       localVersion: this.#storedVersion,
+      localUnwritten: this.#unwritten,
       force,
       usable: usableToken,
       renew: async (current, deadline) => {
@@ -759,7 +766,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       leaseMs: shared.leaseMs,
       waitMs: shared.waitMs,
     })
-    this.#adopt(result.token, result.version)
+    this.#adopt(result.token, result.version, result.unwritten === true)
     if (result.renewedHere && this.tokenUpdater !== undefined) await this.tokenUpdater(result.token)
     if (scopeWarning !== undefined && result.renewedHere) throw scopeWarning
     return result.token
@@ -771,17 +778,21 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const key = this.tokenKey
     if (key === undefined) return
     try {
-      const written = await shared.store.set(key, token)
+      const written = await storeCall(shared.store, key, 'set', shared.leaseMs, () => shared.store.set(key, token))
       this.#storedVersion = written?.version
+      this.#unwritten = false
       this.#checkedAt = Date.now()
     } catch {
+      // Kept as newer than anything stored so far: a peer's token is taken only once written after it.
+      this.#unwritten = true
       process.emitWarning(`The new token of key ${key} could not be written to the token store; it is used by this session only.`)
     }
   }
 
-  #adopt(token: OAuth2Token, version: number | undefined): void {
+  #adopt(token: OAuth2Token, version: number | undefined, unwritten = false): void {
     this.#token = token
     this.#storedVersion = version
+    this.#unwritten = unwritten
     this.#checkedAt = Date.now()
   }
 
