@@ -106,10 +106,16 @@ export interface OAuth2SessionOptions extends SessionOptions {
   tokenStore?: TokenStore
   /**
    * The token's key in `tokenStore`. Default: {@link tokenKeyFor} of the token endpoint
-   * (`autoRefreshUrl`, else the URL of `fetchToken`), the client id, the grant and the scope. Pass
-   * your own for a token per user (`user:42`, or `tokenKeyFor({ ..., subject })`).
+   * (`autoRefreshUrl`, else the URL of `fetchToken`), the client id, the grant, `tokenSubject` and
+   * the scope. Pass your own for a token per user (`user:42`), or `tokenSubject`.
    */
   tokenKey?: string
+  /**
+   * Whose token it is (a user id), part of the default `tokenKey`. A shared token of a user grant
+   * (authorization code, password ...) needs `tokenKey` or this, so that users never share a key;
+   * client credentials need neither.
+   */
+  tokenSubject?: string
   /**
    * What a renewal does when the store cannot be used (down, or a peer's lease never ends):
    * `'fail'` raises {@link TokenStoreUnavailableError}, `'proceed'` renews without the store.

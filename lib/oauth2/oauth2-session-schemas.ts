@@ -118,6 +118,7 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
     )
     .optional(),
   tokenKey: z.string().min(1).max(512).optional(),
+  tokenSubject: z.string().min(1).max(512).optional(),
   onStoreUnavailable: z.enum(['fail', 'proceed']).optional(),
   refreshLeaseMs: z.number().int().min(1000).max(MAX_TIMER_MS).optional(),
   refreshWaitMs: z.number().int().min(0).max(MAX_TIMER_MS).optional(),

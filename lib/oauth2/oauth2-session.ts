@@ -222,13 +222,21 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
         : {
             store: oauthOptions.tokenStore,
             key: oauthOptions.tokenKey,
+            subject: oauthOptions.tokenSubject,
             onUnavailable: oauthOptions.onStoreUnavailable,
             leaseMs: oauthOptions.refreshLeaseMs ?? 15_000,
             waitMs: oauthOptions.refreshWaitMs ?? 20_000,
           }
     if (this.#shared !== undefined) publishers.set(this, () => this.#publish(this.#token))
+    if (this.#shared !== undefined && this.#shared.key === undefined && this.#shared.subject === undefined && !this.client.renewsByGrant) {
+      // Without a subject, every user's session would share one key: one user would be sent another's token.
+      throw new ConfigurationError(
+        'tokenKey',
+        `A shared ${this.client.grantType} token belongs to one user: pass tokenKey (such as 'user:42') or tokenSubject (the user's id, part of the default key).`,
+      )
+    }
     if (this.#shared === undefined) {
-      for (const name of ['tokenKey', 'onStoreUnavailable', 'refreshLeaseMs', 'refreshWaitMs'] as const) {
+      for (const name of ['tokenKey', 'tokenSubject', 'onStoreUnavailable', 'refreshLeaseMs', 'refreshWaitMs'] as const) {
         if (oauthOptions[name] !== undefined) throw new ConfigurationError(name, `${name} is a setting of a shared token: it needs tokenStore.`)
       }
     }
@@ -252,7 +260,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (shared.key !== undefined) return shared.key
     const tokenUrl = this.autoRefreshUrl ?? this.#fetchUrl
     if (tokenUrl === undefined) return undefined
-    return tokenKeyFor({ tokenUrl, clientId: this.clientId, grantType: this.client.grantType, scope: this.scope })
+    return tokenKeyFor({ tokenUrl, clientId: this.clientId, grantType: this.client.grantType, subject: shared.subject, scope: this.scope })
   }
 
   /** The current token (`{}` before one is fetched). */
@@ -699,7 +707,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return this.#renewals.run('token', async () => {
       if (!force && this.#token.access_token === undefined && !(await this.#loadStored())) return this.#token
       if (!force && this.#token.access_token !== undefined && !isExpired(this.#token)) return this.#token
-      return this.#renewShared(force, (current, deadline) => renewToken(current.refresh_token, this.#renewalPlan(choices, deadline)))
+      return this.#renewShared(force, (current, deadline) => renewToken(current.refresh_token, this.#renewalPlan(choices, deadline)), true)
     })
   }
 
@@ -709,8 +717,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const key = this.tokenKey
     this.#checkedAt = Date.now()
     if (key === undefined) return this.#token
+    const held = this.#token
     const stored = await readStored(shared.store, key, shared.leaseMs).catch(() => undefined)
-    if (stored === undefined || !usableToken(stored.token)) return this.#token
+    // A renewal that ended while this read was out has the newer token: the read is stale.
+    if (stored === undefined || !usableToken(stored.token) || this.#token !== held) return this.#token
     // A token the store did not take is newer than the stored one it replaced: only a later version beats it.
     const newer = this.#unwritten ? stored.version > (this.#storedVersion ?? 0) : stored.version !== this.#storedVersion
     if (newer) this.#adopt(stored.token, stored.version)
@@ -735,7 +745,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /** Renews a shared token with `renew`, through the store (renewShared), and keeps what it gives. */
-  async #renewShared(force: boolean, renew: (current: OAuth2Token, deadline: number) => Promise<OAuth2Token>): Promise<OAuth2Token> {
+  async #renewShared(force: boolean, renew: (current: OAuth2Token, deadline: number) => Promise<OAuth2Token>, automatic = false): Promise<OAuth2Token> {
     const shared = this.#shared as SharedSettings
     const key = this.tokenKey
     if (key === undefined) {
@@ -767,7 +777,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       waitMs: shared.waitMs,
     })
     this.#adopt(result.token, result.version, result.unwritten === true)
-    if (result.renewedHere && this.tokenUpdater !== undefined) await this.tokenUpdater(result.token)
+    // As without a store, tokenUpdater is told of automatic renewals; fetchToken and refreshToken return their token.
+    if (automatic && result.renewedHere && this.tokenUpdater !== undefined) await this.tokenUpdater(result.token)
     if (scopeWarning !== undefined && result.renewedHere) throw scopeWarning
     return result.token
   }
@@ -883,6 +894,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 interface SharedSettings {
   store: TokenStore
   key: string | undefined
+  subject: string | undefined
   onUnavailable: StoreUnavailablePolicy | undefined
   leaseMs: number
   waitMs: number

@@ -243,12 +243,12 @@ export async function storeCall<T>(store: TokenStore, key: string, operation: st
   } catch (error) {
     // A store's own typed error (TokenDecryptionError: a wrong key) says more than "unavailable", and is no reason to proceed without the store.
     if (error instanceof OAuthSessionsError) throw error
-    const unavailable = new TokenStoreUnavailableError(
+    // Not kept as the cause: util.inspect prints a cause's message, and a store of your own may quote a token in it.
+    throw new TokenStoreUnavailableError(
       storeName(store),
       operation,
       `Token store ${storeName(store)}: ${operation} of key ${key} failed (${errorName(error)}).`,
     )
-    throw Object.assign(unavailable, { cause: error })
   } finally {
     clearTimeout(timer)
   }

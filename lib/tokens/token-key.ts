@@ -26,8 +26,9 @@ export interface TokenKeyParts {
 
 /**
  * The default store key of a shared token: `oauth2:` and a SHA-256 (base64url) of the token
- * endpoint, client id, grant, subject and scope. Nothing secret goes into it, so the key can be
- * logged and shown. Sessions with the same parts share one token.
+ * endpoint (as a URL: host case and default port do not matter), client id, grant, subject and
+ * scope. Nothing secret goes into it, so the key can be logged and shown. Sessions with the same
+ * parts share one token.
  *
  * @example
  * ```ts
@@ -40,6 +41,8 @@ export interface TokenKeyParts {
  */
 export function tokenKeyFor(parts: TokenKeyParts): string {
   const scope = typeof parts.scope === 'string' ? parts.scope.split(/\s+/) : [...(parts.scope ?? [])]
-  const named = [parts.tokenUrl, parts.clientId ?? '', parts.grantType, parts.subject ?? '', [...new Set(scope.filter(Boolean))].sort().join(' ')]
+  // One endpoint, however it is spelt: `https://IDP.example:443/token` is `https://idp.example/token`.
+  const tokenUrl = URL.canParse(parts.tokenUrl) ? new URL(parts.tokenUrl).href : parts.tokenUrl
+  const named = [tokenUrl, parts.clientId ?? '', parts.grantType, parts.subject ?? '', [...new Set(scope.filter(Boolean))].sort().join(' ')]
   return `oauth2:${createHash('sha256').update(JSON.stringify(named)).digest('base64url')}`
 }

@@ -1,9 +1,11 @@
+import { inspect } from 'node:util'
 import { expect } from 'chai'
 import nock from 'nock'
 import {
   BackendApplicationClient,
   ConfigurationError,
   InvalidGrantError,
+  LegacyApplicationClient,
   MemoryTokenStore,
   OAuth2Service,
   OAuth2Session,
@@ -407,6 +409,41 @@ describe('OAuth2Session with a tokenStore (#16)', () => {
     api.done()
   })
 
+  it('tells tokenUpdater of automatic renewals only, as without a store: fetchToken and refreshToken return theirs', async () => {
+    const store = new MemoryTokenStore()
+    const updates: OAuth2Token[] = []
+    const tokenUpdater = (token: OAuth2Token) => void updates.push(token)
+    nock('https://idp.example').post('/token').reply(200, { access_token: 'cc-1', token_type: 'Bearer', expires_in: 3600 })
+    const spent: string[] = []
+    const idp = rotatingEndpoint(spent)
+
+    await new OAuth2Session('svc', { client: new BackendApplicationClient('svc'), tokenStore: store, tokenUpdater }).fetchToken(TOKEN_URL)
+    await store.set(KEY, expired(1))
+    await worker(store, { tokenUpdater }).refreshToken(TOKEN_URL)
+
+    expect(updates).to.deep.equal([])
+    expect(spent).to.deep.equal(['rt-1'])
+    nock.removeInterceptor(idp)
+  })
+
+  it("keeps a store of your own's error message out of the typed error: it may quote a token", async () => {
+    const leaky: TokenStore = {
+      get: async () => {
+        throw new Error('cannot read at-secret-123')
+      },
+      set: async () => undefined,
+      delete: async () => undefined,
+      lease: async () => undefined,
+    }
+
+    const error = await worker(leaky, { token: expired(1) })
+      .get(`${API}/me`)
+      .catch((caught: unknown) => caught)
+
+    expect(error).to.be.instanceOf(TokenStoreUnavailableError)
+    expect(inspect(error, { depth: 5 })).to.not.include('at-secret-123')
+  })
+
   describe('client credentials', () => {
     const grantWorker = (store: TokenStore, options: Record<string, unknown> = {}) =>
       new OAuth2Session('svc', { client: new BackendApplicationClient('svc'), tokenStore: store, clientSecret: 'svc-secret', ...options })
@@ -463,15 +500,21 @@ describe('OAuth2Session with a tokenStore (#16)', () => {
   })
 
   describe('options', () => {
-    it('names the default key by endpoint, client, grant and scope (any order), never by a secret', () => {
+    it('names the default key by endpoint, client, grant, subject and scope (any order), never by a secret', () => {
       const session = new OAuth2Session('client-1', {
         tokenStore: new MemoryTokenStore(),
+        tokenSubject: 'alice',
         autoRefreshUrl: TOKEN_URL,
         scope: ['b', 'a'],
         clientSecret: 'do-not-hash',
       })
 
-      expect(session.tokenKey).to.equal(tokenKeyFor({ tokenUrl: TOKEN_URL, clientId: 'client-1', grantType: 'authorization_code', scope: 'a b' }))
+      expect(session.tokenKey).to.equal(
+        tokenKeyFor({ tokenUrl: 'https://IDP.example:443/token', clientId: 'client-1', grantType: 'authorization_code', subject: 'alice', scope: 'a b' }),
+      )
+      expect(new OAuth2Session('client-1', { tokenStore: new MemoryTokenStore(), tokenSubject: 'bob', autoRefreshUrl: TOKEN_URL }).tokenKey).to.not.equal(
+        new OAuth2Session('client-1', { tokenStore: new MemoryTokenStore(), tokenSubject: 'carol', autoRefreshUrl: TOKEN_URL }).tokenKey,
+      )
       expect(session.tokenKey).to.match(/^oauth2:[A-Za-z0-9_-]{43}$/)
       expect(tokenKeyFor({ tokenUrl: TOKEN_URL, grantType: 'x', subject: 'u1' })).to.not.equal(
         tokenKeyFor({ tokenUrl: TOKEN_URL, grantType: 'x', subject: 'u2' }),
@@ -479,20 +522,33 @@ describe('OAuth2Session with a tokenStore (#16)', () => {
       expect(new OAuth2Session('client-1', { tokenStore: new MemoryTokenStore(), tokenKey: 'mine' }).tokenKey).to.equal('mine')
     })
 
+    it("refuses a shared user token without tokenKey or tokenSubject: users would be sent each other's tokens", () => {
+      for (const client of [undefined, new LegacyApplicationClient('client-1')]) {
+        expect(() => new OAuth2Session('client-1', { client, tokenStore: new MemoryTokenStore(), autoRefreshUrl: TOKEN_URL })).to.throw(
+          ConfigurationError,
+          /tokenKey .*or tokenSubject/,
+        )
+      }
+      expect(() => new OAuth2Session('svc', { client: new BackendApplicationClient('svc'), tokenStore: new MemoryTokenStore() })).to.not.throw()
+    })
+
     it('refuses store settings without a store, and a store that is not one, before any traffic', () => {
-      for (const options of [{ tokenKey: 'k' }, { onStoreUnavailable: 'proceed' }, { refreshLeaseMs: 5000 }, { refreshWaitMs: 10 }]) {
+      for (const options of [{ tokenKey: 'k' }, { tokenSubject: 'u' }, { onStoreUnavailable: 'proceed' }, { refreshLeaseMs: 5000 }, { refreshWaitMs: 10 }]) {
         expect(() => new OAuth2Session('c', options as never), JSON.stringify(options)).to.throw(ConfigurationError, /needs tokenStore/)
       }
       expect(() => new OAuth2Session('c', { tokenStore: {} as never })).to.throw(ConfigurationError, /TokenStore/)
-      expect(() => new OAuth2Session('c', { tokenStore: new MemoryTokenStore(), refreshLeaseMs: 10 })).to.throw(ConfigurationError, /refreshLeaseMs/)
-      expect(() => new OAuth2Session('c', { tokenStore: new MemoryTokenStore(), onStoreUnavailable: 'retry' as never })).to.throw(
+      expect(() => new OAuth2Session('c', { tokenStore: new MemoryTokenStore(), tokenKey: 'k', refreshLeaseMs: 10 })).to.throw(
+        ConfigurationError,
+        /refreshLeaseMs/,
+      )
+      expect(() => new OAuth2Session('c', { tokenStore: new MemoryTokenStore(), tokenKey: 'k', onStoreUnavailable: 'retry' as never })).to.throw(
         ConfigurationError,
         /onStoreUnavailable/,
       )
     })
 
     it('says a key is needed when a shared token must be renewed and no endpoint names one', async () => {
-      const session = new OAuth2Session('c', { tokenStore: new MemoryTokenStore(), token: expired(1) })
+      const session = new OAuth2Session('c', { client: new BackendApplicationClient('c'), tokenStore: new MemoryTokenStore(), token: expired(1) })
 
       const error = await session.refreshToken(TOKEN_URL).catch((caught: unknown) => caught)
 
