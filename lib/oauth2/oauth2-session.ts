@@ -22,7 +22,6 @@ import { InvalidGrantError, MismatchingStateError, ReauthorizationRequiredError,
 import { readStored, renewShared, type StoreUnavailablePolicy, storeCall } from '../tokens/shared-renewal.js'
 import { tokenKeyFor } from '../tokens/token-key.js'
 import type { TokenStore } from '../tokens/token-store.js'
-import { TokenStoreUnavailableError } from '../tokens/token-store-unavailable-error.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
@@ -718,6 +717,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#checkedAt = Date.now()
     if (key === undefined) return this.#token
     const held = this.#token
+    // A renewed token the store did not take is offered again, over the version it replaced: its peers
+    // hold a spent refresh token until it is there.
+    if (this.#unwritten) await this.#publishUnwritten(shared.store, key)
     const stored = await readStored(shared.store, key, shared.leaseMs).catch(() => undefined)
     // A renewal that ended while this read was out has the newer token: the read is stale.
     if (stored === undefined || !usableToken(stored.token) || this.#token !== held) return this.#token
@@ -727,18 +729,23 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return this.#token
   }
 
-  /** A session without a token starts from the store's: false when it holds none. */
+  /** Writes the token the store did not take over the version it replaced; a store still down (or a peer's newer token) leaves it as it is. */
+  async #publishUnwritten(store: TokenStore, key: string): Promise<void> {
+    const token = this.#token
+    const ifVersion = this.#storedVersion ?? 0
+    const written = await storeCall(store, key, 'set', (this.#shared as SharedSettings).leaseMs, () => store.set(key, token, { ifVersion })).catch(
+      () => undefined,
+    )
+    if (written !== undefined && this.#token === token) this.#adopt(token, written.version)
+  }
+
+  /** A session without a token starts from the store's: false when it holds none; a store that cannot be read is raised. */
   async #loadStored(): Promise<boolean> {
     const shared = this.#shared as SharedSettings
     const key = this.tokenKey
     if (key === undefined) return false
-    let stored: Awaited<ReturnType<TokenStore['get']>>
-    try {
-      stored = await readStored(shared.store, key, shared.leaseMs)
-    } catch (error) {
-      if (error instanceof TokenStoreUnavailableError && this.#unavailablePolicy() === 'proceed') return false
-      throw error
-    }
+    // A store that cannot be read is raised even under 'proceed': without a token there is nothing to proceed with.
+    const stored = await readStored(shared.store, key, shared.leaseMs)
     if (stored === undefined) return false
     this.#adopt(stored.token, stored.version)
     return true

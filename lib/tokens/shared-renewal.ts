@@ -111,9 +111,10 @@ export async function renewShared(plan: SharedRenewalPlan): Promise<SharedRenewa
     }
   } catch (error) {
     if (!(error instanceof TokenStoreUnavailableError) || plan.onUnavailable === 'fail' || final.has(error)) throw error
-    // 'proceed': renew as a lone process would; the store gets the token if it takes it.
+    // 'proceed': renew as a lone process would; the store takes the token only over the version it replaces, never over a peer's newer one.
     const token = await plan.renew(plan.local, plan.leaseMs * DEADLINE_SHARE)
-    const written = await storeCall(plan.store, plan.key, 'set', plan.leaseMs, () => plan.store.set(plan.key, token)).catch(() => undefined)
+    const ifVersion = plan.localVersion ?? 0
+    const written = await storeCall(plan.store, plan.key, 'set', plan.leaseMs, () => plan.store.set(plan.key, token, { ifVersion })).catch(() => undefined)
     if (typeof written?.version === 'number') return { token, version: written.version, renewedHere: true }
     return { token, version: plan.localVersion, renewedHere: true, unwritten: true }
   }

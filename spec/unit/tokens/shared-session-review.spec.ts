@@ -116,6 +116,8 @@ describe('OAuth2Session with a tokenStore: review (#16)', () => {
       nock.removeInterceptor(idp)
     }
     expect(session.token.refresh_token).to.equal('rt-2')
+    // The re-check offered the unwritten token again once the store took writes: the peers now hold rt-2 too.
+    expect((await store.get(KEY))?.token.refresh_token).to.equal('rt-2')
   })
 
   it('does not ask for reauthorization when the store cannot be read again after a refusal: a peer may have rotated the grant', async () => {

@@ -444,6 +444,34 @@ describe('OAuth2Session with a tokenStore (#16)', () => {
     expect(inspect(error, { depth: 5 })).to.not.include('at-secret-123')
   })
 
+  it('raises a store that cannot be read for a session without a token even under proceed, instead of sending no token', async () => {
+    const error = await worker(new DownStore(), { onStoreUnavailable: 'proceed' })
+      .get(`${API}/me`)
+      .catch((caught: unknown) => caught)
+
+    expect(error).to.be.instanceOf(TokenStoreUnavailableError)
+  })
+
+  it("never writes over a peer's newer token under proceed: the write is a compare-and-set on the version it replaces", async () => {
+    const store = new MemoryTokenStore()
+    await store.set(KEY, expired(1))
+    await store.lease(KEY, 60_000) // a peer's lease that outlives the wait
+    const idp = nock('https://idp.example')
+      .post('/token')
+      .reply(async () => {
+        // The peer finishes its own refresh while this one is out.
+        const current = await store.get(KEY)
+        await store.set(KEY, valid(9), { ifVersion: current?.version ?? 0 })
+        return [200, { access_token: 'at-2', refresh_token: 'rt-2', token_type: 'Bearer', expires_in: 3600 }]
+      })
+    nock(API).get('/me').reply(200, 'ok')
+
+    await worker(store, { refreshWaitMs: 50, onStoreUnavailable: 'proceed' }).get(`${API}/me`)
+
+    expect((await store.get(KEY))?.token.access_token).to.equal('at-9')
+    idp.done()
+  })
+
   describe('client credentials', () => {
     const grantWorker = (store: TokenStore, options: Record<string, unknown> = {}) =>
       new OAuth2Session('svc', { client: new BackendApplicationClient('svc'), tokenStore: store, clientSecret: 'svc-secret', ...options })
