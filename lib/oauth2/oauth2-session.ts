@@ -729,13 +729,14 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return this.#token
   }
 
-  /** Writes the token the store did not take over the version it replaced; a store still down (or a peer's newer token) leaves it as it is. */
+  /** Writes the token the store did not take over the version it replaced (or into a store that lost the key); a store still down (or a peer's newer token) leaves it as it is. */
   async #publishUnwritten(store: TokenStore, key: string): Promise<void> {
     const token = this.#token
     const ifVersion = this.#storedVersion ?? 0
-    const written = await storeCall(store, key, 'set', (this.#shared as SharedSettings).leaseMs, () => store.set(key, token, { ifVersion })).catch(
-      () => undefined,
-    )
+    const timeoutMs = (this.#shared as SharedSettings).leaseMs
+    const offer = (version: number) => storeCall(store, key, 'set', timeoutMs, () => store.set(key, token, { ifVersion: version })).catch(() => undefined)
+    // A store that came back empty (a restart) has no version to write over: the token goes in only while the key is still empty.
+    const written = (await offer(ifVersion)) ?? (ifVersion === 0 ? undefined : await offer(0))
     if (written !== undefined && this.#token === token) this.#adopt(token, written.version)
   }
 

@@ -73,6 +73,13 @@ const FIRST_POLL_MS = 20
 const LONGEST_POLL_MS = 250
 /** The share of the lease the renewal may use: the rest covers the write and the clock of the store. */
 const DEADLINE_SHARE = 0.8
+/**
+ * How long a process waits, when the token it had from the store is gone from it (a store that
+ * restarted empty), before it renews from its own copy: a peer may hold a newer token it could not
+ * write, which its re-check (once a second) offers again. Renewing first would spend a refresh
+ * token that peer has already rotated, and the provider would revoke the grant.
+ */
+const LOST_TOKEN_WAIT_MS = 2500
 
 /**
  * Renews a token that several processes share through a store (DESIGN §10): re-read (a peer may
@@ -90,10 +97,17 @@ export async function renewShared(plan: SharedRenewalPlan): Promise<SharedRenewa
   const adoptable = (stored: StoredToken): boolean =>
     plan.usable(stored.token) && (plan.localUnwritten ? stored.version > (plan.localVersion ?? 0) : !(plan.force && stored.version === plan.localVersion))
   const peer = (stored: StoredToken): SharedRenewalResult => ({ token: stored.token, version: stored.version, renewedHere: false })
+  let lostUntil: number | undefined
   try {
     for (let round = 0; ; round += 1) {
       const stored = await readStored(plan.store, plan.key, plan.leaseMs)
       if (stored !== undefined && adoptable(stored)) return peer(stored)
+      // The store lost the token this process had from it: a peer's unwritten renewal may come back first.
+      if (stored === undefined && plan.localVersion !== undefined && !plan.localUnwritten) lostUntil ??= Math.min(Date.now() + LOST_TOKEN_WAIT_MS, endsAt)
+      if (stored === undefined && lostUntil !== undefined && Date.now() < lostUntil) {
+        await sleep(Math.max(1, Math.min(LONGEST_POLL_MS, lostUntil - Date.now())))
+        continue
+      }
       // The lease runs from when it was asked for: the store's clock may have started it then.
       const leaseAsked = Date.now()
       const lease = await takeLease(plan.store, plan.key, plan.leaseMs)

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import type { ProviderCounts, RotatingProvider } from './rotating-provider.js'
+import type { TokenStore } from '../../lib/index.js'
+import type { HeldRefresh, ProviderCounts, RotatingProvider } from './rotating-provider.js'
 import type { RunSettings, TokenWorkerPool, WorkerSummary } from './token-workers.js'
 
 // The measurements of one cross-process run (#16 "Verification") and the assertions every
@@ -173,5 +174,138 @@ export async function expectStoreOutageRecovers(
   for (const summary of summaries) expect(summary.okAfterLastFailure, `${summary.worker} worked after its last failure: ${shown}`).to.be.greaterThan(0)
   expect(numbers.invalidGrant + numbers.providerInvalidGrant, `invalid_grant: ${shown}`).to.equal(0)
   expect(numbers.revoked, `revoked grants: ${shown}`).to.equal(0)
+  return result
+}
+
+/** A redis-server the spec can stop and start again (empty) on the same socket. */
+interface Restartable {
+  stop(): Promise<void>
+  start(): Promise<void>
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+
+/** The tokens the provider issued for `grantType` since `before`, between `from` and `to` (Unix ms). */
+function issuedBetween(provider: RotatingProvider, before: ProviderCounts, grantType: string, from: number, to: number): number {
+  return provider.counts.issuedAt.slice(before.issuedAt.length).filter((issued) => issued.grantType === grantType && issued.at >= from && issued.at <= to)
+    .length
+}
+
+/**
+ * A client-credentials run (default onStoreUnavailable: 'proceed') on a Redis store, redis-server
+ * stopped `stopAfterMs` into it for `downMs` and started again, empty. No request may fail: a
+ * worker whose token expires while the store is down grants one of its own (the extra grants are
+ * counted and reported, not bounded); none hangs; after the restart every worker has requests
+ * that work, and the store holds a token written after the restart.
+ */
+export async function expectProceedThroughOutage(
+  provider: RotatingProvider,
+  pool: TokenWorkerPool,
+  settings: RunSettings & { tokenKey: string },
+  label: string,
+  redis: Restartable,
+  store: TokenStore,
+  timing: { stopAfterMs: number; downMs: number },
+): Promise<RunNumbers & Record<string, unknown>> {
+  const before = snapshot(provider)
+  const run = pool.run(settings)
+  await pause(timing.stopAfterMs)
+  await redis.stop()
+  const stoppedAt = Date.now()
+  await pause(timing.downMs)
+  await redis.start()
+  const restartedAt = Date.now()
+  const summaries = await run.summaries()
+  const numbers = measure(provider, before, summaries, 'client_credentials')
+  const stored = await store.get(settings.tokenKey)
+  const ttlMs = provider.ttlSeconds * 1000
+  const result = {
+    ...numbers,
+    downMs: restartedAt - stoppedAt,
+    /** Grants while the store was down, and the expiry periods that outage spans. */
+    outageGrants: issuedBetween(provider, before, 'client_credentials', stoppedAt, restartedAt),
+    outagePeriods: Math.floor((restartedAt - stoppedAt) / ttlMs),
+    /** Grants beyond one per expiry period of the run. */
+    extraGrants: numbers.renewals - numbers.periods,
+    storedAfterRestartMs: stored === undefined ? Number.NaN : stored.updatedAt - restartedAt,
+  }
+  report(label, result)
+  const shown = JSON.stringify(result)
+  expect(numbers.hung, `hung workers: ${shown}`).to.equal(0)
+  expect(numbers.failed, `failed requests: ${shown}`).to.equal(0)
+  expect(numbers.invalidGrant + numbers.providerInvalidGrant, `invalid_grant: ${shown}`).to.equal(0)
+  expect(numbers.maxRequestMs, `the slowest request: ${shown}`).to.be.below(5000)
+  for (const summary of summaries) expect(summary.lastOkAt, `${summary.worker} worked after the restart: ${shown}`).to.be.greaterThan(restartedAt)
+  expect(stored?.token.access_token, `the store holds a token again: ${shown}`).to.be.a('string')
+  expect(stored?.updatedAt ?? 0, `the stored token was written after the restart: ${shown}`).to.be.at.least(restartedAt)
+  return result
+}
+
+/**
+ * A refresh run (default onStoreUnavailable: 'fail') on a Redis store in which one worker renews
+ * while the store goes down: the provider holds the first refresh, redis-server is stopped while
+ * it is held, so the rotated token cannot be written (the worker keeps it, unwritten, and its
+ * peers still hold the spent refresh token). redis-server comes back empty after `downMs`, while
+ * that token is still valid. The worker's re-check must offer it to the store again and its peers
+ * must take it from there rather than refresh with the spent refresh token: no invalid_grant, no
+ * revoked grant, every worker works after the restart, and `check` (a request of the spec's own
+ * through the store) works after the run. While the store is down a worker may fail, with the
+ * typed errors of {@link STORE_DOWN_CODES} only.
+ */
+export async function expectUnwrittenRenewalReoffered(
+  provider: RotatingProvider,
+  pool: TokenWorkerPool,
+  settings: RunSettings & { tokenKey: string },
+  label: string,
+  redis: Restartable,
+  store: TokenStore,
+  timing: { holdMs: number; downMs: number },
+  check: () => Promise<number>,
+): Promise<RunNumbers & Record<string, unknown>> {
+  const before = snapshot(provider)
+  const holding = provider.holdNextRefresh(timing.holdMs)
+  const run = pool.run(settings)
+  const held = await Promise.race([
+    holding,
+    pause(settings.durationMs).then((): HeldRefresh => {
+      throw new Error(`no refresh reached the provider within ${settings.durationMs} ms`)
+    }),
+  ])
+  await redis.stop()
+  const stoppedAt = Date.now()
+  const outcome = await held.outcome
+  await pause(stoppedAt + timing.downMs - Date.now())
+  await redis.start()
+  const restartedAt = Date.now()
+  const summaries = await run.summaries()
+  const numbers = measure(provider, before, summaries, 'refresh_token')
+  const renewer = pool.workers.find((worker) => worker.name === held.worker)
+  const stored = await store.get(settings.tokenKey)
+  const result = {
+    ...numbers,
+    renewer: held.worker,
+    outcome,
+    downMs: restartedAt - stoppedAt,
+    outageRefreshes: issuedBetween(provider, before, 'refresh_token', stoppedAt, restartedAt),
+    refreshesAfterRestart: issuedBetween(provider, before, 'refresh_token', restartedAt, Number.POSITIVE_INFINITY),
+    recoveredMs: Math.max(0, ...summaries.map((summary) => summary.lastFailureAt - restartedAt)),
+  }
+  report(label, result)
+  const shown = JSON.stringify(result)
+  expect(outcome, 'the held refresh was answered').to.equal('passed')
+  expect(renewer?.stderr() ?? '', `${held.worker} could not write its renewed token: ${shown}`).to.include('could not be written to the token store')
+  expect(numbers.hung, `hung workers: ${shown}`).to.equal(0)
+  expect(
+    Object.keys(numbers.errors).filter((code) => !(STORE_DOWN_CODES as readonly string[]).includes(code)),
+    `untyped failures: ${shown}`,
+  ).to.deep.equal([])
+  expect(numbers.invalidGrant + numbers.providerInvalidGrant, `invalid_grant: ${shown}`).to.equal(0)
+  expect(numbers.revoked, `revoked grants: ${shown}`).to.equal(0)
+  for (const summary of summaries) {
+    expect(summary.lastFailureAt, `${summary.worker} failed long after the restart: ${shown}`).to.be.below(restartedAt + 3000)
+    expect(summary.lastOkAt, `${summary.worker} worked after the restart: ${shown}`).to.be.greaterThan(restartedAt)
+  }
+  expect(stored?.token.access_token, `the store holds a token again: ${shown}`).to.be.a('string')
+  expect(await check(), 'a request through the store after the run').to.equal(200)
   return result
 }

@@ -68,6 +68,8 @@ function newSummary() {
     firstFailureAt: 0,
     lastFailureAt: 0,
     okAfterLastFailure: 0,
+    /** When the last request that worked ended, Unix milliseconds. */
+    lastOkAt: 0,
     redisErrors: 0,
     startedAt: 0,
     endedAt: 0,
@@ -168,6 +170,7 @@ async function run(settings: RunSettings): Promise<void> {
       if (response.status === 200) {
         summary.ok++
         summary.okAfterLastFailure++
+        summary.lastOkAt = Date.now()
       } else fail(`HTTP_${response.status}`)
     } catch (error) {
       if ((error as { error?: unknown }).error === 'invalid_grant') summary.invalidGrant++

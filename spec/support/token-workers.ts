@@ -31,6 +31,7 @@ export interface WorkerSummary {
   firstFailureAt: number
   lastFailureAt: number
   okAfterLastFailure: number
+  lastOkAt: number
   redisErrors: number
   startedAt: number
   endedAt: number

@@ -3,14 +3,22 @@ import { OAuth2Session, RedisTokenStore } from '../../../lib/index.js'
 import { type RedisServer, startRedisServer } from '../../support/redis-server.js'
 import { REFRESH_CLIENT, type RotatingProvider, startRotatingProvider } from '../../support/rotating-provider.js'
 import { closeAfterAll } from '../../support/servers.js'
-import { expectKilledRefresherRecovers, expectSharedRun, expectStoreOutageRecovers, RUN } from '../../support/shared-token-runs.js'
+import {
+  expectKilledRefresherRecovers,
+  expectProceedThroughOutage,
+  expectSharedRun,
+  expectStoreOutageRecovers,
+  expectUnwrittenRenewalReoffered,
+  RUN,
+} from '../../support/shared-token-runs.js'
 import { startTokenWorkers, type TokenWorkerPool } from '../../support/token-workers.js'
 
 /**
  * #16 Verification, Redis store, with each client: 8 forked processes share a rotating refresh
  * token, then a client-credentials token, through a RedisTokenStore for 10 s across five 2-second
- * expiries; redis-server stopped mid-run and started again; and (node-redis) a process killed
- * while it holds the refresh lease.
+ * expiries; redis-server stopped mid-run and started again (empty), during a refresh run, during
+ * a client-credentials run, and while a process renews (its rotated token cannot be written); and
+ * a process killed while it holds the refresh lease.
  */
 describe('Tokens across processes: RedisTokenStore', function () {
   this.timeout(90_000)
@@ -36,6 +44,21 @@ describe('Tokens across processes: RedisTokenStore', function () {
   })
 
   const common = () => ({ ...RUN, redisSocket: redis.socket, tokenUrl: provider.tokenUrl, resourceUrl: provider.resourceUrl })
+
+  /** A request of the spec's own through the store, with the refresh client. */
+  const requestThroughStore = async (tokenUrl: string, resourceUrl: string, tokenKey: string): Promise<number> => {
+    const session = new OAuth2Session(REFRESH_CLIENT.id, {
+      tokenStore: store,
+      tokenKey,
+      autoRefreshUrl: tokenUrl,
+      autoRefreshKwargs: { client_id: REFRESH_CLIENT.id, client_secret: REFRESH_CLIENT.secret },
+    })
+    try {
+      return (await session.get(resourceUrl)).status
+    } finally {
+      await session.close()
+    }
+  }
 
   for (const client of ['node-redis', 'ioredis'] as const) {
     describe(`with ${client}`, () => {
@@ -65,35 +88,55 @@ describe('Tokens across processes: RedisTokenStore', function () {
           recoverMs: 2500,
         })
       })
+
+      it('redis-server stopped mid-run of a client-credentials token: no request fails (each process grants its own meanwhile), none hangs, the store is used again after the restart', async () => {
+        const tokenKey = `service:${++run}`
+        await expectProceedThroughOutage(
+          provider,
+          pool,
+          { ...common(), durationMs: 8000, store: client, grant: 'client_credentials', tokenKey },
+          `${client} client_credentials redis stopped`,
+          redis,
+          store,
+          { stopAfterMs: 2500, downMs: 3000 },
+        )
+      })
+
+      it('redis-server stopped while a process refreshes: its rotated token, unwritten, is offered again after the restart and its peers take it rather than spend the old refresh token', async () => {
+        // Tokens that live 4 s: the renewed one is still valid when the store comes back.
+        await using slow = await startRotatingProvider({ ttlSeconds: 4 })
+        const tokenKey = nextKey()
+        await store.set(tokenKey, await slow.userToken())
+
+        await expectUnwrittenRenewalReoffered(
+          slow,
+          pool,
+          { ...common(), durationMs: 9000, tokenUrl: slow.tokenUrl, resourceUrl: slow.resourceUrl, store: client, grant: 'refresh', tokenKey },
+          `${client} redis stopped mid-refresh`,
+          redis,
+          store,
+          { holdMs: 300, downMs: 2000 },
+          () => requestThroughStore(slow.tokenUrl, slow.resourceUrl, tokenKey),
+        )
+      })
     })
   }
 
-  // Last (mocha runs a suite's own specs before its nested suites): it kills one of the pool's workers.
+  // Last (mocha runs a suite's own specs before its nested suites): each kills one of the pool's workers (the second runs with 7).
   describe('a worker killed', () => {
-    it('a process SIGKILLed mid-refresh while it holds the lease (node-redis): the others refresh within the lease TTL and the grant survives', async () => {
-      const tokenKey = nextKey()
-      await store.set(tokenKey, await provider.userToken())
-      const tokenUrl = provider.tokenUrl
+    for (const client of ['node-redis', 'ioredis'] as const) {
+      it(`a process SIGKILLed mid-refresh while it holds the lease (${client}): the others refresh within the lease TTL and the grant survives`, async () => {
+        const tokenKey = nextKey()
+        await store.set(tokenKey, await provider.userToken())
 
-      await expectKilledRefresherRecovers(
-        provider,
-        pool,
-        { ...common(), durationMs: 8000, store: 'node-redis', grant: 'refresh', tokenKey, refreshLeaseMs: 3000 },
-        'node-redis killed mid-refresh',
-        async () => {
-          const session = new OAuth2Session(REFRESH_CLIENT.id, {
-            tokenStore: store,
-            tokenKey,
-            autoRefreshUrl: tokenUrl,
-            autoRefreshKwargs: { client_id: REFRESH_CLIENT.id, client_secret: REFRESH_CLIENT.secret },
-          })
-          try {
-            return (await session.get(provider.resourceUrl)).status
-          } finally {
-            await session.close()
-          }
-        },
-      )
-    })
+        await expectKilledRefresherRecovers(
+          provider,
+          pool,
+          { ...common(), durationMs: 8000, store: client, grant: 'refresh', tokenKey, refreshLeaseMs: 3000 },
+          `${client} killed mid-refresh`,
+          () => requestThroughStore(provider.tokenUrl, provider.resourceUrl, tokenKey),
+        )
+      })
+    }
   })
 })
