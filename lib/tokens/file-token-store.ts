@@ -279,6 +279,16 @@ function parse(text: string): FileContents | undefined {
   return file && { tokens: file.entries, retired: file.retired, leases: file.leases }
 }
 
+/** `text` as a JSON object, or undefined when it is not JSON or not an object. @internal */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const data: unknown = JSON.parse(text)
+    return isRecord(data) ? data : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * `text` as JSON of `{ [entriesName]: { key: entry }, retired, leases }`, the versions and leases
  * of a store's file (or of a sidecar that keeps them beside another format), each entry checked by
@@ -291,13 +301,8 @@ export function parseVersionedFile<E>(
   entriesName: string,
   isEntry: (entry: unknown) => boolean,
 ): { entries: Record<string, E>; retired: FileContents['retired']; leases: FileContents['leases'] } | undefined {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (!isRecord(data)) return undefined
+  const data = parseJsonObject(text)
+  if (data === undefined) return undefined
   const { [entriesName]: entries, retired, leases } = data
   if (!isRecord(entries) || !isRecord(retired) || !isRecord(leases)) return undefined
   if (!Object.values(entries).every((entry) => isEntry(entry))) return undefined

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type FileContents, isRecord, parseVersionedFile, record } from '../../tokens/file-token-store.js'
+import { type FileContents, isRecord, parseJsonObject, parseVersionedFile, record } from '../../tokens/file-token-store.js'
 import type { StoredToken } from '../../tokens/token-store.js'
 import { readTrustedFileAndTime, writePrivateFile } from '../../tokens/trusted-file.js'
 import type { OAuth2Token } from '../oauth2-token.js'
@@ -64,13 +64,8 @@ function fingerprint(entry: Entry): string {
 
 /** The data file's entries, or undefined when it is not a requests-auth token file. */
 function parseData(text: string): Record<string, Entry> | undefined {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (!isRecord(data)) return undefined
+  const data = parseJsonObject(text)
+  if (data === undefined) return undefined
   const entries = record<Entry>()
   for (const [key, value] of Object.entries(data)) {
     if (!Array.isArray(value) || value.length < 2 || value.length > 3) return undefined
