@@ -1,7 +1,6 @@
 import { expect } from 'chai'
 import { execFile, execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inspect, promisify } from 'node:util'
@@ -222,24 +221,21 @@ describe('FileTokenStore', () => {
 })
 
 describe('FileTokenStore with keys named like Object.prototype members', () => {
+  const files = tempTokenFileEachSpec('file-store-proto-')
+
   it('stores __proto__ and constructor like any other key, across a re-read', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'file-store-proto-'))
-    try {
-      const path = join(folder, 'tokens.json')
-      const store = new FileTokenStore(path)
-      expect(await store.get('__proto__')).to.equal(undefined)
-      expect(await store.get('constructor')).to.equal(undefined)
+    const { path } = files
+    const store = new FileTokenStore(path)
+    expect(await store.get('__proto__')).to.equal(undefined)
+    expect(await store.get('constructor')).to.equal(undefined)
 
-      const first = await store.set('__proto__', { access_token: 'proto-token' })
-      await store.set('constructor', { access_token: 'ctor-token' })
+    const first = await store.set('__proto__', { access_token: 'proto-token' })
+    await store.set('constructor', { access_token: 'ctor-token' })
 
-      expect(first?.version).to.equal(1)
-      const again = new FileTokenStore(path)
-      expect((await again.get('__proto__'))?.token.access_token).to.equal('proto-token')
-      expect((await again.get('constructor'))?.token.access_token).to.equal('ctor-token')
-      expect(({} as Record<string, unknown>).access_token).to.equal(undefined)
-    } finally {
-      rmSync(folder, { recursive: true, force: true })
-    }
+    expect(first?.version).to.equal(1)
+    const again = new FileTokenStore(path)
+    expect((await again.get('__proto__'))?.token.access_token).to.equal('proto-token')
+    expect((await again.get('constructor'))?.token.access_token).to.equal('ctor-token')
+    expect(({} as Record<string, unknown>).access_token).to.equal(undefined)
   })
 })
