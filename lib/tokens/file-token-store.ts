@@ -271,16 +271,42 @@ export const isRecord = (value: unknown): value is Record<string, unknown> => ty
 
 /** The file's contents, or undefined when it is not a token store's file. */
 function parse(text: string): FileContents | undefined {
-  let data: unknown
+  const file = parseVersionedFile<StoredToken>(
+    text,
+    'tokens',
+    (stored) => isRecord(stored) && isRecord(stored.token) && typeof stored.version === 'number' && typeof stored.updatedAt === 'number',
+  )
+  return file && { tokens: file.entries, retired: file.retired, leases: file.leases }
+}
+
+/** `text` as a JSON object, or undefined when it is not JSON or not an object. @internal */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
-    data = JSON.parse(text)
+    const data: unknown = JSON.parse(text)
+    return isRecord(data) ? data : undefined
   } catch {
     return undefined
   }
-  if (!isRecord(data) || !isRecord(data.tokens) || !isRecord(data.retired) || !isRecord(data.leases)) return undefined
-  for (const stored of Object.values(data.tokens))
-    if (!isRecord(stored) || !isRecord(stored.token) || typeof stored.version !== 'number' || typeof stored.updatedAt !== 'number') return undefined
-  for (const version of Object.values(data.retired)) if (typeof version !== 'number') return undefined
-  for (const held of Object.values(data.leases)) if (!isRecord(held) || typeof held.owner !== 'string' || typeof held.until !== 'number') return undefined
-  return { tokens: record(data.tokens), retired: record(data.retired), leases: record(data.leases) }
+}
+
+/**
+ * `text` as JSON of `{ [entriesName]: { key: entry }, retired, leases }`, the versions and leases
+ * of a store's file (or of a sidecar that keeps them beside another format), each entry checked by
+ * `isEntry`; undefined when it is not one.
+ *
+ * @internal
+ */
+export function parseVersionedFile<E>(
+  text: string,
+  entriesName: string,
+  isEntry: (entry: unknown) => boolean,
+): { entries: Record<string, E>; retired: FileContents['retired']; leases: FileContents['leases'] } | undefined {
+  const data = parseJsonObject(text)
+  if (data === undefined) return undefined
+  const { [entriesName]: entries, retired, leases } = data
+  if (!isRecord(entries) || !isRecord(retired) || !isRecord(leases)) return undefined
+  if (!Object.values(entries).every((entry) => isEntry(entry))) return undefined
+  if (!Object.values(retired).every((version) => typeof version === 'number')) return undefined
+  if (!Object.values(leases).every((held) => isRecord(held) && typeof held.owner === 'string' && typeof held.until === 'number')) return undefined
+  return { entries: record(entries), retired: record(retired), leases: record(leases) }
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { ConfigurationError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import { TokenStoreUnavailableError } from './token-store-unavailable-error.js'
+import { withinTimeout } from './store-timeout.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
 
 /**
@@ -267,25 +268,17 @@ export class RedisTokenStore implements TokenStore {
 
   /** One script call, bounded by timeoutMs; any failure becomes a TokenStoreUnavailableError. */
   async #call(operation: string, script: Script, key: string, args: string[]): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TokenStoreUnavailableError(
-              'RedisTokenStore',
-              operation,
-              `RedisTokenStore.${operation}() got no answer from Redis within ${this.#timeoutMs} ms; check that the server is up and the client connected, or raise timeoutMs.`,
-            ),
-          ),
-        this.#timeoutMs,
-      )
-    })
-    const call = this.#run(script, key, args)
-    // A call that lost the race may still fail later: that rejection is expected, not unhandled.
-    call.catch(() => {})
     try {
-      return await Promise.race([call, timeout])
+      return await withinTimeout(
+        () => this.#run(script, key, args),
+        this.#timeoutMs,
+        () =>
+          new TokenStoreUnavailableError(
+            'RedisTokenStore',
+            operation,
+            `RedisTokenStore.${operation}() got no answer from Redis within ${this.#timeoutMs} ms; check that the server is up and the client connected, or raise timeoutMs.`,
+          ),
+      )
     } catch (error) {
       if (error instanceof TokenStoreUnavailableError) throw error
       // Only the error's class: a client's error may carry the command's arguments (a token).
@@ -295,8 +288,6 @@ export class RedisTokenStore implements TokenStore {
         operation,
         `RedisTokenStore.${operation}() failed in the Redis client (${kind}); check that the server is up and the client connected.`,
       )
-    } finally {
-      clearTimeout(timer)
     }
   }
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { OAuthSessionsError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import { TokenStoreUnavailableError } from './token-store-unavailable-error.js'
+import { withinTimeout } from './store-timeout.js'
 import type { StoredToken, TokenLease, TokenStore } from './token-store.js'
 
 /**
@@ -239,22 +240,17 @@ async function takeLease(store: TokenStore, key: string, ttlMs: number): Promise
  * @internal
  */
 export async function storeCall<T>(store: TokenStore, key: string, operation: string, timeoutMs: number, call: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new TokenStoreUnavailableError(
-            storeName(store),
-            operation,
-            `Token store ${storeName(store)}: ${operation} of key ${key} did not answer within ${timeoutMs} ms.`,
-          ),
-        ),
-      timeoutMs,
-    )
-  })
   try {
-    return await Promise.race([call(), timeout])
+    return await withinTimeout(
+      call,
+      timeoutMs,
+      () =>
+        new TokenStoreUnavailableError(
+          storeName(store),
+          operation,
+          `Token store ${storeName(store)}: ${operation} of key ${key} did not answer within ${timeoutMs} ms.`,
+        ),
+    )
   } catch (error) {
     // A store's own typed error (TokenDecryptionError: a wrong key) says more than "unavailable", and is no reason to proceed without the store.
     if (error instanceof OAuthSessionsError) throw error
@@ -264,8 +260,6 @@ export async function storeCall<T>(store: TokenStore, key: string, operation: st
       operation,
       `Token store ${storeName(store)}: ${operation} of key ${key} failed (${errorName(error)}).`,
     )
-  } finally {
-    clearTimeout(timer)
   }
 }
 

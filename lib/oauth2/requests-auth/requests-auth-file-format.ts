@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type FileContents, isRecord, record } from '../../tokens/file-token-store.js'
+import { type FileContents, isRecord, parseJsonObject, parseVersionedFile, record } from '../../tokens/file-token-store.js'
 import type { StoredToken } from '../../tokens/token-store.js'
 import { readTrustedFileAndTime, writePrivateFile } from '../../tokens/trusted-file.js'
 import type { OAuth2Token } from '../oauth2-token.js'
@@ -64,13 +64,8 @@ function fingerprint(entry: Entry): string {
 
 /** The data file's entries, or undefined when it is not a requests-auth token file. */
 function parseData(text: string): Record<string, Entry> | undefined {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (!isRecord(data)) return undefined
+  const data = parseJsonObject(text)
+  if (data === undefined) return undefined
   const entries = record<Entry>()
   for (const [key, value] of Object.entries(data)) {
     if (!Array.isArray(value) || value.length < 2 || value.length > 3) return undefined
@@ -87,18 +82,11 @@ function emptyMeta(): Meta {
 
 /** The sidecar's contents, or undefined when it is not a sidecar. */
 function parseMeta(text: string): Meta | undefined {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (!isRecord(data) || !isRecord(data.entries) || !isRecord(data.retired) || !isRecord(data.leases)) return undefined
-  for (const meta of Object.values(data.entries))
-    if (!isRecord(meta) || typeof meta.version !== 'number' || typeof meta.updatedAt !== 'number' || typeof meta.fingerprint !== 'string') return undefined
-  for (const version of Object.values(data.retired)) if (typeof version !== 'number') return undefined
-  for (const held of Object.values(data.leases)) if (!isRecord(held) || typeof held.owner !== 'string' || typeof held.until !== 'number') return undefined
-  return { entries: record(data.entries), retired: record(data.retired), leases: record(data.leases) }
+  return parseVersionedFile<EntryMeta>(
+    text,
+    'entries',
+    (meta) => isRecord(meta) && typeof meta.version === 'number' && typeof meta.updatedAt === 'number' && typeof meta.fingerprint === 'string',
+  )
 }
 
 /** A trusted file's text and time, or undefined when there is none. */

@@ -1,22 +1,17 @@
 import { expect } from 'chai'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { EncryptedTokenStore, FileTokenStore, TokenDecryptionError } from '../../../lib/index.js'
+import { tempTokenFileEachSpec } from '../../support/temp-token-file.js'
 
 const ACCESS = 'file-access-3b9d0e'
 const REFRESH = 'file-refresh-61c4af'
 const KEY = 'q3Jz0vJ4r6YbVb1pWkq9Jm2b8Xr6cQ2kqf5uU1fJk2Y=' // a test key, as `openssl rand -base64 32` prints one
 
 describe('EncryptedTokenStore over a FileTokenStore', () => {
-  let folder = ''
-  beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-encrypted-'))
-  })
-  afterEach(() => rmSync(folder, { recursive: true, force: true }))
+  const files = tempTokenFileEachSpec('oauth-sessions-encrypted-')
 
   it('keeps no token text in the file, and a second store on the same file and key reads it back', async () => {
-    const path = join(folder, 'tokens.json')
+    const { path } = files
     const store = new EncryptedTokenStore(new FileTokenStore(path), { key: KEY })
 
     const written = await store.set('api', { access_token: ACCESS, refresh_token: REFRESH, token_type: 'Bearer' })
@@ -33,7 +28,7 @@ describe('EncryptedTokenStore over a FileTokenStore', () => {
   })
 
   it('shares compare-and-set and leases through the file, and a store with another key cannot read it', async () => {
-    const path = join(folder, 'tokens.json')
+    const { path } = files
     const one = new EncryptedTokenStore(new FileTokenStore(path), { key: KEY })
     const two = new EncryptedTokenStore(new FileTokenStore(path), { key: KEY })
     const first = await one.set('api', { access_token: ACCESS })

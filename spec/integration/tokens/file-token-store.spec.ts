@@ -1,29 +1,21 @@
 import { expect } from 'chai'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { FileTokenStore } from '../../../lib/index.js'
 import { kill, startWorker, type Worker } from '../../support/token-store-worker.js'
+import { tempTokenFileEachSpec } from '../../support/temp-token-file.js'
 
 describe('FileTokenStore shared by processes', function () {
   this.timeout(30_000)
-  let folder = ''
-  let path = ''
-  beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-file-store-'))
-    path = join(folder, 'tokens.json')
-  })
-  afterEach(() => rmSync(folder, { recursive: true, force: true }))
+  const files = tempTokenFileEachSpec('oauth-sessions-file-store-')
 
   it('keeps every key when two processes write different keys at once (2 × 50 writes)', async () => {
     let a: Worker | undefined
     let b: Worker | undefined
     try {
-      a = await startWorker(path)
-      b = await startWorker(path)
+      a = await startWorker(files.path)
+      b = await startWorker(files.path)
       await Promise.all([a.ask({ op: 'writeMany', prefix: 'a', count: 50 }), b.ask({ op: 'writeMany', prefix: 'b', count: 50 })])
 
-      const store = new FileTokenStore(path)
+      const store = new FileTokenStore(files.path)
       const missing: string[] = []
       for (const prefix of ['a', 'b'])
         for (let i = 0; i < 50; i++) if ((await store.get(`${prefix}-${i}`))?.token.access_token !== `${prefix}${i}`) missing.push(`${prefix}-${i}`)
@@ -36,12 +28,12 @@ describe('FileTokenStore shared by processes', function () {
   })
 
   it('lets exactly one of two processes win a compare-and-set on the same version, round after round', async () => {
-    const store = new FileTokenStore(path)
+    const store = new FileTokenStore(files.path)
     let a: Worker | undefined
     let b: Worker | undefined
     try {
-      a = await startWorker(path)
-      b = await startWorker(path)
+      a = await startWorker(files.path)
+      b = await startWorker(files.path)
       for (let round = 1; round <= 10; round++) {
         const results = await Promise.all([
           a.ask({ op: 'set', key: 'shared', value: `a${round}`, ifVersion: round - 1 }),
@@ -66,10 +58,10 @@ describe('FileTokenStore shared by processes', function () {
   })
 
   it('blocks a lease held by another process until that process releases it', async () => {
-    const store = new FileTokenStore(path)
+    const store = new FileTokenStore(files.path)
     let holder: Worker | undefined
     try {
-      holder = await startWorker(path)
+      holder = await startWorker(files.path)
       expect(await holder.ask({ op: 'lease', key: 'refresh', ttlMs: 60_000 })).to.equal(true)
 
       expect(await store.lease('refresh', 60_000)).to.equal(undefined)
@@ -84,10 +76,10 @@ describe('FileTokenStore shared by processes', function () {
   })
 
   it('lets a lease held by a killed process expire by its TTL', async () => {
-    const store = new FileTokenStore(path)
+    const store = new FileTokenStore(files.path)
     let holder: Worker | undefined
     try {
-      holder = await startWorker(path)
+      holder = await startWorker(files.path)
       expect(await holder.ask({ op: 'lease', key: 'refresh', ttlMs: 1_000 })).to.equal(true)
       const exited = new Promise((resolve) => holder?.child.once('exit', resolve))
       holder.child.kill('SIGKILL')

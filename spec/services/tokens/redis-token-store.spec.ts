@@ -4,6 +4,7 @@ import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { ConfigurationError, RedisTokenStore, type RedisTokenStoreOptions, TokenStoreUnavailableError } from '../../../lib/index.js'
 import { type RedisServer, startRedisServer } from '../../support/redis-server.js'
+import { rejection } from '../../support/rejection.js'
 
 /** A connected client of one kind on `socket`, closed by `await using`. */
 interface Connected extends AsyncDisposable {
@@ -26,15 +27,6 @@ const clients: Record<string, (socket: string) => Promise<Connected>> = {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
 
 for (const [name, connect] of Object.entries(clients)) {
   describe(`RedisTokenStore with ${name} (real redis-server)`, () => {

@@ -12,6 +12,7 @@ import {
   type TokenStore,
 } from '../../../lib/index.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
+import { rejection } from '../../support/rejection.js'
 
 const ACCESS = 'access-5c1e7b'
 const REFRESH = 'refresh-8a2f90'
@@ -28,15 +29,6 @@ const vectors = JSON.parse(readFileSync(new URL('../../fixtures/tokens/encrypted
 
 function shown(value: unknown): string {
   return `${String(value)} ${JSON.stringify(value)} ${inspect(value, { depth: 10 })} ${inspect(value, { depth: 10, showHidden: true })}`
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 /** The ciphertext text the inner store holds under `key`. */

@@ -1,40 +1,21 @@
 import { expect } from 'chai'
 import { execFile, execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inspect, promisify } from 'node:util'
 import { ConfigurationError, FileTokenStore, TokenStoreUnavailableError } from '../../../lib/index.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
+import { tempTokenFileEachSpec } from '../../support/temp-token-file.js'
+import { withWarnings } from '../../support/with-warnings.js'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 
-/** Runs `body` with process.emitWarning recorded instead of printed. */
-async function withWarnings<T>(body: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
-  const warnings: string[] = []
-  const original = process.emitWarning
-  process.emitWarning = ((warning: string | Error) => {
-    warnings.push(String(warning))
-  }) as typeof process.emitWarning
-  try {
-    return { result: await body(), warnings }
-  } finally {
-    process.emitWarning = original
-  }
-}
-
 describe('FileTokenStore', () => {
-  let folder = ''
-  let path = ''
-  beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-file-store-'))
-    path = join(folder, 'tokens.json')
-  })
-  afterEach(() => rmSync(folder, { recursive: true, force: true }))
+  const files = tempTokenFileEachSpec('oauth-sessions-file-store-')
 
   it('numbers each write under a key, compares versions, and never repeats a version after a delete', async () => {
-    const store = new FileTokenStore(path)
+    const store = new FileTokenStore(files.path)
 
     const first = await store.set('k', { access_token: 'a' })
     const second = await store.set('k', { access_token: 'b' }, { ifVersion: 1 })
@@ -50,23 +31,23 @@ describe('FileTokenStore', () => {
     expect(absentOnly).to.equal(undefined)
     expect(afterDelete).to.equal(undefined)
     expect(stale?.version).to.equal(3)
-    expect((await new FileTokenStore(path).get('k'))?.token.access_token).to.equal('e')
+    expect((await new FileTokenStore(files.path).get('k'))?.token.access_token).to.equal('e')
   })
 
   it('keeps many keys in one file, changing one key per write', async () => {
-    const store = new FileTokenStore(path)
+    const store = new FileTokenStore(files.path)
     await store.set('a', { access_token: 'one' })
     // Another writer (another process) adds a key this store never saw.
-    await new FileTokenStore(path).set('b', { access_token: 'two' })
+    await new FileTokenStore(files.path).set('b', { access_token: 'two' })
     await store.set('a', { access_token: 'three' })
 
-    const other = new FileTokenStore(path)
+    const other = new FileTokenStore(files.path)
     expect((await other.get('a'))?.token.access_token).to.equal('three')
     expect((await other.get('b'))?.token.access_token).to.equal('two')
   })
 
   it('returns copies: changing what get() returned never changes the store', async () => {
-    const store = new FileTokenStore(path)
+    const store = new FileTokenStore(files.path)
     await store.set('k', { access_token: 'a' })
 
     const got = await store.get('k')
@@ -76,19 +57,19 @@ describe('FileTokenStore', () => {
   })
 
   it('writes the file with mode 0600 and leaves no temporary file or lock behind', async () => {
-    const store = new FileTokenStore(path)
+    const store = new FileTokenStore(files.path)
     await store.set('k', { access_token: 'a' })
     await store.set('k', { access_token: 'b' })
 
-    expect(statSync(path).mode & 0o777).to.equal(0o600)
-    expect(readdirSync(folder)).to.deep.equal(['tokens.json'])
+    expect(statSync(files.path).mode & 0o777).to.equal(0o600)
+    expect(readdirSync(files.folder)).to.deep.equal(['tokens.json'])
   })
 
   it('gives one lease at a time, releases only its own, and lets an expired one be taken', async () => {
-    const store = new FileTokenStore(path)
+    const store = new FileTokenStore(files.path)
 
     const lease = await store.lease('k', 60_000)
-    const blocked = await new FileTokenStore(path).lease('k', 60_000)
+    const blocked = await new FileTokenStore(files.path).lease('k', 60_000)
     const short = await store.lease('other', 1)
     await new Promise((resolve) => setTimeout(resolve, 5))
     const taken = await store.lease('other', 60_000)
@@ -97,7 +78,7 @@ describe('FileTokenStore', () => {
     const stillHeld = await store.lease('other', 60_000)
     const extended = await lease?.extend(60_000)
     await lease?.release()
-    const again = await new FileTokenStore(path).lease('k', 60_000)
+    const again = await new FileTokenStore(files.path).lease('k', 60_000)
 
     expect(lease).to.not.equal(undefined)
     expect(blocked).to.equal(undefined)
@@ -109,45 +90,47 @@ describe('FileTokenStore', () => {
   })
 
   it('takes over a lock left by a dead process once it is stale, and waits for a live one', async () => {
-    mkdirSync(`${path}.lock`)
-    const busy = await new FileTokenStore(path, { lockWaitMs: 100 }).set('k', { access_token: 'a' }).catch((caught: unknown) => caught)
+    mkdirSync(`${files.path}.lock`)
+    const busy = await new FileTokenStore(files.path, { lockWaitMs: 100 }).set('k', { access_token: 'a' }).catch((caught: unknown) => caught)
     const old = new Date(Date.now() - 60_000)
-    utimesSync(`${path}.lock`, old, old)
-    const stored = await new FileTokenStore(path, { staleLockMs: 2_000 }).set('k', { access_token: 'b' })
+    utimesSync(`${files.path}.lock`, old, old)
+    const stored = await new FileTokenStore(files.path, { staleLockMs: 2_000 }).set('k', { access_token: 'b' })
 
     expect(busy).to.be.instanceOf(TokenStoreUnavailableError).and.include({ code: 'ERR_TOKEN_STORE_UNAVAILABLE', operation: 'set' })
     expect((busy as Error).message).to.include('lockWaitMs')
     expect(stored?.version).to.equal(1)
-    expect(readdirSync(folder)).to.deep.equal(['tokens.json'])
+    expect(readdirSync(files.folder)).to.deep.equal(['tokens.json'])
   })
 
   it('turns a write that cannot be made (a missing folder) into TokenStoreUnavailableError', async () => {
-    const error = await new FileTokenStore(join(folder, 'missing', 'tokens.json')).set('k', { access_token: 'tok-nofolder' }).catch((caught: unknown) => caught)
+    const error = await new FileTokenStore(join(files.folder, 'missing', 'tokens.json'))
+      .set('k', { access_token: 'tok-nofolder' })
+      .catch((caught: unknown) => caught)
 
     expect(error).to.be.instanceOf(TokenStoreUnavailableError).and.include({ operation: 'set' })
     expect((error as Error).message).to.not.include('tok-nofolder')
   })
 
   it('turns a file that cannot be read (a directory in its place) into TokenStoreUnavailableError, for get and set', async () => {
-    mkdirSync(path)
-    const store = new FileTokenStore(path)
+    mkdirSync(files.path)
+    const store = new FileTokenStore(files.path)
 
     const read = await store.get('k').catch((caught: unknown) => caught)
     const written = await store.set('k', { access_token: 'tok-dir' }).catch((caught: unknown) => caught)
 
     expect(read).to.be.instanceOf(TokenStoreUnavailableError).and.include({ operation: 'get', store: 'FileTokenStore' })
     expect((read as Error).message)
-      .to.include(path)
+      .to.include(files.path)
       .and.include('could not be read (EISDIR)')
     expect(written).to.be.instanceOf(TokenStoreUnavailableError).and.include({ operation: 'set' })
     expect((written as Error).message).to.not.include('tok-dir')
   })
 
   it('refuses a symbolic link, naming the path', async () => {
-    const target = join(folder, 'elsewhere.json')
+    const target = join(files.folder, 'elsewhere.json')
     writeFileSync(target, JSON.stringify({ tokens: {}, retired: {}, leases: {} }), { mode: 0o600 })
-    symlinkSync(target, path)
-    const store = new FileTokenStore(path)
+    symlinkSync(target, files.path)
+    const store = new FileTokenStore(files.path)
 
     for (const operation of [() => store.get('k'), () => store.set('k', { access_token: 'a' })]) {
       const error = await operation().then(
@@ -157,22 +140,22 @@ describe('FileTokenStore', () => {
       expect(error).to.be.instanceOf(ConfigurationError)
       expect((error as Error).message)
         .to.include('symbolic link')
-        .and.include(path)
+        .and.include(files.path)
     }
     expect(readFileSync(target, 'utf8')).to.equal(JSON.stringify({ tokens: {}, retired: {}, leases: {} }))
   })
 
   it('refuses a file other users may write, and one of another owner', async () => {
-    writeFileSync(path, JSON.stringify({ tokens: {}, retired: {}, leases: {} }))
-    chmodSync(path, 0o666)
-    const writable = await new FileTokenStore(path).set('k', { access_token: 'a' }).catch((caught: unknown) => caught)
-    chmodSync(path, 0o600)
+    writeFileSync(files.path, JSON.stringify({ tokens: {}, retired: {}, leases: {} }))
+    chmodSync(files.path, 0o666)
+    const writable = await new FileTokenStore(files.path).set('k', { access_token: 'a' }).catch((caught: unknown) => caught)
+    chmodSync(files.path, 0o600)
     const ownUid = process.getuid?.() ?? 0
     const original = process.getuid
     process.getuid = () => ownUid + 1 // the file now belongs to "another user"
     let foreign: unknown
     try {
-      foreign = await new FileTokenStore(path).get('k').catch((caught: unknown) => caught)
+      foreign = await new FileTokenStore(files.path).get('k').catch((caught: unknown) => caught)
     } finally {
       process.getuid = original
     }
@@ -184,11 +167,11 @@ describe('FileTokenStore', () => {
   })
 
   it('refuses a FIFO planted as the store file without blocking', async () => {
-    execFileSync('mkfifo', ['-m', '600', path])
+    execFileSync('mkfifo', ['-m', '600', files.path])
     // A blocked open would block the whole process: the store is used in a child, killed at the timeout.
     const script = `
       import { FileTokenStore } from './lib/index.js'
-      try { await new FileTokenStore(${JSON.stringify(path)}).get('k'); console.log('read') }
+      try { await new FileTokenStore(${JSON.stringify(files.path)}).get('k'); console.log('read') }
       catch (error) { console.log(error.name, error.message) }`
 
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 8_000 })
@@ -197,26 +180,26 @@ describe('FileTokenStore', () => {
   })
 
   it('replaces a corrupt file, warning once, and never throws for it', async () => {
-    writeFileSync(path, '{"tokens": [1, 2', { mode: 0o600 })
-    const store = new FileTokenStore(path)
+    writeFileSync(files.path, '{"tokens": [1, 2', { mode: 0o600 })
+    const store = new FileTokenStore(files.path)
 
     const { result, warnings } = await withWarnings(async () => {
       const before = await store.get('k')
       await store.set('k', { access_token: 'a' })
-      writeFileSync(path, 'not json', { mode: 0o600 })
+      writeFileSync(files.path, 'not json', { mode: 0o600 })
       await store.set('j', { access_token: 'b' })
       return before
     })
 
     expect(result).to.equal(undefined)
     expect(warnings).to.have.length(1)
-    expect(warnings[0]).to.include(path).and.include('corrupt')
+    expect(warnings[0]).to.include(files.path).and.include('corrupt')
     expect((await store.get('j'))?.token.access_token).to.equal('b')
-    expect(JSON.parse(readFileSync(path, 'utf8'))).to.have.keys('tokens', 'retired', 'leases')
+    expect(JSON.parse(readFileSync(files.path, 'utf8'))).to.have.keys('tokens', 'retired', 'leases')
   })
 
   it('shows no token in JSON.stringify or util.inspect', async () => {
-    const store = new FileTokenStore(path)
+    const store = new FileTokenStore(files.path)
     await store.set('api', { access_token: 'secret-access', refresh_token: 'secret-refresh' })
 
     const shown = `${JSON.stringify(store)} ${inspect(store)}`
@@ -238,24 +221,21 @@ describe('FileTokenStore', () => {
 })
 
 describe('FileTokenStore with keys named like Object.prototype members', () => {
+  const files = tempTokenFileEachSpec('file-store-proto-')
+
   it('stores __proto__ and constructor like any other key, across a re-read', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'file-store-proto-'))
-    try {
-      const path = join(folder, 'tokens.json')
-      const store = new FileTokenStore(path)
-      expect(await store.get('__proto__')).to.equal(undefined)
-      expect(await store.get('constructor')).to.equal(undefined)
+    const { path } = files
+    const store = new FileTokenStore(path)
+    expect(await store.get('__proto__')).to.equal(undefined)
+    expect(await store.get('constructor')).to.equal(undefined)
 
-      const first = await store.set('__proto__', { access_token: 'proto-token' })
-      await store.set('constructor', { access_token: 'ctor-token' })
+    const first = await store.set('__proto__', { access_token: 'proto-token' })
+    await store.set('constructor', { access_token: 'ctor-token' })
 
-      expect(first?.version).to.equal(1)
-      const again = new FileTokenStore(path)
-      expect((await again.get('__proto__'))?.token.access_token).to.equal('proto-token')
-      expect((await again.get('constructor'))?.token.access_token).to.equal('ctor-token')
-      expect(({} as Record<string, unknown>).access_token).to.equal(undefined)
-    } finally {
-      rmSync(folder, { recursive: true, force: true })
-    }
+    expect(first?.version).to.equal(1)
+    const again = new FileTokenStore(path)
+    expect((await again.get('__proto__'))?.token.access_token).to.equal('proto-token')
+    expect((await again.get('constructor'))?.token.access_token).to.equal('ctor-token')
+    expect(({} as Record<string, unknown>).access_token).to.equal(undefined)
   })
 })

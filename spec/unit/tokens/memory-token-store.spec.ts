@@ -1,9 +1,8 @@
 import { expect } from 'chai'
 import nock from 'nock'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { JsonTokenFileCache, MemoryTokenStore, OAuth2ClientCredentials, Session, setTokenCache, tokenCache } from '../../../lib/index.js'
+import { tempTokenFileEachSpec } from '../../support/temp-token-file.js'
 
 describe('MemoryTokenStore', () => {
   it('numbers each write under a key and compares versions before writing', async () => {
@@ -81,25 +80,22 @@ describe('setTokenCache with any TokenStore', () => {
 })
 
 describe('JsonTokenFileCache on disk', () => {
+  const files = tempTokenFileEachSpec('oauth-sessions-store-')
+
   it("keeps requests-auth's [token, expiry, refresh token] format", async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-store-'))
-    try {
-      const path = join(folder, 'tokens.json')
-      const cache = new JsonTokenFileCache(path)
+    const { path } = files
+    const cache = new JsonTokenFileCache(path)
 
-      await cache.addToken('with-refresh', { token: 'at-1', expiresAt: 2_000_000_000, refreshToken: 'rt-1' })
-      await cache.set('plain', { access_token: 'at-2', expires_at: 2_000_000_001 })
+    await cache.addToken('with-refresh', { token: 'at-1', expiresAt: 2_000_000_000, refreshToken: 'rt-1' })
+    await cache.set('plain', { access_token: 'at-2', expires_at: 2_000_000_001 })
 
-      // requests-auth stores (token, expiry, None): no refresh token is written as null.
-      expect(JSON.parse(readFileSync(path, 'utf8'))).to.deep.equal({ 'with-refresh': ['at-1', 2_000_000_000, 'rt-1'], plain: ['at-2', 2_000_000_001, null] })
-      expect((await new JsonTokenFileCache(path).get('with-refresh'))?.token).to.deep.equal({
-        access_token: 'at-1',
-        expires_at: 2_000_000_000,
-        refresh_token: 'rt-1',
-      })
-    } finally {
-      rmSync(folder, { recursive: true, force: true })
-    }
+    // requests-auth stores (token, expiry, None): no refresh token is written as null.
+    expect(JSON.parse(readFileSync(path, 'utf8'))).to.deep.equal({ 'with-refresh': ['at-1', 2_000_000_000, 'rt-1'], plain: ['at-2', 2_000_000_001, null] })
+    expect((await new JsonTokenFileCache(path).get('with-refresh'))?.token).to.deep.equal({
+      access_token: 'at-1',
+      expires_at: 2_000_000_000,
+      refresh_token: 'rt-1',
+    })
   })
 })
 

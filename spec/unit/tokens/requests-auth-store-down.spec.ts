@@ -4,29 +4,14 @@ import {
   OAuth2ClientCredentials,
   OAuth2ResourceOwnerPasswordCredentials,
   Session,
-  type StoredToken,
-  type TokenLease,
-  type TokenStore,
   TokenStoreUnavailableError,
   setTokenCache,
   tokenCache,
 } from '../../../lib/index.js'
+import { DownStore } from '../../support/shared-token-fixtures.js'
 
 /** A process cache whose every call fails, as a stopped redis-server does. */
-const down: TokenStore = {
-  get: async (): Promise<StoredToken | undefined> => {
-    throw new TokenStoreUnavailableError('DownStore', 'get', 'The store is down.')
-  },
-  set: async (): Promise<StoredToken | undefined> => {
-    throw new TokenStoreUnavailableError('DownStore', 'set', 'The store is down.')
-  },
-  delete: async (): Promise<void> => {
-    throw new TokenStoreUnavailableError('DownStore', 'delete', 'The store is down.')
-  },
-  lease: async (): Promise<TokenLease | undefined> => {
-    throw new TokenStoreUnavailableError('DownStore', 'lease', 'The store is down.')
-  },
-}
+const down = new DownStore()
 
 describe('requests-auth strategies with a shared cache that is down (#16)', () => {
   it('gets a client-credentials token anyway: a second one is harmless', async () => {

@@ -9,34 +9,10 @@ import {
   ReauthorizationRequiredError,
   type StoredToken,
   TimeoutError,
-  type TokenStore,
   TokenDecryptionError,
   TokenStoreUnavailableError,
 } from '../../../lib/index.js'
-
-const TOKEN_URL = 'https://idp.example/token'
-const API = 'https://api.example'
-const KEY = 'shared'
-
-const expired = (n: number): OAuth2Token => ({ access_token: `at-${n}`, refresh_token: `rt-${n}`, token_type: 'Bearer', expires_at: 1 })
-const valid = (n: number): OAuth2Token => ({ access_token: `at-${n}`, refresh_token: `rt-${n}`, token_type: 'Bearer', expires_at: Date.now() / 1000 + 3600 })
-
-function worker(store: TokenStore, options: Record<string, unknown> = {}): OAuth2Session {
-  return new OAuth2Session('client-1', { tokenStore: store, tokenKey: KEY, autoRefreshUrl: TOKEN_URL, ...options })
-}
-
-/** A provider that rotates refresh tokens and refuses (invalid_grant) any it has seen. */
-function rotatingEndpoint(spent: string[]): nock.Interceptor {
-  const interceptor = nock('https://idp.example').post('/token').times(10)
-  interceptor.reply((_uri, body) => {
-    const refreshToken = new URLSearchParams(String(body)).get('refresh_token') ?? ''
-    if (spent.includes(refreshToken)) return [400, { error: 'invalid_grant', error_description: 'grant revoked' }]
-    spent.push(refreshToken)
-    const n = spent.length + 1
-    return [200, { access_token: `at-${n}`, refresh_token: `rt-${n}`, token_type: 'Bearer', expires_in: 3600 }]
-  })
-  return interceptor
-}
+import { API, expired, KEY, rotatingEndpoint, TOKEN_URL, valid, worker } from '../../support/shared-token-fixtures.js'
 
 /** A memory store whose next `failSets` writes fail, as a store that is up for reads and leases but full or read-only. */
 class SetFailingStore extends MemoryTokenStore {

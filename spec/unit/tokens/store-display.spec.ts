@@ -1,9 +1,7 @@
 import { expect } from 'chai'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { inspect } from 'node:util'
 import { JsonTokenFileCache, MemoryTokenStore, TokenMemoryCache, type TokenStore } from '../../../lib/index.js'
+import { tempTokenFileEachSpec } from '../../support/temp-token-file.js'
 
 const ACCESS = 'access-7f3b2c'
 const REFRESH = 'refresh-9d4e1a'
@@ -13,16 +11,12 @@ function shown(value: unknown): string {
 }
 
 describe('token stores in logs', () => {
-  let folder = ''
-  beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-display-'))
-  })
-  afterEach(() => rmSync(folder, { recursive: true, force: true }))
+  const files = tempTokenFileEachSpec('oauth-sessions-display-')
 
   const stores: [string, () => TokenStore][] = [
     ['MemoryTokenStore', () => new MemoryTokenStore()],
     ['TokenMemoryCache', () => new TokenMemoryCache()],
-    ['JsonTokenFileCache', () => new JsonTokenFileCache(join(folder, 'tokens.json'))],
+    ['JsonTokenFileCache', () => new JsonTokenFileCache(files.path)],
   ]
   for (const [name, make] of stores) {
     it(`${name} shows its keys, count and versions, never a token, in JSON and util.inspect`, async () => {
@@ -40,7 +34,7 @@ describe('token stores in logs', () => {
   }
 
   it('JsonTokenFileCache names its file', () => {
-    const path = join(folder, 'tokens.json')
+    const path = files.path
 
     expect(JSON.parse(JSON.stringify(new JsonTokenFileCache(path)))).to.deep.include({ type: 'JsonTokenFileCache', path, count: 0 })
   })

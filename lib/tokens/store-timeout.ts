@@ -1,0 +1,21 @@
+/**
+ * `call()`, or a rejection with `timedOut()` once `timeoutMs` pass without an answer (a store, or a
+ * store's client, may never answer). The timer never outlives the call; a call that loses the race
+ * and fails later is not an unhandled rejection.
+ *
+ * @internal
+ */
+export async function withinTimeout<T>(call: () => Promise<T>, timeoutMs: number, timedOut: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(timedOut()), timeoutMs)
+  })
+  try {
+    // A store of the user's may answer a plain value rather than a promise.
+    const answer = Promise.resolve(call())
+    answer.catch(() => {})
+    return await Promise.race([answer, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
