@@ -137,6 +137,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #storedVersion: number | undefined
   /** The token held was renewed here and the store did not take it: its refresh token is the live one, newer than the stored one's. */
   #unwritten = false
+  /** The refresh token of the last renewal through the store, and the refusal of one, which is not sent again. */
+  #renewingFrom: string | undefined
+  #refusal: { refreshToken: string; refused: InvalidGrantError } | undefined
   /** When the store was last read for a newer token. */
   #checkedAt = 0
 
@@ -769,6 +772,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       force,
       usable: usableToken,
       renew: async (current, deadline) => {
+        // A refresh token the provider refused already is not sent again: every request would repeat the refusal.
+        this.#renewingFrom = current.refresh_token
+        const refusal = this.#refusal
+        if (refusal !== undefined && typeof current.refresh_token === 'string' && timingSafeEqualText(current.refresh_token, refusal.refreshToken)) {
+          throw new ReauthorizationRequiredError(refusal.refused, key)
+        }
         try {
           return await renew(current, Math.min(deadline, this.deadline ?? deadline))
         } catch (error) {
@@ -779,7 +788,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
         }
       },
       refused: (error) => error instanceof InvalidGrantError,
-      reauthorization: (error) => new ReauthorizationRequiredError(error as InvalidGrantError, key),
+      reauthorization: (error) => {
+        if (error instanceof ReauthorizationRequiredError) return error
+        const spent = this.#renewingFrom
+        if (typeof spent === 'string') this.#refusal = { refreshToken: spent, refused: error as InvalidGrantError }
+        return new ReauthorizationRequiredError(error as InvalidGrantError, key)
+      },
       onUnavailable: this.#unavailablePolicy(),
       leaseMs: shared.leaseMs,
       waitMs: shared.waitMs,

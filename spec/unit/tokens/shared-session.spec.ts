@@ -158,6 +158,24 @@ describe('OAuth2Session with a tokenStore (#16)', () => {
     idp.done()
   })
 
+  it('does not send a refused refresh token again: later requests raise ReauthorizationRequiredError at once, until a peer writes a new token', async () => {
+    const store = new MemoryTokenStore()
+    await store.set(KEY, expired(1))
+    const idp = nock('https://idp.example').post('/token').once().reply(400, { error: 'invalid_grant' })
+    const session = worker(store)
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const error = await session.get(`${API}/me`).catch((caught: unknown) => caught)
+      expect(error, `attempt ${attempt}`).to.be.instanceOf(ReauthorizationRequiredError)
+    }
+    idp.done()
+    const current = await store.get(KEY)
+    await store.set(KEY, valid(5), { ifVersion: current?.version ?? 0 })
+    nock(API).get('/me').matchHeader('authorization', 'Bearer at-5').reply(200, 'ok')
+
+    expect((await session.get(`${API}/me`)).text).to.equal('ok')
+  })
+
   it('uses the token a peer wrote while its own refresh was being refused, instead of raising', async () => {
     const store = new MemoryTokenStore()
     await store.set(KEY, expired(1))
