@@ -4,7 +4,7 @@ import { lock } from 'proper-lockfile'
 import { ConfigurationError, OAuthSessionsError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStoreSummary } from './memory-token-store.js'
-import { copyStoredToken, nextStoredToken } from './stored-token-versions.js'
+import { checkLeaseMs, copyStoredToken, nextStoredToken } from './stored-token-versions.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
 import { readTrustedFile, writePrivateFile } from './trusted-file.js'
 
@@ -114,6 +114,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async lease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
+    checkLeaseMs(this.constructor.name, 'ttlMs', ttlMs)
     const owner = randomUUID()
     const taken = await this.update('lease', (data) => {
       const held = data.leases[key]
@@ -123,13 +124,15 @@ export class FileTokenStore implements TokenStore {
     })
     if (!taken) return undefined
     return {
-      extend: (ms: number): Promise<boolean> =>
-        this.update('extend', (data) => {
+      extend: async (ms: number): Promise<boolean> => {
+        checkLeaseMs(this.constructor.name, 'ms', ms)
+        return this.update('extend', (data) => {
           const current = data.leases[key]
           if (current?.owner !== owner) return { result: false }
           current.until = Date.now() + ms
           return { result: true, changed: true }
-        }),
+        })
+      },
       release: (): Promise<void> =>
         this.update('release', (data) => {
           if (data.leases[key]?.owner !== owner) return { result: undefined }
