@@ -1,5 +1,6 @@
 import { TokenStoreUnavailableError } from './token-store-unavailable-error.js'
 import { randomUUID } from 'node:crypto'
+import { lstatSync } from 'node:fs'
 import { lock } from 'proper-lockfile'
 import { ConfigurationError, OAuthSessionsError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
@@ -180,10 +181,21 @@ export class FileTokenStore implements TokenStore {
       }).catch((error: unknown) => {
         throw this.#unavailable(operation, error, `its lock ${this.path}.lock is held by another process (waited lockWaitMs, ${this.#lockWaitMs} ms)`)
       })
+      // From here to the write, all is synchronous: proper-lockfile cannot refresh the lock's time,
+      // so a lock that is no longer this one (stale to another process, which took it over) is seen below.
+      const held = lockStamp(this.path)
       try {
         const data = this.#read(operation)
         const { result, changed = false } = change(data)
         if (changed) {
+          if (held === undefined || held !== lockStamp(this.path)) {
+            throw new TokenStoreUnavailableError(
+              this.constructor.name,
+              operation,
+              `${this.label} ${this.path}: ${operation} failed because its lock ${this.path}.lock was taken over by another process while this one held it ` +
+                `(this one was paused or slowed for more than staleLockMs, ${this.#staleLockMs} ms); nothing was written. Raise staleLockMs if this repeats.`,
+            )
+          }
           try {
             this.writeContents(data)
           } catch (error) {
@@ -256,6 +268,16 @@ export class FileTokenStore implements TokenStore {
     if (data !== undefined) return data
     this.warnCorrupt()
     return empty()
+  }
+}
+
+/** The lock directory's identity and time, or undefined when there is none: another process's lock is another directory, made later. */
+function lockStamp(path: string): string | undefined {
+  try {
+    const { dev, ino, mtimeMs } = lstatSync(`${path}.lock`)
+    return `${dev}:${ino}:${mtimeMs}`
+  } catch {
+    return undefined
   }
 }
 
