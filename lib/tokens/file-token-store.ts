@@ -281,6 +281,14 @@ function lockStamp(path: string): string | undefined {
   }
 }
 
+/**
+ * Stores that keep only part of a token (a {@link JsonTokenFileCache}: requests-auth's format has
+ * room for the access token, its expiry and the refresh token), which an {@link EncryptedTokenStore} cannot wrap.
+ *
+ * @internal
+ */
+export const partialTokenStores = new WeakSet<TokenStore>()
+
 /** Contents with no token, no retired version and no lease. @internal */
 export function empty(): FileContents {
   return { tokens: record(), retired: record(), leases: record() }
