@@ -241,7 +241,11 @@ export class RedisTokenStore implements TokenStore {
     const ttl = leaseMs(ttlMs, 'ttlMs')
     const owner = randomUUID()
     const leaseKey = `${this.prefix}lease:${key}`
-    const reply = await this.#call('lease', SCRIPTS.lease, leaseKey, [owner, ttl])
+    // A lease the server grants after the call timed out has no holder here: it is released, not left to block its key for ttlMs.
+    const releaseLate = (late: unknown): void => {
+      if (Number(late) === 1) this.#call('release', SCRIPTS.release, leaseKey, [owner]).catch(() => undefined)
+    }
+    const reply = await this.#call('lease', SCRIPTS.lease, leaseKey, [owner, ttl], releaseLate)
     if (Number(reply) !== 1) return undefined
     return {
       extend: async (ms: number): Promise<boolean> => Number(await this.#call('extend', SCRIPTS.extend, leaseKey, [owner, leaseMs(ms, 'ms')])) === 1,
@@ -266,24 +270,27 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /** One script call, bounded by timeoutMs; any failure becomes a TokenStoreUnavailableError. */
-  async #call(operation: string, script: Script, key: string, args: string[]): Promise<unknown> {
+  async #call(operation: string, script: Script, key: string, args: string[], onLateReply?: (reply: unknown) => void): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined
+    let timedOut = false
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TokenStoreUnavailableError(
-              'RedisTokenStore',
-              operation,
-              `RedisTokenStore.${operation}() got no answer from Redis within ${this.#timeoutMs} ms; check that the server is up and the client connected, or raise timeoutMs.`,
-            ),
+      timer = setTimeout(() => {
+        timedOut = true
+        reject(
+          new TokenStoreUnavailableError(
+            'RedisTokenStore',
+            operation,
+            `RedisTokenStore.${operation}() got no answer from Redis within ${this.#timeoutMs} ms; check that the server is up and the client connected, or raise timeoutMs.`,
           ),
-        this.#timeoutMs,
-      )
+        )
+      }, this.#timeoutMs)
     })
     const call = this.#run(script, key, args)
-    // A call that lost the race may still fail later: that rejection is expected, not unhandled.
-    call.catch(() => {})
+    // A call that lost the race may still fail later (that rejection is expected, not unhandled), or succeed.
+    call.then(
+      (reply) => timedOut && onLateReply?.(reply),
+      () => {},
+    )
     try {
       return await Promise.race([call, timeout])
     } catch (error) {
