@@ -309,7 +309,8 @@ export class RedisTokenStore implements TokenStore {
 }
 
 function leaseMs(ms: number, option: string): string {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
+  // A whole number Redis can read as PX: String() writes 1e21 as "1e+21", which it refuses.
+  if (typeof ms !== 'number' || !Number.isSafeInteger(Math.ceil(ms)) || ms <= 0) {
     throw new ConfigurationError(option, `RedisTokenStore lease ${option} must be a positive number of milliseconds, such as 10000.`)
   }
   return String(Math.ceil(ms))
