@@ -87,11 +87,8 @@ const DEADLINE_SHARE = 0.8
 export async function renewShared(plan: SharedRenewalPlan): Promise<SharedRenewalResult> {
   const endsAt = Date.now() + plan.waitMs
   // A token renewed here that the store did not take is newer than the stored one it replaced: only a later one beats it.
-  // A stored version below the local one is a store gone back in time (restored from a snapshot): the local token is the live one.
   const adoptable = (stored: StoredToken): boolean =>
-    plan.usable(stored.token) &&
-    !behind(plan, stored) &&
-    (plan.localUnwritten ? stored.version > (plan.localVersion ?? 0) : !(plan.force && stored.version === plan.localVersion))
+    plan.usable(stored.token) && (plan.localUnwritten ? stored.version > (plan.localVersion ?? 0) : !(plan.force && stored.version === plan.localVersion))
   const peer = (stored: StoredToken): SharedRenewalResult => ({ token: stored.token, version: stored.version, renewedHere: false })
   try {
     for (let round = 0; ; round += 1) {
@@ -138,9 +135,8 @@ async function underLease(
     const heartbeat = plan.keepLease ? setInterval(() => void lease.extend(plan.leaseMs).catch(() => false), plan.leaseMs / 3) : undefined
     heartbeat?.unref()
     try {
-      // The stored token is the freshest known, unless the local one was renewed here and never stored, or the store went
-      // back to an older version (then the local refresh token is the live one).
-      const from = plan.localUnwritten || (current !== undefined && behind(plan, current)) ? plan.local : (current?.token ?? plan.local)
+      // The stored token is the freshest known, unless the local one was renewed here and never stored (its refresh token is the live one).
+      const from = plan.localUnwritten ? plan.local : (current?.token ?? plan.local)
       // The deadline ends inside the lease, whatever the store calls before it took.
       const deadline = leaseAsked + plan.leaseMs * DEADLINE_SHARE - Date.now()
       token = await plan.renew(from, Math.max(1, deadline))
@@ -183,11 +179,6 @@ async function underLease(
     // A release that fails leaves the lease to expire by itself.
     await storeCall(plan.store, plan.key, 'release', plan.leaseMs, () => lease.release()).catch(() => undefined)
   }
-}
-
-/** Whether the store holds an older version than the local token's: it lost writes (a restored snapshot), and its refresh token may be spent. */
-function behind(plan: SharedRenewalPlan, stored: StoredToken): boolean {
-  return plan.localVersion !== undefined && stored.version < plan.localVersion
 }
 
 /**
