@@ -726,9 +726,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const stored = await readStored(shared.store, key, shared.leaseMs).catch(() => undefined)
     // A renewal that ended while this read was out has the newer token: the read is stale.
     if (stored === undefined || !usableToken(stored.token) || this.#token !== held) return this.#token
-    // A token the store did not take is newer than the stored one it replaced: only a later version beats it.
-    const newer = this.#unwritten ? stored.version > (this.#storedVersion ?? 0) : stored.version !== this.#storedVersion
-    if (newer) this.#adopt(stored.token, stored.version)
+    // Only a later version is a peer's newer token. A token the store did not take is newer than the stored one it
+    // replaced; a lower version is a store gone back in time (restored from a snapshot), whose refresh token may be spent.
+    if (stored.version > (this.#storedVersion ?? 0)) this.#adopt(stored.token, stored.version)
     return this.#token
   }
 

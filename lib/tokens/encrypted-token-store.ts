@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, KeyObject, randomBytes } from 'node:crypto'
 import { ConfigurationError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
+import { partialTokenStores } from './file-token-store.js'
 import { TokenDecryptionError } from './token-decryption-error.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
 
@@ -71,7 +72,8 @@ const HOW_TO_MAKE = 'make one with `openssl rand -base64 32` (or `crypto.randomB
 
 /**
  * A {@link TokenStore} that encrypts every token with AES-256-GCM before it reaches the store it
- * wraps ({@link RedisTokenStore}, {@link FileTokenStore} or any other), so the file or the Redis
+ * wraps ({@link RedisTokenStore}, {@link FileTokenStore} or any other that keeps whole tokens: a
+ * {@link JsonTokenFileCache} is refused), so the file or the Redis
  * server holds no token in clear. The key is yours (32 bytes); `previousKeys` lets you rotate it:
  * reads try every key, writes use `key`. Versions, `updatedAt`, `ifVersion`, `delete` and leases
  * are the inner store's, unchanged.
@@ -112,6 +114,7 @@ export class EncryptedTokenStore implements TokenStore {
         'EncryptedTokenStore wraps a TokenStore (get, set, delete, lease), such as new EncryptedTokenStore(new RedisTokenStore({ client }), { key }).',
       )
     }
+    if (partialTokenStores.has(inner)) throw lossyInner(inner)
     if (typeof options !== 'object' || options === null) {
       throw new ConfigurationError(
         '(options)',
@@ -138,8 +141,11 @@ export class EncryptedTokenStore implements TokenStore {
       throw new ConfigurationError('token', 'EncryptedTokenStore.set() takes a token object, such as { access_token, refresh_token }.')
     }
     const json = JSON.stringify(token)
-    const stored = await this.#inner.set(key, { token_type: 'encrypted', ciphertext: this.#encrypt(key, json) }, options)
+    const ciphertext = this.#encrypt(key, json)
+    const stored = await this.#inner.set(key, { token_type: 'encrypted', ciphertext }, options)
     if (stored === undefined) return undefined
+    // A store that kept only part of what it was given (no ciphertext) would serve an entry no get can read.
+    if (stored.token?.token_type !== 'encrypted' || stored.token.ciphertext !== ciphertext) throw lossyInner(this.#inner)
     return { token: JSON.parse(json) as OAuth2Token, version: stored.version, updatedAt: stored.updatedAt }
   }
 
@@ -199,6 +205,15 @@ export class EncryptedTokenStore implements TokenStore {
     }
     throw new TokenDecryptionError(storeKey, 'authentication_failed')
   }
+}
+
+/** The error for an inner store that does not keep whole tokens (it names no token). */
+function lossyInner(inner: TokenStore): ConfigurationError {
+  return new ConfigurationError(
+    'inner',
+    `EncryptedTokenStore needs an inner store that keeps whole tokens; ${(inner as object).constructor?.name ?? 'this store'} keeps only part of one ` +
+      '(a JsonTokenFileCache keeps requests-auth fields: no room for the ciphertext). Wrap a FileTokenStore, a RedisTokenStore or a MemoryTokenStore.',
+  )
 }
 
 /** The bytes of one ciphertext part, or undefined unless it is canonical unpadded base64url (so no two texts decode alike). */

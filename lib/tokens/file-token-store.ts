@@ -1,10 +1,11 @@
 import { TokenStoreUnavailableError } from './token-store-unavailable-error.js'
 import { randomUUID } from 'node:crypto'
+import { lstatSync } from 'node:fs'
 import { lock } from 'proper-lockfile'
 import { ConfigurationError, OAuthSessionsError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStoreSummary } from './memory-token-store.js'
-import { copyStoredToken, nextStoredToken } from './stored-token-versions.js'
+import { checkLeaseMs, copyStoredToken, nextStoredToken } from './stored-token-versions.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
 import { readTrustedFile, writePrivateFile } from './trusted-file.js'
 
@@ -114,6 +115,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async lease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
+    checkLeaseMs(this.constructor.name, 'ttlMs', ttlMs)
     const owner = randomUUID()
     const taken = await this.update('lease', (data) => {
       const held = data.leases[key]
@@ -123,13 +125,15 @@ export class FileTokenStore implements TokenStore {
     })
     if (!taken) return undefined
     return {
-      extend: (ms: number): Promise<boolean> =>
-        this.update('extend', (data) => {
+      extend: async (ms: number): Promise<boolean> => {
+        checkLeaseMs(this.constructor.name, 'ms', ms)
+        return this.update('extend', (data) => {
           const current = data.leases[key]
           if (current?.owner !== owner) return { result: false }
           current.until = Date.now() + ms
           return { result: true, changed: true }
-        }),
+        })
+      },
       release: (): Promise<void> =>
         this.update('release', (data) => {
           if (data.leases[key]?.owner !== owner) return { result: undefined }
@@ -177,10 +181,21 @@ export class FileTokenStore implements TokenStore {
       }).catch((error: unknown) => {
         throw this.#unavailable(operation, error, `its lock ${this.path}.lock is held by another process (waited lockWaitMs, ${this.#lockWaitMs} ms)`)
       })
+      // From here to the write, all is synchronous: proper-lockfile cannot refresh the lock's time,
+      // so a lock that is no longer this one (stale to another process, which took it over) is seen below.
+      const held = lockStamp(this.path)
       try {
         const data = this.#read(operation)
         const { result, changed = false } = change(data)
         if (changed) {
+          if (held === undefined || held !== lockStamp(this.path)) {
+            throw new TokenStoreUnavailableError(
+              this.constructor.name,
+              operation,
+              `${this.label} ${this.path}: ${operation} failed because its lock ${this.path}.lock was taken over by another process while this one held it ` +
+                `(this one was paused or slowed for more than staleLockMs, ${this.#staleLockMs} ms); nothing was written. Raise staleLockMs if this repeats.`,
+            )
+          }
           try {
             this.writeContents(data)
           } catch (error) {
@@ -255,6 +270,24 @@ export class FileTokenStore implements TokenStore {
     return empty()
   }
 }
+
+/** The lock directory's identity and time, or undefined when there is none: another process's lock is another directory, made later. */
+function lockStamp(path: string): string | undefined {
+  try {
+    const { dev, ino, mtimeMs } = lstatSync(`${path}.lock`)
+    return `${dev}:${ino}:${mtimeMs}`
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Stores that keep only part of a token (a {@link JsonTokenFileCache}: requests-auth's format has
+ * room for the access token, its expiry and the refresh token), which an {@link EncryptedTokenStore} cannot wrap.
+ *
+ * @internal
+ */
+export const partialTokenStores = new WeakSet<TokenStore>()
 
 /** Contents with no token, no retired version and no lease. @internal */
 export function empty(): FileContents {

@@ -242,7 +242,11 @@ export class RedisTokenStore implements TokenStore {
     const ttl = leaseMs(ttlMs, 'ttlMs')
     const owner = randomUUID()
     const leaseKey = `${this.prefix}lease:${key}`
-    const reply = await this.#call('lease', SCRIPTS.lease, leaseKey, [owner, ttl])
+    // A lease the server grants after the call timed out has no holder here: it is released, not left to block its key for ttlMs.
+    const releaseLate = (late: unknown): void => {
+      if (Number(late) === 1) this.#call('release', SCRIPTS.release, leaseKey, [owner]).catch(() => undefined)
+    }
+    const reply = await this.#call('lease', SCRIPTS.lease, leaseKey, [owner, ttl], releaseLate)
     if (Number(reply) !== 1) return undefined
     return {
       extend: async (ms: number): Promise<boolean> => Number(await this.#call('extend', SCRIPTS.extend, leaseKey, [owner, leaseMs(ms, 'ms')])) === 1,
@@ -267,7 +271,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /** One script call, bounded by timeoutMs; any failure becomes a TokenStoreUnavailableError. */
-  async #call(operation: string, script: Script, key: string, args: string[]): Promise<unknown> {
+  async #call(operation: string, script: Script, key: string, args: string[], onLateReply?: (reply: unknown) => void): Promise<unknown> {
     try {
       return await withinTimeout(
         () => this.#run(script, key, args),
@@ -278,6 +282,7 @@ export class RedisTokenStore implements TokenStore {
             operation,
             `RedisTokenStore.${operation}() got no answer from Redis within ${this.#timeoutMs} ms; check that the server is up and the client connected, or raise timeoutMs.`,
           ),
+        onLateReply,
       )
     } catch (error) {
       if (error instanceof TokenStoreUnavailableError) throw error
@@ -293,7 +298,8 @@ export class RedisTokenStore implements TokenStore {
 }
 
 function leaseMs(ms: number, option: string): string {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
+  // A whole number Redis can read as PX: String() writes 1e21 as "1e+21", which it refuses.
+  if (typeof ms !== 'number' || !Number.isSafeInteger(Math.ceil(ms)) || ms <= 0) {
     throw new ConfigurationError(option, `RedisTokenStore lease ${option} must be a positive number of milliseconds, such as 10000.`)
   }
   return String(Math.ceil(ms))

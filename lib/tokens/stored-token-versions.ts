@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { SetTokenOptions, StoredToken } from './token-store.js'
 
@@ -26,4 +27,17 @@ export function nextStoredToken(
  */
 export function copyStoredToken(stored: StoredToken): StoredToken {
   return { ...stored, token: { ...stored.token } }
+}
+
+/**
+ * A lease's duration checked: a positive, finite number of milliseconds. NaN or Infinity would be
+ * written to a file as `null` (the file would then read as corrupt, and be replaced), and would
+ * make a lease in memory free for anyone.
+ *
+ * @internal
+ */
+export function checkLeaseMs(store: string, option: 'ttlMs' | 'ms', ms: number): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0)
+    throw new ConfigurationError(option, `${store} lease ${option} must be a positive number of milliseconds, such as 10000.`)
+  return ms
 }

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../errors.js'
-import { type FileContents, FileTokenStore, type FileTokenStoreOptions } from '../../tokens/file-token-store.js'
+import { type FileContents, FileTokenStore, type FileTokenStoreOptions, partialTokenStores } from '../../tokens/file-token-store.js'
 import { MemoryTokenStore } from '../../tokens/memory-token-store.js'
 import type { SetTokenOptions, StoredToken, TokenStore } from '../../tokens/token-store.js'
 import { TokenStoreUnavailableError } from '../../tokens/token-store-unavailable-error.js'
@@ -212,6 +212,7 @@ export class JsonTokenFileCache extends FileTokenStore {
 
   constructor(path: string, options: FileTokenStoreOptions = {}) {
     super(path, options)
+    partialTokenStores.add(this)
     const fallback = this.#fallback
     this.#tolerant = {
       get: async (key) => {
