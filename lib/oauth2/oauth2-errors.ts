@@ -335,6 +335,109 @@ export class InvalidTokenError extends TokenRequestError {
   }
 }
 
+/**
+ * Thrown for `authorization_pending` (RFC 8628 §3.5): the user has not finished at the
+ * verification page yet. {@link OAuth2Session.pollDeviceToken} keeps polling on it; you see it
+ * only when you send the device-code grant yourself.
+ *
+ * @example
+ * ```ts
+ * import { AuthorizationPendingError } from 'oauth-sessions'
+ * function handle(error: unknown): boolean { return error instanceof AuthorizationPendingError }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @group Errors
+ */
+export class AuthorizationPendingError extends TokenRequestError {
+  /** Always `'AuthorizationPendingError'`. */
+  override name = 'AuthorizationPendingError'
+  /** Always `'ERR_AUTHORIZATION_PENDING'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_AUTHORIZATION_PENDING'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The user has not finished authorizing the device yet: poll again after the interval.')
+  }
+}
+
+/**
+ * Thrown for `slow_down` (RFC 8628 §3.5): the client polls too fast. {@link OAuth2Session.pollDeviceToken}
+ * adds 5 seconds to its interval, for good, and keeps polling.
+ *
+ * @example
+ * ```ts
+ * import { SlowDownError } from 'oauth-sessions'
+ * function handle(error: unknown): boolean { return error instanceof SlowDownError }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @group Errors
+ */
+export class SlowDownError extends TokenRequestError {
+  /** Always `'SlowDownError'`. */
+  override name = 'SlowDownError'
+  /** Always `'ERR_SLOW_DOWN'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_SLOW_DOWN'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The client polls too often: add 5 seconds to the polling interval.')
+  }
+}
+
+/**
+ * Thrown for `expired_token` (RFC 8628 §3.5): the device code expired before the user
+ * authorized it. Start again with {@link OAuth2Session.deviceAuthorization}.
+ *
+ * @example
+ * ```ts
+ * import { ExpiredTokenError, type OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * const device = await session.deviceAuthorization('https://idp.example.com/device')
+ * try { await session.pollDeviceToken(device, { tokenUrl: 'https://idp.example.com/token' }) }
+ * catch (error) { if (error instanceof ExpiredTokenError) console.error('too late: start again') }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @group Errors
+ */
+export class ExpiredTokenError extends TokenRequestError {
+  /** Always `'ExpiredTokenError'`. */
+  override name = 'ExpiredTokenError'
+  /** Always `'ERR_EXPIRED_TOKEN'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_EXPIRED_TOKEN'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The device code expired before the user authorized it: start again with deviceAuthorization().')
+  }
+}
+
+/**
+ * Thrown by {@link OAuth2Session.pollDeviceToken} when the device code's `expires_in` has passed
+ * (or would pass before the next poll) and the user has still not authorized it: no further
+ * request is sent. The provider's own `expired_token` answer is an {@link ExpiredTokenError}.
+ *
+ * @example
+ * ```ts
+ * import { DeviceAuthorizationExpiredError, type OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * const device = await session.deviceAuthorization('https://idp.example.com/device')
+ * try { await session.pollDeviceToken(device, { tokenUrl: 'https://idp.example.com/token' }) }
+ * catch (error) { if (error instanceof DeviceAuthorizationExpiredError) console.error('too late: start again') }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ * @group Errors
+ */
+export class DeviceAuthorizationExpiredError extends OAuthSessionsError {
+  /** Always `'DeviceAuthorizationExpiredError'`. */
+  override name = 'DeviceAuthorizationExpiredError'
+  /** Always `'ERR_DEVICE_AUTHORIZATION_EXPIRED'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_DEVICE_AUTHORIZATION_EXPIRED'
+  /** The device code's lifetime, seconds (`expires_in`). */
+  readonly expiresIn: number
+
+  constructor(expiresIn: number) {
+    super(`The device code expired (after ${expiresIn} s) before the user authorized it: start again with deviceAuthorization().`)
+    this.expiresIn = expiresIn
+  }
+}
+
 /** A provider's text for a one-line message: control characters as spaces, cut at `max`. */
 function shortText(text: string, max: number): string {
   const line = Array.from(text.length > max ? text.slice(0, max) : text, (character) => (character < ' ' || character === '\u007f' ? ' ' : character)).join('')
@@ -353,6 +456,9 @@ const OAUTH2_ERRORS: Readonly<Record<string, new (body: OAuth2ErrorBody, respons
   server_error: ServerError,
   temporarily_unavailable: TemporarilyUnavailableError,
   invalid_token: InvalidTokenError,
+  authorization_pending: AuthorizationPendingError,
+  slow_down: SlowDownError,
+  expired_token: ExpiredTokenError,
 }
 
 /**

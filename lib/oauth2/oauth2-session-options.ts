@@ -45,6 +45,11 @@ export interface OAuth2SessionOptions extends SessionOptions {
   client?: OAuth2Client
   /** Refresh an expired token at this URL before a request. */
   autoRefreshUrl?: string
+  /**
+   * The device authorization endpoint (RFC 8628 §3.1) of {@link OAuth2Session.deviceAuthorization}
+   * when it is called without a URL.
+   */
+  deviceAuthorizationUrl?: string
   /** Extra parameters of automatic refresh requests (often client_id and client_secret). */
   autoRefreshKwargs?: Readonly<Record<string, string>>
   /** The scopes to request. */

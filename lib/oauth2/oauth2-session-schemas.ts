@@ -4,6 +4,7 @@ import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-opti
 import { httpUrlSchema } from '../http/parse-url.js'
 import { MAX_TIMER_MS, requestOptionsSchema, sessionOptionsSchema } from '../http/session-options.js'
 import { OAuth2Client } from './grant-clients.js'
+import type { PollDeviceTokenOptions } from './device-flow.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions } from './oauth2-session-options.js'
 import { type OAuth2Token, scopeToList } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
@@ -85,6 +86,7 @@ export function parseClientId(clientId: unknown, owner: string): string | undefi
 export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   client: z.instanceof(OAuth2Client, { message: 'an OAuth2Client (WebApplicationClient, BackendApplicationClient ...)' }).optional(),
   autoRefreshUrl: endpointSchema.optional(),
+  deviceAuthorizationUrl: endpointSchema.optional(),
   autoRefreshKwargs: z.record(z.string(), z.string()).optional(),
   scope: scopeSchema.optional(),
   redirectUri: z.string().optional(),
@@ -241,3 +243,27 @@ export function splitTokenOptions<T extends FetchTokenOptions | RefreshTokenOpti
   }
   return { settings: parseOptions(schema, settings, owner) as T, extras }
 }
+
+const deviceRequestShape = {
+  clientSecret: z.string().optional(),
+  includeClientId: z.boolean().optional(),
+  auth: authSchema,
+  headers: requestOptionsSchema.shape.headers,
+  timeout: requestOptionsSchema.shape.timeout,
+  signal: requestOptionsSchema.shape.signal,
+}
+
+/** @internal the settings of deviceAuthorization; every other key is a request parameter. */
+export const deviceAuthorizationSchema = z.object({ ...deviceRequestShape, scope: scopeSchema.optional() }).strict()
+
+/** @internal the options of pollDeviceToken (no parameters of its own). */
+export const pollDeviceTokenSchema = z
+  .object({
+    ...deviceRequestShape,
+    tokenUrl: endpointSchema.optional(),
+    onPending: fn<NonNullable<PollDeviceTokenOptions['onPending']>>('a function').optional(),
+  })
+  .strict()
+
+/** @internal the url argument of deviceAuthorization. */
+export const deviceUrlSchema = z.object({ url: endpointSchema }).strict()

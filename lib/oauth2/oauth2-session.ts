@@ -28,16 +28,29 @@ import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
 import { scopeChange } from './scope-check.js'
 import {
   checkTokenKey,
+  deviceAuthorizationSchema,
+  deviceUrlSchema,
   fetchTokenSchema,
   oauth2RequestOptionsSchema,
   oauth2SessionOptionsSchema,
   parseClientId,
   parseToken,
+  pollDeviceTokenSchema,
   refreshTokenSchema,
   splitTokenOptions,
 } from './oauth2-session-schemas.js'
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
-import { requestToken, type TokenRequest } from './token-endpoint.js'
+import { requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
+import {
+  checkDevice,
+  DEVICE_CODE_GRANT,
+  type DeviceAuthorization,
+  type DeviceAuthorizationOptions,
+  type PollDeviceTokenOptions,
+  pollForDeviceToken,
+  readDeviceAuthorization,
+} from './device-flow.js'
+import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { type RenewalPlan, renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
 
@@ -120,6 +133,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #clientSecret: string | undefined
   #bearerAuth: boolean
   #autoRefreshUrl: string | undefined
+  readonly #deviceAuthorizationUrl: string | undefined
   #tokenUpdater: TokenUpdater | undefined
   #token: OAuth2Token = {}
   #state: string | undefined
@@ -189,6 +203,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.scope = typeof oauthOptions.scope === 'string' ? oauthOptions.scope : scopeToList(oauthOptions.scope)
     this.redirectUri = oauthOptions.redirectUri
     this.#autoRefreshUrl = oauthOptions.autoRefreshUrl
+    this.#deviceAuthorizationUrl = oauthOptions.deviceAuthorizationUrl
     this.autoRefreshKwargs = oauthOptions.autoRefreshKwargs ?? {}
     this.#tokenUpdater = oauthOptions.tokenUpdater
     this.service = oauthOptions.service
@@ -517,6 +532,98 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /**
+   * Starts the device authorization grant (RFC 8628 §3.1): asks the device authorization endpoint
+   * (the `url` argument, else the `deviceAuthorizationUrl` option) for a device code and a user
+   * code. Show the user `userCode` and `verificationUri` (or `verificationUriComplete`), then call
+   * {@link OAuth2Session.pollDeviceToken}. The client authenticates as at the token endpoint:
+   * Basic with a client secret, else (a public client) `client_id` in the body.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * const session = new OAuth2Session('tv-app', { scope: 'openid', autoRefreshUrl: 'https://idp.example.com/token' })
+   * const device = await session.deviceAuthorization('https://idp.example.com/device/code')
+   * console.error(`Open ${device.verificationUri} and enter ${device.userCode}`)
+   * const token = await session.pollDeviceToken(device)
+   * ```
+   * @throws {@link ConfigurationError} naming `deviceAuthorizationUrl` when no URL is known, or an option that is wrong
+   * @throws {@link TokenRequestError} (or a subclass) when the provider refuses
+   * @throws {@link InvalidTokenResponseError} when the answer lacks a field or has a wrong one
+   * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+   */
+  async deviceAuthorization(url?: string | DeviceAuthorizationOptions, options: DeviceAuthorizationOptions = {}): Promise<DeviceAuthorization> {
+    if (typeof url === 'object' && url !== null) return this.deviceAuthorization(undefined, url)
+    const { settings, extras } = splitTokenOptions(deviceAuthorizationSchema, options as FetchTokenOptions, 'deviceAuthorization')
+    const endpoint = url === undefined ? this.#endpoint('device') : parseOptions(deviceUrlSchema, { url }, 'deviceAuthorization').url
+    assertSecureTransport(endpoint, this.#insecure)
+    const { auth, pairs } = this.#deviceClientAuth(settings as DeviceAuthorizationOptions, 'deviceAuthorization')
+    const scope = scopeToString((settings.scope as string | readonly string[] | undefined) ?? this.scope)
+    const body: ParamPairs = [...pairs, ...(scope === undefined ? [] : [['scope', scope] as [string, string]]), ...Object.entries(extras)]
+    const response = await sendTokenRequest(this, {
+      url: endpoint,
+      body,
+      clientAuth: auth,
+      headers: settings.headers,
+      timeout: settings.timeout,
+      signal: settings.signal,
+      insecureTransport: this.#insecure,
+    })
+    return readDeviceAuthorization(response, this.#insecure)
+  }
+
+  /**
+   * Polls the token endpoint (`tokenUrl`, else `autoRefreshUrl`) with the device code until the
+   * user has authorized the device, as RFC 8628 §3.5 says: every `interval` seconds (5 when the
+   * provider named none), 5 seconds more for good after each `slow_down`, never after the codes
+   * expired. The token is kept by the session, and written to its `tokenStore`, like any fetched
+   * token. An AbortSignal ends the wait at once.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * declare const session: OAuth2Session
+   * const device = await session.deviceAuthorization('https://idp.example.com/device/code')
+   * console.error(`Open ${device.verificationUriComplete ?? device.verificationUri} (code ${device.userCode})`)
+   * const token = await session.pollDeviceToken(device, { tokenUrl: 'https://idp.example.com/token', signal: AbortSignal.timeout(600_000) })
+   * ```
+   * @throws {@link AccessDeniedError} when the user said no
+   * @throws {@link ExpiredTokenError} when the provider says the device code expired
+   * @throws {@link DeviceAuthorizationExpiredError} when `expires_in` passed with the user still away (no request is sent then)
+   * @throws {@link AbortError} when the signal aborts
+   * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+   */
+  async pollDeviceToken(device: DeviceAuthorization, options: PollDeviceTokenOptions = {}): Promise<OAuth2Token> {
+    const settings = parseOptions(pollDeviceTokenSchema, options, 'pollDeviceToken') as PollDeviceTokenOptions
+    const checked = checkDevice(device)
+    const tokenUrl = settings.tokenUrl ?? this.#endpoint('token')
+    assertSecureTransport(tokenUrl, this.#insecure)
+    const { auth, pairs } = this.#deviceClientAuth(settings, 'pollDeviceToken')
+    const body: ParamPairs = [['grant_type', DEVICE_CODE_GRANT], ['device_code', checked.deviceCode], ...pairs]
+    const request: TokenRequest = {
+      url: tokenUrl,
+      body,
+      clientAuth: auth,
+      headers: settings.headers,
+      timeout: settings.timeout,
+      signal: settings.signal,
+      insecureTransport: this.#insecure,
+    }
+    const token = await pollForDeviceToken({
+      device,
+      checked,
+      url: tokenUrl,
+      poll: () => this.#tokenRequest(request, 'access_token'),
+      signal: settings.signal,
+      onPending: settings.onPending,
+    })
+    if (this.#shared !== undefined) {
+      this.#fetchUrl = tokenUrl
+      await this.#publish(token)
+    }
+    return token
+  }
+
+  /**
    * Sends a request with the token; `withholdToken`, `bearerAuth`, `clientId`, `clientSecret` per request.
    *
    * @throws {@link InsecureTransportError} first of all for plain http outside loopback, with a token or
@@ -832,6 +939,43 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** The `onStoreUnavailable` option, else `'proceed'` for a grant renewed by running it again (client credentials), `'fail'` otherwise. */
   #unavailablePolicy(): StoreUnavailablePolicy {
     return this.#shared?.onUnavailable ?? (this.client.renewsByGrant ? 'proceed' : 'fail')
+  }
+
+  /**
+   * The URL of an endpoint the caller left out: the session option that names it (discovery
+   * metadata joins here), else a ConfigurationError naming that option.
+   */
+  #endpoint(which: 'device' | 'token'): string {
+    if (which === 'device') {
+      if (this.#deviceAuthorizationUrl !== undefined) return this.#deviceAuthorizationUrl
+      throw new ConfigurationError(
+        'deviceAuthorizationUrl',
+        'deviceAuthorization needs the device authorization endpoint: pass it as the url argument or set the deviceAuthorizationUrl option.',
+      )
+    }
+    if (this.autoRefreshUrl !== undefined) return this.autoRefreshUrl
+    throw new ConfigurationError('tokenUrl', 'pollDeviceToken needs the token endpoint: pass tokenUrl or set the autoRefreshUrl option.')
+  }
+
+  /**
+   * Client authentication of the device flow, as at the token endpoint: the caller's `auth`; else
+   * Basic with a client secret; else (a public client, or `includeClientId`) `client_id` (and the
+   * secret) in the body.
+   */
+  #deviceClientAuth(
+    options: { auth?: AuthStrategy | null | undefined; clientSecret?: string | undefined; includeClientId?: boolean | undefined },
+    owner: string,
+  ): { auth: AuthStrategy | null; pairs: ParamPairs } {
+    const clientId = this.clientId
+    if (clientId === undefined || clientId === '') {
+      throw new ConfigurationError('clientId', `${owner}: the device flow needs the client id: pass it as the first argument of the session.`)
+    }
+    const secret = options.clientSecret ?? this.#clientSecret
+    if (options.auth !== undefined) return { auth: options.auth, pairs: options.includeClientId === true ? [['client_id', clientId]] : [] }
+    if (secret !== undefined && options.includeClientId !== true) return { auth: new HTTPBasicAuth(clientId, secret), pairs: [] }
+    const pairs: ParamPairs = [['client_id', clientId]]
+    if (secret !== undefined) pairs.push(['client_secret', secret])
+    return { auth: null, pairs }
   }
 
   /** The request settings of fetchToken and refreshToken. */

@@ -12,7 +12,7 @@ import type { RequestOptions, TimeoutOption } from '../http/session-options.js'
 import { underTokenCap } from '../http/token-response-cap.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
-import { oauth2Error, TokenRedirectRefusedError } from './oauth2-errors.js'
+import { oauth2Error, TokenRedirectRefusedError, type TokenRequestError } from './oauth2-errors.js'
 import { normalizeToken, type OAuth2Token } from './oauth2-token.js'
 import { assertSecureTransport } from './transport-security.js'
 
@@ -173,14 +173,7 @@ export function readTokenResponse(response: Response, policy: TokenPolicy): OAut
   const hasToken = typeof token === 'string' && token !== ''
   const errorCode = stringField(raw, 'error')
   if (policy.errors === 'status' ? !response.ok : errorCode !== undefined && (policy.errors === 'error-key' || !hasToken)) {
-    const description = stringField(raw, 'error_description') ?? (errorCode === undefined ? statusDescription(response) : undefined)
-    // A provider (or whatever answers in its place) may quote the request back: its credentials are scrubbed out.
-    const sent = response.request.secretValues()
-    const scrub = (text: string | undefined): string | undefined => (text === undefined ? undefined : scrubSecrets(text, sent))
-    throw oauth2Error(
-      { error: scrub(errorCode) ?? 'invalid_request', error_description: scrub(description), error_uri: scrub(stringField(raw, 'error_uri')) },
-      response,
-    )
+    throw providerRefusal(response, raw)
   }
   if (!hasToken) {
     const odd = token !== undefined && token !== null ? `; its '${field}' is not text` : ''
@@ -189,6 +182,24 @@ export function readTokenResponse(response: Response, policy: TokenPolicy): OAut
     throw new TokenMissingError(field, keys, `The token response (HTTP ${response.status}, ${response.headers.get('content-type') ?? 'no content-type'}${odd})`)
   }
   return normalizeToken(raw, { jwtExpiry: policy.jwtExpiry === true ? field : undefined, fromProvider: true, tokenField: field })
+}
+
+/**
+ * The typed error of a provider's refusal (RFC 6749 §5.2 body, or a bare non-2xx answer), with
+ * the request's credentials scrubbed out of what the provider sent.
+ *
+ * @internal
+ */
+export function providerRefusal(response: Response, raw: Record<string, unknown>): TokenRequestError {
+  const errorCode = stringField(raw, 'error')
+  const description = stringField(raw, 'error_description') ?? (errorCode === undefined ? statusDescription(response) : undefined)
+  // A provider (or whatever answers in its place) may quote the request back: its credentials are scrubbed out.
+  const sent = response.request.secretValues()
+  const scrub = (text: string | undefined): string | undefined => (text === undefined ? undefined : scrubSecrets(text, sent))
+  return oauth2Error(
+    { error: scrub(errorCode) ?? 'invalid_request', error_description: scrub(description), error_uri: scrub(stringField(raw, 'error_uri')) },
+    response,
+  )
 }
 
 /**

@@ -3,6 +3,10 @@ import * as library from '../../../lib/index.js'
 import {
   AbortError,
   AccessDeniedError,
+  AuthorizationPendingError,
+  DeviceAuthorizationExpiredError,
+  ExpiredTokenError,
+  SlowDownError,
   AuthorizationTimeoutError,
   ConfigurationError,
   ConnectionError,
@@ -74,7 +78,7 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [TokenRequestDeniedError, () => new TokenRequestDeniedError(answer(401)), 'ERR_TOKEN_REQUEST_DENIED'],
   [VerifierMissingError, () => new VerifierMissingError(), 'ERR_VERIFIER_MISSING'],
   [ProxyAuthenticationError, () => new ProxyAuthenticationError('two_factor', 'x'), 'ERR_PROXY_AUTHENTICATION'],
-  [TokenRequestError, () => new TokenRequestError({ error: 'slow_down' }, answer(400)), 'ERR_TOKEN_REQUEST'],
+  [TokenRequestError, () => new TokenRequestError({ error: 'vendor_specific_error' }, answer(400)), 'ERR_TOKEN_REQUEST'],
   [InvalidRequestError, () => new InvalidRequestError({ error: 'invalid_request' }), 'ERR_INVALID_REQUEST'],
   [InvalidClientError, () => new InvalidClientError({ error: 'invalid_client' }), 'ERR_INVALID_CLIENT'],
   [InvalidGrantError, () => new InvalidGrantError({ error: 'invalid_grant' }), 'ERR_INVALID_GRANT'],
@@ -91,6 +95,10 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [ServerError, () => new ServerError({ error: 'server_error' }), 'ERR_SERVER_ERROR'],
   [TemporarilyUnavailableError, () => new TemporarilyUnavailableError({ error: 'temporarily_unavailable' }), 'ERR_TEMPORARILY_UNAVAILABLE'],
   [InvalidTokenError, () => new InvalidTokenError({ error: 'invalid_token' }), 'ERR_INVALID_TOKEN'],
+  [AuthorizationPendingError, () => new AuthorizationPendingError({ error: 'authorization_pending' }), 'ERR_AUTHORIZATION_PENDING'],
+  [SlowDownError, () => new SlowDownError({ error: 'slow_down' }), 'ERR_SLOW_DOWN'],
+  [ExpiredTokenError, () => new ExpiredTokenError({ error: 'expired_token' }), 'ERR_EXPIRED_TOKEN'],
+  [DeviceAuthorizationExpiredError, () => new DeviceAuthorizationExpiredError(600), 'ERR_DEVICE_AUTHORIZATION_EXPIRED'],
   [TokenExpiredError, () => new TokenExpiredError(), 'ERR_TOKEN_EXPIRED'],
   [TokenStoreUnavailableError, () => new TokenStoreUnavailableError('RedisTokenStore', 'get', 'x'), 'ERR_TOKEN_STORE_UNAVAILABLE'],
   [TokenDecryptionError, () => new TokenDecryptionError('api', 'unknown_key'), 'ERR_TOKEN_DECRYPTION'],
@@ -142,6 +150,7 @@ describe('the code of every error class', () => {
     }
 
     expect(new TokenRequestError({ error: 'authorization_pending' }).code).to.equal('ERR_TOKEN_REQUEST')
+    expect(new TokenRequestError({ error: 'vendor_specific_error' }).code).to.equal('ERR_TOKEN_REQUEST')
   })
 
   it('keeps the system error code on ConnectionError, as got does', () => {

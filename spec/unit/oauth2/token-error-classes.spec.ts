@@ -51,15 +51,15 @@ describe('fetchToken with an RFC 6749 §5.2 error body', () => {
     })
   }
 
-  it('uses TokenRequestError itself for a code RFC 6749 does not define, without a description', async () => {
-    const scope = nock('https://idp.test').post('/token').reply(400, { error: 'slow_down' })
+  it('uses TokenRequestError itself for a code neither RFC 6749 nor RFC 8628 defines, without a description', async () => {
+    const scope = nock('https://idp.test').post('/token').reply(400, { error: 'vendor_specific_error' })
     const session = new OAuth2Session('client-1', { pkce: false })
 
     const thrown = await session.fetchToken('https://idp.test/token', { code: 'code-1' }).catch((e: unknown) => e)
 
     expect(thrown).to.be.instanceOf(TokenRequestError)
     expect((thrown as Error).constructor).to.equal(TokenRequestError)
-    expect(thrown).to.include({ name: 'TokenRequestError', error: 'slow_down', status: 400, errorDescription: undefined })
+    expect(thrown).to.include({ name: 'TokenRequestError', error: 'vendor_specific_error', status: 400, errorDescription: undefined })
     scope.done()
     await session.close()
   })
