@@ -8,6 +8,9 @@ declare module 'oidc-provider' {
     req: IncomingMessage
     get(header: string): string
     respond: boolean
+    status: number
+    type: string
+    body: unknown
     oidc?: { params?: Record<string, unknown> }
   }
   /** An access token or client-credentials token found by its value. */

@@ -66,12 +66,16 @@ export interface OidcProviderServer extends LoopbackServer {
 }
 
 /** Starts oidc-provider on 127.0.0.1; its configuration may depend on the issuer URL. */
-export async function startOidcProvider(configuration: (issuer: string) => Record<string, unknown>): Promise<OidcProviderServer> {
+export async function startOidcProvider(
+  configuration: (issuer: string) => Record<string, unknown>,
+  setup?: (provider: import('oidc-provider').default) => void,
+): Promise<OidcProviderServer> {
   const listening = await startServer()
   try {
     // Loaded here so that specs without oidc-provider do not pay for it.
     const { default: Provider } = await import('oidc-provider')
     const provider = new Provider(listening.url, configuration(listening.url))
+    setup?.(provider)
     listening.server.on('request', provider.callback())
   } catch (error) {
     await listening.close()

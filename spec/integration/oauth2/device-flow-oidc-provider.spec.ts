@@ -1,0 +1,188 @@
+import { expect } from 'chai'
+import { setImmediate as realTurn } from 'node:timers/promises'
+import { AccessDeniedError, type DeviceAuthorization, OAuth2Session, Session } from '../../../lib/index.js'
+import { type FakeClock, installClock } from '../../support/fake-clock.js'
+import { closeAfterAll, startOidcProvider } from '../../support/servers.js'
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+
+/** The form of a page, by its id: where it posts and its hidden fields. */
+function readForm(page: { text: string; url: string }, id: string): { action: string; fields: Record<string, string> } {
+  const form = new RegExp(`<form id="${id.replace('.', '\\.')}"[^>]*action="([^"]*)"[^>]*>([\\s\\S]*?)</form>`).exec(page.text)
+  if (form === null) throw new Error(`no form ${id} on ${page.url}`)
+  const fields: Record<string, string> = {}
+  for (const [, name = '', value = ''] of (form[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[name] = value
+  return { action: new URL(form[1] ?? '', page.url).href, fields }
+}
+
+/**
+ * The user at the provider's own device pages, in a browser of their own (a cookie-keeping
+ * Session): enters the user code, confirms (or aborts), logs in and consents.
+ */
+async function userAtDevicePages(issuer: string, device: DeviceAuthorization, choice: 'approve' | 'abort'): Promise<string> {
+  await using browser = new Session({ timeout: null })
+  const entry = await browser.get(device.verificationUri)
+  const input = readForm(entry, 'op.deviceInputForm')
+  const confirmPage = await browser.post(input.action, { data: { ...input.fields, user_code: device.userCode } })
+  const confirm = readForm(confirmPage, 'op.deviceConfirmForm')
+  let page = await browser.post(confirm.action, { data: choice === 'abort' ? { ...confirm.fields, abort: 'yes' } : confirm.fields, allowRedirects: false })
+  let url = confirm.action
+  for (let hop = 0; hop < 12; hop++) {
+    const location = page.headers.get('location')
+    if (location !== undefined) {
+      url = new URL(location, url).href
+      page = await browser.get(url, { allowRedirects: false })
+      continue
+    }
+    if (page.text.includes('name="login"')) {
+      page = await browser.post(url, { data: { prompt: 'login', login: 'alice', password: 'any' }, allowRedirects: false })
+    } else if (page.text.includes('name="prompt" value="consent"')) {
+      page = await browser.post(url, { data: { prompt: 'consent' }, allowRedirects: false })
+    } else {
+      return page.text
+    }
+  }
+  throw new Error(`the device pages did not end within 12 hops (issuer ${issuer})`)
+}
+
+/**
+ * The device flow of OAuth2Session against oidc-provider's own device endpoints and pages. The
+ * poller waits on a fake clock, moved by the spec; the provider and the user's browser run on real
+ * I/O meanwhile (fake Date included, which they both read consistently).
+ */
+describe('the device flow against oidc-provider', function () {
+  this.timeout(30_000)
+  let issuer: string
+  /** The (fake) times of the token requests the provider received. */
+  const polls: number[] = []
+  /** How many next token requests the middleware answers with slow_down. */
+  let slowDowns = 0
+  const closeLater = closeAfterAll()
+
+  before(async () => {
+    const provider = await closeLater(
+      startOidcProvider(
+        () => ({
+          clients: [{ client_id: 'tv-app', token_endpoint_auth_method: 'none', grant_types: [DEVICE_GRANT], response_types: [], redirect_uris: [] }],
+          features: { deviceFlow: { enabled: true }, devInteractions: { enabled: true } },
+          cookies: { keys: ['oauth-sessions-spec-key'] },
+          findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
+        }),
+        (oidc) => {
+          // oidc-provider never answers slow_down: this middleware does, in its place, for the
+          // token requests the spec asks for; every other request reaches the real provider.
+          oidc.use(async (ctx, next) => {
+            if (ctx.path === '/token' && ctx.method === 'POST') {
+              polls.push(Date.now())
+              if (slowDowns > 0) {
+                slowDowns -= 1
+                ctx.status = 400
+                ctx.type = 'json'
+                ctx.body = { error: 'slow_down', error_description: 'poll less often' }
+                return
+              }
+            }
+            await next()
+          })
+        },
+      ),
+    )
+    issuer = provider.issuer
+  })
+
+  beforeEach(() => {
+    polls.length = 0
+    slowDowns = 0
+  })
+
+  /** Watches a poll: resolves on the next onPending, after the poller armed its next wait. */
+  function pendingWatch(): { onPending: () => void; next: () => Promise<void> } {
+    let resolve: (() => void) | undefined
+    let arrived = 0
+    let taken = 0
+    return {
+      onPending: () => {
+        arrived += 1
+        resolve?.()
+      },
+      next: async () => {
+        taken += 1
+        while (arrived < taken) await new Promise<void>((done) => (resolve = done))
+        // The poller arms its next wait right after onPending returns.
+        await realTurn()
+      },
+    }
+  }
+
+  /** Moves the fake clock by `ms`, firing the poller's wait. */
+  async function tick(clock: FakeClock, ms: number): Promise<void> {
+    await clock.tickAsync(ms)
+  }
+
+  it('polls while the user enters the code, logs in and consents, then keeps the token', async () => {
+    await using session = new OAuth2Session('tv-app', { scope: 'openid', deviceAuthorizationUrl: `${issuer}/device/auth`, timeout: null })
+    const device = await session.deviceAuthorization()
+    using clock = installClock()
+    const start = Date.now()
+    const watch = pendingWatch()
+    const polling = session.pollDeviceToken(device, { tokenUrl: `${issuer}/token`, onPending: watch.onPending })
+    polling.catch(() => {})
+
+    await realTurn()
+    await tick(clock, 5000)
+    await watch.next()
+    const success = await userAtDevicePages(issuer, device, 'approve')
+    await tick(clock, 5000)
+    const token = await polling
+
+    expect(device).to.include({ interval: 5 })
+    expect(device.verificationUri).to.equal(`${issuer}/device`)
+    expect(device.verificationUriComplete).to.equal(`${issuer}/device?user_code=${encodeURIComponent(device.userCode)}`)
+    expect(success).to.include('Sign-in Success')
+    expect(polls.map((at) => at - start)).to.deep.equal([5000, 10_000])
+    expect(token.access_token).to.be.a('string')
+    expect(session.token.access_token).to.equal(token.access_token)
+  })
+
+  it('adds 5 s to the interval after a slow_down (from a middleware: oidc-provider never sends it)', async () => {
+    await using session = new OAuth2Session('tv-app', { scope: 'openid', deviceAuthorizationUrl: `${issuer}/device/auth`, timeout: null })
+    const device = await session.deviceAuthorization()
+    using clock = installClock()
+    const start = Date.now()
+    slowDowns = 1
+    const watch = pendingWatch()
+    const polling = session.pollDeviceToken(device, { tokenUrl: `${issuer}/token`, onPending: watch.onPending })
+    polling.catch(() => {})
+
+    await realTurn()
+    await tick(clock, 5000)
+    await watch.next() // slow_down: the interval is 10 s from now on
+    await tick(clock, 10_000)
+    await watch.next() // authorization_pending from the provider itself
+    await userAtDevicePages(issuer, device, 'approve')
+    await tick(clock, 10_000)
+    const token = await polling
+
+    expect(polls.map((at) => at - start)).to.deep.equal([5000, 15_000, 25_000])
+    expect(token.access_token).to.be.a('string')
+  })
+
+  it('ends with AccessDeniedError when the user aborts at the confirmation page', async () => {
+    await using session = new OAuth2Session('tv-app', { scope: 'openid', deviceAuthorizationUrl: `${issuer}/device/auth`, timeout: null })
+    const device = await session.deviceAuthorization()
+    using clock = installClock()
+    const watch = pendingWatch()
+    const polling = session.pollDeviceToken(device, { tokenUrl: `${issuer}/token`, onPending: watch.onPending })
+    polling.catch(() => {})
+
+    await realTurn()
+    await tick(clock, 5000)
+    await watch.next()
+    await userAtDevicePages(issuer, device, 'abort')
+    await tick(clock, 5000)
+    const error = await polling.catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(AccessDeniedError).and.include({ error: 'access_denied', status: 400 })
+    expect(session.token).to.deep.equal({})
+  })
+})
