@@ -233,9 +233,15 @@ export function validateMetadata(raw: Readonly<Record<string, unknown>>, issuer:
     else if (BOOLEAN_FIELDS.has(field)) {
       if (typeof value !== 'boolean') fail(field, 'is not true or false')
     } else if (field.endsWith('_supported')) checkList(field, value, fail)
-    Object.defineProperty(copy, field, { value: Array.isArray(value) ? Object.freeze([...value]) : value, enumerable: true })
+    // A copy of its own per session, frozen to the bottom: no caller can change what another session (or the cache) holds.
+    Object.defineProperty(copy, field, { value: deepFreeze(structuredClone(value)), enumerable: true })
   }
   return Object.freeze(copy) as AuthorizationServerMetadata
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) for (const inner of Object.values(value)) deepFreeze(inner)
+  return Object.freeze(value)
 }
 
 function checkEndpoint(field: string, value: unknown, insecure: boolean, fail: (field: string, problem: string) => never): void {

@@ -209,6 +209,7 @@ describe('OAuth2Session.discover', () => {
       expect(metadata?.vendor_flag).to.deep.equal({ a: 1 })
       expect(Object.isFrozen(metadata)).to.equal(true)
       expect(Object.isFrozen(metadata?.scopes_supported)).to.equal(true)
+      expect(Object.isFrozen(metadata?.vendor_flag)).to.equal(true)
       await session.close()
     })
   })
@@ -287,6 +288,27 @@ describe('OAuth2Session.discover', () => {
         .reply(200, document(`${ORIGIN}/b`), JSON_TYPE)
       await (await OAuth2Session.discover(`${ORIGIN}/b`, 'client-1')).close()
       stale.done()
+    })
+
+    it('keeps at most 64 issuers, dropping the oldest first', async () => {
+      const scope = nock(ORIGIN)
+      for (let n = 0; n <= 64; n++) scope.get(`/.well-known/oauth-authorization-server/t${n}`).reply(200, document(`${ORIGIN}/t${n}`), JSON_TYPE)
+      for (let n = 0; n <= 64; n++) await (await OAuth2Session.discover(`${ORIGIN}/t${n}`, 'client-1')).close()
+      scope.done()
+
+      const traffic = trafficCounter()
+      try {
+        await (await OAuth2Session.discover(`${ORIGIN}/t64`, 'client-1')).close()
+        await (await OAuth2Session.discover(`${ORIGIN}/t1`, 'client-1')).close()
+        expect(traffic.count).to.equal(0)
+      } finally {
+        traffic.stop()
+      }
+      const evicted = nock(ORIGIN)
+        .get('/.well-known/oauth-authorization-server/t0')
+        .reply(200, document(`${ORIGIN}/t0`), JSON_TYPE)
+      await (await OAuth2Session.discover(`${ORIGIN}/t0`, 'client-1')).close()
+      evicted.done()
     })
 
     it('checks a cached document again for each session: one without insecureTransport refuses its http endpoint', async () => {
