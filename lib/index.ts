@@ -103,6 +103,8 @@ export {
   UnsupportedTokenTypeError,
   type OAuth2ErrorBody,
 } from './oauth2/oauth2-errors.js'
+export { DiscoveryError, InvalidMetadataError, type DiscoveryAttempt } from './oauth2/discovery-errors.js'
+export type { AuthorizationServerMetadata } from './oauth2/discovery.js'
 export { OAuth2Service, type OAuth2ServiceOptions, type AccessTokenOptions, type OAuth2TokenDecoder } from './oauth2/oauth2-service.js'
 export { OAuth2Handler, OAuth2Handler as OAuth2, type OAuth2HandlerOptions } from './oauth2/oauth2-handler.js'
 export { OAuth2Auth, type OAuth2AuthOptions, type TokenPlacement } from './oauth2/oauth2-auth.js'

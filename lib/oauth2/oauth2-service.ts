@@ -13,6 +13,7 @@ import { OAuth2Session, publishSessionToken } from './oauth2-session.js'
 import type { OAuth2SessionOptions } from './oauth2-session-options.js'
 import { readTokenResponse } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
+import type { AuthorizationServerMetadata } from './discovery.js'
 
 /**
  * Turns a token response body into key/value pairs (rauth's `decoder`).
@@ -118,6 +119,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   accessTokenResponse: Response | undefined
   readonly #clientSecret: string
   readonly #sessionOptions: OAuth2SessionOptions
+  #metadata: AuthorizationServerMetadata | undefined
 
   /**
    * @throws {@link ConfigurationError} naming the wrong option (`sessionClass` when it is not {@link OAuth2Session} or a subclass)
@@ -132,6 +134,52 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     this.baseUrl = options.baseUrl
     this.#sessionOptions = options.sessionOptions ?? {}
     this.accessTokenResponse = undefined
+  }
+
+  /**
+   * A service for the authorization server `issuer`, configured from its metadata as
+   * {@link OAuth2Session.discover} reads it (the same well-known URLs, order, checks and cache,
+   * through a session built with `sessionOptions`): `accessTokenUrl` and `authorizeUrl` default
+   * to `token_endpoint` and `authorization_endpoint`, and every session it makes gets `issuer`,
+   * `autoRefreshUrl` and `issuerParameterRequired` from it. Options you pass win.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Service } from 'oauth-sessions'
+   * const service = await OAuth2Service.discover('https://idp.example.com', { clientId: 'id', clientSecret: 'secret', name: 'idp' })
+   * console.log(service.getAuthorizeUrl({ redirect_uri: 'https://app.example/cb', response_type: 'code' }))
+   * const session = await service.getAuthSession({ data: { grant_type: 'client_credentials' } })
+   * ```
+   * @throws {@link ConfigurationError} naming the wrong option, before any traffic
+   * @throws {@link DiscoveryError} when no well-known URL serves a JSON document
+   * @throws {@link InvalidMetadataError} when the document's issuer differs or a field is hostile
+   * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
+   */
+  static async discover(issuer: string, options: OAuth2ServiceOptions): Promise<OAuth2Service> {
+    parseOptions(schema, options, 'OAuth2Service')
+    const sessionOptions = options.sessionOptions ?? {}
+    const probe = await OAuth2Session.discover(issuer, options.clientId, sessionOptions)
+    const metadata = probe.metadata as AuthorizationServerMetadata
+    const discovered: OAuth2SessionOptions = {
+      ...sessionOptions,
+      issuer: sessionOptions.issuer ?? probe.issuer,
+      issuerParameterRequired: sessionOptions.issuerParameterRequired ?? probe.issuerParameterRequired,
+      ...(probe.autoRefreshUrl === undefined ? {} : { autoRefreshUrl: probe.autoRefreshUrl }),
+    }
+    await probe.close()
+    const service = new this({
+      ...options,
+      accessTokenUrl: options.accessTokenUrl ?? metadata.token_endpoint,
+      authorizeUrl: options.authorizeUrl ?? metadata.authorization_endpoint,
+      sessionOptions: discovered,
+    })
+    service.#metadata = metadata
+    return service
+  }
+
+  /** The issuer's metadata when the service came from {@link OAuth2Service.discover}, else `undefined`. */
+  get metadata(): AuthorizationServerMetadata | undefined {
+    return this.#metadata
   }
 
   /** The client secret. Never shown by inspect or logs. */

@@ -53,6 +53,7 @@ import {
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { type RenewalPlan, renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
+import { type AuthorizationServerMetadata, discoverMetadata } from './discovery.js'
 
 /** The callback parameters that may come only once (a repeated iss is the issuer check's: IssuerMismatchError). */
 const ONCE_ONLY = ['state', 'code', 'error', 'access_token'] as const
@@ -156,6 +157,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #refusal: { refreshToken: string; refused: InvalidGrantError } | undefined
   /** When the store was last read for a newer token. */
   #checkedAt = 0
+  /** The issuer's metadata, when the session came from {@link OAuth2Session.discover}. */
+  #metadata: AuthorizationServerMetadata | undefined
 
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
@@ -259,6 +262,76 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
     this.#bearer = new BearerTokenAuth(this.#tokenSource())
     this.auth = this.#bearer
+  }
+
+  /**
+   * A session for the authorization server `issuer`, configured from its metadata (RFC 8414,
+   * OpenID Connect Discovery 1.0), fetched through the new session itself: its proxies, timeouts,
+   * `deadline` and `maxTokenResponseSize` apply, and no redirect to another origin is followed.
+   *
+   * The well-known URLs are tried in this order: RFC 8414's
+   * `/.well-known/oauth-authorization-server` inserted before the issuer's path
+   * (`https://as.example/tenant` → `https://as.example/.well-known/oauth-authorization-server/tenant`),
+   * then OpenID Connect's `/.well-known/openid-configuration` appended to it
+   * (`https://as.example/tenant/.well-known/openid-configuration`). RFC 8414 goes first because it
+   * is the OAuth 2 document; an OIDC-only provider costs one 404, once per cache lifetime. An HTTP
+   * error or a body that is not JSON moves on to the next URL; a document found but wrong is raised.
+   *
+   * The document's `issuer` must equal `issuer` exactly (a string compare: mind the trailing
+   * slash). Documents are cached per process by issuer, as long as their `Cache-Control: max-age`
+   * or `Expires` allow (10 minutes without either, 24 hours at most; `no-store` / `no-cache`:
+   * not cached).
+   *
+   * The session then takes its endpoints from the metadata when a call gives none:
+   * `authorizationUrl()`, `fetchToken({ ... })`, `refreshToken()`; `autoRefreshUrl` defaults to
+   * `token_endpoint`, `issuer` to the issuer (so RFC 9207 `iss` is checked), and
+   * `issuerParameterRequired` to `true` when the metadata says
+   * `authorization_response_iss_parameter_supported`. Options you pass win.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * const session = await OAuth2Session.discover('https://accounts.google.com', 'client-id', {
+   *   redirectUri: 'https://app.example/callback',
+   *   scope: ['openid', 'email'],
+   *   clientSecret: process.env.GOOGLE_CLIENT_SECRET,
+   * })
+   * const [url, state] = session.authorizationUrl()
+   * // ... later, on the callback:
+   * await session.fetchToken({ authorizationResponse: 'https://app.example/callback?code=abc&state=' + state })
+   * ```
+   * @param issuer - the issuer identifier, exactly as the provider spells it
+   * @param clientId - the client id
+   * @param options - the options of {@link OAuth2Session}
+   * @throws {@link ConfigurationError} naming `issuer` when it is no https URL (http on loopback), before any traffic
+   * @throws {@link DiscoveryError} when no well-known URL serves a JSON document
+   * @throws {@link InvalidMetadataError} when the document's issuer differs, or a field is of the wrong type or an insecure URL
+   * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
+   * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
+   */
+  static async discover(issuer: string, clientId?: string, options: OAuth2SessionOptions = {}): Promise<OAuth2Session> {
+    const session = new this(clientId, { ...options, issuer: options.issuer ?? issuer })
+    let metadata: AuthorizationServerMetadata
+    try {
+      metadata = await discoverMetadata(session, issuer, session.#insecure)
+    } catch (error) {
+      await session.close()
+      throw error
+    }
+    session.#metadata = metadata
+    if (options.autoRefreshUrl === undefined && metadata.token_endpoint !== undefined) session.#autoRefreshUrl = metadata.token_endpoint
+    if (options.issuerParameterRequired === undefined && metadata.authorization_response_iss_parameter_supported === true) {
+      session.issuerParameterRequired = true
+    }
+    return session
+  }
+
+  /**
+   * The issuer's metadata when the session came from {@link OAuth2Session.discover} (validated and
+   * frozen), else `undefined`. Endpoints a call leaves out are read from it.
+   */
+  get metadata(): AuthorizationServerMetadata | undefined {
+    return this.#metadata
   }
 
   /** The store the token is shared through (the `tokenStore` option), if any. */
@@ -393,7 +466,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    *
    * @see requests_oauthlib.OAuth2Session.authorization_url
    */
-  authorizationUrl(url: string, state?: string, extra: Readonly<Record<string, string>> = {}): [url: string, state: string] {
+  authorizationUrl(authorizationEndpoint?: string, state?: string, extra: Readonly<Record<string, string>> = {}): [url: string, state: string] {
+    const url = this.#endpoint(authorizationEndpoint, 'authorization_endpoint', 'url')
     assertSecureTransport(url, this.#insecure)
     const chosen = state ?? this.newState()
     this.#state = chosen
@@ -422,7 +496,22 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @throws {@link TokenMissingError} when the answer has no access_token
    * @see requests_oauthlib.OAuth2Session.fetch_token
    */
-  async fetchToken(tokenUrl: string, fetchOptions: FetchTokenOptions = {}): Promise<OAuth2Token> {
+  async fetchToken(tokenUrl: string, fetchOptions?: FetchTokenOptions): Promise<OAuth2Token>
+  /**
+   * Fetches a token from the discovered `token_endpoint` ({@link OAuth2Session.discover}).
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * const session = await OAuth2Session.discover('https://idp.example.com', 'client-id', { redirectUri: 'https://app.example/cb' })
+   * const [, state] = session.authorizationUrl()
+   * await session.fetchToken({ authorizationResponse: `https://app.example/cb?code=abc&state=${state}` })
+   * ```
+   * @throws {@link ConfigurationError} naming `tokenUrl` when the session has no discovered token endpoint
+   */
+  async fetchToken(fetchOptions?: FetchTokenOptions): Promise<OAuth2Token>
+  async fetchToken(urlOrOptions?: string | FetchTokenOptions, givenOptions: FetchTokenOptions = {}): Promise<OAuth2Token> {
+    const [tokenUrl, fetchOptions] = this.#urlAndOptions(urlOrOptions, givenOptions, 'fetchToken')
     const shared = this.#shared
     if (shared === undefined) return this.#fetchToken(tokenUrl, fetchOptions)
     splitTokenOptions(fetchTokenSchema, fetchOptions, 'fetchToken')
@@ -496,7 +585,21 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @throws {@link ScopeChangedWarning} when the scope changed; the new token is kept and carried as `error.token`
    * @see requests_oauthlib.OAuth2Session.refresh_token
    */
-  async refreshToken(tokenUrl: string, refreshOptions: RefreshTokenOptions = {}): Promise<OAuth2Token> {
+  async refreshToken(tokenUrl: string, refreshOptions?: RefreshTokenOptions): Promise<OAuth2Token>
+  /**
+   * Refreshes the token at the discovered `token_endpoint` ({@link OAuth2Session.discover}).
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * declare const session: OAuth2Session // from OAuth2Session.discover, with a refresh token
+   * await session.refreshToken()
+   * ```
+   * @throws {@link ConfigurationError} naming `tokenUrl` when the session has no discovered token endpoint
+   */
+  async refreshToken(refreshOptions?: RefreshTokenOptions): Promise<OAuth2Token>
+  async refreshToken(urlOrOptions?: string | RefreshTokenOptions, givenOptions: RefreshTokenOptions = {}): Promise<OAuth2Token> {
+    const [tokenUrl, refreshOptions] = this.#urlAndOptions(urlOrOptions, givenOptions, 'refreshToken')
     const { settings: options, extras: given } = splitTokenOptions(refreshTokenSchema, refreshOptions, 'refreshToken')
     assertSecureTransport(tokenUrl, this.#insecure)
     const explicit = options.refreshToken
@@ -554,7 +657,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async deviceAuthorization(url?: string | DeviceAuthorizationOptions, options: DeviceAuthorizationOptions = {}): Promise<DeviceAuthorization> {
     if (typeof url === 'object' && url !== null) return this.deviceAuthorization(undefined, url)
     const { settings, extras } = splitTokenOptions(deviceAuthorizationSchema, options as FetchTokenOptions, 'deviceAuthorization')
-    const endpoint = url === undefined ? this.#endpoint('device') : parseOptions(deviceUrlSchema, { url }, 'deviceAuthorization').url
+    const endpoint = url === undefined ? this.#deviceEndpoint('device') : parseOptions(deviceUrlSchema, { url }, 'deviceAuthorization').url
     assertSecureTransport(endpoint, this.#insecure)
     const { auth, pairs } = this.#deviceClientAuth(settings as DeviceAuthorizationOptions, 'deviceAuthorization')
     const scope = scopeToString((settings.scope as string | readonly string[] | undefined) ?? this.scope)
@@ -595,7 +698,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async pollDeviceToken(device: DeviceAuthorization, options: PollDeviceTokenOptions = {}): Promise<OAuth2Token> {
     const settings = parseOptions(pollDeviceTokenSchema, options, 'pollDeviceToken') as PollDeviceTokenOptions
     const checked = checkDevice(device)
-    const tokenUrl = settings.tokenUrl ?? this.#endpoint('token')
+    const tokenUrl = settings.tokenUrl ?? this.#deviceEndpoint('token')
     assertSecureTransport(tokenUrl, this.#insecure)
     const { auth, pairs } = this.#deviceClientAuth(settings, 'pollDeviceToken')
     const body: ParamPairs = [['grant_type', DEVICE_CODE_GRANT], ['device_code', checked.deviceCode], ...pairs]
@@ -767,6 +870,23 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
         return session.#bearerAuth
       },
     }
+  }
+
+  /** The endpoint a call gave, else the discovered one; neither is a ConfigurationError naming `option`. */
+  #endpoint(given: string | undefined, field: 'authorization_endpoint' | 'token_endpoint', option: string): string {
+    if (given !== undefined) return given
+    const found = this.#metadata?.[field]
+    if (found !== undefined) return found
+    const why = this.#metadata === undefined ? 'this session was not made by OAuth2Session.discover' : `the issuer's metadata has no ${field}`
+    throw new ConfigurationError(option, `Pass the ${field.replace('_', ' ')} URL: ${why}.`)
+  }
+
+  /** fetchToken's and refreshToken's two forms: (url, options), or (options) with the discovered token endpoint. */
+  #urlAndOptions<O extends object>(urlOrOptions: string | O | undefined, options: O, method: string): [string, O] {
+    if (typeof urlOrOptions === 'object' && urlOrOptions !== null) return [this.#endpoint(undefined, 'token_endpoint', 'tokenUrl'), urlOrOptions]
+    if (urlOrOptions === undefined) return [this.#endpoint(undefined, 'token_endpoint', 'tokenUrl'), options]
+    if (typeof urlOrOptions !== 'string') throw new ConfigurationError('tokenUrl', `${method}: the token URL must be text, or left out after discover().`)
+    return [urlOrOptions, options]
   }
 
   /** Whether the session holds a valid token other than `refused` (the access token a 401 refused). */
@@ -942,12 +1062,14 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /**
-   * The URL of an endpoint the caller left out: the session option that names it (discovery
-   * metadata joins here), else a ConfigurationError naming that option.
+   * The URL of a device-flow endpoint the caller left out: the session option that names it, else
+   * the discovered one (autoRefreshUrl defaults to the discovered token endpoint), else a
+   * ConfigurationError naming that option.
    */
-  #endpoint(which: 'device' | 'token'): string {
+  #deviceEndpoint(which: 'device' | 'token'): string {
     if (which === 'device') {
-      if (this.#deviceAuthorizationUrl !== undefined) return this.#deviceAuthorizationUrl
+      const url = this.#deviceAuthorizationUrl ?? this.#metadata?.device_authorization_endpoint
+      if (url !== undefined) return url
       throw new ConfigurationError(
         'deviceAuthorizationUrl',
         'deviceAuthorization needs the device authorization endpoint: pass it as the url argument or set the deviceAuthorizationUrl option.',

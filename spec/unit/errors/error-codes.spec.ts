@@ -10,6 +10,8 @@ import {
   AuthorizationTimeoutError,
   ConfigurationError,
   ConnectionError,
+  DiscoveryError,
+  InvalidMetadataError,
   GrantNotProvidedError,
   HeaderMap,
   HTTPError,
@@ -119,6 +121,8 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [InvalidRedirectError, () => new InvalidRedirectError(302, 'https://api.test/', 'file:///etc/passwd', 'uses file:'), 'ERR_INVALID_REDIRECT'],
   [UnsupportedTokenTypeError, () => new UnsupportedTokenTypeError('MAC'), 'ERR_UNSUPPORTED_TOKEN_TYPE'],
   [InvalidTokenResponseError, () => new InvalidTokenResponseError('expires_in', 'is an object'), 'ERR_INVALID_TOKEN_RESPONSE'],
+  [DiscoveryError, () => new DiscoveryError('https://idp.test', []), 'ERR_DISCOVERY'],
+  [InvalidMetadataError, () => new InvalidMetadataError('https://idp.test/.well-known/openid-configuration', 'issuer', 'is missing'), 'ERR_INVALID_METADATA'],
 ]
 
 describe('the code of every error class', () => {
