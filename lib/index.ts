@@ -61,7 +61,15 @@ export { OAuth1Session, type OAuth1SessionOptions, type OAuth1RequestOptions, ty
 export { OAuth1Service, type OAuth1ServiceOptions, type TokenRequestOptions } from './oauth1/oauth1-service.js'
 export { parseUtf8Qsl, parseJsonToken, type TokenDecoder } from './oauth1/token-decoders.js'
 export { OAuth2Session } from './oauth2/oauth2-session.js'
-export type { OAuth2SessionOptions, OAuth2RequestOptions, FetchTokenOptions, RefreshTokenOptions, TokenUpdater } from './oauth2/oauth2-session-options.js'
+export type {
+  OAuth2SessionOptions,
+  OAuth2RequestOptions,
+  FetchTokenOptions,
+  RefreshTokenOptions,
+  TokenOperationOptions,
+  TokenUpdater,
+} from './oauth2/oauth2-session-options.js'
+export type { TokenIntrospection } from './oauth2/token-revocation.js'
 export {
   OAuth2Client,
   WebApplicationClient,
@@ -96,6 +104,8 @@ export {
   ScopeChangedWarning,
   TokenRedirectRefusedError,
   UnsupportedTokenTypeError,
+  RevocationUnsupportedTokenTypeError,
+  EndpointUnavailableError,
   type OAuth2ErrorBody,
 } from './oauth2/oauth2-errors.js'
 export { OAuth2Service, type OAuth2ServiceOptions, type AccessTokenOptions, type OAuth2TokenDecoder } from './oauth2/oauth2-service.js'
