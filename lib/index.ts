@@ -61,7 +61,15 @@ export { OAuth1Session, type OAuth1SessionOptions, type OAuth1RequestOptions, ty
 export { OAuth1Service, type OAuth1ServiceOptions, type TokenRequestOptions } from './oauth1/oauth1-service.js'
 export { parseUtf8Qsl, parseJsonToken, type TokenDecoder } from './oauth1/token-decoders.js'
 export { OAuth2Session } from './oauth2/oauth2-session.js'
-export type { OAuth2SessionOptions, OAuth2RequestOptions, FetchTokenOptions, RefreshTokenOptions, TokenUpdater } from './oauth2/oauth2-session-options.js'
+export type {
+  OAuth2SessionOptions,
+  OAuth2RequestOptions,
+  FetchTokenOptions,
+  RefreshTokenOptions,
+  TokenOperationOptions,
+  TokenUpdater,
+} from './oauth2/oauth2-session-options.js'
+export type { TokenIntrospection } from './oauth2/token-revocation.js'
 export {
   OAuth2Client,
   WebApplicationClient,
@@ -101,6 +109,8 @@ export {
   ScopeChangedWarning,
   TokenRedirectRefusedError,
   UnsupportedTokenTypeError,
+  RevocationUnsupportedTokenTypeError,
+  EndpointUnavailableError,
   type OAuth2ErrorBody,
 } from './oauth2/oauth2-errors.js'
 export { DiscoveryError, InvalidMetadataError, type DiscoveryAttempt } from './oauth2/discovery-errors.js'

@@ -15,7 +15,18 @@ import type { Response } from '../http/response.js'
  * @see requests_oauthlib.OAuth2Session.register_compliance_hook
  * @group OAuth 2
  */
-export type ComplianceHookType = 'access_token_request' | 'access_token_response' | 'refresh_token_request' | 'refresh_token_response' | 'protected_request'
+export type ComplianceHookType =
+  | 'access_token_request'
+  | 'access_token_response'
+  | 'refresh_token_request'
+  | 'refresh_token_response'
+  | 'protected_request'
+  | 'revocation_request'
+  | 'revocation_response'
+  | 'introspection_request'
+  | 'introspection_response'
+  | 'revoke_token_request'
+  | 'introspect_token_request'
 
 /**
  * A request hook in requests-oauthlib's calling convention: it is called with the URL, the
@@ -60,35 +71,64 @@ export interface ComplianceHooks {
   refresh_token_response: ResponseHook
   /** Runs before each protected request that carries a token, before the token is added (not without a token, nor with `withholdToken`). */
   protected_request: RequestHook
+  /** Runs before a revocation request (RFC 7009) is sent. */
+  revocation_request: RequestHook
+  /** Runs on a revocation response before it is read. */
+  revocation_response: ResponseHook
+  /** Runs before an introspection request (RFC 7662) is sent. */
+  introspection_request: RequestHook
+  /** Runs on an introspection response before it is read and checked. */
+  introspection_response: ResponseHook
+  /** authlib's name of `revocation_request`. */
+  revoke_token_request: RequestHook
+  /** authlib's name of `introspection_request`. */
+  introspect_token_request: RequestHook
 }
+
+/** authlib's hook names, registered under the names this library runs. */
+const ALIASES: Readonly<Partial<Record<ComplianceHookType, ComplianceHookType>>> = {
+  revoke_token_request: 'revocation_request',
+  introspect_token_request: 'introspection_request',
+}
+
+/** The hook points that run (an alias is registered under its target). */
+type RunHookType = Exclude<ComplianceHookType, 'revoke_token_request' | 'introspect_token_request'>
+
+/** The hook points a token-endpoint-like request runs, by kind of request. @internal */
+export type TokenRequestKind = 'access_token' | 'refresh_token' | 'revocation' | 'introspection'
 
 /** The registered hooks of a session, in registration order. @internal */
 export class ComplianceHookRegistry {
-  readonly #hooks: { [K in ComplianceHookType]: ComplianceHooks[K][] } = {
+  readonly #hooks: { [K in RunHookType]: ComplianceHooks[K][] } = {
     access_token_request: [],
     access_token_response: [],
     refresh_token_request: [],
     refresh_token_response: [],
     protected_request: [],
+    revocation_request: [],
+    revocation_response: [],
+    introspection_request: [],
+    introspection_response: [],
   }
 
   register<K extends ComplianceHookType>(type: K, hook: ComplianceHooks[K]): void {
     // Own properties only: 'constructor' or '__proto__' must not reach Object.prototype.
-    if (typeof type !== 'string' || !Object.hasOwn(this.#hooks, type)) {
+    const known = typeof type === 'string' && Object.hasOwn(ALIASES, type) ? ALIASES[type] : type
+    if (typeof known !== 'string' || !Object.hasOwn(this.#hooks, known)) {
       throw new ConfigurationError(
         'type',
-        `Unknown compliance hook type '${String(type)}': use one of ${Object.keys(this.#hooks).join(', ')} (requests-oauthlib's names).`,
+        `Unknown compliance hook type '${String(type)}': use one of ${Object.keys(this.#hooks).join(', ')} (requests-oauthlib's names; authlib's ${Object.keys(ALIASES).join(', ')} also work).`,
       )
     }
-    ;(this.#hooks[type] as ComplianceHooks[K][]).push(hook)
+    ;(this.#hooks[known as RunHookType] as unknown[]).push(hook)
   }
 
-  has(type: ComplianceHookType): boolean {
+  has(type: `${TokenRequestKind}_request` | `${TokenRequestKind}_response` | 'protected_request'): boolean {
     return this.#hooks[type].length > 0
   }
 
   async runRequest(
-    type: 'access_token_request' | 'refresh_token_request' | 'protected_request',
+    type: `${TokenRequestKind}_request` | 'protected_request',
     request: [string, HeaderMap, RequestBody | undefined],
   ): Promise<[string, HeaderMap, RequestBody | undefined]> {
     let current = request
@@ -96,7 +136,7 @@ export class ComplianceHookRegistry {
     return current
   }
 
-  async runResponse(type: 'access_token_response' | 'refresh_token_response', response: Response): Promise<Response> {
+  async runResponse(type: `${TokenRequestKind}_response`, response: Response): Promise<Response> {
     let current = response
     for (const hook of this.#hooks[type]) current = await hook(current)
     return current

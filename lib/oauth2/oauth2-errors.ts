@@ -438,6 +438,62 @@ export class DeviceAuthorizationExpiredError extends OAuthSessionsError {
   }
 }
 
+/**
+ * Thrown for RFC 7009's `unsupported_token_type`: the revocation endpoint does not revoke this kind
+ * of token (many revoke refresh tokens only). Not {@link UnsupportedTokenTypeError}, which is about
+ * a token's `token_type` this library cannot send.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, RevocationUnsupportedTokenTypeError } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.revokeToken(session.accessToken, { tokenTypeHint: 'access_token' }) }
+ * catch (error) { if (!(error instanceof RevocationUnsupportedTokenTypeError)) throw error }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.2.1
+ * @group Errors
+ */
+export class RevocationUnsupportedTokenTypeError extends TokenRequestError {
+  /** Always `'RevocationUnsupportedTokenTypeError'`. */
+  override name = 'RevocationUnsupportedTokenTypeError'
+  /** Always `'ERR_REVOCATION_UNSUPPORTED_TOKEN_TYPE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_REVOCATION_UNSUPPORTED_TOKEN_TYPE'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The server does not revoke this type of token: revoke the refresh token instead, or let the token expire.')
+  }
+}
+
+/**
+ * Thrown when a revocation or introspection endpoint answers 503 (RFC 7009 §2.2.1): the server is
+ * down for a while. `retryAfter` holds its `Retry-After`, in seconds, when it sent one; the token
+ * is still valid, so try again after that.
+ *
+ * @example
+ * ```ts
+ * import { EndpointUnavailableError, OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.revokeToken() }
+ * catch (error) { if (error instanceof EndpointUnavailableError) console.error('retry in', error.retryAfter ?? 60, 's') }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.2.1
+ * @group Errors
+ */
+export class EndpointUnavailableError extends TokenRequestError {
+  /** Always `'EndpointUnavailableError'`. */
+  override name = 'EndpointUnavailableError'
+  /** Always `'ERR_ENDPOINT_UNAVAILABLE'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_ENDPOINT_UNAVAILABLE'
+  /** The seconds the server's `Retry-After` asks to wait (a date is turned into seconds from now); `undefined` without one. */
+  readonly retryAfter: number | undefined
+
+  constructor(body: OAuth2ErrorBody, response: Response, retryAfter: number | undefined) {
+    const wait = retryAfter === undefined ? 'it sent no Retry-After: retry later' : `retry after the ${retryAfter} s its Retry-After asks`
+    super(body, response, `The endpoint is temporarily unavailable (RFC 7009 §2.2.1); ${wait}.`)
+    this.retryAfter = retryAfter
+  }
+}
+
 /** A provider's text for a one-line message: control characters as spaces, cut at `max`. */
 function shortText(text: string, max: number): string {
   const line = Array.from(text.length > max ? text.slice(0, max) : text, (character) => (character < ' ' || character === '\u007f' ? ' ' : character)).join('')
@@ -456,6 +512,7 @@ const OAUTH2_ERRORS: Readonly<Record<string, new (body: OAuth2ErrorBody, respons
   server_error: ServerError,
   temporarily_unavailable: TemporarilyUnavailableError,
   invalid_token: InvalidTokenError,
+  unsupported_token_type: RevocationUnsupportedTokenTypeError,
   authorization_pending: AuthorizationPendingError,
   slow_down: SlowDownError,
   expired_token: ExpiredTokenError,

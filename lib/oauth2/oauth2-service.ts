@@ -1,7 +1,7 @@
 import { assertBearerTokenType } from './oauth2-errors.js'
 import { underTokenCap } from '../http/token-response-cap.js'
 import { z } from 'zod'
-import { parseUrlOption } from '../http/parse-url.js'
+import { httpUrlSchema, parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
 import { withCredentialBody } from '../http/redirects.js'
 import { oauth2SessionOptionsSchema } from './oauth2-session-schemas.js'
@@ -10,7 +10,8 @@ import { ConfigurationError } from '../errors.js'
 import type { Response } from '../http/response.js'
 import type { RequestOptions } from '../http/session-options.js'
 import { OAuth2Session, publishSessionToken } from './oauth2-session.js'
-import type { OAuth2SessionOptions } from './oauth2-session-options.js'
+import type { OAuth2SessionOptions, TokenOperationOptions } from './oauth2-session-options.js'
+import type { TokenIntrospection } from './token-revocation.js'
 import { readTokenResponse } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
@@ -58,6 +59,10 @@ export interface OAuth2ServiceOptions {
   sessionOptions?: OAuth2SessionOptions
   /** The class sessions are built with (rauth's `session_obj`): {@link OAuth2Session} (default) or a subclass. */
   sessionClass?: typeof OAuth2Session
+  /** The revocation endpoint (RFC 7009) of {@link OAuth2Service.revokeToken}. */
+  revocationUrl?: string
+  /** The introspection endpoint (RFC 7662) of {@link OAuth2Service.introspectToken}. */
+  introspectionUrl?: string
 }
 
 /**
@@ -88,6 +93,8 @@ const schema = z
     baseUrl: z.url().optional(),
     sessionOptions: oauth2SessionOptionsSchema.optional(),
     sessionClass: z.unknown().optional(),
+    revocationUrl: httpUrlSchema.optional(),
+    introspectionUrl: httpUrlSchema.optional(),
   })
   .strict()
 
@@ -117,6 +124,10 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   baseUrl: string | undefined
   /** The last answer to an access-token request. */
   accessTokenResponse: Response | undefined
+  /** The revocation endpoint (RFC 7009). */
+  revocationUrl: string | undefined
+  /** The introspection endpoint (RFC 7662). */
+  introspectionUrl: string | undefined
   readonly #clientSecret: string
   readonly #sessionOptions: OAuth2SessionOptions
   #metadata: AuthorizationServerMetadata | undefined
@@ -134,6 +145,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     this.baseUrl = options.baseUrl
     this.#sessionOptions = options.sessionOptions ?? {}
     this.accessTokenResponse = undefined
+    this.revocationUrl = options.revocationUrl
+    this.introspectionUrl = options.introspectionUrl
   }
 
   /**
@@ -282,6 +295,42 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   async #fetchAccessToken(method: string, options: AccessTokenOptions, key: string, decoder: OAuth2TokenDecoder | undefined): Promise<Record<string, unknown>> {
     const response = await this.getRawAccessToken(method, options)
     return readTokenResponse(response, { errors: 'missing-token', tokenField: key, decoder })
+  }
+
+  /**
+   * Revokes a token at the revocation endpoint (RFC 7009), authenticated with the client id and
+   * secret (Basic), as {@link OAuth2Session.revokeToken} with a token given.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Service } from 'oauth-sessions'
+   * const service = new OAuth2Service({ clientId: 'id', clientSecret: 'secret', revocationUrl: 'https://idp.example.com/revoke' })
+   * await service.revokeToken('a-refresh-token', { tokenTypeHint: 'refresh_token' })
+   * ```
+   * @throws {@link ConfigurationError} naming `revocationUrl` when there is none and no `url` is given
+   * @see https://www.rfc-editor.org/rfc/rfc7009
+   */
+  async revokeToken(token: string, options: TokenOperationOptions = {}): Promise<void> {
+    const url = options.url ?? this.#require(this.revocationUrl, 'revocationUrl')
+    await this.getSession().revokeToken(token, { ...options, url })
+  }
+
+  /**
+   * Asks the introspection endpoint (RFC 7662) about a token, authenticated with the client id and
+   * secret (Basic), as {@link OAuth2Session.introspectToken}.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Service } from 'oauth-sessions'
+   * const service = new OAuth2Service({ clientId: 'id', clientSecret: 'secret', introspectionUrl: 'https://idp.example.com/introspect' })
+   * const { active } = await service.introspectToken('a-token')
+   * ```
+   * @throws {@link ConfigurationError} naming `introspectionUrl` when there is none and no `url` is given
+   * @see https://www.rfc-editor.org/rfc/rfc7662
+   */
+  async introspectToken(token: string, options: TokenOperationOptions = {}): Promise<TokenIntrospection> {
+    const url = options.url ?? this.#require(this.introspectionUrl, 'introspectionUrl')
+    return this.getSession().introspectToken(token, { ...options, url })
   }
 
   /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: calling it is your explicit act (toJSON() redacts). */

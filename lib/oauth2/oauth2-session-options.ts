@@ -132,6 +132,10 @@ export interface OAuth2SessionOptions extends SessionOptions {
   refreshLeaseMs?: number
   /** How long a session waits for another process's refresh before `onStoreUnavailable` applies, milliseconds. Default 20000. */
   refreshWaitMs?: number
+  /** The revocation endpoint (RFC 7009) of {@link OAuth2Session.revokeToken}: an absolute http(s) URL. */
+  revocationUrl?: string
+  /** The introspection endpoint (RFC 7662) of {@link OAuth2Session.introspectToken}: an absolute http(s) URL. */
+  introspectionUrl?: string
 }
 
 /**
@@ -234,4 +238,35 @@ export interface RefreshTokenOptions {
   signal?: AbortSignal
   /** Extra parameters of the refresh request: wire values only, as for {@link FetchTokenOptions}. */
   [param: string]: unknown
+}
+
+/**
+ * Options of {@link OAuth2Session.revokeToken} and {@link OAuth2Session.introspectToken}: the hint,
+ * the endpoint when the session has none, and client authentication as for fetchToken.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * await session.revokeToken(session.token.refresh_token, { tokenTypeHint: 'refresh_token', url: 'https://idp.example.com/revoke' })
+ * ```
+ * @group OAuth 2
+ */
+export interface TokenOperationOptions {
+  /** `token_type_hint` (RFC 7009 §2.1): `'access_token'`, `'refresh_token'` or a server's own type. Sent only when given, or for the session's own tokens. */
+  tokenTypeHint?: string
+  /** The endpoint of this call; default the session's `revocationUrl` / `introspectionUrl`. */
+  url?: string
+  /** Client authentication; `null` for none. Default: Basic with client id and secret, as at the token endpoint. */
+  auth?: AuthStrategy | null
+  /** Send client_id (and client_secret) in the body instead of Basic auth. */
+  includeClientId?: boolean
+  /** The client secret; default the session's. */
+  clientSecret?: string
+  /** Request headers; default Accept JSON and a form Content-Type. */
+  headers?: HeadersInit
+  /** The timeout of this request. */
+  timeout?: TimeoutOption
+  /** Ends the request at once when aborted. */
+  signal?: AbortSignal
 }

@@ -5,7 +5,7 @@ import { httpUrlSchema } from '../http/parse-url.js'
 import { MAX_TIMER_MS, requestOptionsSchema, sessionOptionsSchema } from '../http/session-options.js'
 import { OAuth2Client } from './grant-clients.js'
 import type { PollDeviceTokenOptions } from './device-flow.js'
-import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions } from './oauth2-session-options.js'
+import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenOperationOptions } from './oauth2-session-options.js'
 import { type OAuth2Token, scopeToList } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
 
@@ -124,6 +124,8 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   onStoreUnavailable: z.enum(['fail', 'proceed']).optional(),
   refreshLeaseMs: z.number().int().min(1000).max(MAX_TIMER_MS).optional(),
   refreshWaitMs: z.number().int().min(0).max(MAX_TIMER_MS).optional(),
+  revocationUrl: endpointSchema.optional(),
+  introspectionUrl: endpointSchema.optional(),
 }) satisfies z.ZodType<OAuth2SessionOptions>
 
 /**
@@ -161,6 +163,31 @@ export const fetchTokenSchema = z
     codeVerifier: z.string().optional(),
   })
   .strict()
+
+/** @internal the options of revokeToken and introspectToken. */
+export const tokenOperationSchema = z
+  .object({
+    auth: authSchema,
+    headers: requestOptionsSchema.shape.headers,
+    timeout: requestOptionsSchema.shape.timeout,
+    signal: requestOptionsSchema.shape.signal,
+    tokenTypeHint: z.string().min(1).max(256).optional(),
+    url: endpointSchema.optional(),
+    includeClientId: z.boolean().optional(),
+    clientSecret: z.string().optional(),
+  })
+  .strict() satisfies z.ZodType<Omit<TokenOperationOptions, 'headers'> & { headers?: TokenOperationOptions['headers'] | null }>
+
+/**
+ * A token to revoke or introspect, checked: non-empty text (never shown: it is a credential).
+ *
+ * @internal
+ */
+export function parseOperationToken(token: unknown, method: string): string {
+  if (typeof token !== 'string' || token === '')
+    throw new ConfigurationError('token', `${method}: the token must be non-empty text, or left out for the session's own.`)
+  return token
+}
 
 /** @internal the settings of refreshToken; every other key is a token parameter. */
 export const refreshTokenSchema = z.object({ ...tokenRequestShape, refreshToken: z.string().optional() }).strict()

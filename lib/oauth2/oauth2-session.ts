@@ -22,7 +22,14 @@ import { InvalidGrantError, MismatchingStateError, ReauthorizationRequiredError,
 import { readStored, renewShared, type StoreUnavailablePolicy, storeCall } from '../tokens/shared-renewal.js'
 import { tokenKeyFor } from '../tokens/token-key.js'
 import type { TokenStore } from '../tokens/token-store.js'
-import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenUpdater } from './oauth2-session-options.js'
+import type {
+  FetchTokenOptions,
+  OAuth2RequestOptions,
+  OAuth2SessionOptions,
+  RefreshTokenOptions,
+  TokenOperationOptions,
+  TokenUpdater,
+} from './oauth2-session-options.js'
 import { isExpired, normalizeToken, scopeToList, scopeToString, type OAuth2Token } from './oauth2-token.js'
 import { codeChallenge, createCodeVerifier, type PkceMethod } from './pkce.js'
 import { scopeChange } from './scope-check.js'
@@ -38,8 +45,12 @@ import {
   pollDeviceTokenSchema,
   refreshTokenSchema,
   splitTokenOptions,
+  parseOperationToken,
+  tokenOperationSchema,
 } from './oauth2-session-schemas.js'
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
+import { clientAuthentication, introspectTokenAt, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
+import { RevocationUnsupportedTokenTypeError } from './oauth2-errors.js'
 import { requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
 import {
   checkDevice,
@@ -126,6 +137,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   issuer: string | undefined
   /** Whether an authorization response without `iss` is refused (the `issuerParameterRequired` option). */
   issuerParameterRequired: boolean
+  /** The revocation endpoint (RFC 7009) of {@link OAuth2Session.revokeToken} (the `revocationUrl` option). */
+  readonly revocationUrl: string | undefined
+  /** The introspection endpoint (RFC 7662) of {@link OAuth2Session.introspectToken} (the `introspectionUrl` option). */
+  readonly introspectionUrl: string | undefined
   readonly #hooks = new ComplianceHookRegistry()
   readonly #bearer: BearerTokenAuth
   readonly #stateOption: string | (() => string) | undefined
@@ -236,6 +251,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.issuer = oauthOptions.issuer
     this.issuerParameterRequired = oauthOptions.issuerParameterRequired ?? false
     this.#bearerAuth = oauthOptions.bearerAuth ?? true
+    this.revocationUrl = oauthOptions.revocationUrl
+    this.introspectionUrl = oauthOptions.introspectionUrl
     this.#shared =
       oauthOptions.tokenStore === undefined
         ? undefined
@@ -632,6 +649,127 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     // The caller's signal ends its wait, never the shared refresh (its refresh token is spent either way).
     const shared = this.#renewals.run('token', () => refresh(this.#token.refresh_token as string))
     return untilAborted(shared, options.signal, 'POST', () => redactUrl(tokenUrl))
+  }
+
+  /**
+   * Revokes a token at the revocation endpoint (RFC 7009), client-authenticated as at the token
+   * endpoint. With no token, it revokes the session's refresh token, then its access token, and
+   * forgets them: the session's token becomes `{}`, and with a `tokenStore` its key is deleted
+   * there. A server that revokes refresh tokens only (`unsupported_token_type` for the access
+   * token) still counts as logged out. When the refresh token's revocation fails, nothing is
+   * forgotten; when only the access token's fails, the token is forgotten, then the error is raised.
+   * With a token given, it revokes that one and forgets nothing.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * const session = new OAuth2Session('client-id', { clientSecret: 'secret', revocationUrl: 'https://idp.example.com/revoke' })
+   * // logout: revoke, then forget
+   * await session.revokeToken()
+   * console.log(session.authorized) // false
+   * ```
+   * @param token - the token to revoke; default the session's refresh and access tokens
+   * @param options - `tokenTypeHint`, `url`, and client authentication as for fetchToken
+   * @throws {@link ConfigurationError} naming `revocationUrl` when the session has none and no `url` is given, or `token` when there is none to revoke
+   * @throws {@link RevocationUnsupportedTokenTypeError} for `unsupported_token_type`, {@link EndpointUnavailableError} for a 503 (with its `retryAfter`), or another {@link TokenRequestError}
+   * @see https://www.rfc-editor.org/rfc/rfc7009
+   */
+  async revokeToken(token?: string, options: TokenOperationOptions = {}): Promise<void> {
+    const settings = parseOptions(tokenOperationSchema, options, 'revokeToken') as TokenOperationOptions
+    const url = this.#operationEndpoint('revocation', settings)
+    if (token !== undefined) {
+      await revokeTokenAt(this, this.#operationRequest(url, parseOperationToken(token, 'revokeToken'), settings.tokenTypeHint, settings, 'revocation'))
+      return
+    }
+    if (this.#shared !== undefined && this.#token.access_token === undefined) await this.#loadStored()
+    const { refresh_token: refreshToken, access_token: accessToken } = this.#token
+    if (typeof refreshToken !== 'string' && typeof accessToken !== 'string') {
+      throw new ConfigurationError('token', 'revokeToken: the session holds no token to revoke; pass the token to revoke.')
+    }
+    if (typeof refreshToken === 'string') {
+      await revokeTokenAt(this, this.#operationRequest(url, refreshToken, settings.tokenTypeHint ?? 'refresh_token', settings, 'revocation'))
+    }
+    let failed: unknown
+    if (typeof accessToken === 'string') {
+      try {
+        await revokeTokenAt(this, this.#operationRequest(url, accessToken, settings.tokenTypeHint ?? 'access_token', settings, 'revocation'))
+      } catch (error) {
+        // With its refresh token revoked, the token cannot be renewed: it is forgotten either way.
+        if (typeof refreshToken !== 'string') throw error
+        if (!(error instanceof RevocationUnsupportedTokenTypeError)) failed = error
+      }
+    }
+    await this.#forget()
+    if (failed !== undefined) throw failed
+  }
+
+  /**
+   * Asks the introspection endpoint (RFC 7662) about a token, client-authenticated as at the token
+   * endpoint, and returns its answer with the wire names (`active`, `scope`, `exp` ...), checked:
+   * `active` must be a boolean and the RFC's fields have their types, or it is an
+   * {@link InvalidTokenResponseError}. Default token: the session's access token.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * const api = new OAuth2Session('resource-server', { clientSecret: 'secret', introspectionUrl: 'https://idp.example.com/introspect' })
+   * const info = await api.introspectToken('token-from-a-request', { tokenTypeHint: 'access_token' })
+   * if (!info.active) throw new Error('401')
+   * ```
+   * @param token - the token to ask about; default the session's access token
+   * @param options - `tokenTypeHint`, `url`, and client authentication as for fetchToken
+   * @throws {@link ConfigurationError} naming `introspectionUrl` when the session has none and no `url` is given
+   * @throws {@link TokenRequestError} (or a subclass) when the endpoint refuses; {@link EndpointUnavailableError} for a 503
+   * @see https://www.rfc-editor.org/rfc/rfc7662
+   */
+  async introspectToken(token?: string, options: TokenOperationOptions = {}): Promise<TokenIntrospection> {
+    const settings = parseOptions(tokenOperationSchema, options, 'introspectToken') as TokenOperationOptions
+    const url = this.#operationEndpoint('introspection', settings)
+    let asked = token === undefined ? undefined : parseOperationToken(token, 'introspectToken')
+    let hint = settings.tokenTypeHint
+    if (asked === undefined) {
+      if (this.#shared !== undefined && this.#token.access_token === undefined) await this.#loadStored()
+      asked = this.#token.access_token
+      hint ??= 'access_token'
+    }
+    if (asked === undefined) throw new ConfigurationError('token', 'introspectToken: the session holds no access token; pass the token to introspect.')
+    return introspectTokenAt(this, this.#operationRequest(url, asked, hint, settings, 'introspection'))
+  }
+
+  /** The endpoint of a revocation or introspection: the call's `url`, else the session's option, else the discovered one. */
+  #operationEndpoint(kind: 'revocation' | 'introspection', options: TokenOperationOptions): string {
+    const url =
+      options.url ??
+      (kind === 'revocation' ? (this.revocationUrl ?? this.#metadata?.revocation_endpoint) : (this.introspectionUrl ?? this.#metadata?.introspection_endpoint))
+    if (url !== undefined) return url
+    const option = `${kind}Url`
+    const method = kind === 'revocation' ? 'revokeToken' : 'introspectToken'
+    throw new ConfigurationError(option, `${method} needs the ${kind} endpoint: pass ${option} to the constructor, or { url } to ${method}.`)
+  }
+
+  /** A revocation or introspection request, authenticated as fetchToken's. */
+  #operationRequest(url: string, token: string, hint: string | undefined, options: TokenOperationOptions, kind: 'revocation' | 'introspection'): TokenRequest {
+    const client = clientAuthentication(this.clientId, options.clientSecret ?? this.#clientSecret, options)
+    return {
+      url,
+      body: tokenOperationBody(token, hint, { clientId: this.clientId, clientSecret: client.clientSecret, includeClientId: client.includeClientId }),
+      clientAuth: client.clientAuth,
+      headers: options.headers,
+      timeout: options.timeout,
+      signal: options.signal,
+      insecureTransport: this.#insecure,
+      hooks: { registry: this.#hooks, kind },
+    }
+  }
+
+  /** Drops the token here and, with a store, its key there. */
+  async #forget(): Promise<void> {
+    const key = this.tokenKey
+    this.#adopt({}, undefined)
+    this.#refusal = undefined
+    const shared = this.#shared
+    if (shared === undefined || key === undefined) return
+    await storeCall(shared.store, key, 'delete', shared.leaseMs, () => shared.store.delete(key))
   }
 
   /**

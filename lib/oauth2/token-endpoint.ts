@@ -11,7 +11,7 @@ import type { Session } from '../http/session.js'
 import type { RequestOptions, TimeoutOption } from '../http/session-options.js'
 import { underTokenCap } from '../http/token-response-cap.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
-import type { ComplianceHookRegistry } from './compliance-hooks.js'
+import type { ComplianceHookRegistry, TokenRequestKind } from './compliance-hooks.js'
 import { oauth2Error, TokenRedirectRefusedError, type TokenRequestError } from './oauth2-errors.js'
 import { normalizeToken, type OAuth2Token } from './oauth2-token.js'
 import { assertSecureTransport } from './transport-security.js'
@@ -45,7 +45,7 @@ export interface TokenRequest {
   /** Bounds the whole request, redirects included, milliseconds; the Session's `deadline` when left out. */
   deadline?: number | undefined
   /** The hooks to run around the request and its answer. */
-  hooks?: { registry: ComplianceHookRegistry; kind: 'access_token' | 'refresh_token' } | undefined
+  hooks?: { registry: ComplianceHookRegistry; kind: TokenRequestKind } | undefined
   /** Allows plain http outside loopback (`insecureTransport`). */
   insecureTransport?: boolean | undefined
 }

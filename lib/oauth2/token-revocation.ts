@@ -1,0 +1,171 @@
+import { z } from 'zod'
+import type { AuthStrategy } from '../auth/auth-strategy.js'
+import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
+import { InvalidTokenResponseError } from '../errors.js'
+import type { ParamPairs } from '../http/form-encoding.js'
+import type { Response } from '../http/response.js'
+import type { Session } from '../http/session.js'
+import { EndpointUnavailableError, TokenRequestError } from './oauth2-errors.js'
+import { decodeTokenBody, readTokenResponse, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
+
+/**
+ * What an introspection endpoint says of a token (RFC 7662 §2.2): `active`, and when it is active
+ * whatever the server chose to tell (`scope`, `client_id`, `exp` ...), with their wire names. The
+ * fields RFC 7662 defines are checked to have their wire types; any other field is kept as sent.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, type TokenIntrospection } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * const info: TokenIntrospection = await session.introspectToken()
+ * if (!info.active) console.log('the token is expired or revoked')
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.2
+ * @group OAuth 2
+ */
+export interface TokenIntrospection {
+  /** Whether the token is active (issued, not expired, not revoked). The only field every answer has. */
+  active: boolean
+  /** The scopes of the token, space separated. */
+  scope?: string
+  /** The client the token was issued to. */
+  client_id?: string
+  /** The resource owner who authorized the token. */
+  username?: string
+  /** The type of the token (`Bearer` ...). */
+  token_type?: string
+  /** When the token expires, seconds since the epoch. */
+  exp?: number
+  /** When the token was issued, seconds since the epoch. */
+  iat?: number
+  /** Before when the token is not to be used, seconds since the epoch. */
+  nbf?: number
+  /** The subject of the token. */
+  sub?: string
+  /** The audience(s) of the token. */
+  aud?: string | string[]
+  /** The issuer of the token. */
+  iss?: string
+  /** The token's identifier. */
+  jti?: string
+  /** Any other field the server sent. */
+  [field: string]: unknown
+}
+
+const seconds = z.number().finite()
+const text = z.string().max(8192)
+
+/** RFC 7662 §2.2 fields, checked when present; the rest pass as they are. */
+const introspectionSchema = z.looseObject({
+  active: z.boolean({ message: 'is not a boolean (RFC 7662 §2.2 requires true or false)' }),
+  scope: text.optional(),
+  client_id: text.optional(),
+  username: text.optional(),
+  token_type: text.optional(),
+  exp: seconds.optional(),
+  iat: seconds.optional(),
+  nbf: seconds.optional(),
+  sub: text.optional(),
+  aud: z.union([text, z.array(text).max(100)]).optional(),
+  iss: text.optional(),
+  jti: text.optional(),
+})
+
+/**
+ * The body of a revocation or introspection request: the token, its hint, then the client
+ * credentials when they go in the body (`includeClientId`), as the token endpoint sends them.
+ *
+ * @internal
+ */
+export function tokenOperationBody(
+  token: string,
+  tokenTypeHint: string | undefined,
+  client: { clientId?: string | undefined; clientSecret?: string | undefined; includeClientId: boolean },
+): ParamPairs {
+  const pairs: ParamPairs = [['token', token]]
+  if (tokenTypeHint !== undefined) pairs.push(['token_type_hint', tokenTypeHint])
+  if (client.includeClientId && client.clientId !== undefined) pairs.push(['client_id', client.clientId])
+  if (client.includeClientId && client.clientSecret !== undefined) pairs.push(['client_secret', client.clientSecret])
+  return pairs
+}
+
+/**
+ * Client authentication of a revocation or introspection request, by fetchToken's rule: an `auth`
+ * given wins (and then no client id in the body unless asked); else Basic with the client id and
+ * secret, unless `includeClientId` puts them in the body.
+ *
+ * @internal
+ */
+export function clientAuthentication(
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+  options: { auth?: AuthStrategy | null | undefined; includeClientId?: boolean | undefined },
+): { clientAuth: AuthStrategy | null; includeClientId: boolean; clientSecret: string | undefined } {
+  if (options.auth !== undefined) return { clientAuth: options.auth, includeClientId: options.includeClientId === true, clientSecret }
+  if (options.includeClientId !== true && clientId) {
+    return { clientAuth: new HTTPBasicAuth(clientId, clientSecret ?? ''), includeClientId: false, clientSecret }
+  }
+  return { clientAuth: null, includeClientId: options.includeClientId === true, clientSecret }
+}
+
+/**
+ * Revokes a token (RFC 7009 §2.1): one client-authenticated form POST through the token-endpoint
+ * client. A 2xx is success, whatever its body (§2.2); a 503 is an {@link EndpointUnavailableError}
+ * with its `Retry-After`; any other answer is the typed error of its body
+ * (`unsupported_token_type` is {@link RevocationUnsupportedTokenTypeError}).
+ *
+ * @internal
+ */
+export async function revokeTokenAt(session: Session, request: TokenRequest): Promise<void> {
+  const response = await sendTokenRequest(session, request)
+  if (response.ok) return
+  throw endpointError(response)
+}
+
+/**
+ * Asks an introspection endpoint about a token (RFC 7662 §2.1) and returns its checked answer.
+ *
+ * @internal
+ */
+export async function introspectTokenAt(session: Session, request: TokenRequest): Promise<TokenIntrospection> {
+  const response = await sendTokenRequest(session, request)
+  if (response.status !== 200) throw endpointError(response)
+  const parsed = introspectionSchema.safeParse(decodeTokenBody(response))
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = String(issue?.path[0] ?? 'active')
+    throw new InvalidTokenResponseError(
+      field,
+      field === 'active' ? 'is not a boolean (RFC 7662 §2.2 requires true or false)' : 'has the wrong type',
+      'The introspection response',
+    )
+  }
+  return parsed.data as TokenIntrospection
+}
+
+/** The typed error of a refused revocation or introspection: the body's RFC 6749 error, a 503 with its Retry-After. */
+function endpointError(response: Response): Error {
+  if (response.ok) return new InvalidTokenResponseError('status', `is HTTP ${response.status}, not 200 (RFC 7662 §2.2)`, 'The introspection response')
+  let refused: TokenRequestError
+  try {
+    // The one provider-error mapping, scrubbed of the request's credentials: a non-2xx always throws under 'status'.
+    readTokenResponse(response, { errors: 'status' })
+    throw new Error('unreachable: a non-2xx answer is an error under the status policy')
+  } catch (error) {
+    if (!(error instanceof TokenRequestError)) throw error
+    refused = error
+  }
+  if (response.status !== 503) return refused
+  const sentCode = typeof decodeTokenBody(response).error === 'string'
+  const body = { error: sentCode ? refused.error : 'temporarily_unavailable', error_description: refused.errorDescription, error_uri: refused.errorUri }
+  return new EndpointUnavailableError(body, response, retryAfterSeconds(response.headers.get('retry-after')))
+}
+
+/** `Retry-After` as seconds: a number of seconds, or an HTTP date from now; anything else is none. */
+function retryAfterSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d{1,10}$/.test(trimmed)) return Number(trimmed)
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000))
+}
