@@ -182,6 +182,30 @@ try {
   } finally {
     browser.restore()
   }
+
+  console.log('\nDevice login (RFC 8628) and logout (RFC 7009 revocation, RFC 7662 introspection), endpoints from discovery')
+  await using tv = await OAuth2Session.discover(sandbox.oauth2.issuer, sandbox.oauth2.clientId, { clientSecret: sandbox.oauth2.clientSecret })
+  step('Discovered the sandbox metadata', `issuer ${tv.metadata?.issuer}, device endpoint ${tv.metadata?.device_authorization_endpoint}`)
+  const device = await tv.deviceAuthorization({ scope: 'tv' })
+  step('1. The device shows a code and a URL', `open ${device.verificationUri} and enter ${device.userCode} (poll every ${device.interval} s)`)
+  const pending: string[] = []
+  const tvToken = await tv.pollDeviceToken(device, {
+    onPending: async ({ attempt, error }) => {
+      pending.push(`${attempt}: ${error}`)
+      // The user enters the code at the verification page, as a browser would post its form.
+      if (attempt === 1) await session.post(device.verificationUri, { data: { user_code: device.userCode }, auth: null })
+    },
+  })
+  step(
+    '2. Polled until the user approved',
+    `${pending.join(', ')}, then a token; me -> ${JSON.stringify((await tv.get(`${sandbox.oauth2.baseUrl}me`)).json())}`,
+  )
+  const oldAccessToken = tvToken.access_token ?? ''
+  await tv.revokeToken()
+  step('3. Logout: revoked at the provider, then forgotten', `session token now ${JSON.stringify(tv.token)}`)
+  step('4. Introspection says the old token is', JSON.stringify(await tv.introspectToken(oldAccessToken)))
+  const refusedCall = await session.get(`${sandbox.oauth2.baseUrl}me`, { auth: null, headers: { Authorization: `Bearer ${oldAccessToken}` } })
+  step('5. A request with the old token is refused', `${refusedCall.status} ${refusedCall.reason}`)
 } finally {
   await session.close()
   await sandbox.close()

@@ -45,6 +45,23 @@ export interface SandboxOAuth2 {
   /** Protected endpoints live below this URL (`me` answers who the token belongs to). */
   baseUrl: string
   /**
+   * The issuer: the sandbox's origin. Its metadata is served at `/.well-known/openid-configuration`
+   * and `/.well-known/oauth-authorization-server`, so `OAuth2Session.discover(sandbox.oauth2.issuer)` works.
+   */
+  issuer: string
+  /**
+   * The device authorization endpoint (RFC 8628 §3.1). Query switches: `interval=N` (default 1
+   * second), `expires_in=N` (default 600 seconds). Polls answer `authorization_pending` until the
+   * user code is approved at {@link SandboxOAuth2.verificationUrl}.
+   */
+  deviceAuthorizationUrl: string
+  /** The device verification page: GET shows a form; POST `user_code=...` approves it as the user would (`deny=1` refuses). */
+  verificationUrl: string
+  /** The revocation endpoint (RFC 7009): POST `token=...`; revoking a refresh token revokes its whole grant. */
+  revocationUrl: string
+  /** The introspection endpoint (RFC 7662): POST `token=...`; answers `{ active, ... }`. */
+  introspectionUrl: string
+  /**
    * The same provider with Facebook's paths and habits, for ported Facebook snippets: `dialog/oauth`
    * and `oauth/authorize` (a code when `response_type` is left out), `oauth/access_token` (the code
    * grant when `grant_type` is left out) and the protected API at the root (`me`).
@@ -58,6 +75,13 @@ interface Grant {
   scope: string
   challenge: string | undefined
   method: string | undefined
+}
+
+interface DeviceGrant {
+  userCode: string
+  scope: string
+  expiresAt: number
+  state: 'pending' | 'approved' | 'denied'
 }
 
 interface IssuedToken {
@@ -87,15 +111,115 @@ export class SandboxOAuth2Provider {
   readonly #spentRefreshTokens = new Map<string, string | undefined>()
   readonly #issued: Record<string, number> = {}
   #reusedRefreshTokens = 0
+  /** Device authorizations by device code. */
+  readonly #devices = new Map<string, DeviceGrant>()
 
   /** Handles `/oauth2/*`; `route` is the path below `/oauth2/`. */
   handle(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void {
     if (route === 'authorize') return this.#authorize(response, url)
     if (route === 'token') return this.#token(request, response, url, raw)
     if (route === 'expire') return this.#expire(response, raw)
+    if (route === 'device') return this.#deviceAuthorization(request, response, url, raw)
+    if (route === 'device/verify') return this.#verify(request, response, raw)
+    if (route === 'revoke') return this.#revokeToken(request, response, raw)
+    if (route === 'introspect') return this.#introspect(request, response, raw)
     if (route === 'stats') return sendJson(response, 200, { issued: { ...this.#issued }, reusedRefreshTokens: this.#reusedRefreshTokens })
     if (route.startsWith('api/')) return this.#api(request, response, url, route.slice(4))
     return sendJson(response, 404, { error: 'not_found', error_description: `No OAuth 2 endpoint at /oauth2/${route}` })
+  }
+
+  /** The metadata document (RFC 8414, OpenID Connect Discovery) of the issuer `origin`. */
+  metadata(response: ServerResponse, origin: string): void {
+    sendJson(response, 200, {
+      issuer: origin,
+      authorization_endpoint: `${origin}/oauth2/authorize`,
+      token_endpoint: `${origin}/oauth2/token`,
+      device_authorization_endpoint: `${origin}/oauth2/device`,
+      revocation_endpoint: `${origin}/oauth2/revoke`,
+      introspection_endpoint: `${origin}/oauth2/introspect`,
+      response_types_supported: ['code', 'token', 'id_token'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials', DEVICE_GRANT],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      code_challenge_methods_supported: ['S256', 'plain'],
+    })
+  }
+
+  /** RFC 8628 §3.1–3.2: a device code and a user code for a public or confidential client. */
+  #deviceAuthorization(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer): void {
+    const form = new URLSearchParams(raw.toString('utf8'))
+    if (clientId(request, form) === undefined) return sendJson(response, 401, { error: 'invalid_client', error_description: 'Client authentication failed' })
+    const interval = positive(url.searchParams.get('interval'), 1)
+    const expiresIn = positive(url.searchParams.get('expires_in'), 600)
+    const deviceCode = secret()
+    const userCode = userCodeText()
+    this.#devices.set(deviceCode, { userCode, scope: form.get('scope') ?? '', expiresAt: Date.now() + expiresIn * 1000, state: 'pending' })
+    const origin = `http://${request.headers.host ?? 'localhost'}`
+    sendJson(response, 200, {
+      device_code: deviceCode,
+      user_code: userCode,
+      verification_uri: `${origin}/oauth2/device/verify`,
+      verification_uri_complete: `${origin}/oauth2/device/verify?user_code=${userCode}`,
+      expires_in: expiresIn,
+      interval,
+    })
+  }
+
+  /** The verification page: GET shows a form, POST `user_code` approves (or `deny=1` refuses) as the user would. */
+  #verify(request: IncomingMessage, response: ServerResponse, raw: Buffer): void {
+    if (request.method !== 'POST') {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      response.end('<!doctype html><html><body><form method="post"><label>Code <input name="user_code"></label><button>Approve</button></form></body></html>')
+      return
+    }
+    const form = new URLSearchParams(raw.toString('utf8'))
+    const typed = (form.get('user_code') ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '')
+    for (const device of this.#devices.values()) {
+      if (device.state === 'pending' && device.expiresAt > Date.now() && timingSafeEqualText(device.userCode.replace('-', ''), typed)) {
+        device.state = form.get('deny') === null ? 'approved' : 'denied'
+        return sendJson(response, 200, { user_code: device.userCode, [device.state]: true })
+      }
+    }
+    sendJson(response, 400, { error: 'invalid_request', error_description: 'The code is unknown, expired or was used' })
+  }
+
+  /** RFC 7009: revokes the token (a refresh token takes its grant with it); unknown tokens are fine. */
+  #revokeToken(request: IncomingMessage, response: ServerResponse, raw: Buffer): void {
+    const form = new URLSearchParams(raw.toString('utf8'))
+    if (clientCredentials(request, form) === undefined)
+      return sendJson(response, 401, { error: 'invalid_client' }, { 'WWW-Authenticate': 'Basic realm="sandbox"' })
+    const token = form.get('token') ?? ''
+    const refresh = this.#refreshTokens.get(token)
+    if (refresh !== undefined) {
+      this.#refreshTokens.delete(token)
+      this.#revoke(refresh.grant)
+    }
+    this.#accessTokens.delete(token)
+    response.writeHead(200, { 'Cache-Control': 'no-store', 'Content-Length': 0 })
+    response.end()
+  }
+
+  /** RFC 7662: what the sandbox knows of a token, `{ active: false }` for an unknown, expired or revoked one. */
+  #introspect(request: IncomingMessage, response: ServerResponse, raw: Buffer): void {
+    const form = new URLSearchParams(raw.toString('utf8'))
+    if (clientCredentials(request, form) === undefined)
+      return sendJson(response, 401, { error: 'invalid_client' }, { 'WWW-Authenticate': 'Basic realm="sandbox"' })
+    const token = form.get('token') ?? ''
+    const access = this.#accessTokens.get(token)
+    const refresh = this.#refreshTokens.get(token)
+    const issued = access !== undefined && access.expiresAt > Date.now() / 1000 ? access : refresh
+    if (issued === undefined) return sendJson(response, 200, { active: false })
+    sendJson(response, 200, {
+      active: true,
+      scope: issued.scope,
+      client_id: CLIENT_ID,
+      username: issued.subject,
+      sub: issued.subject,
+      token_type: issued === access ? 'Bearer' : 'refresh_token',
+      ...(Number.isFinite(issued.expiresAt) ? { exp: Math.floor(issued.expiresAt) } : {}),
+      iss: `http://${request.headers.host ?? 'localhost'}`,
+    })
   }
 
   /** Handles `/facebook/*`: Facebook's paths over the same clients, codes and tokens; `route` is the path below `/facebook/`. */
@@ -152,7 +276,8 @@ export class SandboxOAuth2Provider {
     const forced = url.searchParams.get('error')
     if (forced !== null) return sendJson(response, 400, { error: forced, error_description: `The sandbox was asked to answer ${forced}` })
     const form = new URLSearchParams(raw.toString('utf8'))
-    const client = clientCredentials(request, form)
+    // A device is usually a public client (RFC 8628 §3.4): its client_id alone is enough there.
+    const client = form.get('grant_type') === DEVICE_GRANT ? clientId(request, form) : clientCredentials(request, form)
     if (client === undefined)
       return sendJson(
         response,
@@ -192,6 +317,21 @@ export class SandboxOAuth2Provider {
       subject = previous.subject
       scope = previous.scope
       if (previous.grant !== undefined) grant = previous.grant
+    } else if (grantType === DEVICE_GRANT) {
+      const deviceCode = form.get('device_code') ?? ''
+      const device = this.#devices.get(deviceCode)
+      if (device === undefined) return sendJson(response, 400, { error: 'invalid_grant', error_description: 'The device code is unknown or was used' })
+      if (device.expiresAt <= Date.now()) {
+        this.#devices.delete(deviceCode)
+        return sendJson(response, 400, { error: 'expired_token', error_description: 'The device code expired' })
+      }
+      if (device.state === 'denied') {
+        this.#devices.delete(deviceCode)
+        return sendJson(response, 400, { error: 'access_denied', error_description: 'The user refused' })
+      }
+      if (device.state === 'pending') return sendJson(response, 400, { error: 'authorization_pending', error_description: 'The user has not approved yet' })
+      this.#devices.delete(deviceCode)
+      scope = device.scope
     } else if (grantType === 'password') {
       if (!timingSafeEqualText(form.get('username') ?? '', USERNAME) || !timingSafeEqualText(form.get('password') ?? '', PASSWORD)) {
         return sendJson(response, 400, { error: 'invalid_grant', error_description: 'Wrong username or password' })
@@ -277,6 +417,28 @@ export class SandboxOAuth2Provider {
 
 /** The sandbox's client and user, for the `oauth2` description of a running sandbox. @internal */
 export const SANDBOX_OAUTH2 = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, username: USERNAME, password: PASSWORD }
+
+/** The grant type of the device access token request (RFC 8628 §3.4). */
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+
+/** A public client (`client_id` alone) or a confidential one with the right secret; the client id, or undefined when refused. */
+function clientId(request: IncomingMessage, form: URLSearchParams): string | undefined {
+  if (request.headers.authorization === undefined && !form.has('client_secret')) return form.get('client_id') === CLIENT_ID ? CLIENT_ID : undefined
+  return clientCredentials(request, form)
+}
+
+/** A positive whole number from a query switch, else `fallback`. */
+function positive(given: string | null, fallback: number): number {
+  const value = Number(given ?? fallback)
+  return Number.isInteger(value) && value > 0 ? value : fallback
+}
+
+/** A user code such as `WDJB-MJHT`: consonants only, as RFC 8628 §6.1 suggests, so no word is spelled. */
+function userCodeText(): string {
+  const letters = 'BCDFGHJKLMNPQRSTVWXZ'
+  const picked = [...randomBytes(8)].map((byte) => letters[byte % letters.length]).join('')
+  return `${picked.slice(0, 4)}-${picked.slice(4)}`
+}
 
 /** client_secret_basic or client_secret_post; returns the client id, or undefined when refused. */
 function clientCredentials(request: IncomingMessage, form: URLSearchParams): string | undefined {

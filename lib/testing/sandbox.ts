@@ -74,7 +74,9 @@ export interface Sandbox {
  * signatures (every method and placement, nonce replay, timestamp window) and echo what they got.
  * An OAuth 2 provider lives under `/oauth2/` (see {@link Sandbox.oauth2}): authorize (code or
  * fragment token, state, PKCE), a token endpoint for every grant and refresh with error and quirk
- * modes and rotating refresh tokens, tokens that expire on demand, a count of the tokens issued, and a protected `me` endpoint; `/facebook/` serves the same
+ * modes and rotating refresh tokens, tokens that expire on demand, a count of the tokens issued, the device flow (RFC 8628) with a
+ * verification page to approve the user code, revocation (RFC 7009), introspection (RFC 7662),
+ * discovery metadata at `/.well-known/openid-configuration` (issuer: the sandbox's origin), and a protected `me` endpoint; `/facebook/` serves the same
  * provider with Facebook's paths (see {@link SandboxOAuth2.facebookUrl}). An Ofly provider lives under
  * `/ofly/` (see {@link Sandbox.ofly}) and checks signatures and the timestamp window. An
  * oauth2_proxy-like gate lives under `/site/`, with a GitHub-style login under `/gh/` (see
@@ -148,6 +150,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       expireUrl: `${url}/oauth2/expire`,
       statsUrl: `${url}/oauth2/stats`,
       baseUrl: `${url}/oauth2/api/`,
+      issuer: url,
+      deviceAuthorizationUrl: `${url}/oauth2/device`,
+      verificationUrl: `${url}/oauth2/device/verify`,
+      revocationUrl: `${url}/oauth2/revoke`,
+      introspectionUrl: `${url}/oauth2/introspect`,
       facebookUrl: `${url}/facebook/`,
     },
     ofly: { ...SANDBOX_OFLY, authorizeUrl: `${url}/ofly/authorize`, baseUrl: `${url}/ofly/api/` },
@@ -191,6 +198,12 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
       return handleOfly(request, response, url, parts.slice(1).join('/'))
     case 'oauth2':
       return context.oauth2.handle(request, response, url, parts.slice(1).join('/'), await readBody(request))
+    case '.well-known':
+      await readBody(request)
+      if (arg === 'openid-configuration' || arg === 'oauth-authorization-server') {
+        return context.oauth2.metadata(response, `http://${request.headers.host ?? 'localhost'}`)
+      }
+      return sendJson(response, 404, { error: 'not_found', error_description: `No sandbox endpoint at ${url.pathname}` })
     case 'facebook':
       return context.oauth2.handleFacebook(request, response, url, parts.slice(1).join('/'), await readBody(request))
     case 'get':
