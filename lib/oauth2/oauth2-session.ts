@@ -49,9 +49,9 @@ import {
   tokenOperationSchema,
 } from './oauth2-session-schemas.js'
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
-import { clientAuthentication, introspectTokenAt, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
+import { introspectTokenAt, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
 import { RevocationUnsupportedTokenTypeError } from './oauth2-errors.js'
-import { requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
+import { clientAuthentication, requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
 import {
   checkDevice,
   DEVICE_CODE_GRANT,
@@ -558,10 +558,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       )
     }
     const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
-    let auth = options.auth
-    let includeClientId = options.includeClientId
-    if (auth !== undefined) includeClientId ??= false
-    else if (includeClientId !== true && this.clientId) auth = new HTTPBasicAuth(this.clientId, clientSecret ?? '')
+    const { clientAuth, includeClientId } = clientAuthentication(this.clientId, clientSecret, options)
     const body = this.client.prepareTokenRequest({
       code,
       username: options.username,
@@ -570,13 +567,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       redirectUri: this.redirectUri,
       extras,
       clientId: this.clientId,
-      includeClientId: includeClientId === true,
+      includeClientId,
       clientSecret,
       codeVerifier,
     })
     // The PKCE verifier goes with one exchange only (RFC 9700 §2.1.1).
     if (options.codeVerifier === undefined && this.client.supportsPkce) this.#codeVerifier = undefined
-    const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth: auth ?? null }, 'access_token')
+    const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth }, 'access_token')
     if (this.client.renewsByGrant) this.#grantExtras = { url: tokenUrl, options: fetchOptions }
     return token
   }

@@ -1,6 +1,4 @@
 import { z } from 'zod'
-import type { AuthStrategy } from '../auth/auth-strategy.js'
-import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { InvalidTokenResponseError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
@@ -87,25 +85,6 @@ export function tokenOperationBody(
   if (client.includeClientId && client.clientId !== undefined) pairs.push(['client_id', client.clientId])
   if (client.includeClientId && client.clientSecret !== undefined) pairs.push(['client_secret', client.clientSecret])
   return pairs
-}
-
-/**
- * Client authentication of a revocation or introspection request, by fetchToken's rule: an `auth`
- * given wins (and then no client id in the body unless asked); else Basic with the client id and
- * secret, unless `includeClientId` puts them in the body.
- *
- * @internal
- */
-export function clientAuthentication(
-  clientId: string | undefined,
-  clientSecret: string | undefined,
-  options: { auth?: AuthStrategy | null | undefined; includeClientId?: boolean | undefined },
-): { clientAuth: AuthStrategy | null; includeClientId: boolean; clientSecret: string | undefined } {
-  if (options.auth !== undefined) return { clientAuth: options.auth, includeClientId: options.includeClientId === true, clientSecret }
-  if (options.includeClientId !== true && clientId) {
-    return { clientAuth: new HTTPBasicAuth(clientId, clientSecret ?? ''), includeClientId: false, clientSecret }
-  }
-  return { clientAuth: null, includeClientId: options.includeClientId === true, clientSecret }
 }
 
 /**
