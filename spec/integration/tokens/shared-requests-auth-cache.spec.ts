@@ -28,7 +28,7 @@ describe('the requests-auth token cache shared through one file (#16)', () => {
     expect((await second.get('grant'))?.token.refresh_token).to.equal('rt-2')
   })
 
-  it('keeps the lease alive while a slow flow runs, so a peer waits instead of starting a second one', async () => {
+  it('holds the lease while a flow runs, so a peer waits instead of starting a second one', async () => {
     const { path } = files
     const caches = [new JsonTokenFileCache(path), new JsonTokenFileCache(path)] as const
     let flows = 0
