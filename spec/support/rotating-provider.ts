@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { OAuth2Session, type OAuth2Token } from '../../lib/index.js'
 import { type LoopbackServer, listenLoopback, startServer } from './servers.js'
 import { createServer } from 'node:http'
+import { loginThroughDevInteractions } from './oidc-login.js'
 
 // oidc-provider on 127.0.0.1 set up to punish a token shared carelessly across processes, for the
 // cross-process specs of #16:
@@ -203,23 +204,8 @@ async function userToken(issuer: string): Promise<OAuth2Token> {
   })
   try {
     const [url] = session.authorizationUrl(`${issuer}/auth`, undefined, { prompt: 'consent' })
-    let next = url
-    for (let hop = 0; hop < 12; hop++) {
-      const page = await session.get(next, { allowRedirects: false, withholdToken: true })
-      const location = page.headers.get('location')
-      if (location?.startsWith(REDIRECT)) {
-        return await session.fetchToken(`${issuer}/token`, { authorizationResponse: location, includeClientId: true })
-      }
-      if (location !== undefined) {
-        next = new URL(location, next).href
-        continue
-      }
-      const prompt = page.text.includes('name="login"') ? 'login' : 'consent'
-      const fields = prompt === 'login' ? { prompt, login: 'alice', password: 'any' } : { prompt }
-      const submitted = await session.post(next, { data: fields, allowRedirects: false, withholdToken: true })
-      next = new URL(submitted.headers.get('location') ?? '', next).href
-    }
-    throw new Error('the authorization did not come back to the client within 12 hops')
+    const callback = await loginThroughDevInteractions(session, url, REDIRECT)
+    return await session.fetchToken(`${issuer}/token`, { authorizationResponse: callback, includeClientId: true })
   } finally {
     await session.close()
   }

@@ -1,13 +1,62 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect } from 'chai'
-import type { TokenStore } from '../../lib/index.js'
-import type { HeldRefresh, ProviderCounts, RotatingProvider } from './rotating-provider.js'
-import type { RunSettings, TokenWorkerPool, WorkerSummary } from './token-workers.js'
+import { OAuth2Session, type TokenStore } from '../../lib/index.js'
+import { type HeldRefresh, type ProviderCounts, REFRESH_CLIENT, type RotatingProvider, startRotatingProvider } from './rotating-provider.js'
+import type { closeAfterAll } from './servers.js'
+import { type RunSettings, startTokenWorkers, type TokenWorkerPool, type WorkerSummary } from './token-workers.js'
 
 // The measurements of one cross-process run (#16 "Verification") and the assertions every
 // shared-store run must pass. `XPROC_REPORT=1` prints the numbers of each run to stderr.
 
 /** The same 10 s run for every store: 8 workers × 4 requests in flight, 20 ms apart. */
 export const RUN = { durationMs: 10_000, concurrency: 4, pauseMs: 20 } as const
+
+/** What {@link sharedRunEnvironment} starts; read its fields inside the specs (they are set in `before`). */
+export interface SharedRunEnvironment {
+  provider: RotatingProvider
+  pool: TokenWorkerPool
+  /** A temp folder of the suite's own for store files (only with `tempDir`), removed after all. */
+  dir: string
+}
+
+/**
+ * Registers a `before` that starts what every cross-process suite runs on, each handed to
+ * `closeLater`: with `tempDir`, a fresh folder under the OS temp folder first; then the rotating
+ * provider and a pool of `workers` (8) token worker processes.
+ */
+export function sharedRunEnvironment(
+  closeLater: ReturnType<typeof closeAfterAll>,
+  options: { tempDir?: boolean; workers?: number } = {},
+): SharedRunEnvironment {
+  const environment = { dir: '' } as SharedRunEnvironment
+  before(async () => {
+    if (options.tempDir === true) {
+      const dir = await mkdtemp(join(tmpdir(), 'oauth-sessions-xproc-'))
+      environment.dir = dir
+      await closeLater({ [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) })
+    }
+    environment.provider = await closeLater(startRotatingProvider())
+    environment.pool = await closeLater(startTokenWorkers(options.workers ?? 8))
+  })
+  return environment
+}
+
+/** A request of the spec's own to `resourceUrl` through `store`, with the refresh client; its status. */
+export async function requestThroughStore(store: TokenStore, tokenKey: string, tokenUrl: string, resourceUrl: string): Promise<number> {
+  const session = new OAuth2Session(REFRESH_CLIENT.id, {
+    tokenStore: store,
+    tokenKey,
+    autoRefreshUrl: tokenUrl,
+    autoRefreshKwargs: { client_id: REFRESH_CLIENT.id, client_secret: REFRESH_CLIENT.secret },
+  })
+  try {
+    return (await session.get(resourceUrl)).status
+  } finally {
+    await session.close()
+  }
+}
 
 /** The provider's counters before a run, to subtract. */
 export function snapshot(provider: RotatingProvider): ProviderCounts {

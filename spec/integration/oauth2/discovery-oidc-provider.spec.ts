@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import Provider from 'oidc-provider'
 import { HTTPBasicAuth, InvalidMetadataError, OAuth2Service, OAuth2Session } from '../../../lib/index.js'
 import { clearDiscoveryCache } from '../../../lib/oauth2/discovery.js'
+import { loginThroughDevInteractions } from '../../support/oidc-login.js'
 import { closeAfterAll, type LoopbackServer, startServer } from '../../support/servers.js'
 
 const REDIRECT = 'https://app.example/callback'
@@ -60,23 +61,9 @@ describe('OAuth2Session.discover against oidc-provider', function () {
   })
 
   /** Logs in and consents through the provider's pages; returns the redirect back to the client. */
-  async function authorize(session: OAuth2Session): Promise<string> {
+  function authorize(session: OAuth2Session): Promise<string> {
     const [url] = session.authorizationUrl(undefined, undefined, { prompt: 'consent' })
-    let next = url
-    for (let hop = 0; hop < 12; hop++) {
-      const page = await session.get(next, { allowRedirects: false, withholdToken: true })
-      const location = page.headers.get('location')
-      if (location?.startsWith(REDIRECT)) return location
-      if (location !== undefined) {
-        next = new URL(location, next).href
-        continue
-      }
-      const prompt = page.text.includes('name="login"') ? 'login' : 'consent'
-      const fields = prompt === 'login' ? { prompt, login: 'alice', password: 'any' } : { prompt }
-      const submitted = await session.post(next, { data: fields, allowRedirects: false, withholdToken: true })
-      next = new URL(submitted.headers.get('location') ?? '', next).href
-    }
-    throw new Error('the authorization did not come back to the client within 12 hops')
+    return loginThroughDevInteractions(session, url, REDIRECT)
   }
 
   it('reads the RFC 8414 document, then runs the whole code flow (PKCE, iss required) and a refresh on the discovered endpoints', async () => {

@@ -3,6 +3,7 @@ import { expect } from 'chai'
 import Provider from 'oidc-provider'
 import { IssuerMismatchError, OAuth2Session } from '../../../lib/index.js'
 import { clearDiscoveryCache } from '../../../lib/oauth2/discovery.js'
+import { loginThroughDevInteractions } from '../../support/oidc-login.js'
 import { closeAfterAll, startServer } from '../../support/servers.js'
 
 // One redirect URI registered at both providers: the shared callback is what a mix-up attack abuses.
@@ -72,23 +73,9 @@ describe('RFC 9207 issuer identification against two oidc-provider instances (mi
   }
 
   /** Logs in and consents at the session's provider; returns the redirect back to the client. */
-  async function authorize(session: OAuth2Session): Promise<string> {
+  function authorize(session: OAuth2Session): Promise<string> {
     const [url] = session.authorizationUrl(undefined, undefined, { prompt: 'consent' })
-    let next = url
-    for (let hop = 0; hop < 12; hop++) {
-      const page = await session.get(next, { allowRedirects: false, withholdToken: true })
-      const location = page.headers.get('location')
-      if (location?.startsWith(REDIRECT)) return location
-      if (location !== undefined) {
-        next = new URL(location, next).href
-        continue
-      }
-      const prompt = page.text.includes('name="login"') ? 'login' : 'consent'
-      const fields = prompt === 'login' ? { prompt, login: 'alice', password: 'any' } : { prompt }
-      const submitted = await session.post(next, { data: fields, allowRedirects: false, withholdToken: true })
-      next = new URL(submitted.headers.get('location') ?? '', next).href
-    }
-    throw new Error('the authorization did not come back to the client within 12 hops')
+    return loginThroughDevInteractions(session, url, REDIRECT)
   }
 
   /** The callback with its query edited: `set` replaces parameters, `undefined` removes one. */

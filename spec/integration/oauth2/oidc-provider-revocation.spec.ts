@@ -8,6 +8,7 @@ import {
   OAuth2Session,
   type OAuth2SessionOptions,
 } from '../../../lib/index.js'
+import { loginThroughDevInteractions } from '../../support/oidc-login.js'
 import { closeAfterAll, startOidcProvider } from '../../support/servers.js'
 
 const REDIRECT = 'https://app.example/callback'
@@ -65,27 +66,11 @@ describe('revokeToken and introspectToken against oidc-provider', function () {
     })
   }
 
-  /** Logs in and consents through the provider's development pages; returns the redirect back to the client. */
+  /** Logs in and consents through the provider's development pages, then redeems the code. */
   async function login(client: OAuth2Session): Promise<void> {
     const [url] = client.authorizationUrl(`${issuer}/auth`, undefined, { prompt: 'consent' })
-    let next = url
-    for (let hop = 0; hop < 12; hop++) {
-      const page = await client.get(next, { allowRedirects: false, withholdToken: true })
-      const location = page.headers.get('location')
-      if (location?.startsWith(REDIRECT)) {
-        await client.fetchToken(`${issuer}/token`, { authorizationResponse: location })
-        return
-      }
-      if (location !== undefined) {
-        next = new URL(location, next).href
-        continue
-      }
-      const prompt = page.text.includes('name="login"') ? 'login' : 'consent'
-      const fields = prompt === 'login' ? { prompt, login: 'alice', password: 'any' } : { prompt }
-      const submitted = await client.post(next, { data: fields, allowRedirects: false, withholdToken: true })
-      next = new URL(submitted.headers.get('location') ?? '', next).href
-    }
-    throw new Error('the authorization did not come back to the client within 12 hops')
+    const callback = await loginThroughDevInteractions(client, url, REDIRECT)
+    await client.fetchToken(`${issuer}/token`, { authorizationResponse: callback })
   }
 
   it('revokes a refresh token, after which a refresh with it is invalid_grant', async () => {

@@ -9,6 +9,7 @@ import {
   OAuth2Session,
   type PreparedRequest,
 } from '../../../lib/index.js'
+import { loginThroughDevInteractions } from '../../support/oidc-login.js'
 import { closeAfterAll, startOidcProvider } from '../../support/servers.js'
 
 const REDIRECT = 'https://app.example/callback'
@@ -41,24 +42,9 @@ describe('OAuth2Session against oidc-provider', function () {
   })
 
   /** Logs in and consents through the provider's pages; returns the redirect back to the client. */
-  async function authorize(session: OAuth2Session): Promise<string> {
+  function authorize(session: OAuth2Session): Promise<string> {
     const [url] = session.authorizationUrl(`${issuer}/auth`, undefined, { prompt: 'consent' })
-    let next = url
-    for (let hop = 0; hop < 12; hop++) {
-      const page = await session.get(next, { allowRedirects: false, withholdToken: true })
-      const location = page.headers.get('location')
-      if (location?.startsWith(REDIRECT)) return location
-      if (location !== undefined) {
-        next = new URL(location, next).href
-        continue
-      }
-      // A development interaction page: its form posts back to the page's own URL.
-      const prompt = page.text.includes('name="login"') ? 'login' : 'consent'
-      const fields = prompt === 'login' ? { prompt, login: 'alice', password: 'any' } : { prompt }
-      const submitted = await session.post(next, { data: fields, allowRedirects: false, withholdToken: true })
-      next = new URL(submitted.headers.get('location') ?? '', next).href
-    }
-    throw new Error('the authorization did not come back to the client within 12 hops')
+    return loginThroughDevInteractions(session, url, REDIRECT)
   }
 
   it('runs the code flow with PKCE and client_secret_basic, then refreshes', async () => {

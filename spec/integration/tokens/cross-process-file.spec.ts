@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FileTokenStore } from '../../../lib/index.js'
-import { type RotatingProvider, startRotatingProvider } from '../../support/rotating-provider.js'
 import { closeAfterAll } from '../../support/servers.js'
-import { expectSharedRun, RUN } from '../../support/shared-token-runs.js'
-import { startTokenWorkers, type TokenWorkerPool } from '../../support/token-workers.js'
+import { expectSharedRun, RUN, sharedRunEnvironment } from '../../support/shared-token-runs.js'
 
 /**
  * #16 Verification, file store: 8 forked processes share one rotating refresh token through a
@@ -18,18 +14,10 @@ import { startTokenWorkers, type TokenWorkerPool } from '../../support/token-wor
 describe('Tokens across processes: FileTokenStore', function () {
   this.timeout(60_000)
   const closeLater = closeAfterAll()
-  let provider: RotatingProvider
-  let pool: TokenWorkerPool
-  let dir: string
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'oauth-sessions-xproc-'))
-    await closeLater({ [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) })
-    provider = await closeLater(startRotatingProvider())
-    pool = await closeLater(startTokenWorkers(8))
-  })
+  const environment = sharedRunEnvironment(closeLater, { tempDir: true })
 
   it('8 processes refresh a rotating refresh token once per expiry: no failed request, no invalid_grant, the grant lives', async () => {
+    const { provider, pool, dir } = environment
     const storePath = join(dir, 'refresh.json')
     await new FileTokenStore(storePath).set('user:alice', await provider.userToken())
 

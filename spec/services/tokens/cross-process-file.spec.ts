@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FileTokenStore, OAuth2Session } from '../../../lib/index.js'
-import { REFRESH_CLIENT, type RotatingProvider, startRotatingProvider } from '../../support/rotating-provider.js'
+import { FileTokenStore } from '../../../lib/index.js'
 import { closeAfterAll } from '../../support/servers.js'
-import { expectKilledRefresherRecovers, expectSharedRun, RUN } from '../../support/shared-token-runs.js'
-import { startTokenWorkers, type TokenWorkerPool } from '../../support/token-workers.js'
+import { expectKilledRefresherRecovers, expectSharedRun, RUN, requestThroughStore, sharedRunEnvironment } from '../../support/shared-token-runs.js'
 
 /**
  * #16 Verification, file store, the longer runs (the refresh run is in
@@ -16,18 +12,10 @@ import { startTokenWorkers, type TokenWorkerPool } from '../../support/token-wor
 describe('Tokens across processes: FileTokenStore, long runs', function () {
   this.timeout(90_000)
   const closeLater = closeAfterAll()
-  let provider: RotatingProvider
-  let pool: TokenWorkerPool
-  let dir: string
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'oauth-sessions-xproc-'))
-    await closeLater({ [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) })
-    provider = await closeLater(startRotatingProvider())
-    pool = await closeLater(startTokenWorkers(8))
-  })
+  const environment = sharedRunEnvironment(closeLater, { tempDir: true })
 
   it('8 processes share a client-credentials token: one grant per expiry, no failed request', async () => {
+    const { provider, pool, dir } = environment
     await expectSharedRun(
       provider,
       pool,
@@ -46,6 +34,7 @@ describe('Tokens across processes: FileTokenStore, long runs', function () {
 
   // Last: it kills one of the pool's workers.
   it('a process SIGKILLed mid-refresh while it holds the lease: the others refresh within the lease TTL and the grant survives', async () => {
+    const { provider, pool, dir } = environment
     const storePath = join(dir, 'killed.json')
     const store = new FileTokenStore(storePath)
     await store.set('user:alice', await provider.userToken())
@@ -66,19 +55,7 @@ describe('Tokens across processes: FileTokenStore, long runs', function () {
         refreshLeaseMs: 3000,
       },
       'file killed mid-refresh',
-      async () => {
-        const session = new OAuth2Session(REFRESH_CLIENT.id, {
-          tokenStore: store,
-          tokenKey: 'user:alice',
-          autoRefreshUrl: tokenUrl,
-          autoRefreshKwargs: { client_id: REFRESH_CLIENT.id, client_secret: REFRESH_CLIENT.secret },
-        })
-        try {
-          return (await session.get(provider.resourceUrl)).status
-        } finally {
-          await session.close()
-        }
-      },
+      () => requestThroughStore(store, 'user:alice', tokenUrl, provider.resourceUrl),
     )
   })
 })

@@ -1,7 +1,7 @@
 import { createClient } from 'redis'
-import { OAuth2Session, RedisTokenStore } from '../../../lib/index.js'
+import { RedisTokenStore } from '../../../lib/index.js'
 import { type RedisServer, startRedisServer } from '../../support/redis-server.js'
-import { REFRESH_CLIENT, type RotatingProvider, startRotatingProvider } from '../../support/rotating-provider.js'
+import { startRotatingProvider } from '../../support/rotating-provider.js'
 import { closeAfterAll } from '../../support/servers.js'
 import {
   expectKilledRefresherRecovers,
@@ -10,8 +10,9 @@ import {
   expectStoreOutageRecovers,
   expectUnwrittenRenewalReoffered,
   RUN,
+  requestThroughStore,
+  sharedRunEnvironment,
 } from '../../support/shared-token-runs.js'
-import { startTokenWorkers, type TokenWorkerPool } from '../../support/token-workers.js'
 
 /**
  * #16 Verification, Redis store, with each client: 8 forked processes share a rotating refresh
@@ -23,8 +24,6 @@ import { startTokenWorkers, type TokenWorkerPool } from '../../support/token-wor
 describe('Tokens across processes: RedisTokenStore', function () {
   this.timeout(90_000)
   const closeLater = closeAfterAll()
-  let provider: RotatingProvider
-  let pool: TokenWorkerPool
   let redis: RedisServer
   /** The spec's own store on the same server, to seed and to check. */
   let store: RedisTokenStore
@@ -34,35 +33,21 @@ describe('Tokens across processes: RedisTokenStore', function () {
 
   before(async () => {
     redis = await closeLater(startRedisServer())
-    provider = await closeLater(startRotatingProvider())
-    pool = await closeLater(startTokenWorkers(8))
     const client = createClient({ socket: { path: redis.socket, reconnectStrategy: () => 50 } })
     client.on('error', () => {})
     await client.connect()
     await closeLater({ [Symbol.asyncDispose]: async () => client.destroy() })
     store = new RedisTokenStore({ client })
   })
+  // Its hook runs after the one above: the workers stop before redis-server does.
+  const environment = sharedRunEnvironment(closeLater)
 
-  const common = () => ({ ...RUN, redisSocket: redis.socket, tokenUrl: provider.tokenUrl, resourceUrl: provider.resourceUrl })
-
-  /** A request of the spec's own through the store, with the refresh client. */
-  const requestThroughStore = async (tokenUrl: string, resourceUrl: string, tokenKey: string): Promise<number> => {
-    const session = new OAuth2Session(REFRESH_CLIENT.id, {
-      tokenStore: store,
-      tokenKey,
-      autoRefreshUrl: tokenUrl,
-      autoRefreshKwargs: { client_id: REFRESH_CLIENT.id, client_secret: REFRESH_CLIENT.secret },
-    })
-    try {
-      return (await session.get(resourceUrl)).status
-    } finally {
-      await session.close()
-    }
-  }
+  const common = () => ({ ...RUN, redisSocket: redis.socket, tokenUrl: environment.provider.tokenUrl, resourceUrl: environment.provider.resourceUrl })
 
   for (const client of ['node-redis', 'ioredis'] as const) {
     describe(`with ${client}`, () => {
       it('8 processes refresh a rotating refresh token once per expiry: no failed request, no invalid_grant, the grant lives', async () => {
+        const { provider, pool } = environment
         const tokenKey = nextKey()
         await store.set(tokenKey, await provider.userToken())
 
@@ -70,6 +55,7 @@ describe('Tokens across processes: RedisTokenStore', function () {
       })
 
       it('8 processes share a client-credentials token: one grant per expiry, no failed request', async () => {
+        const { provider, pool } = environment
         await expectSharedRun(
           provider,
           pool,
@@ -79,6 +65,7 @@ describe('Tokens across processes: RedisTokenStore', function () {
       })
 
       it('redis-server stopped mid-run: typed errors only, no request hangs, every process recovers after the restart', async () => {
+        const { provider, pool } = environment
         const tokenKey = nextKey()
         await store.set(tokenKey, await provider.userToken())
 
@@ -90,6 +77,7 @@ describe('Tokens across processes: RedisTokenStore', function () {
       })
 
       it('redis-server stopped mid-run of a client-credentials token: no request fails (each process grants its own meanwhile), none hangs, the store is used again after the restart', async () => {
+        const { provider, pool } = environment
         const tokenKey = `service:${++run}`
         await expectProceedThroughOutage(
           provider,
@@ -103,6 +91,7 @@ describe('Tokens across processes: RedisTokenStore', function () {
       })
 
       it('redis-server stopped while a process refreshes: its rotated token, unwritten, is offered again after the restart and its peers take it rather than spend the old refresh token', async () => {
+        const { pool } = environment
         // Tokens that live 4 s: the renewed one is still valid when the store comes back.
         await using slow = await startRotatingProvider({ ttlSeconds: 4 })
         const tokenKey = nextKey()
@@ -116,7 +105,7 @@ describe('Tokens across processes: RedisTokenStore', function () {
           redis,
           store,
           { holdMs: 300, downMs: 2000 },
-          () => requestThroughStore(slow.tokenUrl, slow.resourceUrl, tokenKey),
+          () => requestThroughStore(store, tokenKey, slow.tokenUrl, slow.resourceUrl),
         )
       })
     })
@@ -126,6 +115,7 @@ describe('Tokens across processes: RedisTokenStore', function () {
   describe('a worker killed', () => {
     for (const client of ['node-redis', 'ioredis'] as const) {
       it(`a process SIGKILLed mid-refresh while it holds the lease (${client}): the others refresh within the lease TTL and the grant survives`, async () => {
+        const { provider, pool } = environment
         const tokenKey = nextKey()
         await store.set(tokenKey, await provider.userToken())
 
@@ -134,7 +124,7 @@ describe('Tokens across processes: RedisTokenStore', function () {
           pool,
           { ...common(), durationMs: 8000, store: client, grant: 'refresh', tokenKey, refreshLeaseMs: 3000 },
           `${client} killed mid-refresh`,
-          () => requestThroughStore(provider.tokenUrl, provider.resourceUrl, tokenKey),
+          () => requestThroughStore(store, tokenKey, provider.tokenUrl, provider.resourceUrl),
         )
       })
     }
