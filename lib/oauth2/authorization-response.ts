@@ -1,3 +1,6 @@
+import { ConfigurationError } from '../errors.js'
+import type { ParamPairs } from '../http/form-encoding.js'
+import { isSecretParam } from '../security/redact-url.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { IssuerMismatchError, MismatchingStateError, oauth2Error, type TokenRequestError } from './oauth2-errors.js'
@@ -54,4 +57,27 @@ export function issuerMismatch(received: readonly string[], expectation: IssuerE
   if (received.length === 0) return expectation.required ? new IssuerMismatchError(issuer, received) : undefined
   if (received.length > 1) return new IssuerMismatchError(issuer, shown())
   return timingSafeEqualText(received[0] as string, issuer) ? undefined : new IssuerMismatchError(issuer, shown())
+}
+
+/** The callback parameters that may come only once (a repeated iss is the issuer check's: IssuerMismatchError). */
+const ONCE_ONLY = ['state', 'code', 'error', 'access_token'] as const
+
+/**
+ * Why an authorization redirect is refused before its state is looked at, if it is: a parameter
+ * given twice, then the issuer (RFC 9207), then the provider's error.
+ */
+export function redirectRefusal(pairs: ParamPairs, params: Record<string, string>, expectation: IssuerExpectation): Error | undefined {
+  // RFC 6749 §3.1: a parameter comes once. A second copy is where a forged value hides (the last one wins in Python).
+  for (const name of ONCE_ONLY) {
+    if (pairs.filter(([parameter]) => parameter === name).length < 2) continue
+    const problem = `The authorization response carries ${name} more than once (RFC 6749 §3.1 allows each parameter once), so it was not used.`
+    if (name === 'state') return new MismatchingStateError(`${problem} Reject it: it may be a CSRF attempt.`)
+    return new ConfigurationError('authorizationResponse', problem)
+  }
+  const wrongIssuer = issuerMismatch(
+    pairs.filter(([name]) => name === 'iss').map(([, value]) => value),
+    expectation,
+    pairs.filter(([name]) => isSecretParam(name)).map(([, value]) => value),
+  )
+  return wrongIssuer ?? authorizationError((name) => (Object.hasOwn(params, name) ? params[name] : undefined))
 }

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
+import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
+import type { ParamPairs } from '../http/form-encoding.js'
 import { ConfigurationError, InvalidTokenResponseError, kindOf } from '../errors.js'
 import { AbortError } from '../http/http-errors.js'
 import type { HeadersInit } from '../http/header-map.js'
@@ -306,4 +308,28 @@ function seconds(raw: Record<string, unknown>, field: string, max: number): numb
     )
   }
   return value
+}
+
+/**
+ * Client authentication of the device flow, as at the token endpoint: the caller's `auth`; else
+ * Basic with a client secret; else (a public client, or `includeClientId`) `client_id` (and the
+ * secret) in the body.
+ *
+ * @throws {@link ConfigurationError} naming `clientId` when there is none
+ */
+export function deviceClientAuth(
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+  options: { auth?: AuthStrategy | null | undefined; clientSecret?: string | undefined; includeClientId?: boolean | undefined },
+  owner: string,
+): { auth: AuthStrategy | null; pairs: ParamPairs } {
+  if (clientId === undefined || clientId === '') {
+    throw new ConfigurationError('clientId', `${owner}: the device flow needs the client id: pass it as the first argument of the session.`)
+  }
+  const secret = options.clientSecret ?? clientSecret
+  if (options.auth !== undefined) return { auth: options.auth, pairs: options.includeClientId === true ? [['client_id', clientId]] : [] }
+  if (secret !== undefined && options.includeClientId !== true) return { auth: new HTTPBasicAuth(clientId, secret), pairs: [] }
+  const pairs: ParamPairs = [['client_id', clientId]]
+  if (secret !== undefined) pairs.push(['client_secret', secret])
+  return { auth: null, pairs }
 }

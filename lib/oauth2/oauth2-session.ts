@@ -4,7 +4,7 @@ import { parseUrlOption } from '../http/parse-url.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
-import { isSecretParam, redactUrl } from '../security/redact-url.js'
+import { redactUrl } from '../security/redact-url.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
@@ -17,9 +17,9 @@ import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
 import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
-import { authorizationError, issuerMismatch, stateMismatch } from './authorization-response.js'
-import { InvalidGrantError, MismatchingStateError, ReauthorizationRequiredError, ScopeChangedWarning } from './oauth2-errors.js'
-import { readStored, renewShared, type StoreUnavailablePolicy, storeCall } from '../tokens/shared-renewal.js'
+import { redirectRefusal, stateMismatch } from './authorization-response.js'
+import { MismatchingStateError } from './oauth2-errors.js'
+import { SharedSessionToken, type SharedTokenHost } from './session-token-sharing.js'
 import { tokenKeyFor } from '../tokens/token-key.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import type {
@@ -49,11 +49,12 @@ import {
   tokenOperationSchema,
 } from './oauth2-session-schemas.js'
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
-import { introspectTokenAt, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
+import { introspectTokenAt, operationEndpoint, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
 import { RevocationUnsupportedTokenTypeError } from './oauth2-errors.js'
 import { clientAuthentication, requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
 import {
   checkDevice,
+  deviceClientAuth,
   DEVICE_CODE_GRANT,
   type DeviceAuthorization,
   type DeviceAuthorizationOptions,
@@ -61,13 +62,10 @@ import {
   pollForDeviceToken,
   readDeviceAuthorization,
 } from './device-flow.js'
-import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { type RenewalPlan, renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
 import { type AuthorizationServerMetadata, discoverMetadata } from './discovery.js'
 
-/** The callback parameters that may come only once (a repeated iss is the issuer check's: IssuerMismatchError). */
-const ONCE_ONLY = ['state', 'code', 'error', 'access_token'] as const
 /** The settings checked again when assigned after construction. */
 const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
 /** Each session's write of its token to its store, for the service that made it. */
@@ -82,9 +80,6 @@ const publishers = new WeakMap<OAuth2Session, () => Promise<void>>()
 export function publishSessionToken(session: OAuth2Session): Promise<void> {
   return publishers.get(session)?.() ?? Promise.resolve()
 }
-
-/** A valid token from a shared store is read again at most this often, to pick up a peer's newer one. */
-const STORE_RECHECK_MS = 1000
 
 /**
  * A {@link Session} that adds an OAuth 2 token to every request, with the flow helpers of
@@ -160,18 +155,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #grantExtras: { url: string; options: FetchTokenOptions } | undefined
   readonly #renewals = new SingleFlight<OAuth2Token>()
   /** The shared store of the token, and how this session uses it (DESIGN §10). */
-  readonly #shared: SharedSettings | undefined
+  readonly #shared: SharedSessionToken | undefined
   /** The token endpoint of the last fetchToken: part of the default store key. */
   #fetchUrl: string | undefined
-  /** The store version of the token held, when it came from the store or was written there (or the one it replaced, while #unwritten). */
-  #storedVersion: number | undefined
-  /** The token held was renewed here and the store did not take it: its refresh token is the live one, newer than the stored one's. */
-  #unwritten = false
-  /** The refresh token of the last renewal through the store, and the refusal of one, which is not sent again. */
-  #renewingFrom: string | undefined
-  #refusal: { refreshToken: string; refused: InvalidGrantError } | undefined
-  /** When the store was last read for a newer token. */
-  #checkedAt = 0
   /** The issuer's metadata, when the session came from {@link OAuth2Session.discover}. */
   #metadata: AuthorizationServerMetadata | undefined
 
@@ -253,30 +239,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#bearerAuth = oauthOptions.bearerAuth ?? true
     this.revocationUrl = oauthOptions.revocationUrl
     this.introspectionUrl = oauthOptions.introspectionUrl
-    this.#shared =
-      oauthOptions.tokenStore === undefined
-        ? undefined
-        : {
-            store: oauthOptions.tokenStore,
-            key: oauthOptions.tokenKey,
-            subject: oauthOptions.tokenSubject,
-            onUnavailable: oauthOptions.onStoreUnavailable,
-            leaseMs: oauthOptions.refreshLeaseMs ?? 15_000,
-            waitMs: oauthOptions.refreshWaitMs ?? 20_000,
-          }
-    if (this.#shared !== undefined) publishers.set(this, () => this.#publish(this.#token))
-    if (this.#shared !== undefined && this.#shared.key === undefined && this.#shared.subject === undefined && !this.client.renewsByGrant) {
-      // Without a subject, every user's session would share one key: one user would be sent another's token.
-      throw new ConfigurationError(
-        'tokenKey',
-        `A shared ${this.client.grantType} token belongs to one user: pass tokenKey (such as 'user:42') or tokenSubject (the user's id, part of the default key).`,
-      )
-    }
-    if (this.#shared === undefined) {
-      for (const name of ['tokenKey', 'tokenSubject', 'onStoreUnavailable', 'refreshLeaseMs', 'refreshWaitMs'] as const) {
-        if (oauthOptions[name] !== undefined) throw new ConfigurationError(name, `${name} is a setting of a shared token: it needs tokenStore.`)
-      }
-    }
+    this.#shared = SharedSessionToken.from(oauthOptions, this.client, this.#sharedHost())
+    if (this.#shared !== undefined) publishers.set(this, () => (this.#shared as SharedSessionToken).publish(this.#token))
     this.#bearer = new BearerTokenAuth(this.#tokenSource())
     this.auth = this.#bearer
   }
@@ -537,10 +501,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (this.client.renewsByGrant) {
       // Client credentials: a valid token in the store is taken; else one process fetches it for all.
       this.#grantExtras = { url: tokenUrl, options: fetchOptions }
-      return this.#renewals.run('token', () => this.#renewShared(false, (_current, deadline) => this.#fetchToken(tokenUrl, fetchOptions, deadline)))
+      return this.#renewals.run('token', () => shared.renew(false, (_current, deadline) => this.#fetchToken(tokenUrl, fetchOptions, deadline)))
     }
     const token = await this.#fetchToken(tokenUrl, fetchOptions)
-    await this.#publish(token)
+    await shared.publish(token)
     return token
   }
 
@@ -627,14 +591,15 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
     if (explicit !== undefined && this.#shared !== undefined) {
       const token = await refresh(explicit)
-      await this.#publish(token)
+      await this.#shared?.publish(token)
       return token
     }
     if (explicit !== undefined) return refresh(explicit)
-    if (this.#shared !== undefined) {
+    const store = this.#shared
+    if (store !== undefined) {
       // A shared token: one process refreshes it for all, and a peer's newer token is taken instead.
       const shared = this.#renewals.run('token', () =>
-        this.#renewShared(true, (current, deadline) => {
+        store.renew(true, (current, deadline) => {
           if (typeof current.refresh_token !== 'string') throw new ConfigurationError('refreshToken', 'There is no refresh token in the token store.')
           return refresh(current.refresh_token, deadline)
         }),
@@ -673,12 +638,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    */
   async revokeToken(token?: string, options: TokenOperationOptions = {}): Promise<void> {
     const settings = parseOptions(tokenOperationSchema, options, 'revokeToken') as TokenOperationOptions
-    const url = this.#operationEndpoint('revocation', settings)
+    const url = operationEndpoint('revocation', settings.url, this.revocationUrl, this.#metadata)
     if (token !== undefined) {
       await revokeTokenAt(this, this.#operationRequest(url, parseOperationToken(token, 'revokeToken'), settings.tokenTypeHint, settings, 'revocation'))
       return
     }
-    if (this.#shared !== undefined && this.#token.access_token === undefined) await this.#loadStored()
+    if (this.#shared !== undefined && this.#token.access_token === undefined) await this.#shared.load()
     const { refresh_token: refreshToken, access_token: accessToken } = this.#token
     if (typeof refreshToken !== 'string' && typeof accessToken !== 'string') {
       throw new ConfigurationError('token', 'revokeToken: the session holds no token to revoke; pass the token to revoke.')
@@ -721,27 +686,16 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    */
   async introspectToken(token?: string, options: TokenOperationOptions = {}): Promise<TokenIntrospection> {
     const settings = parseOptions(tokenOperationSchema, options, 'introspectToken') as TokenOperationOptions
-    const url = this.#operationEndpoint('introspection', settings)
+    const url = operationEndpoint('introspection', settings.url, this.introspectionUrl, this.#metadata)
     let asked = token === undefined ? undefined : parseOperationToken(token, 'introspectToken')
     let hint = settings.tokenTypeHint
     if (asked === undefined) {
-      if (this.#shared !== undefined && this.#token.access_token === undefined) await this.#loadStored()
+      if (this.#shared !== undefined && this.#token.access_token === undefined) await this.#shared.load()
       asked = this.#token.access_token
       hint ??= 'access_token'
     }
     if (asked === undefined) throw new ConfigurationError('token', 'introspectToken: the session holds no access token; pass the token to introspect.')
     return introspectTokenAt(this, this.#operationRequest(url, asked, hint, settings, 'introspection'))
-  }
-
-  /** The endpoint of a revocation or introspection: the call's `url`, else the session's option, else the discovered one. */
-  #operationEndpoint(kind: 'revocation' | 'introspection', options: TokenOperationOptions): string {
-    const url =
-      options.url ??
-      (kind === 'revocation' ? (this.revocationUrl ?? this.#metadata?.revocation_endpoint) : (this.introspectionUrl ?? this.#metadata?.introspection_endpoint))
-    if (url !== undefined) return url
-    const option = `${kind}Url`
-    const method = kind === 'revocation' ? 'revokeToken' : 'introspectToken'
-    throw new ConfigurationError(option, `${method} needs the ${kind} endpoint: pass ${option} to the constructor, or { url } to ${method}.`)
   }
 
   /** A revocation or introspection request, authenticated as fetchToken's. */
@@ -761,12 +715,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** Drops the token here and, with a store, its key there. */
   async #forget(): Promise<void> {
-    const key = this.tokenKey
-    this.#adopt({}, undefined)
-    this.#refusal = undefined
-    const shared = this.#shared
-    if (shared === undefined || key === undefined) return
-    await storeCall(shared.store, key, 'delete', shared.leaseMs, () => shared.store.delete(key))
+    if (this.#shared !== undefined) return this.#shared.forget()
+    this.#token = {}
   }
 
   /**
@@ -794,7 +744,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const { settings, extras } = splitTokenOptions(deviceAuthorizationSchema, options as FetchTokenOptions, 'deviceAuthorization')
     const endpoint = url === undefined ? this.#deviceEndpoint('device') : parseOptions(deviceUrlSchema, { url }, 'deviceAuthorization').url
     assertSecureTransport(endpoint, this.#insecure)
-    const { auth, pairs } = this.#deviceClientAuth(settings as DeviceAuthorizationOptions, 'deviceAuthorization')
+    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings as DeviceAuthorizationOptions, 'deviceAuthorization')
     const scope = scopeToString((settings.scope as string | readonly string[] | undefined) ?? this.scope)
     const body: ParamPairs = [...pairs, ...(scope === undefined ? [] : [['scope', scope] as [string, string]]), ...Object.entries(extras)]
     const response = await sendTokenRequest(this, {
@@ -835,7 +785,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const checked = checkDevice(device)
     const tokenUrl = settings.tokenUrl ?? this.#deviceEndpoint('token')
     assertSecureTransport(tokenUrl, this.#insecure)
-    const { auth, pairs } = this.#deviceClientAuth(settings, 'pollDeviceToken')
+    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings, 'pollDeviceToken')
     const body: ParamPairs = [['grant_type', DEVICE_CODE_GRANT], ['device_code', checked.deviceCode], ...pairs]
     const request: TokenRequest = {
       url: tokenUrl,
@@ -856,7 +806,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     })
     if (this.#shared !== undefined) {
       this.#fetchUrl = tokenUrl
-      await this.#publish(token)
+      await this.#shared?.publish(token)
     }
     return token
   }
@@ -1007,6 +957,28 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
   }
 
+  /** What the shared part of this session sees of it. */
+  #sharedHost(): SharedTokenHost {
+    const session = this
+    return {
+      get token() {
+        return session.#token
+      },
+      setToken: (token) => {
+        this.#token = token
+      },
+      get tokenKey() {
+        return session.tokenKey
+      },
+      get deadline() {
+        return session.deadline ?? undefined
+      },
+      get tokenUpdater() {
+        return session.tokenUpdater
+      },
+    }
+  }
+
   /** The endpoint a call gave, else the discovered one; neither is a ConfigurationError naming `option`. */
   #endpoint(given: string | undefined, field: 'authorization_endpoint' | 'token_endpoint', option: string): string {
     if (given !== undefined) return given
@@ -1032,7 +1004,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** A usable token, renewed once for all concurrent callers. */
   #freshToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token> {
-    if (this.#shared !== undefined) return this.#freshSharedToken(choices, force)
+    if (this.#shared !== undefined) return this.#freshSharedToken(this.#shared, choices, force)
     if (!force && !isExpired(this.#token)) return Promise.resolve(this.#token)
     return this.#renewals.run('token', () =>
       renewToken(this.#token.refresh_token, { ...this.#renewalPlan(choices), tokenUpdater: this.tokenUpdater, throwTokenUpdated: true }),
@@ -1063,137 +1035,16 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * at most once a second, for a peer's newer one), the stored one when the session has none yet,
    * else one renewal for every process that shares it.
    */
-  async #freshSharedToken(choices: BearerChoices, force: boolean): Promise<OAuth2Token> {
+  async #freshSharedToken(shared: SharedSessionToken, choices: BearerChoices, force: boolean): Promise<OAuth2Token> {
     if (!force && this.#token.access_token !== undefined && !isExpired(this.#token)) {
-      if (Date.now() - this.#checkedAt < STORE_RECHECK_MS) return this.#token
-      return this.#renewals.run('check', () => this.#recheck())
+      if (shared.recentlyChecked) return this.#token
+      return this.#renewals.run('check', () => shared.recheck())
     }
     return this.#renewals.run('token', async () => {
-      if (!force && this.#token.access_token === undefined && !(await this.#loadStored())) return this.#token
+      if (!force && this.#token.access_token === undefined && !(await shared.load())) return this.#token
       if (!force && this.#token.access_token !== undefined && !isExpired(this.#token)) return this.#token
-      return this.#renewShared(force, (current, deadline) => renewToken(current.refresh_token, this.#renewalPlan(choices, deadline)), true)
+      return shared.renew(force, (current, deadline) => renewToken(current.refresh_token, this.#renewalPlan(choices, deadline)), true)
     })
-  }
-
-  /** Takes a newer valid token from the store; a store that cannot be read leaves the valid token held. */
-  async #recheck(): Promise<OAuth2Token> {
-    const shared = this.#shared as SharedSettings
-    const key = this.tokenKey
-    this.#checkedAt = Date.now()
-    if (key === undefined) return this.#token
-    const held = this.#token
-    // A renewed token the store did not take is offered again, over the version it replaced: its peers
-    // hold a spent refresh token until it is there.
-    if (this.#unwritten) await this.#publishUnwritten(shared.store, key)
-    const stored = await readStored(shared.store, key, shared.leaseMs).catch(() => undefined)
-    // A renewal that ended while this read was out has the newer token: the read is stale.
-    if (stored === undefined || !usableToken(stored.token) || this.#token !== held) return this.#token
-    // Only a later version is a peer's newer token. A token the store did not take is newer than the stored one it
-    // replaced; a lower version is a store gone back in time (restored from a snapshot), whose refresh token may be spent.
-    if (stored.version > (this.#storedVersion ?? 0)) this.#adopt(stored.token, stored.version)
-    return this.#token
-  }
-
-  /** Writes the token the store did not take over the version it replaced (or into a store that lost the key); a store still down (or a peer's newer token) leaves it as it is. */
-  async #publishUnwritten(store: TokenStore, key: string): Promise<void> {
-    const token = this.#token
-    const ifVersion = this.#storedVersion ?? 0
-    const timeoutMs = (this.#shared as SharedSettings).leaseMs
-    const offer = (version: number) => storeCall(store, key, 'set', timeoutMs, () => store.set(key, token, { ifVersion: version })).catch(() => undefined)
-    // A store that came back empty (a restart) has no version to write over: the token goes in only while the key is still empty.
-    const written = (await offer(ifVersion)) ?? (ifVersion === 0 ? undefined : await offer(0))
-    if (written !== undefined && this.#token === token) this.#adopt(token, written.version)
-  }
-
-  /** A session without a token starts from the store's: false when it holds none; a store that cannot be read is raised. */
-  async #loadStored(): Promise<boolean> {
-    const shared = this.#shared as SharedSettings
-    const key = this.tokenKey
-    if (key === undefined) return false
-    // A store that cannot be read is raised even under 'proceed': without a token there is nothing to proceed with.
-    const stored = await readStored(shared.store, key, shared.leaseMs)
-    if (stored === undefined) return false
-    this.#adopt(stored.token, stored.version)
-    return true
-  }
-
-  /** Renews a shared token with `renew`, through the store (renewShared), and keeps what it gives. */
-  async #renewShared(force: boolean, renew: (current: OAuth2Token, deadline: number) => Promise<OAuth2Token>, automatic = false): Promise<OAuth2Token> {
-    const shared = this.#shared as SharedSettings
-    const key = this.tokenKey
-    if (key === undefined) {
-      throw new ConfigurationError('tokenKey', 'A shared token needs a key: pass tokenKey, or autoRefreshUrl (the token endpoint names the default key).')
-    }
-    let scopeWarning: ScopeChangedWarning | undefined
-    const result = await renewShared({
-      store: shared.store,
-      key,
-      local: this.#token,
-      localVersion: this.#storedVersion,
-      localUnwritten: this.#unwritten,
-      force,
-      usable: usableToken,
-      renew: async (current, deadline) => {
-        // A refresh token the provider refused already is not sent again: every request would repeat the refusal.
-        this.#renewingFrom = current.refresh_token
-        const refusal = this.#refusal
-        if (refusal !== undefined && typeof current.refresh_token === 'string' && timingSafeEqualText(current.refresh_token, refusal.refreshToken)) {
-          throw new ReauthorizationRequiredError(refusal.refused, key)
-        }
-        try {
-          return await renew(current, Math.min(deadline, this.deadline ?? deadline))
-        } catch (error) {
-          // The new token came with another scope: it is stored (a rotated refresh token is never lost), then the warning is raised.
-          if (!(error instanceof ScopeChangedWarning) || error.token === undefined) throw error
-          scopeWarning = error
-          return error.token as OAuth2Token
-        }
-      },
-      refused: (error) => error instanceof InvalidGrantError,
-      reauthorization: (error) => {
-        if (error instanceof ReauthorizationRequiredError) return error
-        const spent = this.#renewingFrom
-        if (typeof spent === 'string') this.#refusal = { refreshToken: spent, refused: error as InvalidGrantError }
-        return new ReauthorizationRequiredError(error as InvalidGrantError, key)
-      },
-      onUnavailable: this.#unavailablePolicy(),
-      leaseMs: shared.leaseMs,
-      waitMs: shared.waitMs,
-    })
-    this.#adopt(result.token, result.version, result.unwritten === true)
-    // As without a store, tokenUpdater is told of automatic renewals; fetchToken and refreshToken return their token.
-    if (automatic && result.renewedHere && this.tokenUpdater !== undefined) await this.tokenUpdater(result.token)
-    if (scopeWarning !== undefined && result.renewedHere) throw scopeWarning
-    return result.token
-  }
-
-  /** Writes a token this session fetched to its store; one that cannot be written is kept here, with a warning. */
-  async #publish(token: OAuth2Token): Promise<void> {
-    const shared = this.#shared as SharedSettings
-    const key = this.tokenKey
-    if (key === undefined) return
-    try {
-      const written = await storeCall(shared.store, key, 'set', shared.leaseMs, () => shared.store.set(key, token))
-      this.#storedVersion = written?.version
-      this.#unwritten = false
-      this.#checkedAt = Date.now()
-    } catch {
-      // Kept as newer than anything stored so far: a peer's token is taken only once written after it.
-      this.#unwritten = true
-      process.emitWarning(`The new token of key ${key} could not be written to the token store; it is used by this session only.`)
-    }
-  }
-
-  #adopt(token: OAuth2Token, version: number | undefined, unwritten = false): void {
-    this.#token = token
-    this.#storedVersion = version
-    this.#unwritten = unwritten
-    this.#checkedAt = Date.now()
-  }
-
-  /** The `onStoreUnavailable` option, else `'proceed'` for a grant renewed by running it again (client credentials), `'fail'` otherwise. */
-  #unavailablePolicy(): StoreUnavailablePolicy {
-    return this.#shared?.onUnavailable ?? (this.client.renewsByGrant ? 'proceed' : 'fail')
   }
 
   /**
@@ -1212,27 +1063,6 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
     if (this.autoRefreshUrl !== undefined) return this.autoRefreshUrl
     throw new ConfigurationError('tokenUrl', 'pollDeviceToken needs the token endpoint: pass tokenUrl or set the autoRefreshUrl option.')
-  }
-
-  /**
-   * Client authentication of the device flow, as at the token endpoint: the caller's `auth`; else
-   * Basic with a client secret; else (a public client, or `includeClientId`) `client_id` (and the
-   * secret) in the body.
-   */
-  #deviceClientAuth(
-    options: { auth?: AuthStrategy | null | undefined; clientSecret?: string | undefined; includeClientId?: boolean | undefined },
-    owner: string,
-  ): { auth: AuthStrategy | null; pairs: ParamPairs } {
-    const clientId = this.clientId
-    if (clientId === undefined || clientId === '') {
-      throw new ConfigurationError('clientId', `${owner}: the device flow needs the client id: pass it as the first argument of the session.`)
-    }
-    const secret = options.clientSecret ?? this.#clientSecret
-    if (options.auth !== undefined) return { auth: options.auth, pairs: options.includeClientId === true ? [['client_id', clientId]] : [] }
-    if (secret !== undefined && options.includeClientId !== true) return { auth: new HTTPBasicAuth(clientId, secret), pairs: [] }
-    const pairs: ParamPairs = [['client_id', clientId]]
-    if (secret !== undefined) pairs.push(['client_secret', secret])
-    return { auth: null, pairs }
   }
 
   /** The request settings of fetchToken and refreshToken. */
@@ -1272,20 +1102,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** Checks an authorization redirect: issuer first (RFC 9207), then the provider error, then state (in constant time). */
   #checkRedirect(params: Record<string, string>, pairs: ParamPairs): void {
-    // RFC 6749 §3.1: a parameter comes once. A second copy is where a forged value hides (the last one wins in Python).
-    for (const name of ONCE_ONLY) {
-      if (pairs.filter(([parameter]) => parameter === name).length < 2) continue
-      const problem = `The authorization response carries ${name} more than once (RFC 6749 §3.1 allows each parameter once), so it was not used.`
-      if (name === 'state') throw new MismatchingStateError(`${problem} Reject it: it may be a CSRF attempt.`)
-      throw new ConfigurationError('authorizationResponse', problem)
-    }
-    const wrongIssuer = issuerMismatch(
-      pairs.filter(([name]) => name === 'iss').map(([, value]) => value),
-      { issuer: this.issuer, required: this.issuerParameterRequired },
-      pairs.filter(([name]) => isSecretParam(name)).map(([, value]) => value),
-    )
-    if (wrongIssuer !== undefined) throw wrongIssuer
-    const refused = authorizationError((name) => (Object.hasOwn(params, name) ? params[name] : undefined))
+    const refused = redirectRefusal(pairs, params, { issuer: this.issuer, required: this.issuerParameterRequired })
     if (refused !== undefined) throw refused
     if (this.#state === undefined) {
       // A state generator no authorization URL has called: requests-oauthlib compares the callable itself, which no callback matches.
@@ -1311,19 +1128,4 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (changed !== undefined) throw changed
     return token
   }
-}
-
-/** How a session shares its token through a store. */
-interface SharedSettings {
-  store: TokenStore
-  key: string | undefined
-  subject: string | undefined
-  onUnavailable: StoreUnavailablePolicy | undefined
-  leaseMs: number
-  waitMs: number
-}
-
-/** A token that can be sent as it is: it has an access token and has not expired. */
-function usableToken(token: OAuth2Token): boolean {
-  return typeof token.access_token === 'string' && token.access_token !== '' && !isExpired(token)
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod'
-import { InvalidTokenResponseError } from '../errors.js'
+import { ConfigurationError, InvalidTokenResponseError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
+import type { AuthorizationServerMetadata } from './discovery.js'
 import { EndpointUnavailableError, TokenRequestError } from './oauth2-errors.js'
 import { decodeTokenBody, readTokenResponse, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
 
@@ -147,4 +148,23 @@ function retryAfterSeconds(value: string | undefined): number | undefined {
   if (/^\d{1,10}$/.test(trimmed)) return Number(trimmed)
   const date = Date.parse(trimmed)
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000))
+}
+
+/**
+ * The endpoint of a revocation or introspection: the call's `url`, else the session's option,
+ * else the discovered one.
+ *
+ * @throws {@link ConfigurationError} naming the option (`revocationUrl`, `introspectionUrl`) when none is known
+ */
+export function operationEndpoint(
+  kind: 'revocation' | 'introspection',
+  given: string | undefined,
+  option: string | undefined,
+  metadata: AuthorizationServerMetadata | undefined,
+): string {
+  const url = given ?? option ?? (kind === 'revocation' ? metadata?.revocation_endpoint : metadata?.introspection_endpoint)
+  if (url !== undefined) return url
+  const name = `${kind}Url`
+  const method = kind === 'revocation' ? 'revokeToken' : 'introspectToken'
+  throw new ConfigurationError(name, `${method} needs the ${kind} endpoint: pass ${name} to the constructor, or { url } to ${method}.`)
 }
