@@ -111,6 +111,28 @@ export interface DevicePollProgress {
 }
 
 /**
+ * The time the device flow waits on: what `now` is, and how to wait. The default is the real
+ * clock (`Date.now` and `setTimeout`); a test passes `VirtualClock` of `oauth-sessions/testing`,
+ * which moves time at once, so that polling every 5 seconds for 10 minutes takes no real time.
+ *
+ * @example
+ * ```ts
+ * import type { DeviceClock } from 'oauth-sessions'
+ * const realClock: DeviceClock = {
+ *   now: () => Date.now(),
+ *   sleep: (ms, signal) => new Promise((resolve) => setTimeout(resolve, ms, signal)),
+ * }
+ * ```
+ * @group OAuth 2
+ */
+export interface DeviceClock {
+  /** The time now, milliseconds since the epoch. */
+  now(): number
+  /** Waits `ms` milliseconds; rejects (with any error) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+/**
  * Options of {@link OAuth2Session.pollDeviceToken}.
  *
  * @example
@@ -133,6 +155,8 @@ export interface PollDeviceTokenOptions {
   signal?: AbortSignal
   /** Called after each `authorization_pending` or `slow_down` answer; polling waits for it. */
   onPending?: (progress: DevicePollProgress) => void | Promise<void>
+  /** The clock of the waits and of the expiry check; default the real one (a test passes `VirtualClock` of `oauth-sessions/testing`). */
+  clock?: DeviceClock
   /** The client secret of a confidential client; default the session's. */
   clientSecret?: string
   /** Sends `client_id` (and `client_secret`) in the body instead of Basic authentication. */
@@ -234,23 +258,26 @@ export interface DevicePoll {
   poll: () => Promise<OAuth2Token>
   signal?: AbortSignal | undefined
   onPending?: ((progress: DevicePollProgress) => void | Promise<void>) | undefined
+  clock?: DeviceClock | undefined
 }
 
 /**
  * Polls the token endpoint as RFC 8628 §3.5 says: waits `interval` seconds before each poll; on
  * `authorization_pending` polls again; each `slow_down` adds 5 seconds to the interval for good;
  * a poll that could only be sent once the codes expired is not sent
- * ({@link DeviceAuthorizationExpiredError}); any other answer ends the polling. The waits use
- * `setTimeout` of `node:timers/promises`, so a fake clock drives them.
+ * ({@link DeviceAuthorizationExpiredError}); any other answer ends the polling. The waits and the
+ * expiry check use `plan.clock`, else `setTimeout` of `node:timers/promises` and `Date.now` (so a
+ * fake clock drives them too).
  *
  * @internal
  */
 export async function pollForDeviceToken(plan: DevicePoll): Promise<OAuth2Token> {
   const { checked, signal } = plan
+  const clock = plan.clock ?? REAL_CLOCK
   let interval = checked.interval
   for (let attempt = 1; ; attempt += 1) {
-    if (Date.now() + interval * 1000 >= checked.expiresAt) throw new DeviceAuthorizationExpiredError(checked.expiresIn)
-    await wait(interval * 1000, signal, plan.url)
+    if (clock.now() + interval * 1000 >= checked.expiresAt) throw new DeviceAuthorizationExpiredError(checked.expiresIn)
+    await wait(clock, interval * 1000, signal, plan.url)
     let error: AuthorizationPendingError | SlowDownError
     try {
       return await plan.poll()
@@ -263,12 +290,18 @@ export async function pollForDeviceToken(plan: DevicePoll): Promise<OAuth2Token>
   }
 }
 
-/** Waits `ms`, or ends at once with AbortError when the signal aborts. */
-async function wait(ms: number, signal: AbortSignal | undefined, url: string): Promise<void> {
+/** Date.now and setTimeout, looked up at each call (so a fake clock installed later drives them). */
+const REAL_CLOCK: DeviceClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, signal === undefined ? undefined : { signal }),
+}
+
+/** Waits `ms` on `clock`, or ends at once with AbortError when the signal aborts. */
+async function wait(clock: DeviceClock, ms: number, signal: AbortSignal | undefined, url: string): Promise<void> {
   const aborted = (): AbortError => new AbortError('POST', redactUrl(url), signal?.reason)
   if (signal?.aborted) throw aborted()
   try {
-    await sleep(ms, undefined, signal === undefined ? undefined : { signal })
+    await clock.sleep(ms, signal)
   } catch (error) {
     if (signal?.aborted) throw aborted()
     throw error

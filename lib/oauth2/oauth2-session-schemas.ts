@@ -4,7 +4,7 @@ import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-opti
 import { httpUrlSchema } from '../http/parse-url.js'
 import { MAX_TIMER_MS, requestOptionsSchema, sessionOptionsSchema } from '../http/session-options.js'
 import { OAuth2Client } from './grant-clients.js'
-import type { PollDeviceTokenOptions } from './device-flow.js'
+import type { DeviceClock, PollDeviceTokenOptions } from './device-flow.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenOperationOptions } from './oauth2-session-options.js'
 import { type OAuth2Token, scopeToList } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
@@ -289,6 +289,13 @@ export const pollDeviceTokenSchema = z
     ...deviceRequestShape,
     tokenUrl: endpointSchema.optional(),
     onPending: fn<NonNullable<PollDeviceTokenOptions['onPending']>>('a function').optional(),
+    clock: z
+      .custom<DeviceClock>(
+        (value) =>
+          typeof value === 'object' && value !== null && typeof (value as DeviceClock).now === 'function' && typeof (value as DeviceClock).sleep === 'function',
+        'an object with now() and sleep(ms, signal)',
+      )
+      .optional(),
   })
   .strict()
 

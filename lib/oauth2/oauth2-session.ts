@@ -803,6 +803,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       poll: () => this.#tokenRequest(request, 'access_token'),
       signal: settings.signal,
       onPending: settings.onPending,
+      clock: settings.clock,
     })
     if (this.#shared !== undefined) {
       this.#fetchUrl = tokenUrl

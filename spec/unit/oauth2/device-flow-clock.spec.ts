@@ -1,0 +1,104 @@
+import { expect } from 'chai'
+import nock from 'nock'
+import { AbortError, DeviceAuthorizationExpiredError, OAuth2Session, type DeviceAuthorization } from '../../../lib/index.js'
+import { VirtualClock } from '../../../lib/testing/index.js'
+import { configurationRejection } from '../../support/expect-configuration-error.js'
+
+// The `clock` option of pollDeviceToken (RFC 8628 §3.5 timing without sleeping): the waits and the
+// expiry check run on the clock given, and nothing of the real clock is faked.
+
+const IDP = 'https://idp.test'
+const GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+
+function device(clock: VirtualClock, expiresIn = 1800, interval?: number): DeviceAuthorization {
+  return {
+    deviceCode: 'dev-code-1',
+    userCode: 'WDJB-MJHT',
+    verificationUri: `${IDP}/device`,
+    expiresIn,
+    interval: interval ?? 5,
+    expiresAt: clock.now() + expiresIn * 1000,
+    device_code: 'dev-code-1',
+    user_code: 'WDJB-MJHT',
+    verification_uri: `${IDP}/device`,
+    expires_in: expiresIn,
+  }
+}
+
+/** The token endpoint answering each poll in turn, noting the virtual time of each. */
+function answers(clock: VirtualClock, replies: ReadonlyArray<[number, Record<string, unknown>]>, sentAt: number[]): nock.Scope {
+  let scope = nock(IDP)
+  for (const [status, body] of replies) {
+    scope = scope.post('/token', `grant_type=${encodeURIComponent(GRANT)}&device_code=dev-code-1&client_id=tv`).reply(() => {
+      sentAt.push(clock.now())
+      return [status, body]
+    })
+  }
+  return scope
+}
+
+const pending: [number, Record<string, unknown>] = [400, { error: 'authorization_pending' }]
+const slowDown: [number, Record<string, unknown>] = [400, { error: 'slow_down' }]
+const granted: [number, Record<string, unknown>] = [200, { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600 }]
+
+describe('pollDeviceToken with a clock (VirtualClock of oauth-sessions/testing)', () => {
+  afterEach(() => nock.cleanAll())
+
+  it('waits on the clock given: 5 s, then 5 s more for good after each slow_down, with pending keeping the interval', async () => {
+    const clock = new VirtualClock(1_000_000)
+    const sentAt: number[] = []
+    const scope = answers(clock, [pending, slowDown, pending, slowDown, granted], sentAt)
+    const session = new OAuth2Session('tv', { autoRefreshUrl: `${IDP}/token` })
+    const realStart = Date.now()
+
+    const token = await session.pollDeviceToken(device(clock), { clock })
+
+    expect(token.access_token).to.equal('at-1')
+    expect(clock.waits).to.deep.equal([5000, 5000, 10_000, 10_000, 15_000])
+    expect(sentAt.map((at) => at - 1_000_000)).to.deep.equal([5000, 10_000, 20_000, 30_000, 45_000])
+    // 45 s of polling on the virtual clock; well under that on the real one.
+    expect(Date.now() - realStart).to.be.below(5000)
+    scope.done()
+    await session.close()
+  })
+
+  it('checks expires_in against the clock: no poll is sent once the codes would have expired', async () => {
+    const clock = new VirtualClock()
+    const sentAt: number[] = []
+    const scope = answers(clock, [pending, pending], sentAt)
+    const session = new OAuth2Session('tv', { autoRefreshUrl: `${IDP}/token` })
+    const start = clock.now()
+
+    const error = await session.pollDeviceToken(device(clock, 12), { clock }).catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(DeviceAuthorizationExpiredError).and.include({ expiresIn: 12 })
+    expect(sentAt.map((at) => at - start)).to.deep.equal([5000, 10_000])
+    scope.done()
+    await session.close()
+  })
+
+  it('ends with AbortError when the signal aborts between polls, sending no further poll', async () => {
+    const clock = new VirtualClock()
+    const controller = new AbortController()
+    const sentAt: number[] = []
+    const scope = answers(clock, [pending], sentAt)
+    const session = new OAuth2Session('tv', { autoRefreshUrl: `${IDP}/token` })
+
+    const error = await session
+      .pollDeviceToken(device(clock), { clock, signal: controller.signal, onPending: () => controller.abort() })
+      .catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(AbortError)
+    expect(sentAt).to.have.length(1)
+    scope.done()
+    await session.close()
+  })
+
+  it('refuses a clock without now() and sleep() as a ConfigurationError naming clock, before any traffic', async () => {
+    const session = new OAuth2Session('tv', { autoRefreshUrl: `${IDP}/token` })
+    const clock = new VirtualClock()
+    const error = await configurationRejection(() => session.pollDeviceToken(device(clock), { clock: { now: () => 0 } as unknown as VirtualClock }))
+    expect(error.option).to.equal('clock')
+    await session.close()
+  })
+})
