@@ -51,8 +51,11 @@ export interface SandboxOAuth2 {
   issuer: string
   /**
    * The device authorization endpoint (RFC 8628 §3.1). Query switches: `interval=N` (default 1
-   * second), `expires_in=N` (default 600 seconds). Polls answer `authorization_pending` until the
-   * user code is approved at {@link SandboxOAuth2.verificationUrl}.
+   * second; `interval=none` leaves `interval` out of the answer, as oidc-provider does, so the
+   * client must take RFC 8628's 5 seconds), `expires_in=N` (default 600 seconds), `slow_down=N`
+   * (the first N polls of this device code answer `slow_down`, as a server does to a client that
+   * polls too often). Other polls answer `authorization_pending` until the user code is approved
+   * at {@link SandboxOAuth2.verificationUrl}.
    */
   deviceAuthorizationUrl: string
   /** The device verification page: GET shows a form; POST `user_code=...` approves it as the user would (`deny=1` refuses). */
@@ -82,6 +85,8 @@ interface DeviceGrant {
   scope: string
   expiresAt: number
   state: 'pending' | 'approved' | 'denied'
+  /** How many next polls still answer `slow_down` (the `slow_down=N` switch). */
+  slowDowns: number
 }
 
 interface IssuedToken {
@@ -150,11 +155,12 @@ export class SandboxOAuth2Provider {
   #deviceAuthorization(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer): void {
     const form = new URLSearchParams(raw.toString('utf8'))
     if (clientId(request, form) === undefined) return sendJson(response, 401, { error: 'invalid_client', error_description: 'Client authentication failed' })
-    const interval = positive(url.searchParams.get('interval'), 1)
+    const interval = url.searchParams.get('interval') === 'none' ? undefined : positive(url.searchParams.get('interval'), 1)
     const expiresIn = positive(url.searchParams.get('expires_in'), 600)
+    const slowDowns = positive(url.searchParams.get('slow_down'), 0)
     const deviceCode = secret()
     const userCode = userCodeText()
-    this.#devices.set(deviceCode, { userCode, scope: form.get('scope') ?? '', expiresAt: Date.now() + expiresIn * 1000, state: 'pending' })
+    this.#devices.set(deviceCode, { userCode, scope: form.get('scope') ?? '', expiresAt: Date.now() + expiresIn * 1000, state: 'pending', slowDowns })
     const origin = `http://${request.headers.host ?? 'localhost'}`
     sendJson(response, 200, {
       device_code: deviceCode,
@@ -162,7 +168,7 @@ export class SandboxOAuth2Provider {
       verification_uri: `${origin}/oauth2/device/verify`,
       verification_uri_complete: `${origin}/oauth2/device/verify?user_code=${userCode}`,
       expires_in: expiresIn,
-      interval,
+      ...(interval === undefined ? {} : { interval }),
     })
   }
 
@@ -324,6 +330,11 @@ export class SandboxOAuth2Provider {
       if (device.expiresAt <= Date.now()) {
         this.#devices.delete(deviceCode)
         return sendJson(response, 400, { error: 'expired_token', error_description: 'The device code expired' })
+      }
+      // A poll too soon is refused whatever the user did meanwhile (RFC 8628 §3.5).
+      if (device.slowDowns > 0) {
+        device.slowDowns -= 1
+        return sendJson(response, 400, { error: 'slow_down', error_description: 'Polling too often: wait 5 seconds more between polls' })
       }
       if (device.state === 'denied') {
         this.#devices.delete(deviceCode)
