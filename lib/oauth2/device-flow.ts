@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
+import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { ConfigurationError, InvalidTokenResponseError, kindOf } from '../errors.js'
 import { AbortError } from '../http/http-errors.js'
+import type { ParamPairs } from '../http/form-encoding.js'
 import type { HeadersInit } from '../http/header-map.js'
 import type { Response } from '../http/response.js'
 import type { TimeoutOption } from '../http/session-options.js'
@@ -220,35 +222,66 @@ export function checkDevice(device: unknown): { deviceCode: string; interval: nu
 }
 
 /**
+ * The time the device flow runs on: the current time and a wait. The default is the real clock
+ * (`Date.now` and `setTimeout` of `node:timers/promises`, which a fake clock also drives); a test
+ * passes its own to run a whole flow without sleeping.
+ *
+ * @example
+ * ```ts
+ * import { type DeviceFlowClock, OAuth2DeviceCode } from 'oauth-sessions'
+ * let now = Date.now()
+ * const waits: number[] = []
+ * const clock: DeviceFlowClock = { now: () => now, sleep: async (ms) => { waits.push(ms); now += ms } }
+ * const auth = new OAuth2DeviceCode('https://idp.example.com/device/code', 'https://idp.example.com/token', 'cli-app', { clock })
+ * ```
+ * @group OAuth 2
+ */
+export interface DeviceFlowClock {
+  /** The current time, milliseconds since the epoch. */
+  now(): number
+  /** Resolves after `ms` milliseconds; should reject at once when `signal` aborts (polling also checks it after each wait). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+/** The real clock. @internal */
+export const REAL_CLOCK: DeviceFlowClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, signal === undefined ? undefined : { signal }),
+}
+
+/**
  * How {@link pollForDeviceToken} polls: one token request (which throws the typed error of a
- * refusal), where it goes (for an AbortError), and the caller's signal and callback.
+ * refusal), where it goes (for an AbortError), the caller's signal and callback, and the clock.
  *
  * @internal
  */
-export interface DevicePoll {
+export interface DevicePoll<T = OAuth2Token> {
   device: DeviceAuthorization
   checked: ReturnType<typeof checkDevice>
   url: string
-  poll: () => Promise<OAuth2Token>
+  poll: () => Promise<T>
   signal?: AbortSignal | undefined
   onPending?: ((progress: DevicePollProgress) => void | Promise<void>) | undefined
+  /** Default the real clock. */
+  clock?: DeviceFlowClock | undefined
 }
 
 /**
  * Polls the token endpoint as RFC 8628 §3.5 says: waits `interval` seconds before each poll; on
  * `authorization_pending` polls again; each `slow_down` adds 5 seconds to the interval for good;
  * a poll that could only be sent once the codes expired is not sent
- * ({@link DeviceAuthorizationExpiredError}); any other answer ends the polling. The waits use
- * `setTimeout` of `node:timers/promises`, so a fake clock drives them.
+ * ({@link DeviceAuthorizationExpiredError}); any other answer ends the polling. The waits use the
+ * plan's clock (by default `setTimeout` of `node:timers/promises`, so a fake clock drives them).
  *
  * @internal
  */
-export async function pollForDeviceToken(plan: DevicePoll): Promise<OAuth2Token> {
+export async function pollForDeviceToken<T = OAuth2Token>(plan: DevicePoll<T>): Promise<T> {
   const { checked, signal } = plan
+  const clock = plan.clock ?? REAL_CLOCK
   let interval = checked.interval
   for (let attempt = 1; ; attempt += 1) {
-    if (Date.now() + interval * 1000 >= checked.expiresAt) throw new DeviceAuthorizationExpiredError(checked.expiresIn)
-    await wait(interval * 1000, signal, plan.url)
+    if (clock.now() + interval * 1000 >= checked.expiresAt) throw new DeviceAuthorizationExpiredError(checked.expiresIn)
+    await wait(clock, interval * 1000, signal, plan.url)
     let error: AuthorizationPendingError | SlowDownError
     try {
       return await plan.poll()
@@ -261,16 +294,37 @@ export async function pollForDeviceToken(plan: DevicePoll): Promise<OAuth2Token>
   }
 }
 
-/** Waits `ms`, or ends at once with AbortError when the signal aborts. */
-async function wait(ms: number, signal: AbortSignal | undefined, url: string): Promise<void> {
+/**
+ * The client authentication of the device flow's requests (RFC 8628 §3.1, §3.4): an `auth` given
+ * wins (with `client_id` in the body only when asked); else Basic with a client secret; else (a
+ * public client, or `includeClientId`) `client_id`, and the secret if any, in the body.
+ *
+ * @internal
+ */
+export function deviceClientAuthentication(
+  clientId: string,
+  clientSecret: string | undefined,
+  options: { auth?: AuthStrategy | null | undefined; includeClientId?: boolean | undefined },
+): { auth: AuthStrategy | null; pairs: ParamPairs } {
+  if (options.auth !== undefined) return { auth: options.auth, pairs: options.includeClientId === true ? [['client_id', clientId]] : [] }
+  if (clientSecret !== undefined && options.includeClientId !== true) return { auth: new HTTPBasicAuth(clientId, clientSecret), pairs: [] }
+  const pairs: ParamPairs = [['client_id', clientId]]
+  if (clientSecret !== undefined) pairs.push(['client_secret', clientSecret])
+  return { auth: null, pairs }
+}
+
+/** Waits `ms` on the clock, or ends at once with AbortError when the signal aborts. */
+async function wait(clock: DeviceFlowClock, ms: number, signal: AbortSignal | undefined, url: string): Promise<void> {
   const aborted = (): AbortError => new AbortError('POST', redactUrl(url), signal?.reason)
   if (signal?.aborted) throw aborted()
   try {
-    await sleep(ms, undefined, signal === undefined ? undefined : { signal })
+    await clock.sleep(ms, signal)
   } catch (error) {
     if (signal?.aborted) throw aborted()
     throw error
   }
+  // A clock of one's own may not watch the signal: no poll is sent once it aborted.
+  if (signal?.aborted) throw aborted()
 }
 
 function text(raw: Record<string, unknown>, field: string): string {

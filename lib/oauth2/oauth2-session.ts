@@ -49,12 +49,12 @@ import {
   tokenOperationSchema,
 } from './oauth2-session-schemas.js'
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
-import { introspectTokenAt, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
-import { RevocationUnsupportedTokenTypeError } from './oauth2-errors.js'
+import { introspectTokenAt, revokeAndForget, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
 import { clientAuthentication, requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
 import {
   checkDevice,
   DEVICE_CODE_GRANT,
+  deviceClientAuthentication,
   type DeviceAuthorization,
   type DeviceAuthorizationOptions,
   type PollDeviceTokenOptions,
@@ -679,25 +679,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       return
     }
     if (this.#shared !== undefined && this.#token.access_token === undefined) await this.#loadStored()
-    const { refresh_token: refreshToken, access_token: accessToken } = this.#token
-    if (typeof refreshToken !== 'string' && typeof accessToken !== 'string') {
-      throw new ConfigurationError('token', 'revokeToken: the session holds no token to revoke; pass the token to revoke.')
-    }
-    if (typeof refreshToken === 'string') {
-      await revokeTokenAt(this, this.#operationRequest(url, refreshToken, settings.tokenTypeHint ?? 'refresh_token', settings, 'revocation'))
-    }
-    let failed: unknown
-    if (typeof accessToken === 'string') {
-      try {
-        await revokeTokenAt(this, this.#operationRequest(url, accessToken, settings.tokenTypeHint ?? 'access_token', settings, 'revocation'))
-      } catch (error) {
-        // With its refresh token revoked, the token cannot be renewed: it is forgotten either way.
-        if (typeof refreshToken !== 'string') throw error
-        if (!(error instanceof RevocationUnsupportedTokenTypeError)) failed = error
-      }
-    }
-    await this.#forget()
-    if (failed !== undefined) throw failed
+    await revokeAndForget(
+      this.#token,
+      (held, hint) => revokeTokenAt(this, this.#operationRequest(url, held, settings.tokenTypeHint ?? hint, settings, 'revocation')),
+      () => this.#forget(),
+      'revokeToken: the session holds no token to revoke; pass the token to revoke.',
+    )
   }
 
   /**
@@ -1227,12 +1214,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (clientId === undefined || clientId === '') {
       throw new ConfigurationError('clientId', `${owner}: the device flow needs the client id: pass it as the first argument of the session.`)
     }
-    const secret = options.clientSecret ?? this.#clientSecret
-    if (options.auth !== undefined) return { auth: options.auth, pairs: options.includeClientId === true ? [['client_id', clientId]] : [] }
-    if (secret !== undefined && options.includeClientId !== true) return { auth: new HTTPBasicAuth(clientId, secret), pairs: [] }
-    const pairs: ParamPairs = [['client_id', clientId]]
-    if (secret !== undefined) pairs.push(['client_secret', secret])
-    return { auth: null, pairs }
+    return deviceClientAuthentication(clientId, options.clientSecret ?? this.#clientSecret, options)
   }
 
   /** The request settings of fetchToken and refreshToken. */
