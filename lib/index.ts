@@ -80,7 +80,7 @@ export {
   type RefreshRequestInput,
 } from './oauth2/grant-clients.js'
 export type { OAuth2Token } from './oauth2/oauth2-token.js'
-export type { DeviceAuthorization, DeviceAuthorizationOptions, DevicePollProgress, PollDeviceTokenOptions } from './oauth2/device-flow.js'
+export type { DeviceAuthorization, DeviceAuthorizationOptions, DeviceFlowClock, DevicePollProgress, PollDeviceTokenOptions } from './oauth2/device-flow.js'
 export type { PkceMethod } from './oauth2/pkce.js'
 export type { ComplianceHookType, ComplianceHooks, RequestHook, ResponseHook } from './oauth2/compliance-hooks.js'
 export {
@@ -148,6 +148,8 @@ export { TokenDecryptionError, type TokenDecryptionReason } from './tokens/token
 export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type NewToken } from './oauth2/requests-auth/token-cache.js'
 export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export type { OAuth2TokenOptions } from './oauth2/requests-auth/oauth2-token-strategy.js'
+export { OAuth2DeviceCode, type OAuth2DeviceCodeOptions, type VerificationOutput } from './oauth2/requests-auth/oauth2-device-code.js'
+export type { StrategyTokenOperationOptions } from './oauth2/requests-auth/strategy-token-operations.js'
 export type { OAuth2PasswordOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export {
   OAuth2AuthorizationCode,
@@ -168,6 +170,8 @@ export {
   AzureActiveDirectoryImplicitIdToken,
   AzureActiveDirectoryImplicitIdToken as EntraIdImplicitIdToken,
   WakaTimeAuthorizationCode,
+  GitHubAuthorizationCode,
+  GitHubDeviceCode,
   type OktaOptions,
 } from './oauth2/requests-auth/oauth2-presets.js'
 export { DisplaySettings, setDisplaySettings, displaySettings, type DisplaySettingsOptions } from './oauth2/requests-auth/display-settings.js'
