@@ -16,6 +16,7 @@ import {
   Session,
 } from '../../../lib/index.js'
 import { type TokenCacheHandle, useTokenCache } from '../../../lib/testing/index.js'
+import { steppingClock } from '../../support/fake-clock.js'
 import { trafficCounter } from '../../support/traffic-counter.js'
 
 const IDP = 'https://idp.test'
@@ -28,22 +29,6 @@ type Answer = [number, Record<string, unknown>]
 const pending: Answer = [400, { error: 'authorization_pending' }]
 const slowDown: Answer = [400, { error: 'slow_down' }]
 const granted: Answer = [200, { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1' }]
-
-/** A clock that never sleeps: each wait is noted and moves `now` on at once. */
-function recordingClock(): DeviceFlowClock & { waits: number[]; at: () => number } {
-  let now = Date.now()
-  const start = now
-  const waits: number[] = []
-  return {
-    waits,
-    at: () => now - start,
-    now: () => now,
-    sleep: async (ms) => {
-      waits.push(ms)
-      now += ms
-    },
-  }
-}
 
 /** The device authorization endpoint, answering once. */
 function deviceEndpoint(body: string, answer: Record<string, unknown> = {}): nock.Scope {
@@ -91,7 +76,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   }
 
   it('asks for a code with client_id, scope and extras, prints code and URL on the output, polls, then sends the token', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const device = deviceEndpoint('client_id=cli&scope=read+write&audience=api', { verification_uri_complete: `${IDP}/device?user_code=WDJB-MJHT` })
     const token = tokenEndpoint([pending, granted], clock)
     const api = nock('https://api.test').get('/me').matchHeader('authorization', 'Bearer at-1').reply(200, 'ok')
@@ -108,7 +93,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('prints on stderr by default, never on stdout', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const scopes = [deviceEndpoint('client_id=cli'), tokenEndpoint([granted], clock)]
     nock('https://api.test').get('/').reply(200)
     const writes: Record<'stdout' | 'stderr', string[]> = { stdout: [], stderr: [] }
@@ -130,7 +115,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('calls onVerification with the device authorization instead of printing, and waits for it before polling', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const scopes = [deviceEndpoint('client_id=cli'), tokenEndpoint([granted], clock)]
     nock('https://api.test').get('/').reply(200)
     const shown: DeviceAuthorization[] = []
@@ -151,7 +136,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('keeps a hostile provider from driving the terminal: control characters are not printed', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const scopes = [deviceEndpoint('client_id=cli', { user_code: 'AB\u001b[2J\u001b]0;owned\u0007CD\r\n' }), tokenEndpoint([granted], clock)]
     nock('https://api.test').get('/').reply(200)
 
@@ -162,7 +147,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('adds 5 s to the interval for good after each slow_down, on the injected clock (no real sleeping)', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const sentAt: number[] = []
     const scopes = [deviceEndpoint('client_id=cli'), tokenEndpoint([pending, slowDown, slowDown, pending, granted], clock, sentAt)]
     nock('https://api.test').get('/').reply(200)
@@ -183,7 +168,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it("starts from the provider's interval", async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const scopes = [deviceEndpoint('client_id=cli', { interval: 7 }), tokenEndpoint([slowDown, granted], clock)]
     nock('https://api.test').get('/').reply(200)
 
@@ -194,7 +179,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('stops at expires_in with DeviceAuthorizationExpiredError, sending no poll after it', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const scopes = [deviceEndpoint('client_id=cli', { expires_in: 12 }), tokenEndpoint([pending, pending], clock)]
     const traffic = trafficCounter()
     try {
@@ -214,7 +199,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
     ['expired_token', ExpiredTokenError],
   ] as const) {
     it(`ends with ${type.name} on ${answer}, caching nothing`, async () => {
-      const clock = recordingClock()
+      const clock = steppingClock()
       const scopes = [deviceEndpoint('client_id=cli'), tokenEndpoint([pending, [400, { error: answer }]], clock)]
       const auth = strategy(clock)
 
@@ -227,7 +212,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   }
 
   it('reads an error sent with HTTP 200 (as GitHub does) as the RFC 8628 answer it is', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const scopes = [deviceEndpoint('client_id=cli'), tokenEndpoint([[200, { error: 'authorization_pending' }], [200, { error: 'slow_down' }], granted], clock)]
     nock('https://api.test').get('/').matchHeader('authorization', 'Bearer at-1').reply(200)
 
@@ -239,7 +224,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
 
   it('ends the wait at once when the signal aborts: AbortError, no poll sent', async () => {
     const controller = new AbortController()
-    const clock = recordingClock()
+    const clock = steppingClock()
     // A clock that waits until the signal aborts, as the real one would.
     clock.sleep = (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }))
     const scopes = [deviceEndpoint('client_id=cli')]
@@ -259,7 +244,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
 
   it('sends no poll once aborted, even on a clock that ignores the signal', async () => {
     const controller = new AbortController()
-    const clock = recordingClock()
+    const clock = steppingClock()
     const scopes = [deviceEndpoint('client_id=cli')]
     const traffic = trafficCounter()
     try {
@@ -276,7 +261,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('authenticates a confidential client with Basic on both requests, client_id out of the body', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const device = nock(IDP)
       .post('/device/code', 'scope=read')
       .matchHeader('authorization', basic('cli', 's3cret'))
@@ -297,7 +282,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('uses the cached token, then its refresh token, and runs the device flow only when no token is usable', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const auth = strategy(clock)
     await cache.cache.set(auth.state, { access_token: 'cached', expires_at: Date.now() / 1000 + 3600 })
     const api = nock('https://api.test')
@@ -326,7 +311,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('runs the device flow again when the refresh is refused', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const auth = strategy(clock)
     await cache.cache.set(auth.state, { access_token: 'stale', expires_at: Date.now() / 1000 - 1, refresh_token: 'rt-0' })
     const refused = nock(IDP).post('/token', 'grant_type=refresh_token&client_id=cli&refresh_token=rt-0').reply(400, { error: 'invalid_grant' })
@@ -341,7 +326,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('keys the cache by token URL, grant, client and scope, never by a secret', () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const keyOf = (clientId: string, options: OAuth2DeviceCodeOptions): string =>
       new OAuth2DeviceCode(`${IDP}/device/code`, `${IDP}/token`, clientId, { clock, ...options }).state
 
@@ -352,7 +337,7 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
   })
 
   it('refuses an answer without a user code: InvalidTokenResponseError, nothing polled', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const device = nock(IDP)
       .post('/device/code')
       .reply(200, { device_code: 'd', verification_uri: `${IDP}/device`, expires_in: 60 })

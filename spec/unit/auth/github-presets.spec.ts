@@ -1,33 +1,12 @@
 import { expect } from 'chai'
 import nock from 'nock'
-import {
-  ConfigurationError,
-  type DeviceFlowClock,
-  GitHubAuthorizationCode,
-  GitHubDeviceCode,
-  Session,
-  TokenMissingError,
-  TokenRequestError,
-} from '../../../lib/index.js'
+import { ConfigurationError, GitHubAuthorizationCode, GitHubDeviceCode, Session, TokenMissingError, TokenRequestError } from '../../../lib/index.js'
 import { BrowserMock, type TokenCacheHandle, useTokenCache } from '../../../lib/testing/index.js'
+import { steppingClock } from '../../support/fake-clock.js'
 import { freePort } from '../../support/free-port.js'
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const FORM = 'application/x-www-form-urlencoded;charset=UTF-8'
-
-/** A clock that never sleeps: each wait is noted. */
-function recordingClock(): DeviceFlowClock & { waits: number[] } {
-  let now = Date.now()
-  const waits: number[] = []
-  return {
-    waits,
-    now: () => now,
-    sleep: async (ms) => {
-      waits.push(ms)
-      now += ms
-    },
-  }
-}
 
 describe('GitHub presets on the wire (nock; nothing reaches github.com)', () => {
   let cache: TokenCacheHandle
@@ -43,7 +22,7 @@ describe('GitHub presets on the wire (nock; nothing reaches github.com)', () => 
   })
 
   it('GitHubDeviceCode: client_id in the body, Accept JSON on both requests, polling through GitHub 200 answers', async () => {
-    const clock = recordingClock()
+    const clock = steppingClock()
     const printed: string[] = []
     const github = nock('https://github.com')
       .post('/login/device/code', 'client_id=Iv1.abc&scope=read%3Auser')
