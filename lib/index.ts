@@ -148,6 +148,8 @@ export { TokenDecryptionError, type TokenDecryptionReason } from './tokens/token
 export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type NewToken } from './oauth2/requests-auth/token-cache.js'
 export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export type { OAuth2TokenOptions } from './oauth2/requests-auth/oauth2-token-strategy.js'
+export { OAuth2DeviceCode, type OAuth2DeviceCodeOptions, type VerificationOutput } from './oauth2/requests-auth/oauth2-device-code.js'
+export type { StrategyTokenOperationOptions } from './oauth2/requests-auth/strategy-token-operations.js'
 export type { OAuth2PasswordOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export {
   OAuth2AuthorizationCode,
@@ -168,6 +170,8 @@ export {
   AzureActiveDirectoryImplicitIdToken,
   AzureActiveDirectoryImplicitIdToken as EntraIdImplicitIdToken,
   WakaTimeAuthorizationCode,
+  GitHubAuthorizationCode,
+  GitHubDeviceCode,
   type OktaOptions,
 } from './oauth2/requests-auth/oauth2-presets.js'
 export { DisplaySettings, setDisplaySettings, displaySettings, type DisplaySettingsOptions } from './oauth2/requests-auth/display-settings.js'

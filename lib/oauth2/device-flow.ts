@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
-import type { ParamPairs } from '../http/form-encoding.js'
 import { ConfigurationError, InvalidTokenResponseError, kindOf } from '../errors.js'
 import { AbortError } from '../http/http-errors.js'
+import type { ParamPairs } from '../http/form-encoding.js'
 import type { HeadersInit } from '../http/header-map.js'
 import type { Response } from '../http/response.js'
 import type { TimeoutOption } from '../http/session-options.js'
@@ -111,7 +111,8 @@ export interface DevicePollProgress {
 }
 
 /**
- * The time the device flow waits on: what `now` is, and how to wait. The default is the real
+ * The time the device flow waits on: what `now` is, and how to wait, for
+ * {@link OAuth2Session.pollDeviceToken} and {@link OAuth2DeviceCode}. The default is the real
  * clock (`Date.now` and `setTimeout`); a test passes `VirtualClock` of `oauth-sessions/testing`,
  * which moves time at once, so that polling every 5 seconds for 10 minutes takes no real time.
  *
@@ -245,19 +246,26 @@ export function checkDevice(device: unknown): { deviceCode: string; interval: nu
   return { deviceCode, interval: interval as number, expiresIn: expiresIn as number, expiresAt }
 }
 
+/** The real clock. @internal */
+export const REAL_CLOCK: DeviceClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, signal === undefined ? undefined : { signal }),
+}
+
 /**
  * How {@link pollForDeviceToken} polls: one token request (which throws the typed error of a
- * refusal), where it goes (for an AbortError), and the caller's signal and callback.
+ * refusal), where it goes (for an AbortError), the caller's signal and callback, and the clock.
  *
  * @internal
  */
-export interface DevicePoll {
+export interface DevicePoll<T = OAuth2Token> {
   device: DeviceAuthorization
   checked: ReturnType<typeof checkDevice>
   url: string
-  poll: () => Promise<OAuth2Token>
+  poll: () => Promise<T>
   signal?: AbortSignal | undefined
   onPending?: ((progress: DevicePollProgress) => void | Promise<void>) | undefined
+  /** Default the real clock. */
   clock?: DeviceClock | undefined
 }
 
@@ -271,7 +279,7 @@ export interface DevicePoll {
  *
  * @internal
  */
-export async function pollForDeviceToken(plan: DevicePoll): Promise<OAuth2Token> {
+export async function pollForDeviceToken<T = OAuth2Token>(plan: DevicePoll<T>): Promise<T> {
   const { checked, signal } = plan
   const clock = plan.clock ?? REAL_CLOCK
   let interval = checked.interval
@@ -290,13 +298,26 @@ export async function pollForDeviceToken(plan: DevicePoll): Promise<OAuth2Token>
   }
 }
 
-/** Date.now and setTimeout, looked up at each call (so a fake clock installed later drives them). */
-const REAL_CLOCK: DeviceClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, signal === undefined ? undefined : { signal }),
+/**
+ * The client authentication of the device flow's requests (RFC 8628 §3.1, §3.4): an `auth` given
+ * wins (with `client_id` in the body only when asked); else Basic with a client secret; else (a
+ * public client, or `includeClientId`) `client_id`, and the secret if any, in the body.
+ *
+ * @internal
+ */
+export function deviceClientAuthentication(
+  clientId: string,
+  clientSecret: string | undefined,
+  options: { auth?: AuthStrategy | null | undefined; includeClientId?: boolean | undefined },
+): { auth: AuthStrategy | null; pairs: ParamPairs } {
+  if (options.auth !== undefined) return { auth: options.auth, pairs: options.includeClientId === true ? [['client_id', clientId]] : [] }
+  if (clientSecret !== undefined && options.includeClientId !== true) return { auth: new HTTPBasicAuth(clientId, clientSecret), pairs: [] }
+  const pairs: ParamPairs = [['client_id', clientId]]
+  if (clientSecret !== undefined) pairs.push(['client_secret', clientSecret])
+  return { auth: null, pairs }
 }
 
-/** Waits `ms` on `clock`, or ends at once with AbortError when the signal aborts. */
+/** Waits `ms` on the clock, or ends at once with AbortError when the signal aborts. */
 async function wait(clock: DeviceClock, ms: number, signal: AbortSignal | undefined, url: string): Promise<void> {
   const aborted = (): AbortError => new AbortError('POST', redactUrl(url), signal?.reason)
   if (signal?.aborted) throw aborted()
@@ -306,6 +327,8 @@ async function wait(clock: DeviceClock, ms: number, signal: AbortSignal | undefi
     if (signal?.aborted) throw aborted()
     throw error
   }
+  // A clock of one's own may not watch the signal: no poll is sent once it aborted.
+  if (signal?.aborted) throw aborted()
 }
 
 function text(raw: Record<string, unknown>, field: string): string {
@@ -359,10 +382,5 @@ export function deviceClientAuth(
   if (clientId === undefined || clientId === '') {
     throw new ConfigurationError('clientId', `${owner}: the device flow needs the client id: pass it as the first argument of the session.`)
   }
-  const secret = options.clientSecret ?? clientSecret
-  if (options.auth !== undefined) return { auth: options.auth, pairs: options.includeClientId === true ? [['client_id', clientId]] : [] }
-  if (secret !== undefined && options.includeClientId !== true) return { auth: new HTTPBasicAuth(clientId, secret), pairs: [] }
-  const pairs: ParamPairs = [['client_id', clientId]]
-  if (secret !== undefined) pairs.push(['client_secret', secret])
-  return { auth: null, pairs }
+  return deviceClientAuthentication(clientId, options.clientSecret ?? clientSecret, options)
 }

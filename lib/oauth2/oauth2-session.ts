@@ -49,8 +49,7 @@ import {
   tokenOperationSchema,
 } from './oauth2-session-schemas.js'
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
-import { introspectTokenAt, operationEndpoint, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
-import { RevocationUnsupportedTokenTypeError } from './oauth2-errors.js'
+import { introspectTokenAt, operationEndpoint, revokeAndForget, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
 import { clientAuthentication, requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
 import {
   checkDevice,
@@ -644,25 +643,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       return
     }
     if (this.#shared !== undefined && this.#token.access_token === undefined) await this.#shared.load()
-    const { refresh_token: refreshToken, access_token: accessToken } = this.#token
-    if (typeof refreshToken !== 'string' && typeof accessToken !== 'string') {
-      throw new ConfigurationError('token', 'revokeToken: the session holds no token to revoke; pass the token to revoke.')
-    }
-    if (typeof refreshToken === 'string') {
-      await revokeTokenAt(this, this.#operationRequest(url, refreshToken, settings.tokenTypeHint ?? 'refresh_token', settings, 'revocation'))
-    }
-    let failed: unknown
-    if (typeof accessToken === 'string') {
-      try {
-        await revokeTokenAt(this, this.#operationRequest(url, accessToken, settings.tokenTypeHint ?? 'access_token', settings, 'revocation'))
-      } catch (error) {
-        // With its refresh token revoked, the token cannot be renewed: it is forgotten either way.
-        if (typeof refreshToken !== 'string') throw error
-        if (!(error instanceof RevocationUnsupportedTokenTypeError)) failed = error
-      }
-    }
-    await this.#forget()
-    if (failed !== undefined) throw failed
+    await revokeAndForget(
+      this.#token,
+      (held, hint) => revokeTokenAt(this, this.#operationRequest(url, held, settings.tokenTypeHint ?? hint, settings, 'revocation')),
+      () => this.#forget(),
+      'revokeToken: the session holds no token to revoke; pass the token to revoke.',
+    )
   }
 
   /**

@@ -52,6 +52,17 @@ export interface TokenRequest {
 }
 
 /**
+ * The headers of an OAuth 2 form request that asks for JSON: providers such as GitHub answer
+ * form-encoded without the `Accept`.
+ *
+ * @internal
+ */
+export const JSON_FORM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  Accept: 'application/json',
+  'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
+})
+
+/**
  * The headers Python requests sends with a form body, and nothing more: the requests-auth and
  * requests-oauth2 originals add no `Accept`.
  *
@@ -90,7 +101,7 @@ export async function sendTokenRequest(session: Session, request: TokenRequest):
   const method = (request.method ?? 'POST').toUpperCase()
   if (method !== 'POST' && method !== 'GET') throw new ConfigurationError('method', 'The token request method must be POST or GET.')
   const pairs = request.rawBody ? [...decodePairs(request.rawBody), ...request.body] : request.body
-  let headers = new HeaderMap(request.headers ?? { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' })
+  let headers = new HeaderMap(request.headers ?? JSON_FORM_HEADERS)
   let url = request.url
   let payload: string | undefined = encodePairs(pairs)
   if (method === 'GET' || request.forceQuerystring) {

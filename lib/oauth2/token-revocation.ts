@@ -4,7 +4,7 @@ import type { ParamPairs } from '../http/form-encoding.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
-import { EndpointUnavailableError, TokenRequestError } from './oauth2-errors.js'
+import { EndpointUnavailableError, RevocationUnsupportedTokenTypeError, TokenRequestError } from './oauth2-errors.js'
 import { decodeTokenBody, readTokenResponse, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
 
 /**
@@ -100,6 +100,38 @@ export async function revokeTokenAt(session: Session, request: TokenRequest): Pr
   const response = await sendTokenRequest(session, request)
   if (response.ok) return
   throw endpointError(response)
+}
+
+/**
+ * Logout (RFC 7009 §2.1): revokes the held refresh token, then the access token, then forgets
+ * them. When the refresh token's revocation fails nothing is forgotten; once it is revoked the
+ * token cannot be renewed, so it is forgotten whatever the access token's revocation says (a
+ * server that revokes refresh tokens only answers `unsupported_token_type`, which counts as done;
+ * any other failure is raised after forgetting). Neither token held: a ConfigurationError naming
+ * `token`, with `nothingHeld` as its message.
+ *
+ * @internal
+ */
+export async function revokeAndForget(
+  held: { access_token?: unknown; refresh_token?: unknown },
+  revoke: (token: string, hint: 'refresh_token' | 'access_token') => Promise<void>,
+  forget: () => Promise<void>,
+  nothingHeld: string,
+): Promise<void> {
+  const { refresh_token: refreshToken, access_token: accessToken } = held
+  if (typeof refreshToken !== 'string' && typeof accessToken !== 'string') throw new ConfigurationError('token', nothingHeld)
+  if (typeof refreshToken === 'string') await revoke(refreshToken, 'refresh_token')
+  let failed: unknown
+  if (typeof accessToken === 'string') {
+    try {
+      await revoke(accessToken, 'access_token')
+    } catch (error) {
+      if (typeof refreshToken !== 'string') throw error
+      if (!(error instanceof RevocationUnsupportedTokenTypeError)) failed = error
+    }
+  }
+  await forget()
+  if (failed !== undefined) throw failed
 }
 
 /**

@@ -22,8 +22,8 @@ export interface ExampleResult {
 
 /** A running example script. */
 export interface ExampleProcess extends AsyncDisposable {
-  /** Resolves with the first match of `pattern` in the output so far or to come; rejects after `ms` or at exit. */
-  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>
+  /** Resolves with the first match of `pattern` in the output (stdout unless told) so far or to come; rejects after `ms` or at exit. */
+  waitFor(pattern: RegExp, ms?: number, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>
   /** Types a line into the example's prompt. */
   type(line: string): void
   /** Resolves when the process exits; rejects (and kills it) after `ms`. */
@@ -46,6 +46,7 @@ export function startExample(file: string, env: Record<string, string>): Example
   })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
+    notify()
   })
   let done = false
   const exit = new Promise<ExampleResult>((resolve) => {
@@ -58,10 +59,10 @@ export function startExample(file: string, env: Record<string, string>): Example
   const describe = (): string => `stdout:\n${stdout}\nstderr:\n${stderr}`
 
   return {
-    waitFor(pattern, ms = 30_000) {
+    waitFor(pattern, ms = 30_000, stream = 'stdout') {
       return new Promise((resolve, reject) => {
         const check = (): void => {
-          const match = stdout.match(pattern)
+          const match = (stream === 'stdout' ? stdout : stderr).match(pattern)
           if (match !== null) finish(() => resolve(match))
           else if (done) finish(() => reject(new Error(`${file} exited before printing ${pattern}\n${describe()}`)))
         }

@@ -1,4 +1,5 @@
 import FakeTimers, { type Clock } from '@sinonjs/fake-timers'
+import type { DeviceClock } from '../../lib/index.js'
 import { performance } from 'node:perf_hooks'
 import { setImmediate as realTurn } from 'node:timers/promises'
 
@@ -52,4 +53,23 @@ export async function runUntilSettled<T>(clock: Clock, promise: Promise<T>, maxT
   }
   if (!settled) throw new Error(`still pending after ${maxTimers} fake timers`)
   return watched
+}
+
+/**
+ * A {@link DeviceClock} that never sleeps: each wait is noted in `waits` and moves its `now`
+ * on at once; `at()` is the time since it was made.
+ */
+export function steppingClock(): DeviceClock & { waits: number[]; at: () => number } {
+  let now = Date.now()
+  const start = now
+  const waits: number[] = []
+  return {
+    waits,
+    at: () => now - start,
+    now: () => now,
+    sleep: async (ms) => {
+      waits.push(ms)
+      now += ms
+    },
+  }
 }

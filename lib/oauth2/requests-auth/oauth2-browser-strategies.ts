@@ -19,6 +19,7 @@ import {
 import { addParameters, popParameter, queryParameter } from '../../auth/python-url.js'
 import { requestGrant, type ReceivedGrant } from './redirect-listener.js'
 import type { NewToken } from './token-cache.js'
+import type { StrategyClient } from './strategy-token-operations.js'
 
 /**
  * Options of the browser flows (requests-auth's `BrowserAuth` keywords and the OAuth 2 options),
@@ -247,6 +248,13 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
     return this.postToken([['grant_type', 'refresh_token'], ...this.parameters, ['refresh_token', refreshToken]])
   }
 
+  /** @internal the Basic pair (`username`, `password`), else `client_id` and `client_secret` of the parameters in the body. */
+  protected get tokenClient(): StrategyClient {
+    const { session, auth } = this.#target
+    if (auth !== undefined) return { session, auth }
+    return { session, auth, clientId: parameterValue(this.parameters, 'client_id'), clientSecret: parameterValue(this.parameters, 'client_secret') }
+  }
+
   /** POSTs a token request with the client authentication and session of this strategy. @internal */
   protected postToken(data: [string, string][]): Promise<NewToken> {
     return this.postTokenTo(this.#target, data)
@@ -358,7 +366,18 @@ export class OAuth2Implicit extends OAuth2BrowserStrategy {
       }
     }
     super(authorizationUrl, parameters, options, responseType === 'id_token' ? 'id_token' : 'access_token')
+    this.#clientId =
+      parameterValue(parameters, 'client_id') ?? (typeof authorizationUrl === 'string' ? queryParameter(authorizationUrl, 'client_id') : undefined)
   }
+
+  /** @internal a public client: its `client_id` in the body, through a Session made when first needed. */
+  protected get tokenClient(): StrategyClient {
+    this.#session ??= new Session()
+    return { session: this.#session, auth: undefined, clientId: this.#clientId }
+  }
+
+  readonly #clientId: string | undefined
+  #session: Session | undefined
 
   protected async requestNewToken(): Promise<NewToken> {
     const { grant, fields } = await this.waitForGrant(this.grantUrl, this.tokenFieldName)

@@ -1,7 +1,6 @@
 import { ConfigurationError } from '../../errors.js'
 import type { StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
 import { Session } from '../../http/session.js'
-import { SECRET_PARAMS } from '../../security/secret-names.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
 import {
@@ -11,10 +10,10 @@ import {
   type TokenTarget,
   requireUrl,
   scopeText,
-  stateOf,
+  grantState,
   type OAuth2TokenOptions,
 } from './oauth2-token-strategy.js'
-import { addParameters } from '../../auth/python-url.js'
+import type { StrategyClient } from './strategy-token-operations.js'
 import type { NewToken } from './token-cache.js'
 
 /**
@@ -63,10 +62,13 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
     const scope = scopeText(options.scope)
     this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(options, KNOWN)]
     this.#data = [...data, ...this.#extras]
-    // The cache key names the grant, never a secret in it: a password (or a client secret given as
-    // a parameter) in the hashed URL could be guessed from the cache file, so those are left out.
-    const identifying = [...this.#data, ...keyExtras].filter(([name]) => !SECRET_PARAMS.has(name.toLowerCase()))
-    this.state = stateOf(addParameters(tokenUrl, identifying))
+    // The cache key names the grant, never a secret in it.
+    this.state = grantState(tokenUrl, [...this.#data, ...keyExtras])
+  }
+
+  /** @internal */
+  protected get tokenClient(): StrategyClient {
+    return { session: this.#target.session, auth: this.#target.auth }
   }
 
   protected requestNewToken(): Promise<NewToken> {

@@ -14,6 +14,8 @@ import {
   type OAuth2PasswordOptions,
 } from './oauth2-grant-strategies.js'
 import { scopeText } from './oauth2-token-strategy.js'
+import { OAuth2DeviceCode, type OAuth2DeviceCodeOptions } from './oauth2-device-code.js'
+import { JSON_FORM_HEADERS, type TokenPolicy } from '../token-endpoint.js'
 
 /**
  * What the Okta presets add: the authorization server (`default` unless given).
@@ -291,5 +293,67 @@ export class WakaTimeAuthorizationCode extends OAuth2AuthorizationCode {
       ...options,
       scope: scopes,
     })
+  }
+}
+
+const GITHUB_AUTHORIZE_URL = 'https://github.com/login/oauth/authorize'
+const GITHUB_DEVICE_URL = 'https://github.com/login/device/code'
+const GITHUB_TOKEN_URL = 'https://github.com/login/oauth/access_token'
+
+/**
+ * {@link OAuth2DeviceCode} against GitHub (an OAuth App or GitHub App with "Device Flow"
+ * enabled): `client_id` in the body, as GitHub documents, and `Accept: application/json` on every
+ * request, without which GitHub answers form-encoded. GitHub answers `authorization_pending` and
+ * `slow_down` with HTTP 200; they are polled through as RFC 8628 §3.5 says. GitHub has no RFC 7009
+ * revocation endpoint (it revokes through its REST API), so `revoke()` needs a `revocationUrl` of
+ * your own.
+ *
+ * @example
+ * ```ts
+ * import { GitHubDeviceCode, Session } from 'oauth-sessions'
+ * const github = new GitHubDeviceCode('Iv1.0123456789abcdef', { scope: ['read:user'] })
+ * // stderr: "Open https://github.com/login/device and enter the code WDJB-MJHT"
+ * console.log((await new Session({ auth: github }).get('https://api.github.com/user')).json())
+ * ```
+ * @see https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#device-flow
+ * @group Auth
+ */
+export class GitHubDeviceCode extends OAuth2DeviceCode {
+  constructor(clientId: string, options: OAuth2DeviceCodeOptions = {}) {
+    requireClientId(clientId)
+    super(GITHUB_DEVICE_URL, GITHUB_TOKEN_URL, clientId, { includeClientId: true, ...options })
+  }
+}
+
+/**
+ * {@link OAuth2AuthorizationCode} against GitHub: the browser flow of an OAuth App, `client_id`
+ * in the authorization URL and the token request, `client_secret` in the token request only, and
+ * `Accept: application/json` on it (GitHub answers form-encoded without). GitHub answers a refused
+ * code with HTTP 200 and an `error`; it is the typed error all the same.
+ *
+ * @example
+ * ```ts
+ * import { GitHubAuthorizationCode, Session } from 'oauth-sessions'
+ * const github = new GitHubAuthorizationCode('Iv1.0123456789abcdef', process.env.GITHUB_SECRET ?? '', { scope: 'read:user' })
+ * await new Session({ auth: github }).get('https://api.github.com/user')
+ * ```
+ * @see https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#web-application-flow
+ * @group Auth
+ */
+export class GitHubAuthorizationCode extends OAuth2AuthorizationCode {
+  constructor(clientId: string, clientSecret: string, options: OAuth2AuthorizationCodeOptions = {}) {
+    requireClientId(clientId)
+    if (!clientSecret) throw new ConfigurationError('clientSecret', 'client_secret is mandatory: the client secret of your GitHub OAuth App.')
+    super(GITHUB_AUTHORIZE_URL, GITHUB_TOKEN_URL, { client_id: clientId, client_secret: clientSecret, ...options })
+  }
+
+  /** @internal GitHub answers form-encoded without `Accept: application/json`. */
+  protected override get tokenRequestHeaders(): Readonly<Record<string, string>> {
+    return JSON_FORM_HEADERS
+  }
+
+  /** @internal GitHub answers a refused code with HTTP 200 and an `error`. */
+  protected override get tokenErrorPolicy(): TokenPolicy['errors'] {
+    return 'error-key'
   }
 }

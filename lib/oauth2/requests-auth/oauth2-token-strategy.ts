@@ -7,12 +7,21 @@ import { Session } from '../../http/session.js'
 import { MAX_TIMER_MS } from '../../http/session-options.js'
 import { assertBearerTokenType } from '../oauth2-errors.js'
 import { assertSecureTransport } from '../transport-security.js'
-import { REQUESTS_FORM_HEADERS, requestToken } from '../token-endpoint.js'
+import { REQUESTS_FORM_HEADERS, requestToken, type TokenPolicy } from '../token-endpoint.js'
 import { renewToken } from '../token-renewal.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { AuthBase } from '../../auth/multi-auth.js'
 import { pythonFormat } from './python-format.js'
-import { unicodeEscape } from '../../auth/python-url.js'
+import { addParameters, unicodeEscape } from '../../auth/python-url.js'
+import { SECRET_PARAMS } from '../../security/secret-names.js'
+import type { TokenIntrospection } from '../token-revocation.js'
+import {
+  introspectStrategyToken,
+  type OperationHost,
+  revokeStrategyToken,
+  type StrategyClient,
+  type StrategyTokenOperationOptions,
+} from './strategy-token-operations.js'
 import { cachedToken, tokenCache, type NewToken } from './token-cache.js'
 import type { StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
 
@@ -43,6 +52,10 @@ export interface OAuth2TokenOptions {
    * InsecureTransportError before the token is fetched or sent.
    */
   insecureTransport?: boolean
+  /** The revocation endpoint (RFC 7009) of the strategy's `revoke()`. Not sent. */
+  revocationUrl?: string
+  /** The introspection endpoint (RFC 7662) of the strategy's `introspect()`. Not sent. */
+  introspectionUrl?: string
 }
 
 const text = z.string().optional()
@@ -61,6 +74,8 @@ const tokenSettings = {
     .optional(),
   session: z.instanceof(Session).optional(),
   insecureTransport: z.boolean().optional(),
+  revocationUrl: text,
+  introspectionUrl: text,
 }
 
 /** The settings of the browser flows: the redirect listener and the code exchange. */
@@ -129,7 +144,8 @@ function refusePythonSpelledSettings(options: object, owner: string): void {
 
 /**
  * What the requests-auth-style OAuth 2 strategies share: the header, the token cache lookup under
- * requests-auth's key (`state`), and refresh-then-new-grant when a cached token expired.
+ * requests-auth's key (`state`), refresh-then-new-grant when a cached token expired, and the
+ * revocation and introspection of the cached token.
  *
  * @internal
  */
@@ -146,6 +162,10 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
   protected readonly timeoutMs: number
   /** Whether plain http to a host other than loopback is allowed. */
   readonly insecureTransport: boolean
+  /** The revocation endpoint (RFC 7009), when given. */
+  readonly revocationUrl: string | undefined
+  /** The introspection endpoint (RFC 7662), when given. */
+  readonly introspectionUrl: string | undefined
   /** `headerValue` formatted once around the token: the header is `parts.join(token)`. */
   readonly #headerParts: string[]
   /** Made once: the cache calls it when the token is missing or expired. */
@@ -174,6 +194,73 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
     this.earlyExpiry = options.earlyExpiry ?? 30
     this.timeoutMs = (options.timeout ?? 60) * 1000
     this.insecureTransport = options.insecureTransport ?? false
+    this.revocationUrl = options.revocationUrl === undefined ? undefined : requireUrl('revocationUrl', options.revocationUrl, 'Revocation URL')
+    this.introspectionUrl = options.introspectionUrl === undefined ? undefined : requireUrl('introspectionUrl', options.introspectionUrl, 'Introspection URL')
+  }
+
+  /**
+   * Revokes a token at the revocation endpoint (RFC 7009), client-authenticated as this strategy's
+   * token requests. With no token, it revokes the cached refresh token, then the cached access
+   * token, and forgets them in the token cache, so the next request runs the grant again; the rules
+   * are those of {@link OAuth2Session.revokeToken}. With a token given, it revokes that one and
+   * forgets nothing.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2ClientCredentials, Session } from 'oauth-sessions'
+   * const auth = new OAuth2ClientCredentials('https://idp.example.com/token', 'id', 'secret', { revocationUrl: 'https://idp.example.com/revoke' })
+   * await new Session({ auth }).get('https://api.example.com/')
+   * await auth.revoke()
+   * ```
+   * @throws {@link ConfigurationError} naming `revocationUrl` without an endpoint, or `token` when nothing is cached
+   * @throws {@link RevocationUnsupportedTokenTypeError}, {@link EndpointUnavailableError} or another {@link TokenRequestError} when the server refuses
+   * @see https://www.rfc-editor.org/rfc/rfc7009
+   */
+  revoke(token?: string, options: StrategyTokenOperationOptions = {}): Promise<void> {
+    return revokeStrategyToken(this.#operationHost(), token, options)
+  }
+
+  /**
+   * Asks the introspection endpoint (RFC 7662) about a token (default: the cached access token),
+   * client-authenticated as this strategy's token requests, and returns the checked answer.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2ClientCredentials } from 'oauth-sessions'
+   * const auth = new OAuth2ClientCredentials('https://idp.example.com/token', 'id', 'secret', { introspectionUrl: 'https://idp.example.com/introspect' })
+   * const { active } = await auth.introspect('a-token-from-a-request', { tokenTypeHint: 'access_token' })
+   * ```
+   * @throws {@link ConfigurationError} naming `introspectionUrl` without an endpoint, or `token` when nothing is cached
+   * @throws {@link TokenRequestError} (or a subclass) when the server refuses
+   * @see https://www.rfc-editor.org/rfc/rfc7662
+   */
+  introspect(token?: string, options: StrategyTokenOperationOptions = {}): Promise<TokenIntrospection> {
+    return introspectStrategyToken(this.#operationHost(), token, options)
+  }
+
+  /** How this strategy's client authenticates at the token endpoint and its siblings. @internal */
+  protected abstract get tokenClient(): StrategyClient
+
+  /** The headers of this strategy's token requests: Python requests' form headers unless a provider needs more. @internal */
+  protected get tokenRequestHeaders(): Readonly<Record<string, string>> {
+    return REQUESTS_FORM_HEADERS
+  }
+
+  /** When a token answer is a refusal: requests-auth's rule (a non-2xx), unless a provider answers errors with 200. @internal */
+  protected get tokenErrorPolicy(): TokenPolicy['errors'] {
+    return 'status'
+  }
+
+  #operationHost(): OperationHost {
+    return {
+      owner: this.constructor.name,
+      key: this.state,
+      client: this.tokenClient,
+      revocationUrl: this.revocationUrl,
+      introspectionUrl: this.introspectionUrl,
+      timeoutMs: this.timeoutMs,
+      insecureTransport: this.insecureTransport,
+    }
   }
 
   /**
@@ -207,6 +294,8 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
       timeoutMs: this.timeoutMs,
       bearerOnly: this.sendsBearer,
       insecureTransport: this.insecureTransport,
+      headers: this.tokenRequestHeaders,
+      errors: this.tokenErrorPolicy,
     })
   }
 
@@ -243,6 +332,22 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
 /** requests-auth's state: SHA-512 (hex) over the `unicode_escape` encoding of a URL. @internal */
 export function stateOf(url: string): string {
   return createHash('sha512').update(unicodeEscape(url), 'latin1').digest('hex')
+}
+
+/**
+ * requests-auth's state of a token-endpoint grant: the token URL with the grant's parameters,
+ * without any secret (a password or client secret in the hashed URL could be guessed from the
+ * cache file).
+ *
+ * @internal
+ */
+export function grantState(tokenUrl: string, parameters: readonly [string, string][]): string {
+  return stateOf(
+    addParameters(
+      tokenUrl,
+      parameters.filter(([name]) => !SECRET_PARAMS.has(name.toLowerCase())),
+    ),
+  )
 }
 
 /** Checks a URL option before any request: present, absolute (see parseUrlOption), http(s). @internal */
@@ -288,6 +393,8 @@ export interface TokenTarget {
   session: Session
   url: string
   auth: AuthStrategy | undefined
+  /** Ends each request at once when aborted. */
+  signal?: AbortSignal | undefined
 }
 
 /** How a token request is sent. @internal */
@@ -299,6 +406,10 @@ export interface TokenPost extends TokenTarget {
   bearerOnly?: boolean | undefined
   /** Allows a plain-http token endpoint outside loopback. */
   insecureTransport?: boolean | undefined
+  /** The request headers; default Python requests' form headers. */
+  headers?: Readonly<Record<string, string>> | undefined
+  /** When an answer is a refusal; default requests-auth's `'status'`. */
+  errors?: TokenPolicy['errors'] | undefined
 }
 
 /**
@@ -317,10 +428,11 @@ export async function postForToken(post: TokenPost): Promise<NewToken> {
       body: [...post.data],
       clientAuth: post.auth ?? null,
       timeout: post.timeoutMs,
-      headers: REQUESTS_FORM_HEADERS,
+      headers: post.headers ?? REQUESTS_FORM_HEADERS,
       insecureTransport: post.insecureTransport,
+      signal: post.signal,
     },
-    { errors: 'status', tokenField: field, jwtExpiry: true },
+    { errors: post.errors ?? 'status', tokenField: field, jwtExpiry: true },
   )
   if (post.bearerOnly === true) assertBearerTokenType(token.token_type)
   const refreshToken = typeof token.refresh_token === 'string' && token.refresh_token !== '' ? token.refresh_token : undefined

@@ -47,6 +47,11 @@ const CACHE_WAIT_MS = 130_000
 /** The view a store's requests-auth methods use, when it has one (a JsonTokenFileCache's: memory when the file cannot serve). */
 const requestsAuthViews = new WeakMap<TokenStore, TokenStore>()
 
+/** The store the requests-auth side reads and writes: a JsonTokenFileCache's tolerant view, else the store. @internal */
+export function requestsAuthView(store: TokenStore): TokenStore {
+  return requestsAuthViews.get(store) ?? store
+}
+
 /**
  * The token under `key` in any {@link TokenStore}: the stored one while it is valid for
  * `earlyExpiry` more seconds, else a new one from `onMissing` (given the stored refresh token),
@@ -61,7 +66,7 @@ export async function cachedToken(
   onMissing: (refreshToken: string | undefined) => Promise<NewToken>,
   onUnavailable: StoreUnavailablePolicy = 'fail',
 ): Promise<string> {
-  store = requestsAuthViews.get(store) ?? store
+  store = requestsAuthView(store)
   const first = await store.get(key).catch((error: unknown) => {
     // A store that is down, under 'proceed': the renewal below works around it.
     if (onUnavailable === 'proceed' && error instanceof TokenStoreUnavailableError) return undefined

@@ -30,6 +30,31 @@ describe('the device flow and logout examples, run against the sandbox', functio
     expect(stdout).to.match(new RegExp(`Signed in\\.[\\s\\S]*path: 'user'[\\s\\S]*user: '${username}'`))
   })
 
+  it('github-device-login.ts prints the code and URL on stderr only, waits for the user, calls the API twice on one token, then revokes', async () => {
+    await using sandbox = await startSandbox()
+    const { clientId, clientSecret, deviceAuthorizationUrl, tokenUrl, revocationUrl, baseUrl, username } = sandbox.oauth2
+    await using example = startExample('examples/github-device-login.ts', {
+      GITHUB_CLIENT_ID: clientId,
+      GITHUB_CLIENT_SECRET: clientSecret,
+      DEVICE_AUTHORIZATION_URL: deviceAuthorizationUrl,
+      DEVICE_TOKEN_URL: tokenUrl,
+      DEVICE_API_URL: `${baseUrl}user`,
+      DEVICE_REVOCATION_URL: revocationUrl,
+    })
+    const [, page = '', userCode = ''] = await example.waitFor(/Open (\S+) and enter the code (\S+)/, 30_000, 'stderr')
+
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const approved = await fetch(page, { method: 'POST', body: new URLSearchParams({ user_code: userCode }) })
+    const { code, stdout, stderr } = await example.exited()
+
+    expect(approved.status).to.equal(200)
+    expect(code, stderr).to.equal(0)
+    expect(JSON.parse(stdout)).to.include({ path: 'user', user: username })
+    expect(stdout).to.not.include(userCode)
+    expect(stderr).to.include('again, with the cached token: HTTP 200')
+    expect(stderr).to.include('Logged out: the token is revoked and forgotten.')
+  })
+
   it('logout.ts revokes through the discovered endpoint and forgets; the old token is inactive and refused', async () => {
     await using sandbox = await startSandbox()
     const { clientId, clientSecret, tokenUrl, username, password, issuer, baseUrl } = sandbox.oauth2
@@ -57,7 +82,7 @@ describe('the device flow and logout examples, run against the sandbox', functio
   })
 
   it('each says which variables to set, and exits 1, when its credentials are missing', async () => {
-    for (const file of ['examples/device-flow.ts', 'examples/logout.ts']) {
+    for (const file of ['examples/device-flow.ts', 'examples/github-device-login.ts', 'examples/logout.ts']) {
       await using example = startExample(file, {})
 
       const { code, stderr } = await example.exited()

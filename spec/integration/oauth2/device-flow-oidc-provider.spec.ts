@@ -1,49 +1,11 @@
 import { expect } from 'chai'
 import { setImmediate as realTurn } from 'node:timers/promises'
-import { AccessDeniedError, type DeviceAuthorization, OAuth2Session, Session } from '../../../lib/index.js'
+import { AccessDeniedError, OAuth2Session } from '../../../lib/index.js'
 import { type FakeClock, installClock } from '../../support/fake-clock.js'
+import { userAtDevicePages } from '../../support/oidc-login.js'
 import { closeAfterAll, startOidcProvider } from '../../support/servers.js'
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
-
-/** The form of a page, by its id: where it posts and its hidden fields. */
-function readForm(page: { text: string; url: string }, id: string): { action: string; fields: Record<string, string> } {
-  const form = new RegExp(`<form id="${id.replace('.', '\\.')}"[^>]*action="([^"]*)"[^>]*>([\\s\\S]*?)</form>`).exec(page.text)
-  if (form === null) throw new Error(`no form ${id} on ${page.url}`)
-  const fields: Record<string, string> = {}
-  for (const [, name = '', value = ''] of (form[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[name] = value
-  return { action: new URL(form[1] ?? '', page.url).href, fields }
-}
-
-/**
- * The user at the provider's own device pages, in a browser of their own (a cookie-keeping
- * Session): enters the user code, confirms (or aborts), logs in and consents.
- */
-async function userAtDevicePages(issuer: string, device: DeviceAuthorization, choice: 'approve' | 'abort'): Promise<string> {
-  await using browser = new Session({ timeout: null })
-  const entry = await browser.get(device.verificationUri)
-  const input = readForm(entry, 'op.deviceInputForm')
-  const confirmPage = await browser.post(input.action, { data: { ...input.fields, user_code: device.userCode } })
-  const confirm = readForm(confirmPage, 'op.deviceConfirmForm')
-  let page = await browser.post(confirm.action, { data: choice === 'abort' ? { ...confirm.fields, abort: 'yes' } : confirm.fields, allowRedirects: false })
-  let url = confirm.action
-  for (let hop = 0; hop < 12; hop++) {
-    const location = page.headers.get('location')
-    if (location !== undefined) {
-      url = new URL(location, url).href
-      page = await browser.get(url, { allowRedirects: false })
-      continue
-    }
-    if (page.text.includes('name="login"')) {
-      page = await browser.post(url, { data: { prompt: 'login', login: 'alice', password: 'any' }, allowRedirects: false })
-    } else if (page.text.includes('name="prompt" value="consent"')) {
-      page = await browser.post(url, { data: { prompt: 'consent' }, allowRedirects: false })
-    } else {
-      return page.text
-    }
-  }
-  throw new Error(`the device pages did not end within 12 hops (issuer ${issuer})`)
-}
 
 /**
  * The device flow of OAuth2Session against oidc-provider's own device endpoints and pages. The
