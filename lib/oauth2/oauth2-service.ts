@@ -9,7 +9,7 @@ import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
 import type { Response } from '../http/response.js'
 import type { RequestOptions } from '../http/session-options.js'
-import { OAuth2Session, publishSessionToken } from './oauth2-session.js'
+import { attachMetadata, OAuth2Session, publishSessionToken } from './oauth2-session.js'
 import type { OAuth2SessionOptions, TokenOperationOptions } from './oauth2-session-options.js'
 import type { TokenIntrospection } from './token-revocation.js'
 import { readTokenResponse } from './token-endpoint.js'
@@ -154,7 +154,9 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * {@link OAuth2Session.discover} reads it (the same well-known URLs, order, checks and cache,
    * through a session built with `sessionOptions`): `accessTokenUrl` and `authorizeUrl` default
    * to `token_endpoint` and `authorization_endpoint`, and every session it makes gets `issuer`,
-   * `autoRefreshUrl` and `issuerParameterRequired` from it. Options you pass win.
+   * `autoRefreshUrl` and `issuerParameterRequired` from it, and the metadata itself (`session.metadata`),
+   * so that its calls take their endpoints from it as a discovered session's do; the service's
+   * {@link OAuth2Service.revokeToken} and {@link OAuth2Service.introspectToken} too. Options you pass win.
    *
    * @example
    * ```ts
@@ -211,7 +213,10 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
       const options: OAuth2SessionOptions = { ...this.#sessionOptions, clientSecret: this.#clientSecret, service: this }
       if (token !== undefined) options.accessToken = token
       if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
-      return new this.sessionClass(this.clientId, options)
+      const session = new this.sessionClass(this.clientId, options)
+      // A discovered service's sessions take their endpoints from its metadata (deep-frozen: shared safely).
+      if (this.#metadata !== undefined) attachMetadata(session, this.#metadata)
+      return session
     })
   }
 
@@ -307,11 +312,11 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * const service = new OAuth2Service({ clientId: 'id', clientSecret: 'secret', revocationUrl: 'https://idp.example.com/revoke' })
    * await service.revokeToken('a-refresh-token', { tokenTypeHint: 'refresh_token' })
    * ```
-   * @throws {@link ConfigurationError} naming `revocationUrl` when there is none and no `url` is given
+   * @throws {@link ConfigurationError} naming `revocationUrl` when there is none (nor a discovered `revocation_endpoint`) and no `url` is given
    * @see https://www.rfc-editor.org/rfc/rfc7009
    */
   async revokeToken(token: string, options: TokenOperationOptions = {}): Promise<void> {
-    const url = options.url ?? this.#require(this.revocationUrl, 'revocationUrl')
+    const url = options.url ?? this.#require(this.revocationUrl ?? this.#metadata?.revocation_endpoint, 'revocationUrl')
     await this.getSession().revokeToken(token, { ...options, url })
   }
 
@@ -325,11 +330,11 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * const service = new OAuth2Service({ clientId: 'id', clientSecret: 'secret', introspectionUrl: 'https://idp.example.com/introspect' })
    * const { active } = await service.introspectToken('a-token')
    * ```
-   * @throws {@link ConfigurationError} naming `introspectionUrl` when there is none and no `url` is given
+   * @throws {@link ConfigurationError} naming `introspectionUrl` when there is none (nor a discovered `introspection_endpoint`) and no `url` is given
    * @see https://www.rfc-editor.org/rfc/rfc7662
    */
   async introspectToken(token: string, options: TokenOperationOptions = {}): Promise<TokenIntrospection> {
-    const url = options.url ?? this.#require(this.introspectionUrl, 'introspectionUrl')
+    const url = options.url ?? this.#require(this.introspectionUrl ?? this.#metadata?.introspection_endpoint, 'introspectionUrl')
     return this.getSession().introspectToken(token, { ...options, url })
   }
 

@@ -83,6 +83,19 @@ export function publishSessionToken(session: OAuth2Session): Promise<void> {
   return publishers.get(session)?.() ?? Promise.resolve()
 }
 
+/** Set by the class's static block: the one way code outside the class gives a session its metadata. */
+let setMetadata: (session: OAuth2Session, metadata: AuthorizationServerMetadata) => void
+
+/**
+ * Gives a session the (validated, frozen) metadata of an issuer, as {@link OAuth2Session.discover}
+ * does: OAuth2Service's sessions get the service's, and fromJSON restores the serialized one.
+ *
+ * @internal
+ */
+export function attachMetadata(session: OAuth2Session, metadata: AuthorizationServerMetadata): void {
+  setMetadata(session, metadata)
+}
+
 /** A valid token from a shared store is read again at most this often, to pick up a peer's newer one. */
 const STORE_RECHECK_MS = 1000
 
@@ -177,6 +190,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
+
+  static {
+    setMetadata = (session, metadata) => {
+      session.#metadata = metadata
+    }
+  }
 
   /**
    * requests-oauthlib's form: the client id and the options.
