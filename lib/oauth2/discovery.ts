@@ -239,6 +239,26 @@ export function validateMetadata(raw: Readonly<Record<string, unknown>>, issuer:
   return Object.freeze(copy) as AuthorizationServerMetadata
 }
 
+/**
+ * The metadata of a serialized session ({@link OAuth2Session.fromJSON}), checked again field by
+ * field as a fetched document is, since the JSON may have been tampered with: a JSON object whose
+ * `issuer` is an https URL (http on loopback, or with insecureTransport). Its own issuer is the one
+ * compared: the session's `issuer` option may differ by design. `undefined` when there is none.
+ *
+ * @internal
+ */
+export function readSerializedMetadata(value: unknown, insecure: boolean): AuthorizationServerMetadata | undefined {
+  if (value === undefined || value === null) return undefined
+  const where = 'the serialized session (OAuth2Session.fromJSON)'
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidMetadataError(where, 'metadata', 'is not a JSON object')
+  const raw = value as Readonly<Record<string, unknown>>
+  const issuer = Object.hasOwn(raw, 'issuer') ? raw.issuer : undefined
+  if (typeof issuer === 'string' && !(URL.canParse(issuer) && secureEnough(new URL(issuer), insecure))) {
+    throw new InvalidMetadataError(where, 'issuer', 'is not an https URL')
+  }
+  return validateMetadata(raw, typeof issuer === 'string' ? issuer : '', where, insecure)
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) for (const inner of Object.values(value)) deepFreeze(inner)
   return Object.freeze(value)

@@ -64,7 +64,7 @@ import {
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { type RenewalPlan, renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
-import { type AuthorizationServerMetadata, discoverMetadata } from './discovery.js'
+import { type AuthorizationServerMetadata, discoverMetadata, readSerializedMetadata } from './discovery.js'
 
 /** The callback parameters that may come only once (a repeated iss is the issuer check's: IssuerMismatchError). */
 const ONCE_ONLY = ['state', 'code', 'error', 'access_token'] as const
@@ -906,7 +906,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (shown.codeVerifier !== undefined) shown.codeVerifier = '[redacted]'
     shown.token = redactToken(this.#token)
     // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
-    for (const key of ['autoRefreshUrl', 'baseUrl'] as const) if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
+    for (const key of ['autoRefreshUrl', 'baseUrl', 'revocationUrl', 'introspectionUrl', 'deviceAuthorizationUrl'] as const) {
+      if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
+    }
     return shown
   }
 
@@ -924,6 +926,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       baseUrl: this.baseUrl,
       issuer: this.issuer,
       issuerParameterRequired: this.issuerParameterRequired,
+      revocationUrl: this.revocationUrl,
+      introspectionUrl: this.introspectionUrl,
+      deviceAuthorizationUrl: this.#deviceAuthorizationUrl,
+      // Checked again by fromJSON, as a fetched document is.
+      metadata: this.#metadata,
       bearerAuth: this.#bearerAuth,
       // The two-request web-app pattern: the callback's session needs the state and verifier.
       state: this.#stateSpent ? undefined : this.#state,
@@ -936,7 +943,14 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return OAuth2Session.fromJSON(json, options)
   }
 
-  /** Rebuilds a session from {@link OAuth2Session.serialize} output; pass the grant client, updater and hooks again. */
+  /**
+   * Rebuilds a session from {@link OAuth2Session.serialize} output; pass the grant client, updater and hooks again.
+   * The JSON is read as untrusted: every option is checked as the constructor checks it, and the
+   * discovered metadata field by field as {@link OAuth2Session.discover} checks a document.
+   *
+   * @throws {@link ConfigurationError} naming an option that is wrong
+   * @throws {@link InvalidMetadataError} naming the metadata field that is wrong (an endpoint that is not https, a flag or list of the wrong type)
+   */
   static fromJSON(json: Record<string, unknown> | string, options: OAuth2SessionOptions = {}): OAuth2Session {
     const data = parseSerialized(json, 'OAuth2Session') as Record<string, unknown>
     if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.serialize().')
@@ -951,6 +965,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       'token',
       'issuer',
       'issuerParameterRequired',
+      'revocationUrl',
+      'introspectionUrl',
+      'deviceAuthorizationUrl',
       'bearerAuth',
       'state',
       'codeVerifier',
@@ -959,7 +976,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       if (key === 'codeVerifier' && restored.pkce === false) continue
       if (data[key] !== undefined && data[key] !== null && restored[key] === undefined) Object.assign(restored, { [key]: data[key] })
     }
-    return new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
+    const metadata = readSerializedMetadata(data.metadata, restored.insecureTransport ?? false)
+    const session = new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
+    if (metadata !== undefined) session.#metadata = metadata
+    return session
   }
 
   /** @internal keeps the secret and tokens out of `console.log` and `util.inspect`. */
