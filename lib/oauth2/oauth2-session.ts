@@ -312,6 +312,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * (`https://as.example/tenant/.well-known/openid-configuration`). RFC 8414 goes first because it
    * is the OAuth 2 document; an OIDC-only provider costs one 404, once per cache lifetime. An HTTP
    * error or a body that is not JSON moves on to the next URL; a document found but wrong is raised.
+   * Both URLs and their redirects share one time budget (the `deadline` option, else `timeout`, else
+   * 30 s: past it a {@link TimeoutError} with `phase: 'deadline'`), and discoveries of one issuer
+   * running at the same time share their requests; a failure is never cached.
    *
    * The document's `issuer` must equal `issuer` exactly (a string compare: mind the trailing
    * slash). Documents are cached per process by issuer, as long as their `Cache-Control: max-age`
