@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.js'
+import { AbortError, TimeoutError } from '../http/http-errors.js'
 import { redirectTarget } from '../http/redirects.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
@@ -122,6 +123,31 @@ const DEFAULT_FRESH_MS = 10 * 60_000
 const MAX_FRESH_MS = 24 * 60 * 60_000
 /** Same-origin redirects followed per well-known URL. */
 const MAX_HOPS = 5
+/** The budget of a whole discovery when the session has neither a deadline nor a timeout in milliseconds. */
+const DEFAULT_BUDGET_MS = 30_000
+
+/** A document one well-known URL served. */
+interface FoundDocument {
+  readonly url: string
+  readonly raw: Record<string, unknown>
+  readonly response: Response
+}
+
+/**
+ * The discoveries under way, by issuer: a caller that asks while one runs waits for it instead of
+ * fetching again. An entry leaves when its discovery ends, failed or not, so that a failure is
+ * never kept and the map holds no more than the discoveries running at that moment.
+ */
+const inFlight = new Map<string, Promise<FoundDocument>>()
+
+/**
+ * How many discoveries are under way (one per issuer).
+ *
+ * @internal
+ */
+export function discoveriesInFlight(): number {
+  return inFlight.size
+}
 
 /**
  * Empties the per-process metadata cache (all issuers, or one).
@@ -135,10 +161,12 @@ export function clearDiscoveryCache(issuer?: string): void {
 
 /**
  * The metadata of `issuer`: from the per-process cache while fresh, else fetched through
- * `session` (its transport, proxies, timeouts, deadline; under `maxTokenResponseSize`), trying
- * the {@link discoveryUrls} in order. An HTTP error, a body that is not a JSON object, or a
- * redirect to another origin moves on to the next URL; a document that is found but wrong (issuer
- * mismatch, hostile fields) is raised at once.
+ * `session` (its transport, proxies, timeouts; under `maxTokenResponseSize`), trying the
+ * {@link discoveryUrls} in order, all within one budget (see {@link discoveryBudget}). An HTTP
+ * error, a body that is not a JSON object, or a redirect to another origin moves on to the next
+ * URL; a document that is found but wrong (issuer mismatch, hostile fields) is raised at once.
+ * Callers that ask for the same issuer while a discovery runs share its fetches; each checks the
+ * document itself (with its own `insecure`).
  *
  * @internal
  */
@@ -147,16 +175,56 @@ export async function discoverMetadata(session: Session, issuer: string, insecur
   const cached = cache.get(issuer)
   if (cached !== undefined && cached.freshUntil > Date.now()) return validateMetadata(cached.raw, issuer, cached.url, insecure)
   if (cached !== undefined) cache.delete(issuer)
+  let running = inFlight.get(issuer)
+  if (running === undefined) {
+    const started = findDocument(session, issuer).finally(() => {
+      if (inFlight.get(issuer) === started) inFlight.delete(issuer)
+    })
+    inFlight.set(issuer, started)
+    running = started
+  }
+  const found = await running
+  const metadata = validateMetadata(found.raw, issuer, found.url, insecure)
+  remember(issuer, found.url, found.raw, found.response)
+  return metadata
+}
+
+/**
+ * How long a whole discovery may take, both well-known URLs and their redirects together: the
+ * session's `deadline`, else its `timeout` when that is a number of milliseconds, else 30 s; none
+ * when both are `null` (the session waits forever by choice).
+ *
+ * @internal
+ */
+export function discoveryBudget(session: Session): number | undefined {
+  if (session.deadline !== null) return session.deadline
+  if (typeof session.timeout === 'number') return session.timeout
+  return session.timeout === null ? undefined : DEFAULT_BUDGET_MS
+}
+
+/** The first document the well-known URLs serve, in order, within the discovery's budget; none is a DiscoveryError. */
+async function findDocument(session: Session, issuer: string): Promise<FoundDocument> {
+  const budget = discoveryBudget(session)
+  const controller = new AbortController()
+  // A timer of its own (not AbortSignal.timeout): one budget for every request, on the clock tests fake.
+  const timer = budget === undefined ? undefined : setTimeout(() => controller.abort(), budget)
   const attempts: Array<{ url: string; problem: string }> = []
-  for (const url of discoveryUrls(issuer)) {
-    const found = await fetchDocument(session, url)
-    if (typeof found === 'string') {
+  try {
+    for (const url of discoveryUrls(issuer)) {
+      let found: FoundDocument | string
+      try {
+        found = await fetchDocument(session, url, controller.signal)
+      } catch (error) {
+        if (controller.signal.aborted && (error instanceof AbortError || error instanceof TimeoutError)) {
+          throw new TimeoutError('GET', redactUrl(url), 'deadline', budget, error)
+        }
+        throw error
+      }
+      if (typeof found !== 'string') return found
       attempts.push({ url, problem: found })
-      continue
     }
-    const metadata = validateMetadata(found.raw, issuer, url, insecure)
-    remember(issuer, url, found.raw, found.response)
-    return metadata
+  } finally {
+    clearTimeout(timer)
   }
   throw new DiscoveryError(issuer, attempts)
 }
@@ -181,11 +249,11 @@ function secureEnough(url: URL, insecure: boolean): boolean {
 }
 
 /** GETs one well-known URL: the JSON object it serves, or why it serves none. */
-async function fetchDocument(session: Session, url: string): Promise<{ raw: Record<string, unknown>; response: Response } | string> {
+async function fetchDocument(session: Session, url: string, signal: AbortSignal): Promise<FoundDocument | string> {
   let target = url
   for (let hop = 0; ; hop += 1) {
     const response = await underTokenCap(session, (cap) =>
-      session.request('GET', target, { ...cap, auth: null, allowRedirects: false, headers: { Accept: 'application/json' } }),
+      session.request('GET', target, { ...cap, auth: null, allowRedirects: false, signal, headers: { Accept: 'application/json' } }),
     )
     const location = response.headers.get('location')
     if (response.isRedirect && location !== undefined) {
@@ -206,7 +274,7 @@ async function fetchDocument(session: Session, url: string): Promise<{ raw: Reco
       return 'a body that does not parse as JSON'
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'JSON that is not an object'
-    return { raw: raw as Record<string, unknown>, response }
+    return { url, raw: raw as Record<string, unknown>, response }
   }
 }
 
@@ -237,6 +305,26 @@ export function validateMetadata(raw: Readonly<Record<string, unknown>>, issuer:
     Object.defineProperty(copy, field, { value: deepFreeze(structuredClone(value)), enumerable: true })
   }
   return Object.freeze(copy) as AuthorizationServerMetadata
+}
+
+/**
+ * The metadata of a serialized session ({@link OAuth2Session.fromJSON}), checked again field by
+ * field as a fetched document is, since the JSON may have been tampered with: a JSON object whose
+ * `issuer` is an https URL (http on loopback, or with insecureTransport). Its own issuer is the one
+ * compared: the session's `issuer` option may differ by design. `undefined` when there is none.
+ *
+ * @internal
+ */
+export function readSerializedMetadata(value: unknown, insecure: boolean): AuthorizationServerMetadata | undefined {
+  if (value === undefined || value === null) return undefined
+  const where = 'the serialized session (OAuth2Session.fromJSON)'
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidMetadataError(where, 'metadata', 'is not a JSON object')
+  const raw = value as Readonly<Record<string, unknown>>
+  const issuer = Object.hasOwn(raw, 'issuer') ? raw.issuer : undefined
+  if (typeof issuer === 'string' && !(URL.canParse(issuer) && secureEnough(new URL(issuer), insecure))) {
+    throw new InvalidMetadataError(where, 'issuer', 'is not an https URL')
+  }
+  return validateMetadata(raw, typeof issuer === 'string' ? issuer : '', where, insecure)
 }
 
 function deepFreeze<T>(value: T): T {

@@ -4,17 +4,18 @@ import { z } from 'zod'
 import { httpUrlSchema, parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
 import { withCredentialBody } from '../http/redirects.js'
-import { oauth2SessionOptionsSchema } from './oauth2-session-schemas.js'
+import { oauth2SessionOptionsSchema, pollDeviceTokenSchema } from './oauth2-session-schemas.js'
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
 import type { Response } from '../http/response.js'
 import type { RequestOptions } from '../http/session-options.js'
-import { OAuth2Session, publishSessionToken } from './oauth2-session.js'
+import { attachMetadata, OAuth2Session, publishSessionToken } from './oauth2-session.js'
 import type { OAuth2SessionOptions, TokenOperationOptions } from './oauth2-session-options.js'
 import type { TokenIntrospection } from './token-revocation.js'
 import { readTokenResponse } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
+import type { DeviceAuthorization, DeviceAuthorizationOptions, PollDeviceTokenOptions } from './device-flow.js'
 
 /**
  * Turns a token response body into key/value pairs (rauth's `decoder`).
@@ -63,6 +64,8 @@ export interface OAuth2ServiceOptions {
   revocationUrl?: string
   /** The introspection endpoint (RFC 7662) of {@link OAuth2Service.introspectToken}. */
   introspectionUrl?: string
+  /** The device authorization endpoint (RFC 8628 §3.1) of {@link OAuth2Service.deviceAuthorization}. */
+  deviceAuthorizationUrl?: string
 }
 
 /**
@@ -95,6 +98,7 @@ const schema = z
     sessionClass: z.unknown().optional(),
     revocationUrl: httpUrlSchema.optional(),
     introspectionUrl: httpUrlSchema.optional(),
+    deviceAuthorizationUrl: httpUrlSchema.optional(),
   })
   .strict()
 
@@ -128,6 +132,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   revocationUrl: string | undefined
   /** The introspection endpoint (RFC 7662). */
   introspectionUrl: string | undefined
+  /** The device authorization endpoint (RFC 8628). */
+  deviceAuthorizationUrl: string | undefined
   readonly #clientSecret: string
   readonly #sessionOptions: OAuth2SessionOptions
   #metadata: AuthorizationServerMetadata | undefined
@@ -147,6 +153,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     this.accessTokenResponse = undefined
     this.revocationUrl = options.revocationUrl
     this.introspectionUrl = options.introspectionUrl
+    this.deviceAuthorizationUrl = options.deviceAuthorizationUrl
   }
 
   /**
@@ -154,7 +161,9 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * {@link OAuth2Session.discover} reads it (the same well-known URLs, order, checks and cache,
    * through a session built with `sessionOptions`): `accessTokenUrl` and `authorizeUrl` default
    * to `token_endpoint` and `authorization_endpoint`, and every session it makes gets `issuer`,
-   * `autoRefreshUrl` and `issuerParameterRequired` from it. Options you pass win.
+   * `autoRefreshUrl` and `issuerParameterRequired` from it, and the metadata itself (`session.metadata`),
+   * so that its calls take their endpoints from it as a discovered session's do; the service's
+   * {@link OAuth2Service.revokeToken} and {@link OAuth2Service.introspectToken} too. Options you pass win.
    *
    * @example
    * ```ts
@@ -207,12 +216,18 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @see rauth.OAuth2Service.get_session
    */
   getSession(token?: string): OAuth2Session {
-    return this.memoSession(token ?? '', () => {
-      const options: OAuth2SessionOptions = { ...this.#sessionOptions, clientSecret: this.#clientSecret, service: this }
-      if (token !== undefined) options.accessToken = token
-      if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
-      return new this.sessionClass(this.clientId, options)
-    })
+    return this.memoSession(token ?? '', () => this.#newSession(token === undefined ? {} : { accessToken: token }))
+  }
+
+  /** A session of this service (not memoised): its sessionOptions, client secret and base URL, `extra`, and the discovered metadata. */
+  #newSession(extra: OAuth2SessionOptions): OAuth2Session {
+    const options: OAuth2SessionOptions = { ...extra, ...this.#sessionOptions, clientSecret: this.#clientSecret, service: this }
+    if (extra.accessToken !== undefined) options.accessToken = extra.accessToken
+    if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
+    const session = new this.sessionClass(this.clientId, options)
+    // A discovered service's sessions take their endpoints from its metadata (deep-frozen: shared safely).
+    if (this.#metadata !== undefined) attachMetadata(session, this.#metadata)
+    return session
   }
 
   /**
@@ -307,11 +322,11 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * const service = new OAuth2Service({ clientId: 'id', clientSecret: 'secret', revocationUrl: 'https://idp.example.com/revoke' })
    * await service.revokeToken('a-refresh-token', { tokenTypeHint: 'refresh_token' })
    * ```
-   * @throws {@link ConfigurationError} naming `revocationUrl` when there is none and no `url` is given
+   * @throws {@link ConfigurationError} naming `revocationUrl` when there is none (nor a discovered `revocation_endpoint`) and no `url` is given
    * @see https://www.rfc-editor.org/rfc/rfc7009
    */
   async revokeToken(token: string, options: TokenOperationOptions = {}): Promise<void> {
-    const url = options.url ?? this.#require(this.revocationUrl, 'revocationUrl')
+    const url = options.url ?? this.#require(this.revocationUrl ?? this.#metadata?.revocation_endpoint, 'revocationUrl')
     await this.getSession().revokeToken(token, { ...options, url })
   }
 
@@ -325,12 +340,79 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * const service = new OAuth2Service({ clientId: 'id', clientSecret: 'secret', introspectionUrl: 'https://idp.example.com/introspect' })
    * const { active } = await service.introspectToken('a-token')
    * ```
-   * @throws {@link ConfigurationError} naming `introspectionUrl` when there is none and no `url` is given
+   * @throws {@link ConfigurationError} naming `introspectionUrl` when there is none (nor a discovered `introspection_endpoint`) and no `url` is given
    * @see https://www.rfc-editor.org/rfc/rfc7662
    */
   async introspectToken(token: string, options: TokenOperationOptions = {}): Promise<TokenIntrospection> {
-    const url = options.url ?? this.#require(this.introspectionUrl, 'introspectionUrl')
+    const url = options.url ?? this.#require(this.introspectionUrl ?? this.#metadata?.introspection_endpoint, 'introspectionUrl')
     return this.getSession().introspectToken(token, { ...options, url })
+  }
+
+  /**
+   * Starts the device authorization grant (RFC 8628 §3.1) as {@link OAuth2Session.deviceAuthorization}
+   * does, with the same options, authenticated with the client id and secret (Basic): at `url`,
+   * else `deviceAuthorizationUrl`, else the discovered `device_authorization_endpoint`. Show the
+   * user `userCode` and `verificationUri`, then call {@link OAuth2Service.pollDeviceToken}.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Service } from 'oauth-sessions'
+   * const service = new OAuth2Service({
+   *   clientId: 'tv-app', clientSecret: 'secret',
+   *   accessTokenUrl: 'https://idp.example.com/token', deviceAuthorizationUrl: 'https://idp.example.com/device/code',
+   * })
+   * const device = await service.deviceAuthorization({ scope: 'openid' })
+   * console.error(`Open ${device.verificationUri} and enter ${device.userCode}`)
+   * const session = await service.pollDeviceToken(device)
+   * ```
+   * @throws {@link ConfigurationError} naming `deviceAuthorizationUrl` when no endpoint is known, or an option that is wrong, before any traffic
+   * @throws {@link TokenRequestError} (or a subclass) when the provider refuses; {@link InvalidTokenResponseError} for a wrong answer
+   * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
+   */
+  async deviceAuthorization(url?: string | DeviceAuthorizationOptions, options: DeviceAuthorizationOptions = {}): Promise<DeviceAuthorization> {
+    if (typeof url === 'object' && url !== null) return this.deviceAuthorization(undefined, url)
+    const known = this.deviceAuthorizationUrl ?? this.#metadata?.device_authorization_endpoint ?? this.#sessionOptions.deviceAuthorizationUrl
+    return this.getSession().deviceAuthorization(url ?? this.#require(known, 'deviceAuthorizationUrl'), options)
+  }
+
+  /**
+   * Polls the token endpoint (`tokenUrl`, else `accessTokenUrl`) with the device code as
+   * {@link OAuth2Session.pollDeviceToken} does, with the same options and timing (RFC 8628 §3.5),
+   * and returns the session that holds the token once the user has approved, as
+   * {@link OAuth2Service.getAuthSession} does: the whole token (its refresh token too), refreshed
+   * at the token endpoint it polled unless `sessionOptions` name another `autoRefreshUrl`, written
+   * to the `tokenStore` of `sessionOptions`, and memoised (`getSession(accessToken)` finds it).
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Service } from 'oauth-sessions'
+   * const service = await OAuth2Service.discover('https://idp.example.com', { clientId: 'tv-app', clientSecret: 'secret' })
+   * const device = await service.deviceAuthorization()
+   * console.error(`Open ${device.verificationUriComplete ?? device.verificationUri}`)
+   * const session = await service.pollDeviceToken(device, { signal: AbortSignal.timeout(600_000) })
+   * console.log((await session.get('https://api.example.com/me')).json())
+   * ```
+   * @throws {@link ConfigurationError} naming `accessTokenUrl` when there is no token endpoint, or an option that is wrong, before any traffic
+   * @throws {@link AccessDeniedError}, {@link ExpiredTokenError}, {@link DeviceAuthorizationExpiredError} or {@link AbortError}, as the session's
+   * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+   */
+  async pollDeviceToken(device: DeviceAuthorization, options: PollDeviceTokenOptions = {}): Promise<OAuth2Session> {
+    parseOptions(pollDeviceTokenSchema, options, 'pollDeviceToken')
+    const tokenUrl = options.tokenUrl ?? this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    // A session of its own: the memoised unauthenticated one (getSession()) never gets the user's token.
+    const session = this.#newSession({ autoRefreshUrl: tokenUrl })
+    try {
+      await session.pollDeviceToken(device, { ...options, tokenUrl })
+    } catch (error) {
+      await session.close()
+      throw error
+    }
+    const memo = this.memoSession(session.accessToken as string, () => session)
+    if (memo === session) return session
+    // A session for this access token existed already: it takes the whole token, refresh token included.
+    memo.token = session.token
+    await session.close()
+    return memo
   }
 
   /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: calling it is your explicit act (toJSON() redacts). */

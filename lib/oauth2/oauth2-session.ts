@@ -63,7 +63,7 @@ import {
 } from './device-flow.js'
 import { type RenewalPlan, renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
-import { type AuthorizationServerMetadata, discoverMetadata } from './discovery.js'
+import { type AuthorizationServerMetadata, discoverMetadata, readSerializedMetadata } from './discovery.js'
 
 /** The settings checked again when assigned after construction. */
 const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
@@ -78,6 +78,19 @@ const publishers = new WeakMap<OAuth2Session, () => Promise<void>>()
  */
 export function publishSessionToken(session: OAuth2Session): Promise<void> {
   return publishers.get(session)?.() ?? Promise.resolve()
+}
+
+/** Set by the class's static block: the one way code outside the class gives a session its metadata. */
+let setMetadata: (session: OAuth2Session, metadata: AuthorizationServerMetadata) => void
+
+/**
+ * Gives a session the (validated, frozen) metadata of an issuer, as {@link OAuth2Session.discover}
+ * does: OAuth2Service's sessions get the service's, and fromJSON restores the serialized one.
+ *
+ * @internal
+ */
+export function attachMetadata(session: OAuth2Session, metadata: AuthorizationServerMetadata): void {
+  setMetadata(session, metadata)
 }
 
 /**
@@ -162,6 +175,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
+
+  static {
+    setMetadata = (session, metadata) => {
+      session.#metadata = metadata
+    }
+  }
 
   /**
    * requests-oauthlib's form: the client id and the options.
@@ -256,6 +275,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * (`https://as.example/tenant/.well-known/openid-configuration`). RFC 8414 goes first because it
    * is the OAuth 2 document; an OIDC-only provider costs one 404, once per cache lifetime. An HTTP
    * error or a body that is not JSON moves on to the next URL; a document found but wrong is raised.
+   * Both URLs and their redirects share one time budget (the `deadline` option, else `timeout`, else
+   * 30 s: past it a {@link TimeoutError} with `phase: 'deadline'`), and discoveries of one issuer
+   * running at the same time share their requests; a failure is never cached.
    *
    * The document's `issuer` must equal `issuer` exactly (a string compare: mind the trailing
    * slash). Documents are cached per process by issuer, as long as their `Cache-Control: max-age`
@@ -824,7 +846,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (shown.codeVerifier !== undefined) shown.codeVerifier = '[redacted]'
     shown.token = redactToken(this.#token)
     // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
-    for (const key of ['autoRefreshUrl', 'baseUrl'] as const) if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
+    for (const key of ['autoRefreshUrl', 'baseUrl', 'revocationUrl', 'introspectionUrl', 'deviceAuthorizationUrl'] as const) {
+      if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
+    }
     return shown
   }
 
@@ -842,6 +866,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       baseUrl: this.baseUrl,
       issuer: this.issuer,
       issuerParameterRequired: this.issuerParameterRequired,
+      revocationUrl: this.revocationUrl,
+      introspectionUrl: this.introspectionUrl,
+      deviceAuthorizationUrl: this.#deviceAuthorizationUrl,
+      // Checked again by fromJSON, as a fetched document is.
+      metadata: this.#metadata,
       bearerAuth: this.#bearerAuth,
       // The two-request web-app pattern: the callback's session needs the state and verifier.
       state: this.#stateSpent ? undefined : this.#state,
@@ -854,7 +883,14 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return OAuth2Session.fromJSON(json, options)
   }
 
-  /** Rebuilds a session from {@link OAuth2Session.serialize} output; pass the grant client, updater and hooks again. */
+  /**
+   * Rebuilds a session from {@link OAuth2Session.serialize} output; pass the grant client, updater and hooks again.
+   * The JSON is read as untrusted: every option is checked as the constructor checks it, and the
+   * discovered metadata field by field as {@link OAuth2Session.discover} checks a document.
+   *
+   * @throws {@link ConfigurationError} naming an option that is wrong
+   * @throws {@link InvalidMetadataError} naming the metadata field that is wrong (an endpoint that is not https, a flag or list of the wrong type)
+   */
   static fromJSON(json: Record<string, unknown> | string, options: OAuth2SessionOptions = {}): OAuth2Session {
     const data = parseSerialized(json, 'OAuth2Session') as Record<string, unknown>
     if (data.type !== 'OAuth2Session') throw new ConfigurationError('json', 'This is not the output of OAuth2Session.serialize().')
@@ -869,6 +905,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       'token',
       'issuer',
       'issuerParameterRequired',
+      'revocationUrl',
+      'introspectionUrl',
+      'deviceAuthorizationUrl',
       'bearerAuth',
       'state',
       'codeVerifier',
@@ -877,7 +916,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       if (key === 'codeVerifier' && restored.pkce === false) continue
       if (data[key] !== undefined && data[key] !== null && restored[key] === undefined) Object.assign(restored, { [key]: data[key] })
     }
-    return new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
+    const metadata = readSerializedMetadata(data.metadata, restored.insecureTransport ?? false)
+    const session = new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
+    if (metadata !== undefined) session.#metadata = metadata
+    return session
   }
 
   /** @internal keeps the secret and tokens out of `console.log` and `util.inspect`. */

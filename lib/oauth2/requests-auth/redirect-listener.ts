@@ -9,6 +9,7 @@ import { AuthorizationTimeoutError, BrowserOpenError, GrantNotProvidedError, Red
 import { browserOpener } from './browser-opener.js'
 import { displaySettings } from './display-settings.js'
 import { parseQs, type QueryDict } from '../../auth/python-url.js'
+import { isSecretParam } from '../../security/redact-url.js'
 
 const debug = debuglog('oauth-sessions')
 
@@ -154,7 +155,9 @@ async function runFlow(request: GrantRequest): Promise<ReceivedGrant> {
       if (states === undefined || states.length !== 1 || stateMismatch(states[0], request.state) !== undefined)
         return ignore(response, 400, NOT_THIS_FLOW_TEXT, states === undefined ? 'no state' : 'not the state of this flow')
       // The flow's own answer, from another issuer (a mix-up): it ends the flow, before anything in it is used.
-      const mixedUp = issuerMismatch(args.get('iss') ?? [], request.issuer)
+      // A forged iss may quote the grant or another credential of the same callback: the error shows it without them.
+      const secrets = [...args].filter(([name]) => name === request.fieldName || isSecretParam(name)).flatMap(([, values]) => values)
+      const mixedUp = issuerMismatch(args.get('iss') ?? [], request.issuer, secrets)
       if (mixedUp !== undefined) return fail(mixedUp, response)
       const refused = authorizationError((name) => args.get(name)?.[0])
       if (refused !== undefined) return fail(refused, response)
