@@ -70,6 +70,7 @@ export type {
   TokenUpdater,
 } from './oauth2/oauth2-session-options.js'
 export type { TokenIntrospection } from './oauth2/token-revocation.js'
+export { TOKEN_TYPE_URIS, type ExchangeTokenOptions, type ExchangedToken, type TokenTypeIdentifier } from './oauth2/token-exchange.js'
 export {
   OAuth2Client,
   WebApplicationClient,
@@ -111,6 +112,7 @@ export {
   UnsupportedTokenTypeError,
   RevocationUnsupportedTokenTypeError,
   EndpointUnavailableError,
+  InvalidTargetError,
   type OAuth2ErrorBody,
 } from './oauth2/oauth2-errors.js'
 export { DiscoveryError, InvalidMetadataError, type DiscoveryAttempt } from './oauth2/discovery-errors.js'
