@@ -77,6 +77,8 @@ export {
   MobileApplicationClient,
   LegacyApplicationClient,
   BackendApplicationClient,
+  JwtBearerClient,
+  type AssertionSource,
   type TokenRequestInput,
   type RefreshRequestInput,
 } from './oauth2/grant-clients.js'
@@ -150,6 +152,7 @@ export { TokenDecryptionError, type TokenDecryptionReason } from './tokens/token
 export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type NewToken } from './oauth2/requests-auth/token-cache.js'
 export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export type { OAuth2TokenOptions } from './oauth2/requests-auth/oauth2-token-strategy.js'
+export { OAuth2JwtBearer, type OAuth2JwtBearerOptions } from './oauth2/requests-auth/oauth2-jwt-bearer.js'
 export type { OAuth2PasswordOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export {
   OAuth2AuthorizationCode,

@@ -266,7 +266,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
             waitMs: oauthOptions.refreshWaitMs ?? 20_000,
           }
     if (this.#shared !== undefined) publishers.set(this, () => this.#publish(this.#token))
-    if (this.#shared !== undefined && this.#shared.key === undefined && this.#shared.subject === undefined && !this.client.renewsByGrant) {
+    if (this.#shared !== undefined && this.#shared.key === undefined && this.#shared.subject === undefined && !this.client.clientOwnsToken) {
       // Without a subject, every user's session would share one key: one user would be sent another's token.
       throw new ConfigurationError(
         'tokenKey',
@@ -558,6 +558,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
         `fetchToken: PKCE is on (${this.pkce}) and no code verifier is known for this code: pass codeVerifier (to the constructor or fetchToken) with the session.codeVerifier saved when the authorization URL was made, or build the session with pkce: false for a provider without PKCE.`,
       )
     }
+    const assertion = await this.client.assertionFor(options.assertion)
     const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
     const { clientAuth, includeClientId } = clientAuthentication(this.clientId, clientSecret, options)
     const body = this.client.prepareTokenRequest({
@@ -571,6 +572,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       includeClientId,
       clientSecret,
       codeVerifier,
+      assertion,
     })
     // The PKCE verifier goes with one exchange only (RFC 9700 §2.1.1).
     if (options.codeVerifier === undefined && this.client.supportsPkce) this.#codeVerifier = undefined
