@@ -153,6 +153,7 @@ export { TokenMemoryCache, JsonTokenFileCache, setTokenCache, tokenCache, type N
 export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type OAuth2GrantOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export type { OAuth2TokenOptions } from './oauth2/requests-auth/oauth2-token-strategy.js'
 export { OAuth2JwtBearer, type OAuth2JwtBearerOptions } from './oauth2/requests-auth/oauth2-jwt-bearer.js'
+export { OAuth2TokenExchange, type OAuth2TokenExchangeOptions } from './oauth2/requests-auth/oauth2-token-exchange.js'
 export type { OAuth2PasswordOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export {
   OAuth2AuthorizationCode,
