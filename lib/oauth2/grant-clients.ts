@@ -136,13 +136,14 @@ export abstract class OAuth2Client {
 
   /**
    * The assertion of this token request: the one fetchToken was given (a function is called now),
-   * else none; {@link JwtBearerClient} falls back to its own and needs one. Checked to be a JWT's
-   * compact form, never shown.
+   * else none; {@link JwtBearerClient} falls back to its own, needs one and checks it is a JWT.
+   * Another grant's assertion (a SAML one, RFC 7522 ...) is sent as it is: non-empty visible
+   * text, never shown.
    *
-   * @throws {@link ConfigurationError} naming `assertion` when it (or what its function returned) is not a JWT
+   * @throws {@link ConfigurationError} naming `assertion` when it (or what its function returned) is not such text
    */
   async assertionFor(given: AssertionSource | undefined): Promise<string | undefined> {
-    return given === undefined ? undefined : resolveAssertion(given)
+    return given === undefined ? undefined : resolveAssertion(given, false)
   }
 
   /**
@@ -341,23 +342,27 @@ const COMPACT_JWT = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2}(?:(?:\.[A-Za-z0-9_-]
 /** The longest assertion sent; a JWT of more is a mistake (a whole certificate chain in a header ...). */
 const MAX_ASSERTION_LENGTH = 65_536
 
+/** An assertion of any grant: visible ASCII (a base64url SAML assertion, a JWT ...). */
+const VISIBLE_TEXT = /^[\x21-\x7E]+$/
+
 /**
- * The assertion of a source: the text, or what its function returns, checked to be a JWT in
- * compact form. The message never quotes it: an assertion is a credential.
+ * The assertion of a source: the text, or what its function returns, checked to be non-empty
+ * visible text, and with `jwt` a JWT in compact form. The message never quotes it: an assertion
+ * is a credential.
  *
  * @internal
  */
-export async function resolveAssertion(source: AssertionSource): Promise<string> {
+export async function resolveAssertion(source: AssertionSource, jwt = true): Promise<string> {
   const assertion = typeof source === 'function' ? await source() : source
-  if (typeof assertion !== 'string' || assertion.length > MAX_ASSERTION_LENGTH || !COMPACT_JWT.test(assertion)) {
-    const what = typeof source === 'function' ? 'The assertion function returned' : 'The assertion is'
-    const got = typeof assertion !== 'string' ? `a ${assertion === null ? 'null' : typeof assertion}` : assertion === '' ? 'empty text' : 'text that is no JWT'
-    throw new ConfigurationError(
-      'assertion',
-      `${what} ${got}: the JWT bearer grant (RFC 7523 §2.1) needs one signed JWT in compact form (header.payload.signature).`,
-    )
-  }
-  return assertion
+  if (typeof assertion === 'string' && assertion.length <= MAX_ASSERTION_LENGTH && (jwt ? COMPACT_JWT : VISIBLE_TEXT).test(assertion)) return assertion
+  const what = typeof source === 'function' ? 'The assertion function returned' : 'The assertion is'
+  let got = jwt ? 'text that is no JWT' : 'text with characters an assertion cannot have (a space, a line break ...)'
+  if (typeof assertion !== 'string') got = `a ${assertion === null ? 'null' : typeof assertion}`
+  else if (assertion === '') got = 'empty text'
+  const needs = jwt
+    ? 'the JWT bearer grant (RFC 7523 §2.1) needs one signed JWT in compact form (header.payload.signature)'
+    : 'pass the assertion as it goes on the wire (base64url)'
+  throw new ConfigurationError('assertion', `${what} ${got}: ${needs}.`)
 }
 
 /**

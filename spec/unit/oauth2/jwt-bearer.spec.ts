@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { expect } from 'chai'
 import nock from 'nock'
-import { InvalidGrantError, JwtBearerClient, MemoryTokenStore, OAuth2JwtBearer, OAuth2Session, Session } from '../../../lib/index.js'
+import { InvalidGrantError, JwtBearerClient, MemoryTokenStore, OAuth2Client, OAuth2JwtBearer, OAuth2Session, Session } from '../../../lib/index.js'
 import { useTokenCache } from '../../../lib/testing/index.js'
 import { configurationError, configurationRejection } from '../../support/expect-configuration-error.js'
 import { trafficCounter } from '../../support/traffic-counter.js'
@@ -122,6 +122,20 @@ describe('JwtBearerClient with OAuth2Session (RFC 7523 §2.1)', () => {
       expect(shown).not.to.include(assertion)
       expect(shown).not.to.include('c2lnbmF0dXJl')
     }
+    scope.done()
+  })
+
+  it('still sends an assertion given to another grant as it is (a SAML bearer grant of your own, RFC 7522), no JWT required', async () => {
+    class SamlBearerClient extends OAuth2Client {
+      readonly grantType = 'urn:ietf:params:oauth:grant-type:saml2-bearer'
+    }
+    const scope = nock(IDP)
+      .post('/token', { grant_type: 'urn:ietf:params:oauth:grant-type:saml2-bearer', assertion: 'PHNhbWw6QXNzZXJ0aW9uPg' })
+      .reply(200, { access_token: 'at-1', token_type: 'Bearer' })
+    const session = new OAuth2Session('app', { client: new SamlBearerClient('app') })
+
+    await session.fetchToken(TOKEN_URL, { assertion: 'PHNhbWw6QXNzZXJ0aW9uPg', auth: null })
+
     scope.done()
   })
 
