@@ -70,12 +70,15 @@ export type {
   TokenUpdater,
 } from './oauth2/oauth2-session-options.js'
 export type { TokenIntrospection } from './oauth2/token-revocation.js'
+export { TOKEN_TYPE_URIS, type ExchangeTokenOptions, type ExchangedToken, type TokenTypeIdentifier } from './oauth2/token-exchange.js'
 export {
   OAuth2Client,
   WebApplicationClient,
   MobileApplicationClient,
   LegacyApplicationClient,
   BackendApplicationClient,
+  JwtBearerClient,
+  type AssertionSource,
   type TokenRequestInput,
   type RefreshRequestInput,
 } from './oauth2/grant-clients.js'
@@ -111,6 +114,7 @@ export {
   UnsupportedTokenTypeError,
   RevocationUnsupportedTokenTypeError,
   EndpointUnavailableError,
+  InvalidTargetError,
   type OAuth2ErrorBody,
 } from './oauth2/oauth2-errors.js'
 export { DiscoveryError, InvalidMetadataError, type DiscoveryAttempt } from './oauth2/discovery-errors.js'
@@ -150,6 +154,8 @@ export { OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, type O
 export type { OAuth2TokenOptions } from './oauth2/requests-auth/oauth2-token-strategy.js'
 export { OAuth2DeviceCode, type OAuth2DeviceCodeOptions, type VerificationOutput } from './oauth2/requests-auth/oauth2-device-code.js'
 export type { StrategyTokenOperationOptions } from './oauth2/requests-auth/strategy-token-operations.js'
+export { OAuth2JwtBearer, type OAuth2JwtBearerOptions } from './oauth2/requests-auth/oauth2-jwt-bearer.js'
+export { OAuth2TokenExchange, type OAuth2TokenExchangeOptions } from './oauth2/requests-auth/oauth2-token-exchange.js'
 export type { OAuth2PasswordOptions } from './oauth2/requests-auth/oauth2-grant-strategies.js'
 export {
   OAuth2AuthorizationCode,

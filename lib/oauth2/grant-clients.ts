@@ -38,7 +38,25 @@ export interface TokenRequestInput {
   clientSecret: string | undefined
   /** The PKCE code verifier. */
   codeVerifier: string | undefined
+  /** The assertion of an assertion grant (`assertion`, RFC 7521 §4.1), resolved by {@link OAuth2Client.assertionFor}. */
+  assertion?: string | undefined
 }
+
+/**
+ * An assertion for an assertion grant (JWT bearer, RFC 7523 §2.1): the JWT itself, or a function
+ * that makes one. A function is called for every token request, so each carries a fresh assertion
+ * (a new `jti`, `iat` and `exp`), as servers that refuse a replayed `jti` require.
+ *
+ * @example
+ * ```ts
+ * import type { AssertionSource } from 'oauth-sessions'
+ * declare function signJwt(claims: Record<string, unknown>): Promise<string>
+ * const assertion: AssertionSource = () => signJwt({ iss: 'client-id', sub: 'user-42', aud: 'https://idp.example.com/token', jti: crypto.randomUUID() })
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.1
+ * @group OAuth 2
+ */
+export type AssertionSource = string | (() => string | Promise<string>)
 
 /**
  * What a refresh request carries (see {@link OAuth2Client.prepareRefreshBody}).
@@ -109,6 +127,26 @@ export abstract class OAuth2Client {
   }
 
   /**
+   * Whether the token belongs to the client itself rather than to a user (client credentials), so
+   * that a shared `tokenStore` needs no `tokenKey` or `tokenSubject` to keep users apart.
+   */
+  get clientOwnsToken(): boolean {
+    return this.renewsByGrant
+  }
+
+  /**
+   * The assertion of this token request: the one fetchToken was given (a function is called now),
+   * else none; {@link JwtBearerClient} falls back to its own, needs one and checks it is a JWT.
+   * Another grant's assertion (a SAML one, RFC 7522 ...) is sent as it is: non-empty visible
+   * text, never shown.
+   *
+   * @throws {@link ConfigurationError} naming `assertion` when it (or what its function returned) is not such text
+   */
+  async assertionFor(given: AssertionSource | undefined): Promise<string | undefined> {
+    return given === undefined ? undefined : resolveAssertion(given, false)
+  }
+
+  /**
    * The code to exchange: the one given, or for the code grant the one of the last parsed
    * authorization response. Throws before any traffic when this grant needs one and has none.
    *
@@ -132,6 +170,7 @@ export abstract class OAuth2Client {
   prepareTokenRequest(input: TokenRequestInput): ParamPairs {
     this.checkTokenRequest(input)
     const params = this.grantParameters(input)
+    if (input.assertion !== undefined && !params.some(([name]) => name === 'assertion')) params.push(['assertion', input.assertion])
     if (input.code) params.push(['code', input.code])
     if (input.redirectUri) params.push(['redirect_uri', input.redirectUri])
     const placed = this.placesScope()
@@ -295,5 +334,138 @@ export class BackendApplicationClient extends OAuth2Client {
   /** `true`: the scope is one of the grant's own parameters. */
   protected override placesScope(): boolean {
     return true
+  }
+}
+
+/** A JWT in compact form: a JWS (three parts) or a JWE (five), base64url each. */
+const COMPACT_JWT = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2}(?:(?:\.[A-Za-z0-9_-]*){2})?$/
+/** The longest assertion sent; a JWT of more is a mistake (a whole certificate chain in a header ...). */
+const MAX_ASSERTION_LENGTH = 65_536
+
+/** An assertion of any grant: visible ASCII (a base64url SAML assertion, a JWT ...). */
+const VISIBLE_TEXT = /^[\x21-\x7E]+$/
+
+/**
+ * The assertion of a source: the text, or what its function returns, checked to be non-empty
+ * visible text, and with `jwt` a JWT in compact form. The message never quotes it: an assertion
+ * is a credential.
+ *
+ * @internal
+ */
+export async function resolveAssertion(source: AssertionSource, jwt = true): Promise<string> {
+  const assertion = typeof source === 'function' ? await source() : source
+  if (typeof assertion === 'string' && assertion.length <= MAX_ASSERTION_LENGTH && (jwt ? COMPACT_JWT : VISIBLE_TEXT).test(assertion)) return assertion
+  const what = typeof source === 'function' ? 'The assertion function returned' : 'The assertion is'
+  let got = jwt ? 'text that is no JWT' : 'text with characters an assertion cannot have (a space, a line break ...)'
+  if (typeof assertion !== 'string') got = `a ${assertion === null ? 'null' : typeof assertion}`
+  else if (assertion === '') got = 'empty text'
+  const needs = jwt
+    ? 'the JWT bearer grant (RFC 7523 §2.1) needs one signed JWT in compact form (header.payload.signature)'
+    : 'pass the assertion as it goes on the wire (base64url)'
+  throw new ConfigurationError('assertion', `${what} ${got}: ${needs}.`)
+}
+
+/**
+ * The JWT bearer grant (RFC 7523 §2.1): a JWT, signed by the client or by an identity provider
+ * the authorization server trusts, is exchanged for an access token (`grant_type` =
+ * `urn:ietf:params:oauth:grant-type:jwt-bearer`, `assertion`, `scope`). The assertion is given
+ * here or to each fetchToken (`{ assertion }`), as the JWT or as a function that makes one; a
+ * function is called for every token request, the renewal of an expired token included, so each
+ * carries a fresh `jti`. An expired token is renewed by running the grant again, as for client
+ * credentials; the token is the assertion's subject's, so a shared `tokenStore` needs a
+ * `tokenKey` or `tokenSubject`. The assertion is a credential: it is never shown by toJSON,
+ * inspect, logs or error messages.
+ *
+ * Client authentication is the token endpoint's (Basic when the session has a client secret);
+ * pass `auth: null` to fetchToken for a server that takes the JWT alone.
+ *
+ * @example
+ * ```ts
+ * import { SignJWT, importPKCS8 } from 'jose'
+ * import { JwtBearerClient, OAuth2Session } from 'oauth-sessions'
+ * const key = await importPKCS8(process.env.SERVICE_KEY ?? '', 'RS256')
+ * const client = new JwtBearerClient('service-1', {
+ *   assertion: () =>
+ *     new SignJWT({ scope: 'reports' })
+ *       .setProtectedHeader({ alg: 'RS256' })
+ *       .setIssuer('service-1').setSubject('user-42').setAudience('https://idp.example.com/token')
+ *       .setJti(crypto.randomUUID()).setIssuedAt().setExpirationTime('2m')
+ *       .sign(key),
+ * })
+ * const session = new OAuth2Session('service-1', { client })
+ * await session.fetchToken('https://idp.example.com/token', { auth: null })
+ * await session.get('https://api.example.com/reports')
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.1
+ * @group OAuth 2
+ */
+export class JwtBearerClient extends OAuth2Client {
+  /** `urn:ietf:params:oauth:grant-type:jwt-bearer`. */
+  readonly grantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+  readonly #assertion: AssertionSource | undefined
+
+  /**
+   * @param clientId - the client id
+   * @param options - `assertion`: the JWT, or a function that makes one for each token request
+   * @throws {@link ConfigurationError} naming `assertion` when it is neither text nor a function
+   */
+  constructor(clientId: string, options: { assertion?: AssertionSource } = {}) {
+    super(clientId)
+    const assertion = options.assertion
+    if (assertion !== undefined && typeof assertion !== 'string' && typeof assertion !== 'function') {
+      throw new ConfigurationError('assertion', 'JwtBearerClient: assertion must be the JWT as text, or a function that returns one.')
+    }
+    this.#assertion = assertion
+  }
+
+  /** `true`: an expired token is fetched again with a new assertion. */
+  override get renewsByGrant(): boolean {
+    return true
+  }
+
+  /** `false`: the token is the assertion's subject's, not the client's. */
+  override get clientOwnsToken(): boolean {
+    return false
+  }
+
+  /**
+   * The assertion given to fetchToken, else this client's; a function is called now.
+   *
+   * @throws {@link ConfigurationError} naming `assertion` when there is none, or it is not a JWT
+   */
+  override async assertionFor(given: AssertionSource | undefined): Promise<string> {
+    const source = given ?? this.#assertion
+    if (source === undefined) {
+      throw new ConfigurationError('assertion', 'The JWT bearer grant needs an assertion: pass { assertion } to JwtBearerClient or to fetchToken.')
+    }
+    return resolveAssertion(source)
+  }
+
+  /** Throws ConfigurationError unless the assertion was resolved. */
+  override checkTokenRequest(input: TokenRequestInput): void {
+    if (input.assertion === undefined) throw new ConfigurationError('assertion', 'The JWT bearer grant needs an assertion: pass { assertion } to fetchToken.')
+  }
+
+  /** `assertion`, then the scope. */
+  protected override grantParameters(input: TokenRequestInput): ParamPairs {
+    const params: ParamPairs = [['assertion', String(input.assertion)]]
+    const scope = input.extras.scope ?? input.scope
+    if (scope !== undefined) params.push(['scope', scope])
+    return params
+  }
+
+  /** `true`: the scope is one of the grant's own parameters. */
+  protected override placesScope(): boolean {
+    return true
+  }
+
+  /** The client without its assertion. */
+  toJSON(): Record<string, unknown> {
+    return { type: 'JwtBearerClient', clientId: this.clientId, grantType: this.grantType }
+  }
+
+  /** @internal keeps the assertion out of `console.log` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
+    return this.toJSON()
   }
 }

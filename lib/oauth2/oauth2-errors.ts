@@ -494,6 +494,32 @@ export class EndpointUnavailableError extends TokenRequestError {
   }
 }
 
+/**
+ * Thrown for `invalid_target` (RFC 8693 §2.2.2, RFC 8707 §2): the server will not issue a token
+ * for the `resource` or `audience` asked for (unknown, not allowed for this client, or not
+ * together).
+ *
+ * @example
+ * ```ts
+ * import { InvalidTargetError, OAuth2Session } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * try { await session.exchangeToken({ subjectToken: 'user-token', subjectTokenType: 'access_token', audience: 'orders-api' }) }
+ * catch (error) { if (error instanceof InvalidTargetError) console.error('not allowed for that audience:', error.errorDescription) }
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.2.2
+ * @group Errors
+ */
+export class InvalidTargetError extends TokenRequestError {
+  /** Always `'InvalidTargetError'`. */
+  override name = 'InvalidTargetError'
+  /** Always `'ERR_INVALID_TARGET'`: a stable value to branch on, unlike the message. */
+  override code = 'ERR_INVALID_TARGET'
+
+  constructor(body: OAuth2ErrorBody, response?: Response) {
+    super(body, response, 'The server will not issue a token for that resource or audience: check resource and audience against what this client may ask for.')
+  }
+}
+
 /** A provider's text for a one-line message: control characters as spaces, cut at `max`. */
 function shortText(text: string, max: number): string {
   const line = Array.from(text.length > max ? text.slice(0, max) : text, (character) => (character < ' ' || character === '\u007f' ? ' ' : character)).join('')
@@ -516,6 +542,7 @@ const OAUTH2_ERRORS: Readonly<Record<string, new (body: OAuth2ErrorBody, respons
   authorization_pending: AuthorizationPendingError,
   slow_down: SlowDownError,
   expired_token: ExpiredTokenError,
+  invalid_target: InvalidTargetError,
 }
 
 /**

@@ -12,6 +12,7 @@ import type { RequestOptions } from '../http/session-options.js'
 import { attachMetadata, OAuth2Session, publishSessionToken } from './oauth2-session.js'
 import type { OAuth2SessionOptions, TokenOperationOptions } from './oauth2-session-options.js'
 import type { TokenIntrospection } from './token-revocation.js'
+import type { ExchangedToken, ExchangeTokenOptions } from './token-exchange.js'
 import { readTokenResponse } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
@@ -413,6 +414,25 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     memo.token = session.token
     await session.close()
     return memo
+  }
+
+  /**
+   * Exchanges a token for another (RFC 8693) at the token endpoint (`url`, else `accessTokenUrl`),
+   * authenticated with the client id and secret (Basic), as {@link OAuth2Session.exchangeToken};
+   * the issued token is returned, never kept.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Service } from 'oauth-sessions'
+   * const service = new OAuth2Service({ clientId: 'gateway', clientSecret: 'secret', accessTokenUrl: 'https://idp.example.com/token' })
+   * const issued = await service.exchangeToken({ subjectToken: 'user-token', subjectTokenType: 'access_token', audience: 'orders-api' })
+   * ```
+   * @throws {@link ConfigurationError} naming `accessTokenUrl` when there is none and no `url` is given
+   * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
+   */
+  async exchangeToken(options: Omit<ExchangeTokenOptions, 'adopt'>): Promise<ExchangedToken> {
+    const url = options.url ?? this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    return this.getSession().exchangeToken({ ...options, url, adopt: false })
   }
 
   /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: calling it is your explicit act (toJSON() redacts). */

@@ -3,7 +3,7 @@ import type { OAuth2Session } from './oauth2-session.js'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import type { HeadersInit } from '../http/header-map.js'
 import type { RequestOptions, SessionOptions, TimeoutOption } from '../http/session-options.js'
-import type { OAuth2Client } from './grant-clients.js'
+import type { AssertionSource, OAuth2Client } from './grant-clients.js'
 import type { OAuth2Token } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
 import type { TokenStore } from '../tokens/token-store.js'
@@ -203,6 +203,12 @@ export interface FetchTokenOptions {
   clientSecret?: string
   /** A PKCE code verifier you made yourself. */
   codeVerifier?: string
+  /**
+   * The assertion of an assertion grant ({@link JwtBearerClient}, RFC 7523 §2.1): the JWT, or a
+   * function called for this request (and each renewal of its token) that returns a fresh one.
+   * Sent as the `assertion` parameter; never shown.
+   */
+  assertion?: AssertionSource
   /** Ends the token request at once when aborted. */
   signal?: AbortSignal
   /**

@@ -161,6 +161,8 @@ export const fetchTokenSchema = z
     includeClientId: z.boolean().optional(),
     clientSecret: z.string().optional(),
     codeVerifier: z.string().optional(),
+    // The JWT bearer grant's (RFC 7523 §2.1): the JWT, or a function called for each token request.
+    assertion: z.union([z.string(), fn<() => string | Promise<string>>('the JWT as text, or a function returning one')]).optional(),
   })
   .strict()
 

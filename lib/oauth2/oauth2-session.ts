@@ -63,6 +63,7 @@ import {
 } from './device-flow.js'
 import { type RenewalPlan, renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
+import { type ExchangedToken, type ExchangeTokenOptions, exchangeTokenFor } from './token-exchange.js'
 import { type AuthorizationServerMetadata, discoverMetadata, readSerializedMetadata } from './discovery.js'
 
 /** The settings checked again when assigned after construction. */
@@ -542,6 +543,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
         `fetchToken: PKCE is on (${this.pkce}) and no code verifier is known for this code: pass codeVerifier (to the constructor or fetchToken) with the session.codeVerifier saved when the authorization URL was made, or build the session with pkce: false for a provider without PKCE.`,
       )
     }
+    const assertion = await this.client.assertionFor(options.assertion)
     const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
     const { clientAuth, includeClientId } = clientAuthentication(this.clientId, clientSecret, options)
     const body = this.client.prepareTokenRequest({
@@ -555,6 +557,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       includeClientId,
       clientSecret,
       codeVerifier,
+      assertion,
     })
     // The PKCE verifier goes with one exchange only (RFC 9700 §2.1.1).
     if (options.codeVerifier === undefined && this.client.supportsPkce) this.#codeVerifier = undefined
@@ -818,6 +821,50 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       await this.#shared?.publish(token)
     }
     return token
+  }
+
+  /**
+   * Exchanges a token for another at the token endpoint (RFC 8693 token exchange): a user's access
+   * token for one meant for a downstream API (`audience`, `resource`), an ID token for an access
+   * token, with an `actorToken` for delegation. The client authenticates as at the token endpoint
+   * (Basic with the client secret, or `includeClientId`, or `auth`); the compliance hooks of the
+   * token endpoint run. Token types take a short name (`'access_token'`, `'refresh_token'`,
+   * `'id_token'`, `'saml1'`, `'saml2'`, `'jwt'`: see {@link TOKEN_TYPE_URIS}) or an absolute URI.
+   * The endpoint is the `url` option, else the discovered `token_endpoint`, else `autoRefreshUrl`.
+   *
+   * The issued token is returned and, by default, NOT kept: it is usually meant for another
+   * service (its audience), possibly of another type (`token_type` `N_A`), and it cannot be
+   * refreshed the way the session's own token is; putting it in place of the session's token
+   * would send it to the session's own APIs and lose the refresh token. Pass `adopt: true` when
+   * the session should use it from now on (it is then also written to the `tokenStore`).
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session, Session } from 'oauth-sessions'
+   * const gateway = new OAuth2Session('gateway', { clientSecret: process.env.GATEWAY_SECRET, autoRefreshUrl: 'https://idp.example.com/token' })
+   * declare const userToken: string // the access token the user's request came with
+   * const issued = await gateway.exchangeToken({ subjectToken: userToken, subjectTokenType: 'access_token', audience: 'orders-api' })
+   * await new Session().get('https://orders.example.com/v1/orders', { headers: { Authorization: `Bearer ${issued.access_token}` } })
+   * ```
+   * @param options - the subject token and its type, what is asked for, and client authentication as for fetchToken
+   * @throws {@link ConfigurationError} naming the option that is wrong (a token type that is no URI, a resource with a fragment, an actorToken without actorTokenType ...) or `url` when no endpoint is known, before any traffic
+   * @throws {@link InvalidTargetError} for `invalid_target`, {@link InvalidRequestError} for `invalid_request`, or another {@link TokenRequestError}
+   * @throws {@link InvalidTokenResponseError} when the answer lacks `issued_token_type` (or a field is malformed)
+   * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
+   */
+  async exchangeToken(options: ExchangeTokenOptions): Promise<ExchangedToken> {
+    return exchangeTokenFor(this, options, {
+      tokenEndpoint: this.#metadata?.token_endpoint ?? this.autoRefreshUrl,
+      client: { clientId: this.clientId, clientSecret: this.#clientSecret, insecureTransport: this.#insecure, hooks: this.#hooks },
+      adopt: async (token) => {
+        if (this.#shared === undefined) {
+          this.#token = token
+          return
+        }
+        this.#shared.adopt(token, undefined)
+        await this.#shared.publish(token)
+      },
+    })
   }
 
   /**

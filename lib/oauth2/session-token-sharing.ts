@@ -70,14 +70,18 @@ export class SharedSessionToken {
    *
    * @throws {@link ConfigurationError} for a user grant with neither `tokenKey` nor `tokenSubject`, or a store setting without a store
    */
-  static from(options: SharedOptions, grant: { grantType: string; renewsByGrant: boolean }, host: SharedTokenHost): SharedSessionToken | undefined {
+  static from(
+    options: SharedOptions,
+    grant: { grantType: string; renewsByGrant: boolean; clientOwnsToken: boolean },
+    host: SharedTokenHost,
+  ): SharedSessionToken | undefined {
     if (options.tokenStore === undefined) {
       for (const name of ['tokenKey', 'tokenSubject', 'onStoreUnavailable', 'refreshLeaseMs', 'refreshWaitMs'] as const) {
         if (options[name] !== undefined) throw new ConfigurationError(name, `${name} is a setting of a shared token: it needs tokenStore.`)
       }
       return undefined
     }
-    if (options.tokenKey === undefined && options.tokenSubject === undefined && !grant.renewsByGrant) {
+    if (options.tokenKey === undefined && options.tokenSubject === undefined && !grant.clientOwnsToken) {
       // Without a subject, every user's session would share one key: one user would be sent another's token.
       throw new ConfigurationError(
         'tokenKey',

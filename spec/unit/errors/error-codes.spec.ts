@@ -37,6 +37,7 @@ import {
   UnsupportedTokenTypeError,
   RevocationUnsupportedTokenTypeError,
   EndpointUnavailableError,
+  InvalidTargetError,
   InvalidTokenResponseError,
   RedirectListenerError,
   ResponseTooLargeError,
@@ -131,6 +132,7 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
     'ERR_REVOCATION_UNSUPPORTED_TOKEN_TYPE',
   ],
   [EndpointUnavailableError, () => new EndpointUnavailableError({ error: 'temporarily_unavailable' }, answer(503), 30), 'ERR_ENDPOINT_UNAVAILABLE'],
+  [InvalidTargetError, () => new InvalidTargetError({ error: 'invalid_target' }, answer(400)), 'ERR_INVALID_TARGET'],
 ]
 
 describe('the code of every error class', () => {
