@@ -143,6 +143,7 @@ export interface DeviceClock {
  * const device = await session.deviceAuthorization('https://idp.example.com/device/code')
  * const token = await session.pollDeviceToken(device, {
  *   tokenUrl: 'https://idp.example.com/token',
+ *   onVerification: ({ verificationUri, userCode }) => console.error(`Open ${verificationUri} and enter ${userCode}`),
  *   signal: AbortSignal.timeout(10 * 60_000),
  *   onPending: ({ attempt }) => console.error(`still waiting (${attempt})`),
  * })
@@ -156,6 +157,12 @@ export interface PollDeviceTokenOptions {
   signal?: AbortSignal
   /** Called after each `authorization_pending` or `slow_down` answer; polling waits for it. */
   onPending?: (progress: DevicePollProgress) => void | Promise<void>
+  /**
+   * Called once with the device, after the options were checked and before the first wait: the
+   * place to show the user `userCode` and `verificationUri` (or `verificationUriComplete`). Polling
+   * waits for it; an error it throws ends the polling before any poll.
+   */
+  onVerification?: (device: DeviceAuthorization) => void | Promise<void>
   /** The clock of the waits and of the expiry check; default the real one (a test passes `VirtualClock` of `oauth-sessions/testing`). */
   clock?: DeviceClock
   /** The client secret of a confidential client; default the session's. */

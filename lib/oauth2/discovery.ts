@@ -315,9 +315,12 @@ export function validateMetadata(raw: Readonly<Record<string, unknown>>, issuer:
  *
  * @internal
  */
-export function readSerializedMetadata(value: unknown, insecure: boolean): AuthorizationServerMetadata | undefined {
+export function readSerializedMetadata(
+  value: unknown,
+  insecure: boolean,
+  where = 'the serialized session (OAuth2Session.fromJSON)',
+): AuthorizationServerMetadata | undefined {
   if (value === undefined || value === null) return undefined
-  const where = 'the serialized session (OAuth2Session.fromJSON)'
   if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidMetadataError(where, 'metadata', 'is not a JSON object')
   const raw = value as Readonly<Record<string, unknown>>
   const issuer = Object.hasOwn(raw, 'issuer') ? raw.issuer : undefined

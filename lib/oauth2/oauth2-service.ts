@@ -15,7 +15,7 @@ import type { TokenIntrospection } from './token-revocation.js'
 import type { ExchangedToken, ExchangeTokenOptions } from './token-exchange.js'
 import { readTokenResponse } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
-import type { AuthorizationServerMetadata } from './discovery.js'
+import { type AuthorizationServerMetadata, readSerializedMetadata } from './discovery.js'
 import type { DeviceAuthorization, DeviceAuthorizationOptions, PollDeviceTokenOptions } from './device-flow.js'
 
 /**
@@ -86,6 +86,19 @@ export interface AccessTokenOptions extends RequestOptions {
   /** The access token's key in the answer. Default `access_token`. */
   key?: string
 }
+
+/** The options serialize() writes and fromJSON() reads back (sessionOptions hold functions and stores: pass them again). */
+const SERIALIZED = [
+  'name',
+  'clientId',
+  'clientSecret',
+  'accessTokenUrl',
+  'authorizeUrl',
+  'baseUrl',
+  'revocationUrl',
+  'introspectionUrl',
+  'deviceAuthorizationUrl',
+] as const
 
 const schema = z
   .object({
@@ -183,21 +196,26 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     const sessionOptions = options.sessionOptions ?? {}
     const probe = await OAuth2Session.discover(issuer, options.clientId, sessionOptions)
     const metadata = probe.metadata as AuthorizationServerMetadata
-    const discovered: OAuth2SessionOptions = {
-      ...sessionOptions,
-      issuer: sessionOptions.issuer ?? probe.issuer,
-      issuerParameterRequired: sessionOptions.issuerParameterRequired ?? probe.issuerParameterRequired,
-      ...(probe.autoRefreshUrl === undefined ? {} : { autoRefreshUrl: probe.autoRefreshUrl }),
-    }
     await probe.close()
-    const service = new this({
+    const service = new this(OAuth2Service.#discoveredOptions(options, metadata))
+    service.#metadata = metadata
+    return service
+  }
+
+  /** The options of a service configured from an issuer's (checked) metadata, as discover() and fromJSON() make it: options given win. */
+  static #discoveredOptions(options: OAuth2ServiceOptions, metadata: AuthorizationServerMetadata): OAuth2ServiceOptions {
+    const sessionOptions = options.sessionOptions ?? {}
+    return {
       ...options,
       accessTokenUrl: options.accessTokenUrl ?? metadata.token_endpoint,
       authorizeUrl: options.authorizeUrl ?? metadata.authorization_endpoint,
-      sessionOptions: discovered,
-    })
-    service.#metadata = metadata
-    return service
+      sessionOptions: {
+        ...sessionOptions,
+        issuer: sessionOptions.issuer ?? metadata.issuer,
+        issuerParameterRequired: sessionOptions.issuerParameterRequired ?? metadata.authorization_response_iss_parameter_supported === true,
+        ...(sessionOptions.autoRefreshUrl === undefined && metadata.token_endpoint !== undefined ? { autoRefreshUrl: metadata.token_endpoint } : {}),
+      },
+    }
   }
 
   /** The issuer's metadata when the service came from {@link OAuth2Service.discover}, else `undefined`. */
@@ -445,6 +463,11 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
       accessTokenUrl: this.accessTokenUrl,
       authorizeUrl: this.authorizeUrl,
       baseUrl: this.baseUrl,
+      revocationUrl: this.revocationUrl,
+      introspectionUrl: this.introspectionUrl,
+      deviceAuthorizationUrl: this.deviceAuthorizationUrl,
+      // Checked again by fromJSON, as a fetched document is.
+      metadata: this.#metadata,
     }
   }
 
@@ -453,10 +476,25 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     return OAuth2Service.fromJSON(json, overrides)
   }
 
-  /** Rebuilds a service from {@link OAuth2Service.serialize} output. */
+  /**
+   * Rebuilds a service from {@link OAuth2Service.serialize} output. The JSON is read as untrusted:
+   * the options are checked as the constructor checks them, and a discovered service's metadata
+   * field by field as {@link OAuth2Service.discover} checks a document; its sessions then take
+   * their endpoints, issuer and refresh URL from it again.
+   *
+   * @throws {@link ConfigurationError} naming an option that is wrong
+   * @throws {@link InvalidMetadataError} naming the metadata field that is wrong
+   */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth2ServiceOptions> = {}): OAuth2Service {
-    const options = readServiceJSON(json, 'OAuth2Service', ['name', 'clientId', 'clientSecret', 'accessTokenUrl', 'authorizeUrl', 'baseUrl'])
-    return new OAuth2Service({ ...(options as unknown as OAuth2ServiceOptions), ...overrides })
+    const options = readServiceJSON(json, 'OAuth2Service', [...SERIALIZED, 'metadata'])
+    const { metadata: serialized, ...rest } = options
+    const given = { ...(rest as unknown as OAuth2ServiceOptions), ...overrides }
+    parseOptions(schema, given, 'OAuth2Service')
+    const metadata = readSerializedMetadata(serialized, given.sessionOptions?.insecureTransport ?? false, 'the serialized service (OAuth2Service.fromJSON)')
+    if (metadata === undefined) return new OAuth2Service(given)
+    const service = new OAuth2Service(OAuth2Service.#discoveredOptions(given, metadata))
+    service.#metadata = metadata
+    return service
   }
 
   /** @internal the client id, which `String()` shows when the service has no name. */

@@ -291,6 +291,7 @@ export const pollDeviceTokenSchema = z
     ...deviceRequestShape,
     tokenUrl: endpointSchema.optional(),
     onPending: fn<NonNullable<PollDeviceTokenOptions['onPending']>>('a function').optional(),
+    onVerification: fn<NonNullable<PollDeviceTokenOptions['onVerification']>>('a function').optional(),
     clock: z
       .custom<DeviceClock>(
         (value) =>

@@ -807,6 +807,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       signal: settings.signal,
       insecureTransport: this.#insecure,
     }
+    // Shown once everything was checked: a user is never sent to enter a code that cannot be polled for.
+    await settings.onVerification?.(device)
     const token = await pollForDeviceToken({
       device,
       checked,

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import nock from 'nock'
-import { AbortError, DeviceAuthorizationExpiredError, OAuth2Session, type DeviceAuthorization } from '../../../lib/index.js'
+import { AbortError, DeviceAuthorizationExpiredError, OAuth2Service, OAuth2Session, type DeviceAuthorization } from '../../../lib/index.js'
 import { VirtualClock } from '../../../lib/testing/index.js'
 import { configurationRejection } from '../../support/expect-configuration-error.js'
 
@@ -100,5 +100,62 @@ describe('pollDeviceToken with a clock (VirtualClock of oauth-sessions/testing)'
     const error = await configurationRejection(() => session.pollDeviceToken(device(clock), { clock: { now: () => 0 } as unknown as VirtualClock }))
     expect(error.option).to.equal('clock')
     await session.close()
+  })
+
+  it('calls onVerification once with the device, after the options are checked and before the first wait', async () => {
+    const clock = new VirtualClock()
+    const events: string[] = []
+    const sentAt: number[] = []
+    const scope = answers(clock, [pending, granted], sentAt)
+    const session = new OAuth2Session('tv', { autoRefreshUrl: `${IDP}/token` })
+    const shown = device(clock)
+
+    await session.pollDeviceToken(shown, {
+      clock,
+      onVerification: (given) => {
+        events.push(`show ${given.userCode} at ${given.verificationUri}, ${clock.waits.length} waits so far`)
+      },
+      onPending: () => void events.push('pending'),
+    })
+
+    expect(events).to.deep.equal([`show WDJB-MJHT at ${IDP}/device, 0 waits so far`, 'pending'])
+    scope.done()
+    await session.close()
+  })
+
+  it('ends before any poll when onVerification throws, and is not called for options that are wrong', async () => {
+    const clock = new VirtualClock()
+    const session = new OAuth2Session('tv', { autoRefreshUrl: `${IDP}/token` })
+    const refused = new Error('no terminal')
+    const error = await session.pollDeviceToken(device(clock), { clock, onVerification: () => Promise.reject(refused) }).catch((e: unknown) => e)
+    expect(error).to.equal(refused)
+    expect(clock.waits).to.deep.equal([])
+
+    let called = 0
+    const wrong = await configurationRejection(() => new OAuth2Session('tv').pollDeviceToken(device(clock), { clock, onVerification: () => void called++ }))
+    expect(wrong.option).to.equal('tokenUrl')
+    expect(called).to.equal(0)
+    await session.close()
+  })
+
+  it('takes onVerification and the clock through OAuth2Service.pollDeviceToken', async () => {
+    const clock = new VirtualClock()
+    const sentAt: number[] = []
+    const scope = nock(IDP)
+      .post('/token', `grant_type=${encodeURIComponent(GRANT)}&device_code=dev-code-1`)
+      .basicAuth({ user: 'tv', pass: 'tv-secret' })
+      .reply(() => {
+        sentAt.push(clock.now())
+        return granted
+      })
+    await using service = new OAuth2Service({ clientId: 'tv', clientSecret: 'tv-secret', accessTokenUrl: `${IDP}/token` })
+    const shown: string[] = []
+
+    const session = await service.pollDeviceToken(device(clock), { clock, onVerification: ({ userCode }) => void shown.push(userCode) })
+
+    expect(shown).to.deep.equal(['WDJB-MJHT'])
+    expect(clock.waits).to.deep.equal([5000])
+    expect(session.accessToken).to.equal('at-1')
+    scope.done()
   })
 })

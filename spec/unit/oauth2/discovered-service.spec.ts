@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import nock from 'nock'
-import { OAuth2Service } from '../../../lib/index.js'
+import { InvalidMetadataError, OAuth2Service } from '../../../lib/index.js'
 import { clearDiscoveryCache } from '../../../lib/oauth2/discovery.js'
 
 // A service made by OAuth2Service.discover hands its metadata to every session it makes, so that
@@ -91,5 +91,56 @@ describe('the sessions of a discovered OAuth2Service', () => {
 
     expect(service.getSession().metadata).to.equal(undefined)
     expect(service.getSession('at-1').metadata).to.equal(undefined)
+  })
+})
+
+describe('OAuth2Service.serialize and fromJSON with the #17 options', () => {
+  beforeEach(() => clearDiscoveryCache())
+  afterEach(() => nock.cleanAll())
+
+  it('round-trips revocationUrl, introspectionUrl and deviceAuthorizationUrl', () => {
+    const service = new OAuth2Service({
+      clientId: 'c',
+      clientSecret: 's',
+      revocationUrl: `${ORIGIN}/r`,
+      introspectionUrl: `${ORIGIN}/i`,
+      deviceAuthorizationUrl: `${ORIGIN}/d`,
+    })
+    const restored = OAuth2Service.fromJSON(JSON.stringify(service.serialize()))
+    expect([restored.revocationUrl, restored.introspectionUrl, restored.deviceAuthorizationUrl]).to.deep.equal([`${ORIGIN}/r`, `${ORIGIN}/i`, `${ORIGIN}/d`])
+    expect(restored.serialize()).to.deep.equal(service.serialize())
+  })
+
+  it('restores a discovered service without fetching: its metadata, and sessions that take endpoints, issuer and iss rule from it', async () => {
+    nock(ORIGIN)
+      .get('/.well-known/oauth-authorization-server')
+      .reply(200, { ...METADATA, authorization_response_iss_parameter_supported: true }, JSON_TYPE)
+    const text = JSON.stringify((await discoveredService()).serialize())
+    nock.cleanAll()
+    clearDiscoveryCache()
+
+    await using restored = OAuth2Service.fromJSON(text)
+    const session = restored.getSession()
+
+    expect(restored.metadata).to.deep.include(METADATA)
+    expect(Object.isFrozen(restored.metadata)).to.equal(true)
+    expect([restored.accessTokenUrl, restored.authorizeUrl]).to.deep.equal([`${ORIGIN}/token`, `${ORIGIN}/authorize`])
+    expect([session.issuer, session.issuerParameterRequired, session.autoRefreshUrl]).to.deep.equal([ORIGIN, true, `${ORIGIN}/token`])
+    expect(session.metadata?.revocation_endpoint).to.equal(`${ORIGIN}/oauth/revoke`)
+    expect(nock.pendingMocks()).to.deep.equal([])
+  })
+
+  it('refuses tampered metadata with InvalidMetadataError naming the field, before any traffic', async () => {
+    const data = (await discoveredService()).serialize()
+    const tampered = { ...data, metadata: { ...(data.metadata as object), revocation_endpoint: 'http://evil.example/revoke' } }
+    const error = (() => {
+      try {
+        OAuth2Service.fromJSON(JSON.stringify(tampered))
+      } catch (thrown) {
+        return thrown
+      }
+    })()
+    expect(error).to.be.instanceOf(InvalidMetadataError).and.include({ field: 'revocation_endpoint' })
+    expect(String((error as Error).message)).to.not.include('secret-1')
   })
 })
