@@ -86,6 +86,8 @@ const BOOLEAN_FIELDS = new Set([
 /** The longest URL or list entry accepted, and the longest list. */
 const MAX_TEXT = 2048
 const MAX_LIST = 1000
+/** The deepest nesting of objects and lists a field may have: metadata needs two or three levels; a deeper one would overflow the stack when copied. */
+const MAX_DEPTH = 32
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
 /**
@@ -301,6 +303,7 @@ export function validateMetadata(raw: Readonly<Record<string, unknown>>, issuer:
     else if (BOOLEAN_FIELDS.has(field)) {
       if (typeof value !== 'boolean') fail(field, 'is not true or false')
     } else if (field.endsWith('_supported')) checkList(field, value, fail)
+    if (deeperThan(value, MAX_DEPTH)) fail(field, `is nested more than ${MAX_DEPTH} levels deep`)
     // A copy of its own per session, frozen to the bottom: no caller can change what another session (or the cache) holds.
     Object.defineProperty(copy, field, { value: deepFreeze(structuredClone(value)), enumerable: true })
   }
@@ -328,6 +331,14 @@ export function readSerializedMetadata(
     throw new InvalidMetadataError(where, 'issuer', 'is not an https URL')
   }
   return validateMetadata(raw, typeof issuer === 'string' ? issuer : '', where, insecure)
+}
+
+/** Whether objects and lists nest in `value` more than `levels` deep; it stops looking there, so it never overflows the stack. */
+function deeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (levels === 0) return true
+  for (const inner of Object.values(value)) if (deeperThan(inner, levels - 1)) return true
+  return false
 }
 
 function deepFreeze<T>(value: T): T {
@@ -374,8 +385,9 @@ function freshnessMs(response: Response): number {
   if (directives.has('no-store') || directives.has('no-cache')) return 0
   const age = Number(response.headers.get('age') ?? 0)
   const ageMs = Number.isFinite(age) && age > 0 ? age * 1000 : 0
+  // A max-age that is not a number of seconds (negative, a fraction, empty) keeps nothing: RFC 9111 §4.2.1 lets an invalid directive make the response stale.
   const maxAge = directives.get('max-age')
-  if (maxAge !== undefined && /^\d{1,10}$/.test(maxAge)) return Number(maxAge) * 1000 - ageMs
+  if (directives.has('max-age')) return maxAge !== undefined && /^\d+$/.test(maxAge) ? Number(maxAge) * 1000 - ageMs : 0
   const expires = response.headers.get('expires')
   if (expires !== undefined) {
     const at = Date.parse(expires)

@@ -852,6 +852,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @throws {@link ConfigurationError} naming the option that is wrong (a token type that is no URI, a resource with a fragment, an actorToken without actorTokenType ...) or `url` when no endpoint is known, before any traffic
    * @throws {@link InvalidTargetError} for `invalid_target`, {@link InvalidRequestError} for `invalid_request`, or another {@link TokenRequestError}
    * @throws {@link InvalidTokenResponseError} when the answer lacks `issued_token_type` (or a field is malformed)
+   * @throws {@link UnsupportedTokenTypeError} with `adopt: true` when the issued token is no Bearer token (`N_A` ...): the session keeps its own
    * @see https://www.rfc-editor.org/rfc/rfc8693#section-2
    */
   async exchangeToken(options: ExchangeTokenOptions): Promise<ExchangedToken> {

@@ -8,6 +8,7 @@ import { httpUrlSchema } from '../http/parse-url.js'
 import type { Session } from '../http/session.js'
 import { requestOptionsSchema, type TimeoutOption } from '../http/session-options.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
+import { assertBearerTokenType } from './oauth2-errors.js'
 import type { OAuth2Token } from './oauth2-token.js'
 import { clientAuthentication, requestToken } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
@@ -306,7 +307,11 @@ export async function exchangeTokenFor(session: Session, options: ExchangeTokenO
     )
   }
   const token = await exchangeTokenAt(session, url, settings, context.client)
-  if (settings.adopt === true) await context.adopt(token)
+  if (settings.adopt === true) {
+    // The session sends its token as Bearer: one it cannot send (an N_A ID token ...) would replace a working token, refresh token and all.
+    assertBearerTokenType(token.token_type)
+    await context.adopt(token)
+  }
   return token
 }
 

@@ -226,8 +226,11 @@ export class OAuth2DeviceCode extends OAuth2TokenStrategy {
   }
 }
 
-/** C0 and C1 controls (escape sequences): a provider's text must not drive the user's terminal. */
-const CONTROLS = /\p{Cc}/gu
+/**
+ * C0 and C1 controls (escape sequences) and format characters (bidi overrides such as U+202E,
+ * zero-width ones): a provider's text must not drive the user's terminal, nor show other than it is.
+ */
+const CONTROLS = /[\p{Cc}\p{Cf}]/gu
 
 /** The one line printed on stderr: where to go, and the code; the provider's text without control characters. */
 function verificationLine(device: DeviceAuthorization): string {

@@ -146,6 +146,19 @@ describe('OAuth2DeviceCode (RFC 8628 as a requests-auth strategy)', () => {
     for (const scope of scopes) scope.done()
   })
 
+  it('keeps a hostile provider from disguising the line: bidi overrides and invisible format characters are not printed', async () => {
+    const clock = steppingClock()
+    // U+202E turns the rest of the line around on screen ("Trojan Source"); U+200B and U+2066 are invisible.
+    const answer = { user_code: 'AB\u202eDC\u200bEF', verification_uri: `${IDP}/\u2066device\u2069`, verification_uri_complete: `${IDP}/d\u202e?user_code=AB` }
+    const scopes = [deviceEndpoint('client_id=cli', answer), tokenEndpoint([granted], clock)]
+    nock('https://api.test').get('/').reply(200)
+
+    await session.get('https://api.test/', { auth: strategy(clock) })
+
+    expect(printed).to.deep.equal([`Open ${IDP}/device and enter the code ABDCEF (or open ${IDP}/d?user_code=AB)\n`])
+    for (const scope of scopes) scope.done()
+  })
+
   it('adds 5 s to the interval for good after each slow_down, on the injected clock (no real sleeping)', async () => {
     const clock = steppingClock()
     const sentAt: number[] = []
