@@ -8,7 +8,7 @@ import { httpUrlSchema } from '../http/parse-url.js'
 import type { Session } from '../http/session.js'
 import { requestOptionsSchema, type TimeoutOption } from '../http/session-options.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
-import { assertBearerTokenType } from './oauth2-errors.js'
+import { assertBearerTokenType, UnsupportedTokenTypeError } from './oauth2-errors.js'
 import type { OAuth2Token } from './oauth2-token.js'
 import { clientAuthentication, requestToken } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
@@ -309,10 +309,26 @@ export async function exchangeTokenFor(session: Session, options: ExchangeTokenO
   const token = await exchangeTokenAt(session, url, settings, context.client)
   if (settings.adopt === true) {
     // The session sends its token as Bearer: one it cannot send (an N_A ID token ...) would replace a working token, refresh token and all.
-    assertBearerTokenType(token.token_type)
+    assertSendableAsBearer(token)
     await context.adopt(token)
   }
   return token
+}
+
+/** The issued token types that are access tokens, and so may be sent as Bearer when the answer leaves `token_type` out. */
+const ACCESS_TOKEN_TYPES: ReadonlySet<string> = new Set([TOKEN_TYPE_URIS.access_token, TOKEN_TYPE_URIS.jwt])
+
+/**
+ * Refuses an exchanged token that cannot be sent as `Authorization: Bearer`: a `token_type` other
+ * than Bearer (`N_A` ...), or, with `token_type` left out (RFC 8693 §2.2.1 makes it REQUIRED), an
+ * `issued_token_type` other than an access token or a JWT (an ID token, a refresh token, SAML).
+ *
+ * @throws {@link UnsupportedTokenTypeError} naming the type
+ * @internal
+ */
+export function assertSendableAsBearer(token: ExchangedToken): void {
+  assertBearerTokenType(token.token_type)
+  if (token.token_type === undefined && !ACCESS_TOKEN_TYPES.has(token.issued_token_type)) throw new UnsupportedTokenTypeError(token.issued_token_type)
 }
 
 /**

@@ -9,9 +9,15 @@ import type { PreparedRequest } from '../../http/prepared-request.js'
 import { Session } from '../../http/session.js'
 import { MAX_TIMER_MS, requestOptionsSchema } from '../../http/session-options.js'
 import { timingSafeEqualText } from '../../security/timing-safe-equal.js'
-import { assertBearerTokenType } from '../oauth2-errors.js'
 import { isExpired } from '../oauth2-token.js'
-import { type ExchangedToken, type ExchangeTokenOptions, exchangeTokenAt, parseExchangeOptions, type TokenTypeIdentifier } from '../token-exchange.js'
+import {
+  type ExchangedToken,
+  type ExchangeTokenOptions,
+  assertSendableAsBearer,
+  exchangeTokenAt,
+  parseExchangeOptions,
+  type TokenTypeIdentifier,
+} from '../token-exchange.js'
 import { SingleFlight } from '../token-renewal.js'
 import { assertSecureTransport } from '../transport-security.js'
 
@@ -228,7 +234,7 @@ export class OAuth2TokenExchange extends AuthBase {
         clientSecret,
         insecureTransport: this.#options.insecureTransport ?? false,
       })
-      assertBearerTokenType(token.token_type)
+      assertSendableAsBearer(token)
       this.#cache.delete(key)
       this.#cache.set(key, token)
       while (this.#cache.size > this.#maxEntries) this.#cache.delete(this.#cache.keys().next().value as string)

@@ -155,6 +155,30 @@ describe('OAuth2TokenExchange (a strategy that exchanges on demand)', () => {
     idp.scope.done()
   })
 
+  it('refuses an ID token issued without token_type (RFC 8693 makes it required), sending nothing to the API', async () => {
+    const idp = exchanges(1, { token_type: undefined, issued_token_type: 'urn:ietf:params:oauth:token-type:id_token' })
+    const api = nock('https://orders.test').get('/v1').reply(200, 'ok')
+    const session = new Session({ auth: strategy({ requestedTokenType: 'id_token' }) })
+
+    const error = await session.get('https://orders.test/v1').catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(UnsupportedTokenTypeError)
+    expect(api.isDone()).to.equal(false)
+    idp.scope.done()
+  })
+
+  it('sends an access token or a JWT issued without token_type as Bearer', async () => {
+    for (const issued of [ACCESS, 'urn:ietf:params:oauth:token-type:jwt']) {
+      const idp = exchanges(1, { token_type: undefined, issued_token_type: issued })
+      const api = nock('https://orders.test').get('/v1').matchHeader('authorization', 'Bearer x-1').reply(200, 'ok')
+      const session = new Session({ auth: strategy() })
+
+      expect((await session.get('https://orders.test/v1')).status).to.equal(200)
+      idp.scope.done()
+      api.done()
+    }
+  })
+
   it('checks its options in the constructor, naming the option and never a token', () => {
     const badType = configurationError(() => strategy({ subjectTokenType: 'bearer' }))
     const actor = configurationError(() => strategy({ actorToken: 'actor-secret' }))
