@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { ConnectionError, Session } from '../../../lib/index.js'
+import { ConnectionError, OAuth2Session, Session } from '../../../lib/index.js'
+import { clearDiscoveryCache } from '../../../lib/oauth2/discovery.js'
 import { startSandbox, type EchoBody, type Sandbox } from '../../../lib/testing/index.js'
 import { closeAfterAll, type LoopbackServer, startServer, startTlsServer } from '../../support/servers.js'
 
@@ -102,6 +103,19 @@ describe('proxies', () => {
     expect(large.json<EchoBody>().form?.big?.length).to.equal(200_000)
     expect(proxy.log.requests.map((entry) => entry.target)).to.deep.equal([`${sandbox.url}/post`, `${sandbox.url}/post`])
     await session.close()
+  })
+
+  it('sends discovery (RFC 8414) through the session proxy, and the device flow after it', async () => {
+    clearDiscoveryCache()
+    await using session = await OAuth2Session.discover(sandbox.oauth2.issuer, sandbox.oauth2.clientId, { proxies: { http: proxy.url } })
+
+    await session.deviceAuthorization()
+
+    expect(session.metadata?.issuer).to.equal(sandbox.oauth2.issuer)
+    expect(proxy.log.requests.map((entry) => new URL(entry.target).pathname)).to.deep.equal([
+      '/.well-known/oauth-authorization-server',
+      new URL(sandbox.oauth2.deviceAuthorizationUrl).pathname,
+    ])
   })
 
   it('sends proxy credentials to the proxy only, never to the target', async () => {
