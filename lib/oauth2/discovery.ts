@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.js'
 import { AbortError, TimeoutError } from '../http/http-errors.js'
+import { MAX_ANSWER_DEPTH, nestedDeeperThan } from '../http/nesting.js'
 import { redirectTarget } from '../http/redirects.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
@@ -86,8 +87,6 @@ const BOOLEAN_FIELDS = new Set([
 /** The longest URL or list entry accepted, and the longest list. */
 const MAX_TEXT = 2048
 const MAX_LIST = 1000
-/** The deepest nesting of objects and lists a field may have: metadata needs two or three levels; a deeper one would overflow the stack when copied. */
-const MAX_DEPTH = 32
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
 /**
@@ -303,7 +302,7 @@ export function validateMetadata(raw: Readonly<Record<string, unknown>>, issuer:
     else if (BOOLEAN_FIELDS.has(field)) {
       if (typeof value !== 'boolean') fail(field, 'is not true or false')
     } else if (field.endsWith('_supported')) checkList(field, value, fail)
-    if (deeperThan(value, MAX_DEPTH)) fail(field, `is nested more than ${MAX_DEPTH} levels deep`)
+    if (nestedDeeperThan(value, MAX_ANSWER_DEPTH)) fail(field, `is nested more than ${MAX_ANSWER_DEPTH} levels deep`)
     // A copy of its own per session, frozen to the bottom: no caller can change what another session (or the cache) holds.
     Object.defineProperty(copy, field, { value: deepFreeze(structuredClone(value)), enumerable: true })
   }
@@ -331,14 +330,6 @@ export function readSerializedMetadata(
     throw new InvalidMetadataError(where, 'issuer', 'is not an https URL')
   }
   return validateMetadata(raw, typeof issuer === 'string' ? issuer : '', where, insecure)
-}
-
-/** Whether objects and lists nest in `value` more than `levels` deep; it stops looking there, so it never overflows the stack. */
-function deeperThan(value: unknown, levels: number): boolean {
-  if (typeof value !== 'object' || value === null) return false
-  if (levels === 0) return true
-  for (const inner of Object.values(value)) if (deeperThan(inner, levels - 1)) return true
-  return false
 }
 
 function deepFreeze<T>(value: T): T {

@@ -5,6 +5,7 @@ import { TimeoutError } from '../http/http-errors.js'
 import { appendQuery } from '../http/append-query.js'
 import { decodePairs, encodePairs, type ParamPairs } from '../http/form-encoding.js'
 import { HeaderMap, type HeadersInit } from '../http/header-map.js'
+import { MAX_ANSWER_DEPTH, nestedDeeperThan } from '../http/nesting.js'
 import { redirectTarget, refusesCredentialBody } from '../http/redirects.js'
 import { shownUrl } from '../http/request-secrets.js'
 import type { Response } from '../http/response.js'
@@ -193,6 +194,9 @@ export function readTokenResponse(response: Response, policy: TokenPolicy): OAut
     const keys = Object.keys(raw).filter((key) => key !== field && raw[key] !== '')
     throw new TokenMissingError(field, keys, `The token response (HTTP ${response.status}, ${response.headers.get('content-type') ?? 'no content-type'}${odd})`)
   }
+  // A field nested without end would overflow the stack wherever the token is copied or stored.
+  const deep = Object.keys(raw).find((name) => nestedDeeperThan(raw[name], MAX_ANSWER_DEPTH))
+  if (deep !== undefined) throw new InvalidTokenResponseError(deep, `is nested more than ${MAX_ANSWER_DEPTH} levels deep`)
   return normalizeToken(raw, { jwtExpiry: policy.jwtExpiry === true ? field : undefined, fromProvider: true, tokenField: field })
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ConfigurationError, InvalidTokenResponseError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
+import { MAX_ANSWER_DEPTH, nestedDeeperThan } from '../http/nesting.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
@@ -142,7 +143,10 @@ export async function revokeAndForget(
 export async function introspectTokenAt(session: Session, request: TokenRequest): Promise<TokenIntrospection> {
   const response = await sendTokenRequest(session, request)
   if (response.status !== 200) throw endpointError(response)
-  const parsed = introspectionSchema.safeParse(decodeTokenBody(response))
+  const raw = decodeTokenBody(response)
+  const deep = Object.keys(raw).find((name) => nestedDeeperThan(raw[name], MAX_ANSWER_DEPTH))
+  if (deep !== undefined) throw new InvalidTokenResponseError(deep, `is nested more than ${MAX_ANSWER_DEPTH} levels deep`, 'The introspection response')
+  const parsed = introspectionSchema.safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const field = String(issue?.path[0] ?? 'active')

@@ -147,3 +147,20 @@ describe('OAuth2Handler.getToken with hostile answers (issue #14, found by the f
     })
   }
 })
+
+describe('a token answer with a field nested without end', () => {
+  it('is an InvalidTokenResponseError naming the field, not a token that overflows the stack when stored or serialized', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
+    const outcome = await fetchWith(200, `{"access_token":"${SECRET}","token_type":"Bearer","extra":${deep}}`)
+
+    expect(outcome).to.be.instanceOf(InvalidTokenResponseError).and.include({ field: 'extra' })
+    expect(printed(outcome)).to.not.include(SECRET)
+  })
+
+  it('keeps a token with ordinary nesting (authorization_details, claims)', async () => {
+    const outcome = (await fetchWith(200, { access_token: SECRET, token_type: 'Bearer', authorization_details: [{ type: 'x', actions: ['read'] }] })) as {
+      token: Record<string, unknown>
+    }
+    expect(outcome.token.authorization_details).to.deep.equal([{ type: 'x', actions: ['read'] }])
+  })
+})

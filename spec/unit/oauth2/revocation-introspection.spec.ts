@@ -238,6 +238,18 @@ describe('introspectToken (RFC 7662)', () => {
     scope.done()
   })
 
+  it('refuses a field nested without end, naming it, instead of handing back what overflows the stack when copied', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
+    const scope = nock(IDP).post('/introspect').reply(200, `{"active":true,"claims":${deep}}`, { 'Content-Type': 'application/json' })
+
+    const error = await session()
+      .introspectToken('t')
+      .catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(InvalidTokenResponseError).and.include({ field: 'claims' })
+    scope.done()
+  })
+
   it('runs introspection_response hooks before the answer is checked', async () => {
     const scope = nock(IDP).post('/introspect').reply(200, { active: 'yes' })
     const client = session()
