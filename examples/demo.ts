@@ -136,6 +136,23 @@ try {
     `${refreshed.status} ${JSON.stringify(refreshed.json())}; saved ${saved.join(', ')}`,
   )
 
+  // Pushed authorization request (RFC 9126): the parameters go to the PAR endpoint, the browser gets a short URL.
+  await using pushing = new OAuth2Session(sandbox.oauth2.clientId, { redirectUri, scope: ['profile'], clientSecret: sandbox.oauth2.clientSecret })
+  const [pushedUrl] = await pushing.pushAuthorizationRequest(
+    sandbox.oauth2.pushedAuthorizationRequestUrl,
+    undefined,
+    {},
+    {
+      authorizationEndpoint: sandbox.oauth2.authorizeUrl,
+    },
+  )
+  const pushedCallback = (await pushing.get(pushedUrl, { allowRedirects: false, withholdToken: true })).headers.get('location') ?? ''
+  await pushing.fetchToken(sandbox.oauth2.tokenUrl, { authorizationResponse: pushedCallback })
+  step(
+    'pushAuthorizationRequest: only client_id and request_uri in the URL',
+    `${pushedUrl.replace(sandbox.url, '').slice(0, 110)}... -> token ${pushing.authorized}`,
+  )
+
   console.log('\nOfly (rauth OflyService, Shutterfly-style signing)')
   await using ofly = new OflyService({ name: 'sandbox', ...sandbox.ofly })
   const signedAuthorizeUrl = ofly.getAuthorizeUrl()

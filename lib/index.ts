@@ -84,6 +84,7 @@ export {
 } from './oauth2/grant-clients.js'
 export type { OAuth2Token } from './oauth2/oauth2-token.js'
 export type { DeviceAuthorization, DeviceAuthorizationOptions, DeviceClock, DevicePollProgress, PollDeviceTokenOptions } from './oauth2/device-flow.js'
+export type { PushAuthorizationRequestOptions } from './oauth2/pushed-authorization.js'
 export type { PkceMethod } from './oauth2/pkce.js'
 export type { ComplianceHookType, ComplianceHooks, RequestHook, ResponseHook } from './oauth2/compliance-hooks.js'
 export {

@@ -25,6 +25,8 @@ export type ComplianceHookType =
   | 'revocation_response'
   | 'introspection_request'
   | 'introspection_response'
+  | 'par_request'
+  | 'par_response'
   | 'revoke_token_request'
   | 'introspect_token_request'
 
@@ -79,6 +81,10 @@ export interface ComplianceHooks {
   introspection_request: RequestHook
   /** Runs on an introspection response before it is read and checked. */
   introspection_response: ResponseHook
+  /** Runs before a pushed authorization request (RFC 9126) is sent. */
+  par_request: RequestHook
+  /** Runs on a pushed authorization response before it is read and checked. */
+  par_response: ResponseHook
   /** authlib's name of `revocation_request`. */
   revoke_token_request: RequestHook
   /** authlib's name of `introspection_request`. */
@@ -95,7 +101,7 @@ const ALIASES: Readonly<Partial<Record<ComplianceHookType, ComplianceHookType>>>
 type RunHookType = Exclude<ComplianceHookType, 'revoke_token_request' | 'introspect_token_request'>
 
 /** The hook points a token-endpoint-like request runs, by kind of request. @internal */
-export type TokenRequestKind = 'access_token' | 'refresh_token' | 'revocation' | 'introspection'
+export type TokenRequestKind = 'access_token' | 'refresh_token' | 'revocation' | 'introspection' | 'par'
 
 /** The registered hooks of a session, in registration order. @internal */
 export class ComplianceHookRegistry {
@@ -109,6 +115,8 @@ export class ComplianceHookRegistry {
     revocation_response: [],
     introspection_request: [],
     introspection_response: [],
+    par_request: [],
+    par_response: [],
   }
 
   register<K extends ComplianceHookType>(type: K, hook: ComplianceHooks[K]): void {

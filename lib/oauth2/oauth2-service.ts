@@ -17,6 +17,15 @@ import { readTokenResponse } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
 import { type AuthorizationServerMetadata, readSerializedMetadata } from './discovery.js'
 import type { DeviceAuthorization, DeviceAuthorizationOptions, PollDeviceTokenOptions } from './device-flow.js'
+import {
+  checkPushExtras,
+  pushAuthorizationParams,
+  pushAuthorizationRequestSchema,
+  type PushAuthorizationRequestOptions,
+  pushedAuthorizationEndpoint,
+  pushedAuthorizationUrl,
+  refuseUnpushed,
+} from './pushed-authorization.js'
 
 /**
  * Turns a token response body into key/value pairs (rauth's `decoder`).
@@ -67,6 +76,8 @@ export interface OAuth2ServiceOptions {
   introspectionUrl?: string
   /** The device authorization endpoint (RFC 8628 §3.1) of {@link OAuth2Service.deviceAuthorization}. */
   deviceAuthorizationUrl?: string
+  /** The pushed authorization request endpoint (RFC 9126) of {@link OAuth2Service.pushAuthorizationRequest}. */
+  pushedAuthorizationRequestUrl?: string
 }
 
 /**
@@ -98,6 +109,7 @@ const SERIALIZED = [
   'revocationUrl',
   'introspectionUrl',
   'deviceAuthorizationUrl',
+  'pushedAuthorizationRequestUrl',
 ] as const
 
 const schema = z
@@ -113,6 +125,7 @@ const schema = z
     revocationUrl: httpUrlSchema.optional(),
     introspectionUrl: httpUrlSchema.optional(),
     deviceAuthorizationUrl: httpUrlSchema.optional(),
+    pushedAuthorizationRequestUrl: httpUrlSchema.optional(),
   })
   .strict()
 
@@ -148,6 +161,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   introspectionUrl: string | undefined
   /** The device authorization endpoint (RFC 8628). */
   deviceAuthorizationUrl: string | undefined
+  /** The pushed authorization request endpoint (RFC 9126). */
+  pushedAuthorizationRequestUrl: string | undefined
   readonly #clientSecret: string
   readonly #sessionOptions: OAuth2SessionOptions
   #metadata: AuthorizationServerMetadata | undefined
@@ -168,6 +183,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     this.revocationUrl = options.revocationUrl
     this.introspectionUrl = options.introspectionUrl
     this.deviceAuthorizationUrl = options.deviceAuthorizationUrl
+    this.pushedAuthorizationRequestUrl = options.pushedAuthorizationRequestUrl
   }
 
   /**
@@ -252,13 +268,55 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   /**
    * The authorization URL with `client_id` and your parameters.
    *
+   * @throws {@link ConfigurationError} when the discovered metadata says `require_pushed_authorization_requests`: call {@link OAuth2Service.pushAuthorizationRequest} instead
    * @see rauth.OAuth2Service.get_authorize_url
    */
   getAuthorizeUrl(params: Readonly<Record<string, string>> = {}): string {
+    refuseUnpushed(this.#sessionOptions.requirePushedAuthorizationRequests ?? false, this.#metadata, 'getAuthorizeUrl')
     const url = parseUrlOption(this.#require(this.authorizeUrl, 'authorizeUrl'), 'authorizeUrl')
     for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value)
     url.searchParams.append('client_id', this.clientId)
     return url.href
+  }
+
+  /**
+   * {@link OAuth2Service.getAuthorizeUrl} through a pushed authorization request (RFC 9126): your
+   * parameters and `client_id` are POSTed to the PAR endpoint (`url`, else
+   * `pushedAuthorizationRequestUrl`, else the discovered `pushed_authorization_request_endpoint`),
+   * authenticated with the client id and secret (Basic, or `includeClientId` for the body), and the
+   * returned URL, at `authorizeUrl`, carries only `client_id` and the `request_uri` the server answered.
+   * As with getAuthorizeUrl, the parameters are yours to choose (`redirect_uri`, `response_type`,
+   * `state` ...).
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Service } from 'oauth-sessions'
+   * const service = await OAuth2Service.discover('https://idp.example.com', { clientId: 'id', clientSecret: 'secret' })
+   * const url = await service.pushAuthorizationRequest({ redirect_uri: 'https://app.example/cb', response_type: 'code', state: 'xyz' })
+   * // send the user to url; the callback's code goes to getAuthSession as usual
+   * ```
+   * @param params - the authorization request parameters
+   * @param options - `url` (the PAR endpoint), the authorization endpoint, and client authentication as for fetchToken
+   * @throws {@link ConfigurationError} naming `pushedAuthorizationRequestUrl` or `authorizeUrl` when there is none, before any traffic
+   * @throws {@link TokenRequestError} (or a subclass) when the server refuses; {@link InvalidTokenResponseError} for a wrong answer
+   * @see https://www.rfc-editor.org/rfc/rfc9126
+   */
+  async pushAuthorizationRequest(
+    params: Readonly<Record<string, string>> = {},
+    options: PushAuthorizationRequestOptions & { url?: string } = {},
+  ): Promise<string> {
+    const { url, ...rest } = options
+    const settings = parseOptions(pushAuthorizationRequestSchema, rest, 'pushAuthorizationRequest') as PushAuthorizationRequestOptions
+    parseOptions(z.object({ url: httpUrlSchema.optional(), params: z.record(z.string(), z.string()) }), { url, params }, 'pushAuthorizationRequest')
+    checkPushExtras(params)
+    const endpoint = pushedAuthorizationEndpoint(url, this.pushedAuthorizationRequestUrl ?? this.#sessionOptions.pushedAuthorizationRequestUrl, this.#metadata)
+    const authorizeUrl = parseUrlOption(settings.authorizationEndpoint ?? this.#require(this.authorizeUrl, 'authorizeUrl'), 'authorizeUrl').href
+    const insecureTransport = this.#sessionOptions.insecureTransport ?? false
+    assertSecureTransport(authorizeUrl, insecureTransport)
+    const pairs: [string, string][] = [...Object.entries(params), ['client_id', this.clientId]]
+    const push = { url: endpoint, params: pairs, clientId: this.clientId, clientSecret: this.#clientSecret, options: settings, insecureTransport }
+    const pushed = await pushAuthorizationParams(this.getSession(), push)
+    return pushedAuthorizationUrl(authorizeUrl, this.clientId, pushed)
   }
 
   /**
@@ -468,6 +526,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
       deviceAuthorizationUrl: this.deviceAuthorizationUrl,
       // Checked again by fromJSON, as a fetched document is.
       metadata: this.#metadata,
+      pushedAuthorizationRequestUrl: this.pushedAuthorizationRequestUrl,
     }
   }
 

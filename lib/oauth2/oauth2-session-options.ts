@@ -136,6 +136,18 @@ export interface OAuth2SessionOptions extends SessionOptions {
   revocationUrl?: string
   /** The introspection endpoint (RFC 7662) of {@link OAuth2Session.introspectToken}: an absolute http(s) URL. */
   introspectionUrl?: string
+  /**
+   * The pushed authorization request endpoint (RFC 9126) of {@link OAuth2Session.pushAuthorizationRequest}
+   * when it is called without a URL: an absolute http(s) URL. Default the discovered
+   * `pushed_authorization_request_endpoint`.
+   */
+  pushedAuthorizationRequestUrl?: string
+  /**
+   * This client must push its authorization requests (RFC 9126 §6, the client metadata of the same
+   * name): {@link OAuth2Session.authorizationUrl} then refuses, as it does when the issuer's
+   * metadata says `require_pushed_authorization_requests`. Default `false`.
+   */
+  requirePushedAuthorizationRequests?: boolean
 }
 
 /**

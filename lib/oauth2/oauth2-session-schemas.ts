@@ -126,6 +126,8 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   refreshWaitMs: z.number().int().min(0).max(MAX_TIMER_MS).optional(),
   revocationUrl: endpointSchema.optional(),
   introspectionUrl: endpointSchema.optional(),
+  pushedAuthorizationRequestUrl: endpointSchema.optional(),
+  requirePushedAuthorizationRequests: z.boolean().optional(),
 }) satisfies z.ZodType<OAuth2SessionOptions>
 
 /**

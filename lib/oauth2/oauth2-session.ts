@@ -65,6 +65,17 @@ import { type RenewalPlan, renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
 import { type ExchangedToken, type ExchangeTokenOptions, exchangeTokenFor } from './token-exchange.js'
 import { type AuthorizationServerMetadata, discoverMetadata, readSerializedMetadata } from './discovery.js'
+import {
+  checkPushExtras,
+  pushArgumentsSchema,
+  pushAuthorizationParams,
+  pushAuthorizationRequestSchema,
+  type PushAuthorizationRequestOptions,
+  pushClientId,
+  pushedAuthorizationEndpoint,
+  pushedAuthorizationUrl,
+  refuseUnpushed,
+} from './pushed-authorization.js'
 
 /** The settings checked again when assigned after construction. */
 const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
@@ -149,6 +160,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly revocationUrl: string | undefined
   /** The introspection endpoint (RFC 7662) of {@link OAuth2Session.introspectToken} (the `introspectionUrl` option). */
   readonly introspectionUrl: string | undefined
+  /** The pushed authorization request endpoint (RFC 9126) of {@link OAuth2Session.pushAuthorizationRequest} (the `pushedAuthorizationRequestUrl` option). */
+  readonly pushedAuthorizationRequestUrl: string | undefined
+  /** Whether {@link OAuth2Session.authorizationUrl} refuses, for a client that must push (the `requirePushedAuthorizationRequests` option). */
+  readonly requirePushedAuthorizationRequests: boolean
   readonly #hooks = new ComplianceHookRegistry()
   readonly #bearer: BearerTokenAuth
   readonly #stateOption: string | (() => string) | undefined
@@ -258,6 +273,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#bearerAuth = oauthOptions.bearerAuth ?? true
     this.revocationUrl = oauthOptions.revocationUrl
     this.introspectionUrl = oauthOptions.introspectionUrl
+    this.pushedAuthorizationRequestUrl = oauthOptions.pushedAuthorizationRequestUrl
+    this.requirePushedAuthorizationRequests = oauthOptions.requirePushedAuthorizationRequests ?? false
     this.#shared = SharedSessionToken.from(oauthOptions, this.client, this.#sharedHost())
     if (this.#shared !== undefined) publishers.set(this, () => (this.#shared as SharedSessionToken).publish(this.#token))
     this.#bearer = new BearerTokenAuth(this.#tokenSource())
@@ -467,11 +484,73 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /**
    * The authorization URL to send the user to, and the state it carries.
    *
+   * @throws {@link ConfigurationError} when requests must be pushed (the issuer's `require_pushed_authorization_requests`, or the `requirePushedAuthorizationRequests` option): call {@link OAuth2Session.pushAuthorizationRequest} instead
    * @see requests_oauthlib.OAuth2Session.authorization_url
    */
   authorizationUrl(authorizationEndpoint?: string, state?: string, extra: Readonly<Record<string, string>> = {}): [url: string, state: string] {
+    refuseUnpushed(this.requirePushedAuthorizationRequests, this.#metadata, 'authorizationUrl')
     const url = this.#endpoint(authorizationEndpoint, 'authorization_endpoint', 'url')
     assertSecureTransport(url, this.#insecure)
+    const [params, chosen] = this.#authorizationParams(state, extra)
+    return [appendQuery(url, params), chosen]
+  }
+
+  /**
+   * Pushes the authorization request (RFC 9126, PAR) and returns the URL to send the user to, with
+   * the state it stands for. The parameters {@link OAuth2Session.authorizationUrl} would put in the
+   * URL (response_type, client_id, redirect_uri, scope, state, the PKCE challenge, `extra`) are
+   * POSTed to the PAR endpoint instead, client-authenticated as at the token endpoint (Basic with
+   * the client secret; a public client sends `client_id` alone); the returned URL carries only
+   * `client_id` and the `request_uri` the server answered. The session keeps the state and the PKCE
+   * verifier as authorizationUrl() does, so `fetchToken({ authorizationResponse })` follows as
+   * usual. The PAR endpoint is `url`, else the `pushedAuthorizationRequestUrl` option, else the
+   * discovered `pushed_authorization_request_endpoint`; the authorization endpoint is
+   * `options.authorizationEndpoint`, else the discovered `authorization_endpoint`.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * const session = await OAuth2Session.discover('https://idp.example.com', 'client-id', {
+   *   clientSecret: process.env.CLIENT_SECRET,
+   *   redirectUri: 'https://app.example/callback',
+   *   scope: ['openid', 'profile'],
+   * })
+   * const [url, state] = await session.pushAuthorizationRequest()
+   * console.log('Authorize at', url) // https://idp.example.com/authorize?client_id=client-id&request_uri=urn%3A...
+   * // ... later, on the callback:
+   * await session.fetchToken({ authorizationResponse: 'https://app.example/callback?code=abc&state=' + state })
+   * ```
+   * @param url - the PAR endpoint
+   * @param state - the state; default a new one, as authorizationUrl()
+   * @param extra - more authorization request parameters (`prompt`, `nonce`, `resource` ...)
+   * @param options - the authorization endpoint, and client authentication as for fetchToken
+   * @throws {@link ConfigurationError} naming `pushedAuthorizationRequestUrl` or `authorizationEndpoint` when no endpoint is known, or an argument that is wrong, before any traffic
+   * @throws {@link TokenRequestError} (or a subclass, {@link InvalidClientError} ...) when the server refuses (RFC 9126 §2.3)
+   * @throws {@link InvalidTokenResponseError} when the answer lacks a valid `request_uri` or `expires_in`
+   * @see https://www.rfc-editor.org/rfc/rfc9126
+   */
+  async pushAuthorizationRequest(
+    url?: string,
+    state?: string,
+    extra: Readonly<Record<string, string>> = {},
+    options: PushAuthorizationRequestOptions = {},
+  ): Promise<[url: string, state: string]> {
+    parseOptions(pushArgumentsSchema, { url, state, extra }, 'pushAuthorizationRequest')
+    const settings = parseOptions(pushAuthorizationRequestSchema, options, 'pushAuthorizationRequest') as PushAuthorizationRequestOptions
+    checkPushExtras(extra)
+    const clientId = pushClientId(this.clientId, 'pushAuthorizationRequest')
+    const endpoint = pushedAuthorizationEndpoint(url, this.pushedAuthorizationRequestUrl, this.#metadata)
+    const authorizationEndpoint = this.#endpoint(settings.authorizationEndpoint, 'authorization_endpoint', 'authorizationEndpoint')
+    assertSecureTransport(endpoint, this.#insecure)
+    assertSecureTransport(authorizationEndpoint, this.#insecure)
+    const [params, chosen] = this.#authorizationParams(state, extra)
+    const push = { url: endpoint, params, clientId, clientSecret: this.#clientSecret, options: settings, insecureTransport: this.#insecure, hooks: this.#hooks }
+    const pushed = await pushAuthorizationParams(this, push)
+    return [pushedAuthorizationUrl(authorizationEndpoint, clientId, pushed), chosen]
+  }
+
+  /** The parameters of an authorization request, with the state and PKCE verifier it makes kept by the session. */
+  #authorizationParams(state: string | undefined, extra: Readonly<Record<string, string>>): [ParamPairs, string] {
     const chosen = state ?? this.newState()
     this.#state = chosen
     this.#stateSpent = false
@@ -487,7 +566,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       params.push(['code_challenge', codeChallenge(this.#codeVerifier, this.pkce)], ['code_challenge_method', this.pkce])
     }
     for (const [name, value] of Object.entries(extra)) params.push([name, value])
-    return [appendQuery(url, params), chosen]
+    return [params, chosen]
   }
 
   /**
@@ -896,7 +975,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (shown.codeVerifier !== undefined) shown.codeVerifier = '[redacted]'
     shown.token = redactToken(this.#token)
     // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
-    for (const key of ['autoRefreshUrl', 'baseUrl', 'revocationUrl', 'introspectionUrl', 'deviceAuthorizationUrl'] as const) {
+    for (const key of ['autoRefreshUrl', 'baseUrl', 'revocationUrl', 'introspectionUrl', 'deviceAuthorizationUrl', 'pushedAuthorizationRequestUrl'] as const) {
       if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
     }
     return shown
@@ -919,6 +998,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       revocationUrl: this.revocationUrl,
       introspectionUrl: this.introspectionUrl,
       deviceAuthorizationUrl: this.#deviceAuthorizationUrl,
+      pushedAuthorizationRequestUrl: this.pushedAuthorizationRequestUrl,
+      requirePushedAuthorizationRequests: this.requirePushedAuthorizationRequests || undefined,
       // Checked again by fromJSON, as a fetched document is.
       metadata: this.#metadata,
       bearerAuth: this.#bearerAuth,
@@ -958,6 +1039,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       'revocationUrl',
       'introspectionUrl',
       'deviceAuthorizationUrl',
+      'pushedAuthorizationRequestUrl',
+      'requirePushedAuthorizationRequests',
       'bearerAuth',
       'state',
       'codeVerifier',

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { hs256Jwt } from './auth-testing.js'
+import { SandboxPushedRequests } from './sandbox-par.js'
 import { sendJson } from './sandbox-replies.js'
 
 /**
@@ -25,8 +26,18 @@ export interface SandboxOAuth2 {
   username: string
   /** Their password. */
   password: string
-  /** Approves at once: redirects with `code` (or a fragment `access_token` / `id_token` for `response_type=token` / `id_token`); `deny=1` refuses. */
+  /**
+   * Approves at once: redirects with `code` (or a fragment `access_token` / `id_token` for
+   * `response_type=token` / `id_token`); `deny=1` refuses. A `request_uri` from
+   * {@link SandboxOAuth2.pushedAuthorizationRequestUrl} stands for the parameters pushed there.
+   */
   authorizeUrl: string
+  /**
+   * The pushed authorization request endpoint (RFC 9126): POST the authorization request's
+   * parameters, authenticated as at the token endpoint (or `client_id` alone, as a public client);
+   * answers 201 with a single-use `request_uri`, valid 60 seconds (`expires_in=N` in the query sets it).
+   */
+  pushedAuthorizationRequestUrl: string
   /**
    * Every grant and refresh. Query switches: `expires_in=N` (token lifetime, seconds), `error=CODE`
    * (answer that error), `mode=facebook` (text/plain form answer), `mode=linkedin` (no token_type),
@@ -118,6 +129,8 @@ export class SandboxOAuth2Provider {
   #reusedRefreshTokens = 0
   /** Device authorizations by device code. */
   readonly #devices = new Map<string, DeviceGrant>()
+  /** Pushed authorization requests (RFC 9126). */
+  readonly #pushed = new SandboxPushedRequests()
 
   /** Handles `/oauth2/*`; `route` is the path below `/oauth2/`. */
   handle(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void {
@@ -126,6 +139,7 @@ export class SandboxOAuth2Provider {
     if (route === 'expire') return this.#expire(response, raw)
     if (route === 'device') return this.#deviceAuthorization(request, response, url, raw)
     if (route === 'device/verify') return this.#verify(request, response, raw)
+    if (route === 'par') return this.#par(request, response, url, raw)
     if (route === 'revoke') return this.#revokeToken(request, response, raw)
     if (route === 'introspect') return this.#introspect(request, response, raw)
     if (route === 'stats') return sendJson(response, 200, { issued: { ...this.#issued }, reusedRefreshTokens: this.#reusedRefreshTokens })
@@ -140,6 +154,7 @@ export class SandboxOAuth2Provider {
       authorization_endpoint: `${origin}/oauth2/authorize`,
       token_endpoint: `${origin}/oauth2/token`,
       device_authorization_endpoint: `${origin}/oauth2/device`,
+      pushed_authorization_request_endpoint: `${origin}/oauth2/par`,
       revocation_endpoint: `${origin}/oauth2/revoke`,
       introspection_endpoint: `${origin}/oauth2/introspect`,
       response_types_supported: ['code', 'token', 'id_token'],
@@ -170,6 +185,13 @@ export class SandboxOAuth2Provider {
       expires_in: expiresIn,
       ...(interval === undefined ? {} : { interval }),
     })
+  }
+
+  /** RFC 9126 §2: a POST of the authorization request, from a public or confidential client. */
+  #par(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer): void {
+    if (request.method !== 'POST') return sendJson(response, 405, { error: 'invalid_request', error_description: 'POST the authorization request' })
+    const form = new URLSearchParams(raw.toString('utf8'))
+    this.#pushed.push(response, url, form, clientId(request, form))
   }
 
   /** The verification page: GET shows a form, POST `user_code` approves (or `deny=1` refuses) as the user would. */
@@ -241,7 +263,8 @@ export class SandboxOAuth2Provider {
   }
 
   #authorize(response: ServerResponse, url: URL): void {
-    const query = url.searchParams
+    const query = this.#pushed.resolve(url.searchParams)
+    if (typeof query === 'string') return sendJson(response, 400, { error: 'invalid_request_uri', error_description: query })
     const redirectUri = query.get('redirect_uri')
     if (query.get('client_id') !== CLIENT_ID || redirectUri === null) {
       return sendJson(response, 400, { error: 'invalid_request', error_description: 'unknown client_id or no redirect_uri' })

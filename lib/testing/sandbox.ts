@@ -152,6 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       baseUrl: `${url}/oauth2/api/`,
       issuer: url,
       deviceAuthorizationUrl: `${url}/oauth2/device`,
+      pushedAuthorizationRequestUrl: `${url}/oauth2/par`,
       verificationUrl: `${url}/oauth2/device/verify`,
       revocationUrl: `${url}/oauth2/revoke`,
       introspectionUrl: `${url}/oauth2/introspect`,
