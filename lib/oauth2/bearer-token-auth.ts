@@ -1,7 +1,8 @@
-import type { AuthResponse, AuthStrategy } from '../auth/auth-strategy.js'
+import type { AuthResponse, AuthStrategy, RedirectContext } from '../auth/auth-strategy.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
 import { appendQuery } from '../http/append-query.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
+import { type DPoPProver, isDPoPTokenType } from './dpop-prover.js'
 import { assertBearerTokenType } from './oauth2-errors.js'
 import type { OAuth2Token } from './oauth2-token.js'
 import { assertSecureTransport } from './transport-security.js'
@@ -36,10 +37,14 @@ export interface BearerTokenSource {
   readonly accessTokenKey: string
   /** The session's placement: `true` the Authorization header, `false` the `accessTokenKey` query parameter. */
   readonly bearerAuth: boolean
+  /** The session's DPoP prover, when it uses DPoP (RFC 9449): a DPoP-bound token goes with a proof. */
+  readonly dpop?: DPoPProver | undefined
 }
 
 /** The access token each request was sent with: a 401 for a token already replaced needs no renewal. */
 const sentTokens = new WeakMap<PreparedRequest, string>()
+/** The DPoP-bound token each request was sent with, for the one retry with a server's nonce. */
+const dpopTokens = new WeakMap<PreparedRequest, OAuth2Token>()
 
 /**
  * Adds an OAuth2Session's token to each request (Authorization header, or the query under
@@ -76,22 +81,45 @@ export class BearerTokenAuth implements AuthStrategy {
       request.headers = headers
       request.body = body
     }
-    this.#place(request, token)
+    await this.#place(request, token)
     sentTokens.set(request, token.access_token)
   }
 
   async onResponse(response: AuthResponse, request: PreparedRequest): Promise<PreparedRequest | undefined> {
+    const dpop = this.#source.dpop
+    const bound = dpopTokens.get(request)
+    // RFC 9449 §9: a resource server's 401 use_dpop_nonce is answered once, with a proof carrying its nonce.
+    if (dpop !== undefined && dpop.asksForNonce(response) && bound !== undefined) {
+      const retry = request.clone()
+      await dpop.authorize(retry, bound)
+      return retry
+    }
     if (response.status !== 401 || !/error="?invalid_token/i.test(response.headers.get('www-authenticate') ?? '')) return undefined
     if (!this.#source.canRenew) return undefined
     const token = await this.#source.freshToken(this.#choices, true, sentTokens.get(request))
     const retry = request.clone()
     if (!this.#inHeader()) retry.url = withoutParam(retry.url, this.#source.accessTokenKey)
-    this.#place(retry, token)
+    await this.#place(retry, token)
     return retry
   }
 
-  /** Adds the token, once its type is known to be Bearer (oauthlib's add_token check). */
-  #place(request: PreparedRequest, token: OAuth2Token): void {
+  /** A same-origin redirect hop of a DPoP request gets a proof of its own method and URL (the `htm` and `htu` it is checked against). */
+  async onRedirect(request: PreparedRequest, context: RedirectContext): Promise<void> {
+    const dpop = this.#source.dpop
+    if (dpop === undefined || context.crossOrigin || !request.headers.has('dpop')) return
+    const token = this.#source.token
+    if (isDPoPTokenType(token.token_type) && request.headers.get('authorization') === `DPoP ${token.access_token}`) await dpop.authorize(request, token)
+  }
+
+  /** Adds the token: a DPoP-bound one with its proof, else once its type is known to be Bearer (oauthlib's add_token check). */
+  async #place(request: PreparedRequest, token: OAuth2Token): Promise<void> {
+    const dpop = this.#source.dpop
+    if (dpop !== undefined && isDPoPTokenType(token.token_type)) {
+      // RFC 9449 §7.1: a DPoP-bound token goes in the Authorization header, whatever the placement.
+      await dpop.authorize(request, token)
+      dpopTokens.set(request, token)
+      return
+    }
     assertBearerTokenType(token.token_type)
     const accessToken = token.access_token ?? ''
     if (!this.#inHeader()) {

@@ -6,6 +6,7 @@ import type { RequestOptions, SessionOptions, TimeoutOption } from '../http/sess
 import type { AssertionSource, OAuth2Client } from './grant-clients.js'
 import type { OAuth2Token } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
+import type { DPoPOption } from './dpop-prover.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import type { StoreUnavailablePolicy } from '../tokens/shared-renewal.js'
 
@@ -148,6 +149,16 @@ export interface OAuth2SessionOptions extends SessionOptions {
    * metadata says `require_pushed_authorization_requests`. Default `false`.
    */
   requirePushedAuthorizationRequests?: boolean
+  /**
+   * DPoP (RFC 9449): `true` makes an ES256 key pair for the session; `{ privateKey, alg? }` gives
+   * the key (or `{ alg }` the algorithm of the pair made). Every token request (fetch, refresh,
+   * device polling, token exchange) then carries a `DPoP` proof; a DPoP-bound token
+   * (`token_type: 'DPoP'`) goes to resource servers as `Authorization: DPoP <token>` with a proof
+   * carrying its `ath`; a `use_dpop_nonce` answer is retried once with the server's nonce. The key
+   * goes with each bound token (its `dpop_jwk` field) into the `tokenStore` and `serialize()`.
+   * Default `false`: plain Bearer tokens. See docs/modern-oauth2.md.
+   */
+  dpop?: DPoPOption
 }
 
 /**

@@ -8,6 +8,7 @@ import type { DeviceClock, PollDeviceTokenOptions } from './device-flow.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenOperationOptions } from './oauth2-session-options.js'
 import { type OAuth2Token, scopeToList } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
+import { DPOP_ALGORITHMS, type DPoPKeyOptions } from './dpop-key.js'
 
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', what)
 const scopeSchema = z.union([z.string(), z.array(z.string()).readonly()])
@@ -128,6 +129,21 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   introspectionUrl: endpointSchema.optional(),
   pushedAuthorizationRequestUrl: endpointSchema.optional(),
   requirePushedAuthorizationRequests: z.boolean().optional(),
+  dpop: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        // The key itself is read (and named, never shown, when wrong) by the DPoP prover.
+        privateKey: z
+          .custom<NonNullable<DPoPKeyOptions['privateKey']>>(
+            (value) => typeof value === 'string' || (typeof value === 'object' && value !== null),
+            'a KeyObject, a CryptoKey, a private JWK or a PEM',
+          )
+          .optional(),
+        alg: z.enum(DPOP_ALGORITHMS).optional(),
+      }),
+    ])
+    .optional(),
 }) satisfies z.ZodType<OAuth2SessionOptions>
 
 /**

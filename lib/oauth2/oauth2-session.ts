@@ -17,6 +17,7 @@ import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
 import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
+import { DPoPProver } from './dpop-prover.js'
 import { redirectRefusal, stateMismatch } from './authorization-response.js'
 import { MismatchingStateError } from './oauth2-errors.js'
 import { SharedSessionToken, type SharedTokenHost } from './session-token-sharing.js'
@@ -188,6 +189,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #fetchUrl: string | undefined
   /** The issuer's metadata, when the session came from {@link OAuth2Session.discover}. */
   #metadata: AuthorizationServerMetadata | undefined
+  /** The DPoP key and nonces (RFC 9449), when the `dpop` option is on. */
+  readonly #dpop: DPoPProver | undefined
 
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
@@ -275,6 +278,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.introspectionUrl = oauthOptions.introspectionUrl
     this.pushedAuthorizationRequestUrl = oauthOptions.pushedAuthorizationRequestUrl
     this.requirePushedAuthorizationRequests = oauthOptions.requirePushedAuthorizationRequests ?? false
+    this.#dpop = DPoPProver.from(oauthOptions.dpop)
     this.#shared = SharedSessionToken.from(oauthOptions, this.client, this.#sharedHost())
     if (this.#shared !== undefined) publishers.set(this, () => (this.#shared as SharedSessionToken).publish(this.#token))
     this.#bearer = new BearerTokenAuth(this.#tokenSource())
@@ -687,10 +691,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (explicit === undefined && this.#token.refresh_token === undefined && this.#shared === undefined) {
       throw new ConfigurationError('refreshToken', 'There is no refresh token: pass refreshToken, or fetch a token that has one.')
     }
-    const refresh = (refreshToken: string, deadline?: number): Promise<OAuth2Token> => {
+    const refresh = (refreshToken: string, deadline?: number, held?: OAuth2Token): Promise<OAuth2Token> => {
       const extras = { ...given, ...this.autoRefreshKwargs }
       const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras })
-      return this.#tokenRequest({ ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth: options.auth ?? null }, 'refresh_token', refreshToken)
+      const request = { ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth: options.auth ?? null }
+      return this.#tokenRequest(request, 'refresh_token', refreshToken, held)
     }
     if (explicit !== undefined && this.#shared !== undefined) {
       const token = await refresh(explicit)
@@ -704,7 +709,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       const shared = this.#renewals.run('token', () =>
         store.renew(true, (current, deadline) => {
           if (typeof current.refresh_token !== 'string') throw new ConfigurationError('refreshToken', 'There is no refresh token in the token store.')
-          return refresh(current.refresh_token, deadline)
+          return refresh(current.refresh_token, deadline, current)
         }),
       )
       return untilAborted(shared, options.signal, 'POST', () => redactUrl(tokenUrl))
@@ -937,7 +942,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async exchangeToken(options: ExchangeTokenOptions): Promise<ExchangedToken> {
     return exchangeTokenFor(this, options, {
       tokenEndpoint: this.#metadata?.token_endpoint ?? this.autoRefreshUrl,
-      client: { clientId: this.clientId, clientSecret: this.#clientSecret, insecureTransport: this.#insecure, hooks: this.#hooks },
+      client: {
+        clientId: this.clientId,
+        clientSecret: this.#clientSecret,
+        insecureTransport: this.#insecure,
+        hooks: this.#hooks,
+        dpop: this.#dpop?.forTokenRequest(this.#token),
+      },
       adopt: async (token) => {
         if (this.#shared === undefined) {
           this.#token = token
@@ -973,6 +984,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const shown = this.serialize()
     if (shown.clientSecret !== undefined) shown.clientSecret = '[redacted]'
     if (shown.codeVerifier !== undefined) shown.codeVerifier = '[redacted]'
+    if (this.#dpop !== undefined) shown.dpop = { alg: this.#dpop.alg }
     shown.token = redactToken(this.#token)
     // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
     for (const key of ['autoRefreshUrl', 'baseUrl', 'revocationUrl', 'introspectionUrl', 'deviceAuthorizationUrl', 'pushedAuthorizationRequestUrl'] as const) {
@@ -1006,6 +1018,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       // The two-request web-app pattern: the callback's session needs the state and verifier.
       state: this.#stateSpent ? undefined : this.#state,
       codeVerifier: this.#codeVerifier,
+      // The DPoP key (a private JWK once the session has one): a bound token is useless without it.
+      dpop: this.#dpop?.serialized(),
     }
   }
 
@@ -1044,6 +1058,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       'bearerAuth',
       'state',
       'codeVerifier',
+      'dpop',
     ] as const
     for (const key of keys) {
       if (key === 'codeVerifier' && restored.pkce === false) continue
@@ -1116,6 +1131,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       get bearerAuth() {
         return session.#bearerAuth
       },
+      dpop: this.#dpop,
     }
   }
 
@@ -1174,22 +1190,22 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /** How this session renews a token: the refresh at autoRefreshUrl, or the client-credentials grant again. */
-  #renewalPlan(choices: BearerChoices, deadline?: number): RenewalPlan<OAuth2Token> {
+  #renewalPlan(choices: BearerChoices, deadline?: number, held?: OAuth2Token): RenewalPlan<OAuth2Token> {
     const refreshUrl = this.autoRefreshUrl
     const grant = this.#grantExtras
     const { clientId, clientSecret } = choices
     const auth = clientId !== undefined && clientSecret !== undefined ? new HTTPBasicAuth(clientId, clientSecret) : null
     return {
-      refresh: refreshUrl === undefined ? undefined : (refreshToken) => this.#refreshAt(refreshUrl, refreshToken, auth, deadline),
+      refresh: refreshUrl === undefined ? undefined : (refreshToken) => this.#refreshAt(refreshUrl, refreshToken, auth, deadline, held),
       grant: grant === undefined ? undefined : () => this.#fetchToken(grant.url, grant.options, deadline),
     }
   }
 
   /** One refresh with a given refresh token (an automatic one: autoRefreshKwargs, no store). */
-  #refreshAt(tokenUrl: string, refreshToken: string, auth: HTTPBasicAuth | null, deadline: number | undefined): Promise<OAuth2Token> {
+  #refreshAt(tokenUrl: string, refreshToken: string, auth: HTTPBasicAuth | null, deadline: number | undefined, held?: OAuth2Token): Promise<OAuth2Token> {
     assertSecureTransport(tokenUrl, this.#insecure)
     const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras: { ...this.autoRefreshKwargs } })
-    return this.#tokenRequest({ ...this.#requestShape(tokenUrl, {}, deadline), body, clientAuth: auth }, 'refresh_token', refreshToken)
+    return this.#tokenRequest({ ...this.#requestShape(tokenUrl, {}, deadline), body, clientAuth: auth }, 'refresh_token', refreshToken, held)
   }
 
   /**
@@ -1205,7 +1221,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return this.#renewals.run('token', async () => {
       if (!force && this.#token.access_token === undefined && !(await shared.load())) return this.#token
       if (!force && this.#token.access_token !== undefined && !isExpired(this.#token)) return this.#token
-      return shared.renew(force, (current, deadline) => renewToken(current.refresh_token, this.#renewalPlan(choices, deadline)), true)
+      return shared.renew(force, (current, deadline) => renewToken(current.refresh_token, this.#renewalPlan(choices, deadline, current)), true)
     })
   }
 
@@ -1282,8 +1298,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * spent; a refreshed token is kept even when its scope changed (the rotated refresh token must
    * not be lost), and ScopeChangedWarning carries it.
    */
-  async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token', spentRefreshToken?: string): Promise<OAuth2Token> {
-    const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind } }, { errors: 'error-key' })
+  async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token', spentRefreshToken?: string, held = this.#token): Promise<OAuth2Token> {
+    const dpop = this.#dpop?.forTokenRequest(held)
+    const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind }, dpop }, { errors: 'error-key' })
     if (spentRefreshToken !== undefined && token.refresh_token === undefined) token.refresh_token = spentRefreshToken
     const changed = scopeChange(scopeToList(this.scope), token.scope, this.#relaxScope, token)
     if (changed === undefined || kind === 'refresh_token') this.#token = token

@@ -14,6 +14,7 @@ import type { RequestOptions, TimeoutOption } from '../http/session-options.js'
 import { underTokenCap } from '../http/token-response-cap.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
 import type { ComplianceHookRegistry, TokenRequestKind } from './compliance-hooks.js'
+import type { DPoPTokenRequest } from './dpop-prover.js'
 import { oauth2Error, TokenRedirectRefusedError, type TokenRequestError } from './oauth2-errors.js'
 import { normalizeToken, type OAuth2Token } from './oauth2-token.js'
 import { assertSecureTransport } from './transport-security.js'
@@ -50,6 +51,8 @@ export interface TokenRequest {
   hooks?: { registry: ComplianceHookRegistry; kind: TokenRequestKind } | undefined
   /** Allows plain http outside loopback (`insecureTransport`). */
   insecureTransport?: boolean | undefined
+  /** The DPoP proof of this request (RFC 9449), when the session uses DPoP. */
+  dpop?: DPoPTokenRequest | undefined
 }
 
 /**
@@ -117,14 +120,17 @@ export async function sendTokenRequest(session: Session, request: TokenRequest):
     payload = hookedBody === undefined ? undefined : typeof hookedBody === 'string' ? hookedBody : String(hookedBody)
     if (url !== request.url) assertSecureTransport(url, request.insecureTransport ?? false)
   }
-  const response = await sendWithoutCredentialRedirects(session, method, url, {
-    headers,
-    auth: request.clientAuth,
-    ...(payload === undefined ? {} : { data: payload }),
-    ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
-    ...(request.signal === undefined ? {} : { signal: request.signal }),
-    ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
-  })
+  const send = (sent: HeaderMap) =>
+    sendWithoutCredentialRedirects(session, method, url, {
+      headers: sent,
+      auth: request.clientAuth,
+      ...(payload === undefined ? {} : { data: payload }),
+      ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
+    })
+  // DPoP: a proof on the hooked request, and one more send with the server's nonce on use_dpop_nonce.
+  const response = request.dpop === undefined ? await send(headers) : await request.dpop.send(method, url, headers, send)
   return hooks ? hooks.registry.runResponse(`${hooks.kind}_response`, response) : response
 }
 
@@ -225,7 +231,8 @@ export function providerRefusal(response: Response, raw: Record<string, unknown>
  */
 export async function requestToken(session: Session, request: TokenRequest, policy: TokenPolicy): Promise<{ token: OAuth2Token; response: Response }> {
   const response = await sendTokenRequest(session, request)
-  return { token: readTokenResponse(response, policy), response }
+  const token = readTokenResponse(response, policy)
+  return { token: request.dpop === undefined ? token : request.dpop.bind(token), response }
 }
 
 /**

@@ -10,6 +10,7 @@ import { requestOptionsSchema, type TimeoutOption } from '../http/session-option
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import { assertBearerTokenType, UnsupportedTokenTypeError } from './oauth2-errors.js'
 import type { OAuth2Token } from './oauth2-token.js'
+import type { DPoPTokenRequest } from './dpop-prover.js'
 import { clientAuthentication, requestToken } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
 
@@ -241,6 +242,8 @@ export interface ExchangeClient {
   insecureTransport: boolean
   /** The compliance hooks of the session, run as for any token request (`access_token_request` / `_response`). */
   hooks?: ComplianceHookRegistry | undefined
+  /** The session's DPoP proof of the request (RFC 9449), when it uses DPoP. */
+  dpop?: DPoPTokenRequest | undefined
 }
 
 /**
@@ -270,6 +273,7 @@ export async function exchangeTokenAt(session: Session, url: string, options: Ex
       signal: options.signal,
       insecureTransport: client.insecureTransport,
       hooks: client.hooks === undefined ? undefined : { registry: client.hooks, kind: 'access_token' },
+      dpop: client.dpop,
     },
     { errors: 'error-key' },
   )

@@ -36,6 +36,7 @@ export const SECRET_PARAMS: ReadonlySet<string> = new Set([
   'signature',
   'x_auth_password',
   'client_assertion',
+  'dpop_jwk',
 ])
 
 /**

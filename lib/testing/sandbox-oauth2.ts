@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { hs256Jwt } from './auth-testing.js'
 import { SandboxPushedRequests } from './sandbox-par.js'
+import { SandboxDPoP } from './sandbox-dpop.js'
 import { sendJson } from './sandbox-replies.js'
 
 /**
@@ -42,7 +43,14 @@ export interface SandboxOAuth2 {
    * Every grant and refresh. Query switches: `expires_in=N` (token lifetime, seconds), `error=CODE`
    * (answer that error), `mode=facebook` (text/plain form answer), `mode=linkedin` (no token_type),
    * `rotate=1` (a refresh spends its refresh token: one presented again is refused with
-   * `invalid_grant` and revokes the whole grant, as RFC 9700 §4.14.2 and oidc-provider do).
+   * `invalid_grant` and revokes the whole grant, as RFC 9700 §4.14.2 and oidc-provider do),
+   * `dpop=required` (a DPoP proof is required, RFC 9449) and `dpop=nonce` (required, with the
+   * sandbox's nonce: a first proof without it is answered 400 `use_dpop_nonce` and a `DPoP-Nonce`).
+   * A request with a valid DPoP proof gets a DPoP-bound token (`token_type: 'DPoP'`) with or without
+   * the switch; the API below {@link SandboxOAuth2.baseUrl} then accepts it only as
+   * `Authorization: DPoP` with a proof of the same key carrying its `ath` (and, under `dpop=nonce`,
+   * the nonce: else 401 `WWW-Authenticate: DPoP error="use_dpop_nonce"`), and refuses it as Bearer.
+   * Proofs are verified with jose: signature, `typ`, `htm`, `htu`, `iat`, `jti` replay, `ath`.
    */
   tokenUrl: string
   /** POST `token=...` to make an access token expire at once. */
@@ -107,6 +115,10 @@ interface IssuedToken {
   scope: string
   expiresAt: number
   extras: Record<string, string>
+  /** The thumbprint of the DPoP key the token is bound to (RFC 9449 §6), if any. */
+  jkt?: string
+  /** Whether its DPoP proofs must carry the sandbox's nonce (`dpop=nonce`). */
+  dpopNonce?: boolean
 }
 
 const CLIENT_ID = 'sandbox-client'
@@ -131,9 +143,10 @@ export class SandboxOAuth2Provider {
   readonly #devices = new Map<string, DeviceGrant>()
   /** Pushed authorization requests (RFC 9126). */
   readonly #pushed = new SandboxPushedRequests()
+  readonly #dpop = new SandboxDPoP()
 
   /** Handles `/oauth2/*`; `route` is the path below `/oauth2/`. */
-  handle(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void {
+  handle(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void | Promise<void> {
     if (route === 'authorize') return this.#authorize(response, url)
     if (route === 'token') return this.#token(request, response, url, raw)
     if (route === 'expire') return this.#expire(response, raw)
@@ -163,6 +176,7 @@ export class SandboxOAuth2Provider {
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256', 'plain'],
+      dpop_signing_alg_values_supported: ['ES256', 'ES384', 'ES512', 'RS256', 'PS256', 'EdDSA', 'Ed25519'],
     })
   }
 
@@ -251,7 +265,7 @@ export class SandboxOAuth2Provider {
   }
 
   /** Handles `/facebook/*`: Facebook's paths over the same clients, codes and tokens; `route` is the path below `/facebook/`. */
-  handleFacebook(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void {
+  handleFacebook(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void | Promise<void> {
     if (route === 'dialog/oauth' || route === 'oauth/authorize') {
       // Facebook's dialog answers with a code when response_type is left out (requests-oauth2 and rauth's snippet leave it out).
       if (!url.searchParams.has('response_type')) url.searchParams.set('response_type', 'code')
@@ -301,7 +315,7 @@ export class SandboxOAuth2Provider {
     response.end(`Redirecting to ${target.href}`)
   }
 
-  #token(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer, defaultGrant?: string): void {
+  async #token(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer, defaultGrant?: string): Promise<void> {
     const forced = url.searchParams.get('error')
     if (forced !== null) return sendJson(response, 400, { error: forced, error_description: `The sandbox was asked to answer ${forced}` })
     const form = new URLSearchParams(raw.toString('utf8'))
@@ -314,6 +328,17 @@ export class SandboxOAuth2Provider {
         { error: 'invalid_client', error_description: 'Client authentication failed' },
         { 'WWW-Authenticate': 'Basic realm="sandbox"' },
       )
+    // RFC 9449 §5: a proof binds the token; the dpop switch makes one (and the nonce) required.
+    const dpopMode = url.searchParams.get('dpop')
+    let jkt: string | undefined
+    if (dpopMode !== null || this.#dpop.has(request)) {
+      const checked = await this.#dpop.check(request, new URL(url.pathname, `http://${request.headers.host ?? 'localhost'}`), {
+        requireNonce: dpopMode === 'nonce',
+      })
+      const nonceHeader = dpopMode === 'nonce' ? { 'DPoP-Nonce': this.#dpop.nonce } : undefined
+      if (!checked.ok) return sendJson(response, 400, { error: checked.error, error_description: checked.description }, nonceHeader)
+      jkt = checked.jkt
+    }
     const lifetime = Number(url.searchParams.get('expires_in') ?? 3600)
     const grantType = form.get('grant_type') ?? defaultGrant ?? null
     let subject = USERNAME
@@ -380,8 +405,9 @@ export class SandboxOAuth2Provider {
       return sendJson(response, 400, { error: 'unsupported_grant_type' })
     }
     const [accessToken, expiresIn] = this.#issue(subject, scope, lifetime, extras, grant)
+    if (jkt !== undefined) Object.assign(this.#accessTokens.get(accessToken) as IssuedToken, { jkt, dpopNonce: dpopMode === 'nonce' })
     this.#issued[grantType] = (this.#issued[grantType] ?? 0) + 1
-    const body: Record<string, string | number> = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope }
+    const body: Record<string, string | number> = { access_token: accessToken, token_type: jkt === undefined ? 'Bearer' : 'DPoP', expires_in: expiresIn, scope }
     if (grantType !== 'client_credentials') {
       const refreshToken = secret()
       this.#refreshTokens.set(refreshToken, { grant, subject, scope, expiresAt: Number.POSITIVE_INFINITY, extras })
@@ -405,13 +431,25 @@ export class SandboxOAuth2Provider {
     sendJson(response, 200, { expired: true })
   }
 
-  #api(request: IncomingMessage, response: ServerResponse, url: URL, path: string): void {
-    const header = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]
+  async #api(request: IncomingMessage, response: ServerResponse, url: URL, path: string): Promise<void> {
+    const [, scheme, header] = /^(Bearer|DPoP) (.+)$/i.exec(request.headers.authorization ?? '') ?? []
     const token = header ?? url.searchParams.get('access_token') ?? url.searchParams.get('oauth2_access_token') ?? ''
     const issued = this.#accessTokens.get(token)
     if (issued === undefined || issued.expiresAt <= Date.now() / 1000) {
       const error = issued === undefined ? 'invalid_token", error_description="unknown token' : 'invalid_token", error_description="The access token expired'
-      return sendJson(response, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': `Bearer realm="sandbox", error="${error}"` })
+      const challenge = issued?.jkt === undefined ? 'Bearer realm="sandbox"' : 'DPoP algs="ES256 EdDSA RS256 PS256"'
+      return sendJson(response, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': `${challenge}, error="${error}"` })
+    }
+    const dpopScheme = scheme?.toLowerCase() === 'dpop'
+    if (issued.jkt !== undefined || dpopScheme) {
+      // RFC 9449 §7: a bound token only as DPoP with a proof of its key; a Bearer token never as DPoP.
+      const refuse = (error: string, description: string, extra: Record<string, string> = {}) =>
+        sendJson(response, 401, { error }, { 'WWW-Authenticate': `DPoP error="${error}", error_description="${description}"`, ...extra })
+      if (issued.jkt === undefined || !dpopScheme) return refuse('invalid_token', 'The token is not sent with the scheme it is bound to')
+      const target = new URL(url.pathname, `http://${request.headers.host ?? 'localhost'}`)
+      const checked = await this.#dpop.check(request, target, { accessToken: token, requireNonce: issued.dpopNonce === true })
+      if (!checked.ok) return refuse(checked.error, checked.description, issued.dpopNonce === true ? { 'DPoP-Nonce': this.#dpop.nonce } : {})
+      if (checked.jkt !== issued.jkt) return refuse('invalid_token', 'The proof is not signed with the key the token is bound to')
     }
     sendJson(response, 200, {
       path,
@@ -420,6 +458,7 @@ export class SandboxOAuth2Provider {
       scope: issued.scope,
       ...issued.extras,
       via: header === undefined ? 'query' : 'header',
+      ...(issued.jkt === undefined ? {} : { dpop: true }),
     })
   }
 

@@ -11,6 +11,7 @@ import {
   ConfigurationError,
   ConnectionError,
   DiscoveryError,
+  DPoPKeyError,
   InvalidMetadataError,
   GrantNotProvidedError,
   HeaderMap,
@@ -133,6 +134,7 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   ],
   [EndpointUnavailableError, () => new EndpointUnavailableError({ error: 'temporarily_unavailable' }, answer(503), 30), 'ERR_ENDPOINT_UNAVAILABLE'],
   [InvalidTargetError, () => new InvalidTargetError({ error: 'invalid_target' }, answer(400)), 'ERR_INVALID_TARGET'],
+  [DPoPKeyError, () => new DPoPKeyError('has no private part'), 'ERR_DPOP_KEY'],
 ]
 
 describe('the code of every error class', () => {
