@@ -2,6 +2,7 @@ import { untilAborted } from '../http/until-aborted.js'
 import type { Service } from '../http/service.js'
 import { parseUrlOption } from '../http/parse-url.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
+import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
 import { redactUrl } from '../security/redact-url.js'
@@ -50,7 +51,8 @@ import {
 } from './oauth2-session-schemas.js'
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
 import { introspectTokenAt, operationEndpoint, revokeAndForget, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
-import { clientAuthentication, requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
+import { requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
+import { type ClientAuthEndpoint, clientAuthentication, type ConfiguredClientAuth, configureClientAuth } from './client-authentication.js'
 import {
   checkDevice,
   deviceClientAuth,
@@ -173,6 +175,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #fetchUrl: string | undefined
   /** The issuer's metadata, when the session came from {@link OAuth2Session.discover}. */
   #metadata: AuthorizationServerMetadata | undefined
+  /** The `clientAuth` option, checked: every endpoint that authenticates the client applies it. */
+  readonly #clientAuth: ConfiguredClientAuth | undefined
 
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
@@ -243,6 +247,14 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#insecure = oauthOptions.insecureTransport ?? false
     this.#relaxScope = oauthOptions.relaxTokenScope ?? false
     this.#clientSecret = oauthOptions.clientSecret
+    this.#clientAuth = configureClientAuth(
+      this.clientId,
+      this.#clientSecret,
+      oauthOptions,
+      new.target.name,
+      () => ({ issuer: this.issuer, metadata: this.#metadata }),
+      sessionOptions.cert !== undefined,
+    )
     if (oauthOptions.token !== undefined && oauthOptions.accessToken !== undefined) {
       throw new ConfigurationError('accessToken', 'Pass either token (requests-oauthlib) or accessToken (rauth), not both.')
     }
@@ -545,7 +557,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
     const assertion = await this.client.assertionFor(options.assertion)
     const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
-    const { clientAuth, includeClientId } = clientAuthentication(this.clientId, clientSecret, options)
+    const { clientAuth, includeClientId } = clientAuthentication(this.clientId, clientSecret, options, this.#clientAuth)
     const body = this.client.prepareTokenRequest({
       code,
       username: options.username,
@@ -561,7 +573,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     })
     // The PKCE verifier goes with one exchange only (RFC 9700 §2.1.1).
     if (options.codeVerifier === undefined && this.client.supportsPkce) this.#codeVerifier = undefined
-    const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth }, 'access_token')
+    const token = await this.#tokenRequest({ ...this.#requestShape(this.#clientUrl(tokenUrl), options, deadline), body, clientAuth }, 'access_token')
     if (this.client.renewsByGrant) this.#grantExtras = { url: tokenUrl, options: fetchOptions }
     return token
   }
@@ -611,7 +623,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const refresh = (refreshToken: string, deadline?: number): Promise<OAuth2Token> => {
       const extras = { ...given, ...this.autoRefreshKwargs }
       const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras })
-      return this.#tokenRequest({ ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth: options.auth ?? null }, 'refresh_token', refreshToken)
+      const { clientAuth } = clientAuthentication(this.clientId, this.#clientSecret, options, this.#clientAuth, 'refresh')
+      return this.#tokenRequest({ ...this.#requestShape(this.#clientUrl(tokenUrl), options, deadline), body, clientAuth }, 'refresh_token', refreshToken)
     }
     if (explicit !== undefined && this.#shared !== undefined) {
       const token = await refresh(explicit)
@@ -711,9 +724,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** A revocation or introspection request, authenticated as fetchToken's. */
   #operationRequest(url: string, token: string, hint: string | undefined, options: TokenOperationOptions, kind: 'revocation' | 'introspection'): TokenRequest {
-    const client = clientAuthentication(this.clientId, options.clientSecret ?? this.#clientSecret, options)
+    const client = clientAuthentication(this.clientId, this.#clientSecret, options, this.#clientAuth)
     return {
-      url,
+      url: this.#clientUrl(url, `${kind}_endpoint`),
       body: tokenOperationBody(token, hint, { clientId: this.clientId, clientSecret: client.clientSecret, includeClientId: client.includeClientId }),
       clientAuth: client.clientAuth,
       headers: options.headers,
@@ -755,11 +768,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const { settings, extras } = splitTokenOptions(deviceAuthorizationSchema, options as FetchTokenOptions, 'deviceAuthorization')
     const endpoint = url === undefined ? this.#deviceEndpoint('device') : parseOptions(deviceUrlSchema, { url }, 'deviceAuthorization').url
     assertSecureTransport(endpoint, this.#insecure)
-    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings as DeviceAuthorizationOptions, 'deviceAuthorization')
+    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings as DeviceAuthorizationOptions, 'deviceAuthorization', this.#clientAuth)
     const scope = scopeToString((settings.scope as string | readonly string[] | undefined) ?? this.scope)
     const body: ParamPairs = [...pairs, ...(scope === undefined ? [] : [['scope', scope] as [string, string]]), ...Object.entries(extras)]
     const response = await sendTokenRequest(this, {
-      url: endpoint,
+      url: this.#clientUrl(endpoint, 'device_authorization_endpoint'),
       body,
       clientAuth: auth,
       headers: settings.headers,
@@ -796,10 +809,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const checked = checkDevice(device)
     const tokenUrl = settings.tokenUrl ?? this.#deviceEndpoint('token')
     assertSecureTransport(tokenUrl, this.#insecure)
-    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings, 'pollDeviceToken')
+    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings, 'pollDeviceToken', this.#clientAuth)
     const body: ParamPairs = [['grant_type', DEVICE_CODE_GRANT], ['device_code', checked.deviceCode], ...pairs]
     const request: TokenRequest = {
-      url: tokenUrl,
+      url: this.#clientUrl(tokenUrl),
       body,
       clientAuth: auth,
       headers: settings.headers,
@@ -855,7 +868,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async exchangeToken(options: ExchangeTokenOptions): Promise<ExchangedToken> {
     return exchangeTokenFor(this, options, {
       tokenEndpoint: this.#metadata?.token_endpoint ?? this.autoRefreshUrl,
-      client: { clientId: this.clientId, clientSecret: this.#clientSecret, insecureTransport: this.#insecure, hooks: this.#hooks },
+      client: {
+        clientId: this.clientId,
+        clientSecret: this.#clientSecret,
+        insecureTransport: this.#insecure,
+        hooks: this.#hooks,
+        clientAuth: this.#clientAuth,
+      },
       adopt: async (token) => {
         if (this.#shared === undefined) {
           this.#token = token
@@ -1092,7 +1111,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const refreshUrl = this.autoRefreshUrl
     const grant = this.#grantExtras
     const { clientId, clientSecret } = choices
-    const auth = clientId !== undefined && clientSecret !== undefined ? new HTTPBasicAuth(clientId, clientSecret) : null
+    // requests-oauthlib's rule (Basic with a request's client id and secret), unless clientAuth is configured.
+    const auth =
+      this.#clientAuth !== undefined
+        ? this.#clientAuth.withSecret(clientSecret)
+        : clientId !== undefined && clientSecret !== undefined
+          ? new HTTPBasicAuth(clientId, clientSecret)
+          : null
     return {
       refresh: refreshUrl === undefined ? undefined : (refreshToken) => this.#refreshAt(refreshUrl, refreshToken, auth, deadline),
       grant: grant === undefined ? undefined : () => this.#fetchToken(grant.url, grant.options, deadline),
@@ -1100,10 +1125,18 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /** One refresh with a given refresh token (an automatic one: autoRefreshKwargs, no store). */
-  #refreshAt(tokenUrl: string, refreshToken: string, auth: HTTPBasicAuth | null, deadline: number | undefined): Promise<OAuth2Token> {
+  #refreshAt(tokenUrl: string, refreshToken: string, auth: AuthStrategy | null, deadline: number | undefined): Promise<OAuth2Token> {
     assertSecureTransport(tokenUrl, this.#insecure)
     const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras: { ...this.autoRefreshKwargs } })
-    return this.#tokenRequest({ ...this.#requestShape(tokenUrl, {}, deadline), body, clientAuth: auth }, 'refresh_token', refreshToken)
+    return this.#tokenRequest({ ...this.#requestShape(this.#clientUrl(tokenUrl), {}, deadline), body, clientAuth: auth }, 'refresh_token', refreshToken)
+  }
+
+  /**
+   * Where a client-authenticated request to `url` goes: with `clientAuth` an mTLS method, the
+   * discovered `mtls_endpoint_aliases` entry (RFC 8705 §5) of the endpoint `url` is; else `url`.
+   */
+  #clientUrl(url: string, endpoint: ClientAuthEndpoint = 'token_endpoint'): string {
+    return this.#clientAuth?.endpoint(url, endpoint) ?? url
   }
 
   /**

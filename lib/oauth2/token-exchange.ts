@@ -9,7 +9,8 @@ import type { Session } from '../http/session.js'
 import { requestOptionsSchema, type TimeoutOption } from '../http/session-options.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import type { OAuth2Token } from './oauth2-token.js'
-import { clientAuthentication, requestToken } from './token-endpoint.js'
+import { clientAuthentication, type ConfiguredClientAuth } from './client-authentication.js'
+import { requestToken } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
 
 /** The `grant_type` of a token exchange (RFC 8693 §2.1). @internal */
@@ -240,6 +241,8 @@ export interface ExchangeClient {
   insecureTransport: boolean
   /** The compliance hooks of the session, run as for any token request (`access_token_request` / `_response`). */
   hooks?: ComplianceHookRegistry | undefined
+  /** The configured `clientAuth`, if any. */
+  clientAuth?: ConfiguredClientAuth | undefined
 }
 
 /**
@@ -252,8 +255,8 @@ export interface ExchangeClient {
  */
 export async function exchangeTokenAt(session: Session, url: string, options: ExchangeTokenOptions, client: ExchangeClient): Promise<ExchangedToken> {
   assertSecureTransport(url, client.insecureTransport)
-  const clientSecret = options.clientSecret ?? client.clientSecret
-  const authentication = clientAuthentication(client.clientId, clientSecret, options)
+  const authentication = clientAuthentication(client.clientId, client.clientSecret, options, client.clientAuth)
+  const clientSecret = authentication.clientSecret
   const body: ParamPairs = [['grant_type', TOKEN_EXCHANGE_GRANT]]
   if (authentication.includeClientId && client.clientId !== undefined) body.push(['client_id', client.clientId])
   if (authentication.includeClientId && clientSecret !== undefined) body.push(['client_secret', clientSecret])
@@ -261,7 +264,7 @@ export async function exchangeTokenAt(session: Session, url: string, options: Ex
   const { token } = await requestToken(
     session,
     {
-      url,
+      url: client.clientAuth?.endpoint(url, 'token_endpoint') ?? url,
       body,
       clientAuth: authentication.clientAuth,
       headers: options.headers,
