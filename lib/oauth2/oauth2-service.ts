@@ -17,6 +17,7 @@ import { readTokenResponse } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
 import type { DeviceAuthorization, DeviceAuthorizationOptions, PollDeviceTokenOptions } from './device-flow.js'
+import { CLIENT_AUTH_OPTION_NAMES, type ClientAuthOptions, type ConfiguredClientAuth, clientAuthShape, configureClientAuth } from './client-authentication.js'
 
 /**
  * Turns a token response body into key/value pairs (rauth's `decoder`).
@@ -31,7 +32,10 @@ import type { DeviceAuthorization, DeviceAuthorizationOptions, PollDeviceTokenOp
 export type OAuth2TokenDecoder = (text: string) => Record<string, unknown>
 
 /**
- * Options of {@link OAuth2Service}: rauth's constructor arguments in camelCase.
+ * Options of {@link OAuth2Service}: rauth's constructor arguments in camelCase, and client
+ * authentication ({@link ClientAuthOptions}), which the service's token requests and every session
+ * it makes use. Without `clientAuth` the token request carries `client_id` and `client_secret` in
+ * its data, as rauth sends them.
  *
  * @example
  * ```ts
@@ -44,10 +48,10 @@ export type OAuth2TokenDecoder = (text: string) => Record<string, unknown>
  * @see rauth.OAuth2Service
  * @group OAuth 2
  */
-export interface OAuth2ServiceOptions {
+export interface OAuth2ServiceOptions extends ClientAuthOptions {
   /** The client id. */
   clientId: string
-  /** The client secret. */
+  /** The client secret; `''` with a `clientAuth` that needs none (`private_key_jwt`, the mTLS methods, `none`). */
   clientSecret: string
   /** A name for the service. */
   name?: string
@@ -100,6 +104,7 @@ const schema = z
     revocationUrl: httpUrlSchema.optional(),
     introspectionUrl: httpUrlSchema.optional(),
     deviceAuthorizationUrl: httpUrlSchema.optional(),
+    ...clientAuthShape,
   })
   .strict()
 
@@ -138,6 +143,9 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   readonly #clientSecret: string
   readonly #sessionOptions: OAuth2SessionOptions
   #metadata: AuthorizationServerMetadata | undefined
+  /** The client authentication options, given to every session too. */
+  readonly #clientAuthOptions: ClientAuthOptions
+  readonly #clientAuth: ConfiguredClientAuth | undefined
 
   /**
    * @throws {@link ConfigurationError} naming the wrong option (`sessionClass` when it is not {@link OAuth2Session} or a subclass)
@@ -155,6 +163,20 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     this.revocationUrl = options.revocationUrl
     this.introspectionUrl = options.introspectionUrl
     this.deviceAuthorizationUrl = options.deviceAuthorizationUrl
+    this.#clientAuthOptions = Object.fromEntries(
+      CLIENT_AUTH_OPTION_NAMES.filter((name) => options[name as keyof ClientAuthOptions] !== undefined).map((name) => [
+        name,
+        options[name as keyof ClientAuthOptions],
+      ]),
+    )
+    this.#clientAuth = configureClientAuth(
+      this.clientId,
+      this.#clientSecret,
+      this.#clientAuthOptions,
+      'OAuth2Service',
+      () => ({ issuer: this.#metadata?.issuer ?? this.#sessionOptions.issuer, metadata: this.#metadata }),
+      this.#sessionOptions.cert !== undefined,
+    )
   }
 
   /**
@@ -222,7 +244,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
 
   /** A session of this service (not memoised): its sessionOptions, client secret and base URL, `extra`, and the discovered metadata. */
   #newSession(extra: OAuth2SessionOptions): OAuth2Session {
-    const options: OAuth2SessionOptions = { ...extra, ...this.#sessionOptions, clientSecret: this.#clientSecret, service: this }
+    const options: OAuth2SessionOptions = { ...extra, ...this.#sessionOptions, ...this.#clientAuthOptions, clientSecret: this.#clientSecret, service: this }
     if (extra.accessToken !== undefined) options.accessToken = extra.accessToken
     if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
     const session = new this.sessionClass(this.clientId, options)
@@ -254,10 +276,13 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    */
   async getRawAccessToken(methodOrOptions: string | RequestOptions = 'POST', requestOptions: RequestOptions = {}): Promise<Response> {
     const [method, options] = typeof methodOrOptions === 'string' ? [methodOrOptions, requestOptions] : ['POST', methodOrOptions]
-    const url = this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    const plain = this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    const url = this.#clientAuth?.endpoint(plain, 'token_endpoint') ?? plain
     // The client secret goes in this request: the same transport rule as every token request.
     assertSecureTransport(url, this.#sessionOptions.insecureTransport ?? false)
-    const credentials = { client_id: this.clientId, client_secret: this.#clientSecret }
+    // rauth sends the id and secret in the data; with clientAuth, its strategy authenticates instead.
+    const credentials = this.#clientAuth === undefined ? { client_id: this.clientId, client_secret: this.#clientSecret } : {}
+    const clientAuth = this.#clientAuth === undefined ? {} : { auth: this.#clientAuth.strategy }
     const entity = ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase())
     const key = entity ? 'data' : 'params'
     const given = options[key]
@@ -271,7 +296,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     // The client secret may be in the body: no redirect re-sends it to another origin.
     const session = this.getSession()
     this.accessTokenResponse = await underTokenCap(session, (cap) =>
-      session.request(method, url, withCredentialBody({ ...cap, ...options, [key]: merged, withholdToken: true })),
+      session.request(method, url, withCredentialBody({ ...cap, ...options, ...clientAuth, [key]: merged, withholdToken: true })),
     )
     return this.accessTokenResponse
   }

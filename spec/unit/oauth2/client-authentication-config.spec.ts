@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { expect } from 'chai'
 import nock from 'nock'
-import { BackendApplicationClient, OAuth2Session, type OAuth2SessionOptions } from '../../../lib/index.js'
+import { BackendApplicationClient, OAuth2Service, OAuth2Session, type OAuth2SessionOptions } from '../../../lib/index.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
 import { withWarnings } from '../../support/with-warnings.js'
 
@@ -169,5 +169,47 @@ describe('clientAuth with discovered metadata', () => {
 
     expect(aud).to.equal('https://aud.test')
     scope.done()
+  })
+})
+
+describe('clientAuth on OAuth2Service', () => {
+  afterEach(() => nock.cleanAll())
+
+  it('authenticates getAuthSession with the method instead of rauth client_id and client_secret in the data, and its sessions too', async () => {
+    const seen: URLSearchParams[] = []
+    const scope = nock('https://svc.test')
+      .post('/token')
+      .reply(200, (_uri, body) => {
+        seen.push(new URLSearchParams(String(body)))
+        return TOKEN
+      })
+      .post('/revoke')
+      .reply(200, (_uri, body) => {
+        seen.push(new URLSearchParams(String(body)))
+        return ''
+      })
+    const { decodeJwt, jwtVerify } = await import('jose')
+    const service = new OAuth2Service({
+      clientId: 'svc-client',
+      clientSecret: '',
+      accessTokenUrl: 'https://svc.test/token',
+      revocationUrl: 'https://svc.test/revoke',
+      clientAuth: 'private_key_jwt',
+      clientAssertionKey: rsa.privateKey,
+    })
+
+    const authorized = await service.getAuthSession({ data: { grant_type: 'client_credentials' } })
+    await service.revokeToken('at-1')
+
+    expect(authorized.accessToken).to.equal('at-1')
+    expect([...(seen[0] as URLSearchParams).keys()]).to.deep.equal(['grant_type', 'client_assertion_type', 'client_assertion'])
+    await jwtVerify((seen[0] as URLSearchParams).get('client_assertion') as string, rsa.publicKey, { audience: 'https://svc.test/token', issuer: 'svc-client' })
+    expect(decodeJwt((seen[1] as URLSearchParams).get('client_assertion') as string).aud).to.equal('https://svc.test/revoke')
+    expect((seen[1] as URLSearchParams).has('client_secret')).to.equal(false)
+    scope.done()
+  })
+
+  it('refuses a bad combination in the constructor, naming the option', () => {
+    expect(configurationError(() => new OAuth2Service({ clientId: 'x', clientSecret: '', clientAuth: 'client_secret_basic' })).option).to.equal('clientSecret')
   })
 })
