@@ -71,6 +71,7 @@ export type {
 } from './oauth2/oauth2-session-options.js'
 export type { TokenIntrospection } from './oauth2/token-revocation.js'
 export { TOKEN_TYPE_URIS, type ExchangeTokenOptions, type ExchangedToken, type TokenTypeIdentifier } from './oauth2/token-exchange.js'
+export type { ClientAssertionKey, ClientAuthMethod, ClientAuthOptions } from './oauth2/client-authentication.js'
 export {
   OAuth2Client,
   WebApplicationClient,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
-import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
+import { clientAuthentication, type ConfiguredClientAuth } from './client-authentication.js'
 import { ConfigurationError, InvalidTokenResponseError, kindOf } from '../errors.js'
 import { AbortError } from '../http/http-errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
@@ -306,9 +306,10 @@ export async function pollForDeviceToken<T = OAuth2Token>(plan: DevicePoll<T>): 
 }
 
 /**
- * The client authentication of the device flow's requests (RFC 8628 §3.1, §3.4): an `auth` given
- * wins (with `client_id` in the body only when asked); else Basic with a client secret; else (a
- * public client, or `includeClientId`) `client_id`, and the secret if any, in the body.
+ * The client authentication of the device flow's requests (RFC 8628 §3.1, §3.4), by
+ * {@link clientAuthentication}'s `'device'` rule: an `auth` given wins (with `client_id` in the
+ * body only when asked); else the configured `clientAuth`; else Basic with a client secret; else
+ * (a public client, or `includeClientId`) `client_id`, and the secret if any, in the body.
  *
  * @internal
  */
@@ -316,12 +317,10 @@ export function deviceClientAuthentication(
   clientId: string,
   clientSecret: string | undefined,
   options: { auth?: AuthStrategy | null | undefined; includeClientId?: boolean | undefined },
+  configured?: ConfiguredClientAuth,
 ): { auth: AuthStrategy | null; pairs: ParamPairs } {
-  if (options.auth !== undefined) return { auth: options.auth, pairs: options.includeClientId === true ? [['client_id', clientId]] : [] }
-  if (clientSecret !== undefined && options.includeClientId !== true) return { auth: new HTTPBasicAuth(clientId, clientSecret), pairs: [] }
-  const pairs: ParamPairs = [['client_id', clientId]]
-  if (clientSecret !== undefined) pairs.push(['client_secret', clientSecret])
-  return { auth: null, pairs }
+  const { clientAuth, pairs } = clientAuthentication(clientId, clientSecret, options, configured, 'device')
+  return { auth: clientAuth, pairs }
 }
 
 /** Waits `ms` on the clock, or ends at once with AbortError when the signal aborts. */
@@ -385,9 +384,11 @@ export function deviceClientAuth(
   clientSecret: string | undefined,
   options: { auth?: AuthStrategy | null | undefined; clientSecret?: string | undefined; includeClientId?: boolean | undefined },
   owner: string,
+  configured?: ConfiguredClientAuth,
 ): { auth: AuthStrategy | null; pairs: ParamPairs } {
   if (clientId === undefined || clientId === '') {
     throw new ConfigurationError('clientId', `${owner}: the device flow needs the client id: pass it as the first argument of the session.`)
   }
-  return deviceClientAuthentication(clientId, options.clientSecret ?? clientSecret, options)
+  const { clientAuth, pairs } = clientAuthentication(clientId, clientSecret, options, configured, 'device')
+  return { auth: clientAuth, pairs }
 }

@@ -26,6 +26,7 @@ import {
   pushedAuthorizationUrl,
   refuseUnpushed,
 } from './pushed-authorization.js'
+import { CLIENT_AUTH_OPTION_NAMES, type ClientAuthOptions, type ConfiguredClientAuth, clientAuthShape, configureClientAuth } from './client-authentication.js'
 
 /**
  * Turns a token response body into key/value pairs (rauth's `decoder`).
@@ -40,7 +41,10 @@ import {
 export type OAuth2TokenDecoder = (text: string) => Record<string, unknown>
 
 /**
- * Options of {@link OAuth2Service}: rauth's constructor arguments in camelCase.
+ * Options of {@link OAuth2Service}: rauth's constructor arguments in camelCase, and client
+ * authentication ({@link ClientAuthOptions}), which the service's token requests and every session
+ * it makes use. Without `clientAuth` the token request carries `client_id` and `client_secret` in
+ * its data, as rauth sends them.
  *
  * @example
  * ```ts
@@ -53,10 +57,10 @@ export type OAuth2TokenDecoder = (text: string) => Record<string, unknown>
  * @see rauth.OAuth2Service
  * @group OAuth 2
  */
-export interface OAuth2ServiceOptions {
+export interface OAuth2ServiceOptions extends ClientAuthOptions {
   /** The client id. */
   clientId: string
-  /** The client secret. */
+  /** The client secret; `''` with a `clientAuth` that needs none (`private_key_jwt`, the mTLS methods, `none`). */
   clientSecret: string
   /** A name for the service. */
   name?: string
@@ -126,6 +130,7 @@ const schema = z
     introspectionUrl: httpUrlSchema.optional(),
     deviceAuthorizationUrl: httpUrlSchema.optional(),
     pushedAuthorizationRequestUrl: httpUrlSchema.optional(),
+    ...clientAuthShape,
   })
   .strict()
 
@@ -166,6 +171,9 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   readonly #clientSecret: string
   readonly #sessionOptions: OAuth2SessionOptions
   #metadata: AuthorizationServerMetadata | undefined
+  /** The client authentication options, given to every session too. */
+  readonly #clientAuthOptions: ClientAuthOptions
+  readonly #clientAuth: ConfiguredClientAuth | undefined
 
   /**
    * @throws {@link ConfigurationError} naming the wrong option (`sessionClass` when it is not {@link OAuth2Session} or a subclass)
@@ -184,6 +192,20 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     this.introspectionUrl = options.introspectionUrl
     this.deviceAuthorizationUrl = options.deviceAuthorizationUrl
     this.pushedAuthorizationRequestUrl = options.pushedAuthorizationRequestUrl
+    this.#clientAuthOptions = Object.fromEntries(
+      CLIENT_AUTH_OPTION_NAMES.filter((name) => options[name as keyof ClientAuthOptions] !== undefined).map((name) => [
+        name,
+        options[name as keyof ClientAuthOptions],
+      ]),
+    )
+    this.#clientAuth = configureClientAuth(
+      this.clientId,
+      this.#clientSecret,
+      this.#clientAuthOptions,
+      'OAuth2Service',
+      () => ({ issuer: this.#metadata?.issuer ?? this.#sessionOptions.issuer, metadata: this.#metadata }),
+      this.#sessionOptions.cert !== undefined,
+    )
   }
 
   /**
@@ -256,7 +278,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
 
   /** A session of this service (not memoised): its sessionOptions, client secret and base URL, `extra`, and the discovered metadata. */
   #newSession(extra: OAuth2SessionOptions): OAuth2Session {
-    const options: OAuth2SessionOptions = { ...extra, ...this.#sessionOptions, clientSecret: this.#clientSecret, service: this }
+    const options: OAuth2SessionOptions = { ...extra, ...this.#sessionOptions, ...this.#clientAuthOptions, clientSecret: this.#clientSecret, service: this }
     if (extra.accessToken !== undefined) options.accessToken = extra.accessToken
     if (this.baseUrl !== undefined && options.baseUrl === undefined) options.baseUrl = this.baseUrl
     const session = new this.sessionClass(this.clientId, options)
@@ -314,7 +336,15 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     const insecureTransport = this.#sessionOptions.insecureTransport ?? false
     assertSecureTransport(authorizeUrl, insecureTransport)
     const pairs: [string, string][] = [...Object.entries(params), ['client_id', this.clientId]]
-    const push = { url: endpoint, params: pairs, clientId: this.clientId, clientSecret: this.#clientSecret, options: settings, insecureTransport }
+    const push = {
+      url: this.#clientAuth?.endpoint(endpoint, 'pushed_authorization_request_endpoint') ?? endpoint,
+      params: pairs,
+      clientId: this.clientId,
+      clientSecret: this.#clientSecret,
+      options: settings,
+      insecureTransport,
+      clientAuth: this.#clientAuth,
+    }
     const pushed = await pushAuthorizationParams(this.getSession(), push)
     return pushedAuthorizationUrl(authorizeUrl, this.clientId, pushed)
   }
@@ -330,10 +360,13 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    */
   async getRawAccessToken(methodOrOptions: string | RequestOptions = 'POST', requestOptions: RequestOptions = {}): Promise<Response> {
     const [method, options] = typeof methodOrOptions === 'string' ? [methodOrOptions, requestOptions] : ['POST', methodOrOptions]
-    const url = this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    const plain = this.#require(this.accessTokenUrl, 'accessTokenUrl')
+    const url = this.#clientAuth?.endpoint(plain, 'token_endpoint') ?? plain
     // The client secret goes in this request: the same transport rule as every token request.
     assertSecureTransport(url, this.#sessionOptions.insecureTransport ?? false)
-    const credentials = { client_id: this.clientId, client_secret: this.#clientSecret }
+    // rauth sends the id and secret in the data; with clientAuth, its strategy authenticates instead.
+    const credentials = this.#clientAuth === undefined ? { client_id: this.clientId, client_secret: this.#clientSecret } : {}
+    const clientAuth = this.#clientAuth === undefined ? {} : { auth: this.#clientAuth.strategy }
     const entity = ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase())
     const key = entity ? 'data' : 'params'
     const given = options[key]
@@ -347,7 +380,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     // The client secret may be in the body: no redirect re-sends it to another origin.
     const session = this.getSession()
     this.accessTokenResponse = await underTokenCap(session, (cap) =>
-      session.request(method, url, withCredentialBody({ ...cap, ...options, [key]: merged, withholdToken: true })),
+      session.request(method, url, withCredentialBody({ ...cap, ...options, ...clientAuth, [key]: merged, withholdToken: true })),
     )
     return this.accessTokenResponse
   }

@@ -8,6 +8,7 @@ import type { OAuth2Token } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
 import type { DPoPOption } from './dpop-prover.js'
 import type { TokenStore } from '../tokens/token-store.js'
+import type { ClientAuthOptions } from './client-authentication.js'
 import type { StoreUnavailablePolicy } from '../tokens/shared-renewal.js'
 
 /**
@@ -25,7 +26,8 @@ export type TokenUpdater = (token: OAuth2Token) => void | Promise<void>
 
 /**
  * Options of {@link OAuth2Session}: requests-oauthlib's keyword arguments in camelCase, rauth's
- * (`clientSecret`, `accessToken`, `accessTokenKey`, `service`), and every {@link SessionOptions} entry.
+ * (`clientSecret`, `accessToken`, `accessTokenKey`, `service`), client authentication
+ * ({@link ClientAuthOptions}: `clientAuth` ...), and every {@link SessionOptions} entry.
  *
  * @example
  * ```ts
@@ -41,7 +43,7 @@ export type TokenUpdater = (token: OAuth2Token) => void | Promise<void>
  * @see requests_oauthlib.OAuth2Session
  * @group OAuth 2
  */
-export interface OAuth2SessionOptions extends SessionOptions {
+export interface OAuth2SessionOptions extends SessionOptions, ClientAuthOptions {
   /** The grant (default {@link WebApplicationClient}). */
   client?: OAuth2Client
   /** Refresh an expired token at this URL before a request. */

@@ -4,6 +4,7 @@ import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-opti
 import { httpUrlSchema } from '../http/parse-url.js'
 import { MAX_TIMER_MS, requestOptionsSchema, sessionOptionsSchema } from '../http/session-options.js'
 import { OAuth2Client } from './grant-clients.js'
+import { clientAuthShape } from './client-authentication.js'
 import type { DeviceClock, PollDeviceTokenOptions } from './device-flow.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenOperationOptions } from './oauth2-session-options.js'
 import { type OAuth2Token, scopeToList } from './oauth2-token.js'
@@ -144,6 +145,7 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
       }),
     ])
     .optional(),
+  ...clientAuthShape,
 }) satisfies z.ZodType<OAuth2SessionOptions>
 
 /**

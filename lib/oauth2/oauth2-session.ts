@@ -2,6 +2,7 @@ import { untilAborted } from '../http/until-aborted.js'
 import type { Service } from '../http/service.js'
 import { parseUrlOption } from '../http/parse-url.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
+import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import { redactToken } from '../security/secret-names.js'
 import { redactUrl } from '../security/redact-url.js'
@@ -51,7 +52,8 @@ import {
 } from './oauth2-session-schemas.js'
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
 import { introspectTokenAt, operationEndpoint, revokeAndForget, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
-import { clientAuthentication, requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
+import { requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
+import { type ClientAuthEndpoint, clientAuthentication, type ConfiguredClientAuth, configureClientAuth } from './client-authentication.js'
 import {
   checkDevice,
   deviceClientAuth,
@@ -191,6 +193,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #metadata: AuthorizationServerMetadata | undefined
   /** The DPoP key and nonces (RFC 9449), when the `dpop` option is on. */
   readonly #dpop: DPoPProver | undefined
+  /** The `clientAuth` option, checked: every endpoint that authenticates the client applies it. */
+  readonly #clientAuth: ConfiguredClientAuth | undefined
 
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
@@ -261,6 +265,14 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#insecure = oauthOptions.insecureTransport ?? false
     this.#relaxScope = oauthOptions.relaxTokenScope ?? false
     this.#clientSecret = oauthOptions.clientSecret
+    this.#clientAuth = configureClientAuth(
+      this.clientId,
+      this.#clientSecret,
+      oauthOptions,
+      new.target.name,
+      () => ({ issuer: this.issuer, metadata: this.#metadata }),
+      sessionOptions.cert !== undefined,
+    )
     if (oauthOptions.token !== undefined && oauthOptions.accessToken !== undefined) {
       throw new ConfigurationError('accessToken', 'Pass either token (requests-oauthlib) or accessToken (rauth), not both.')
     }
@@ -548,7 +560,16 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     assertSecureTransport(endpoint, this.#insecure)
     assertSecureTransport(authorizationEndpoint, this.#insecure)
     const [params, chosen] = this.#authorizationParams(state, extra)
-    const push = { url: endpoint, params, clientId, clientSecret: this.#clientSecret, options: settings, insecureTransport: this.#insecure, hooks: this.#hooks }
+    const push = {
+      url: this.#clientUrl(endpoint, 'pushed_authorization_request_endpoint'),
+      params,
+      clientId,
+      clientSecret: this.#clientSecret,
+      options: settings,
+      insecureTransport: this.#insecure,
+      hooks: this.#hooks,
+      clientAuth: this.#clientAuth,
+    }
     const pushed = await pushAuthorizationParams(this, push)
     return [pushedAuthorizationUrl(authorizationEndpoint, clientId, pushed), chosen]
   }
@@ -628,7 +649,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     }
     const assertion = await this.client.assertionFor(options.assertion)
     const clientSecret = options.clientSecret ?? extras.client_secret ?? this.#clientSecret
-    const { clientAuth, includeClientId } = clientAuthentication(this.clientId, clientSecret, options)
+    const { clientAuth, includeClientId } = clientAuthentication(this.clientId, clientSecret, options, this.#clientAuth)
     const body = this.client.prepareTokenRequest({
       code,
       username: options.username,
@@ -644,7 +665,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     })
     // The PKCE verifier goes with one exchange only (RFC 9700 §2.1.1).
     if (options.codeVerifier === undefined && this.client.supportsPkce) this.#codeVerifier = undefined
-    const token = await this.#tokenRequest({ ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth }, 'access_token')
+    const token = await this.#tokenRequest({ ...this.#requestShape(this.#clientUrl(tokenUrl), options, deadline), body, clientAuth }, 'access_token')
     if (this.client.renewsByGrant) this.#grantExtras = { url: tokenUrl, options: fetchOptions }
     return token
   }
@@ -694,8 +715,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const refresh = (refreshToken: string, deadline?: number, held?: OAuth2Token): Promise<OAuth2Token> => {
       const extras = { ...given, ...this.autoRefreshKwargs }
       const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras })
-      const request = { ...this.#requestShape(tokenUrl, options, deadline), body, clientAuth: options.auth ?? null }
-      return this.#tokenRequest(request, 'refresh_token', refreshToken, held)
+      const { clientAuth } = clientAuthentication(this.clientId, this.#clientSecret, options, this.#clientAuth, 'refresh')
+      return this.#tokenRequest({ ...this.#requestShape(this.#clientUrl(tokenUrl), options, deadline), body, clientAuth }, 'refresh_token', refreshToken, held)
     }
     if (explicit !== undefined && this.#shared !== undefined) {
       const token = await refresh(explicit)
@@ -795,9 +816,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** A revocation or introspection request, authenticated as fetchToken's. */
   #operationRequest(url: string, token: string, hint: string | undefined, options: TokenOperationOptions, kind: 'revocation' | 'introspection'): TokenRequest {
-    const client = clientAuthentication(this.clientId, options.clientSecret ?? this.#clientSecret, options)
+    const client = clientAuthentication(this.clientId, this.#clientSecret, options, this.#clientAuth)
     return {
-      url,
+      url: this.#clientUrl(url, `${kind}_endpoint`),
       body: tokenOperationBody(token, hint, { clientId: this.clientId, clientSecret: client.clientSecret, includeClientId: client.includeClientId }),
       clientAuth: client.clientAuth,
       headers: options.headers,
@@ -839,11 +860,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const { settings, extras } = splitTokenOptions(deviceAuthorizationSchema, options as FetchTokenOptions, 'deviceAuthorization')
     const endpoint = url === undefined ? this.#deviceEndpoint('device') : parseOptions(deviceUrlSchema, { url }, 'deviceAuthorization').url
     assertSecureTransport(endpoint, this.#insecure)
-    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings as DeviceAuthorizationOptions, 'deviceAuthorization')
+    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings as DeviceAuthorizationOptions, 'deviceAuthorization', this.#clientAuth)
     const scope = scopeToString((settings.scope as string | readonly string[] | undefined) ?? this.scope)
     const body: ParamPairs = [...pairs, ...(scope === undefined ? [] : [['scope', scope] as [string, string]]), ...Object.entries(extras)]
     const response = await sendTokenRequest(this, {
-      url: endpoint,
+      url: this.#clientUrl(endpoint, 'device_authorization_endpoint'),
       body,
       clientAuth: auth,
       headers: settings.headers,
@@ -880,10 +901,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const checked = checkDevice(device)
     const tokenUrl = settings.tokenUrl ?? this.#deviceEndpoint('token')
     assertSecureTransport(tokenUrl, this.#insecure)
-    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings, 'pollDeviceToken')
+    const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings, 'pollDeviceToken', this.#clientAuth)
     const body: ParamPairs = [['grant_type', DEVICE_CODE_GRANT], ['device_code', checked.deviceCode], ...pairs]
     const request: TokenRequest = {
-      url: tokenUrl,
+      url: this.#clientUrl(tokenUrl),
       body,
       clientAuth: auth,
       headers: settings.headers,
@@ -948,6 +969,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
         insecureTransport: this.#insecure,
         hooks: this.#hooks,
         dpop: this.#dpop?.forTokenRequest(this.#token),
+        clientAuth: this.#clientAuth,
       },
       adopt: async (token) => {
         if (this.#shared === undefined) {
@@ -1194,7 +1216,13 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const refreshUrl = this.autoRefreshUrl
     const grant = this.#grantExtras
     const { clientId, clientSecret } = choices
-    const auth = clientId !== undefined && clientSecret !== undefined ? new HTTPBasicAuth(clientId, clientSecret) : null
+    // requests-oauthlib's rule (Basic with a request's client id and secret), unless clientAuth is configured.
+    const auth =
+      this.#clientAuth !== undefined
+        ? this.#clientAuth.withSecret(clientSecret)
+        : clientId !== undefined && clientSecret !== undefined
+          ? new HTTPBasicAuth(clientId, clientSecret)
+          : null
     return {
       refresh: refreshUrl === undefined ? undefined : (refreshToken) => this.#refreshAt(refreshUrl, refreshToken, auth, deadline, held),
       grant: grant === undefined ? undefined : () => this.#fetchToken(grant.url, grant.options, deadline),
@@ -1202,10 +1230,18 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /** One refresh with a given refresh token (an automatic one: autoRefreshKwargs, no store). */
-  #refreshAt(tokenUrl: string, refreshToken: string, auth: HTTPBasicAuth | null, deadline: number | undefined, held?: OAuth2Token): Promise<OAuth2Token> {
+  #refreshAt(tokenUrl: string, refreshToken: string, auth: AuthStrategy | null, deadline: number | undefined, held?: OAuth2Token): Promise<OAuth2Token> {
     assertSecureTransport(tokenUrl, this.#insecure)
     const body = this.client.prepareRefreshBody({ refreshToken, scope: scopeToString(this.scope), extras: { ...this.autoRefreshKwargs } })
-    return this.#tokenRequest({ ...this.#requestShape(tokenUrl, {}, deadline), body, clientAuth: auth }, 'refresh_token', refreshToken, held)
+    return this.#tokenRequest({ ...this.#requestShape(this.#clientUrl(tokenUrl), {}, deadline), body, clientAuth: auth }, 'refresh_token', refreshToken, held)
+  }
+
+  /**
+   * Where a client-authenticated request to `url` goes: with `clientAuth` an mTLS method, the
+   * discovered `mtls_endpoint_aliases` entry (RFC 8705 §5) of the endpoint `url` is; else `url`.
+   */
+  #clientUrl(url: string, endpoint: ClientAuthEndpoint = 'token_endpoint'): string {
+    return this.#clientAuth?.endpoint(url, endpoint) ?? url
   }
 
   /**

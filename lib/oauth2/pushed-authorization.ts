@@ -10,7 +10,8 @@ import type { Session } from '../http/session.js'
 import { requestOptionsSchema, type TimeoutOption } from '../http/session-options.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
-import { clientAuthentication, decodeTokenBody, providerRefusal, sendTokenRequest } from './token-endpoint.js'
+import { clientAuthentication, type ConfiguredClientAuth } from './client-authentication.js'
+import { decodeTokenBody, providerRefusal, sendTokenRequest } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
 
 /**
@@ -127,7 +128,7 @@ export function refuseUnpushed(required: boolean, metadata: AuthorizationServerM
 /**
  * Pushes authorization request parameters to a PAR endpoint (RFC 9126 §2.1), client-authenticated
  * as at the token endpoint, and reads the answer as hostile ({@link readPushedAuthorization}).
- * A public client (no secret and no `auth` of its own) sends no Authorization header: its
+ * A public client (no secret, no `auth` of its own and no `clientAuth`) sends no Authorization header: its
  * `client_id` is among the parameters, as in the device flow.
  *
  * @internal
@@ -142,12 +143,14 @@ export async function pushAuthorizationParams(
     options: PushAuthorizationRequestOptions
     insecureTransport: boolean
     hooks?: ComplianceHookRegistry | undefined
+    /** The `clientAuth` option, checked, when there is one. */
+    clientAuth?: ConfiguredClientAuth | undefined
   },
 ): Promise<PushedAuthorization> {
   const { options } = push
   const secret = options.clientSecret ?? push.clientSecret
-  const publicClient = secret === undefined && options.auth === undefined
-  const client = publicClient ? undefined : clientAuthentication(push.clientId, secret, options)
+  const publicClient = secret === undefined && options.auth === undefined && push.clientAuth === undefined
+  const client = publicClient ? undefined : clientAuthentication(push.clientId, push.clientSecret, options, push.clientAuth)
   const body: ParamPairs = [...push.params]
   if (client?.includeClientId === true && client.clientSecret !== undefined) body.push(['client_secret', client.clientSecret])
   assertSecureTransport(push.url, push.insecureTransport)

@@ -1,5 +1,4 @@
 import type { AuthStrategy } from '../auth/auth-strategy.js'
-import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { ConfigurationError, InvalidTokenResponseError, TokenMissingError } from '../errors.js'
 import { TimeoutError } from '../http/http-errors.js'
 import { appendQuery } from '../http/append-query.js'
@@ -291,24 +290,4 @@ function stringField(raw: Record<string, unknown>, name: string): string | undef
 /** What a non-2xx answer without an OAuth error body said, for requests-auth's message. */
 function statusDescription(response: Response): string {
   return `HTTP ${response.status}${response.reason ? ` ${response.redactedReason}` : ''} without an OAuth 2 error body`
-}
-
-/**
- * Client authentication at the token endpoint and its siblings (revocation, introspection), by
- * requests-oauthlib's fetch_token rule: an `auth`
- * given wins (and then no client id in the body unless asked); else Basic with the client id and
- * secret, unless `includeClientId` puts them in the body.
- *
- * @internal
- */
-export function clientAuthentication(
-  clientId: string | undefined,
-  clientSecret: string | undefined,
-  options: { auth?: AuthStrategy | null | undefined; includeClientId?: boolean | undefined },
-): { clientAuth: AuthStrategy | null; includeClientId: boolean; clientSecret: string | undefined } {
-  if (options.auth !== undefined) return { clientAuth: options.auth, includeClientId: options.includeClientId === true, clientSecret }
-  if (options.includeClientId !== true && clientId) {
-    return { clientAuth: new HTTPBasicAuth(clientId, clientSecret ?? ''), includeClientId: false, clientSecret }
-  }
-  return { clientAuth: null, includeClientId: options.includeClientId === true, clientSecret }
 }

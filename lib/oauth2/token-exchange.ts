@@ -10,8 +10,9 @@ import { requestOptionsSchema, type TimeoutOption } from '../http/session-option
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import { assertBearerTokenType, UnsupportedTokenTypeError } from './oauth2-errors.js'
 import type { OAuth2Token } from './oauth2-token.js'
+import { clientAuthentication, type ConfiguredClientAuth } from './client-authentication.js'
 import type { DPoPTokenRequest } from './dpop-prover.js'
-import { clientAuthentication, requestToken } from './token-endpoint.js'
+import { requestToken } from './token-endpoint.js'
 import { assertSecureTransport } from './transport-security.js'
 
 /** The `grant_type` of a token exchange (RFC 8693 §2.1). @internal */
@@ -244,6 +245,8 @@ export interface ExchangeClient {
   hooks?: ComplianceHookRegistry | undefined
   /** The session's DPoP proof of the request (RFC 9449), when it uses DPoP. */
   dpop?: DPoPTokenRequest | undefined
+  /** The configured `clientAuth`, if any. */
+  clientAuth?: ConfiguredClientAuth | undefined
 }
 
 /**
@@ -256,8 +259,8 @@ export interface ExchangeClient {
  */
 export async function exchangeTokenAt(session: Session, url: string, options: ExchangeTokenOptions, client: ExchangeClient): Promise<ExchangedToken> {
   assertSecureTransport(url, client.insecureTransport)
-  const clientSecret = options.clientSecret ?? client.clientSecret
-  const authentication = clientAuthentication(client.clientId, clientSecret, options)
+  const authentication = clientAuthentication(client.clientId, client.clientSecret, options, client.clientAuth)
+  const clientSecret = authentication.clientSecret
   const body: ParamPairs = [['grant_type', TOKEN_EXCHANGE_GRANT]]
   if (authentication.includeClientId && client.clientId !== undefined) body.push(['client_id', client.clientId])
   if (authentication.includeClientId && clientSecret !== undefined) body.push(['client_secret', clientSecret])
@@ -265,7 +268,7 @@ export async function exchangeTokenAt(session: Session, url: string, options: Ex
   const { token } = await requestToken(
     session,
     {
-      url,
+      url: client.clientAuth?.endpoint(url, 'token_endpoint') ?? url,
       body,
       clientAuth: authentication.clientAuth,
       headers: options.headers,

@@ -1,7 +1,7 @@
 export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox.js'
 export type { EchoBody } from './sandbox-echo.js'
 export type { SandboxOAuth1, SandboxOAuth1Options } from './sandbox-oauth1.js'
-export type { SandboxOAuth2 } from './sandbox-oauth2.js'
+export type { SandboxOAuth2, SandboxOAuth2Options } from './sandbox-oauth2.js'
 export type { SandboxOfly } from './sandbox-ofly.js'
 export type { SandboxProxy } from './sandbox-proxy.js'
 export { tokenCacheMock, useTokenCache, createToken, type TokenCacheHandle } from './auth-testing.js'

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { JWK } from 'jose'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
 import { hs256Jwt } from './auth-testing.js'
 import { SandboxPushedRequests } from './sandbox-par.js'
@@ -91,6 +92,28 @@ export interface SandboxOAuth2 {
   facebookUrl: string
 }
 
+/**
+ * Options of the sandbox's OAuth 2 provider.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyPairSync } from 'node:crypto'
+ * import { startSandbox } from 'oauth-sessions/testing'
+ * const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+ * const sandbox = await startSandbox({ oauth2: { clientJwks: { 'jwt-client': publicKey.export({ format: 'jwk' }) } } })
+ * ```
+ * @group Testing
+ */
+export interface SandboxOAuth2Options {
+  /**
+   * Clients that authenticate with `private_key_jwt` (RFC 7523 §2.2), by client id, with the
+   * public JWK their assertions are verified with. The token endpoint checks the signature, `iss`
+   * and `sub` (the client id), `aud` (the issuer or the token endpoint, of either origin), `exp`,
+   * and that no `jti` is used twice; such a client then gets any grant the sandbox client gets.
+   */
+  clientJwks?: Readonly<Record<string, JWK>>
+}
+
 interface Grant {
   clientId: string
   redirectUri: string | undefined
@@ -144,11 +167,18 @@ export class SandboxOAuth2Provider {
   /** Pushed authorization requests (RFC 9126). */
   readonly #pushed = new SandboxPushedRequests()
   readonly #dpop = new SandboxDPoP()
+  readonly #clientJwks: Readonly<Record<string, JWK>>
+  /** The `jti`s of the client assertions accepted so far: each is single use. */
+  readonly #assertionIds = new Set<string>()
+
+  constructor(options: SandboxOAuth2Options = {}) {
+    this.#clientJwks = { ...options.clientJwks }
+  }
 
   /** Handles `/oauth2/*`; `route` is the path below `/oauth2/`. */
   handle(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void | Promise<void> {
     if (route === 'authorize') return this.#authorize(response, url)
-    if (route === 'token') return this.#token(request, response, url, raw)
+    if (route === 'token') return this.#assertedToken(request, response, url, raw)
     if (route === 'expire') return this.#expire(response, raw)
     if (route === 'device') return this.#deviceAuthorization(request, response, url, raw)
     if (route === 'device/verify') return this.#verify(request, response, raw)
@@ -172,7 +202,8 @@ export class SandboxOAuth2Provider {
       introspection_endpoint: `${origin}/oauth2/introspect`,
       response_types_supported: ['code', 'token', 'id_token'],
       grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials', DEVICE_GRANT],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256', 'plain'],
@@ -315,12 +346,48 @@ export class SandboxOAuth2Provider {
     response.end(`Redirecting to ${target.href}`)
   }
 
-  async #token(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer, defaultGrant?: string): Promise<void> {
+  /** The token endpoint, with a `private_key_jwt` client assertion checked first when there is one. */
+  async #assertedToken(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer): Promise<void> {
+    const form = new URLSearchParams(raw.toString('utf8'))
+    if (!form.has('client_assertion')) return this.#token(request, response, url, raw)
+    const asserted = await this.#checkAssertion(request, form)
+    if (asserted === undefined) return sendJson(response, 401, { error: 'invalid_client', error_description: 'The client assertion was refused' })
+    return this.#token(request, response, url, raw, undefined, asserted)
+  }
+
+  /** RFC 7523 §3 for a client of `clientJwks`: the client id when its assertion holds, else undefined. */
+  async #checkAssertion(request: IncomingMessage, form: URLSearchParams): Promise<string | undefined> {
+    const assertion = form.get('client_assertion') ?? ''
+    if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' || form.has('client_secret')) return undefined
+    if (request.headers.authorization !== undefined) return undefined
+    // Loaded on first use: a sandbox without private_key_jwt clients never loads jose.
+    const { decodeJwt, importJWK, jwtVerify } = await import('jose')
+    try {
+      const issuer = decodeJwt(assertion).iss
+      const jwk = issuer === undefined || !Object.hasOwn(this.#clientJwks, issuer) ? undefined : this.#clientJwks[issuer]
+      if (issuer === undefined || jwk === undefined) return undefined
+      const origins = [`http://${request.headers.host ?? ''}`]
+      const { payload } = await jwtVerify(assertion, await importJWK(jwk, jwk.alg ?? algorithmOf(jwk)), {
+        issuer,
+        subject: issuer,
+        audience: [...origins, ...origins.map((origin) => `${origin}/oauth2/token`)],
+        requiredClaims: ['exp', 'jti'],
+        maxTokenAge: '10 minutes',
+      })
+      if (typeof payload.jti !== 'string' || this.#assertionIds.has(payload.jti)) return undefined
+      this.#assertionIds.add(payload.jti)
+      return issuer
+    } catch {
+      return undefined
+    }
+  }
+
+  async #token(request: IncomingMessage, response: ServerResponse, url: URL, raw: Buffer, defaultGrant?: string, asserted?: string): Promise<void> {
     const forced = url.searchParams.get('error')
     if (forced !== null) return sendJson(response, 400, { error: forced, error_description: `The sandbox was asked to answer ${forced}` })
     const form = new URLSearchParams(raw.toString('utf8'))
     // A device is usually a public client (RFC 8628 §3.4): its client_id alone is enough there.
-    const client = form.get('grant_type') === DEVICE_GRANT ? clientId(request, form) : clientCredentials(request, form)
+    const client = asserted ?? (form.get('grant_type') === DEVICE_GRANT ? clientId(request, form) : clientCredentials(request, form))
     if (client === undefined)
       return sendJson(
         response,
@@ -498,6 +565,13 @@ const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 function clientId(request: IncomingMessage, form: URLSearchParams): string | undefined {
   if (request.headers.authorization === undefined && !form.has('client_secret')) return form.get('client_id') === CLIENT_ID ? CLIENT_ID : undefined
   return clientCredentials(request, form)
+}
+
+/** The JWS algorithm of a JWK without `alg`: by its key type and curve. */
+function algorithmOf(jwk: JWK): string {
+  if (jwk.kty === 'RSA') return 'RS256'
+  if (jwk.kty === 'OKP') return 'EdDSA'
+  return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256'
 }
 
 /** A positive whole number from a query switch, else `fallback`. */

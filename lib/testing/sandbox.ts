@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib'
 import { echoRequest, type EchoBody } from './sandbox-echo.js'
 import { sendJson } from './sandbox-replies.js'
 import { SandboxOAuth1Provider, type SandboxOAuth1, type SandboxOAuth1Options } from './sandbox-oauth1.js'
-import { SANDBOX_OAUTH2, SandboxOAuth2Provider, type SandboxOAuth2 } from './sandbox-oauth2.js'
+import { SANDBOX_OAUTH2, SandboxOAuth2Provider, type SandboxOAuth2, type SandboxOAuth2Options } from './sandbox-oauth2.js'
 import { handleOfly, SANDBOX_OFLY, type SandboxOfly } from './sandbox-ofly.js'
 import { SANDBOX_PROXY_USERS, SandboxProxyGate, type SandboxProxy } from './sandbox-proxy.js'
 
@@ -25,6 +25,8 @@ export interface SandboxOptions {
   maxDelay?: number
   /** The OAuth 1.0a provider's consumer and checks. */
   oauth1?: SandboxOAuth1Options
+  /** The OAuth 2 provider's extra clients (`private_key_jwt` keys). */
+  oauth2?: SandboxOAuth2Options
 }
 
 /**
@@ -99,7 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const maxDelay = options.maxDelay ?? 10_000
   const timers = new Set<NodeJS.Timeout>()
   const oauth1 = new SandboxOAuth1Provider(options.oauth1)
-  const oauth2 = new SandboxOAuth2Provider()
+  const oauth2 = new SandboxOAuth2Provider(options.oauth2)
   const proxy = new SandboxProxyGate()
   const servers: Server[] = []
   const urls: string[] = []

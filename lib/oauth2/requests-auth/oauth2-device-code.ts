@@ -26,6 +26,7 @@ import {
 } from './oauth2-token-strategy.js'
 import type { StrategyClient } from './strategy-token-operations.js'
 import type { NewToken } from './token-cache.js'
+import { type ClientAuthOptions, configureClientAuth } from '../client-authentication.js'
 
 /**
  * Where {@link OAuth2DeviceCode} prints the code and the URL when no `onVerification` is given:
@@ -59,7 +60,7 @@ export interface VerificationOutput {
  * ```
  * @group Auth
  */
-export interface OAuth2DeviceCodeOptions extends OAuth2TokenOptions {
+export interface OAuth2DeviceCodeOptions extends OAuth2TokenOptions, ClientAuthOptions {
   /** The scopes to request (a list is joined with spaces). */
   scope?: string | readonly string[]
   /** The client secret of a confidential client: Basic authentication, unless `includeClientId` puts it in the body. */
@@ -156,7 +157,8 @@ export class OAuth2DeviceCode extends OAuth2TokenStrategy {
     this.deviceAuthorizationUrl = requireUrl('deviceAuthorizationUrl', deviceAuthorizationUrl, 'Device authorization URL')
     this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
     this.clientId = clientId
-    const { auth, pairs } = deviceClientAuthentication(clientId, clientSecret, { includeClientId })
+    const configured = configureClientAuth(clientId, clientSecret, rest, new.target.name)
+    const { auth, pairs } = deviceClientAuthentication(clientId, clientSecret, { includeClientId }, configured)
     this.#clientPairs = pairs
     this.#target = { session: options.session ?? new Session(), url: this.tokenUrl, auth: auth ?? undefined, signal }
     const scope = scopeText(options.scope)
@@ -210,6 +212,11 @@ export class OAuth2DeviceCode extends OAuth2TokenStrategy {
    */
   protected override get tokenErrorPolicy(): TokenPolicy['errors'] {
     return 'error-key'
+  }
+
+  /** @internal */
+  protected override get acceptsClientAuth(): boolean {
+    return true
   }
 
   /** @internal */

@@ -15,10 +15,13 @@ import {
 } from './oauth2-token-strategy.js'
 import type { StrategyClient } from './strategy-token-operations.js'
 import type { NewToken } from './token-cache.js'
+import { type ClientAuthOptions, configureClientAuth } from '../client-authentication.js'
 
 /**
  * Options of the token-endpoint strategies (client credentials, password), in camelCase. Any
- * other key is sent as a parameter of the token request.
+ * other key is sent as a parameter of the token request. With `clientAuth`
+ * ({@link ClientAuthOptions}) the client authenticates by that method at the token endpoint, on
+ * refresh, and in `revoke()` and `introspect()`; without it, as requests-auth does (Basic, raw).
  *
  * @example
  * ```ts
@@ -27,7 +30,7 @@ import type { NewToken } from './token-cache.js'
  * ```
  * @group Auth
  */
-export interface OAuth2GrantOptions extends OAuth2TokenOptions {
+export interface OAuth2GrantOptions extends OAuth2TokenOptions, ClientAuthOptions {
   /** The scopes to request (a list is joined with spaces). */
   scope?: string | readonly string[]
   /** The Session token requests go through (proxies, agents ...). */
@@ -71,6 +74,11 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
     return { session: this.#target.session, auth: this.#target.auth }
   }
 
+  /** @internal */
+  protected override get acceptsClientAuth(): boolean {
+    return true
+  }
+
   protected requestNewToken(): Promise<NewToken> {
     return this.postTokenTo(this.#target, this.#data)
   }
@@ -107,11 +115,18 @@ export class OAuth2ClientCredentials extends OAuth2GrantStrategy {
     return 'proceed'
   }
 
+  /**
+   * @param clientSecret - the client secret; `''` with a `clientAuth` that needs none (`private_key_jwt`, the mTLS methods)
+   * @throws {@link ConfigurationError} naming `clientId`, `clientSecret` or a `clientAuth` option that is missing or wrong
+   */
   constructor(tokenUrl: string, clientId: string, clientSecret: string, options: OAuth2GrantOptions = {}) {
     if (!clientId) throw new ConfigurationError('clientId', 'client_id is mandatory.')
-    if (!clientSecret) throw new ConfigurationError('clientSecret', 'client_secret is mandatory.')
+    if (!clientSecret && options.clientAuth === undefined) throw new ConfigurationError('clientSecret', 'client_secret is mandatory.')
+    const configured = configureClientAuth(clientId, clientSecret || undefined, options, 'OAuth2ClientCredentials')
     // The client id joins requests-auth's cache key, so two clients never share a token.
-    super(tokenUrl, [['grant_type', 'client_credentials']], options, new HTTPBasicAuth(clientId, clientSecret), [['client_id', clientId]])
+    super(tokenUrl, [['grant_type', 'client_credentials']], options, configured?.strategy ?? new HTTPBasicAuth(clientId, clientSecret), [
+      ['client_id', clientId],
+    ])
     this.clientId = clientId
   }
 }
@@ -160,8 +175,13 @@ export class OAuth2ResourceOwnerPasswordCredentials extends OAuth2GrantStrategy 
     if (!username) throw new ConfigurationError('username', 'User name is mandatory.')
     if (!password) throw new ConfigurationError('password', 'Password is mandatory.')
     const { clientId, clientSecret, sessionAuth, ...rest } = options
+    const configured = configureClientAuth(clientId, clientSecret, options, 'OAuth2ResourceOwnerPasswordCredentials')
+    if (configured !== undefined && sessionAuth !== undefined) {
+      throw new ConfigurationError('sessionAuth', 'OAuth2ResourceOwnerPasswordCredentials: pass either sessionAuth or clientAuth (with clientId), not both.')
+    }
     let clientAuth: AuthStrategy | undefined
-    if (Array.isArray(sessionAuth)) clientAuth = new HTTPBasicAuth(sessionAuth[0] as string, sessionAuth[1] as string)
+    if (configured !== undefined) clientAuth = configured.strategy
+    else if (Array.isArray(sessionAuth)) clientAuth = new HTTPBasicAuth(sessionAuth[0] as string, sessionAuth[1] as string)
     else if (sessionAuth !== undefined) clientAuth = sessionAuth as AuthStrategy
     else if (clientId !== undefined) clientAuth = new HTTPBasicAuth(clientId, clientSecret ?? '')
     // The client joins the cache key (as for client credentials), so two clients of one user never share a token.

@@ -24,6 +24,7 @@ import {
 } from './strategy-token-operations.js'
 import { cachedToken, tokenCache, type NewToken } from './token-cache.js'
 import type { StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
+import { CLIENT_AUTH_OPTION_NAMES, clientAuthShape } from '../client-authentication.js'
 
 /**
  * Options every requests-auth-style OAuth 2 strategy takes, in camelCase.
@@ -76,6 +77,7 @@ const tokenSettings = {
   insecureTransport: z.boolean().optional(),
   revocationUrl: text,
   introspectionUrl: text,
+  ...clientAuthShape,
 }
 
 /** The settings of the browser flows: the redirect listener and the code exchange. */
@@ -182,6 +184,10 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
     refusePythonSpelledSettings(options, new.target.name)
     const parsed = strategyOptionsSchema.safeParse(options)
     if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, new.target.name)
+    const clientAuthOption = CLIENT_AUTH_OPTION_NAMES.find((name) => (options as Record<string, unknown>)[name] !== undefined)
+    if (clientAuthOption !== undefined && !this.acceptsClientAuth) {
+      throw new ConfigurationError(clientAuthOption, `${new.target.name} does not take ${clientAuthOption}: it sends no client credentials of its own.`)
+    }
     this.headerName = options.headerName || 'Authorization'
     this.headerValue = options.headerValue || 'Bearer {token}'
     if (!this.headerValue.includes('{token}')) {
@@ -240,6 +246,11 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
 
   /** How this strategy's client authenticates at the token endpoint and its siblings. @internal */
   protected abstract get tokenClient(): StrategyClient
+
+  /** Whether this strategy takes the `clientAuth` options (the ones that authenticate a client). @internal */
+  protected get acceptsClientAuth(): boolean {
+    return false
+  }
 
   /** The headers of this strategy's token requests: Python requests' form headers unless a provider needs more. @internal */
   protected get tokenRequestHeaders(): Readonly<Record<string, string>> {
