@@ -8,6 +8,7 @@ import type { OAuth2Token } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import type { StoreUnavailablePolicy } from '../tokens/shared-renewal.js'
+import type { OpenIdConnectOptions } from './openid-connect.js'
 
 /**
  * Called with the new token after an automatic refresh: save it.
@@ -40,7 +41,7 @@ export type TokenUpdater = (token: OAuth2Token) => void | Promise<void>
  * @see requests_oauthlib.OAuth2Session
  * @group OAuth 2
  */
-export interface OAuth2SessionOptions extends SessionOptions {
+export interface OAuth2SessionOptions extends SessionOptions, OpenIdConnectOptions {
   /** The grant (default {@link WebApplicationClient}). */
   client?: OAuth2Client
   /** Refresh an expired token at this URL before a request. */

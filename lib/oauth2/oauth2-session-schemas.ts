@@ -8,6 +8,7 @@ import type { DeviceClock, PollDeviceTokenOptions } from './device-flow.js'
 import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, RefreshTokenOptions, TokenOperationOptions } from './oauth2-session-options.js'
 import { type OAuth2Token, scopeToList } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
+import { openIdConnectOptionsShape } from './openid-connect.js'
 
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', what)
 const scopeSchema = z.union([z.string(), z.array(z.string()).readonly()])
@@ -126,6 +127,7 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
   refreshWaitMs: z.number().int().min(0).max(MAX_TIMER_MS).optional(),
   revocationUrl: endpointSchema.optional(),
   introspectionUrl: endpointSchema.optional(),
+  ...openIdConnectOptionsShape,
 }) satisfies z.ZodType<OAuth2SessionOptions>
 
 /**

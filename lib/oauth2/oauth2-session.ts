@@ -65,6 +65,8 @@ import { type RenewalPlan, renewToken, SingleFlight } from './token-renewal.js'
 import { assertSecureTransport } from './transport-security.js'
 import { type ExchangedToken, type ExchangeTokenOptions, exchangeTokenFor } from './token-exchange.js'
 import { type AuthorizationServerMetadata, discoverMetadata, readSerializedMetadata } from './discovery.js'
+import { OpenIdConnect, type OpenIdConnectHost, type UserinfoOptions } from './openid-connect.js'
+import type { IdTokenClaims } from './id-token.js'
 
 /** The settings checked again when assigned after construction. */
 const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
@@ -173,6 +175,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   #fetchUrl: string | undefined
   /** The issuer's metadata, when the session came from {@link OAuth2Session.discover}. */
   #metadata: AuthorizationServerMetadata | undefined
+  /** OpenID Connect: the nonce, ID-token validation and its claims, UserInfo. */
+  readonly #oidc: OpenIdConnect
 
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
@@ -258,6 +262,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.#bearerAuth = oauthOptions.bearerAuth ?? true
     this.revocationUrl = oauthOptions.revocationUrl
     this.introspectionUrl = oauthOptions.introspectionUrl
+    this.#oidc = new OpenIdConnect(oauthOptions)
     this.#shared = SharedSessionToken.from(oauthOptions, this.client, this.#sharedHost())
     if (this.#shared !== undefined) publishers.set(this, () => (this.#shared as SharedSessionToken).publish(this.#token))
     this.#bearer = new BearerTokenAuth(this.#tokenSource())
@@ -388,6 +393,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    */
   set token(value: OAuth2Token) {
     this.#token = normalizeToken(parseToken(value, this.accessTokenKey, `${this.constructor.name}.token`))
+    // The claims were those of the token replaced.
+    this.#oidc.forget()
   }
 
   /** The access token, if any (rauth's `access_token`, requests-oauthlib's `access_token`). */
@@ -411,6 +418,53 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** Whether the session holds an access token. */
   get authorized(): boolean {
     return Boolean(this.#token.access_token)
+  }
+
+  /**
+   * The claims of the last ID token this session validated (OpenID Connect Core §3.1.3.7),
+   * frozen; `undefined` before one, or when the issuer or its JWKS is not known (the ID token
+   * then stays in `token.id_token`, unchecked). Not serialized.
+   */
+  get idTokenClaims(): IdTokenClaims | undefined {
+    return this.#oidc.claims
+  }
+
+  /**
+   * The OpenID Connect nonce of the last authorization URL (sent when the scope has `openid`), or
+   * the `nonce` option, until an ID token carrying it is accepted. A web app saves it with the
+   * state; `serialize()` carries it.
+   */
+  get nonce(): string | undefined {
+    return this.#oidc.nonce
+  }
+
+  /**
+   * Asks the OpenID Connect UserInfo endpoint (the `url` option, else `userinfoUrl`, else the
+   * discovered `userinfo_endpoint`) about the signed-in user, with the session's token (renewed
+   * as for any request), and checks the answer: HTTP 200, a JSON object whose `sub` is the one of
+   * the validated ID token (OpenID Connect Core §5.3.4).
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * const session = await OAuth2Session.discover('https://accounts.google.com', 'client-id', { scope: ['openid', 'email'] })
+   * // ... authorizationUrl(), then on the callback:
+   * await session.fetchToken({ authorizationResponse: 'http://localhost:8080/callback?code=abc&state=xyz' })
+   * const { email } = await session.userinfo()
+   * ```
+   * @param options - `url`, `headers`, `timeout`, `signal`
+   * @throws {@link ConfigurationError} naming `userinfoUrl` when no endpoint is known
+   * @throws {@link UserinfoError} when the answer is not a JSON object, has no `sub`, or another `sub` than the ID token's, or there is no validated ID token
+   * @throws {@link HTTPError} when the endpoint answers an HTTP error
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfo
+   */
+  async userinfo(options: UserinfoOptions = {}): Promise<Record<string, unknown>> {
+    return this.#oidc.userinfo(this, this.#oidcHost(), options)
+  }
+
+  /** What the OpenID Connect part reads of this session. */
+  #oidcHost(): OpenIdConnectHost {
+    return { scope: this.scope, clientId: this.clientId, issuer: this.issuer, metadata: this.#metadata, insecureTransport: this.#insecure }
   }
 
   /** The state of the last authorization URL. */
@@ -482,6 +536,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const scope = scopeToString(this.scope)
     if (scope !== undefined) params.push(['scope', scope])
     params.push(['state', chosen])
+    const nonce = this.#oidc.nonceParameter(scope, extra)
+    if (nonce !== undefined) params.push(nonce)
     if (this.pkce !== undefined) {
       this.#codeVerifier = createCodeVerifier()
       params.push(['code_challenge', codeChallenge(this.#codeVerifier, this.pkce)], ['code_challenge_method', this.pkce])
@@ -726,6 +782,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** Drops the token here and, with a store, its key there. */
   async #forget(): Promise<void> {
+    this.#oidc.forget()
     if (this.#shared !== undefined) return this.#shared.forget()
     this.#token = {}
   }
@@ -891,9 +948,10 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const shown = this.serialize()
     if (shown.clientSecret !== undefined) shown.clientSecret = '[redacted]'
     if (shown.codeVerifier !== undefined) shown.codeVerifier = '[redacted]'
+    if (shown.nonce !== undefined) shown.nonce = '[redacted]'
     shown.token = redactToken(this.#token)
     // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
-    for (const key of ['autoRefreshUrl', 'baseUrl', 'revocationUrl', 'introspectionUrl', 'deviceAuthorizationUrl'] as const) {
+    for (const key of ['autoRefreshUrl', 'baseUrl', 'revocationUrl', 'introspectionUrl', 'deviceAuthorizationUrl', 'jwksUri', 'userinfoUrl'] as const) {
       if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
     }
     return shown
@@ -922,6 +980,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       // The two-request web-app pattern: the callback's session needs the state and verifier.
       state: this.#stateSpent ? undefined : this.#state,
       codeVerifier: this.#codeVerifier,
+      ...this.#oidc.serialize(),
     }
   }
 
@@ -958,6 +1017,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       'bearerAuth',
       'state',
       'codeVerifier',
+      'nonce',
+      'jwksUri',
+      'userinfoUrl',
+      'clockSkew',
+      'idTokenSigningAlgs',
     ] as const
     for (const key of keys) {
       if (key === 'codeVerifier' && restored.pkce === false) continue
@@ -1199,6 +1263,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async #tokenRequest(request: TokenRequest, kind: 'access_token' | 'refresh_token', spentRefreshToken?: string): Promise<OAuth2Token> {
     const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind } }, { errors: 'error-key' })
     if (spentRefreshToken !== undefined && token.refresh_token === undefined) token.refresh_token = spentRefreshToken
+    // OpenID Connect: a token whose ID token fails validation is not kept.
+    await this.#oidc.check(this, this.#oidcHost(), token, kind)
     const changed = scopeChange(scopeToList(this.scope), token.scope, this.#relaxScope, token)
     if (changed === undefined || kind === 'refresh_token') this.#token = token
     if (changed !== undefined) throw changed
