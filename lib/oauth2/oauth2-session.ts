@@ -519,7 +519,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /**
-   * The authorization URL to send the user to, and the state it carries.
+   * The authorization URL to send the user to, and the state it carries. With `openid` in the
+   * scope it also carries a fresh OpenID Connect `nonce` (or `extra.nonce`), kept as
+   * {@link OAuth2Session.nonce} until the ID token that must echo it is accepted.
    *
    * @see requests_oauthlib.OAuth2Session.authorization_url
    */
@@ -553,6 +555,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @throws {@link IssuerMismatchError} when the authorization response names another issuer than the `issuer` option (RFC 9207)
    * @throws {@link TokenRequestError} (or an RFC 6749 subclass) when the provider refuses
    * @throws {@link TokenMissingError} when the answer has no access_token
+   * @throws {@link IdTokenValidationError} when the scope has `openid`, the issuer is known, and the answer's ID token fails validation (the token is not kept)
    * @see requests_oauthlib.OAuth2Session.fetch_token
    */
   async fetchToken(tokenUrl: string, fetchOptions?: FetchTokenOptions): Promise<OAuth2Token>

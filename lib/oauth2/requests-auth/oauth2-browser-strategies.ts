@@ -363,7 +363,11 @@ export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
  * the token comes back in the redirect's fragment (RFC 6749 §4.2), which a page served by the
  * local listener sends back to it. With `responseType: 'id_token'` it gets an OpenID Connect ID
  * token (`tokenFieldName` then defaults to `id_token`). The token is kept until `expires_in`, or
- * the `exp` claim of a JWT.
+ * the `exp` claim of a JWT. An ID token in the redirect is validated (OpenID Connect Core
+ * §3.2.2.11: signature, `iss`, `aud`, `azp`, `exp`, `iat`, and the nonce sent) when the `issuer`
+ * option is set, with the keys at `jwksUri` or at the issuer's discovered `jwks_uri`; a failure is
+ * an {@link IdTokenValidationError} and nothing is cached. Without `issuer` it is kept unchecked,
+ * as requests-auth keeps it.
  *
  * @example
  * ```ts
