@@ -10,6 +10,7 @@ import type { DPoPOption } from './dpop-prover.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import type { ClientAuthOptions } from './client-authentication.js'
 import type { StoreUnavailablePolicy } from '../tokens/shared-renewal.js'
+import type { OpenIdConnectOptions } from './openid-connect.js'
 
 /**
  * Called with the new token after an automatic refresh: save it.
@@ -43,7 +44,7 @@ export type TokenUpdater = (token: OAuth2Token) => void | Promise<void>
  * @see requests_oauthlib.OAuth2Session
  * @group OAuth 2
  */
-export interface OAuth2SessionOptions extends SessionOptions, ClientAuthOptions {
+export interface OAuth2SessionOptions extends SessionOptions, ClientAuthOptions, OpenIdConnectOptions {
   /** The grant (default {@link WebApplicationClient}). */
   client?: OAuth2Client
   /** Refresh an expired token at this URL before a request. */

@@ -10,6 +10,7 @@ import type { FetchTokenOptions, OAuth2RequestOptions, OAuth2SessionOptions, Ref
 import { type OAuth2Token, scopeToList } from './oauth2-token.js'
 import type { PkceMethod } from './pkce.js'
 import { DPOP_ALGORITHMS, type DPoPKeyOptions } from './dpop-key.js'
+import { openIdConnectOptionsShape } from './openid-connect.js'
 
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', what)
 const scopeSchema = z.union([z.string(), z.array(z.string()).readonly()])
@@ -146,6 +147,7 @@ export const oauth2SessionOptionsSchema = sessionOptionsSchema.extend({
     ])
     .optional(),
   ...clientAuthShape,
+  ...openIdConnectOptionsShape,
 }) satisfies z.ZodType<OAuth2SessionOptions>
 
 /**

@@ -79,6 +79,8 @@ import {
   pushedAuthorizationUrl,
   refuseUnpushed,
 } from './pushed-authorization.js'
+import { OpenIdConnect, type OpenIdConnectHost, type UserinfoOptions } from './openid-connect.js'
+import type { IdTokenClaims } from './id-token.js'
 
 /** The settings checked again when assigned after construction. */
 const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
@@ -195,6 +197,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly #dpop: DPoPProver | undefined
   /** The `clientAuth` option, checked: every endpoint that authenticates the client applies it. */
   readonly #clientAuth: ConfiguredClientAuth | undefined
+  /** OpenID Connect: the nonce, ID-token validation and its claims, UserInfo. */
+  readonly #oidc: OpenIdConnect
 
   /** @internal */
   static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
@@ -291,6 +295,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     this.pushedAuthorizationRequestUrl = oauthOptions.pushedAuthorizationRequestUrl
     this.requirePushedAuthorizationRequests = oauthOptions.requirePushedAuthorizationRequests ?? false
     this.#dpop = DPoPProver.from(oauthOptions.dpop)
+    this.#oidc = new OpenIdConnect(oauthOptions)
     this.#shared = SharedSessionToken.from(oauthOptions, this.client, this.#sharedHost())
     if (this.#shared !== undefined) publishers.set(this, () => (this.#shared as SharedSessionToken).publish(this.#token))
     this.#bearer = new BearerTokenAuth(this.#tokenSource())
@@ -421,6 +426,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    */
   set token(value: OAuth2Token) {
     this.#token = normalizeToken(parseToken(value, this.accessTokenKey, `${this.constructor.name}.token`))
+    // The claims were those of the token replaced.
+    this.#oidc.forget()
   }
 
   /** The access token, if any (rauth's `access_token`, requests-oauthlib's `access_token`). */
@@ -444,6 +451,53 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   /** Whether the session holds an access token. */
   get authorized(): boolean {
     return Boolean(this.#token.access_token)
+  }
+
+  /**
+   * The claims of the last ID token this session validated (OpenID Connect Core §3.1.3.7),
+   * frozen; `undefined` before one, or when the issuer or its JWKS is not known (the ID token
+   * then stays in `token.id_token`, unchecked). Not serialized.
+   */
+  get idTokenClaims(): IdTokenClaims | undefined {
+    return this.#oidc.claims
+  }
+
+  /**
+   * The OpenID Connect nonce of the last authorization URL (sent when the scope has `openid`), or
+   * the `nonce` option, until an ID token carrying it is accepted. A web app saves it with the
+   * state; `serialize()` carries it.
+   */
+  get nonce(): string | undefined {
+    return this.#oidc.nonce
+  }
+
+  /**
+   * Asks the OpenID Connect UserInfo endpoint (the `url` option, else `userinfoUrl`, else the
+   * discovered `userinfo_endpoint`) about the signed-in user, with the session's token (renewed
+   * as for any request), and checks the answer: HTTP 200, a JSON object whose `sub` is the one of
+   * the validated ID token (OpenID Connect Core §5.3.4).
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Session } from 'oauth-sessions'
+   * const session = await OAuth2Session.discover('https://accounts.google.com', 'client-id', { scope: ['openid', 'email'] })
+   * // ... authorizationUrl(), then on the callback:
+   * await session.fetchToken({ authorizationResponse: 'http://localhost:8080/callback?code=abc&state=xyz' })
+   * const { email } = await session.userinfo()
+   * ```
+   * @param options - `url`, `headers`, `timeout`, `signal`
+   * @throws {@link ConfigurationError} naming `userinfoUrl` when no endpoint is known
+   * @throws {@link UserinfoError} when the answer is not a JSON object, has no `sub`, or another `sub` than the ID token's, or there is no validated ID token
+   * @throws {@link HTTPError} when the endpoint answers an HTTP error
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfo
+   */
+  async userinfo(options: UserinfoOptions = {}): Promise<Record<string, unknown>> {
+    return this.#oidc.userinfo(this, this.#oidcHost(), options)
+  }
+
+  /** What the OpenID Connect part reads of this session. */
+  #oidcHost(): OpenIdConnectHost {
+    return { scope: this.scope, clientId: this.clientId, issuer: this.issuer, metadata: this.#metadata, insecureTransport: this.#insecure }
   }
 
   /** The state of the last authorization URL. */
@@ -498,7 +552,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   }
 
   /**
-   * The authorization URL to send the user to, and the state it carries.
+   * The authorization URL to send the user to, and the state it carries. With `openid` in the
+   * scope it also carries a fresh OpenID Connect `nonce` (or `extra.nonce`), kept as
+   * {@link OAuth2Session.nonce} until the ID token that must echo it is accepted.
    *
    * @throws {@link ConfigurationError} when requests must be pushed (the issuer's `require_pushed_authorization_requests`, or the `requirePushedAuthorizationRequests` option): call {@link OAuth2Session.pushAuthorizationRequest} instead
    * @see requests_oauthlib.OAuth2Session.authorization_url
@@ -586,6 +642,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const scope = scopeToString(this.scope)
     if (scope !== undefined) params.push(['scope', scope])
     params.push(['state', chosen])
+    const nonce = this.#oidc.nonceParameter(scope, extra)
+    if (nonce !== undefined) params.push(nonce)
     if (this.pkce !== undefined) {
       this.#codeVerifier = createCodeVerifier()
       params.push(['code_challenge', codeChallenge(this.#codeVerifier, this.pkce)], ['code_challenge_method', this.pkce])
@@ -601,6 +659,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @throws {@link IssuerMismatchError} when the authorization response names another issuer than the `issuer` option (RFC 9207)
    * @throws {@link TokenRequestError} (or an RFC 6749 subclass) when the provider refuses
    * @throws {@link TokenMissingError} when the answer has no access_token
+   * @throws {@link IdTokenValidationError} when the scope has `openid`, the issuer is known, and the answer's ID token fails validation (the token is not kept)
    * @see requests_oauthlib.OAuth2Session.fetch_token
    */
   async fetchToken(tokenUrl: string, fetchOptions?: FetchTokenOptions): Promise<OAuth2Token>
@@ -831,6 +890,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** Drops the token here and, with a store, its key there. */
   async #forget(): Promise<void> {
+    this.#oidc.forget()
     if (this.#shared !== undefined) return this.#shared.forget()
     this.#token = {}
   }
@@ -1007,9 +1067,19 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (shown.clientSecret !== undefined) shown.clientSecret = '[redacted]'
     if (shown.codeVerifier !== undefined) shown.codeVerifier = '[redacted]'
     if (this.#dpop !== undefined) shown.dpop = { alg: this.#dpop.alg }
+    if (shown.nonce !== undefined) shown.nonce = '[redacted]'
     shown.token = redactToken(this.#token)
     // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
-    for (const key of ['autoRefreshUrl', 'baseUrl', 'revocationUrl', 'introspectionUrl', 'deviceAuthorizationUrl', 'pushedAuthorizationRequestUrl'] as const) {
+    for (const key of [
+      'autoRefreshUrl',
+      'baseUrl',
+      'revocationUrl',
+      'introspectionUrl',
+      'deviceAuthorizationUrl',
+      'pushedAuthorizationRequestUrl',
+      'jwksUri',
+      'userinfoUrl',
+    ] as const) {
       if (typeof shown[key] === 'string') shown[key] = this.#shownUrl(shown[key])
     }
     return shown
@@ -1042,6 +1112,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       codeVerifier: this.#codeVerifier,
       // The DPoP key (a private JWK once the session has one): a bound token is useless without it.
       dpop: this.#dpop?.serialized(),
+      ...this.#oidc.serialize(),
     }
   }
 
@@ -1081,6 +1152,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       'state',
       'codeVerifier',
       'dpop',
+      'nonce',
+      'jwksUri',
+      'userinfoUrl',
+      'clockSkew',
+      'idTokenSigningAlgs',
     ] as const
     for (const key of keys) {
       if (key === 'codeVerifier' && restored.pkce === false) continue
@@ -1338,6 +1414,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const dpop = this.#dpop?.forTokenRequest(held)
     const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind }, dpop }, { errors: 'error-key' })
     if (spentRefreshToken !== undefined && token.refresh_token === undefined) token.refresh_token = spentRefreshToken
+    // OpenID Connect: a token whose ID token fails validation is not kept.
+    await this.#oidc.check(this, this.#oidcHost(), token, kind)
     const changed = scopeChange(scopeToList(this.scope), token.scope, this.#relaxScope, token)
     if (changed === undefined || kind === 'refresh_token') this.#token = token
     if (changed !== undefined) throw changed

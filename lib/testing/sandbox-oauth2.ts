@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { JWK } from 'jose'
 import { timingSafeEqualText } from '../security/timing-safe-equal.js'
-import { hs256Jwt } from './auth-testing.js'
 import { SandboxPushedRequests } from './sandbox-par.js'
 import { SandboxDPoP } from './sandbox-dpop.js'
 import { sendJson } from './sandbox-replies.js'
@@ -65,6 +64,15 @@ export interface SandboxOAuth2 {
   /** Protected endpoints live below this URL (`me` answers who the token belongs to). */
   baseUrl: string
   /**
+   * OpenID Connect UserInfo: GET with the access token of a grant with scope `openid`; answers
+   * `{ sub, name, email, email_verified }`. With scope `openid`, every token response but client
+   * credentials carries an ID token (RS256, a key the sandbox made when it started, `iss` the
+   * issuer, `aud` the client id, the authorization request's `nonce` echoed).
+   */
+  userinfoUrl: string
+  /** The JSON Web Key Set of the sandbox's ID-token signing key. */
+  jwksUrl: string
+  /**
    * The issuer: the sandbox's origin. Its metadata is served at `/.well-known/openid-configuration`
    * and `/.well-known/oauth-authorization-server`, so `OAuth2Session.discover(sandbox.oauth2.issuer)` works.
    */
@@ -120,6 +128,7 @@ interface Grant {
   scope: string
   challenge: string | undefined
   method: string | undefined
+  nonce: string | undefined
 }
 
 interface DeviceGrant {
@@ -170,14 +179,18 @@ export class SandboxOAuth2Provider {
   readonly #clientJwks: Readonly<Record<string, JWK>>
   /** The `jti`s of the client assertions accepted so far: each is single use. */
   readonly #assertionIds = new Set<string>()
+  /** The ID-token signing key pair, made when the sandbox starts (jose, RS256). */
+  readonly #signingKey = signingKeyPair()
 
   constructor(options: SandboxOAuth2Options = {}) {
     this.#clientJwks = { ...options.clientJwks }
+    // Made now, awaited when first needed; a failure shows there, not as an unhandled rejection.
+    this.#signingKey.catch(() => undefined)
   }
 
   /** Handles `/oauth2/*`; `route` is the path below `/oauth2/`. */
   handle(request: IncomingMessage, response: ServerResponse, url: URL, route: string, raw: Buffer): void | Promise<void> {
-    if (route === 'authorize') return this.#authorize(response, url)
+    if (route === 'authorize') return this.#authorize(request, response, url)
     if (route === 'token') return this.#assertedToken(request, response, url, raw)
     if (route === 'expire') return this.#expire(response, raw)
     if (route === 'device') return this.#deviceAuthorization(request, response, url, raw)
@@ -185,6 +198,8 @@ export class SandboxOAuth2Provider {
     if (route === 'par') return this.#par(request, response, url, raw)
     if (route === 'revoke') return this.#revokeToken(request, response, raw)
     if (route === 'introspect') return this.#introspect(request, response, raw)
+    if (route === 'jwks') return this.#jwks(response)
+    if (route === 'userinfo') return this.#userinfo(request, response)
     if (route === 'stats') return sendJson(response, 200, { issued: { ...this.#issued }, reusedRefreshTokens: this.#reusedRefreshTokens })
     if (route.startsWith('api/')) return this.#api(request, response, url, route.slice(4))
     return sendJson(response, 404, { error: 'not_found', error_description: `No OAuth 2 endpoint at /oauth2/${route}` })
@@ -200,6 +215,11 @@ export class SandboxOAuth2Provider {
       pushed_authorization_request_endpoint: `${origin}/oauth2/par`,
       revocation_endpoint: `${origin}/oauth2/revoke`,
       introspection_endpoint: `${origin}/oauth2/introspect`,
+      userinfo_endpoint: `${origin}/oauth2/userinfo`,
+      jwks_uri: `${origin}/oauth2/jwks`,
+      id_token_signing_alg_values_supported: ['RS256'],
+      subject_types_supported: ['public'],
+      scopes_supported: ['openid', 'email', 'profile', 'offline_access'],
       response_types_supported: ['code', 'token', 'id_token'],
       grant_types_supported: ['authorization_code', 'refresh_token', 'password', 'client_credentials', DEVICE_GRANT],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
@@ -300,14 +320,14 @@ export class SandboxOAuth2Provider {
     if (route === 'dialog/oauth' || route === 'oauth/authorize') {
       // Facebook's dialog answers with a code when response_type is left out (requests-oauth2 and rauth's snippet leave it out).
       if (!url.searchParams.has('response_type')) url.searchParams.set('response_type', 'code')
-      return this.#authorize(response, url)
+      return this.#authorize(request, response, url)
     }
     // Facebook needs no grant_type for the code exchange.
     if (route === 'oauth/access_token') return this.#token(request, response, url, raw, 'authorization_code')
     return this.#api(request, response, url, route)
   }
 
-  #authorize(response: ServerResponse, url: URL): void {
+  async #authorize(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const query = this.#pushed.resolve(url.searchParams)
     if (typeof query === 'string') return sendJson(response, 400, { error: 'invalid_request_uri', error_description: query })
     const redirectUri = query.get('redirect_uri')
@@ -326,6 +346,7 @@ export class SandboxOAuth2Provider {
         scope: query.get('scope') ?? '',
         challenge: query.get('code_challenge') ?? undefined,
         method: query.get('code_challenge_method') ?? undefined,
+        nonce: query.get('nonce') ?? undefined,
       })
       answer.set('code', code)
     } else if (type === 'token') {
@@ -334,7 +355,7 @@ export class SandboxOAuth2Provider {
       answer.set('token_type', 'Bearer')
       answer.set('expires_in', String(lifetime))
     } else if (type === 'id_token') {
-      answer.set('id_token', this.#idToken(query.get('nonce') ?? undefined))
+      answer.set('id_token', await this.#idToken(issuerOf(request), USERNAME, query.get('nonce') ?? undefined, true))
     } else {
       answer.set('error', 'unsupported_response_type')
     }
@@ -411,6 +432,7 @@ export class SandboxOAuth2Provider {
     let subject = USERNAME
     let scope = form.get('scope') ?? ''
     let grant = secret()
+    let nonce: string | undefined
     const extras: Record<string, string> = {}
     if (grantType === 'authorization_code') {
       const grant = this.#codes.get(form.get('code') ?? '')
@@ -422,6 +444,7 @@ export class SandboxOAuth2Provider {
         return sendJson(response, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' })
       }
       scope = grant.scope
+      nonce = grant.nonce
     } else if (grantType === 'refresh_token') {
       const presented = form.get('refresh_token') ?? ''
       if (this.#spentRefreshTokens.has(presented)) {
@@ -487,6 +510,8 @@ export class SandboxOAuth2Provider {
       return
     }
     if (mode === 'linkedin') delete body.token_type
+    // OpenID Connect: an ID token with every user grant of scope openid, the authorization request's nonce echoed.
+    if (grantType !== 'client_credentials' && scope.split(' ').includes('openid')) body.id_token = await this.#idToken(issuerOf(request), subject, nonce, false)
     sendJson(response, 200, body)
   }
 
@@ -529,14 +554,45 @@ export class SandboxOAuth2Provider {
     })
   }
 
-  /** An OpenID Connect ID token (HS256 with the client secret, as OIDC signs for confidential clients), also accepted as a bearer token. */
-  #idToken(nonce: string | undefined): string {
+  /**
+   * An OpenID Connect ID token of `subject` (RS256 with the sandbox's key, `kid` in the JWKS), with
+   * the nonce when one was sent; `bearer`: also accepted as a bearer token (the implicit
+   * `response_type=id_token` flavour of requests-auth sends it to APIs).
+   */
+  async #idToken(issuer: string, subject: string, nonce: string | undefined, bearer: boolean): Promise<string> {
+    const { SignJWT } = await import('jose')
+    const { privateKey } = await this.#signingKey
     const now = Math.floor(Date.now() / 1000)
-    const claims: Record<string, string | number> = { iss: 'oauth-sessions-sandbox', sub: USERNAME, aud: CLIENT_ID, iat: now, exp: now + 3600 }
+    const claims: Record<string, string | number | boolean> = {
+      iss: issuer,
+      sub: subject,
+      aud: CLIENT_ID,
+      iat: now,
+      exp: now + 3600,
+      auth_time: now,
+      email: `${subject}@sandbox.example`,
+      email_verified: true,
+    }
     if (nonce !== undefined) claims.nonce = nonce
-    const token = hs256Jwt(claims, CLIENT_SECRET)
-    this.#accessTokens.set(token, { subject: USERNAME, scope: 'openid', expiresAt: now + 3600, extras: {} })
+    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: SIGNING_KID, typ: 'JWT' }).sign(privateKey)
+    if (bearer) this.#accessTokens.set(token, { subject, scope: 'openid', expiresAt: now + 3600, extras: {} })
     return token
+  }
+
+  /** The JWKS: the public half of the signing key. */
+  async #jwks(response: ServerResponse): Promise<void> {
+    const { publicJwk } = await this.#signingKey
+    sendJson(response, 200, { keys: [publicJwk] })
+  }
+
+  /** OpenID Connect UserInfo (Core §5.3) for an access token of scope openid. */
+  #userinfo(request: IncomingMessage, response: ServerResponse): void {
+    const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? ''
+    const issued = this.#accessTokens.get(token)
+    if (issued === undefined || issued.expiresAt <= Date.now() / 1000 || !issued.scope.split(' ').includes('openid')) {
+      return sendJson(response, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer realm="sandbox", error="invalid_token"' })
+    }
+    sendJson(response, 200, { sub: issued.subject, name: 'Sandbox User', email: `${issued.subject}@sandbox.example`, email_verified: true })
   }
 
   #issue(subject: string, scope: string, lifetime: number, extras: Record<string, string>, grant?: string): [string, number] {
@@ -557,6 +613,21 @@ export class SandboxOAuth2Provider {
 
 /** The sandbox's client and user, for the `oauth2` description of a running sandbox. @internal */
 export const SANDBOX_OAUTH2 = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, username: USERNAME, password: PASSWORD }
+
+/** The `kid` of the sandbox's ID-token signing key. */
+const SIGNING_KID = 'sandbox-rs256'
+
+/** The ID-token signing key: a fresh RS256 pair (jose, loaded when a sandbox starts) and its public JWK. */
+async function signingKeyPair(): Promise<{ privateKey: CryptoKey; publicJwk: Record<string, unknown> }> {
+  const { exportJWK, generateKeyPair } = await import('jose')
+  const { privateKey, publicKey } = await generateKeyPair('RS256')
+  return { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid: SIGNING_KID, alg: 'RS256', use: 'sig' } }
+}
+
+/** The issuer a request reached: the sandbox's origin, as its metadata names it. */
+function issuerOf(request: IncomingMessage): string {
+  return `http://${request.headers.host ?? 'localhost'}`
+}
 
 /** The grant type of the device access token request (RFC 8628 §3.4). */
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'

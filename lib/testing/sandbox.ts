@@ -78,7 +78,8 @@ export interface Sandbox {
  * fragment token, state, PKCE), a token endpoint for every grant and refresh with error and quirk
  * modes and rotating refresh tokens, tokens that expire on demand, a count of the tokens issued, the device flow (RFC 8628) with a
  * verification page to approve the user code, revocation (RFC 7009), introspection (RFC 7662),
- * discovery metadata at `/.well-known/openid-configuration` (issuer: the sandbox's origin), and a protected `me` endpoint; `/facebook/` serves the same
+ * discovery metadata at `/.well-known/openid-configuration` (issuer: the sandbox's origin), OpenID Connect ID tokens
+ * (RS256, a key made at start, `jwks_uri`, nonce echoed) with UserInfo, and a protected `me` endpoint; `/facebook/` serves the same
  * provider with Facebook's paths (see {@link SandboxOAuth2.facebookUrl}). An Ofly provider lives under
  * `/ofly/` (see {@link Sandbox.ofly}) and checks signatures and the timestamp window. An
  * oauth2_proxy-like gate lives under `/site/`, with a GitHub-style login under `/gh/` (see
@@ -158,6 +159,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       verificationUrl: `${url}/oauth2/device/verify`,
       revocationUrl: `${url}/oauth2/revoke`,
       introspectionUrl: `${url}/oauth2/introspect`,
+      userinfoUrl: `${url}/oauth2/userinfo`,
+      jwksUrl: `${url}/oauth2/jwks`,
       facebookUrl: `${url}/facebook/`,
     },
     ofly: { ...SANDBOX_OFLY, authorizeUrl: `${url}/ofly/authorize`, baseUrl: `${url}/ofly/api/` },

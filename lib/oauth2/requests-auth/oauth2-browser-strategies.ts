@@ -20,6 +20,7 @@ import { addParameters, popParameter, queryParameter } from '../../auth/python-u
 import { requestGrant, type ReceivedGrant } from './redirect-listener.js'
 import type { NewToken } from './token-cache.js'
 import type { StrategyClient } from './strategy-token-operations.js'
+import { checkImplicitIdToken, type IdTokenSettings } from './implicit-id-token.js'
 
 /**
  * Options of the browser flows (requests-auth's `BrowserAuth` keywords and the OAuth 2 options),
@@ -55,6 +56,16 @@ export interface OAuth2BrowserOptions extends OAuth2TokenOptions {
   issuer?: string
   /** With `issuer`: a callback without `iss` is refused too (the provider promises to send it). Default `false`. */
   issuerParameterRequired?: boolean
+  /**
+   * OAuth2Implicit with an ID token (`responseType: 'id_token'`): the issuer's JSON Web Key Set.
+   * With `issuer` set and this left out, it is read from the issuer's discovered metadata
+   * (`jwks_uri`). Not sent.
+   */
+  jwksUri?: string
+  /** OAuth2Implicit with an ID token: seconds of clock difference tolerated on `exp` and `iat` (0 to 600). Default 60. Not sent. */
+  clockSkew?: number
+  /** OAuth2Implicit with an ID token: the `alg` values allowed. Default the metadata's, else RS256; never `none` or HS*. Not sent. */
+  idTokenSigningAlgs?: readonly string[]
   /** Extra authorization (and token) request parameters. */
   [param: string]: unknown
 }
@@ -177,6 +188,16 @@ abstract class OAuth2BrowserStrategy extends OAuth2TokenStrategy {
   /** The URL the browser is sent to by the next (or running) flow, with its {@link flowState}; for the PKCE flow, without the per-flow code challenge. */
   get grantUrl(): string {
     return this.grantUrlWith([])
+  }
+
+  /** The nonce sent (the `nonce` option, or the one in the authorization URL). @internal */
+  protected get nonce(): string | undefined {
+    return this.#nonce
+  }
+
+  /** The issuer callbacks must come from (the `issuer` option). @internal */
+  protected get expectedIssuer(): string | undefined {
+    return this.#issuer.issuer
   }
 
   /** The grant URL with extra parameters appended after state, redirect_uri and nonce. @internal */
@@ -342,7 +363,11 @@ export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
  * the token comes back in the redirect's fragment (RFC 6749 §4.2), which a page served by the
  * local listener sends back to it. With `responseType: 'id_token'` it gets an OpenID Connect ID
  * token (`tokenFieldName` then defaults to `id_token`). The token is kept until `expires_in`, or
- * the `exp` claim of a JWT.
+ * the `exp` claim of a JWT. An ID token in the redirect is validated (OpenID Connect Core
+ * §3.2.2.11: signature, `iss`, `aud`, `azp`, `exp`, `iat`, and the nonce sent) when the `issuer`
+ * option is set, with the keys at `jwksUri` or at the issuer's discovered `jwks_uri`; a failure is
+ * an {@link IdTokenValidationError} and nothing is cached. Without `issuer` it is kept unchecked,
+ * as requests-auth keeps it.
  *
  * @example
  * ```ts
@@ -368,6 +393,7 @@ export class OAuth2Implicit extends OAuth2BrowserStrategy {
     super(authorizationUrl, parameters, options, responseType === 'id_token' ? 'id_token' : 'access_token')
     this.#clientId =
       parameterValue(parameters, 'client_id') ?? (typeof authorizationUrl === 'string' ? queryParameter(authorizationUrl, 'client_id') : undefined)
+    this.#idToken = { jwksUri: options.jwksUri, clockSkew: options.clockSkew, idTokenSigningAlgs: options.idTokenSigningAlgs }
   }
 
   /** @internal a public client: its `client_id` in the body, through a Session made when first needed. */
@@ -377,11 +403,24 @@ export class OAuth2Implicit extends OAuth2BrowserStrategy {
   }
 
   readonly #clientId: string | undefined
+  readonly #idToken: IdTokenSettings
   #session: Session | undefined
 
   protected async requestNewToken(): Promise<NewToken> {
     const { grant, fields } = await this.waitForGrant(this.grantUrl, this.tokenFieldName)
     if (this.sendsBearer) assertBearerTokenType(fields.token_type)
+    const idToken = fields.id_token
+    const issuer = this.expectedIssuer
+    // An ID token is validated once the issuer is known; without it, kept as requests-auth keeps it (unchecked).
+    if (typeof idToken === 'string' && issuer !== undefined) {
+      await checkImplicitIdToken(this.tokenClient.session, idToken, {
+        ...this.#idToken,
+        issuer,
+        clientId: this.#clientId,
+        nonce: this.nonce,
+        insecure: this.insecureTransport,
+      })
+    }
     return { token: grant, expiresIn: lifetime(fields.expires_in) }
   }
 }

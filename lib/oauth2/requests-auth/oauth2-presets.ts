@@ -148,7 +148,10 @@ export class OktaImplicit extends OAuth2Implicit {
 
 /**
  * requests-auth's `OktaImplicitIdToken`: {@link OAuth2Implicit} for an OpenID Connect ID token
- * (`response_type=id_token`, token field `id_token`) from an Okta authorization server.
+ * (`response_type=id_token`, token field `id_token`) from an Okta authorization server. With the
+ * `issuer` option (such as `https://<org>.okta.com/oauth2/default`) the ID token is validated
+ * (signature through the issuer's discovered JWKS, or `jwksUri`; `iss`, `aud`, `exp`, `iat`, nonce);
+ * without it, it is kept unchecked, as requests-auth keeps it.
  *
  * @example
  * ```ts
@@ -248,7 +251,9 @@ export class AzureActiveDirectoryImplicit extends OAuth2Implicit {
 /**
  * requests-auth's `AzureActiveDirectoryImplicitIdToken` (Microsoft Entra ID): {@link OAuth2Implicit}
  * for an OpenID Connect ID token (`response_type=id_token`, token field `id_token`). Also exported
- * as `EntraIdImplicitIdToken`.
+ * as `EntraIdImplicitIdToken`. With the `issuer` option (`https://login.microsoftonline.com/<tenant-id>/v2.0`)
+ * the ID token is validated (signature through the issuer's discovered JWKS, or `jwksUri`; `iss`,
+ * `aud`, `exp`, `iat`, nonce); without it, it is kept unchecked, as requests-auth keeps it.
  *
  * @example
  * ```ts

@@ -23,6 +23,7 @@ import {
   type StrategyTokenOperationOptions,
 } from './strategy-token-operations.js'
 import { cachedToken, tokenCache, type NewToken } from './token-cache.js'
+import { openIdConnectOptionsShape } from '../openid-connect.js'
 import type { StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
 import { CLIENT_AUTH_OPTION_NAMES, clientAuthShape } from '../client-authentication.js'
 
@@ -91,6 +92,10 @@ const browserSettings = {
   // RFC 9207 compares the issuer as an exact string; it must be an absolute URL.
   issuer: z.url().optional(),
   issuerParameterRequired: z.boolean().optional(),
+  // OpenID Connect ID tokens of OAuth2Implicit: where the issuer's keys are, and how they are checked.
+  jwksUri: openIdConnectOptionsShape.jwksUri,
+  clockSkew: openIdConnectOptionsShape.clockSkew,
+  idTokenSigningAlgs: openIdConnectOptionsShape.idTokenSigningAlgs,
 }
 
 /**

@@ -13,6 +13,8 @@ import {
   DiscoveryError,
   DPoPKeyError,
   InvalidMetadataError,
+  IdTokenValidationError,
+  UserinfoError,
   GrantNotProvidedError,
   HeaderMap,
   HTTPError,
@@ -127,6 +129,8 @@ const CASES: ReadonlyArray<[ErrorClass, () => OAuthSessionsError, string]> = [
   [InvalidTokenResponseError, () => new InvalidTokenResponseError('expires_in', 'is an object'), 'ERR_INVALID_TOKEN_RESPONSE'],
   [DiscoveryError, () => new DiscoveryError('https://idp.test', []), 'ERR_DISCOVERY'],
   [InvalidMetadataError, () => new InvalidMetadataError('https://idp.test/.well-known/openid-configuration', 'issuer', 'is missing'), 'ERR_INVALID_METADATA'],
+  [IdTokenValidationError, () => new IdTokenValidationError('iss', 'is not the expected issuer'), 'ERR_ID_TOKEN_INVALID'],
+  [UserinfoError, () => new UserinfoError('it has no sub'), 'ERR_USERINFO_INVALID'],
   [
     RevocationUnsupportedTokenTypeError,
     () => new RevocationUnsupportedTokenTypeError({ error: 'unsupported_token_type' }),

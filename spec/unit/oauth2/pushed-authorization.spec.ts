@@ -69,12 +69,15 @@ describe('pushAuthorizationRequest (RFC 9126)', () => {
       'redirect_uri',
       'scope',
       'state',
+      'nonce',
       'code_challenge',
       'code_challenge_method',
       'prompt',
     ])
     const params = Object.fromEntries(sent)
     expect(params).to.include({ response_type: 'code', client_id: 'client-1', redirect_uri: REDIRECT, scope: 'openid profile', state, prompt: 'consent' })
+    // With openid in the scope, the pushed request carries the nonce the session keeps for the ID token, as the URL would.
+    expect(params.nonce).to.be.a('string').and.equal(client.nonce)
     expect(params.code_challenge).to.equal(
       createHash('sha256')
         .update(client.codeVerifier ?? '')

@@ -1,0 +1,136 @@
+import { expect } from 'chai'
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
+import nock from 'nock'
+import { IdTokenValidationError, OAuth2Implicit, Session } from '../../../lib/index.js'
+import { clearDiscoveryCache } from '../../../lib/oauth2/discovery.js'
+import { clearJwksCache } from '../../../lib/oauth2/jwks-cache.js'
+import { BrowserMock, type TokenCacheHandle, useTokenCache } from '../../../lib/testing/index.js'
+import { freePort } from '../../support/free-port.js'
+
+// requests-auth's OAuth2Implicit with response_type=id_token: the redirect listener (a real one, on
+// loopback) gets an ID token built here with jose; with the issuer known, it is validated against
+// the JWKS nock serves (given as jwksUri, or discovered) before it is cached or sent.
+const ISSUER = 'https://idp.example'
+const CLIENT = 'spa-client'
+const NONCE = 'n-0S6_WzA2Mj'
+
+let privateKey: CryptoKey
+let jwk: JWK
+
+before(async () => {
+  const pair = await generateKeyPair('RS256', { extractable: true })
+  privateKey = pair.privateKey
+  jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }
+})
+
+function idToken(claims: Record<string, unknown> = {}): Promise<string> {
+  return new SignJWT({ iss: ISSUER, sub: 'user-7', aud: CLIENT, nonce: NONCE, ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(privateKey)
+}
+
+describe('OAuth2Implicit ID tokens', function () {
+  this.timeout(15_000)
+  let browser: BrowserMock
+  let cache: TokenCacheHandle
+  let session: Session
+  let port: number
+
+  beforeEach(async () => {
+    clearJwksCache()
+    clearDiscoveryCache()
+    cache = useTokenCache()
+    browser = new BrowserMock().install()
+    session = new Session()
+    port = await freePort()
+  })
+  afterEach(async () => {
+    cache.restore()
+    browser.restore()
+    await session.close()
+  })
+
+  function implicit(options: Record<string, unknown> = {}): OAuth2Implicit {
+    return new OAuth2Implicit(`${ISSUER}/authorize`, { clientId: CLIENT, responseType: 'id_token', nonce: NONCE, redirectUriPort: port, ...options })
+  }
+
+  /** The browser comes back with `token` in the fragment; the API answers the request it authorizes. */
+  function replyWith(auth: OAuth2Implicit, token: string): void {
+    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/#id_token=${token}&state=${auth.flowState}` })
+  }
+
+  it('validates the ID token with the jwksUri given, then sends it', async () => {
+    const auth = implicit({ issuer: ISSUER, jwksUri: `${ISSUER}/jwks` })
+    const token = await idToken()
+    replyWith(auth, token)
+    const jwks = nock(ISSUER)
+      .get('/jwks')
+      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+    const api = nock('https://api.example').get('/me').matchHeader('authorization', `Bearer ${token}`).reply(200, { ok: true })
+
+    const answer = await session.get('https://api.example/me', { auth })
+
+    jwks.done()
+    api.done()
+    expect(answer.status).to.equal(200)
+  })
+
+  it("reads the JWKS location from the issuer's discovered metadata when only the issuer is given", async () => {
+    const auth = implicit({ issuer: ISSUER })
+    replyWith(auth, await idToken())
+    const metadata = nock(ISSUER)
+      .get('/.well-known/oauth-authorization-server')
+      .reply(200, { issuer: ISSUER, jwks_uri: `${ISSUER}/keys` }, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+    const jwks = nock(ISSUER)
+      .get('/keys')
+      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+    const api = nock('https://api.example').get('/me').reply(200, { ok: true })
+
+    await session.get('https://api.example/me', { auth })
+
+    metadata.done()
+    jwks.done()
+    api.done()
+  })
+
+  it('refuses a tampered ID token: no API request is sent', async () => {
+    const auth = implicit({ issuer: ISSUER, jwksUri: `${ISSUER}/jwks` })
+    const [head, , signature] = (await idToken()).split('.')
+    const forged = Buffer.from(JSON.stringify({ iss: ISSUER, sub: 'admin', aud: CLIENT, nonce: NONCE, iat: 1, exp: 4_000_000_000 })).toString('base64url')
+    replyWith(auth, `${head}.${forged}.${signature}`)
+    nock(ISSUER)
+      .get('/jwks')
+      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+    const api = nock('https://api.example').get('/me').reply(200, { ok: true })
+
+    const error = await session.get('https://api.example/me', { auth }).catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(IdTokenValidationError).and.include({ claim: 'signature' })
+    expect(api.isDone()).to.equal(false)
+    nock.cleanAll()
+  })
+
+  it('refuses an ID token without the nonce of the authorization URL', async () => {
+    const auth = implicit({ issuer: ISSUER, jwksUri: `${ISSUER}/jwks` })
+    replyWith(auth, await idToken({ nonce: 'another' }))
+    nock(ISSUER)
+      .get('/jwks')
+      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+
+    const error = await session.get('https://api.example/me', { auth }).catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(IdTokenValidationError).and.include({ claim: 'nonce' })
+  })
+
+  it('keeps the ID token unchecked, as requests-auth does, when the issuer is not known', async () => {
+    const auth = implicit()
+    replyWith(auth, 'a.b.c')
+    const api = nock('https://api.example').get('/me').matchHeader('authorization', 'Bearer a.b.c').reply(200, { ok: true })
+
+    await session.get('https://api.example/me', { auth })
+
+    api.done()
+  })
+})
