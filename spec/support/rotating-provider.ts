@@ -94,6 +94,7 @@ export async function startRotatingProvider(options: RotatingProviderOptions = {
   try {
     const listening = await startServer()
     closing.push(listening)
+    keepConnections(listening)
     const issuer = listening.url
     // Loaded here so that specs without oidc-provider do not pay for it.
     const { default: Provider } = await import('oidc-provider')
@@ -171,6 +172,7 @@ export async function startRotatingProvider(options: RotatingProviderOptions = {
       }),
     )
     closing.push(resource)
+    keepConnections(resource)
 
     async function validToken(value: string): Promise<boolean> {
       const found = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value))
@@ -209,4 +211,15 @@ async function userToken(issuer: string): Promise<OAuth2Token> {
   } finally {
     await session.close()
   }
+}
+
+/**
+ * Keeps idle keep-alive connections open for the whole run. Node closes them after 5 s by
+ * default; a worker's agent may reuse one at the moment the server closes it, and that request
+ * fails with ECONNRESET (the keep-alive race, seen once in a loaded CI run of 13,735 requests):
+ * a fault of the test servers, not of the token sharing the run measures. close() still ends them.
+ */
+function keepConnections(listening: LoopbackServer): void {
+  listening.server.keepAliveTimeout = 120_000
+  listening.server.headersTimeout = 121_000
 }
