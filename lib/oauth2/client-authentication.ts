@@ -376,11 +376,41 @@ function privateKey(options: ClientAuthOptions, owner: string): { key: KeyObject
   const alg = options.clientAssertionAlg ?? (typeof jwk?.alg === 'string' ? jwk.alg : defaultAlg(key))
   if (alg === undefined) return refuse(`is a ${key.asymmetricKeyType ?? 'unknown'} key with no default algorithm: pass clientAssertionAlg`)
   if (/^(HS|none)/i.test(alg)) throw new ConfigurationError('clientAssertionAlg', `${owner}: private_key_jwt signs with an asymmetric algorithm, not ${alg}.`)
+  // What jose would refuse at the first request (RFC 7518 §3.3: RSA keys of 2048 bits or more), refused now.
+  if ((key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+    return refuse('is an RSA key under 2048 bits')
+  }
+  const fitting = algorithmsFor(key)
+  if (!fitting.includes(alg)) {
+    const shown = /^[A-Za-z0-9+-]{1,16}$/.test(alg) ? alg : '(unreadable)'
+    throw new ConfigurationError(
+      'clientAssertionAlg',
+      `${owner}: clientAssertionAlg ${shown} does not fit the key: it signs with ${fitting.join(', ') || 'none of the JWS algorithms'}.`,
+    )
+  }
   return { key, alg, kid: options.clientAssertionKid ?? (typeof jwk?.kid === 'string' ? jwk.kid : undefined) }
 }
 
 function isKeyObject(value: unknown): value is KeyObject {
   return typeof value === 'object' && value !== null && typeof (value as KeyObject).export === 'function' && 'asymmetricKeyType' in value
+}
+
+/** The JWS algorithms a private key signs with (RFC 7518, RFC 8037). */
+function algorithmsFor(key: KeyObject): string[] {
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
+    case 'rsa-pss':
+      return ['PS256', 'PS384', 'PS512']
+    case 'ed25519':
+      return ['EdDSA', 'Ed25519']
+    case 'ec': {
+      const alg = defaultAlg(key)
+      return alg === undefined ? [] : [alg]
+    }
+    default:
+      return []
+  }
 }
 
 function defaultAlg(key: KeyObject): string | undefined {

@@ -42,7 +42,12 @@ let jose: Promise<typeof import('jose')> | undefined
  * @internal
  */
 export interface DPoPTokenRequest {
-  send(method: string, url: string, headers: HeaderMap, send: (headers: HeaderMap) => Promise<Response>): Promise<Response>
+  send(
+    method: string,
+    url: string,
+    headers: HeaderMap,
+    send: (headers: HeaderMap, forHop: (target: string) => Promise<HeaderMap>) => Promise<Response>,
+  ): Promise<Response>
   bind(token: OAuth2Token): OAuth2Token
 }
 
@@ -96,10 +101,11 @@ export class DPoPProver {
       send: async (method, url, headers, send) => {
         const key = await this.keyFor(held)
         used = key
-        const response = await send(await this.#withProof(headers, key, method, url))
+        const forHop = (target: string) => this.#withProof(headers, key, method, target)
+        const response = await send(await this.#withProof(headers, key, method, url), forHop)
         const nonce = this.#remember(url, response.headers)
         if (nonce === undefined || response.status !== 400 || !asksForNonce(response)) return response
-        const retried = await send(await this.#withProof(headers, key, method, url))
+        const retried = await send(await this.#withProof(headers, key, method, url), forHop)
         this.#remember(url, retried.headers)
         return retried
       },

@@ -1415,7 +1415,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const { token } = await requestToken(this, { ...request, hooks: { registry: this.#hooks, kind }, dpop }, { errors: 'error-key' })
     if (spentRefreshToken !== undefined && token.refresh_token === undefined) token.refresh_token = spentRefreshToken
     // OpenID Connect: a token whose ID token fails validation is not kept.
-    await this.#oidc.check(this, this.#oidcHost(), token, kind)
+    await this.#oidc.check(this, this.#oidcHost(), token, kind, held)
     const changed = scopeChange(scopeToList(this.scope), token.scope, this.#relaxScope, token)
     if (changed === undefined || kind === 'refresh_token') this.#token = token
     if (changed !== undefined) throw changed

@@ -166,7 +166,7 @@ export class OpenIdConnect {
    *
    * @throws {@link IdTokenValidationError} when it fails: the caller must not keep the token
    */
-  async check(session: Session, host: OpenIdConnectHost, token: OAuth2Token, kind: 'access_token' | 'refresh_token'): Promise<void> {
+  async check(session: Session, host: OpenIdConnectHost, token: OAuth2Token, kind: 'access_token' | 'refresh_token', held?: OAuth2Token): Promise<void> {
     const idToken = token.id_token
     if (typeof idToken !== 'string' || !hasOpenid(host.scope)) return
     const issuer = host.issuer ?? host.metadata?.issuer
@@ -180,7 +180,7 @@ export class OpenIdConnect {
       algorithms: allowedAlgorithms(this.#options.idTokenSigningAlgs, host.metadata?.id_token_signing_alg_values_supported),
       clockSkew: this.#options.clockSkew ?? DEFAULT_CLOCK_SKEW,
       nonce: kind === 'access_token' ? this.#nonce : undefined,
-      previous: kind === 'refresh_token' ? this.#claims : undefined,
+      previous: kind === 'refresh_token' ? (this.#claims ?? (await heldClaims(held))) : undefined,
       insecure: host.insecureTransport,
     })
     this.#claims = claims
@@ -233,6 +233,22 @@ export class OpenIdConnect {
     if (typeof sub !== 'string') throw new UserinfoError('it has no sub')
     if (sub !== claims.sub) throw new UserinfoError('its sub differs from the ID token’s (OpenID Connect Core §5.3.4: a substituted token)')
     return body as Record<string, unknown>
+  }
+}
+
+/**
+ * The sign-in a refresh must stay on when this session validated no ID token (it was restored, or
+ * shares its token through a TokenStore): the claims of the ID token the held token carries, as
+ * the session's own record says (validated when it was issued; not verified again, it may have expired).
+ */
+async function heldClaims(held: OAuth2Token | undefined): Promise<IdTokenClaims | undefined> {
+  const idToken = held?.id_token
+  if (typeof idToken !== 'string') return undefined
+  const { decodeJwt } = await import('jose')
+  try {
+    return decodeJwt(idToken) as IdTokenClaims
+  } catch {
+    return undefined
   }
 }
 

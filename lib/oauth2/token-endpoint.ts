@@ -119,8 +119,8 @@ export async function sendTokenRequest(session: Session, request: TokenRequest):
     payload = hookedBody === undefined ? undefined : typeof hookedBody === 'string' ? hookedBody : String(hookedBody)
     if (url !== request.url) assertSecureTransport(url, request.insecureTransport ?? false)
   }
-  const send = (sent: HeaderMap) =>
-    sendWithoutCredentialRedirects(session, method, url, {
+  const send = (sent: HeaderMap, forHop?: (target: string) => Promise<HeaderMap>) =>
+    sendWithoutCredentialRedirects(session, method, url, forHop, {
       headers: sent,
       auth: request.clientAuth,
       ...(payload === undefined ? {} : { data: payload }),
@@ -144,14 +144,22 @@ const MAX_TOKEN_REDIRECTS = 5
  * {@link InvalidRedirectError}. The `deadline` (the request's, or the Session's) bounds the whole
  * chain, as it bounds the redirects a Session follows: each hop gets what is left of it.
  */
-async function sendWithoutCredentialRedirects(session: Session, method: string, url: string, options: RequestOptions): Promise<Response> {
+async function sendWithoutCredentialRedirects(
+  session: Session,
+  method: string,
+  url: string,
+  forHop: ((target: string) => Promise<HeaderMap>) | undefined,
+  options: RequestOptions,
+): Promise<Response> {
   const deadline = options.deadline === undefined ? session.deadline : options.deadline
   const endsAt = deadline === null ? undefined : Date.now() + deadline
   let target = url
   for (let hop = 0; ; hop += 1) {
     const left = endsAt === undefined ? undefined : endsAt - Date.now()
     if (left !== undefined && left <= 0) throw new TimeoutError(method, shownUrl(target, undefined), 'deadline', deadline ?? undefined, undefined)
-    const hopOptions = left === undefined ? options : { ...options, deadline: left }
+    let hopOptions = left === undefined ? options : { ...options, deadline: left }
+    // A hop's DPoP proof is its own (RFC 9449 §4.3: its htu, a fresh jti).
+    if (hop > 0 && forHop !== undefined) hopOptions = { ...hopOptions, headers: await forHop(target) }
     let response: Response
     try {
       response = await underTokenCap(session, (cap) => session.request(method, target, { ...hopOptions, ...cap, allowRedirects: false }))

@@ -1,0 +1,43 @@
+import { generateKeyPairSync } from 'node:crypto'
+import { expect } from 'chai'
+import { BackendApplicationClient, OAuth2Session, type OAuth2SessionOptions } from '../../../lib/index.js'
+import { configurationError } from '../../support/expect-configuration-error.js'
+
+// A private_key_jwt key jose would refuse when signing is a ConfigurationError when the session is
+// made, not a TypeError from jose at the first token request.
+const small = generateKeyPairSync('rsa', { modulusLength: 1024 })
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+
+function session(options: OAuth2SessionOptions): OAuth2Session {
+  return new OAuth2Session('client-1', { client: new BackendApplicationClient('client-1'), clientAuth: 'private_key_jwt', ...options })
+}
+
+describe('private_key_jwt keys jose cannot sign with (review #18)', () => {
+  const cases: [string, OAuth2SessionOptions, string][] = [
+    ['an RSA key under 2048 bits', { clientAssertionKey: small.privateKey }, 'clientAssertionKey'],
+    ['an RSA JWK under 2048 bits', { clientAssertionKey: small.privateKey.export({ format: 'jwk' }) as never }, 'clientAssertionKey'],
+    ['an EC alg for an RSA key', { clientAssertionKey: rsa.privateKey, clientAssertionAlg: 'ES256' }, 'clientAssertionAlg'],
+    ['an RSA alg for a P-256 key', { clientAssertionKey: ec.privateKey, clientAssertionAlg: 'RS256' }, 'clientAssertionAlg'],
+    ['ES384 for a P-256 key', { clientAssertionKey: ec.privateKey, clientAssertionAlg: 'ES384' }, 'clientAssertionAlg'],
+    ['an unknown alg', { clientAssertionKey: rsa.privateKey, clientAssertionAlg: 'XS256' }, 'clientAssertionAlg'],
+  ]
+  for (const [name, options, option] of cases) {
+    it(`refuses ${name} when the session is made, naming ${option}`, () => {
+      const error = configurationError(() => session(options))
+
+      expect(error.option).to.equal(option)
+      expect(error.message).not.to.include('BEGIN')
+    })
+  }
+
+  it('still takes RS256 and PS256 with a 2048-bit key, and ES256 with a P-256 one', () => {
+    for (const options of [
+      { clientAssertionKey: rsa.privateKey },
+      { clientAssertionKey: rsa.privateKey, clientAssertionAlg: 'PS256' },
+      { clientAssertionKey: ec.privateKey, clientAssertionAlg: 'ES256' },
+    ]) {
+      expect(session(options)).to.be.instanceOf(OAuth2Session)
+    }
+  })
+})
