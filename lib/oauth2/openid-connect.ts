@@ -117,6 +117,8 @@ export interface OpenIdConnectHost {
 export class OpenIdConnect {
   readonly #options: OpenIdConnectOptions
   #nonce: string | undefined
+  /** Whether the unchecked-nonce warning was given (once per session). */
+  #warnedUnchecked = false
   #claims: IdTokenClaims | undefined
 
   constructor(options: OpenIdConnectOptions) {
@@ -184,6 +186,14 @@ export class OpenIdConnect {
       insecure: host.insecureTransport,
     })
     this.#claims = claims
+    if (kind === 'access_token' && this.#nonce === undefined && typeof claims.nonce === 'string' && !this.#warnedUnchecked) {
+      // The authorization URL sent a nonce this session does not know: the replay check it exists for did not run.
+      this.#warnedUnchecked = true
+      process.emitWarning(
+        'The ID token carries a nonce, but this session has none pending to compare it with, so it was not checked: pass the nonce option (session.nonce of the session that made the authorization URL, saved with its state) to the session that redeems the code.',
+        { code: 'OAUTH_SESSIONS_NONCE_UNCHECKED' },
+      )
+    }
     // A nonce is single use: the sign-in it belonged to is over.
     if (kind === 'access_token') this.#nonce = undefined
   }

@@ -5,6 +5,7 @@ import { IdTokenValidationError, OAuth2Session } from '../../../lib/index.js'
 import { clearJwksCache } from '../../../lib/oauth2/jwks-cache.js'
 import { installClock } from '../../support/fake-clock.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
+import { withWarnings } from '../../support/with-warnings.js'
 
 // OpenID Connect Core §3.1.3.7 on the wire: the ID token of a token response, built and signed
 // here with jose, checked against a JWKS nock serves; the token is kept only when it passes.
@@ -449,5 +450,42 @@ describe('ID token validation (OpenID Connect Core §3.1.3.7)', () => {
       expect(session.token).to.equal(before)
       expect(session.idTokenClaims?.sub).to.equal('user-7')
     })
+  })
+})
+
+describe('an ID token whose nonce no session can check', () => {
+  beforeEach(() => clearJwksCache())
+  afterEach(() => nock.cleanAll())
+
+  it('warns once when a code is redeemed with no nonce pending (a callback session built without the nonce option) and the ID token carries one', async () => {
+    const session = openidSession()
+    const jwks = serveJwks(main)
+    const first = answerToken(await idToken({ nonce: 'n-from-another-session' }))
+
+    const { warnings } = await withWarnings(async () => {
+      await session.fetchToken(`${ISSUER}/token`, { code: 'c1' })
+      answerToken(await idToken({ nonce: 'n-again' }))
+      await session.fetchToken(`${ISSUER}/token`, { code: 'c2' })
+    })
+
+    expect(session.idTokenClaims?.nonce).to.equal('n-again')
+    expect(warnings.filter((text) => text.includes('nonce'))).to.have.length(1)
+    expect(warnings.join('\n')).to.include('nonce option').and.not.include('n-from-another-session')
+    jwks.done()
+    first.done()
+    await session.close()
+  })
+
+  it('does not warn when the nonce was checked', async () => {
+    const session = openidSession()
+    const jwks = serveJwks(main)
+    const { warnings } = await withWarnings(async () => {
+      const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
+      answerToken(await idToken({ nonce: session.nonce }))
+      await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
+    })
+    expect(warnings.filter((text) => text.includes('nonce'))).to.deep.equal([])
+    jwks.done()
+    await session.close()
   })
 })
