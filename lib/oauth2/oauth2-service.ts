@@ -60,8 +60,12 @@ export type OAuth2TokenDecoder = (text: string) => Record<string, unknown>
 export interface OAuth2ServiceOptions extends ClientAuthOptions {
   /** The client id. */
   clientId: string
-  /** The client secret; `''` with a `clientAuth` that needs none (`private_key_jwt`, the mTLS methods, `none`). */
-  clientSecret: string
+  /**
+   * The client secret. Required without `clientAuth` (rauth sends it in the token request) and
+   * for the secret methods (`client_secret_basic`, `client_secret_post`, `client_secret_jwt`); left
+   * out with a `clientAuth` that needs none (`private_key_jwt`, the mTLS methods, `none`, a strategy).
+   */
+  clientSecret?: string
   /** A name for the service. */
   name?: string
   /** The token endpoint. */
@@ -119,7 +123,7 @@ const SERIALIZED = [
 const schema = z
   .object({
     clientId: z.string().min(1),
-    clientSecret: z.string(),
+    clientSecret: z.string().optional(),
     name: z.string().optional(),
     accessTokenUrl: z.url().optional(),
     authorizeUrl: z.url().optional(),
@@ -168,7 +172,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   deviceAuthorizationUrl: string | undefined
   /** The pushed authorization request endpoint (RFC 9126). */
   pushedAuthorizationRequestUrl: string | undefined
-  readonly #clientSecret: string
+  readonly #clientSecret: string | undefined
   readonly #sessionOptions: OAuth2SessionOptions
   #metadata: AuthorizationServerMetadata | undefined
   /** The client authentication options, given to every session too. */
@@ -182,6 +186,12 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     parseOptions(schema, options, 'OAuth2Service')
     super({ type: 'OAuth2Service', baseSessionClass: OAuth2Session, secretKeys: ['clientSecret'] }, options.name, options.sessionClass)
     this.clientId = options.clientId
+    if (options.clientSecret === undefined && options.clientAuth === undefined) {
+      throw new ConfigurationError(
+        'clientSecret',
+        "OAuth2Service: clientSecret is mandatory (rauth sends it with the token request); a client without one sets clientAuth ('private_key_jwt', 'tls_client_auth', 'none' ...).",
+      )
+    }
     this.#clientSecret = options.clientSecret
     this.accessTokenUrl = options.accessTokenUrl
     this.authorizeUrl = options.authorizeUrl
@@ -261,8 +271,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     return this.#metadata
   }
 
-  /** The client secret. Never shown by inspect or logs. */
-  get clientSecret(): string {
+  /** The client secret (`undefined` for a client that has none). Never shown by inspect or logs. */
+  get clientSecret(): string | undefined {
     return this.#clientSecret
   }
 
