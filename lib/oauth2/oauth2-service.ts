@@ -26,7 +26,15 @@ import {
   pushedAuthorizationUrl,
   refuseUnpushed,
 } from './pushed-authorization.js'
-import { CLIENT_AUTH_OPTION_NAMES, type ClientAuthOptions, type ConfiguredClientAuth, clientAuthShape, configureClientAuth } from './client-authentication.js'
+import {
+  CLIENT_AUTH_OPTION_NAMES,
+  type ClientAuthOptions,
+  type ConfiguredClientAuth,
+  clientAuthShape,
+  configureClientAuth,
+  serializeClientAuth,
+} from './client-authentication.js'
+import { readSerializedClientAuth } from './client-auth-serialization.js'
 
 /**
  * Turns a token response body into key/value pairs (rauth's `decoder`).
@@ -184,7 +192,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    */
   constructor(options: OAuth2ServiceOptions) {
     parseOptions(schema, options, 'OAuth2Service')
-    super({ type: 'OAuth2Service', baseSessionClass: OAuth2Session, secretKeys: ['clientSecret'] }, options.name, options.sessionClass)
+    super({ type: 'OAuth2Service', baseSessionClass: OAuth2Session, secretKeys: ['clientSecret', 'clientAssertionKey'] }, options.name, options.sessionClass)
     this.clientId = options.clientId
     if (options.clientSecret === undefined && options.clientAuth === undefined) {
       throw new ConfigurationError(
@@ -554,7 +562,12 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     return this.getSession().exchangeToken({ ...options, url, adopt: false })
   }
 
-  /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: calling it is your explicit act (toJSON() redacts). */
+  /**
+   * Everything {@link OAuth2Service.fromJSON} needs, the client secret included: calling it is your
+   * explicit act (toJSON() redacts). The `clientAuth` method and its options go too, the
+   * `private_key_jwt` key as a private JWK; a `clientAuth` strategy (an object) does not: pass it
+   * to fromJSON again, in `overrides`.
+   */
   override serialize(): Record<string, unknown> {
     return {
       type: 'OAuth2Service',
@@ -570,6 +583,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
       // Checked again by fromJSON, as a fetched document is.
       metadata: this.#metadata,
       pushedAuthorizationRequestUrl: this.pushedAuthorizationRequestUrl,
+      // The clientAuth method and options, its key as a JWK (a strategy is not: pass it again).
+      ...serializeClientAuth(this.#clientAuth),
     }
   }
 
@@ -588,9 +603,11 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @throws {@link InvalidMetadataError} naming the metadata field that is wrong
    */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth2ServiceOptions> = {}): OAuth2Service {
-    const options = readServiceJSON(json, 'OAuth2Service', [...SERIALIZED, 'metadata'])
+    const options = readServiceJSON(json, 'OAuth2Service', [...SERIALIZED, ...CLIENT_AUTH_OPTION_NAMES, 'metadata'])
     const { metadata: serialized, ...rest } = options
-    const given = { ...(rest as unknown as OAuth2ServiceOptions), ...overrides }
+    const plain = Object.fromEntries(Object.entries(rest).filter(([name]) => !CLIENT_AUTH_OPTION_NAMES.includes(name)))
+    const given = { ...(plain as unknown as OAuth2ServiceOptions), ...overrides }
+    Object.assign(given, readSerializedClientAuth(rest, given, 'OAuth2Service.fromJSON'))
     parseOptions(schema, given, 'OAuth2Service')
     const metadata = readSerializedMetadata(serialized, given.sessionOptions?.insecureTransport ?? false, 'the serialized service (OAuth2Service.fromJSON)')
     if (metadata === undefined) return new OAuth2Service(given)
