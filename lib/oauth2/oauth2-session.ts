@@ -18,7 +18,7 @@ import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
 import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
-import { DPoPProver } from './dpop-prover.js'
+import { DPoPProver, type DPoPTokenRequest } from './dpop-prover.js'
 import { readSerializedClientAuth } from './client-auth-serialization.js'
 import { redirectRefusal, stateMismatch } from './authorization-response.js'
 import { MismatchingStateError } from './oauth2-errors.js'
@@ -109,6 +109,25 @@ let setMetadata: (session: OAuth2Session, metadata: AuthorizationServerMetadata)
  */
 export function attachMetadata(session: OAuth2Session, metadata: AuthorizationServerMetadata): void {
   setMetadata(session, metadata)
+}
+
+let makeServiceGrant: (session: OAuth2Session) => ServiceGrant
+
+/**
+ * What {@link OAuth2Service.getAuthSession} needs of the session it fills: the DPoP proof of its
+ * token request (the session's key, so the token is bound to it), then the ID-token check
+ * (OpenID Connect, as fetchToken's) and, with `keep`, the whole token put in place.
+ *
+ * @internal
+ */
+export interface ServiceGrant {
+  readonly dpop: DPoPTokenRequest | undefined
+  accept(token: OAuth2Token, scope: string | undefined, keep: boolean): Promise<void>
+}
+
+/** The {@link ServiceGrant} of a session. @internal */
+export function serviceGrant(session: OAuth2Session): ServiceGrant {
+  return makeServiceGrant(session)
 }
 
 /**
@@ -207,6 +226,18 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   static {
     setMetadata = (session, metadata) => {
       session.#metadata = metadata
+    }
+    makeServiceGrant = (session) => {
+      const dpop = session.#dpop?.forTokenRequest(session.#token)
+      return {
+        dpop,
+        accept: async (answer, scope, keep) => {
+          const token = dpop === undefined ? answer : dpop.bind(answer)
+          const host = session.#oidcHost()
+          await session.#oidc.check(session, host.scope === undefined ? { ...host, scope } : host, token, 'access_token')
+          if (keep) session.#token = normalizeToken(parseToken(token, session.accessTokenKey, 'getAuthSession'))
+        },
+      }
     }
   }
 
