@@ -258,6 +258,53 @@ export function configureClientAuth(
   context: () => ClientAuthContext = () => ({}),
   hasCertificate?: boolean,
 ): ConfiguredClientAuth | undefined {
+  const configured = configureMethod(clientId, clientSecret, options, owner, context, hasCertificate)
+  if (configured !== undefined && configured.method !== 'strategy') {
+    const own = Object.fromEntries(
+      CLIENT_AUTH_OPTION_NAMES.map((name) => [name, options[name as keyof ClientAuthOptions]]).filter(([, value]) => value !== undefined),
+    )
+    configuredOptions.set(configured, own as ClientAuthOptions)
+  }
+  return configured
+}
+
+/** The options each configured method came from, for {@link serializeClientAuth}. */
+const configuredOptions = new WeakMap<ConfiguredClientAuth, ClientAuthOptions>()
+
+/**
+ * What `serialize()` carries of a configured `clientAuth`: the method and its options, the
+ * `private_key_jwt` key as a private JWK with its `alg` (and `kid`), so a restored client signs
+ * alike; `{}` without `clientAuth` or for a strategy (which cannot be serialized).
+ *
+ * @internal
+ */
+export function serializeClientAuth(configured: ConfiguredClientAuth | undefined): Record<string, unknown> {
+  const options = configured === undefined ? undefined : configuredOptions.get(configured)
+  if (options === undefined) return {}
+  if (options.clientAssertionKey === undefined) return { ...options }
+  const { key, alg, kid } = privateKey(options, 'serialize')
+  let exported: Record<string, unknown>
+  try {
+    exported = key.export({ format: 'jwk' }) as Record<string, unknown>
+  } catch {
+    throw new ConfigurationError(
+      'clientAssertionKey',
+      `serialize(): a ${key.asymmetricKeyType ?? 'this'} key has no JWK form; give an RSA, EC or Ed25519 key, or leave serialize() out.`,
+    )
+  }
+  const jwk: Record<string, unknown> = { ...exported, alg }
+  if (kid !== undefined) jwk.kid = kid
+  return { ...options, clientAssertionKey: jwk }
+}
+
+function configureMethod(
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+  options: ClientAuthOptions,
+  owner: string,
+  context: () => ClientAuthContext,
+  hasCertificate: boolean | undefined,
+): ConfiguredClientAuth | undefined {
   const { clientAuth } = options
   const assertionOptions = ['clientAssertionKey', 'clientAssertionAlg', 'clientAssertionKid', 'clientAssertionAudience', 'clientAssertionLifetime'] as const
   if (clientAuth === undefined) {

@@ -9,7 +9,10 @@ import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
 import type { Response } from '../http/response.js'
 import type { RequestOptions } from '../http/session-options.js'
-import { attachMetadata, OAuth2Session, publishSessionToken } from './oauth2-session.js'
+import { attachMetadata, OAuth2Session, publishSessionToken, serviceGrant } from './oauth2-session.js'
+import { type DPoPTokenRequest, isDPoPTokenType } from './dpop-prover.js'
+import { HeaderMap } from '../http/header-map.js'
+import type { OAuth2Token } from './oauth2-token.js'
 import type { OAuth2SessionOptions, TokenOperationOptions } from './oauth2-session-options.js'
 import type { TokenIntrospection } from './token-revocation.js'
 import type { ExchangedToken, ExchangeTokenOptions } from './token-exchange.js'
@@ -26,7 +29,15 @@ import {
   pushedAuthorizationUrl,
   refuseUnpushed,
 } from './pushed-authorization.js'
-import { CLIENT_AUTH_OPTION_NAMES, type ClientAuthOptions, type ConfiguredClientAuth, clientAuthShape, configureClientAuth } from './client-authentication.js'
+import {
+  CLIENT_AUTH_OPTION_NAMES,
+  type ClientAuthOptions,
+  type ConfiguredClientAuth,
+  clientAuthShape,
+  configureClientAuth,
+  serializeClientAuth,
+} from './client-authentication.js'
+import { readSerializedClientAuth } from './client-auth-serialization.js'
 
 /**
  * Turns a token response body into key/value pairs (rauth's `decoder`).
@@ -60,8 +71,12 @@ export type OAuth2TokenDecoder = (text: string) => Record<string, unknown>
 export interface OAuth2ServiceOptions extends ClientAuthOptions {
   /** The client id. */
   clientId: string
-  /** The client secret; `''` with a `clientAuth` that needs none (`private_key_jwt`, the mTLS methods, `none`). */
-  clientSecret: string
+  /**
+   * The client secret. Required without `clientAuth` (rauth sends it in the token request) and
+   * for the secret methods (`client_secret_basic`, `client_secret_post`, `client_secret_jwt`); left
+   * out with a `clientAuth` that needs none (`private_key_jwt`, the mTLS methods, `none`, a strategy).
+   */
+  clientSecret?: string
   /** A name for the service. */
   name?: string
   /** The token endpoint. */
@@ -119,7 +134,7 @@ const SERIALIZED = [
 const schema = z
   .object({
     clientId: z.string().min(1),
-    clientSecret: z.string(),
+    clientSecret: z.string().optional(),
     name: z.string().optional(),
     accessTokenUrl: z.url().optional(),
     authorizeUrl: z.url().optional(),
@@ -168,7 +183,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   deviceAuthorizationUrl: string | undefined
   /** The pushed authorization request endpoint (RFC 9126). */
   pushedAuthorizationRequestUrl: string | undefined
-  readonly #clientSecret: string
+  readonly #clientSecret: string | undefined
   readonly #sessionOptions: OAuth2SessionOptions
   #metadata: AuthorizationServerMetadata | undefined
   /** The client authentication options, given to every session too. */
@@ -180,8 +195,14 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    */
   constructor(options: OAuth2ServiceOptions) {
     parseOptions(schema, options, 'OAuth2Service')
-    super({ type: 'OAuth2Service', baseSessionClass: OAuth2Session, secretKeys: ['clientSecret'] }, options.name, options.sessionClass)
+    super({ type: 'OAuth2Service', baseSessionClass: OAuth2Session, secretKeys: ['clientSecret', 'clientAssertionKey'] }, options.name, options.sessionClass)
     this.clientId = options.clientId
+    if (options.clientSecret === undefined && options.clientAuth === undefined) {
+      throw new ConfigurationError(
+        'clientSecret',
+        "OAuth2Service: clientSecret is mandatory (rauth sends it with the token request); a client without one sets clientAuth ('private_key_jwt', 'tls_client_auth', 'none' ...).",
+      )
+    }
     this.#clientSecret = options.clientSecret
     this.accessTokenUrl = options.accessTokenUrl
     this.authorizeUrl = options.authorizeUrl
@@ -261,8 +282,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     return this.#metadata
   }
 
-  /** The client secret. Never shown by inspect or logs. */
-  get clientSecret(): string {
+  /** The client secret (`undefined` for a client that has none). Never shown by inspect or logs. */
+  get clientSecret(): string | undefined {
     return this.#clientSecret
   }
 
@@ -360,6 +381,11 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    */
   async getRawAccessToken(methodOrOptions: string | RequestOptions = 'POST', requestOptions: RequestOptions = {}): Promise<Response> {
     const [method, options] = typeof methodOrOptions === 'string' ? [methodOrOptions, requestOptions] : ['POST', methodOrOptions]
+    return this.#requestAccessToken(method, options, this.getSession(), undefined)
+  }
+
+  /** The token request of getRawAccessToken, through `session`, proved with `dpop` when given. */
+  async #requestAccessToken(method: string, options: RequestOptions, session: OAuth2Session, dpop: DPoPTokenRequest | undefined): Promise<Response> {
     const plain = this.#require(this.accessTokenUrl, 'accessTokenUrl')
     const url = this.#clientAuth?.endpoint(plain, 'token_endpoint') ?? plain
     // The client secret goes in this request: the same transport rule as every token request.
@@ -378,10 +404,16 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
       ...credentials,
     }
     // The client secret may be in the body: no redirect re-sends it to another origin.
-    const session = this.getSession()
-    this.accessTokenResponse = await underTokenCap(session, (cap) =>
-      session.request(method, url, withCredentialBody({ ...cap, ...options, ...clientAuth, [key]: merged, withholdToken: true })),
-    )
+    const send = (headers?: HeaderMap): Promise<Response> =>
+      underTokenCap(session, (cap) =>
+        session.request(
+          method,
+          url,
+          withCredentialBody({ ...cap, ...options, ...(headers ? { headers } : {}), ...clientAuth, [key]: merged, withholdToken: true }),
+        ),
+      )
+    // DPoP: a proof from the key of the session that will hold the token (and one more send on use_dpop_nonce).
+    this.accessTokenResponse = dpop === undefined ? await send() : await dpop.send(method, url, new HeaderMap(options.headers ?? {}), send)
     return this.accessTokenResponse
   }
 
@@ -394,22 +426,52 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   async getAccessToken(methodOrOptions: string | AccessTokenOptions = 'POST', accessOptions: AccessTokenOptions = {}): Promise<string> {
     const [method, options] = typeof methodOrOptions === 'string' ? [methodOrOptions, accessOptions] : ['POST', methodOrOptions]
     const { decoder, key = 'access_token', ...requestOptions } = options
-    return (await this.#fetchAccessToken(method, requestOptions, key, decoder))[key] as string
+    return (await this.#fetchAccessToken(method, requestOptions, key, decoder, this.getSession(), undefined))[key] as string
   }
 
   /**
    * Gets an access token and returns a session that sends it; the options may come first
-   * (`getAuthSession({ data })`).
+   * (`getAuthSession({ data })`). With `sessionOptions.dpop`, the session is made first and its
+   * key proves the token request (RFC 9449), so the token is bound to it; with scope `openid` and
+   * the issuer known (discovery, or `issuer` and `jwksUri` in `sessionOptions`), the ID token is
+   * validated as {@link OAuth2Session.fetchToken} validates it and the session has `idTokenClaims`.
+   *
+   * @example
+   * ```ts
+   * import { OAuth2Service } from 'oauth-sessions'
+   * const service = await OAuth2Service.discover('https://idp.example.com', { clientId: 'id', clientSecret: 'secret', sessionOptions: { dpop: true } })
+   * const session = await service.getAuthSession({ data: { grant_type: 'authorization_code', code: 'abc', redirect_uri: 'https://app.example/cb', scope: 'openid' } })
+   * console.log(session.idTokenClaims?.sub, session.token.token_type) // 'user-7' 'DPoP'
+   * ```
+   * @throws {@link IdTokenValidationError} when the ID token fails: no session is handed out for it
    *
    * @see rauth.OAuth2Service.get_auth_session
    */
   async getAuthSession(methodOrOptions: string | AccessTokenOptions = 'POST', options: AccessTokenOptions = {}): Promise<OAuth2Session> {
     const [method, accessOptions] = typeof methodOrOptions === 'string' ? [methodOrOptions, options] : ['POST', methodOrOptions]
     const { decoder, key = 'access_token', ...requestOptions } = accessOptions
-    const token = await this.#fetchAccessToken(method, requestOptions, key, decoder)
-    // rauth sends any token it gets; a MAC or DPoP token is not a bearer credential, so it is refused before any API request.
-    assertBearerTokenType(token.token_type)
-    const session = this.getSession(token[key] as string)
+    const dpopOn = this.#sessionOptions.dpop !== undefined && this.#sessionOptions.dpop !== false
+    // With DPoP the session comes first: its key proves the token request, so the token is bound to it.
+    let session = dpopOn ? this.#newSession({}) : undefined
+    try {
+      const grant = session === undefined ? undefined : serviceGrant(session)
+      const token = await this.#fetchAccessToken(method, requestOptions, key, decoder, session ?? this.getSession(), grant?.dpop)
+      // rauth sends any token it gets; a MAC token (or a DPoP one without a key) is not a bearer credential: refused before any API request.
+      if (!(dpopOn && isDPoPTokenType(token.token_type))) assertBearerTokenType(token.token_type)
+      session ??= this.#newSession({ accessToken: token[key] as string })
+      // OpenID Connect: the ID token is validated as fetchToken validates it; with DPoP, the session keeps the whole bound token.
+      await (grant ?? serviceGrant(session)).accept(token as OAuth2Token, requestedScope(requestOptions), dpopOn)
+    } catch (error) {
+      await session?.close()
+      throw error
+    }
+    const memo = this.memoSession(session.accessToken as string, () => session as OAuth2Session)
+    if (memo !== session) {
+      // A session for this access token existed already: it takes the token (and its claims are those of its own sign-in).
+      if (dpopOn) memo.token = session.token
+      await session.close()
+      session = memo
+    }
     session.accessTokenResponse = this.accessTokenResponse
     // With a tokenStore in sessionOptions, the token is shared: other processes' getSession() start from it.
     await publishSessionToken(session)
@@ -417,8 +479,15 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
   }
 
   /** Requests the token and reads the answer by rauth's rule: an error body counts only when the token is missing. */
-  async #fetchAccessToken(method: string, options: AccessTokenOptions, key: string, decoder: OAuth2TokenDecoder | undefined): Promise<Record<string, unknown>> {
-    const response = await this.getRawAccessToken(method, options)
+  async #fetchAccessToken(
+    method: string,
+    options: AccessTokenOptions,
+    key: string,
+    decoder: OAuth2TokenDecoder | undefined,
+    session: OAuth2Session,
+    dpop: DPoPTokenRequest | undefined,
+  ): Promise<Record<string, unknown>> {
+    const response = await this.#requestAccessToken(method, options, session, dpop)
     return readTokenResponse(response, { errors: 'missing-token', tokenField: key, decoder })
   }
 
@@ -544,7 +613,12 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     return this.getSession().exchangeToken({ ...options, url, adopt: false })
   }
 
-  /** Everything {@link OAuth2Service.fromJSON} needs, the client secret included: calling it is your explicit act (toJSON() redacts). */
+  /**
+   * Everything {@link OAuth2Service.fromJSON} needs, the client secret included: calling it is your
+   * explicit act (toJSON() redacts). The `clientAuth` method and its options go too, the
+   * `private_key_jwt` key as a private JWK; a `clientAuth` strategy (an object) does not: pass it
+   * to fromJSON again, in `overrides`.
+   */
   override serialize(): Record<string, unknown> {
     return {
       type: 'OAuth2Service',
@@ -560,6 +634,8 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
       // Checked again by fromJSON, as a fetched document is.
       metadata: this.#metadata,
       pushedAuthorizationRequestUrl: this.pushedAuthorizationRequestUrl,
+      // The clientAuth method and options, its key as a JWK (a strategy is not: pass it again).
+      ...serializeClientAuth(this.#clientAuth),
     }
   }
 
@@ -578,9 +654,11 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @throws {@link InvalidMetadataError} naming the metadata field that is wrong
    */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth2ServiceOptions> = {}): OAuth2Service {
-    const options = readServiceJSON(json, 'OAuth2Service', [...SERIALIZED, 'metadata'])
+    const options = readServiceJSON(json, 'OAuth2Service', [...SERIALIZED, ...CLIENT_AUTH_OPTION_NAMES, 'metadata'])
     const { metadata: serialized, ...rest } = options
-    const given = { ...(rest as unknown as OAuth2ServiceOptions), ...overrides }
+    const plain = Object.fromEntries(Object.entries(rest).filter(([name]) => !CLIENT_AUTH_OPTION_NAMES.includes(name)))
+    const given = { ...(plain as unknown as OAuth2ServiceOptions), ...overrides }
+    Object.assign(given, readSerializedClientAuth(rest, given, 'OAuth2Service.fromJSON'))
     parseOptions(schema, given, 'OAuth2Service')
     const metadata = readSerializedMetadata(serialized, given.sessionOptions?.insecureTransport ?? false, 'the serialized service (OAuth2Service.fromJSON)')
     if (metadata === undefined) return new OAuth2Service(given)
@@ -598,4 +676,18 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     if (url === undefined) throw new ConfigurationError(option, `This OAuth2Service has no ${option}: pass it to the constructor.`)
     return url
   }
+}
+
+/** The scope a token request asks for (its `scope` parameter), for the OpenID Connect check when sessionOptions name none. */
+function requestedScope(options: RequestOptions): string | undefined {
+  for (const given of [options.data, options.params]) {
+    const scope =
+      given instanceof URLSearchParams
+        ? given.get('scope')
+        : typeof given === 'object' && given !== null && !(given instanceof Uint8Array)
+          ? (given as Record<string, unknown>).scope
+          : undefined
+    if (typeof scope === 'string') return scope
+  }
+  return undefined
 }

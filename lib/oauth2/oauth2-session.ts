@@ -18,7 +18,8 @@ import { appendQuery } from '../http/append-query.js'
 import { ComplianceHookRegistry, type ComplianceHooks, type ComplianceHookType } from './compliance-hooks.js'
 import { type OAuth2Client, WebApplicationClient } from './grant-clients.js'
 import { type BearerChoices, BearerTokenAuth, type BearerTokenSource } from './bearer-token-auth.js'
-import { DPoPProver } from './dpop-prover.js'
+import { DPoPProver, type DPoPTokenRequest } from './dpop-prover.js'
+import { readSerializedClientAuth } from './client-auth-serialization.js'
 import { redirectRefusal, stateMismatch } from './authorization-response.js'
 import { MismatchingStateError } from './oauth2-errors.js'
 import { SharedSessionToken, type SharedTokenHost } from './session-token-sharing.js'
@@ -53,7 +54,7 @@ import {
 import { oauth2SessionOptionsFrom } from './oauth2-session-arguments.js'
 import { introspectTokenAt, operationEndpoint, revokeAndForget, revokeTokenAt, type TokenIntrospection, tokenOperationBody } from './token-revocation.js'
 import { requestToken, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
-import { type ClientAuthEndpoint, clientAuthentication, type ConfiguredClientAuth, configureClientAuth } from './client-authentication.js'
+import { type ClientAuthEndpoint, clientAuthentication, type ConfiguredClientAuth, configureClientAuth, serializeClientAuth } from './client-authentication.js'
 import {
   checkDevice,
   deviceClientAuth,
@@ -108,6 +109,25 @@ let setMetadata: (session: OAuth2Session, metadata: AuthorizationServerMetadata)
  */
 export function attachMetadata(session: OAuth2Session, metadata: AuthorizationServerMetadata): void {
   setMetadata(session, metadata)
+}
+
+let makeServiceGrant: (session: OAuth2Session) => ServiceGrant
+
+/**
+ * What {@link OAuth2Service.getAuthSession} needs of the session it fills: the DPoP proof of its
+ * token request (the session's key, so the token is bound to it), then the ID-token check
+ * (OpenID Connect, as fetchToken's) and, with `keep`, the whole token put in place.
+ *
+ * @internal
+ */
+export interface ServiceGrant {
+  readonly dpop: DPoPTokenRequest | undefined
+  accept(token: OAuth2Token, scope: string | undefined, keep: boolean): Promise<void>
+}
+
+/** The {@link ServiceGrant} of a session. @internal */
+export function serviceGrant(session: OAuth2Session): ServiceGrant {
+  return makeServiceGrant(session)
 }
 
 /**
@@ -206,6 +226,18 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   static {
     setMetadata = (session, metadata) => {
       session.#metadata = metadata
+    }
+    makeServiceGrant = (session) => {
+      const dpop = session.#dpop?.forTokenRequest(session.#token)
+      return {
+        dpop,
+        accept: async (answer, scope, keep) => {
+          const token = dpop === undefined ? answer : dpop.bind(answer)
+          const host = session.#oidcHost()
+          await session.#oidc.check(session, host.scope === undefined ? { ...host, scope } : host, token, 'access_token')
+          if (keep) session.#token = normalizeToken(parseToken(token, session.accessTokenKey, 'getAuthSession'))
+        },
+      }
     }
   }
 
@@ -1068,6 +1100,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     if (shown.codeVerifier !== undefined) shown.codeVerifier = '[redacted]'
     if (this.#dpop !== undefined) shown.dpop = { alg: this.#dpop.alg }
     if (shown.nonce !== undefined) shown.nonce = '[redacted]'
+    // The private key is not shown at all, not even redacted.
+    delete shown.clientAssertionKey
     shown.token = redactToken(this.#token)
     // URLs may carry credentials (user info, a client_secret in the query, the token under any name).
     for (const key of [
@@ -1085,7 +1119,11 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     return shown
   }
 
-  /** Everything `fromJSON` (alias `deserialize`) needs, the client secret and token included: calling it is your explicit act. */
+  /**
+   * Everything `fromJSON` (alias `deserialize`) needs, the client secret and token included: calling it is your explicit act.
+   * It carries the DPoP key and the `clientAuth` method with its options, the `private_key_jwt` key
+   * as a private JWK; a `clientAuth` strategy (an object) is left out: pass it to fromJSON again.
+   */
   serialize(): Record<string, unknown> {
     return {
       type: 'OAuth2Session',
@@ -1113,6 +1151,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       // The DPoP key (a private JWK once the session has one): a bound token is useless without it.
       dpop: this.#dpop?.serialized(),
       ...this.#oidc.serialize(),
+      // The clientAuth method and options, its key as a JWK (a strategy is not: pass it again).
+      ...serializeClientAuth(this.#clientAuth),
     }
   }
 
@@ -1162,6 +1202,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
       if (key === 'codeVerifier' && restored.pkce === false) continue
       if (data[key] !== undefined && data[key] !== null && restored[key] === undefined) Object.assign(restored, { [key]: data[key] })
     }
+    Object.assign(restored, readSerializedClientAuth(data, restored, 'OAuth2Session.fromJSON'))
     const metadata = readSerializedMetadata(data.metadata, restored.insecureTransport ?? false)
     const session = new OAuth2Session(typeof data.clientId === 'string' ? data.clientId : undefined, restored)
     if (metadata !== undefined) session.#metadata = metadata

@@ -21,6 +21,7 @@ import { requestGrant, type ReceivedGrant } from './redirect-listener.js'
 import type { NewToken } from './token-cache.js'
 import type { StrategyClient } from './strategy-token-operations.js'
 import { checkImplicitIdToken, type IdTokenSettings } from './implicit-id-token.js'
+import { type ClientAuthOptions, configureClientAuth } from '../client-authentication.js'
 
 /**
  * Options of the browser flows (requests-auth's `BrowserAuth` keywords and the OAuth 2 options),
@@ -71,7 +72,12 @@ export interface OAuth2BrowserOptions extends OAuth2TokenOptions {
 }
 
 /**
- * Options of {@link OAuth2AuthorizationCode} and {@link OAuth2AuthorizationCodePKCE}.
+ * Options of {@link OAuth2AuthorizationCode} and {@link OAuth2AuthorizationCodePKCE}. With
+ * `clientAuth` ({@link ClientAuthOptions}) the client authenticates by that method at the token
+ * endpoint (code exchange, refresh, `revoke()`, `introspect()`), with `clientId` and, for the
+ * secret methods, `clientSecret` (never sent through the browser); `username` and `password` are
+ * then not taken. Without it, Basic with `username` and `password`, else `client_id` and
+ * `client_secret` in the body, as requests-auth sends them.
  *
  * @example
  * ```ts
@@ -80,7 +86,7 @@ export interface OAuth2BrowserOptions extends OAuth2TokenOptions {
  * ```
  * @group Auth
  */
-export interface OAuth2AuthorizationCodeOptions extends OAuth2BrowserOptions {
+export interface OAuth2AuthorizationCodeOptions extends OAuth2BrowserOptions, ClientAuthOptions {
   /** The redirect parameter carrying the code. Default `code`. */
   codeFieldName?: string
   /** Client id for Basic authentication of the token request (with `password`). */
@@ -252,12 +258,27 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
     super(authorizationUrl, parameters, options, 'access_token')
     this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
     this.codeFieldName = options.codeFieldName || 'code'
+    const secret = parameterValue(parameters, 'client_secret')
+    const configured = configureClientAuth(parameterValue(parameters, 'client_id'), secret || undefined, options, new.target.name)
+    if (configured !== undefined && (options.username !== undefined || options.password !== undefined)) {
+      const option = options.username !== undefined ? 'username' : 'password'
+      throw new ConfigurationError(
+        option,
+        `${new.target.name}: pass either ${option} (Basic) or clientAuth, not both; clientAuth takes clientId and clientSecret.`,
+      )
+    }
     this.#target = {
       session: options.session ?? new Session(),
       url: this.tokenUrl,
-      auth: options.username && options.password ? new HTTPBasicAuth(options.username, options.password) : undefined,
+      auth: configured?.strategy ?? (options.username && options.password ? new HTTPBasicAuth(options.username, options.password) : undefined),
     }
-    this.parameters = parameters
+    // With clientAuth the secret goes only the way its method sends it, never as a plain parameter.
+    this.parameters = configured === undefined ? parameters : parameters.filter(([name]) => name !== 'client_secret')
+  }
+
+  /** @internal */
+  protected override get acceptsClientAuth(): boolean {
+    return true
   }
 
   /** Exchanges a code (RFC 6749 §4.1.3): `first` goes ahead of requests-auth's body, as its PKCE flow puts the verifier. */

@@ -15,7 +15,29 @@ import {
 } from './oauth2-token-strategy.js'
 import type { StrategyClient } from './strategy-token-operations.js'
 import type { NewToken } from './token-cache.js'
-import { type ClientAuthOptions, configureClientAuth } from '../client-authentication.js'
+import { type ClientAuthOptions, type ConfiguredClientAuth, configureClientAuth } from '../client-authentication.js'
+
+/**
+ * The client authentication of a strategy with requests-auth's `sessionAuth` (password, JWT
+ * bearer): the configured `clientAuth` (never with `sessionAuth`), else `sessionAuth` (a pair is
+ * Basic, raw, as requests-auth sends it), else `fallback`, the strategy's own rule.
+ *
+ * @internal
+ */
+export function sessionClientAuth(
+  configured: ConfiguredClientAuth | undefined,
+  sessionAuth: readonly [string, string] | AuthStrategy | undefined,
+  owner: string,
+  fallback: AuthStrategy | undefined,
+): AuthStrategy | undefined {
+  if (configured !== undefined && sessionAuth !== undefined) {
+    throw new ConfigurationError('sessionAuth', `${owner}: pass either sessionAuth or clientAuth (with clientId), not both.`)
+  }
+  if (configured !== undefined) return configured.strategy
+  if (Array.isArray(sessionAuth)) return new HTTPBasicAuth(sessionAuth[0] as string, sessionAuth[1] as string)
+  if (sessionAuth !== undefined) return sessionAuth as AuthStrategy
+  return fallback
+}
 
 /**
  * Options of the token-endpoint strategies (client credentials, password), in camelCase. Any
@@ -175,15 +197,12 @@ export class OAuth2ResourceOwnerPasswordCredentials extends OAuth2GrantStrategy 
     if (!username) throw new ConfigurationError('username', 'User name is mandatory.')
     if (!password) throw new ConfigurationError('password', 'Password is mandatory.')
     const { clientId, clientSecret, sessionAuth, ...rest } = options
-    const configured = configureClientAuth(clientId, clientSecret, options, 'OAuth2ResourceOwnerPasswordCredentials')
-    if (configured !== undefined && sessionAuth !== undefined) {
-      throw new ConfigurationError('sessionAuth', 'OAuth2ResourceOwnerPasswordCredentials: pass either sessionAuth or clientAuth (with clientId), not both.')
-    }
-    let clientAuth: AuthStrategy | undefined
-    if (configured !== undefined) clientAuth = configured.strategy
-    else if (Array.isArray(sessionAuth)) clientAuth = new HTTPBasicAuth(sessionAuth[0] as string, sessionAuth[1] as string)
-    else if (sessionAuth !== undefined) clientAuth = sessionAuth as AuthStrategy
-    else if (clientId !== undefined) clientAuth = new HTTPBasicAuth(clientId, clientSecret ?? '')
+    const clientAuth = sessionClientAuth(
+      configureClientAuth(clientId, clientSecret, options, 'OAuth2ResourceOwnerPasswordCredentials'),
+      sessionAuth,
+      'OAuth2ResourceOwnerPasswordCredentials',
+      clientId === undefined ? undefined : new HTTPBasicAuth(clientId, clientSecret ?? ''),
+    )
     // The client joins the cache key (as for client credentials), so two clients of one user never share a token.
     const client = Array.isArray(sessionAuth) ? (sessionAuth[0] as string) : clientId
     super(

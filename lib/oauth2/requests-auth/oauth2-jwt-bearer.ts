@@ -1,6 +1,6 @@
 import type { StrategyClient } from './strategy-token-operations.js'
-import { createHash, randomUUID } from 'node:crypto'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
+import { createHash, randomUUID } from 'node:crypto'
 import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
 import { addParameters } from '../../auth/python-url.js'
 import { ConfigurationError } from '../../errors.js'
@@ -8,7 +8,8 @@ import { Session } from '../../http/session.js'
 import { SECRET_PARAMS } from '../../security/secret-names.js'
 import type { StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
 import { type AssertionSource, resolveAssertion } from '../grant-clients.js'
-import type { OAuth2GrantOptions } from './oauth2-grant-strategies.js'
+import { type OAuth2GrantOptions, sessionClientAuth } from './oauth2-grant-strategies.js'
+import { configureClientAuth } from '../client-authentication.js'
 import { extraParameters, OAuth2TokenStrategy, scopeText, stateOf, TOKEN_SETTING_NAMES, type TokenTarget, requireUrl } from './oauth2-token-strategy.js'
 import type { NewToken } from './token-cache.js'
 
@@ -17,6 +18,9 @@ const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 
 /**
  * Options of {@link OAuth2JwtBearer}. Any other key is sent as a parameter of the token request.
+ * With `clientAuth` ({@link ClientAuthOptions}, with `clientId`) the client authenticates by that
+ * method (`private_key_jwt` adds a client assertion beside the grant's); without it, Basic with
+ * `clientId` and `clientSecret`, or `sessionAuth`, as before.
  *
  * @example
  * ```ts
@@ -99,15 +103,19 @@ export class OAuth2JwtBearer extends OAuth2TokenStrategy {
       throw new ConfigurationError('subject', 'OAuth2JwtBearer: subject must be non-empty text (the assertion subject, for the cache key).')
     }
     this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
-    let clientAuth: AuthStrategy | undefined
-    if (Array.isArray(sessionAuth)) clientAuth = new HTTPBasicAuth(sessionAuth[0] as string, sessionAuth[1] as string)
-    else if (sessionAuth !== undefined) clientAuth = sessionAuth as AuthStrategy
-    else if (clientId !== undefined && clientSecret !== undefined) clientAuth = new HTTPBasicAuth(clientId, clientSecret)
+    const configured = configureClientAuth(clientId, clientSecret, rest, 'OAuth2JwtBearer')
+    const clientAuth = sessionClientAuth(
+      configured,
+      sessionAuth,
+      'OAuth2JwtBearer',
+      clientId !== undefined && clientSecret !== undefined ? new HTTPBasicAuth(clientId, clientSecret) : undefined,
+    )
     this.#assertion = assertion
     this.#target = { session: options.session ?? new Session(), url: this.tokenUrl, auth: clientAuth }
     const scope = scopeText(options.scope)
     this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(rest, KNOWN)]
-    if (clientId !== undefined && clientSecret === undefined && sessionAuth === undefined) this.#extras.push(['client_id', clientId])
+    if (clientId !== undefined && clientSecret === undefined && sessionAuth === undefined && configured === undefined)
+      this.#extras.push(['client_id', clientId])
     const client = Array.isArray(sessionAuth) ? (sessionAuth[0] as string) : clientId
     // Who the token is for: the subject given; else the text assertion's hash; else this instance only.
     const whose = subject ?? (typeof assertion === 'string' ? createHash('sha256').update(assertion).digest('hex') : randomUUID())
@@ -125,6 +133,11 @@ export class OAuth2JwtBearer extends OAuth2TokenStrategy {
     const { session, auth } = this.#target
     if (auth !== undefined) return { session, auth }
     return { session, auth: undefined, clientId: this.#extras.find(([name]) => name === 'client_id')?.[1] }
+  }
+
+  /** @internal */
+  protected override get acceptsClientAuth(): boolean {
+    return true
   }
 
   /** Makes (or takes) the assertion, then runs the grant. */

@@ -289,7 +289,8 @@ export class AzureActiveDirectoryImplicitIdToken extends OAuth2Implicit {
 export class WakaTimeAuthorizationCode extends OAuth2AuthorizationCode {
   constructor(clientId: string, clientSecret: string, scope: string | readonly string[], options: OAuth2AuthorizationCodeOptions = {}) {
     requireClientId(clientId)
-    if (!clientSecret) throw new ConfigurationError('clientSecret', 'client_secret is mandatory: the waka_sec_... secret of your WakaTime app.')
+    if (!clientSecret && options.clientAuth === undefined)
+      throw new ConfigurationError('clientSecret', 'client_secret is mandatory: the waka_sec_... secret of your WakaTime app.')
     const scopes = scopeText(scope, ',')
     if (!scopes) throw new ConfigurationError('scope', 'Scope is mandatory, such as "email" or ["email", "read_stats"].')
     super('https://wakatime.com/oauth/authorize', 'https://wakatime.com/oauth/token', {
@@ -348,7 +349,8 @@ export class GitHubDeviceCode extends OAuth2DeviceCode {
 export class GitHubAuthorizationCode extends OAuth2AuthorizationCode {
   constructor(clientId: string, clientSecret: string, options: OAuth2AuthorizationCodeOptions = {}) {
     requireClientId(clientId)
-    if (!clientSecret) throw new ConfigurationError('clientSecret', 'client_secret is mandatory: the client secret of your GitHub OAuth App.')
+    if (!clientSecret && options.clientAuth === undefined)
+      throw new ConfigurationError('clientSecret', 'client_secret is mandatory: the client secret of your GitHub OAuth App.')
     super(GITHUB_AUTHORIZE_URL, GITHUB_TOKEN_URL, { client_id: clientId, client_secret: clientSecret, ...options })
   }
 

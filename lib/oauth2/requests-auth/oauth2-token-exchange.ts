@@ -20,6 +20,7 @@ import {
 } from '../token-exchange.js'
 import { SingleFlight } from '../token-renewal.js'
 import { assertSecureTransport } from '../transport-security.js'
+import { type ClientAuthOptions, type ConfiguredClientAuth, clientAuthShape, configureClientAuth } from '../client-authentication.js'
 
 /** A token, or a function that gives the current one (a user's token of the request being served). */
 type TokenSource = string | (() => string | Promise<string>)
@@ -29,7 +30,8 @@ type TargetSource = string | readonly string[] | ((url: string) => string | read
 /**
  * Options of {@link OAuth2TokenExchange}: the subject token, what to ask for, and how the client
  * authenticates at the token endpoint (as {@link OAuth2Session.exchangeToken}: Basic with
- * `clientId` and `clientSecret`, `includeClientId` for the body, or `auth`).
+ * `clientId` and `clientSecret`, `includeClientId` for the body, or `auth`; or, with `clientAuth`
+ * ({@link ClientAuthOptions}), by that method: `private_key_jwt`, `client_secret_post` ...).
  *
  * @example
  * ```ts
@@ -43,7 +45,7 @@ type TargetSource = string | readonly string[] | ((url: string) => string | read
  * ```
  * @group Auth
  */
-export interface OAuth2TokenExchangeOptions {
+export interface OAuth2TokenExchangeOptions extends ClientAuthOptions {
   /** The subject token, or a function called for each request that returns the current one. */
   subjectToken: string | (() => string | Promise<string>)
   /** Its type: a short name of {@link TOKEN_TYPE_URIS} or an absolute URI. */
@@ -106,6 +108,7 @@ const strategySchema = z
     timeout: z.number().positive().max(MAX_TIMER_MS).optional(),
     session: z.instanceof(Session).optional(),
     insecureTransport: z.boolean().optional(),
+    ...clientAuthShape,
   })
   .strict()
 
@@ -149,6 +152,7 @@ export class OAuth2TokenExchange extends AuthBase {
   /** Exchanged tokens by key, in least-recently-used order (a Map keeps insertion order). */
   readonly #cache = new Map<string, ExchangedToken>()
   readonly #flights = new SingleFlight<ExchangedToken>()
+  readonly #clientAuth: ConfiguredClientAuth | undefined
 
   /**
    * @param tokenUrl - the token endpoint
@@ -161,6 +165,11 @@ export class OAuth2TokenExchange extends AuthBase {
     const parsed = parseOptions(strategySchema, options, 'OAuth2TokenExchange') as OAuth2TokenExchangeOptions
     // The token types and the actor rule, checked now with a placeholder token: the real ones come per request.
     parseExchangeOptions(this.#exchangeOptions(parsed, 'x', parsed.actorToken === undefined ? undefined : 'x', [], []), 'OAuth2TokenExchange')
+    this.#clientAuth = configureClientAuth(parsed.clientId, parsed.clientSecret, parsed, 'OAuth2TokenExchange')
+    if (this.#clientAuth !== undefined && (parsed.auth !== undefined || parsed.includeClientId !== undefined)) {
+      const option = parsed.auth !== undefined ? 'auth' : 'includeClientId'
+      throw new ConfigurationError(option, `OAuth2TokenExchange: pass either ${option} or clientAuth, not both.`)
+    }
     this.#options = parsed
     this.#session = parsed.session ?? new Session()
     this.#earlyExpiry = parsed.earlyExpiry ?? 30
@@ -233,6 +242,7 @@ export class OAuth2TokenExchange extends AuthBase {
         clientId,
         clientSecret,
         insecureTransport: this.#options.insecureTransport ?? false,
+        clientAuth: this.#clientAuth,
       })
       assertSendableAsBearer(token)
       this.#cache.delete(key)

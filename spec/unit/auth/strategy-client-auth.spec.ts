@@ -4,9 +4,9 @@ import { decodeJwt, jwtVerify } from 'jose'
 import nock from 'nock'
 import {
   type DeviceClock,
-  OAuth2AuthorizationCode,
   OAuth2ClientCredentials,
   OAuth2DeviceCode,
+  OAuth2Implicit,
   OAuth2ResourceOwnerPasswordCredentials,
   Session,
 } from '../../../lib/index.js'
@@ -139,7 +139,7 @@ describe('clientAuth on the requests-auth strategies', () => {
   })
 
   it('refuses clientAuth on a strategy that sends no client credentials of its own, and bad combinations, naming the option', () => {
-    expect(configurationError(() => new OAuth2AuthorizationCode(`${IDP}/auth`, `${IDP}/token`, { clientAuth: 'none' })).option).to.equal('clientAuth')
+    expect(configurationError(() => new OAuth2Implicit(`${IDP}/auth`, { clientAuth: 'none' })).option).to.equal('clientAuth')
     expect(configurationError(() => new OAuth2ClientCredentials(`${IDP}/token`, 'svc', '', { clientAuth: 'private_key_jwt' })).option).to.equal(
       'clientAssertionKey',
     )

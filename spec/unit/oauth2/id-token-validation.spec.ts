@@ -1,28 +1,16 @@
 import { expect } from 'chai'
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT, UnsecuredJWT } from 'jose'
+import { SignJWT, UnsecuredJWT } from 'jose'
 import nock from 'nock'
 import { IdTokenValidationError, OAuth2Session } from '../../../lib/index.js'
 import { clearJwksCache } from '../../../lib/oauth2/jwks-cache.js'
 import { installClock } from '../../support/fake-clock.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
 import { withWarnings } from '../../support/with-warnings.js'
+import { CLIENT, ISSUER, JWKS_PATH, type Signer, serveJwks, signer, signIdToken } from '../../support/id-token-fixtures.js'
 
 // OpenID Connect Core §3.1.3.7 on the wire: the ID token of a token response, built and signed
 // here with jose, checked against a JWKS nock serves; the token is kept only when it passes.
-const ISSUER = 'https://idp.example'
-const JWKS_PATH = '/jwks'
 const CALLBACK = 'https://app.example/cb'
-const CLIENT = 'client-1'
-
-interface Signer {
-  readonly key: CryptoKey
-  readonly jwk: JWK
-}
-
-async function signer(kid: string, alg = 'RS256'): Promise<Signer> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true })
-  return { key: privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } }
-}
 
 let main: Signer
 let rotated: Signer
@@ -37,17 +25,8 @@ function now(): number {
 }
 
 /** A valid ID token for CLIENT from ISSUER, with `claims` on top (`undefined` removes one). */
-async function idToken(claims: Record<string, unknown> = {}, by: Signer = main, header: Record<string, unknown> = {}): Promise<string> {
-  const payload: Record<string, unknown> = { iss: ISSUER, sub: 'user-7', aud: CLIENT, iat: now(), exp: now() + 600, ...claims }
-  for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name]
-  return new SignJWT(payload as JWTPayload).setProtectedHeader({ alg: by.jwk.alg as string, kid: by.jwk.kid, ...header }).sign(by.key)
-}
-
-function serveJwks(...signers: Signer[]): nock.Scope {
-  return nock(ISSUER)
-    .get(JWKS_PATH)
-    .matchHeader('authorization', (value) => value === undefined)
-    .reply(200, { keys: signers.map((one) => one.jwk) }, { 'Content-Type': 'application/json' })
+function idToken(claims: Record<string, unknown> = {}, by: Signer = main, header: Record<string, unknown> = {}): Promise<string> {
+  return signIdToken(by, claims, header)
 }
 
 function answerToken(idTokenValue: string, extra: Record<string, unknown> = {}): nock.Scope {
