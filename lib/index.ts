@@ -67,6 +67,7 @@ export type {
   FetchTokenOptions,
   RefreshTokenOptions,
   TokenOperationOptions,
+  ClientRequestOptions,
   TokenUpdater,
 } from './oauth2/oauth2-session-options.js'
 export type { TokenIntrospection } from './oauth2/token-revocation.js'

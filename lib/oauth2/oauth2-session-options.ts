@@ -284,14 +284,32 @@ export interface RefreshTokenOptions {
  * ```
  * @group OAuth 2
  */
-export interface TokenOperationOptions {
+export interface TokenOperationOptions extends ClientRequestOptions {
   /** `token_type_hint` (RFC 7009 §2.1): `'access_token'`, `'refresh_token'` or a server's own type. Sent only when given, or for the session's own tokens. */
   tokenTypeHint?: string
   /** The endpoint of this call; default the session's `revocationUrl` / `introspectionUrl`. */
   url?: string
+}
+
+/**
+ * The request settings of every client-authenticated call beyond fetchToken and refreshToken
+ * (revocation, introspection, token exchange, pushed authorization requests): how the client
+ * authenticates for this call (else as the session's `clientAuth` says, else Basic with the
+ * client id and secret), and the request's headers, timeout and signal.
+ *
+ * @example
+ * ```ts
+ * import { OAuth2Session, type ClientRequestOptions } from 'oauth-sessions'
+ * declare const session: OAuth2Session
+ * const asPublicClient: ClientRequestOptions = { includeClientId: true, timeout: 5000, signal: AbortSignal.timeout(10_000) }
+ * await session.introspectToken('a-token', asPublicClient)
+ * ```
+ * @group OAuth 2
+ */
+export interface ClientRequestOptions {
   /** Client authentication; `null` for none. Default: Basic with client id and secret, as at the token endpoint. */
   auth?: AuthStrategy | null
-  /** Send client_id (and client_secret) in the body instead of Basic auth. */
+  /** Send client_id (and client_secret) in the body instead of Basic auth (`client_secret_post`). */
   includeClientId?: boolean
   /** The client secret; default the session's. */
   clientSecret?: string

@@ -1,13 +1,12 @@
+import type { ClientRequestOptions } from './oauth2-session-options.js'
 import { z } from 'zod'
-import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { ConfigurationError, InvalidTokenResponseError, kindOf } from '../errors.js'
 import { appendQuery } from '../http/append-query.js'
 import type { ParamPairs } from '../http/form-encoding.js'
-import type { HeadersInit } from '../http/header-map.js'
 import { httpUrlSchema } from '../http/parse-url.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
-import { requestOptionsSchema, type TimeoutOption } from '../http/session-options.js'
+import { requestOptionsSchema } from '../http/session-options.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
 import { clientAuthentication, type ConfiguredClientAuth } from './client-authentication.js'
@@ -31,24 +30,12 @@ import { assertSecureTransport } from './transport-security.js'
  * @see https://www.rfc-editor.org/rfc/rfc9126#section-2.1
  * @group OAuth 2
  */
-export interface PushAuthorizationRequestOptions {
+export interface PushAuthorizationRequestOptions extends ClientRequestOptions {
   /**
    * The authorization endpoint the returned URL points at; default the discovered
    * `authorization_endpoint` (the service's `authorizeUrl` for {@link OAuth2Service}).
    */
   authorizationEndpoint?: string
-  /** Client authentication of your own; `null` for none. Default: Basic with the client id and secret, as at the token endpoint. */
-  auth?: AuthStrategy | null
-  /** Sends `client_secret` in the body instead of Basic authentication (`client_id` is in the body anyway). */
-  includeClientId?: boolean
-  /** The client secret; default the session's. */
-  clientSecret?: string
-  /** Request headers; default Accept JSON and a form Content-Type. */
-  headers?: HeadersInit
-  /** The timeout of the push. */
-  timeout?: TimeoutOption
-  /** Ends the push at once when aborted. */
-  signal?: AbortSignal
 }
 
 /** @internal the options of pushAuthorizationRequest. */

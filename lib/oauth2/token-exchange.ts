@@ -1,12 +1,11 @@
+import type { ClientRequestOptions } from './oauth2-session-options.js'
 import { z } from 'zod'
-import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { ConfigurationError, InvalidTokenResponseError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
-import type { HeadersInit } from '../http/header-map.js'
 import { parseOptions } from '../http/parse-options.js'
 import { httpUrlSchema } from '../http/parse-url.js'
 import type { Session } from '../http/session.js'
-import { requestOptionsSchema, type TimeoutOption } from '../http/session-options.js'
+import { requestOptionsSchema } from '../http/session-options.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import { assertBearerTokenType, UnsupportedTokenTypeError } from './oauth2-errors.js'
 import type { OAuth2Token } from './oauth2-token.js'
@@ -80,7 +79,7 @@ export type TokenTypeIdentifier = keyof typeof TOKEN_TYPE_URIS | (string & {})
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
  * @group OAuth 2
  */
-export interface ExchangeTokenOptions {
+export interface ExchangeTokenOptions extends ClientRequestOptions {
   /** The token the new one is for (`subject_token`): a user's access token, an ID token, a SAML assertion ... */
   subjectToken: string
   /** Its type (`subject_token_type`), such as `'access_token'` or `'urn:ietf:params:oauth:token-type:id_token'`. */
@@ -105,18 +104,6 @@ export interface ExchangeTokenOptions {
    * {@link OAuth2Session.exchangeToken} for why.
    */
   adopt?: boolean
-  /** Client authentication; `null` for none. Default: Basic with client id and secret, as at the token endpoint. */
-  auth?: AuthStrategy | null
-  /** Send client_id (and client_secret) in the body instead of Basic auth (`client_secret_post`). */
-  includeClientId?: boolean
-  /** The client secret; default the session's. */
-  clientSecret?: string
-  /** Request headers; default Accept JSON and a form Content-Type. */
-  headers?: HeadersInit
-  /** The timeout of this request. */
-  timeout?: TimeoutOption
-  /** Ends the request at once when aborted. */
-  signal?: AbortSignal
 }
 
 /**
