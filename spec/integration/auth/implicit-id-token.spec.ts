@@ -1,11 +1,10 @@
+import { useBrowserFlow } from '../../support/browser-flow.js'
 import { expect } from 'chai'
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
 import nock from 'nock'
-import { IdTokenValidationError, OAuth2Implicit, Session } from '../../../lib/index.js'
+import { IdTokenValidationError, OAuth2Implicit } from '../../../lib/index.js'
 import { clearDiscoveryCache } from '../../../lib/oauth2/discovery.js'
 import { clearJwksCache } from '../../../lib/oauth2/jwks-cache.js'
-import { BrowserMock, type TokenCacheHandle, useTokenCache } from '../../../lib/testing/index.js'
-import { freePort } from '../../support/free-port.js'
 
 // requests-auth's OAuth2Implicit with response_type=id_token: the redirect listener (a real one, on
 // loopback) gets an ID token built here with jose; with the issuer known, it is validated against
@@ -33,32 +32,19 @@ function idToken(claims: Record<string, unknown> = {}): Promise<string> {
 
 describe('OAuth2Implicit ID tokens', function () {
   this.timeout(15_000)
-  let browser: BrowserMock
-  let cache: TokenCacheHandle
-  let session: Session
-  let port: number
-
-  beforeEach(async () => {
+  const flow = useBrowserFlow()
+  beforeEach(() => {
     clearJwksCache()
     clearDiscoveryCache()
-    cache = useTokenCache()
-    browser = new BrowserMock().install()
-    session = new Session()
-    port = await freePort()
-  })
-  afterEach(async () => {
-    cache.restore()
-    browser.restore()
-    await session.close()
   })
 
   function implicit(options: Record<string, unknown> = {}): OAuth2Implicit {
-    return new OAuth2Implicit(`${ISSUER}/authorize`, { clientId: CLIENT, responseType: 'id_token', nonce: NONCE, redirectUriPort: port, ...options })
+    return new OAuth2Implicit(`${ISSUER}/authorize`, { clientId: CLIENT, responseType: 'id_token', nonce: NONCE, redirectUriPort: flow.port, ...options })
   }
 
   /** The browser comes back with `token` in the fragment; the API answers the request it authorizes. */
   function replyWith(auth: OAuth2Implicit, token: string): void {
-    browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${port}/#id_token=${token}&state=${auth.flowState}` })
+    flow.browser.addResponse({ openedUrl: auth.grantUrl, replyUrl: `http://localhost:${flow.port}/#id_token=${token}&state=${auth.flowState}` })
   }
 
   it('validates the ID token with the jwksUri given, then sends it', async () => {
@@ -70,7 +56,7 @@ describe('OAuth2Implicit ID tokens', function () {
       .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
     const api = nock('https://api.example').get('/me').matchHeader('authorization', `Bearer ${token}`).reply(200, { ok: true })
 
-    const answer = await session.get('https://api.example/me', { auth })
+    const answer = await flow.session.get('https://api.example/me', { auth })
 
     jwks.done()
     api.done()
@@ -88,7 +74,7 @@ describe('OAuth2Implicit ID tokens', function () {
       .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
     const api = nock('https://api.example').get('/me').reply(200, { ok: true })
 
-    await session.get('https://api.example/me', { auth })
+    await flow.session.get('https://api.example/me', { auth })
 
     metadata.done()
     jwks.done()
@@ -105,7 +91,7 @@ describe('OAuth2Implicit ID tokens', function () {
       .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
     const api = nock('https://api.example').get('/me').reply(200, { ok: true })
 
-    const error = await session.get('https://api.example/me', { auth }).catch((e: unknown) => e)
+    const error = await flow.session.get('https://api.example/me', { auth }).catch((e: unknown) => e)
 
     expect(error).to.be.instanceOf(IdTokenValidationError).and.include({ claim: 'signature' })
     expect(api.isDone()).to.equal(false)
@@ -119,7 +105,7 @@ describe('OAuth2Implicit ID tokens', function () {
       .get('/jwks')
       .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
 
-    const error = await session.get('https://api.example/me', { auth }).catch((e: unknown) => e)
+    const error = await flow.session.get('https://api.example/me', { auth }).catch((e: unknown) => e)
 
     expect(error).to.be.instanceOf(IdTokenValidationError).and.include({ claim: 'nonce' })
   })
@@ -129,7 +115,7 @@ describe('OAuth2Implicit ID tokens', function () {
     replyWith(auth, 'a.b.c')
     const api = nock('https://api.example').get('/me').matchHeader('authorization', 'Bearer a.b.c').reply(200, { ok: true })
 
-    await session.get('https://api.example/me', { auth })
+    await flow.session.get('https://api.example/me', { auth })
 
     api.done()
   })

@@ -1,7 +1,6 @@
+import { useBrowserFlow } from '../../support/browser-flow.js'
 import { expect } from 'chai'
-import { IssuerMismatchError, OAuth2AuthorizationCode, Session } from '../../../lib/index.js'
-import { BrowserMock, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
-import { freePort } from '../../support/free-port.js'
+import { IssuerMismatchError, OAuth2AuthorizationCode } from '../../../lib/index.js'
 import { startServer } from '../../support/servers.js'
 
 // RFC 9207 on the requests-auth redirect listener: the callback's `iss`, whichever way the browser
@@ -9,22 +8,7 @@ import { startServer } from '../../support/servers.js'
 // raises never shows the code the same callback carried.
 describe('the redirect listener checks iss (RFC 9207)', function () {
   this.timeout(15_000)
-  let browser: BrowserMock
-  let cache: TokenCacheHandle
-  let session: Session
-  let port: number
-
-  beforeEach(async () => {
-    browser = new BrowserMock().install()
-    cache = useTokenCache()
-    session = new Session()
-    port = await freePort()
-  })
-  afterEach(async () => {
-    cache.restore()
-    await session.close()
-    browser.restore()
-  })
+  const flow = useBrowserFlow()
 
   /** A token endpoint on 127.0.0.1 that counts the requests it gets. */
   const countingIdp = async () => {
@@ -41,15 +25,15 @@ describe('the redirect listener checks iss (RFC 9207)', function () {
   }
 
   const strategy = (tokenUrl: string) =>
-    new OAuth2AuthorizationCode('https://idp.test/authorize', tokenUrl, { clientId: 'app', redirectUriPort: port, issuer: 'https://idp.test' })
+    new OAuth2AuthorizationCode('https://idp.test/authorize', tokenUrl, { clientId: 'app', redirectUriPort: flow.port, issuer: 'https://idp.test' })
 
   it('refuses a form-posted callback (response_mode=form_post) naming another issuer, before any token request', async () => {
     await using idp = await countingIdp()
     const auth = strategy(`${idp.url}/token`)
     const form = new URLSearchParams({ code: 'c-1', state: auth.flowState, iss: 'https://attacker.test' }).toString()
-    browser.addResponse({ openedUrl: () => true, replyUrl: `http://localhost:${port}/`, data: form })
+    flow.browser.addResponse({ openedUrl: () => true, replyUrl: `http://localhost:${flow.port}/`, data: form })
 
-    const error = await session.get(idp.url, { auth }).catch((e: unknown) => e)
+    const error = await flow.session.get(idp.url, { auth }).catch((e: unknown) => e)
 
     expect(error).to.be.instanceOf(IssuerMismatchError).and.include({ expected: 'https://idp.test', received: 'https://attacker.test' })
     expect(idp.tokenRequests).to.equal(0)
@@ -59,12 +43,12 @@ describe('the redirect listener checks iss (RFC 9207)', function () {
     await using idp = await countingIdp()
     const auth = strategy(`${idp.url}/token`)
     const doubled = `iss=${encodeURIComponent('https://idp.test')}&iss=${encodeURIComponent('https://attacker.test')}`
-    browser.addResponse({
+    flow.browser.addResponse({
       openedUrl: () => true,
-      replyUrl: (opened) => `http://localhost:${port}/?code=c-2&state=${new URL(opened).searchParams.get('state')}&${doubled}`,
+      replyUrl: (opened) => `http://localhost:${flow.port}/?code=c-2&state=${new URL(opened).searchParams.get('state')}&${doubled}`,
     })
 
-    const error = await session.get(idp.url, { auth }).catch((e: unknown) => e)
+    const error = await flow.session.get(idp.url, { auth }).catch((e: unknown) => e)
 
     expect(error).to.be.instanceOf(IssuerMismatchError).and.include({ received: 'https://idp.test, https://attacker.test' })
     expect(idp.tokenRequests).to.equal(0)
@@ -74,13 +58,13 @@ describe('the redirect listener checks iss (RFC 9207)', function () {
     await using idp = await countingIdp()
     const auth = strategy(`${idp.url}/token`)
     const code = 'code-that-must-stay-secret-5d1f'
-    browser.addResponse({
+    flow.browser.addResponse({
       openedUrl: () => true,
       replyUrl: (opened) =>
-        `http://localhost:${port}/?code=${code}&state=${new URL(opened).searchParams.get('state')}&iss=${encodeURIComponent(`https://attacker.test/${code}`)}`,
+        `http://localhost:${flow.port}/?code=${code}&state=${new URL(opened).searchParams.get('state')}&iss=${encodeURIComponent(`https://attacker.test/${code}`)}`,
     })
 
-    const error = (await session.get(idp.url, { auth }).catch((e: unknown) => e)) as IssuerMismatchError
+    const error = (await flow.session.get(idp.url, { auth }).catch((e: unknown) => e)) as IssuerMismatchError
 
     expect(error).to.be.instanceOf(IssuerMismatchError)
     expect(error.message).not.to.include(code)

@@ -1,3 +1,4 @@
+import { DEVICE_GRANT, DEVICE_IDP, deviceAnswer } from '../../support/device-fixtures.js'
 import { expect } from 'chai'
 import nock from 'nock'
 import { AbortError, DeviceAuthorizationExpiredError, OAuth2Service, OAuth2Session, type DeviceAuthorization } from '../../../lib/index.js'
@@ -7,23 +8,11 @@ import { configurationRejection } from '../../support/expect-configuration-error
 // The `clock` option of pollDeviceToken (RFC 8628 §3.5 timing without sleeping): the waits and the
 // expiry check run on the clock given, and nothing of the real clock is faked.
 
-const IDP = 'https://idp.test'
-const GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+const IDP = DEVICE_IDP
+const GRANT = DEVICE_GRANT
 
-function device(clock: VirtualClock, expiresIn = 1800, interval?: number): DeviceAuthorization {
-  return {
-    deviceCode: 'dev-code-1',
-    userCode: 'WDJB-MJHT',
-    verificationUri: `${IDP}/device`,
-    expiresIn,
-    interval: interval ?? 5,
-    expiresAt: clock.now() + expiresIn * 1000,
-    device_code: 'dev-code-1',
-    user_code: 'WDJB-MJHT',
-    verification_uri: `${IDP}/device`,
-    expires_in: expiresIn,
-  }
-}
+const device = (clock: VirtualClock, expiresIn = 1800, interval = 5): DeviceAuthorization =>
+  deviceAnswer(clock.now(), { expiresIn, expires_in: expiresIn, interval })
 
 /** The token endpoint answering each poll in turn, noting the virtual time of each. */
 function answers(clock: VirtualClock, replies: ReadonlyArray<[number, Record<string, unknown>]>, sentAt: number[]): nock.Scope {

@@ -1,3 +1,4 @@
+import { DEVICE_GRANT, DEVICE_IDP, deviceAnswer } from '../../support/device-fixtures.js'
 import { expect } from 'chai'
 import nock from 'nock'
 import {
@@ -8,32 +9,17 @@ import {
   InvalidTokenResponseError,
   MemoryTokenStore,
   OAuth2Session,
-  type DeviceAuthorization,
   type DevicePollProgress,
 } from '../../../lib/index.js'
 import { configurationRejection } from '../../support/expect-configuration-error.js'
 import { installClock, runUntilSettled } from '../../support/fake-clock.js'
 
-const IDP = 'https://idp.test'
-const GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+const IDP = DEVICE_IDP
+const GRANT = DEVICE_GRANT
 const FORM = 'application/x-www-form-urlencoded;charset=UTF-8'
 
 /** A device answer as deviceAuthorization returns it, received at `now`. */
-function device(now: number, overrides: Partial<DeviceAuthorization> = {}): DeviceAuthorization {
-  return {
-    deviceCode: 'dev-code-1',
-    userCode: 'WDJB-MJHT',
-    verificationUri: `${IDP}/device`,
-    expiresIn: 1800,
-    interval: 5,
-    expiresAt: now + 1_800_000,
-    device_code: 'dev-code-1',
-    user_code: 'WDJB-MJHT',
-    verification_uri: `${IDP}/device`,
-    expires_in: 1800,
-    ...overrides,
-  }
-}
+const device = deviceAnswer
 
 /** A token endpoint that answers each poll in turn, noting the (fake) time of each. */
 function tokenEndpoint(answers: ReadonlyArray<[number, Record<string, unknown>]>, sentAt: number[]): nock.Scope {

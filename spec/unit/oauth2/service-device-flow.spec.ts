@@ -1,3 +1,4 @@
+import { DEVICE_GRANT, DEVICE_IDP, deviceAnswer } from '../../support/device-fixtures.js'
 import { expect } from 'chai'
 import nock from 'nock'
 import { MemoryTokenStore, OAuth2Service, OAuth2Session, type DeviceAuthorization } from '../../../lib/index.js'
@@ -8,25 +9,12 @@ import { trafficCounter } from '../../support/traffic-counter.js'
 
 // The device flow (RFC 8628) on OAuth2Service, rauth style: deviceAuthorization() as the session's,
 // and pollDeviceToken() that hands back the session holding the token, as getAuthSession() does.
-const IDP = 'https://idp.test'
-const GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+const IDP = DEVICE_IDP
+const GRANT = DEVICE_GRANT
 const JSON_TYPE = { 'Content-Type': 'application/json' }
 const CLIENT = { user: 'tv', pass: 'tv-secret' }
 
-function device(now: number): DeviceAuthorization {
-  return {
-    deviceCode: 'dev-code-1',
-    userCode: 'WDJB-MJHT',
-    verificationUri: `${IDP}/device`,
-    expiresIn: 1800,
-    interval: 5,
-    expiresAt: now + 1_800_000,
-    device_code: 'dev-code-1',
-    user_code: 'WDJB-MJHT',
-    verification_uri: `${IDP}/device`,
-    expires_in: 1800,
-  }
-}
+const device = (now: number): DeviceAuthorization => deviceAnswer(now)
 
 const service = (extra: Partial<ConstructorParameters<typeof OAuth2Service>[0]> = {}) =>
   new OAuth2Service({
