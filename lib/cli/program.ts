@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError, Option } from 'commander'
+import { EXIT } from './cli-errors.js'
+
+/**
+ * What a subcommand reads and writes: its streams and environment (the process's own, or a spec's).
+ *
+ * @internal
+ */
+export interface CliIO {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  env: NodeJS.ProcessEnv
+}
+
+/**
+ * The global options of every subcommand.
+ *
+ * @internal
+ */
+export interface GlobalOptions {
+  /** `--config <file>`: the config file instead of the XDG one. */
+  config?: string
+  /** `--json`: machine-readable output (and errors as JSON on stderr). */
+  json?: boolean
+  /** `--trace`: more detail on errors (the stack and its causes; credentials are never printed). */
+  trace?: boolean
+}
+
+const FLOW_CHOICES = ['code', 'device', 'client_credentials', 'oauth1']
+
+/**
+ * Runs the `oauth-sessions` command with `args` (without `node` and the script) and resolves with
+ * its exit code (DESIGN §11: 0 ok, 1 error, 2 a person must log in, 64 usage). Each subcommand's
+ * module is imported only when it runs, so `token` starts fast.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(['token', 'gh'])
+ * ```
+ * @internal
+ */
+export async function runCli(args: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  const program = buildProgram(io)
+  try {
+    await program.parseAsync([...args], { from: 'user' })
+    return EXIT.ok
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version exit 0; every other commander error is a usage error, already printed by commander.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage
+    }
+    const { reportError } = await import('./report-error.js')
+    return reportError(error, program.opts<GlobalOptions>(), io)
+  }
+}
+
+/** The commander program: global options, subcommands, help with examples. */
+function buildProgram(io: CliIO): Command {
+  const program = new Command('oauth-sessions')
+  program
+    .description('Log in to OAuth providers, keep their tokens safely, and print a fresh access token for scripts.')
+    .version(packageVersion(), '-V, --version')
+    .option('--config <file>', 'the config file (default: $XDG_CONFIG_HOME/oauth-sessions/config.json)')
+    .option('--json', 'machine-readable output (errors too, as JSON on stderr)')
+    .option('--trace', 'print more detail on errors (never a credential)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 error, 2 a person must log in (run \`login\`), 64 usage.
+
+Examples:
+  $ oauth-sessions profile add ci --flow client_credentials --token-url https://idp.example/token \\
+      --client-id my-client --client-secret-env CI_CLIENT_SECRET
+  $ oauth-sessions login ci
+  $ curl -H "Authorization: Bearer $(oauth-sessions token ci)" https://api.example/
+  $ oauth-sessions status --json`,
+    )
+  const globals = (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>()
+
+  const profile = program.command('profile').description('add and list profiles (a provider, a client and a flow)')
+  profile
+    .command('add')
+    .description('add a profile to the config file; secrets only by environment variable name or file path')
+    .argument('<name>', 'the profile name: letters, digits, ".", "_" or "-"')
+    .addOption(new Option('--flow <flow>', 'how tokens are obtained').choices(FLOW_CHOICES).makeOptionMandatory())
+    .option('--issuer <url>', 'the issuer, whose endpoints are discovered')
+    .option('--client-id <id>', 'the client id')
+    .option('--client-secret-env <VAR>', 'the environment variable holding the client secret')
+    .option('--client-secret-file <path>', 'the file holding the client secret')
+    .option('--scope <scope>', 'the scope to ask for, space-separated ("read write")')
+    .option('--authorization-url <url>', 'the authorization endpoint (instead of --issuer)')
+    .option('--token-url <url>', 'the token endpoint (instead of --issuer)')
+    .option('--device-authorization-url <url>', 'the device authorization endpoint (instead of --issuer)')
+    .option('--revocation-url <url>', 'the revocation endpoint')
+    .option('--request-token-url <url>', 'OAuth 1: the request token endpoint')
+    .option('--authorize-url <url>', 'OAuth 1: the authorization page')
+    .option('--access-token-url <url>', 'OAuth 1: the access token endpoint')
+    .option('--consumer-key <key>', 'OAuth 1: the consumer key')
+    .option('--consumer-secret-env <VAR>', 'OAuth 1: the environment variable holding the consumer secret')
+    .option('--consumer-secret-file <path>', 'OAuth 1: the file holding the consumer secret')
+    .option('--force', 'replace a profile of the same name')
+    // Inline secrets are refused with a clear message (they would stay in shell history and `ps`), not as unknown options.
+    .addOption(new Option('--client-secret <secret>').hideHelp())
+    .addOption(new Option('--consumer-secret <secret>').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ oauth-sessions profile add ci --flow client_credentials --issuer https://idp.example \\
+      --client-id my-client --client-secret-env CI_CLIENT_SECRET --scope "read write"
+  $ oauth-sessions profile add api --flow client_credentials --token-url https://idp.example/oauth/token \\
+      --client-id my-client --client-secret-file ~/.secrets/api-client`,
+    )
+    .action(async (name: string, options: Record<string, unknown>, command: Command) => {
+      const { addProfile } = await import('./profile-command.js')
+      addProfile(name, options, globals(command), io)
+    })
+  profile
+    .command('list')
+    .description('list the profiles of the config file (never a secret)')
+    .addHelpText('after', '\nExamples:\n  $ oauth-sessions profile list\n  $ oauth-sessions profile list --json')
+    .action(async (_options: unknown, command: Command) => {
+      const { listProfiles } = await import('./profile-command.js')
+      listProfiles(globals(command), io)
+    })
+
+  program
+    .command('login')
+    .description('get tokens for a profile and store them (client_credentials for now)')
+    .argument('<profile>', 'the profile name')
+    .addHelpText('after', '\nExamples:\n  $ oauth-sessions login ci')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const { login } = await import('./token-command.js')
+      await login(name, globals(command), io)
+    })
+
+  program
+    .command('token')
+    .description('print a fresh access token (and nothing else) on stdout, renewing it through the store when needed')
+    .argument('<profile>', 'the profile name')
+    .addHelpText(
+      'after',
+      `
+With --json: {"access_token", "token_type", "scope", "expires_at" (ISO 8601), "expires_in" (seconds)}; never the refresh token.
+Exits 2 when a person must log in first.
+
+Examples:
+  $ curl -H "Authorization: Bearer $(oauth-sessions token ci)" https://api.example/
+  $ oauth-sessions token ci --json | jq .expires_at`,
+    )
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const { printToken } = await import('./token-command.js')
+      await printToken(name, globals(command), io)
+    })
+
+  program
+    .command('status')
+    .description('show which profiles have tokens and when they expire (never the tokens)')
+    .argument('[profile]', 'one profile (default: all)')
+    .addHelpText('after', '\nExamples:\n  $ oauth-sessions status\n  $ oauth-sessions status ci --json')
+    .action(async (name: string | undefined, _options: unknown, command: Command) => {
+      const { showStatus } = await import('./status-command.js')
+      await showStatus(name, globals(command), io)
+    })
+  return program
+}
+
+/** The package's version, from its package.json (two folders up from both lib/cli and dist/cli). */
+function packageVersion(): string {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return version
+}

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+// Runs the BUILT command (`node dist/cli/main.js`, which `npm test` builds before mocha), as a
+// user's shell would, with a temporary XDG_CONFIG_HOME and XDG_STATE_HOME of its own and only
+// PATH, HOME and TMPDIR inherited. Every run is awaited; one that overstays is SIGKILLed, so a
+// failing spec never leaves a process behind.
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
+
+/** What a run of the command wrote, and how it ended. */
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** A temporary home for the command: its config and state folders, removed after each spec. */
+export interface CliHome {
+  readonly config: string
+  readonly state: string
+  /** Runs `oauth-sessions ...args` with this home and `env` added; kills it after `ms`. */
+  run(args: readonly string[], env?: Record<string, string>, ms?: number): Promise<CliResult>
+}
+
+/** Gives each spec of the calling `describe` a fresh CliHome. Read its fields inside the spec. */
+export function cliHomeEachSpec(): CliHome {
+  let folder = ''
+  const home: CliHome = {
+    get config() {
+      return join(folder, 'config')
+    },
+    get state() {
+      return join(folder, 'state')
+    },
+    run: (args, env = {}, ms = 15_000) => runCli(args, { XDG_CONFIG_HOME: home.config, XDG_STATE_HOME: home.state, ...env }, ms),
+  }
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'oauth-sessions-cli-'))
+  })
+  afterEach(() => rmSync(folder, { recursive: true, force: true }))
+  return home
+}
+
+/** Runs the built command with `env` (plus PATH, HOME and TMPDIR) and resolves when it exits. */
+export function runCli(args: readonly string[], env: Record<string, string>, ms = 15_000): Promise<CliResult> {
+  const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])))
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  return new Promise<CliResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`oauth-sessions ${args.join(' ')} ran over ${ms} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`))
+    }, ms)
+    child.once('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
