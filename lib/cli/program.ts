@@ -130,12 +130,13 @@ Examples:
 
   program
     .command('login')
-    .description('get tokens for a profile and store them (client_credentials for now)')
+    .description('get tokens for a profile and store them (client_credentials, device, code)')
     .argument('<profile>', 'the profile name')
-    .addHelpText('after', '\nExamples:\n  $ oauth-sessions login ci')
-    .action(async (name: string, _options: unknown, command: Command) => {
+    .option('--no-browser', 'code flow: print the sign-in URL on stderr instead of opening a browser')
+    .addHelpText('after', '\nExamples:\n  $ oauth-sessions login ci\n  $ oauth-sessions login gh --no-browser')
+    .action(async (name: string, options: { browser?: boolean }, command: Command) => {
       const { login } = await import('./token-command.js')
-      await login(name, globals(command), io)
+      await login(name, globals(command), io, options)
     })
 
   program

@@ -20,20 +20,29 @@ function profileOf(name: string, globals: GlobalOptions, io: CliIO): { config: C
 }
 
 /**
- * `oauth-sessions login <profile>`: gets a new token and stores it under the profile's name. Only
- * `client_credentials` works in this version; the other flows say so.
+ * `oauth-sessions login <profile>`: gets a new token and stores it under the profile's name:
+ * client credentials, the device flow, or the code flow with PKCE (`browser: false` for
+ * `--no-browser`). OAuth 1 says it is not built yet.
  *
  * @internal
  */
-export async function login(name: string, globals: GlobalOptions, io: CliIO): Promise<void> {
+export async function login(name: string, globals: GlobalOptions, io: CliIO, options: { browser?: boolean } = {}): Promise<void> {
   const { config, profile } = profileOf(name, globals, io)
-  if (profile.flow !== 'client_credentials') {
-    throw new UsageError(`\`login\` for the ${profile.flow} flow is not built yet; only client_credentials profiles can log in with this version.`)
+  if (profile.flow === 'oauth1') {
+    throw new UsageError('`login` for the oauth1 flow is not built yet; client_credentials, device and code profiles can log in with this version.')
   }
   const store = await openTokenStore(config, io, true)
   // A login asks the provider again (a changed secret shows now, not at the next expiry).
   await store.delete(name)
-  const token = await clientCredentialsToken(name, profile, store, io)
+  let token: OAuth2Token
+  if (profile.flow === 'client_credentials') token = await clientCredentialsToken(name, profile, store, io)
+  else {
+    const { loginWithCode, loginWithDevice } = await import('./user-login.js')
+    token =
+      profile.flow === 'device'
+        ? await loginWithDevice(name, profile, store, io)
+        : await loginWithCode(name, profile, store, io, { browser: options.browser !== false })
+  }
   if (globals.json === true) io.stdout.write(`${JSON.stringify({ profile: name, ...describeToken(token) })}\n`)
   else io.stdout.write(`Logged in: profile ${JSON.stringify(name)}, ${expiryText(token)}.\n`)
 }
@@ -42,7 +51,8 @@ export async function login(name: string, globals: GlobalOptions, io: CliIO): Pr
  * `oauth-sessions token <profile>`: prints a fresh access token and nothing else on stdout. A
  * valid stored token is printed without loading the OAuth 2 code; a client-credentials profile
  * renews its token through the store (parallel runs share one grant, through the file store's
- * lease); a user flow with no valid token is {@link LoginRequiredError} (exit 2). With `--json`:
+ * lease); a user flow's expired token is refreshed through the store the same way; a user flow with
+ * no token, or no refresh token, is {@link LoginRequiredError} (exit 2). With `--json`:
  * `access_token`, `token_type`, `scope`, `expires_at` (ISO 8601), `expires_in` (seconds).
  *
  * @internal
@@ -55,7 +65,10 @@ export async function printToken(name: string, globals: GlobalOptions, io: CliIO
   if (stored !== undefined && usable(stored.token)) token = stored.token
   else if (profile.flow === 'client_credentials') token = await clientCredentialsToken(name, profile, store, io)
   else if (stored === undefined) throw new LoginRequiredError(name, `No token is stored for profile ${JSON.stringify(name)}`)
-  else throw new LoginRequiredError(name, `The token of profile ${JSON.stringify(name)} has expired (renewing user-flow tokens is not built yet)`)
+  else {
+    const { refreshUserToken } = await import('./user-login.js')
+    token = await refreshUserToken(name, profile, store, stored.token, io)
+  }
   if (globals.json === true) io.stdout.write(`${JSON.stringify({ access_token: token.access_token, ...describeToken(token) })}\n`)
   else io.stdout.write(`${String(token.access_token)}\n`)
 }
