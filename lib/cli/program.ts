@@ -167,6 +167,60 @@ Examples:
       const { showStatus } = await import('./status-command.js')
       await showStatus(name, globals(command), io)
     })
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
+  program
+    .command('request')
+    .description("send one request with the profile's credentials (curl-like) and print the answer")
+    .argument('<profile>', 'the profile name')
+    .argument('<words...>', '[METHOD] <url>: GET by default, POST when a body is given')
+    .option('-H, --header <header>', "a request header, 'Name: value' (repeatable)", collect)
+    .option('-d, --data <data>', 'a form-encoded body, as it is (repeatable, joined with &)', collect)
+    .option('-j, --json-body <text>', 'a JSON body (sent with Content-Type: application/json); the global --json is machine-readable output')
+    .option('--form <name=value>', 'a form field, form-encoded (repeatable)', collect)
+    .option('--query <name=value>', 'a query parameter appended to the URL (repeatable)', collect)
+    .option('-o, --output <file>', 'write the body to this file instead of stdout')
+    .option('-i, --include', 'print the status line and the headers before the body')
+    .addHelpText(
+      'after',
+      `
+JSON answers are pretty-printed and coloured when stdout is a terminal (NO_COLOR turns the colours off,
+FORCE_COLOR forces them); raw otherwise. Exits 0 for 1xx-3xx, 1 for a 4xx or 5xx answer (its body is still
+printed), 2 when a person must log in.
+
+Examples:
+  $ oauth-sessions request gh https://api.github.com/user
+  $ oauth-sessions request api POST https://api.example/items -j '{"name": "x"}' -H 'Accept: application/json'
+  $ oauth-sessions request api GET https://api.example/items --query page=2 --include
+  $ oauth-sessions request api https://api.example/export -o export.csv`,
+    )
+    .action(async (name: string, words: string[], options: Record<string, unknown>, command: Command) => {
+      const { sendRequest } = await import('./request-command.js')
+      await sendRequest(name, words, options, globals(command), io)
+    })
+
+  program
+    .command('logout')
+    .description('revoke the tokens of a profile at the provider (when it can) and forget them')
+    .argument('<profile>', 'the profile name')
+    .addHelpText('after', '\nExamples:\n  $ oauth-sessions logout gh')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const { logout } = await import('./logout-command.js')
+      await logout(name, globals(command), io)
+    })
+
+  program
+    .command('explain')
+    .description('OAuth 1: show the normalised parameters, base string and key shape of a signature (never a secret)')
+    .argument('<profile>', 'an oauth1 profile')
+    .argument('<method>', 'the HTTP method')
+    .argument('<url>', 'the URL, with its query')
+    .option('--query <name=value>', 'a query parameter to sign too (repeatable)', collect)
+    .option('--form <name=value>', 'a form field to sign too (repeatable)', collect)
+    .addHelpText('after', '\nExamples:\n  $ oauth-sessions explain tw GET "https://api.x.com/1.1/statuses/home_timeline.json?count=5"')
+    .action(async (name: string, method: string, url: string, options: Record<string, unknown>, command: Command) => {
+      const { explain } = await import('./explain-command.js')
+      await explain(name, method, url, options, globals(command), io)
+    })
   return program
 }
 

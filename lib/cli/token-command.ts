@@ -11,7 +11,7 @@ import type { CliIO, GlobalOptions } from './program.js'
 const LEEWAY_SECONDS = 30
 
 /** The profile named on the command line, and the config it came from. */
-function profileOf(name: string, globals: GlobalOptions, io: CliIO): { config: CliConfig; profile: Profile } {
+export function profileOf(name: string, globals: GlobalOptions, io: CliIO): { config: CliConfig; profile: Profile } {
   const path = configPath(globals.config, io.env)
   const config = readConfig(path)
   const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined
@@ -74,13 +74,13 @@ export async function printToken(name: string, globals: GlobalOptions, io: CliIO
 }
 
 /** A token with an access token that is not about to expire. */
-function usable(token: OAuth2Token): boolean {
+export function usable(token: OAuth2Token): boolean {
   if (typeof token.access_token !== 'string' || token.access_token === '') return false
   return typeof token.expires_at !== 'number' || token.expires_at - LEEWAY_SECONDS > Date.now() / 1000
 }
 
 /** A valid token for a client-credentials profile: the store's, or one granted once for every process that asks. */
-async function clientCredentialsToken(name: string, profile: Profile, store: TokenStore, io: CliIO): Promise<OAuth2Token> {
+export async function clientCredentialsToken(name: string, profile: Profile, store: TokenStore, io: CliIO): Promise<OAuth2Token> {
   const [{ OAuth2Session }, { BackendApplicationClient }] = await Promise.all([import('../oauth2/oauth2-session.js'), import('../oauth2/grant-clients.js')])
   const clientId = profile.clientId as string
   const options = {

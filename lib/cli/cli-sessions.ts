@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs'
+import { ConfigurationError } from '../errors.js'
+import type { OAuth1Session } from '../oauth1/oauth1-session.js'
+import type { OAuth2Session } from '../oauth2/oauth2-session.js'
+import type { TokenStore } from '../tokens/token-store.js'
+import type { Profile } from './cli-config.js'
+import { LoginRequiredError } from './cli-errors.js'
+import { clientSecretOf } from './cli-secrets.js'
+import type { CliIO } from './program.js'
+
+/**
+ * The OAuth 2 session of a profile, over the command's token store under the profile's name: it
+ * reads the stored token, writes a renewed one back, and refreshes once on a 401 `invalid_token`
+ * as every OAuth2Session does. An issuer is discovered (its revocation endpoint too); explicit
+ * endpoints are used as they are. Close it when done.
+ *
+ * @internal
+ */
+export async function oauth2SessionOf(name: string, profile: Profile, store: TokenStore, io: CliIO): Promise<OAuth2Session> {
+  const { OAuth2Session } = await import('../oauth2/oauth2-session.js')
+  const clientId = profile.clientId as string
+  const clientSecret = clientSecretOf(name, profile, io.env)
+  const options = {
+    tokenStore: store,
+    tokenKey: name,
+    ...(clientSecret === undefined ? {} : { clientSecret }),
+    ...(profile.scope === undefined || profile.scope === '' ? {} : { scope: profile.scope }),
+    ...(profile.tokenUrl === undefined ? {} : { autoRefreshUrl: profile.tokenUrl }),
+    ...(profile.revocationUrl === undefined ? {} : { revocationUrl: profile.revocationUrl }),
+  }
+  if (profile.flow === 'client_credentials') {
+    const { BackendApplicationClient } = await import('../oauth2/grant-clients.js')
+    Object.assign(options, { client: new BackendApplicationClient(clientId) })
+  }
+  if (profile.issuer !== undefined && (profile.tokenUrl === undefined || profile.revocationUrl === undefined)) {
+    return OAuth2Session.discover(profile.issuer, clientId, options)
+  }
+  return new OAuth2Session(clientId, options)
+}
+
+/**
+ * The OAuth 1 token kept in the store for an `oauth1` profile after its login: the wire names of
+ * the access token answer (RFC 5849 §2.3), `oauth_token` and `oauth_token_secret`.
+ *
+ * @internal
+ */
+export interface StoredOAuth1Token {
+  oauth_token: string
+  oauth_token_secret: string
+}
+
+/**
+ * The OAuth 1 session of an `oauth1` profile, signing with the consumer key and secret and the
+ * stored token. `requireToken`: without a stored token it is {@link LoginRequiredError} (exit 2);
+ * otherwise the session signs with the consumer credentials alone (`explain` of a two-legged request).
+ *
+ * @internal
+ */
+export async function oauth1SessionOf(name: string, profile: Profile, store: TokenStore, io: CliIO, requireToken: boolean): Promise<OAuth1Session> {
+  const { OAuth1Session } = await import('../oauth1/oauth1-session.js')
+  const stored = (await store.get(name))?.token as Partial<StoredOAuth1Token> | undefined
+  const token = typeof stored?.oauth_token === 'string' && stored.oauth_token !== '' ? (stored as StoredOAuth1Token) : undefined
+  if (token === undefined && requireToken) throw new LoginRequiredError(name, `No OAuth 1 token is stored for profile ${JSON.stringify(name)}`)
+  return new OAuth1Session(profile.consumerKey as string, consumerSecretOf(name, profile, io.env), token?.oauth_token, token?.oauth_token_secret)
+}
+
+/** The consumer secret of an `oauth1` profile, from its variable or file; never quoted in an error. */
+function consumerSecretOf(name: string, profile: Profile, env: NodeJS.ProcessEnv): string {
+  if (profile.consumerSecretEnv !== undefined) {
+    const secret = env[profile.consumerSecretEnv]
+    if (secret === undefined || secret === '') {
+      throw new ConfigurationError(
+        'consumerSecretEnv',
+        `Profile ${JSON.stringify(name)} reads its consumer secret from $${profile.consumerSecretEnv}, which is not set. Export it and run again.`,
+      )
+    }
+    return secret
+  }
+  let secret: string
+  try {
+    secret = readFileSync(profile.consumerSecretFile as string, 'utf8').trim()
+  } catch (error) {
+    throw new ConfigurationError(
+      'consumerSecretFile',
+      `Profile ${JSON.stringify(name)} reads its consumer secret from ${profile.consumerSecretFile}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+    )
+  }
+  if (secret === '') throw new ConfigurationError('consumerSecretFile', `The consumer secret file of profile ${JSON.stringify(name)} is empty.`)
+  return secret
+}
