@@ -24,7 +24,7 @@ export interface GlobalOptions {
   config?: string
   /** `--json`: machine-readable output (and errors as JSON on stderr). */
   json?: boolean
-  /** `--trace`: more detail on errors (the stack and its causes; credentials are never printed). */
+  /** `--trace`: every OAuth exchange on stderr (redacted), and the stack of an error; credentials are never printed. */
   trace?: boolean
 }
 
@@ -64,10 +64,17 @@ function buildProgram(io: CliIO): Command {
     .version(packageVersion(), '-V, --version')
     .option('--config <file>', 'the config file (default: $XDG_CONFIG_HOME/oauth-sessions/config.json)')
     .option('--json', 'machine-readable output (errors too, as JSON on stderr)')
-    .option('--trace', 'print more detail on errors (never a credential)')
+    .option('--trace', 'print every OAuth exchange (method, URL, status, time) on stderr, and the stack of an error; never a credential')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', async (command) => {
+      const { trace, json } = command.opts<GlobalOptions>()
+      if (trace !== true) return
+      const { setExchangeTrace } = await import('../http/exchange-trace.js')
+      // With --json, one JSON object a line on stderr too: {"trace": "..."} before a {"error": ...}.
+      setExchangeTrace((line) => io.stderr.write(json === true ? `${JSON.stringify({ trace: line })}\n` : `oauth-sessions: trace: ${line}\n`))
+    })
     .addHelpText(
       'after',
       `
