@@ -176,14 +176,27 @@ export function writeConfig(path: string, config: CliConfig): void {
  * @internal
  */
 export function checkProfile(name: string, profile: Profile, prefix: string, field: (key: string) => string = (key) => `${prefix}.${key}`): void {
-  const need = (key: keyof Profile, why: string): void => {
-    if (profile[key] === undefined) throw new ConfigurationError(field(key), `Profile ${JSON.stringify(name)} needs ${field(key)}: ${why}.`)
-  }
   if (profile.clientSecretEnv !== undefined && profile.clientSecretFile !== undefined) {
     throw new ConfigurationError(
       field('clientSecretFile'),
       `Profile ${JSON.stringify(name)} names both ${field('clientSecretEnv')} and ${field('clientSecretFile')}: keep one.`,
     )
+  }
+  const [first] = missingFields(profile)
+  if (first !== undefined) throw new ConfigurationError(field(first.key), `Profile ${JSON.stringify(name)} needs ${field(first.key)}: ${first.why}.`)
+}
+
+/**
+ * What a profile's flow needs and the profile lacks, in the order to ask for it: each field and
+ * why it is needed. A secret wanted from a variable or a file is named by its variable field
+ * (`clientSecretEnv`, `consumerSecretEnv`); endpoints an issuer would give are not wanted with one.
+ *
+ * @internal
+ */
+export function missingFields(profile: Profile): { key: keyof Profile; why: string }[] {
+  const missing: { key: keyof Profile; why: string }[] = []
+  const need = (key: keyof Profile, why: string): void => {
+    if (profile[key] === undefined) missing.push({ key, why })
   }
   switch (profile.flow) {
     case 'oauth1':
@@ -193,24 +206,25 @@ export function checkProfile(name: string, profile: Profile, prefix: string, fie
       need('consumerKey', 'it identifies the application')
       if (profile.consumerSecretEnv === undefined && profile.consumerSecretFile === undefined)
         need('consumerSecretEnv', 'OAuth 1 signs with the consumer secret')
-      return
+      break
     case 'client_credentials':
       need('clientId', 'it identifies the client')
       if (profile.clientSecretEnv === undefined && profile.clientSecretFile === undefined)
         need('clientSecretEnv', 'the client credentials grant authenticates with the client secret')
       if (profile.issuer === undefined) need('tokenUrl', 'the token endpoint (or an issuer to discover it from)')
-      return
+      break
     case 'device':
       need('clientId', 'it identifies the client')
       if (profile.issuer === undefined) need('deviceAuthorizationUrl', 'the device authorization endpoint (or an issuer to discover it from)')
       if (profile.issuer === undefined) need('tokenUrl', 'the token endpoint (or an issuer to discover it from)')
-      return
+      break
     case 'code':
       need('clientId', 'it identifies the client')
       if (profile.issuer === undefined) need('authorizationUrl', 'the authorization endpoint (or an issuer to discover it from)')
       if (profile.issuer === undefined) need('tokenUrl', 'the token endpoint (or an issuer to discover it from)')
-      return
+      break
   }
+  return missing
 }
 
 /** A config file holding a secret is refused outright, naming the key and where the secret goes instead. */

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js'
-import { checkProfile, configPath, type Flow, PROFILE_NAME, type Profile, parseConfig, readConfig, writeConfig } from './cli-config.js'
+import { checkProfile, configPath, type Flow, missingFields, PROFILE_NAME, type Profile, parseConfig, readConfig, writeConfig } from './cli-config.js'
 import { UsageError } from './cli-errors.js'
+import { presetFields } from './cli-presets.js'
 import type { CliIO, GlobalOptions } from './program.js'
 
 /** `profile add` flags (commander's camelCase) → profile fields; the same names, on purpose. */
@@ -25,14 +26,19 @@ const FIELDS = [
 /** `clientSecretEnv` → `--client-secret-env`. */
 const flagOf = (field: string): string => `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`
 
+/** How `profile add` names a missing field: its flag, and the alternative for a secret. */
+const describeFlag = (key: string): string =>
+  key === 'clientSecretEnv' || key === 'consumerSecretEnv' ? `${flagOf(key)} (or ${flagOf(key.replace(/Env$/, 'File'))})` : flagOf(key)
+
 /**
- * `oauth-sessions profile add <name> ...`: checks the flags as the config file's schema would,
- * refuses an inline secret, and writes the profile. An existing profile is replaced only with
- * `--force`.
+ * `oauth-sessions profile add <name> ...`: fills in a `--preset`'s endpoints and flow (explicit
+ * flags win), asks for what is still missing when stdin is a terminal (or names every missing
+ * flag, exit 64, when it is not), checks the profile as the config file's schema would, refuses
+ * an inline secret, and writes the profile. An existing profile is replaced only with `--force`.
  *
  * @internal
  */
-export function addProfile(name: string, options: Record<string, unknown>, globals: GlobalOptions, io: CliIO): void {
+export async function addProfile(name: string, options: Record<string, unknown>, globals: GlobalOptions, io: CliIO): Promise<void> {
   for (const inline of ['clientSecret', 'consumerSecret'] as const) {
     if (options[inline] !== undefined) {
       throw new UsageError(
@@ -41,17 +47,32 @@ export function addProfile(name: string, options: Record<string, unknown>, globa
     }
   }
   if (!PROFILE_NAME.test(name)) throw new UsageError('A profile name is a letter or digit, then letters, digits, ".", "_" or "-" (at most 64).')
-  const profile: Profile = { flow: options.flow as Flow }
+  const preset = typeof options.preset === 'string' ? presetFields(options.preset, { tenant: options.tenant, domain: options.domain }) : undefined
+  if (preset === undefined && (options.tenant !== undefined || options.domain !== undefined)) {
+    throw new UsageError(`--${options.tenant !== undefined ? 'tenant' : 'domain'} goes with --preset (entra needs --tenant; okta and auth0 need --domain).`)
+  }
+  const flow = (options.flow as Flow | undefined) ?? preset?.flow
+  let profile: Partial<Profile> = { ...preset?.fields, ...(flow === undefined ? {} : { flow }) }
   for (const field of FIELDS) {
     if (typeof options[field] === 'string') profile[field] = options[field]
   }
-  checkProfile(name, profile, '', flagOf)
+  const missing = profile.flow === undefined ? ['flow'] : missingFields(profile as Profile).map(({ key }) => key)
+  if (missing.length > 0) {
+    if (process.stdin.isTTY !== true) {
+      throw new UsageError(
+        `profile add ${name} is missing ${missing.map((key) => (key === 'flow' ? '--flow (or --preset)' : describeFlag(key))).join(', ')}; stdin is not a terminal, so nothing can be asked. Pass them as flags.`,
+      )
+    }
+    const { askMissing } = await import('./profile-prompts.js')
+    profile = await askMissing(name, profile)
+  }
+  checkProfile(name, profile as Profile, '', flagOf)
   const path = configPath(globals.config, io.env)
   const config = readConfig(path)
   if (Object.hasOwn(config.profiles, name) && options.force !== true) {
     throw new UsageError(`Profile ${JSON.stringify(name)} exists already in ${path}; pass --force to replace it.`)
   }
-  config.profiles[name] = profile
+  config.profiles[name] = profile as Profile
   // Checked as the file will be read back, so a wrong URL or variable name is refused now, naming its flag.
   try {
     parseConfig(config, path)

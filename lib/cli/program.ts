@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { EXIT } from './cli-errors.js'
+import { PRESET_NAMES } from './cli-presets.js'
 
 /**
  * What a subcommand reads and writes: its streams and environment (the process's own, or a spec's).
@@ -23,7 +24,7 @@ export interface GlobalOptions {
   config?: string
   /** `--json`: machine-readable output (and errors as JSON on stderr). */
   json?: boolean
-  /** `--trace`: more detail on errors (the stack and its causes; credentials are never printed). */
+  /** `--trace`: every OAuth exchange on stderr (redacted), and the stack of an error; credentials are never printed. */
   trace?: boolean
 }
 
@@ -63,10 +64,17 @@ function buildProgram(io: CliIO): Command {
     .version(packageVersion(), '-V, --version')
     .option('--config <file>', 'the config file (default: $XDG_CONFIG_HOME/oauth-sessions/config.json)')
     .option('--json', 'machine-readable output (errors too, as JSON on stderr)')
-    .option('--trace', 'print more detail on errors (never a credential)')
+    .option('--trace', 'print every OAuth exchange (method, URL, status, time) on stderr, and the stack of an error; never a credential')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', async (command) => {
+      const { trace, json } = command.opts<GlobalOptions>()
+      if (trace !== true) return
+      const { setExchangeTrace } = await import('../http/exchange-trace.js')
+      // With --json, one JSON object a line on stderr too: {"trace": "..."} before a {"error": ...}.
+      setExchangeTrace((line) => io.stderr.write(json === true ? `${JSON.stringify({ trace: line })}\n` : `oauth-sessions: trace: ${line}\n`))
+    })
     .addHelpText(
       'after',
       `
@@ -86,7 +94,10 @@ Examples:
     .command('add')
     .description('add a profile to the config file; secrets only by environment variable name or file path')
     .argument('<name>', 'the profile name: letters, digits, ".", "_" or "-"')
-    .addOption(new Option('--flow <flow>', 'how tokens are obtained').choices(FLOW_CHOICES).makeOptionMandatory())
+    .addOption(new Option('--flow <flow>', "how tokens are obtained (default: the preset's)").choices(FLOW_CHOICES))
+    .addOption(new Option('--preset <provider>', "fill in a provider's endpoints and flow (flags win)").choices(PRESET_NAMES))
+    .option('--tenant <tenant>', 'with --preset entra: the tenant (a GUID, a domain, or common)')
+    .option('--domain <host>', 'with --preset okta or auth0: your domain (dev-123.okta.com)')
     .option('--issuer <url>', 'the issuer, whose endpoints are discovered')
     .option('--client-id <id>', 'the client id')
     .option('--client-secret-env <VAR>', 'the environment variable holding the client secret')
@@ -109,7 +120,11 @@ Examples:
     .addHelpText(
       'after',
       `
+Flags that are missing are asked for when stdin is a terminal; otherwise they are a usage error (64).
+
 Examples:
+  $ oauth-sessions profile add gh --preset github --client-id Iv1.0123456789abcdef
+  $ oauth-sessions profile add work --preset entra --tenant contoso.onmicrosoft.com --client-id 00000000-0000-0000-0000-000000000000
   $ oauth-sessions profile add ci --flow client_credentials --issuer https://idp.example \\
       --client-id my-client --client-secret-env CI_CLIENT_SECRET --scope "read write"
   $ oauth-sessions profile add api --flow client_credentials --token-url https://idp.example/oauth/token \\
@@ -117,7 +132,7 @@ Examples:
     )
     .action(async (name: string, options: Record<string, unknown>, command: Command) => {
       const { addProfile } = await import('./profile-command.js')
-      addProfile(name, options, globals(command), io)
+      await addProfile(name, options, globals(command), io)
     })
   profile
     .command('list')

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks'
-import { debuglog } from 'node:util'
 import type { Got } from 'got'
 import { CookieJar } from 'tough-cookie'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
@@ -29,11 +28,10 @@ import {
   type SessionOptions,
   type TimeoutOption,
 } from './session-options.js'
+import { exchangeTraceEnabled, traceExchange } from './exchange-trace.js'
 import { createGot, sendHop, type RawResponse } from './transport.js'
 import { tlsSettings } from './tls-options.js'
 import { untilAborted } from './until-aborted.js'
-
-const debug = debuglog('oauth-sessions')
 
 /** @internal per-request settings resolved against the Session's. */
 interface SendContext {
@@ -400,8 +398,15 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     const setCookies = raw.headers.getAll('set-cookie')
     const cookies = setCookies.length === 0 ? {} : await storeSetCookies(this.cookies, setCookies, request.url)
     // The reason phrase is the server's text: a hostile one quotes the request's credentials.
-    if (debug.enabled)
-      debug('%s %s -> %d %s (%d ms)', request.method, request.redactedUrl, raw.status, scrubSecrets(raw.reason, request.secretValues()), Math.round(elapsed))
+    if (exchangeTraceEnabled())
+      traceExchange(
+        '%s %s -> %d %s (%d ms)',
+        request.method,
+        request.redactedUrl,
+        raw.status,
+        scrubSecrets(raw.reason, request.secretValues()),
+        Math.round(elapsed),
+      )
     return new Response({
       status: raw.status,
       reason: raw.reason,

@@ -113,7 +113,13 @@ describe('oauth-sessions with a client-credentials profile', function () {
     expect(traced.stderr).to.match(/^oauth-sessions: .*invalid_client/m)
     expect(traced.stderr).to.match(/\n\s+at /) // the stack, with --trace only
     expect(json.code).to.equal(1)
-    expect(JSON.parse(json.stderr.split('\n')[0] as string).error).to.include({ exitCode: 1 })
+    // JSON lines (the trace, then the error), then the stack that --trace adds.
+    const lines = json.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+    expect(lines.find((line) => 'error' in line).error).to.include({ exitCode: 1 })
+    expect(lines[0].trace).to.match(/^POST .* -> 4\d\d /) // the refused token request, traced as JSON
     expectNoSecret(traced, secret)
     expectNoSecret(json, secret)
   })
