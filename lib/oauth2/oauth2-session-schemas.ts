@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { clientRequestShape } from './client-request-shape.js'
 import { ConfigurationError } from '../errors.js'
 import { type OptionsSchema, optionKeys, parseOptions } from '../http/parse-options.js'
 import { httpUrlSchema } from '../http/parse-url.js'
@@ -191,14 +192,9 @@ export const fetchTokenSchema = z
 /** @internal the options of revokeToken and introspectToken. */
 export const tokenOperationSchema = z
   .object({
-    auth: authSchema,
-    headers: requestOptionsSchema.shape.headers,
-    timeout: requestOptionsSchema.shape.timeout,
-    signal: requestOptionsSchema.shape.signal,
+    ...clientRequestShape,
     tokenTypeHint: z.string().min(1).max(256).optional(),
     url: endpointSchema.optional(),
-    includeClientId: z.boolean().optional(),
-    clientSecret: z.string().optional(),
   })
   .strict() satisfies z.ZodType<Omit<TokenOperationOptions, 'headers'> & { headers?: TokenOperationOptions['headers'] | null }>
 

@@ -1,12 +1,12 @@
 import type { ClientRequestOptions } from './oauth2-session-options.js'
 import { z } from 'zod'
+import { clientRequestShape } from './client-request-shape.js'
 import { ConfigurationError, InvalidTokenResponseError, kindOf } from '../errors.js'
 import { appendQuery } from '../http/append-query.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import { httpUrlSchema } from '../http/parse-url.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
-import { requestOptionsSchema } from '../http/session-options.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
 import { clientAuthentication, type ConfiguredClientAuth } from './client-authentication.js'
@@ -42,12 +42,7 @@ export interface PushAuthorizationRequestOptions extends ClientRequestOptions {
 export const pushAuthorizationRequestSchema = z
   .object({
     authorizationEndpoint: httpUrlSchema.optional(),
-    auth: requestOptionsSchema.shape.auth,
-    includeClientId: z.boolean().optional(),
-    clientSecret: z.string().optional(),
-    headers: requestOptionsSchema.shape.headers,
-    timeout: requestOptionsSchema.shape.timeout,
-    signal: requestOptionsSchema.shape.signal,
+    ...clientRequestShape,
   })
   .strict()
 

@@ -1,11 +1,11 @@
 import type { ClientRequestOptions } from './oauth2-session-options.js'
 import { z } from 'zod'
+import { clientRequestShape } from './client-request-shape.js'
 import { ConfigurationError, InvalidTokenResponseError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import { parseOptions } from '../http/parse-options.js'
 import { httpUrlSchema } from '../http/parse-url.js'
 import type { Session } from '../http/session.js'
-import { requestOptionsSchema } from '../http/session-options.js'
 import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import { assertBearerTokenType, UnsupportedTokenTypeError } from './oauth2-errors.js'
 import type { OAuth2Token } from './oauth2-token.js'
@@ -162,12 +162,7 @@ export const exchangeTokenSchema = z
     actorTokenType: tokenTypeSchema.optional(),
     url: httpUrlSchema.optional(),
     adopt: z.boolean().optional(),
-    auth: requestOptionsSchema.shape.auth,
-    includeClientId: z.boolean().optional(),
-    clientSecret: z.string().optional(),
-    headers: requestOptionsSchema.shape.headers,
-    timeout: requestOptionsSchema.shape.timeout,
-    signal: requestOptionsSchema.shape.signal,
+    ...clientRequestShape,
   })
   .strict()
 
