@@ -81,7 +81,8 @@ export class BearerTokenAuth implements AuthStrategy {
       request.headers = headers
       request.body = body
     }
-    await this.#place(request, token)
+    const binding = this.#place(request, token)
+    if (binding !== undefined) await binding
     sentTokens.set(request, token.access_token)
   }
 
@@ -99,7 +100,8 @@ export class BearerTokenAuth implements AuthStrategy {
     const token = await this.#source.freshToken(this.#choices, true, sentTokens.get(request))
     const retry = request.clone()
     if (!this.#inHeader()) retry.url = withoutParam(retry.url, this.#source.accessTokenKey)
-    await this.#place(retry, token)
+    const binding = this.#place(retry, token)
+    if (binding !== undefined) await binding
     return retry
   }
 
@@ -111,14 +113,16 @@ export class BearerTokenAuth implements AuthStrategy {
     if (isDPoPTokenType(token.token_type) && request.headers.get('authorization') === `DPoP ${token.access_token}`) await dpop.authorize(request, token)
   }
 
-  /** Adds the token: a DPoP-bound one with its proof, else once its type is known to be Bearer (oauthlib's add_token check). */
-  async #place(request: PreparedRequest, token: OAuth2Token): Promise<void> {
+  /**
+   * Adds the token: a DPoP-bound one with its proof (the promise returned), else, at once, once its
+   * type is known to be Bearer (oauthlib's add_token check): a Bearer request awaits nothing more.
+   */
+  #place(request: PreparedRequest, token: OAuth2Token): Promise<void> | undefined {
     const dpop = this.#source.dpop
     if (dpop !== undefined && isDPoPTokenType(token.token_type)) {
       // RFC 9449 §7.1: a DPoP-bound token goes in the Authorization header, whatever the placement.
-      await dpop.authorize(request, token)
       dpopTokens.set(request, token)
-      return
+      return dpop.authorize(request, token)
     }
     assertBearerTokenType(token.token_type)
     const accessToken = token.access_token ?? ''
@@ -128,6 +132,7 @@ export class BearerTokenAuth implements AuthStrategy {
     } else {
       request.headers.set('Authorization', `Bearer ${accessToken}`)
     }
+    return undefined
   }
 
   /** The strategy without its token. */
