@@ -2,15 +2,13 @@ import type { StrategyClient } from './strategy-token-operations.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { createHash, randomUUID } from 'node:crypto'
 import { HTTPBasicAuth } from '../../auth/http-basic-auth.js'
-import { addParameters } from '../../auth/python-url.js'
 import { ConfigurationError } from '../../errors.js'
 import { Session } from '../../http/session.js'
-import { SECRET_PARAMS } from '../../security/secret-names.js'
 import type { StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
 import { type AssertionSource, resolveAssertion } from '../grant-clients.js'
 import { type OAuth2GrantOptions, sessionClientAuth } from './oauth2-grant-strategies.js'
 import { configureClientAuth } from '../client-authentication.js'
-import { extraParameters, OAuth2TokenStrategy, scopeText, stateOf, TOKEN_SETTING_NAMES, type TokenTarget, requireUrl } from './oauth2-token-strategy.js'
+import { extraParameters, grantState, OAuth2TokenStrategy, scopeText, TOKEN_SETTING_NAMES, type TokenTarget, requireUrl } from './oauth2-token-strategy.js'
 import type { NewToken } from './token-cache.js'
 
 /** The `grant_type` of RFC 7523 §2.1. */
@@ -122,10 +120,10 @@ export class OAuth2JwtBearer extends OAuth2TokenStrategy {
     const identifying: [string, string][] = [
       ['grant_type', JWT_BEARER_GRANT],
       ...(client === undefined ? [] : [['client_id', client] as [string, string]]),
-      ...this.#extras.filter(([name]) => !SECRET_PARAMS.has(name.toLowerCase()) && name !== 'client_id'),
+      ...this.#extras.filter(([name]) => name !== 'client_id'),
       ['subject', whose],
     ]
-    this.state = stateOf(addParameters(this.tokenUrl, identifying))
+    this.state = grantState(this.tokenUrl, identifying)
   }
 
   /** @internal */
