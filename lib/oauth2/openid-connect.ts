@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
 import type { HeadersInit } from '../http/header-map.js'
+import { parseOptions } from '../http/parse-options.js'
 import { httpUrlSchema } from '../http/parse-url.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
@@ -204,9 +205,7 @@ export class OpenIdConnect {
    * validated ID token's.
    */
   async userinfo(session: Session, host: OpenIdConnectHost, options: UserinfoOptions): Promise<Record<string, unknown>> {
-    const parsed = userinfoOptionsSchema.safeParse(options ?? {})
-    if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, 'userinfo')
-    const settings = parsed.data as UserinfoOptions
+    const settings = parseOptions(userinfoOptionsSchema, options ?? {}, 'userinfo') as UserinfoOptions
     const url = settings.url ?? this.#options.userinfoUrl ?? host.metadata?.userinfo_endpoint
     if (url === undefined) {
       throw new ConfigurationError(

@@ -5,8 +5,8 @@ import { MAX_ANSWER_DEPTH, nestedDeeperThan } from '../http/nesting.js'
 import type { Response } from '../http/response.js'
 import type { Session } from '../http/session.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
-import { EndpointUnavailableError, RevocationUnsupportedTokenTypeError, TokenRequestError } from './oauth2-errors.js'
-import { decodeTokenBody, readTokenResponse, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
+import { EndpointUnavailableError, RevocationUnsupportedTokenTypeError } from './oauth2-errors.js'
+import { decodeTokenBody, providerRefusal, sendTokenRequest, type TokenRequest } from './token-endpoint.js'
 
 /**
  * What an introspection endpoint says of a token (RFC 7662 §2.2): `active`, and when it is active
@@ -162,17 +162,11 @@ export async function introspectTokenAt(session: Session, request: TokenRequest)
 /** The typed error of a refused revocation or introspection: the body's RFC 6749 error, a 503 with its Retry-After. */
 function endpointError(response: Response): Error {
   if (response.ok) return new InvalidTokenResponseError('status', `is HTTP ${response.status}, not 200 (RFC 7662 §2.2)`, 'The introspection response')
-  let refused: TokenRequestError
-  try {
-    // The one provider-error mapping, scrubbed of the request's credentials: a non-2xx always throws under 'status'.
-    readTokenResponse(response, { errors: 'status' })
-    throw new Error('unreachable: a non-2xx answer is an error under the status policy')
-  } catch (error) {
-    if (!(error instanceof TokenRequestError)) throw error
-    refused = error
-  }
+  // The one provider-error mapping, scrubbed of the request's credentials.
+  const raw = decodeTokenBody(response)
+  const refused = providerRefusal(response, raw)
   if (response.status !== 503) return refused
-  const sentCode = typeof decodeTokenBody(response).error === 'string'
+  const sentCode = typeof raw.error === 'string'
   const body = { error: sentCode ? refused.error : 'temporarily_unavailable', error_description: refused.errorDescription, error_uri: refused.errorUri }
   return new EndpointUnavailableError(body, response, retryAfterSeconds(response.headers.get('retry-after')))
 }
