@@ -87,12 +87,12 @@ export class BearerTokenAuth implements AuthStrategy {
   }
 
   async onResponse(response: AuthResponse, request: PreparedRequest): Promise<PreparedRequest | undefined> {
-    const dpop = this.#source.dpop
     const bound = dpopTokens.get(request)
-    // RFC 9449 §9: a resource server's 401 use_dpop_nonce is answered once, with a proof carrying its nonce.
-    if (dpop !== undefined && dpop.asksForNonce(response) && bound !== undefined) {
+    // RFC 9449 §9: a resource server's 401 use_dpop_nonce is answered once (the Session retries once), with
+    // a proof carrying its nonce. Only a request sent with a bound token looks at the answer's headers.
+    if (bound !== undefined && this.#source.dpop?.asksForNonce(response) === true) {
       const retry = request.clone()
-      await dpop.authorize(retry, bound)
+      await this.#place(retry, bound)
       return retry
     }
     if (response.status !== 401 || !/error="?invalid_token/i.test(response.headers.get('www-authenticate') ?? '')) return undefined

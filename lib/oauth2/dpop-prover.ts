@@ -29,8 +29,6 @@ export const DPOP_KEY_FIELD = 'dpop_jwk'
 const MAX_NONCE_ORIGINS = 64
 /** RFC 9449 §8.1: a nonce is 1*NQCHAR; a longer one than this is no nonce but a hostile header. */
 const NONCE = /^[\x21\x23-\x5B\x5D-\x7E]{1,1024}$/
-/** How many keys read from tokens' `dpop_jwk` are kept parsed. */
-const MAX_STORED_KEYS = 8
 
 let jose: Promise<typeof import('jose')> | undefined
 
@@ -63,7 +61,7 @@ export class DPoPProver {
   #own: DPoPKey | undefined
   #making: Promise<DPoPKey> | undefined
   readonly #nonces = new Map<string, string>()
-  readonly #stored = new Map<string, DPoPKey>()
+  readonly #stored = new WeakMap<object, DPoPKey>()
 
   private constructor(option: DPoPKeyOptions) {
     this.#given = option.privateKey === undefined ? undefined : keyFromOption(option.privateKey, option.alg)
@@ -176,15 +174,16 @@ export class DPoPProver {
     return this.#making
   }
 
-  /** A token's stored key, parsed once. */
+  /**
+   * A token's stored key, parsed once per key object: the cache holds the JWK objects themselves
+   * (weakly), never a copy of their private part in a key string.
+   */
   #storedKey(stored: unknown): DPoPKey {
-    const jwk = stored as Record<string, unknown>
-    const id = typeof jwk === 'object' && jwk !== null ? `${String(jwk.alg)}:${String(jwk.d)}` : ''
-    const known = this.#stored.get(id)
+    const cacheable = typeof stored === 'object' && stored !== null
+    const known = cacheable ? this.#stored.get(stored) : undefined
     if (known !== undefined) return known
     const key = keyFromStoredJwk(stored)
-    if (this.#stored.size >= MAX_STORED_KEYS) this.#stored.delete(this.#stored.keys().next().value as string)
-    this.#stored.set(id, key)
+    if (cacheable) this.#stored.set(stored, key)
     return key
   }
 }
