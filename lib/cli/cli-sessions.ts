@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { ConfigurationError } from '../errors.js'
 import type { OAuth1Session } from '../oauth1/oauth1-session.js'
 import type { OAuth2Session } from '../oauth2/oauth2-session.js'
@@ -66,25 +65,8 @@ export async function oauth1SessionOf(name: string, profile: Profile, store: Tok
 
 /** The consumer secret of an `oauth1` profile, from its variable or file; never quoted in an error. */
 function consumerSecretOf(name: string, profile: Profile, env: NodeJS.ProcessEnv): string {
-  if (profile.consumerSecretEnv !== undefined) {
-    const secret = env[profile.consumerSecretEnv]
-    if (secret === undefined || secret === '') {
-      throw new ConfigurationError(
-        'consumerSecretEnv',
-        `Profile ${JSON.stringify(name)} reads its consumer secret from $${profile.consumerSecretEnv}, which is not set. Export it and run again.`,
-      )
-    }
-    return secret
-  }
-  let secret: string
-  try {
-    secret = readFileSync(profile.consumerSecretFile as string, 'utf8').trim()
-  } catch (error) {
-    throw new ConfigurationError(
-      'consumerSecretFile',
-      `Profile ${JSON.stringify(name)} reads its consumer secret from ${profile.consumerSecretFile}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
-    )
-  }
-  if (secret === '') throw new ConfigurationError('consumerSecretFile', `The consumer secret file of profile ${JSON.stringify(name)} is empty.`)
+  const secret = clientSecretOf(name, profile, env, 'consumer')
+  if (secret === undefined)
+    throw new ConfigurationError('consumerSecretEnv', `Profile ${JSON.stringify(name)} names no consumer secret: add consumerSecretEnv or consumerSecretFile.`)
   return secret
 }

@@ -24,13 +24,29 @@ export function reportError(error: unknown, globals: GlobalOptions, io: CliIO): 
   return exitCode
 }
 
-/** The stack of the error and of each cause, never the thrown value's other properties (a response, a request). */
+/**
+ * The stack of the error, and of each cause its name, code and frames only: a cause may come from
+ * outside the library (a token store of your own, a driver) and quote a token in its message, so
+ * no cause's message is printed. Never the thrown value's other properties (a response, a request).
+ */
 function traceOf(error: unknown): string {
   const lines: string[] = []
   let current: unknown = error
   for (let depth = 0; current !== undefined && depth < 5; depth++) {
-    lines.push(depth === 0 ? '' : 'Caused by:', current instanceof Error ? (current.stack ?? current.message) : `(a ${typeof current} was thrown)`)
+    if (!(current instanceof Error)) lines.push(`Caused by: (a ${typeof current} was thrown)`)
+    else if (depth === 0) lines.push(current.stack ?? current.message)
+    else lines.push(`Caused by: ${causeHeading(current)}`, ...framesOf(current))
     current = current instanceof Error ? current.cause : undefined
   }
-  return lines.filter(Boolean).join('\n')
+  return lines.join('\n')
+}
+
+function causeHeading(cause: Error): string {
+  const code = (cause as { code?: unknown }).code
+  return typeof code === 'string' ? `${cause.name} (${code})` : cause.name
+}
+
+/** The `at …` lines of a stack, without the message above them. */
+function framesOf(cause: Error): string[] {
+  return (cause.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line))
 }

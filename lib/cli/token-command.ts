@@ -1,5 +1,5 @@
 import type { OAuth2Session } from '../oauth2/oauth2-session.js'
-import type { OAuth2Token } from '../oauth2/oauth2-token.js'
+import { isExpired, type OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import { type CliConfig, configPath, type Profile, readConfig } from './cli-config.js'
 import { LoginRequiredError, UnknownProfileError, UsageError } from './cli-errors.js'
@@ -75,8 +75,7 @@ export async function printToken(name: string, globals: GlobalOptions, io: CliIO
 
 /** A token with an access token that is not about to expire. */
 export function usable(token: OAuth2Token): boolean {
-  if (typeof token.access_token !== 'string' || token.access_token === '') return false
-  return typeof token.expires_at !== 'number' || token.expires_at - LEEWAY_SECONDS > Date.now() / 1000
+  return typeof token.access_token === 'string' && token.access_token !== '' && !isExpired(token, LEEWAY_SECONDS)
 }
 
 /** A valid token for a client-credentials profile: the store's, or one granted once for every process that asks. */
