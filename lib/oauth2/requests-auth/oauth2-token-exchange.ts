@@ -238,7 +238,7 @@ export class OAuth2TokenExchange extends AuthBase {
     }
     return this.#flights.run(key, async () => {
       const { clientId, clientSecret } = this.#options
-      const token = await exchangeTokenAt(this.#session, this.tokenUrl, exchange, {
+      const token = await exchangeTokenAt(this.#session, this.tokenUrl, parseExchangeOptions(exchange, 'OAuth2TokenExchange'), {
         clientId,
         clientSecret,
         insecureTransport: this.#options.insecureTransport ?? false,
@@ -256,13 +256,16 @@ export class OAuth2TokenExchange extends AuthBase {
     request.headers.set('Authorization', `Bearer ${token.access_token}`, { secret: true })
   }
 
-  /** The exchange of one request: the current subject (and actor) token, the targets for its URL, checked. */
+  /**
+   * The exchange of one request: the current subject (and actor) token and the targets for its URL.
+   * It is checked (parseExchangeOptions) only when it is sent: a cached token's key was made from
+   * an exchange that was checked and sent, so a request served from the cache parses nothing.
+   */
   async #exchangeFor(url: string): Promise<ExchangeTokenOptions> {
     const options = this.#options
     const subject = await current(options.subjectToken, 'subjectToken')
     const actor = options.actorToken === undefined ? undefined : await current(options.actorToken, 'actorToken')
-    const exchange = this.#exchangeOptions(options, subject, actor, target(options.audience, url), target(options.resource, url))
-    return parseExchangeOptions(exchange, 'OAuth2TokenExchange')
+    return this.#exchangeOptions(options, subject, actor, target(options.audience, url), target(options.resource, url))
   }
 
   #exchangeOptions(
