@@ -288,12 +288,24 @@ describe('client assertions (private_key_jwt, client_secret_jwt)', () => {
     expect((claims.exp as number) - (claims.iat as number)).to.equal(30)
   })
 
-  it('never shows the key, the secret or an assertion in toJSON, inspect or String', () => {
-    const session = newSession({ clientAuth: 'private_key_jwt', clientAssertionKey: rsa.privateKey })
+  it('never shows the key, the secret or an assertion in toJSON, inspect or String', async () => {
+    // The key as PEM text (a KeyObject prints no key material anyway), and one assertion sent first.
     const pem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+    let assertion = ''
+    const scope = nock(IDP)
+      .post('/token')
+      .reply(200, (_uri, body) => {
+        assertion = new URLSearchParams(String(body)).get('client_assertion') ?? ''
+        return TOKEN
+      })
+    const session = newSession({ clientAuth: 'private_key_jwt', clientAssertionKey: pem })
+    await session.fetchToken(`${IDP}/token`)
+    scope.done()
     const shown = [JSON.stringify(session), inspect(session, { depth: 10 }), String(session)].join('\n')
 
+    expect(assertion).to.have.length.above(100)
     expect(shown).not.to.include(pem.split('\n')[1])
+    expect(shown).not.to.include(assertion.split('.')[2])
     expect(shown).not.to.include(SECRET)
     expect(shown).not.to.include('clientAssertionKey')
   })

@@ -58,7 +58,8 @@ describe('JwtBearerClient with OAuth2Session (RFC 7523 §2.1)', () => {
     const scope = nock(IDP, { badheaders: ['authorization'] })
       .post('/token', { grant_type: GRANT, assertion })
       .reply(200, { access_token: 'at-1', token_type: 'Bearer' })
-    const session = new OAuth2Session('service-1', { client: new JwtBearerClient('service-1') })
+    // With a client secret, Basic would be sent: auth: null is what leaves it out.
+    const session = new OAuth2Session('service-1', { client: new JwtBearerClient('service-1'), clientSecret: 'service-secret' })
 
     await session.fetchToken(TOKEN_URL, { assertion, auth: null })
 
