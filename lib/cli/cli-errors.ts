@@ -2,11 +2,12 @@ import { OAuthSessionsError } from '../errors.js'
 
 /**
  * The exit codes of the `oauth-sessions` command (DESIGN §11): 0 ok, 1 error, 2 a person must log
- * in, 64 usage (sysexits' EX_USAGE).
+ * in, 64 usage (sysexits' EX_USAGE), and 130 when Ctrl-C stops a prompt (128 + SIGINT, what a shell
+ * reports for a command stopped by Ctrl-C).
  *
  * @internal
  */
-export const EXIT = { ok: 0, error: 1, loginRequired: 2, usage: 64 } as const
+export const EXIT = { ok: 0, error: 1, loginRequired: 2, usage: 64, interrupted: 130 } as const
 
 /**
  * Thrown when the command line is wrong in a way commander cannot see (an inline secret, a flow

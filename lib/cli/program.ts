@@ -22,7 +22,7 @@ export interface CliIO {
 export interface GlobalOptions {
   /** `--config <file>`: the config file instead of the XDG one. */
   config?: string
-  /** `--json`: machine-readable output (and errors as JSON on stderr). */
+  /** `--json` of the subcommand that runs: machine-readable output (and errors as JSON on stderr). */
   json?: boolean
   /** `--trace`: every OAuth exchange on stderr (redacted), and the stack of an error; credentials are never printed. */
   trace?: boolean
@@ -42,7 +42,8 @@ const FLOW_CHOICES = ['code', 'device', 'client_credentials', 'oauth1']
  * @internal
  */
 export async function runCli(args: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
-  const program = buildProgram(io)
+  const run: RunState = { json: false }
+  const program = buildProgram(io, run)
   try {
     await program.parseAsync([...args], { from: 'user' })
     return EXIT.ok
@@ -52,24 +53,37 @@ export async function runCli(args: readonly string[], io: CliIO = { stdout: proc
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage
     }
     const { reportError } = await import('./report-error.js')
-    return reportError(error, program.opts<GlobalOptions>(), io)
+    return reportError(error, { ...program.opts<GlobalOptions>(), json: run.json }, io)
   }
 }
 
-/** The commander program: global options, subcommands, help with examples. */
-function buildProgram(io: CliIO): Command {
+/** What the running subcommand asked for that the error report needs: its `--json` flag. */
+interface RunState {
+  json: boolean
+}
+
+/** The `--json` flag of a subcommand. `request` has none: its `--json <data>` is the body, as curl's. */
+const JSON_FLAG = ['--json', 'machine-readable output (errors too, as JSON on stderr)'] as const
+
+/**
+ * The commander program: global options, subcommands, help with examples. `--config` and `--trace`
+ * are program options (anywhere on the line); `--json` belongs to each subcommand, so that
+ * `request` can take curl's `--json <data>`.
+ */
+function buildProgram(io: CliIO, run: RunState): Command {
   const program = new Command('oauth-sessions')
   program
     .description('Log in to OAuth providers, keep their tokens safely, and print a fresh access token for scripts.')
     .version(packageVersion(), '-V, --version')
     .option('--config <file>', 'the config file (default: $XDG_CONFIG_HOME/oauth-sessions/config.json)')
-    .option('--json', 'machine-readable output (errors too, as JSON on stderr)')
     .option('--trace', 'print every OAuth exchange (method, URL, status, time) on stderr, and the stack of an error; never a credential')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
-    .hook('preAction', async (command) => {
-      const { trace, json } = command.opts<GlobalOptions>()
+    .hook('preAction', async (command, action) => {
+      run.json = action.opts<{ json?: unknown }>().json === true
+      const { trace } = command.opts<GlobalOptions>()
+      const json = run.json
       if (trace !== true) return
       const { setExchangeTrace } = await import('../http/exchange-trace.js')
       // With --json, one JSON object a line on stderr too: {"trace": "..."} before a {"error": ...}.
@@ -78,7 +92,7 @@ function buildProgram(io: CliIO): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok, 1 error, 2 a person must log in (run \`login\`), 64 usage.
+Exit codes: 0 ok, 1 error, 2 a person must log in (run \`login\`), 64 usage, 130 Ctrl-C at a prompt.
 
 Examples:
   $ oauth-sessions profile add ci --flow client_credentials --token-url https://idp.example/token \\
@@ -87,7 +101,7 @@ Examples:
   $ curl -H "Authorization: Bearer $(oauth-sessions token ci)" https://api.example/
   $ oauth-sessions status --json`,
     )
-  const globals = (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>()
+  const globals = (command: Command): GlobalOptions => ({ ...command.optsWithGlobals<GlobalOptions>(), json: run.json })
 
   const profile = program.command('profile').description('add and list profiles (a provider, a client and a flow)')
   profile
@@ -114,6 +128,7 @@ Examples:
     .option('--consumer-secret-env <VAR>', 'OAuth 1: the environment variable holding the consumer secret')
     .option('--consumer-secret-file <path>', 'OAuth 1: the file holding the consumer secret')
     .option('--force', 'replace a profile of the same name')
+    .option(...JSON_FLAG)
     // Inline secrets are refused with a clear message (they would stay in shell history and `ps`), not as unknown options.
     .addOption(new Option('--client-secret <secret>').hideHelp())
     .addOption(new Option('--consumer-secret <secret>').hideHelp())
@@ -137,6 +152,7 @@ Examples:
   profile
     .command('list')
     .description('list the profiles of the config file (never a secret)')
+    .option(...JSON_FLAG)
     .addHelpText('after', '\nExamples:\n  $ oauth-sessions profile list\n  $ oauth-sessions profile list --json')
     .action(async (_options: unknown, command: Command) => {
       const { listProfiles } = await import('./profile-command.js')
@@ -148,6 +164,7 @@ Examples:
     .description('get tokens for a profile and store them (client_credentials, device, code)')
     .argument('<profile>', 'the profile name')
     .option('--no-browser', 'code flow: print the sign-in URL on stderr instead of opening a browser')
+    .option(...JSON_FLAG)
     .addHelpText('after', '\nExamples:\n  $ oauth-sessions login ci\n  $ oauth-sessions login gh --no-browser')
     .action(async (name: string, options: { browser?: boolean }, command: Command) => {
       const { login } = await import('./token-command.js')
@@ -158,6 +175,7 @@ Examples:
     .command('token')
     .description('print a fresh access token (and nothing else) on stdout, renewing it through the store when needed')
     .argument('<profile>', 'the profile name')
+    .option(...JSON_FLAG)
     .addHelpText(
       'after',
       `
@@ -177,6 +195,7 @@ Examples:
     .command('status')
     .description('show which profiles have tokens and when they expire (never the tokens)')
     .argument('[profile]', 'one profile (default: all)')
+    .option(...JSON_FLAG)
     .addHelpText('after', '\nExamples:\n  $ oauth-sessions status\n  $ oauth-sessions status ci --json')
     .action(async (name: string | undefined, _options: unknown, command: Command) => {
       const { showStatus } = await import('./status-command.js')
@@ -190,7 +209,7 @@ Examples:
     .argument('<words...>', '[METHOD] <url>: GET by default, POST when a body is given')
     .option('-H, --header <header>', "a request header, 'Name: value' (repeatable)", collect)
     .option('-d, --data <data>', 'a form-encoded body, as it is (repeatable, joined with &)', collect)
-    .option('-j, --json-body <text>', 'a JSON body (sent with Content-Type: application/json); the global --json is machine-readable output')
+    .option('-j, --json <data>', "a JSON body, as curl's --json (sent with Content-Type: application/json)")
     .option('--form <name=value>', 'a form field, form-encoded (repeatable)', collect)
     .option('--query <name=value>', 'a query parameter appended to the URL (repeatable)', collect)
     .option('-o, --output <file>', 'write the body to this file instead of stdout')
@@ -204,7 +223,7 @@ printed), 2 when a person must log in.
 
 Examples:
   $ oauth-sessions request gh https://api.github.com/user
-  $ oauth-sessions request api POST https://api.example/items -j '{"name": "x"}' -H 'Accept: application/json'
+  $ oauth-sessions request api POST https://api.example/items --json '{"name": "x"}' -H 'Accept: application/json'
   $ oauth-sessions request api GET https://api.example/items --query page=2 --include
   $ oauth-sessions request api https://api.example/export -o export.csv`,
     )
@@ -217,6 +236,7 @@ Examples:
     .command('logout')
     .description('revoke the tokens of a profile at the provider (when it can) and forget them')
     .argument('<profile>', 'the profile name')
+    .option(...JSON_FLAG)
     .addHelpText('after', '\nExamples:\n  $ oauth-sessions logout gh')
     .action(async (name: string, _options: unknown, command: Command) => {
       const { logout } = await import('./logout-command.js')
@@ -231,6 +251,7 @@ Examples:
     .argument('<url>', 'the URL, with its query')
     .option('--query <name=value>', 'a query parameter to sign too (repeatable)', collect)
     .option('--form <name=value>', 'a form field to sign too (repeatable)', collect)
+    .option(...JSON_FLAG)
     .addHelpText('after', '\nExamples:\n  $ oauth-sessions explain tw GET "https://api.x.com/1.1/statuses/home_timeline.json?count=5"')
     .action(async (name: string, method: string, url: string, options: Record<string, unknown>, command: Command) => {
       const { explain } = await import('./explain-command.js')

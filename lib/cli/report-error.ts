@@ -12,6 +12,16 @@ const LOGIN_REQUIRED = new Set(['ERR_LOGIN_REQUIRED', 'ERR_REAUTHORIZATION_REQUI
  * @internal
  */
 export function reportError(error: unknown, globals: GlobalOptions, io: CliIO): number {
+  // @inquirer/prompts rejects with ExitPromptError when Ctrl-C stops a question; every prompt comes
+  // before anything is written.
+  if ((error as { name?: unknown })?.name === 'ExitPromptError') {
+    io.stderr.write(
+      globals.json === true
+        ? `${JSON.stringify({ error: { code: 'ERR_CANCELLED', message: 'cancelled', exitCode: EXIT.interrupted } })}\n`
+        : 'oauth-sessions: cancelled; nothing was written.\n',
+    )
+    return EXIT.interrupted
+  }
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'ERR_UNEXPECTED'
   const exitCode = code === 'ERR_USAGE' ? EXIT.usage : LOGIN_REQUIRED.has(code) ? EXIT.loginRequired : EXIT.error
   const message = error instanceof Error ? error.message : String(error)

@@ -17,7 +17,7 @@ import type { CliIO, GlobalOptions } from './program.js'
 export interface RequestCommandOptions {
   header?: string[]
   data?: string[]
-  jsonBody?: string
+  json?: string
   form?: string[]
   query?: string[]
   output?: string
@@ -83,13 +83,13 @@ function methodAndUrl(words: string[], options: RequestCommandOptions): [string,
 }
 
 function hasBody(options: RequestCommandOptions): boolean {
-  return options.data !== undefined || options.jsonBody !== undefined || options.form !== undefined
+  return options.data !== undefined || options.json !== undefined || options.form !== undefined
 }
 
 /** The Session's request options for the flags; a wrong flag is a {@link UsageError} before any traffic. */
 function requestOptions(options: RequestCommandOptions): RequestOptions {
-  const bodies = [options.data, options.jsonBody, options.form].filter((body) => body !== undefined)
-  if (bodies.length > 1) throw new UsageError('Give one body: -d/--data, -j/--json-body or --form.')
+  const bodies = [options.data, options.json, options.form].filter((body) => body !== undefined)
+  if (bodies.length > 1) throw new UsageError('Give one body: -d/--data, -j/--json or --form.')
   const request: RequestOptions = {}
   if (options.header !== undefined) request.headers = options.header.map((header) => headerPair(header))
   if (options.query !== undefined) request.params = options.query.map((item) => pair(item, '--query'))
@@ -98,12 +98,15 @@ function requestOptions(options: RequestCommandOptions): RequestOptions {
     request.data = options.data.join('&')
     request.headers = [['Content-Type', 'application/x-www-form-urlencoded'], ...((request.headers as [string, string][] | undefined) ?? [])]
   }
-  if (options.jsonBody !== undefined) {
+  if (options.json !== undefined) {
     try {
-      request.json = JSON.parse(options.jsonBody)
+      request.json = JSON.parse(options.json)
     } catch {
-      throw new UsageError('-j/--json-body takes JSON text, such as \'{"name": "value"}\'; this is not valid JSON.')
+      throw new UsageError('-j/--json takes JSON text, such as \'{"name": "value"}\'; this is not valid JSON.')
     }
+    // As curl's --json: the answer is asked for as JSON too, unless a -H says otherwise.
+    const headers = (request.headers as [string, string][] | undefined) ?? []
+    if (!headers.some(([name]) => name.toLowerCase() === 'accept')) request.headers = [...headers, ['Accept', 'application/json']]
   }
   return request
 }

@@ -67,6 +67,26 @@ describe('oauth-sessions request, logout and explain', function () {
     expect(bad.stderr).to.include('not valid JSON')
   })
 
+  it("takes curl's --json <data> after `request` as the JSON body (Accept: application/json unless -H says otherwise), while other subcommands keep their --json flag", async () => {
+    const { sandbox, env } = await sandboxProfile()
+    await using _sandbox = sandbox
+
+    const json = await home.run(['request', 'ci', 'POST', `${sandbox.url}/anything`, '--json', '{"name":"x"}'], env)
+    const accept = await home.run(['request', 'ci', `${sandbox.url}/anything`, '--json', '[1]', '-H', 'Accept: text/plain'], env)
+    const missing = await home.run(['request', 'ci', 'POST', `${sandbox.url}/anything`, '--json'], env)
+    const status = await home.run(['status', 'ci', '--json'], env)
+
+    expect(json.code, json.stderr).to.equal(0)
+    const echo = JSON.parse(json.stdout)
+    expect(echo).to.deep.include({ method: 'POST', json: { name: 'x' } })
+    expect(echo.headers).to.include({ 'content-type': 'application/json', accept: 'application/json' })
+    expect(JSON.parse(accept.stdout)).to.deep.include({ method: 'POST', json: [1] })
+    expect(JSON.parse(accept.stdout).headers.accept).to.equal('text/plain')
+    expect(missing.code).to.equal(64)
+    expect(missing.stderr).to.include("option '-j, --json <data>' argument missing")
+    expect(JSON.parse(status.stdout).profiles[0]).to.include({ name: 'ci' })
+  })
+
   it('writes the body to -o, prints the status line and headers with --include, and colours JSON only with FORCE_COLOR and without NO_COLOR', async () => {
     const { sandbox, env } = await sandboxProfile()
     await using _sandbox = sandbox
