@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js'
 import type { OAuth1Session } from '../oauth1/oauth1-session.js'
 import type { OAuth2Session } from '../oauth2/oauth2-session.js'
+import type { OAuth2SessionOptions } from '../oauth2/oauth2-session-options.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import type { Profile } from './cli-config.js'
 import { LoginRequiredError } from './cli-errors.js'
@@ -10,30 +11,32 @@ import type { CliIO } from './program.js'
 /**
  * The OAuth 2 session of a profile, over the command's token store under the profile's name: it
  * reads the stored token, writes a renewed one back, and refreshes once on a 401 `invalid_token`
- * as every OAuth2Session does. An issuer is discovered (its revocation endpoint too); explicit
- * endpoints are used as they are. Close it when done.
+ * as every OAuth2Session does. Every request to the provider authenticates the client the same
+ * way, the refresh too (`client_secret_basic` with a secret, `none` without): requests-oauthlib's
+ * own refresh sends no client authentication. An issuer is discovered; explicit endpoints are used
+ * as they are. `extra`: options of one flow (the code flow's `redirectUri`). Close it when done.
  *
  * @internal
  */
-export async function oauth2SessionOf(name: string, profile: Profile, store: TokenStore, io: CliIO): Promise<OAuth2Session> {
+export async function oauth2SessionOf(name: string, profile: Profile, store: TokenStore, io: CliIO, extra: OAuth2SessionOptions = {}): Promise<OAuth2Session> {
   const { OAuth2Session } = await import('../oauth2/oauth2-session.js')
   const clientId = profile.clientId as string
   const clientSecret = clientSecretOf(name, profile, io.env)
-  const options = {
+  const options: OAuth2SessionOptions = {
+    ...extra,
     tokenStore: store,
     tokenKey: name,
-    ...(clientSecret === undefined ? {} : { clientSecret }),
+    ...(clientSecret === undefined ? { clientAuth: 'none' as const } : { clientSecret, clientAuth: 'client_secret_basic' as const }),
     ...(profile.scope === undefined || profile.scope === '' ? {} : { scope: profile.scope }),
     ...(profile.tokenUrl === undefined ? {} : { autoRefreshUrl: profile.tokenUrl }),
+    ...(profile.deviceAuthorizationUrl === undefined ? {} : { deviceAuthorizationUrl: profile.deviceAuthorizationUrl }),
     ...(profile.revocationUrl === undefined ? {} : { revocationUrl: profile.revocationUrl }),
   }
   if (profile.flow === 'client_credentials') {
     const { BackendApplicationClient } = await import('../oauth2/grant-clients.js')
-    Object.assign(options, { client: new BackendApplicationClient(clientId) })
+    options.client = new BackendApplicationClient(clientId)
   }
-  if (profile.issuer !== undefined && (profile.tokenUrl === undefined || profile.revocationUrl === undefined)) {
-    return OAuth2Session.discover(profile.issuer, clientId, options)
-  }
+  if (profile.issuer !== undefined) return OAuth2Session.discover(profile.issuer, clientId, options)
   return new OAuth2Session(clientId, options)
 }
 

@@ -1,9 +1,7 @@
-import type { OAuth2Session } from '../oauth2/oauth2-session.js'
 import { isExpired, type OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import { type CliConfig, configPath, type Profile, readConfig } from './cli-config.js'
 import { LoginRequiredError, UnknownProfileError, UsageError } from './cli-errors.js'
-import { clientSecretOf } from './cli-secrets.js'
 import { openTokenStore } from './cli-token-store.js'
 import type { CliIO, GlobalOptions } from './program.js'
 
@@ -80,26 +78,9 @@ export function usable(token: OAuth2Token): boolean {
 
 /** A valid token for a client-credentials profile: the store's, or one granted once for every process that asks. */
 export async function clientCredentialsToken(name: string, profile: Profile, store: TokenStore, io: CliIO): Promise<OAuth2Token> {
-  const [{ OAuth2Session }, { BackendApplicationClient }] = await Promise.all([import('../oauth2/oauth2-session.js'), import('../oauth2/grant-clients.js')])
-  const clientId = profile.clientId as string
-  const options = {
-    client: new BackendApplicationClient(clientId),
-    clientSecret: clientSecretOf(name, profile, io.env),
-    tokenStore: store,
-    tokenKey: name,
-    ...(profile.scope === undefined || profile.scope === '' ? {} : { scope: profile.scope }),
-  }
-  let session: OAuth2Session | undefined
-  try {
-    if (profile.tokenUrl !== undefined) {
-      session = new OAuth2Session(clientId, options)
-      return await session.fetchToken(profile.tokenUrl)
-    }
-    session = await OAuth2Session.discover(profile.issuer as string, clientId, options)
-    return await session.fetchToken()
-  } finally {
-    await session?.close()
-  }
+  const { oauth2SessionOf } = await import('./cli-sessions.js')
+  await using session = await oauth2SessionOf(name, profile, store, io)
+  return profile.tokenUrl === undefined ? await session.fetchToken() : await session.fetchToken(profile.tokenUrl)
 }
 
 /**

@@ -1,12 +1,10 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { OAuth2Session } from '../oauth2/oauth2-session.js'
-import type { OAuth2SessionOptions } from '../oauth2/oauth2-session-options.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import type { Profile } from './cli-config.js'
 import { LoginRequiredError, UsageError } from './cli-errors.js'
-import { clientSecretOf } from './cli-secrets.js'
+import { oauth2SessionOf } from './cli-sessions.js'
 import type { CliIO } from './program.js'
 
 /** How long a person has to finish a browser login (the device flow's own `expires_in` bounds its wait). */
@@ -19,35 +17,13 @@ export interface UserLoginOptions {
 }
 
 /**
- * A session for a user-flow profile, sharing its token through `store` under the profile's name:
- * the profile's endpoints, or those discovered from its issuer.
- */
-async function userSession(name: string, profile: Profile, store: TokenStore, io: CliIO, extra: OAuth2SessionOptions = {}): Promise<OAuth2Session> {
-  const { OAuth2Session } = await import('../oauth2/oauth2-session.js')
-  const clientId = profile.clientId as string
-  const clientSecret = clientSecretOf(name, profile, io.env)
-  const options: OAuth2SessionOptions = {
-    ...extra,
-    tokenStore: store,
-    tokenKey: name,
-    // Every request authenticates the client, a refresh too (requests-oauthlib's refresh sends no client authentication).
-    ...(clientSecret === undefined ? { clientAuth: 'none' as const } : { clientSecret, clientAuth: 'client_secret_basic' as const }),
-    ...(profile.scope === undefined || profile.scope === '' ? {} : { scope: profile.scope }),
-    ...(profile.tokenUrl === undefined ? {} : { autoRefreshUrl: profile.tokenUrl }),
-    ...(profile.deviceAuthorizationUrl === undefined ? {} : { deviceAuthorizationUrl: profile.deviceAuthorizationUrl }),
-  }
-  if (profile.issuer !== undefined) return OAuth2Session.discover(profile.issuer, clientId, options)
-  return new OAuth2Session(clientId, options)
-}
-
-/**
  * `login` for a `device` profile (RFC 8628): the code and URL on stderr, a spinner there while
  * polling when stderr is a terminal (plain lines otherwise), and the token into the store.
  *
  * @internal
  */
 export async function loginWithDevice(name: string, profile: Profile, store: TokenStore, io: CliIO): Promise<OAuth2Token> {
-  const session = await userSession(name, profile, store, io)
+  const session = await oauth2SessionOf(name, profile, store, io)
   try {
     const device = await session.deviceAuthorization()
     const stderr = io.stderr as NodeJS.WriteStream
@@ -88,7 +64,7 @@ export async function loginWithCode(name: string, profile: Profile, store: Token
   ])
   const port = await freeLoopbackPort()
   const redirectUri = `http://localhost:${port}/`
-  const session = await userSession(name, profile, store, io, { redirectUri })
+  const session = await oauth2SessionOf(name, profile, store, io, { redirectUri })
   try {
     if (profile.authorizationUrl === undefined && profile.issuer === undefined) {
       throw new UsageError(`Profile ${JSON.stringify(name)} names no authorization endpoint: add it again with --authorization-url or --issuer.`)
@@ -129,7 +105,7 @@ export async function refreshUserToken(name: string, profile: Profile, store: To
   if (typeof stored.refresh_token !== 'string' || stored.refresh_token === '') {
     throw new LoginRequiredError(name, `The token of profile ${JSON.stringify(name)} has expired and has no refresh token`)
   }
-  const session = await userSession(name, profile, store, io)
+  const session = await oauth2SessionOf(name, profile, store, io)
   try {
     return profile.tokenUrl === undefined ? await session.refreshToken() : await session.refreshToken(profile.tokenUrl)
   } finally {

@@ -200,6 +200,27 @@ describe('oauth-sessions with user-flow profiles', function () {
     expect(await issued(sandbox.oauth2.statsUrl, 'refresh_token')).to.equal(1)
   })
 
+  it('request: a 401 invalid_token (the provider expired a token the store thinks valid) is refreshed once, and the request sent again', async () => {
+    await using sandbox = await startSandbox()
+    await addPasswordProfile(sandbox.oauth2.tokenUrl, sandbox.oauth2.clientId)
+    const old = await storeExpiredUserToken(sandbox)
+    const store = new FileTokenStore(join(home.state, 'oauth-sessions', 'tokens.json'))
+    const stored = await store.get('me')
+    await store.set('me', { ...stored?.token, expires_at: Date.now() / 1000 + 3600 })
+    await fetch(sandbox.oauth2.expireUrl, { method: 'POST', body: new URLSearchParams({ token: old }) })
+
+    const result = await home.run(['request', 'me', `${sandbox.oauth2.baseUrl}me`], SECRET_ENV)
+
+    expect(result.code, result.stderr).to.equal(0)
+    expect(JSON.parse(result.stdout)).to.include({ path: 'me', via: 'header' })
+    expect(await issued(sandbox.oauth2.statsUrl, 'refresh_token')).to.equal(1)
+    const renewed = (await store.get('me'))?.token.access_token
+    expect(renewed).to.be.a('string').and.not.equal(old)
+    const refusedAgain = await home.run(['request', 'me', `${sandbox.oauth2.baseUrl}me`], SECRET_ENV)
+    expect(refusedAgain.code, refusedAgain.stderr).to.equal(0)
+    expect(await issued(sandbox.oauth2.statsUrl, 'refresh_token')).to.equal(1)
+  })
+
   it('exits 2 when the provider refuses the refresh token, or there is none', async () => {
     await using sandbox = await startSandbox()
     await addPasswordProfile(`${sandbox.oauth2.tokenUrl}?error=invalid_grant`, sandbox.oauth2.clientId)
