@@ -91,14 +91,19 @@ export async function addProfile(name: string, options: Record<string, unknown>,
 
 /**
  * `oauth-sessions profile list`: the profiles, their flow and endpoints, and where each secret
- * comes from (the variable name or file path, never the secret).
+ * comes from (the variable name or file path, never the secret); `namesOnly` (`--names`): the
+ * names alone, one a line.
  *
  * @internal
  */
-export function listProfiles(globals: GlobalOptions, io: CliIO): void {
+export function listProfiles(globals: GlobalOptions, io: CliIO, namesOnly = false): void {
   const path = configPath(globals.config, io.env)
   const { profiles } = readConfig(path)
   const names = Object.keys(profiles).sort()
+  if (namesOnly) {
+    io.stdout.write(names.map((name) => `${name}\n`).join(''))
+    return
+  }
   if (globals.json === true) {
     io.stdout.write(`${JSON.stringify({ path, profiles: names.map((name) => ({ name, ...profiles[name] })) }, null, 2)}\n`)
     return

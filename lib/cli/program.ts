@@ -153,10 +153,14 @@ Examples:
     .command('list')
     .description('list the profiles of the config file (never a secret)')
     .option(...JSON_FLAG)
-    .addHelpText('after', '\nExamples:\n  $ oauth-sessions profile list\n  $ oauth-sessions profile list --json')
-    .action(async (_options: unknown, command: Command) => {
+    .option('--names', 'only the names, one a line (for scripts and shell completion)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ oauth-sessions profile list\n  $ oauth-sessions profile list --json\n  $ for p in $(oauth-sessions profile list --names); do oauth-sessions status "$p"; done',
+    )
+    .action(async (options: { names?: boolean }, command: Command) => {
       const { listProfiles } = await import('./profile-command.js')
-      listProfiles(globals(command), io)
+      listProfiles(globals(command), io, options.names === true)
     })
 
   program
@@ -256,6 +260,23 @@ Examples:
     .action(async (name: string, method: string, url: string, options: Record<string, unknown>, command: Command) => {
       const { explain } = await import('./explain-command.js')
       await explain(name, method, url, options, globals(command), io)
+    })
+
+  program
+    .command('completion')
+    .description('print a shell completion script (subcommands, options, profile names)')
+    .argument('<shell>', 'bash or zsh')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ source <(oauth-sessions completion bash)                  # this shell
+  $ oauth-sessions completion bash > ~/.local/share/bash-completion/completions/oauth-sessions
+  $ oauth-sessions completion zsh > ~/.zfunc/oauth-sessions.zsh   # then source it from ~/.zshrc`,
+    )
+    .action(async (shell: string) => {
+      const { printCompletion } = await import('./completion-command.js')
+      printCompletion(shell, program, io)
     })
   return program
 }
