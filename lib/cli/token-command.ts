@@ -53,12 +53,18 @@ export async function login(name: string, globals: GlobalOptions, io: CliIO, opt
  * renews its token through the store (parallel runs share one grant, through the file store's
  * lease); a user flow's expired token is refreshed through the store the same way; a user flow with
  * no token, or no refresh token, is {@link LoginRequiredError} (exit 2). With `--json`:
- * `access_token`, `token_type`, `scope`, `expires_at` (ISO 8601), `expires_in` (seconds).
+ * `access_token`, `token_type`, `scope`, `expires_at` (ISO 8601), `expires_in` (seconds). An
+ * `oauth1` profile has no bearer token: {@link UsageError} (exit 64) pointing to `request` and `explain`.
  *
  * @internal
  */
 export async function printToken(name: string, globals: GlobalOptions, io: CliIO): Promise<void> {
   const { config, profile } = profileOf(name, globals, io)
+  if (profile.flow === 'oauth1') {
+    throw new UsageError(
+      `Profile ${JSON.stringify(name)} uses OAuth 1, which has no bearer token to print: each request is signed instead. Send one with \`oauth-sessions request ${name} GET <url>\`, or see its signature with \`oauth-sessions explain ${name} GET <url>\`.`,
+    )
+  }
   const store = await openTokenStore(config, io, profile.flow === 'client_credentials')
   const stored = await store.get(name)
   let token: OAuth2Token
