@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js'
-import type { OAuth1Session } from '../oauth1/oauth1-session.js'
+import type { OAuth1Session, OAuth1SessionOptions } from '../oauth1/oauth1-session.js'
 import type { OAuth2Session } from '../oauth2/oauth2-session.js'
 import type { OAuth2SessionOptions } from '../oauth2/oauth2-session-options.js'
 import type { TokenStore } from '../tokens/token-store.js'
@@ -54,16 +54,24 @@ export interface StoredOAuth1Token {
 /**
  * The OAuth 1 session of an `oauth1` profile, signing with the consumer key and secret and the
  * stored token. `requireToken`: without a stored token it is {@link LoginRequiredError} (exit 2);
- * otherwise the session signs with the consumer credentials alone (`explain` of a two-legged request).
+ * otherwise the session signs with the consumer credentials alone (`explain` of a two-legged request,
+ * `login`'s request token). `options` go to the session (`callbackUri` for `login`).
  *
  * @internal
  */
-export async function oauth1SessionOf(name: string, profile: Profile, store: TokenStore, io: CliIO, requireToken: boolean): Promise<OAuth1Session> {
+export async function oauth1SessionOf(
+  name: string,
+  profile: Profile,
+  store: TokenStore,
+  io: CliIO,
+  requireToken: boolean,
+  options: OAuth1SessionOptions = {},
+): Promise<OAuth1Session> {
   const { OAuth1Session } = await import('../oauth1/oauth1-session.js')
   const stored = (await store.get(name))?.token as Partial<StoredOAuth1Token> | undefined
   const token = typeof stored?.oauth_token === 'string' && stored.oauth_token !== '' ? (stored as StoredOAuth1Token) : undefined
   if (token === undefined && requireToken) throw new LoginRequiredError(name, `No OAuth 1 token is stored for profile ${JSON.stringify(name)}`)
-  return new OAuth1Session(profile.consumerKey as string, consumerSecretOf(name, profile, io.env), token?.oauth_token, token?.oauth_token_secret)
+  return new OAuth1Session(profile.consumerKey as string, consumerSecretOf(name, profile, io.env), token?.oauth_token, token?.oauth_token_secret, options)
 }
 
 /** The consumer secret of an `oauth1` profile, from its variable or file; never quoted in an error. */

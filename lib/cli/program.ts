@@ -165,11 +165,20 @@ Examples:
 
   program
     .command('login')
-    .description('get tokens for a profile and store them (client_credentials, device, code)')
+    .description('get tokens for a profile and store them (client_credentials, device, code, oauth1 with a PIN)')
     .argument('<profile>', 'the profile name')
-    .option('--no-browser', 'code flow: print the sign-in URL on stderr instead of opening a browser')
+    .option('--no-browser', 'code and oauth1 flows: print the sign-in URL on stderr instead of opening a browser')
     .option(...JSON_FLAG)
-    .addHelpText('after', '\nExamples:\n  $ oauth-sessions login ci\n  $ oauth-sessions login gh --no-browser')
+    .addHelpText(
+      'after',
+      `
+oauth1: the PIN the authorization page shows is asked for on a terminal, else read from the first line of stdin.
+
+Examples:
+  $ oauth-sessions login ci
+  $ oauth-sessions login gh --no-browser
+  $ printf '%s\\n' 1234567 | oauth-sessions login tw`,
+    )
     .action(async (name: string, options: { browser?: boolean }, command: Command) => {
       const { login } = await import('./token-command.js')
       await login(name, globals(command), io, options)

@@ -7,7 +7,8 @@ import { describeToken, expiryText } from './token-command.js'
 
 /**
  * `oauth-sessions status [profile]`: for each profile (or the one named), whether a token is
- * stored, its type, scope and expiry, and whether it can be refreshed; never a token. With
+ * stored, its type, scope and expiry, and whether it can be refreshed (an OAuth 1 token: stored,
+ * `token_type` `oauth1`, no expiry); never a token. With
  * `--json`: `{ "profiles": [{ name, flow, stored, expired?, token_type?, scope?, expires_at?, expires_in?, refreshable? }] }`.
  *
  * @internal
@@ -31,6 +32,14 @@ export async function showStatus(name: string | undefined, globals: GlobalOption
       rows.push({
         json: { name: profile, flow, stored: true, encrypted: true },
         text: `${profile}\t${flow}\tencrypted token: set OAUTH_SESSIONS_KEY to read it`,
+      })
+      continue
+    }
+    if (flow === 'oauth1' && typeof token.oauth_token === 'string') {
+      // OAuth 1 tokens have no expiry and no refresh: stored is all there is to say.
+      rows.push({
+        json: { name: profile, flow, stored: true, expired: false, token_type: 'oauth1', refreshable: false },
+        text: `${profile}\t${flow}\tOAuth 1 token stored (it does not expire)`,
       })
       continue
     }

@@ -19,19 +19,24 @@ export function profileOf(name: string, globals: GlobalOptions, io: CliIO): { co
 
 /**
  * `oauth-sessions login <profile>`: gets a new token and stores it under the profile's name:
- * client credentials, the device flow, or the code flow with PKCE (`browser: false` for
- * `--no-browser`). OAuth 1 says it is not built yet.
+ * client credentials, the device flow, the code flow with PKCE (`browser: false` for
+ * `--no-browser`), or OAuth 1's PIN flow.
  *
  * @internal
  */
 export async function login(name: string, globals: GlobalOptions, io: CliIO, options: { browser?: boolean } = {}): Promise<void> {
   const { config, profile } = profileOf(name, globals, io)
-  if (profile.flow === 'oauth1') {
-    throw new UsageError('`login` for the oauth1 flow is not built yet; client_credentials, device and code profiles can log in with this version.')
-  }
   const store = await openTokenStore(config, io, true)
   // A login asks the provider again (a changed secret shows now, not at the next expiry).
   await store.delete(name)
+  if (profile.flow === 'oauth1') {
+    const { loginWithPin } = await import('./oauth1-login.js')
+    await loginWithPin(name, profile, store, io, { browser: options.browser !== false })
+    // Never the token or its secret, nor what else the provider sent with them.
+    if (globals.json === true) io.stdout.write(`${JSON.stringify({ profile: name, token_type: 'oauth1' })}\n`)
+    else io.stdout.write(`Logged in: profile ${JSON.stringify(name)}, an OAuth 1 token (it does not expire).\n`)
+    return
+  }
   let token: OAuth2Token
   if (profile.flow === 'client_credentials') token = await clientCredentialsToken(name, profile, store, io)
   else {
@@ -51,12 +56,18 @@ export async function login(name: string, globals: GlobalOptions, io: CliIO, opt
  * renews its token through the store (parallel runs share one grant, through the file store's
  * lease); a user flow's expired token is refreshed through the store the same way; a user flow with
  * no token, or no refresh token, is {@link LoginRequiredError} (exit 2). With `--json`:
- * `access_token`, `token_type`, `scope`, `expires_at` (ISO 8601), `expires_in` (seconds).
+ * `access_token`, `token_type`, `scope`, `expires_at` (ISO 8601), `expires_in` (seconds). An
+ * `oauth1` profile has no bearer token: {@link UsageError} (exit 64) pointing to `request` and `explain`.
  *
  * @internal
  */
 export async function printToken(name: string, globals: GlobalOptions, io: CliIO): Promise<void> {
   const { config, profile } = profileOf(name, globals, io)
+  if (profile.flow === 'oauth1') {
+    throw new UsageError(
+      `Profile ${JSON.stringify(name)} uses OAuth 1, which has no bearer token to print: each request is signed instead. Send one with \`oauth-sessions request ${name} GET <url>\`, or see its signature with \`oauth-sessions explain ${name} GET <url>\`.`,
+    )
+  }
   const store = await openTokenStore(config, io, profile.flow === 'client_credentials')
   const stored = await store.get(name)
   let token: OAuth2Token

@@ -7,8 +7,13 @@ import { LoginRequiredError, UsageError } from './cli-errors.js'
 import { oauth2SessionOf } from './cli-sessions.js'
 import type { CliIO } from './program.js'
 
-/** How long a person has to finish a browser login (the device flow's own `expires_in` bounds its wait). */
-const BROWSER_TIMEOUT_MS = 5 * 60_000
+/**
+ * How long a person has to finish a browser login, the OAuth 1 PIN flow's too (the device flow's
+ * own `expires_in` bounds its wait).
+ *
+ * @internal
+ */
+export const BROWSER_TIMEOUT_MS = 5 * 60_000
 
 /** What `login` of a user flow needs to know besides the profile. */
 export interface UserLoginOptions {
@@ -113,8 +118,12 @@ export async function refreshUserToken(name: string, profile: Profile, store: To
   }
 }
 
-/** No browser can open here: Linux or another Unix without a display, and no `$BROWSER`. */
-function headless(env: NodeJS.ProcessEnv): boolean {
+/**
+ * No browser can open here: Linux or another Unix without a display, and no `$BROWSER`.
+ *
+ * @internal
+ */
+export function headless(env: NodeJS.ProcessEnv): boolean {
   if (process.platform === 'darwin' || process.platform === 'win32') return false
   const set = (value: string | undefined): boolean => value !== undefined && value.trim() !== ''
   return !set(env.BROWSER) && !set(env.DISPLAY) && !set(env.WAYLAND_DISPLAY)

@@ -68,3 +68,48 @@ export function runCli(args: readonly string[], env: Record<string, string>, ms 
     })
   })
 }
+
+/** A command started with {@link startCli}: its stdin to write to, its stderr to wait on, its exit. */
+export interface StartedCli extends AsyncDisposable {
+  /** The child's stdin (a pipe): write a line to it, or end it. */
+  readonly stdin: NodeJS.WritableStream
+  /** Resolves when the command exits (it is SIGKILLed after `ms`). */
+  readonly exited: Promise<CliResult>
+  /** Resolves the first match of `pattern` on stderr; throws (and kills the command) if none shows in 20 s or it exits first. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>
+}
+
+/** Starts `oauth-sessions ...args` with the home's folders and stdin a pipe, for flows a person answers. */
+export function startCli(home: CliHome, args: readonly string[], env: Record<string, string> = {}, ms = 30_000): StartedCli {
+  const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])))
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...inherited, XDG_CONFIG_HOME: home.config, XDG_STATE_HOME: home.state, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stdin.on('error', () => {}) // the command may exit before it reads what a spec writes
+  const exited = new Promise<CliResult>((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms)
+  void exited.then(() => clearTimeout(timer))
+  return {
+    stdin: child.stdin,
+    exited,
+    async waitFor(pattern) {
+      for (let waited = 0; waited < 20_000; waited += 50) {
+        const match = stderr.match(pattern)
+        if (match !== null) return match
+        if (child.exitCode !== null) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      child.kill('SIGKILL')
+      throw new Error(`no ${pattern} on stderr:\n${stderr}`)
+    },
+    [Symbol.asyncDispose]: async () => {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
