@@ -22,11 +22,12 @@ export function profileOf(name: string, globals: GlobalOptions, io: CliIO): { co
 /**
  * `oauth-sessions login <profile>`: gets a new token and stores it under the profile's name:
  * client credentials, the device flow, or the code flow with PKCE (`browser: false` for
- * `--no-browser`). OAuth 1 says it is not built yet.
+ * `--no-browser`; `timeout`: `--timeout`, the seconds a user flow waits, 300 by default). OAuth 1
+ * says it is not built yet.
  *
  * @internal
  */
-export async function login(name: string, globals: GlobalOptions, io: CliIO, options: { browser?: boolean } = {}): Promise<void> {
+export async function login(name: string, globals: GlobalOptions, io: CliIO, options: { browser?: boolean; timeout?: number } = {}): Promise<void> {
   const { config, profile } = profileOf(name, globals, io)
   if (profile.flow === 'oauth1') {
     throw new UsageError('`login` for the oauth1 flow is not built yet; client_credentials, device and code profiles can log in with this version.')
@@ -38,10 +39,8 @@ export async function login(name: string, globals: GlobalOptions, io: CliIO, opt
   if (profile.flow === 'client_credentials') token = await clientCredentialsToken(name, profile, store, io)
   else {
     const { loginWithCode, loginWithDevice } = await import('./user-login.js')
-    token =
-      profile.flow === 'device'
-        ? await loginWithDevice(name, profile, store, io)
-        : await loginWithCode(name, profile, store, io, { browser: options.browser !== false })
+    const wait = { browser: options.browser !== false, timeoutSeconds: options.timeout ?? 300 }
+    token = profile.flow === 'device' ? await loginWithDevice(name, profile, store, io, wait) : await loginWithCode(name, profile, store, io, wait)
   }
   if (globals.json === true) io.stdout.write(`${JSON.stringify({ profile: name, ...describeToken(token) })}\n`)
   else io.stdout.write(`Logged in: profile ${JSON.stringify(name)}, ${expiryText(token)}.\n`)

@@ -68,3 +68,48 @@ export function runCli(args: readonly string[], env: Record<string, string>, ms 
     })
   })
 }
+
+/** A running command: its stderr watched for a pattern, killed when disposed or after its time. */
+export interface RunningCli extends AsyncDisposable {
+  /** Resolves when the command exits. */
+  readonly exited: Promise<CliResult>
+  /** The first match of `pattern` on stderr; kills the command and throws when none comes within 20 s or it exits first. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>
+}
+
+/**
+ * Starts `oauth-sessions ...args` with the home's folders and `env` (plus PATH, HOME and TMPDIR),
+ * for a spec that acts while it runs (approves a code, follows a URL). SIGKILLed after `ms`, or
+ * when disposed (`await using`) still running, so a failing spec leaves no process behind.
+ */
+export function startCli(home: CliHome, args: readonly string[], env: Record<string, string> = {}, ms = 30_000): RunningCli {
+  const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])))
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...inherited, XDG_CONFIG_HOME: home.config, XDG_STATE_HOME: home.state, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const exited = new Promise<CliResult>((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms)
+  void exited.then(() => clearTimeout(timer))
+  return {
+    exited,
+    async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+      for (let waited = 0; waited < 20_000; waited += 50) {
+        const match = stderr.match(pattern)
+        if (match !== null) return match
+        if (child.exitCode !== null) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      child.kill('SIGKILL')
+      throw new Error(`no ${pattern} on stderr:\n${stderr}`)
+    },
+    [Symbol.asyncDispose]: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
