@@ -82,7 +82,8 @@ export async function loginWithDevice(name: string, profile: Profile, store: Tok
 /**
  * `login` for a `code` profile: authorization code with PKCE, the redirect caught by the
  * requests-auth listener at the profile's `redirectUri` (`http://127.0.0.1/` by default; no port,
- * or port 0, is a free port, which is sent as part of the redirect URI). The URL is opened
+ * or port 0, is a free port, which is sent as part of the redirect URI); `prompt=consent` when
+ * the scope asks for `offline_access` (OpenID Connect Core §11). The URL is opened
  * with the browser opener (`$BROWSER`, else the platform's) or, headless (`--no-browser`, or
  * neither `DISPLAY` nor `BROWSER` on Linux), printed on stderr.
  *
@@ -99,7 +100,9 @@ export async function loginWithCode(name: string, profile: Profile, store: Token
     if (profile.authorizationUrl === undefined && profile.issuer === undefined) {
       throw new UsageError(`Profile ${JSON.stringify(name)} names no authorization endpoint: add it again with --authorization-url or --issuer.`)
     }
-    const [url, state] = session.authorizationUrl(profile.authorizationUrl)
+    // OpenID Connect Core §11: a request for offline_access must ask for consent, or a provider drops that scope (oidc-provider does).
+    const offline = (profile.scope ?? '').split(/\s+/).includes('offline_access')
+    const [url, state] = session.authorizationUrl(profile.authorizationUrl, undefined, offline ? { prompt: 'consent' } : {})
     if (!options.browser || headless(io.env)) {
       setBrowserOpener((shown) => {
         io.stderr.write(`Open this URL in a browser to sign in:\n  ${shown}\n`)

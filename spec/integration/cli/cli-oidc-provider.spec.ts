@@ -28,6 +28,10 @@ describe('oauth-sessions against oidc-provider', function () {
   let fixedRedirect: string
   /** Every value the provider's token endpoint received or sent that must never be printed. */
   const seen = new Set<string>()
+  /** The grant_type of every token request, in order. */
+  const grants: string[] = []
+  /** The PKCE verifiers the token endpoint received. */
+  const verifiers: string[] = []
 
   before(async () => {
     fixedRedirect = `http://127.0.0.1:${await freePort()}/callback`
@@ -91,6 +95,8 @@ describe('oauth-sessions against oidc-provider', function () {
             await next()
             if (ctx.path !== '/token' || ctx.method !== 'POST') return
             const params = ctx.oidc?.params ?? {}
+            if (typeof params.grant_type === 'string') grants.push(params.grant_type)
+            if (typeof params.code_verifier === 'string') verifiers.push(params.code_verifier)
             const body = (typeof ctx.body === 'object' && ctx.body !== null ? ctx.body : {}) as Record<string, unknown>
             for (const value of [params.code, params.code_verifier, params.refresh_token, body.access_token, body.refresh_token, body.id_token]) {
               if (typeof value === 'string' && value !== '') seen.add(value)
@@ -304,6 +310,116 @@ describe('oauth-sessions against oidc-provider', function () {
       expect(result.stderr).to.include('expected a whole number of seconds from 1 to 86400')
     }
     expect(readFileSync(nobody.log, 'utf8').trim().split('\n')).to.have.length(1)
+  })
+
+  /** Rewrites the stored token of `name` as expired a minute ago; returns it as it was. */
+  async function expireStored(name: string): Promise<Record<string, unknown>> {
+    const stored = await store().get(name)
+    expect(stored?.token.refresh_token, 'a refresh token was stored').to.be.a('string')
+    await store().set(name, { ...stored?.token, expires_at: Date.now() / 1000 - 60 })
+    return stored?.token as Record<string, unknown>
+  }
+
+  it('asks for consent with offline_access (OIDC Core §11), refreshes an expired token at the provider, and logout revokes it there', async () => {
+    const scope = 'openid offline_access'
+    await addProfile('native', [
+      '--flow',
+      'code',
+      '--issuer',
+      issuer,
+      '--client-id',
+      'cli-native',
+      '--client-secret-env',
+      'CLI_NATIVE_SECRET',
+      '--scope',
+      scope,
+    ])
+    const { result, opened } = await codeLogin('native', SECRETS)
+    expect(result.code, result.stderr).to.equal(0)
+    const old = await expireStored('native')
+    grants.length = 0
+
+    const refreshed = await home.run(['token', 'native', '--json'], SECRETS)
+    const renewed = (await store().get('native'))?.token as Record<string, string>
+    const introspectedBefore = await active(renewed.access_token as string)
+    const logout = await home.run(['logout', 'native'], SECRETS)
+    const after = await home.run(['token', 'native'], SECRETS)
+
+    expect(opened.searchParams.get('prompt')).to.equal('consent')
+    expect(refreshed.code, refreshed.stderr).to.equal(0)
+    const json = JSON.parse(refreshed.stdout) as Record<string, unknown>
+    expect(json).to.include({ token_type: 'Bearer', scope })
+    expect(json.access_token).to.equal(renewed.access_token).and.not.equal(old.access_token)
+    expect(grants).to.deep.equal(['refresh_token'])
+    expect(introspectedBefore).to.equal(true)
+    expect(logout.code, logout.stderr).to.equal(0)
+    expect(logout.stdout).to.include('token revoked at the provider and forgotten')
+    expect(await active(renewed.access_token as string)).to.equal(false)
+    expect(await active(renewed.refresh_token as string)).to.equal(false)
+    expect(await store().get('native')).to.equal(undefined)
+    expect(after.code, after.stderr).to.equal(2)
+    expect(after.stdout).to.equal('')
+  })
+
+  it('holds none of the secrets in --trace runs of login and token (client secret, code, verifier, access and refresh tokens)', async () => {
+    await addProfile('native', [
+      '--flow',
+      'code',
+      '--issuer',
+      issuer,
+      '--client-id',
+      'cli-native',
+      '--client-secret-env',
+      'CLI_NATIVE_SECRET',
+      '--scope',
+      'openid offline_access',
+    ])
+    await addProfile('ci', [
+      '--flow',
+      'client_credentials',
+      '--issuer',
+      issuer,
+      '--client-id',
+      'cli-cc',
+      '--client-secret-env',
+      'CLI_CC_SECRET',
+      '--scope',
+      'api:read',
+    ])
+    seen.clear()
+    grants.length = 0
+    verifiers.length = 0
+
+    const code = await codeLogin('native', SECRETS, ['--trace'])
+    await expireStored('native')
+    const refresh = await home.run(['token', 'native', '--trace'], SECRETS)
+    const ci = await home.run(['login', 'ci', '--trace'], SECRETS)
+    const ciToken = await home.run(['token', 'ci', '--trace'], SECRETS)
+    const runs = { 'login native': code.result, 'token native': refresh, 'login ci': ci, 'token ci': ciToken }
+
+    expect(grants).to.deep.equal(['authorization_code', 'refresh_token', 'client_credentials'])
+    const secrets = [
+      ...Object.values(SECRETS),
+      ...[...seen].filter((value) => value.length >= 16),
+      Buffer.from(`cli-native:${SECRETS.CLI_NATIVE_SECRET}`).toString('base64'),
+      Buffer.from(`cli-cc:${SECRETS.CLI_CC_SECRET}`).toString('base64'),
+    ]
+    // The code, the verifier, two access tokens and two refresh tokens (or one, kept), an ID token, the client-credentials token.
+    expect(seen.size).to.be.at.least(6)
+    expect(seen).to.include(code.callback.searchParams.get('code'))
+    expect(verifiers).to.have.length(1)
+    expect(secrets).to.include(verifiers[0])
+    for (const [run, result] of Object.entries(runs)) {
+      expect(result.code, `${run}: ${result.stderr}`).to.equal(0)
+      const traced = result.stderr.split('\n').filter((line) => line.startsWith('oauth-sessions: trace: '))
+      // `token ci` is answered from the store: no exchange, nothing traced.
+      expect(traced.length, `${run} traced its exchanges`).to.be.at.least(run === 'token ci' ? 0 : 1)
+      for (const secret of secrets) expect(result.stderr, `${run} stderr`).not.to.include(secret)
+    }
+    expect(code.result.stderr).to.match(/trace: POST http:\/\/127\.0\.0\.1:\d+\/token -> 200 /)
+    for (const result of [code.result, ci]) for (const secret of secrets) expect(result.stdout).not.to.include(secret)
+    expect(refresh.stdout.trim()).to.equal((await store().get('native'))?.token.access_token)
+    expect(ciToken.stderr).not.to.include('trace:')
   })
 })
 
