@@ -28,6 +28,8 @@ export interface Profile {
   tokenUrl?: string
   deviceAuthorizationUrl?: string
   revocationUrl?: string
+  /** `code` flow: the loopback redirect URI (`http://127.0.0.1/` by default); no port or port 0 is a free port. */
+  redirectUri?: string
   requestTokenUrl?: string
   authorizeUrl?: string
   accessTokenUrl?: string
@@ -56,6 +58,16 @@ const url = z.url({ protocol: /^https?$/ }).max(2048)
 const text = z.string().min(1).max(2048)
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name, such as GITHUB_CLIENT_SECRET')
 const filePath = z.string().min(1).max(4096)
+const LOOPBACK_REDIRECT =
+  'an http loopback URL for the redirect listener: http://127.0.0.1/, http://[::1]:8400/callback or http://localhost:8400/ (no port, or port 0, for a free port), without a fragment or user info'
+const loopbackRedirect = z
+  .url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|\[::1\]|localhost)$/, error: LOOPBACK_REDIRECT })
+  .max(2048)
+  .refine((value) => {
+    if (!URL.canParse(value) || value.includes('#')) return false
+    const { username, password } = new URL(value)
+    return username === '' && password === ''
+  }, LOOPBACK_REDIRECT)
 
 const profileSchema = z.strictObject({
   flow: z.enum(FLOWS),
@@ -68,6 +80,7 @@ const profileSchema = z.strictObject({
   tokenUrl: url.optional(),
   deviceAuthorizationUrl: url.optional(),
   revocationUrl: url.optional(),
+  redirectUri: loopbackRedirect.optional(),
   requestTokenUrl: url.optional(),
   authorizeUrl: url.optional(),
   accessTokenUrl: url.optional(),
@@ -181,6 +194,9 @@ export function checkProfile(name: string, profile: Profile, prefix: string, fie
       field('clientSecretFile'),
       `Profile ${JSON.stringify(name)} names both ${field('clientSecretEnv')} and ${field('clientSecretFile')}: keep one.`,
     )
+  }
+  if (profile.redirectUri !== undefined && profile.flow !== 'code') {
+    throw new ConfigurationError(field('redirectUri'), `Profile ${JSON.stringify(name)} has ${field('redirectUri')}, which only the code flow uses: remove it.`)
   }
   const [first] = missingFields(profile)
   if (first !== undefined) throw new ConfigurationError(field(first.key), `Profile ${JSON.stringify(name)} needs ${field(first.key)}: ${first.why}.`)

@@ -56,3 +56,25 @@ export class UnknownProfileError extends OAuthSessionsError {
     this.profile = profile
   }
 }
+
+/**
+ * Thrown when a device-flow `login` was not approved in time: within `login --timeout` seconds,
+ * or within the device code's own lifetime when that is shorter. The command exits 1.
+ *
+ * @internal
+ */
+export class LoginTimeoutError extends OAuthSessionsError {
+  override name = 'LoginTimeoutError'
+  override code = 'ERR_LOGIN_TIMEOUT'
+  /** The seconds waited. */
+  readonly timeout: number
+
+  constructor(profile: string, timeout: number, codeExpired: boolean) {
+    super(
+      codeExpired
+        ? `The device code expired after ${timeout} seconds before it was approved. Run \`oauth-sessions login ${profile}\` again and approve the new code in time.`
+        : `The device code was not approved within ${timeout} seconds (login --timeout ${timeout}). Run \`oauth-sessions login ${profile}\` again, with a longer --timeout if needed.`,
+    )
+    this.timeout = timeout
+  }
+}

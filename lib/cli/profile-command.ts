@@ -15,6 +15,7 @@ const FIELDS = [
   'tokenUrl',
   'deviceAuthorizationUrl',
   'revocationUrl',
+  'redirectUri',
   'requestTokenUrl',
   'authorizeUrl',
   'accessTokenUrl',

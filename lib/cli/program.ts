@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { Command, CommanderError, Option } from 'commander'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { EXIT } from './cli-errors.js'
 import { PRESET_NAMES } from './cli-presets.js'
 
@@ -121,6 +121,7 @@ Examples:
     .option('--token-url <url>', 'the token endpoint (instead of --issuer)')
     .option('--device-authorization-url <url>', 'the device authorization endpoint (instead of --issuer)')
     .option('--revocation-url <url>', 'the revocation endpoint')
+    .option('--redirect-uri <url>', 'code flow: the loopback redirect URI (default http://127.0.0.1/; no port or :0 for a free port)')
     .option('--request-token-url <url>', 'OAuth 1: the request token endpoint')
     .option('--authorize-url <url>', 'OAuth 1: the authorization page')
     .option('--access-token-url <url>', 'OAuth 1: the access token endpoint')
@@ -168,6 +169,7 @@ Examples:
     .description('get tokens for a profile and store them (client_credentials, device, code, oauth1 with a PIN)')
     .argument('<profile>', 'the profile name')
     .option('--no-browser', 'code and oauth1 flows: print the sign-in URL on stderr instead of opening a browser')
+    .option('--timeout <seconds>', 'code, device and oauth1 flows: how long to wait for the person (default: 300)', positiveSeconds)
     .option(...JSON_FLAG)
     .addHelpText(
       'after',
@@ -176,10 +178,10 @@ oauth1: the PIN the authorization page shows is asked for on a terminal, else re
 
 Examples:
   $ oauth-sessions login ci
-  $ oauth-sessions login gh --no-browser
+  $ oauth-sessions login gh --no-browser --timeout 600
   $ printf '%s\\n' 1234567 | oauth-sessions login tw`,
     )
-    .action(async (name: string, options: { browser?: boolean }, command: Command) => {
+    .action(async (name: string, options: { browser?: boolean; timeout?: number }, command: Command) => {
       const { login } = await import('./token-command.js')
       await login(name, globals(command), io, options)
     })
@@ -288,6 +290,12 @@ Examples:
       printCompletion(shell, program, io)
     })
   return program
+}
+
+/** `--timeout`: a whole number of seconds, at least 1 (a day at most); anything else is a usage error (64). */
+function positiveSeconds(value: string): number {
+  if (!/^[1-9][0-9]{0,4}$/.test(value) || Number(value) > 86_400) throw new InvalidArgumentError('expected a whole number of seconds from 1 to 86400.')
+  return Number(value)
 }
 
 /** The package's version, from its package.json (two folders up from both lib/cli and dist/cli). */

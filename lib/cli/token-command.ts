@@ -20,18 +20,19 @@ export function profileOf(name: string, globals: GlobalOptions, io: CliIO): { co
 /**
  * `oauth-sessions login <profile>`: gets a new token and stores it under the profile's name:
  * client credentials, the device flow, the code flow with PKCE (`browser: false` for
- * `--no-browser`), or OAuth 1's PIN flow.
+ * `--no-browser`; `timeout`: `--timeout`, the seconds a person has, 300 by default), or OAuth 1's
+ * PIN flow (the same two options).
  *
  * @internal
  */
-export async function login(name: string, globals: GlobalOptions, io: CliIO, options: { browser?: boolean } = {}): Promise<void> {
+export async function login(name: string, globals: GlobalOptions, io: CliIO, options: { browser?: boolean; timeout?: number } = {}): Promise<void> {
   const { config, profile } = profileOf(name, globals, io)
   const store = await openTokenStore(config, io, true)
   // A login asks the provider again (a changed secret shows now, not at the next expiry).
   await store.delete(name)
   if (profile.flow === 'oauth1') {
     const { loginWithPin } = await import('./oauth1-login.js')
-    await loginWithPin(name, profile, store, io, { browser: options.browser !== false })
+    await loginWithPin(name, profile, store, io, waitOf(options))
     // Never the token or its secret, nor what else the provider sent with them.
     if (globals.json === true) io.stdout.write(`${JSON.stringify({ profile: name, token_type: 'oauth1' })}\n`)
     else io.stdout.write(`Logged in: profile ${JSON.stringify(name)}, an OAuth 1 token (it does not expire).\n`)
@@ -41,13 +42,16 @@ export async function login(name: string, globals: GlobalOptions, io: CliIO, opt
   if (profile.flow === 'client_credentials') token = await clientCredentialsToken(name, profile, store, io)
   else {
     const { loginWithCode, loginWithDevice } = await import('./user-login.js')
-    token =
-      profile.flow === 'device'
-        ? await loginWithDevice(name, profile, store, io)
-        : await loginWithCode(name, profile, store, io, { browser: options.browser !== false })
+    const wait = waitOf(options)
+    token = profile.flow === 'device' ? await loginWithDevice(name, profile, store, io, wait) : await loginWithCode(name, profile, store, io, wait)
   }
   if (globals.json === true) io.stdout.write(`${JSON.stringify({ profile: name, ...describeToken(token) })}\n`)
   else io.stdout.write(`Logged in: profile ${JSON.stringify(name)}, ${expiryText(token)}.\n`)
+}
+
+/** How a user-flow login waits for its person: `--no-browser` and `--timeout` (300 s by default). */
+function waitOf(options: { browser?: boolean; timeout?: number }): { browser: boolean; timeoutSeconds: number } {
+  return { browser: options.browser !== false, timeoutSeconds: options.timeout ?? 300 }
 }
 
 /**

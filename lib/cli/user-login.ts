@@ -3,22 +3,19 @@ import type { AddressInfo } from 'node:net'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStore } from '../tokens/token-store.js'
 import type { Profile } from './cli-config.js'
-import { LoginRequiredError, UsageError } from './cli-errors.js'
+import { LoginRequiredError, LoginTimeoutError, UsageError } from './cli-errors.js'
 import { oauth2SessionOf } from './cli-sessions.js'
 import type { CliIO } from './program.js'
 
-/**
- * How long a person has to finish a browser login, the OAuth 1 PIN flow's too (the device flow's
- * own `expires_in` bounds its wait).
- *
- * @internal
- */
-export const BROWSER_TIMEOUT_MS = 5 * 60_000
+/** The redirect URI of a `code` profile without `redirectUri`: the loopback IP literal RFC 8252 §8.3 prefers to `localhost`, on a free port. */
+const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/'
 
 /** What `login` of a user flow needs to know besides the profile. */
 export interface UserLoginOptions {
   /** `--no-browser`: print the authorization URL instead of opening it. */
   browser: boolean
+  /** `--timeout`: how long a person has to sign in (the device flow: at most the code's lifetime). */
+  timeoutSeconds: number
 }
 
 /**
@@ -27,7 +24,7 @@ export interface UserLoginOptions {
  *
  * @internal
  */
-export async function loginWithDevice(name: string, profile: Profile, store: TokenStore, io: CliIO): Promise<OAuth2Token> {
+export async function loginWithDevice(name: string, profile: Profile, store: TokenStore, io: CliIO, options: UserLoginOptions): Promise<OAuth2Token> {
   const session = await oauth2SessionOf(name, profile, store, io)
   try {
     const device = await session.deviceAuthorization()
@@ -41,12 +38,16 @@ export async function loginWithDevice(name: string, profile: Profile, store: Tok
     } else {
       stderr.write('Waiting for you to approve the code ...\n')
     }
+    const codeExpires = device.expiresIn < options.timeoutSeconds
+    const seconds = codeExpires ? device.expiresIn : options.timeoutSeconds
+    const signal = AbortSignal.timeout(seconds * 1000)
     try {
-      const token = await session.pollDeviceToken(device, { signal: AbortSignal.timeout(device.expiresIn * 1000) })
+      const token = await session.pollDeviceToken(device, { signal })
       spinner?.success('Approved.')
       return token
     } catch (error) {
       spinner?.error('Not approved.')
+      if (signal.aborted) throw new LoginTimeoutError(name, seconds, codeExpires)
       throw error
     }
   } finally {
@@ -56,7 +57,9 @@ export async function loginWithDevice(name: string, profile: Profile, store: Tok
 
 /**
  * `login` for a `code` profile: authorization code with PKCE, the redirect caught by the
- * requests-auth listener on a free loopback port (`http://localhost:<port>/`). The URL is opened
+ * requests-auth listener at the profile's `redirectUri` (`http://127.0.0.1/` by default; no port,
+ * or port 0, is a free port, which is sent as part of the redirect URI); `prompt=consent` when
+ * the scope asks for `offline_access` (OpenID Connect Core §11). The URL is opened
  * with the browser opener (`$BROWSER`, else the platform's) or, headless (`--no-browser`, or
  * neither `DISPLAY` nor `BROWSER` on Linux), printed on stderr.
  *
@@ -67,14 +70,15 @@ export async function loginWithCode(name: string, profile: Profile, store: Token
     import('../oauth2/requests-auth/redirect-listener.js'),
     import('../oauth2/requests-auth/browser-opener.js'),
   ])
-  const port = await freeLoopbackPort()
-  const redirectUri = `http://localhost:${port}/`
+  const { redirectUri, domain, port } = await listenerOf(profile.redirectUri ?? DEFAULT_REDIRECT_URI)
   const session = await oauth2SessionOf(name, profile, store, io, { redirectUri })
   try {
     if (profile.authorizationUrl === undefined && profile.issuer === undefined) {
       throw new UsageError(`Profile ${JSON.stringify(name)} names no authorization endpoint: add it again with --authorization-url or --issuer.`)
     }
-    const [url, state] = session.authorizationUrl(profile.authorizationUrl)
+    // OpenID Connect Core §11: a request for offline_access must ask for consent, or a provider drops that scope (oidc-provider does).
+    const offline = (profile.scope ?? '').split(/\s+/).includes('offline_access')
+    const [url, state] = session.authorizationUrl(profile.authorizationUrl, undefined, offline ? { prompt: 'consent' } : {})
     if (!options.browser || headless(io.env)) {
       setBrowserOpener((shown) => {
         io.stderr.write(`Open this URL in a browser to sign in:\n  ${shown}\n`)
@@ -85,12 +89,12 @@ export async function loginWithCode(name: string, profile: Profile, store: Token
     const received = await requestGrant({
       url,
       redirectUri,
-      domain: 'localhost',
+      domain,
       port,
       fieldName: 'code',
       state,
       issuer: { issuer: profile.issuer, required: false },
-      timeoutMs: BROWSER_TIMEOUT_MS,
+      timeoutMs: options.timeoutSeconds * 1000,
     })
     const tokenUrl = profile.tokenUrl
     return tokenUrl === undefined ? await session.fetchToken({ code: received.grant }) : await session.fetchToken(tokenUrl, { code: received.grant })
@@ -129,12 +133,24 @@ export function headless(env: NodeJS.ProcessEnv): boolean {
   return !set(env.BROWSER) && !set(env.DISPLAY) && !set(env.WAYLAND_DISPLAY)
 }
 
-/** A loopback port nobody listens on at the moment, for the redirect listener. */
-async function freeLoopbackPort(): Promise<number> {
+/**
+ * Where the listener listens for a profile's loopback redirect URI (checked by the config schema:
+ * http, 127.0.0.1, [::1] or localhost) and the redirect URI sent: its port, or a free one when it
+ * names none or port 0.
+ */
+async function listenerOf(configured: string): Promise<{ redirectUri: string; domain: string; port: number }> {
+  const url = new URL(configured)
+  const domain = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  if (url.port === '' || url.port === '0') url.port = String(await freeLoopbackPort(domain === 'localhost' ? '127.0.0.1' : domain))
+  return { redirectUri: url.href, domain, port: Number(url.port) }
+}
+
+/** A port nobody listens on at the moment on a loopback address, for the redirect listener. */
+async function freeLoopbackPort(address: string): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
+    server.listen(0, address, resolve)
   })
   const { port } = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -108,7 +108,7 @@ export function startCli(home: CliHome, args: readonly string[], env: Record<str
       throw new Error(`no ${pattern} on stderr:\n${stderr}`)
     },
     [Symbol.asyncDispose]: async () => {
-      if (child.exitCode === null) child.kill('SIGKILL')
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
       await exited
     },
   }

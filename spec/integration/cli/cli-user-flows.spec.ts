@@ -138,7 +138,7 @@ describe('oauth-sessions with user-flow profiles', function () {
     expect(opened).to.have.length(1) // --no-browser opened nothing
     const url = new URL(opened[0] as string)
     expect(url.searchParams.get('code_challenge_method')).to.equal('S256')
-    expect(url.searchParams.get('redirect_uri')).to.match(/^http:\/\/localhost:\d+\/$/)
+    expect(url.searchParams.get('redirect_uri')).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/) // RFC 8252 §8.3: the loopback IP, not localhost
     expect(JSON.parse(token.stdout)).to.include({ token_type: 'Bearer', scope: 'read' })
     expect(second.code, second.stderr).to.equal(0)
     expect(await issued(sandbox.oauth2.statsUrl, 'authorization_code')).to.equal(2)
