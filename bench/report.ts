@@ -1,0 +1,331 @@
+/**
+ * `npm run bench`: the one benchmark report (#20), in a single run, as Markdown on stdout and in
+ * `bench-report.md` (or `BENCH_OUT`). It needs the build for its cold-start part (`npm run bench`
+ * builds first).
+ *
+ * 1. Requests per second against one local server in a child process (its own core), sequential
+ *    and with 8 in flight, for node:http with keep-alive (the limit), undici, Node's fetch, got 14,
+ *    the Session and each flavour, and Python requests / requests-oauthlib when /usr/bin/python3
+ *    has them; each ratio is taken against got within a round, then the median over the rounds
+ *    (BENCH_ROUNDS, 40 by default, 250 requests a measurement, order reversed every other round).
+ * 2. Signing: HMAC-SHA1 header signatures per second against oauth-1.0a and a bare createHmac, and
+ *    against the size of the query.
+ * 3. How cost grows: the cookie jar's size, memory per idle session, a 100 MB streamed download.
+ * 4. Cold start: the import against got's, and the command's `token` against node (their scripts).
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { createHmac } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { Agent, request as httpRequest } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import got from 'got'
+import OAuth from 'oauth-1.0a'
+import { Agent as UndiciAgent, request as undiciRequest } from 'undici'
+import { HeaderMap, MemoryTokenStore, OAuth1Auth, OAuth1Session, OAuth2Session, PreparedRequest, Session } from '../lib/index.js'
+import { lastCpuPerRequest, measure, median, startServer } from './bench-kit.js'
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 250)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40)
+const SIGN_OPS = Number(process.env.BENCH_SIGN_OPS ?? 50_000)
+const OUT = process.env.BENCH_OUT ?? 'bench-report.md'
+const PYTHON = '/usr/bin/python3'
+
+const consumer = { key: 'xvz1evFS4wEEPTGEFPHBog', secret: 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw' }
+const token = { key: '370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', secret: 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE' }
+
+const lines: string[] = []
+function out(line = ''): void {
+  lines.push(line)
+  console.log(line)
+}
+
+/** The q-quantile of `values` (nearest rank). */
+function quantile(values: readonly number[], q: number): number {
+  return [...values].sort((a, b) => a - b)[Math.round(q * (values.length - 1))] ?? 0
+}
+
+const { base, child } = await startServer(`
+const http = require('node:http')
+const body = JSON.stringify({ ok: true, items: [1, 2, 3] })
+const chunk = Buffer.alloc(64 * 1024)
+const server = http.createServer((request, response) => {
+  request.resume()
+  request.on('end', () => {
+    if (request.url.startsWith('/stream')) {
+      const total = 100 * 1024 * 1024
+      response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': total })
+      let sent = 0
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.length
+          if (!response.write(chunk)) return response.once('drain', pump)
+        }
+        response.end()
+      }
+      return pump()
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) })
+    response.end(body)
+  })
+})
+server.keepAliveTimeout = 60000
+server.listen(0, '127.0.0.1', () => process.send(server.address().port))
+process.on('disconnect', () => process.exit(0))
+`)
+const url = `${base}/1.1/statuses/home_timeline.json?count=5`
+
+/** A client measured in this process, or one that runs in the Python helper. */
+type Client = { local: () => Promise<unknown> } | { python: 'requests' | 'oauth1' }
+
+const agent = new Agent({ keepAlive: true })
+const undiciAgent = new UndiciAgent()
+const plainGot = got.extend({ agent: { http: agent }, retry: { limit: 0 } })
+const session = new Session()
+const oauth1 = new OAuth1Session(consumer.key, consumer.secret, token.key, token.secret)
+const bearer = new OAuth2Session('client', { token: { access_token: 'a'.repeat(40), token_type: 'Bearer', expires_in: 3600 } })
+const store = new MemoryTokenStore()
+await store.set('bench', { access_token: 'b'.repeat(40), token_type: 'Bearer', expires_at: Date.now() / 1000 + 86_400 })
+const stored = new OAuth2Session('client', { tokenStore: store, tokenKey: 'bench' })
+
+function nodeHttp(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { agent }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () => resolve(Buffer.concat(chunks)))
+      response.on('error', reject)
+    })
+    request.on('error', reject)
+    request.end()
+  })
+}
+
+const clients: Record<string, Client> = {
+  'node:http, keep-alive (the limit)': { local: nodeHttp },
+  'undici 7 request()': { local: async () => (await undiciRequest(url, { dispatcher: undiciAgent })).body.text() },
+  "fetch (Node's undici)": { local: async () => (await fetch(url)).text() },
+  'got 14': { local: () => plainGot(url).text() },
+  'Session.get': { local: async () => (await session.get(url)).text },
+  'OAuth1Session.get (HMAC-SHA1, header)': { local: async () => (await oauth1.get(url)).text },
+  'OAuth2Session.get (Bearer)': { local: async () => (await bearer.get(url)).text },
+  'OAuth2Session.get (token from a MemoryTokenStore)': { local: async () => (await stored.get(url)).text },
+}
+
+/** The Python helper, when /usr/bin/python3 has requests and requests-oauthlib. */
+function startPython(): { ask(client: string, inFlight: number): Promise<{ rate: number; cpu_us: number }>; close(): void } | undefined {
+  const probe = spawnSync(PYTHON, ['-c', 'import requests, requests_oauthlib'], { stdio: 'ignore' })
+  if (probe.status !== 0) return undefined
+  const python = spawn(PYTHON, [fileURLToPath(new URL('./python-client.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const answers = createInterface({ input: python.stdout })[Symbol.asyncIterator]()
+  return {
+    async ask(client, inFlight) {
+      python.stdin.write(`${client} ${inFlight} ${REQUESTS} ${url}\n`)
+      const answer = await answers.next()
+      if (answer.done === true) throw new Error('the Python helper stopped')
+      return JSON.parse(answer.value) as { rate: number; cpu_us: number }
+    },
+    close: () => python.stdin.end(),
+  }
+}
+
+const python = startPython()
+if (python !== undefined) {
+  clients['Python requests.Session'] = { python: 'requests' }
+  clients['Python requests-oauthlib OAuth1Session (HMAC-SHA1)'] = { python: 'oauth1' }
+}
+
+interface Samples {
+  sequential: number[]
+  parallel: number[]
+  cpu: number[]
+}
+
+async function sample(client: Client, inFlight: number): Promise<{ rate: number; cpu: number }> {
+  if ('local' in client) {
+    const rate = await measure(client.local, inFlight, REQUESTS)
+    return { rate, cpu: lastCpuPerRequest }
+  }
+  const answer = await (python as NonNullable<typeof python>).ask(client.python, inFlight)
+  return { rate: answer.rate, cpu: answer.cpu_us }
+}
+
+const results: Record<string, Samples> = {}
+try {
+  for (const client of Object.values(clients)) if ('local' in client) await measure(client.local, 8, REQUESTS)
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = Object.entries(clients)
+    if (round % 2 === 1) order.reverse()
+    for (const [name, client] of order) {
+      const entry = (results[name] ??= { sequential: [], parallel: [], cpu: [] })
+      entry.sequential.push((await sample(client, 1)).rate)
+      const parallel = await sample(client, 8)
+      entry.parallel.push(parallel.rate)
+      entry.cpu.push(parallel.cpu)
+    }
+  }
+
+  const ratios = (name: string, kind: 'sequential' | 'parallel', baseline = 'got 14'): number[] =>
+    (results[name]?.[kind] ?? []).map((value, round) => value / (results[baseline]?.[kind][round] ?? value))
+  const spread = (values: number[]): string => `${median(values).toFixed(2)}x (${quantile(values, 0.1).toFixed(2)}–${quantile(values, 0.9).toFixed(2)})`
+
+  out('# oauth-sessions benchmark report')
+  out()
+  out(
+    `Node ${process.versions.node}, ${ROUNDS} interleaved rounds of ${REQUESTS} requests per measurement; ratios against got within each round, median (p10–p90).`,
+  )
+  out()
+  out('## Requests per second (loopback, one server process)')
+  out()
+  out('| client | sequential req/s | sequential vs got | 8 in flight req/s | 8 in flight vs got | client CPU µs/request (8 in flight) |')
+  out('| --- | ---: | ---: | ---: | ---: | ---: |')
+  for (const [name, { sequential, parallel, cpu }] of Object.entries(results)) {
+    out(
+      `| ${name} | ${median(sequential).toFixed(0)} | ${spread(ratios(name, 'sequential'))} | ${median(parallel).toFixed(0)} | ${spread(ratios(name, 'parallel'))} | ${median(cpu).toFixed(1)} |`,
+    )
+  }
+  out()
+  if (python === undefined) {
+    out(`(No Python rows: ${PYTHON} lacks requests or requests-oauthlib; on Debian \`apt-get install python3-requests-oauthlib\` adds both.)`)
+  } else {
+    const versus = ratios('OAuth1Session.get (HMAC-SHA1, header)', 'sequential', 'Python requests-oauthlib OAuth1Session (HMAC-SHA1)')
+    out(`Signed OAuth1Session against Python requests-oauthlib, sequential: ${spread(versus)} (target: at least 2.5x).`)
+  }
+  const signedCpu = median(results['OAuth1Session.get (HMAC-SHA1, header)']?.cpu ?? []) - median(results['Session.get']?.cpu ?? [])
+  out(`The signed path costs ${signedCpu.toFixed(1)} µs of client CPU per request more than Session.get (8 in flight).`)
+  out()
+} finally {
+  python?.close()
+}
+
+// 2. Signing
+function opsPerSecond(run: () => unknown): number {
+  for (let i = 0; i < SIGN_OPS / 10; i++) run()
+  const started = performance.now()
+  for (let i = 0; i < SIGN_OPS; i++) run()
+  return SIGN_OPS / ((performance.now() - started) / 1000)
+}
+{
+  const signUrl = 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true'
+  const body = 'status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21'
+  const ours = new OAuth1Auth(consumer.key, { clientSecret: consumer.secret, resourceOwnerKey: token.key, resourceOwnerSecret: token.secret })
+  const reference = new OAuth({ consumer, signature_method: 'HMAC-SHA1', hash_function: (text, key) => createHmac('sha1', key).update(text).digest('base64') })
+  const form = () => new HeaderMap({ 'Content-Type': 'application/x-www-form-urlencoded' })
+  const probe = new PreparedRequest('POST', signUrl, form(), body)
+  ours.apply(probe)
+  const baseString = ours.explainSignature(probe).baseString
+  const key = `${encodeURIComponent(consumer.secret)}&${encodeURIComponent(token.secret)}`
+  const signing = {
+    'bare HMAC-SHA1 over the base string (node:crypto)': opsPerSecond(() => createHmac('sha1', key).update(baseString).digest('base64')),
+    'oauth-1.0a authorize + toHeader': opsPerSecond(() =>
+      reference.toHeader(reference.authorize({ url: signUrl, method: 'POST', data: { status: 'Hello Ladies + Gentlemen, a signed OAuth request!' } }, token)),
+    ),
+    'OAuth1Auth.apply (header)': opsPerSecond(() => ours.apply(new PreparedRequest('POST', signUrl, form(), body))),
+  }
+  const reference10a = signing['oauth-1.0a authorize + toHeader']
+  out(`## HMAC-SHA1 signing (${SIGN_OPS} signatures, one core)`)
+  out()
+  out('| signer | signatures/s | µs each | vs oauth-1.0a |')
+  out('| --- | ---: | ---: | ---: |')
+  for (const [name, ops] of Object.entries(signing)) out(`| ${name} | ${ops.toFixed(0)} | ${(1e6 / ops).toFixed(2)} | ${(ops / reference10a).toFixed(2)}x |`)
+  out()
+  out('| query parameters | OAuth1Auth.apply µs each | oauth-1.0a µs each |')
+  out('| ---: | ---: | ---: |')
+  for (const count of [1, 10, 100]) {
+    const query = Array.from({ length: count }, (_, index) => `p${index}=value%20${index}`).join('&')
+    const target = `https://api.example.com/search?${query}`
+    const ourOps = opsPerSecond(() => ours.apply(new PreparedRequest('GET', target, new HeaderMap(), undefined)))
+    const theirOps = opsPerSecond(() => reference.toHeader(reference.authorize({ url: target, method: 'GET' }, token)))
+    out(`| ${count} | ${(1e6 / ourOps).toFixed(2)} | ${(1e6 / theirOps).toFixed(2)} |`)
+  }
+  out()
+}
+
+// 3. How cost grows
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
+try {
+  out('## How cost grows')
+  out()
+  out('| cookies in the jar (1 for this host, the rest for others) | Session.get 8 in flight req/s | client CPU µs/request |')
+  out('| ---: | ---: | ---: |')
+  for (const count of [1, 100, 10_000]) {
+    const jarred = new Session()
+    jarred.cookies.setCookieSync('session=1', base)
+    for (let index = 1; index < count; index++) jarred.cookies.setCookieSync(`c${index}=v`, `http://host${index}.example/`)
+    const client = async () => (await jarred.get(url)).text
+    await measure(client, 8, REQUESTS)
+    const rates: number[] = []
+    const cpus: number[] = []
+    for (let round = 0; round < 10; round++) {
+      rates.push(await measure(client, 8, REQUESTS))
+      cpus.push(lastCpuPerRequest)
+    }
+    out(`| ${count} | ${median(rates).toFixed(0)} | ${median(cpus).toFixed(1)} |`)
+    await jarred.close()
+  }
+  out()
+
+  const heapPer = async (make: () => { close(): Promise<void> }): Promise<number> => {
+    gc()
+    const before = process.memoryUsage().heapUsed
+    const made = Array.from({ length: 10_000 }, make)
+    gc()
+    const after = process.memoryUsage().heapUsed
+    await Promise.all(made.map((one) => one.close()))
+    return (after - before) / made.length
+  }
+  const idleSession = await heapPer(() => new Session())
+  const idleOAuth2 = await heapPer(() => new OAuth2Session('client', { token: { access_token: 'a'.repeat(40), token_type: 'Bearer', expires_in: 3600 } }))
+  out('| idle object (10,000 made, heap after a full GC) | heap bytes each |')
+  out('| --- | ---: |')
+  out(`| Session | ${idleSession.toFixed(0)} |`)
+  out(`| OAuth2Session with a token | ${idleOAuth2.toFixed(0)} |`)
+  out()
+
+  gc()
+  const start = process.memoryUsage()
+  let peakRss = start.rss
+  let peakHeap = start.heapUsed
+  const sampler = setInterval(() => {
+    const now = process.memoryUsage()
+    peakRss = Math.max(peakRss, now.rss)
+    peakHeap = Math.max(peakHeap, now.heapUsed)
+  }, 20)
+  const started = performance.now()
+  const response = await session.get(`${base}/stream`, { stream: true })
+  let received = 0
+  for await (const part of response.raw as AsyncIterable<Buffer>) received += part.length
+  const seconds = (performance.now() - started) / 1000
+  clearInterval(sampler)
+  const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
+  out('| 100 MB download, `stream: true` | received | MB/s | peak heap growth | peak RSS growth |')
+  out('| --- | ---: | ---: | ---: | ---: |')
+  out(
+    `| Session.get | ${mb(received)} MB | ${(received / 1024 / 1024 / seconds).toFixed(0)} | ${mb(peakHeap - start.heapUsed)} MB | ${mb(peakRss - start.rss)} MB |`,
+  )
+  out()
+} finally {
+  await Promise.all([session.close(), oauth1.close(), bearer.close(), stored.close()])
+  agent.destroy()
+  await undiciAgent.close()
+  child.disconnect()
+}
+
+// 4. Cold start: the scripts of their own, each a fresh process per run.
+for (const script of ['cold-start.ts', 'cli-cold-start.ts']) {
+  const path = fileURLToPath(new URL(`./${script}`, import.meta.url))
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path], { encoding: 'utf8' })
+  if (run.status !== 0) {
+    out(`(${script} failed: ${run.stderr.trim().split('\n')[0] ?? ''})`)
+    continue
+  }
+  for (const line of run.stdout.trimEnd().split('\n')) out(line)
+  out()
+}
+
+writeFileSync(OUT, `${lines.join('\n')}\n`)
+console.error(`The report is also in ${OUT}.`)
