@@ -5,7 +5,7 @@ import type { RequestOptions } from '../http/session-options.js'
 import { OAuthSessionsError } from '../errors.js'
 import { openTokenStore } from './cli-token-store.js'
 import { oauth1SessionOf, oauth2SessionOf } from './cli-sessions.js'
-import { UsageError } from './cli-errors.js'
+import { LoginRequiredError, UsageError } from './cli-errors.js'
 import { clientCredentialsToken, profileOf, usable } from './token-command.js'
 import type { CliIO, GlobalOptions } from './program.js'
 
@@ -67,6 +67,9 @@ export async function sendRequest(name: string, words: string[], options: Reques
     if (profile.flow === 'client_credentials') {
       const stored = await store.get(name)
       if (stored === undefined || !usable(stored.token)) await clientCredentialsToken(name, profile, store, io)
+    } else if ((await store.get(name)) === undefined) {
+      // A user flow's token comes from a person's login only: without it the request would go out with no credentials.
+      throw new LoginRequiredError(name, `No token is stored for profile ${JSON.stringify(name)}`)
     }
     await using session = await oauth2SessionOf(name, profile, store, io)
     response = await session.request(method, url, request)
@@ -77,9 +80,21 @@ export async function sendRequest(name: string, words: string[], options: Reques
 
 /** `[METHOD] <url>`: one word is the URL (GET, or POST with a body, as curl does); two are the method and the URL. */
 function methodAndUrl(words: string[], options: RequestCommandOptions): [string, string] {
-  if (words.length === 1) return [hasBody(options) ? 'POST' : 'GET', words[0] as string]
-  if (words.length === 2 && METHOD.test(words[0] as string)) return [(words[0] as string).toUpperCase(), words[1] as string]
-  throw new UsageError('`request` takes a profile, an optional method and a URL: `oauth-sessions request <profile> [METHOD] <url>`.')
+  const [first, second] = words as [string, string | undefined]
+  const usage = '`request` takes a profile, an optional method and a URL: `oauth-sessions request <profile> [METHOD] <url>`.'
+  if (words.length > 2 || (words.length === 2 && !METHOD.test(first))) throw new UsageError(usage)
+  const url = second ?? first
+  // Checked here, before any traffic: the Session's own message speaks of a baseUrl the command has no flag for.
+  if (!isHttpUrl(url)) throw new UsageError(`${JSON.stringify(url)} is not an absolute http(s) URL; ${usage}`)
+  return second === undefined ? [hasBody(options) ? 'POST' : 'GET', url] : [first.toUpperCase(), url]
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol)
+  } catch {
+    return false
+  }
 }
 
 function hasBody(options: RequestCommandOptions): boolean {

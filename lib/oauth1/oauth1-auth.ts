@@ -21,7 +21,16 @@ import {
 } from './oauth1-auth-options.js'
 import { assertBodyPlacement, isMovable, isSigned, resolveType, stripOAuth } from './oauth1-placement.js'
 import { authorizationHeader, bodyText, extractParts, FORM_CONTENT_TYPE, generateNonce, looksLikeForm, queryOf, withQuery } from './oauth1-request-parts.js'
-import { baseStringUri, normalizeParameters, preEncode, queryPairs, signatureBaseString, splitNormalizedUrl, type EncodedPair } from './signature-base.js'
+import {
+  baseStringUri,
+  normalizeParameters,
+  normalizedOrder,
+  preEncode,
+  queryPairs,
+  signatureBaseString,
+  splitNormalizedUrl,
+  type EncodedPair,
+} from './signature-base.js'
 import { percentEncode } from './percent-encode.js'
 import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SigningSecrets } from './signature-methods.js'
 
@@ -303,7 +312,7 @@ export class OAuth1Auth extends AuthBase {
     return {
       signatureMethod: this.signatureMethod.name,
       baseStringUri: typeof parts.url === 'string' ? parts.url : baseStringUri(parts.url),
-      parameters: pairs,
+      parameters: normalizedOrder(pairs),
       normalizedParameters: normalizeParameters(pairs),
       baseString: pairs === parts.pairs ? parts.baseString : signatureBaseString(parts.method, parts.url, pairs),
       signingKey: `${describeSecret('consumer secret', this.#consumerSecret)}&${describeSecret('token secret', this.#tokenSecret)}`,

@@ -33,6 +33,17 @@ export function normalizeParameters(pairs: ParamPairs): string {
   return sortedKeys(pairs).join('&').replaceAll(SEPARATOR, '=')
 }
 
+/**
+ * The pairs in the order {@link normalizeParameters} puts them (by encoded name, then encoded
+ * value), still decoded: what `explainSignature` shows.
+ *
+ * @internal
+ */
+export function normalizedOrder(pairs: ParamPairs): ParamPairs {
+  const keyed = pairs.map((pair) => ({ pair, key: percentEncode(pair[0]) + SEPARATOR + percentEncode(pair[1]) }))
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ pair }) => pair)
+}
+
 /** Sorts below every character an encoded name or value can hold (a NUL would be `%00`). */
 const SEPARATOR = '\u0000'
 
