@@ -55,8 +55,27 @@ export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 
 const MAX_CONFIG_BYTES = 1024 * 1024
 const url = z.url({ protocol: /^https?$/ }).max(2048)
+
+/**
+ * Whether `value` is a URL the config file takes for an endpoint or an issuer (absolute http or
+ * https, at most 2048 characters): true, or what is wrong, for a prompt to show as it is typed.
+ *
+ * @internal
+ */
+export function checkProfileUrl(value: string): true | string {
+  return url.safeParse(value.trim()).success ? true : 'Give an absolute http(s) URL, such as https://idp.example/oauth/token.'
+}
 const text = z.string().min(1).max(2048)
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name, such as GITHUB_CLIENT_SECRET')
+
+/**
+ * Whether `value` is an environment variable name the config file takes: true, or what is wrong.
+ *
+ * @internal
+ */
+export function checkVariableName(value: string): true | string {
+  return envName.safeParse(value.trim()).success ? true : 'Give an environment variable name, such as GITHUB_CLIENT_SECRET (the secret itself is never stored).'
+}
 const filePath = z.string().min(1).max(4096)
 const LOOPBACK_REDIRECT =
   'an http loopback URL for the redirect listener: http://127.0.0.1/, http://[::1]:8400/callback or http://localhost:8400/ (no port, or port 0, for a free port), without a fragment or user info'

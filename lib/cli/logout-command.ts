@@ -37,7 +37,7 @@ export async function logout(name: string, globals: GlobalOptions, io: CliIO): P
   if (session.revocationUrl === undefined && session.metadata?.revocation_endpoint === undefined) {
     await store.delete(name)
     io.stderr.write(
-      `oauth-sessions: profile ${JSON.stringify(name)} has no revocation endpoint (add one with --revocation-url, or use --issuer): the token was forgotten here, and stays valid at the provider until it expires.\n`,
+      `oauth-sessions: profile ${JSON.stringify(name)} has no revocation endpoint (add the profile again with \`oauth-sessions profile add ${name} --force ... --revocation-url <url>\`, or use --issuer): the token was forgotten here, and stays valid at the provider until it expires.\n`,
     )
     say(`Logged out: profile ${JSON.stringify(name)} (token forgotten, not revoked).`, { revoked: false, forgotten: true })
     return

@@ -36,7 +36,8 @@ export async function loginWithPin(name: string, profile: Profile, store: TokenS
   await using session = await oauth1SessionOf(name, profile, store, io, false, { callbackUri: 'oob' })
   await session.fetchRequestToken(profile.requestTokenUrl as string, undefined, { signal })
   const url = session.authorizationUrl(profile.authorizeUrl as string)
-  io.stderr.write(`Open ${url} and enter the PIN it shows.\n`)
+  // The URL on a line of its own: it is long (it carries the request token), and a terminal wraps it mid-sentence otherwise.
+  io.stderr.write(`Open this page and enter the PIN it shows:\n  ${url}\n`)
   if (options.browser && !headless(io.env)) {
     const { browserOpener } = await import('../oauth2/requests-auth/browser-opener.js')
     await browserOpener()(url)

@@ -1,5 +1,5 @@
 import { input, select } from '@inquirer/prompts'
-import { FLOWS, type Flow, missingFields, type Profile } from './cli-config.js'
+import { checkProfileUrl, checkVariableName, FLOWS, type Flow, missingFields, type Profile } from './cli-config.js'
 
 /** What each flow is, for the flow question. */
 const FLOW_NAMES: Record<Flow, string> = {
@@ -44,11 +44,30 @@ export async function askMissing(name: string, given: Partial<Profile>): Promise
   }
   const endpoints = missingFields(profile as Profile).some(({ key }) => key.endsWith('Url'))
   if (profile.flow !== 'oauth1' && profile.issuer === undefined && endpoints) {
-    const issuer = await input({ message: 'Issuer URL, whose endpoints are discovered (empty to give the endpoints instead)' }, context)
+    const issuer = await input(
+      {
+        message: 'Issuer URL, whose endpoints are discovered (empty to give the endpoints instead)',
+        validate: (value) => value.trim() === '' || checkProfileUrl(value),
+      },
+      context,
+    )
     if (issuer.trim() !== '') profile.issuer = issuer.trim()
   }
   for (const { key } of missingFields(profile as Profile)) {
-    profile[key] = (await input({ message: QUESTIONS[key] ?? key, required: true }, context)).trim() as never
+    // A URL is checked as it is typed, so that a wrong one is asked again instead of failing the whole profile at the end.
+    const validate = key.endsWith('Url') ? checkProfileUrl : key.endsWith('Env') ? checkVariableName : undefined
+    profile[key] = (await input({ message: QUESTIONS[key] ?? key, required: true, ...(validate === undefined ? {} : { validate }) }, context)).trim() as never
+  }
+  if ((profile.flow === 'code' || profile.flow === 'device') && profile.clientSecretEnv === undefined && profile.clientSecretFile === undefined) {
+    // A confidential client's secret is needed at the token endpoint (the refresh too); a public client has none.
+    const variable = await input(
+      {
+        message: 'Environment variable holding the client secret (empty for a public client without one)',
+        validate: (value) => value.trim() === '' || checkVariableName(value),
+      },
+      context,
+    )
+    if (variable.trim() !== '') profile.clientSecretEnv = variable.trim()
   }
   if (profile.scope === undefined && profile.flow !== 'oauth1') {
     const scope = await input({ message: 'Scope, space-separated (empty for the provider default)' }, context)

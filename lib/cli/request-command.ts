@@ -168,6 +168,9 @@ function printResponse(response: Response, options: RequestCommandOptions, io: C
     }
   }
   io.stdout.write(response.content)
+  // On a terminal, as httpie does: a body without a final newline would run into the next line (an error line, the prompt).
+  const content = response.content
+  if (tty && content.length > 0 && content[content.length - 1] !== 0x0a) io.stdout.write('\n')
 }
 
 /** JSON.stringify(value, null, 2) with picocolors: keys blue, strings green, numbers yellow, true/false/null magenta. */

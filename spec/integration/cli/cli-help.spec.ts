@@ -30,3 +30,24 @@ describe('oauth-sessions --help', function () {
     }
   })
 })
+
+describe('oauth-sessions writing into a closed pipe', function () {
+  this.timeout(30_000)
+
+  it('exits without a stack when the reader of stdout is gone (`oauth-sessions ... | head -1`)', async () => {
+    const { spawn } = await import('node:child_process')
+    const { fileURLToPath } = await import('node:url')
+    const main = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url))
+    const child = spawn(process.execPath, [main, 'request', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.destroy() // the reader closes before the command writes
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+    clearTimeout(timer)
+
+    expect(stderr).not.to.include('EPIPE')
+    expect(stderr).to.equal('')
+    expect(code).to.equal(0)
+  })
+})

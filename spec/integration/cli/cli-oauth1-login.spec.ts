@@ -44,7 +44,7 @@ function tokenStore(home: CliHome): FileTokenStore {
 /** `login tw --no-browser` (plus `extra`), the printed URL opened: its oob answer's verifier, and the run once `pin(verifier)` was written to stdin. */
 async function logIn(home: CliHome, pin: (verifier: string) => string, extra: string[] = []): Promise<{ verifier: string; result: CliResult }> {
   await using login = startCli(home, ['login', 'tw', '--no-browser', ...extra], SECRET_ENV)
-  const [, url = ''] = await login.waitFor(/^Open (\S+) and enter the PIN it shows\.$/m)
+  const [, url = ''] = await login.waitFor(/^Open this page and enter the PIN it shows:\n {2}(\S+)$/m)
   const page = await fetch(url)
   expect(page.status).to.equal(200)
   const { oauth_verifier: verifier } = (await page.json()) as { oauth_verifier: string }
@@ -120,7 +120,7 @@ describe('oauth-sessions with an oauth1 profile', function () {
     writeFileSync(browser, `import { writeFileSync } from 'node:fs'\nwriteFileSync(${JSON.stringify(shown)}, await (await fetch(process.argv[2])).text())\n`)
 
     await using login = startCli(home, ['login', 'tw'], { ...SECRET_ENV, BROWSER: `${process.execPath} ${browser}` })
-    const [, url = ''] = await login.waitFor(/^Open (\S+) and enter the PIN it shows\.$/m)
+    const [, url = ''] = await login.waitFor(/^Open this page and enter the PIN it shows:\n {2}(\S+)$/m)
     for (let waited = 0; !existsSync(shown) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
     const page = JSON.parse(readFileSync(shown, 'utf8')) as { oauth_token: string; oauth_verifier: string }
     login.stdin.end(`${page.oauth_verifier}\n`)

@@ -119,6 +119,18 @@ describe('oauth-sessions request, logout and explain', function () {
     expect(result.stderr).to.match(/answered 404 Not Found\.\n$/)
   })
 
+  it('ends a text body without a final newline with one on a terminal (FORCE_COLOR), and writes it as it is otherwise', async () => {
+    const { sandbox, env } = await sandboxProfile()
+    await using _sandbox = sandbox
+
+    const raw = await home.run(['request', 'ci', `${sandbox.url}/status/404`], env)
+    const terminal = await home.run(['request', 'ci', `${sandbox.url}/status/404`], { ...env, FORCE_COLOR: '1' })
+
+    expect(raw.stdout).to.be.a('string').and.not.equal('')
+    expect(raw.stdout.endsWith('\n')).to.equal(false)
+    expect(terminal.stdout).to.equal(`${raw.stdout}\n`)
+  })
+
   it('logout revokes the token (introspection says inactive) and forgets it; `token` then grants a new one', async () => {
     const { sandbox, env } = await sandboxProfile((started) => ['--revocation-url', started.oauth2.revocationUrl])
     await using _sandbox = sandbox

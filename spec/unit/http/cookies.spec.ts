@@ -26,6 +26,22 @@ describe('cookies kept by the Session', () => {
     scope.done()
   })
 
+  it('sends nothing from a jar emptied after it held cookies, and the cookies of a jar filled again', async () => {
+    const scope = nock('https://api.test').get('/a').reply(echoReply).get('/b').reply(echoReply).get('/c').reply(echoReply)
+
+    session.cookies.setCookieSync('sid=1', 'https://api.test/')
+    const full = await session.get('https://api.test/a')
+    await session.cookies.removeAllCookies()
+    const emptied = await session.get('https://api.test/b')
+    session.cookies.setCookieSync('sid=2', 'https://api.test/')
+    const refilled = await session.get('https://api.test/c')
+
+    expect(full.json<WireEcho>().headers.cookie).to.equal('sid=1')
+    expect(emptied.json<WireEcho>().headers).not.to.have.property('cookie')
+    expect(refilled.json<WireEcho>().headers.cookie).to.equal('sid=2')
+    scope.done()
+  })
+
   it('lands cookies set on a redirect hop in the jar and sends them on the next hop', async () => {
     const scope = nock('https://api.test').get('/set').reply(302, '', { Location: '/check', 'Set-Cookie': 'hop=1; Path=/' }).get('/check').reply(echoReply)
 
