@@ -56,7 +56,7 @@ export class TooManyRedirectsError extends OAuthSessionsError {
   override name = 'TooManyRedirectsError'
   /** Always `'ERR_TOO_MANY_REDIRECTS'`: a stable value to branch on, unlike the message. */
   override code = 'ERR_TOO_MANY_REDIRECTS'
-  /** The redirect responses received before giving up. */
+  /** The redirect responses received before giving up (empty when {@link authFetch} gave up: fetch answers are no Responses of ours). */
   declare readonly history: readonly Response[]
 
   constructor(maxRedirects: number, history: readonly Response[]) {

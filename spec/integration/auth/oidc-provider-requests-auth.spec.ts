@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { freePort } from '../../support/free-port.js'
-import { HTTPBasicAuth, InvalidClientError, OAuth2AuthorizationCodePKCE, OAuth2ClientCredentials, Session } from '../../../lib/index.js'
+import { authFetch, HTTPBasicAuth, InvalidClientError, OAuth2AuthorizationCodePKCE, OAuth2ClientCredentials, Session } from '../../../lib/index.js'
 import { BrowserMock, useTokenCache, type TokenCacheHandle } from '../../../lib/testing/index.js'
 import { closeAfterAll, startOidcProvider, startServer } from '../../support/servers.js'
 
@@ -67,7 +67,7 @@ describe('requests-auth strategies against oidc-provider', function () {
     }
   }
 
-  it('runs the PKCE flow through the login and consent pages; the token works at the provider userinfo endpoint', async () => {
+  it('runs the PKCE flow through the login and consent pages; the token works at the provider userinfo endpoint, through authFetch too', async () => {
     const browser = new BrowserMock().install()
     const auth = new OAuth2AuthorizationCodePKCE(`${issuer}/auth`, `${issuer}/token`, {
       clientId: 'public-pkce-client',
@@ -79,8 +79,11 @@ describe('requests-auth strategies against oidc-provider', function () {
     try {
       const userinfo = await session.get(`${issuer}/me`, { auth })
       const again = await session.get(`${issuer}/me`, { auth })
+      const viaFetch = await authFetch(auth)(`${issuer}/me`)
 
       await tab.assertSuccess()
+      expect(viaFetch.status).to.equal(200)
+      expect(await viaFetch.json()).to.deep.equal({ sub: 'alice' })
       expect(userinfo.status).to.equal(200)
       expect(userinfo.json()).to.deep.equal({ sub: 'alice' })
       expect(again.request.headers.get('authorization')).to.equal(userinfo.request.headers.get('authorization'))

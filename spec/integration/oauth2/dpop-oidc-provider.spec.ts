@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { expect } from 'chai'
 import { decodeJwt } from 'jose'
-import { HTTPBasicAuth, MemoryTokenStore, OAuth2Session, type OAuth2SessionOptions, Session } from '../../../lib/index.js'
+import { authFetch, type AuthStrategy, HTTPBasicAuth, MemoryTokenStore, OAuth2Session, type OAuth2SessionOptions, Session } from '../../../lib/index.js'
 import { loginThroughDevInteractions } from '../../support/oidc-login.js'
 import { closeAfterAll, startOidcProvider } from '../../support/servers.js'
 
@@ -179,5 +179,37 @@ describe('DPoP against oidc-provider (required nonces)', function () {
     ])
     await session.close()
     await restored.close()
+  })
+
+  it("reads userinfo through authFetch with the session's strategy: a proof per request, the nonce retry of a peer without one", async () => {
+    const store = new MemoryTokenStore()
+    const session = await loggedIn({ tokenStore: store, tokenKey: 'user:alice' })
+    const peer = new OAuth2Session('dpop-client', {
+      clientSecret: 'dpop-secret',
+      autoRefreshUrl: `${issuer}/token`,
+      dpop: true,
+      tokenStore: store,
+      tokenKey: 'user:alice',
+    })
+
+    seen.length = 0
+    const own = await authFetch(session.auth as AuthStrategy)(`${issuer}/me`)
+    const ownAgain = await authFetch(session.auth as AuthStrategy)(new Request(`${issuer}/me`, { method: 'POST' }))
+    const fromPeer = await authFetch(peer.auth as AuthStrategy)(new URL(`${issuer}/me`))
+
+    expect([own.status, ownAgain.status, fromPeer.status]).to.deep.equal([200, 200, 200])
+    expect(await own.json()).to.include({ sub: 'alice', email: 'alice@example.test' })
+    expect(await fromPeer.json()).to.include({ sub: 'alice' })
+    // The provider checked each proof (htm, htu, ath, jti, nonce): the session had the nonce from its
+    // token request, the peer none, so its first proof was refused with use_dpop_nonce and sent once more.
+    expect(seen.map(({ method, path, status, nonce }) => [method, path, status, typeof nonce])).to.deep.equal([
+      ['GET', '/me', 200, 'string'],
+      ['POST', '/me', 200, 'string'],
+      ['GET', '/me', 401, 'undefined'],
+      ['GET', '/me', 200, 'string'],
+    ])
+    expect(seen.every(({ dpop, authorization }) => dpop && authorization === 'DPoP')).to.equal(true)
+    await session.close()
+    await peer.close()
   })
 })

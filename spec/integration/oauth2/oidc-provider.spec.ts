@@ -1,5 +1,7 @@
 import { expect } from 'chai'
 import {
+  authFetch,
+  type AuthStrategy,
   BackendApplicationClient,
   HTTPBasicAuth,
   InvalidClientError,
@@ -64,6 +66,38 @@ describe('OAuth2Session against oidc-provider', function () {
     expect(token.id_token).to.be.a('string')
     expect(refreshed.access_token).to.be.a('string').and.not.equal(token.access_token)
     expect(session.token.access_token).to.equal(refreshed.access_token)
+    await session.close()
+  })
+
+  it("reads userinfo through authFetch with the session's Bearer strategy, refreshing an expired token on the way", async () => {
+    const updates: string[] = []
+    const session = new OAuth2Session('post-client', {
+      redirectUri: REDIRECT,
+      scope: ['openid', 'offline_access'],
+      pkce: 'S256',
+      clientSecret: 'post-secret',
+      clientAuth: 'client_secret_post',
+      autoRefreshUrl: `${issuer}/token`,
+      tokenUpdater: (token) => {
+        updates.push(String(token.access_token))
+      },
+    })
+    await session.fetchToken(`${issuer}/token`, { authorizationResponse: await authorize(session) })
+    const fetchWithAuth = authFetch(session.auth as AuthStrategy)
+
+    const first = await fetchWithAuth(`${issuer}/me`)
+    const firstToken = session.accessToken
+    session.token = { ...session.token, expires_at: Math.floor(Date.now() / 1000) - 60 }
+    const afterExpiry = await fetchWithAuth(new Request(`${issuer}/me`, { headers: { Accept: 'application/json' } }))
+    const withoutAuth = await fetch(`${issuer}/me`)
+
+    expect(first.status).to.equal(200)
+    expect(await first.json()).to.deep.equal({ sub: 'alice' })
+    expect(afterExpiry.status).to.equal(200)
+    expect(await afterExpiry.json()).to.deep.equal({ sub: 'alice' })
+    expect(updates).to.have.length(1)
+    expect(session.accessToken).to.equal(updates[0]).and.not.equal(firstToken)
+    expect(withoutAuth.status).to.equal(401)
     await session.close()
   })
 
