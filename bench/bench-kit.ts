@@ -1,5 +1,5 @@
-/** What the three benchmarks share: a server in a child process, a load loop and the ratio table. */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+/** What the benchmarks share: a server in a child process, a load loop and the ratio table. */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 
@@ -98,4 +98,52 @@ export async function compare(
         `${median(cpu).toFixed(0)} | ${cpuRatio(name).toFixed(2)}x |`,
     )
   }
+}
+
+/** Milliseconds a fresh `node ...args` takes to exit; throws unless it exits 0 having printed `expected`. */
+export function timeProcess(args: readonly string[], expected: string, env?: NodeJS.ProcessEnv): number {
+  const started = performance.now()
+  const result = spawnSync(process.execPath, args, { env, encoding: 'utf8' })
+  const elapsed = performance.now() - started
+  if (result.status !== 0 || result.stdout !== expected) throw new Error(`node ${args.join(' ')} failed (${result.status}): ${result.stderr}`)
+  return elapsed
+}
+
+/** A process the cold-start benchmarks time: its name in the table, its arguments and what it prints. */
+export interface ColdProcess {
+  name: string
+  args: readonly string[]
+  expected: string
+}
+
+/**
+ * Times `runs` fresh processes of each, interleaved (the order rotates every run, so that none
+ * always follows another and background load hits all alike), after one warm-up run of each for
+ * the file cache. Returns the milliseconds of each run by name.
+ */
+export function timeColdStarts(processes: readonly ColdProcess[], runs: number, env?: NodeJS.ProcessEnv): Map<string, number[]> {
+  const times = new Map(processes.map((each) => [each.name, [] as number[]]))
+  for (const each of processes) timeProcess(each.args, each.expected, env)
+  for (let run = 0; run < runs; run++) {
+    for (let index = 0; index < processes.length; index++) {
+      const each = processes[(index + run) % processes.length] as ColdProcess
+      times.get(each.name)?.push(timeProcess(each.args, each.expected, env))
+    }
+  }
+  return times
+}
+
+/** The `q` quantile (0 to 1) of `values`, nearest rank. */
+export function quantile(values: readonly number[], q: number): number {
+  return [...values].sort((a, b) => a - b)[Math.round(q * (values.length - 1))] ?? 0
+}
+
+/** A Markdown table of cold starts: runs, median, min–max and p10–p90 of each process. */
+export function coldStartTable(times: ReadonlyMap<string, readonly number[]>): string {
+  const ms = (value: number): string => value.toFixed(0)
+  const rows = [...times].map(
+    ([name, values]) =>
+      `| ${name} | ${values.length} | ${ms(median(values))} ms | ${ms(Math.min(...values))}–${ms(Math.max(...values))} ms | ${ms(quantile(values, 0.1))}–${ms(quantile(values, 0.9))} ms |`,
+  )
+  return ['| process | runs | median | min–max | p10–p90 |', '| ------- | ---- | ------ | ------- | ------- |', ...rows].join('\n')
 }

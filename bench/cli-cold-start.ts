@@ -5,14 +5,12 @@
  * and spread (min–max, and the 10th–90th percentile) of each, and the target: the command's median
  * within 1.5 × node's median + 150 ms. BENCH_RUNS changes the number of runs (default 20).
  */
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { FileTokenStore } from '../lib/index.js'
-import { median } from './bench-kit.js'
+import { coldStartTable, median, timeColdStarts } from './bench-kit.js'
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
 const RUNS = Number(process.env.BENCH_RUNS ?? 20)
@@ -36,36 +34,19 @@ try {
   await new FileTokenStore(join(state, 'oauth-sessions', 'tokens.json')).set('ci', token)
   const env = { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: config, XDG_STATE_HOME: state }
 
-  const time = (args: string[], expected: string): number => {
-    const started = performance.now()
-    const result = spawnSync(process.execPath, args, { env, encoding: 'utf8' })
-    const elapsed = performance.now() - started
-    if (result.status !== 0 || result.stdout !== expected) throw new Error(`node ${args.join(' ')} failed (${result.status}): ${result.stderr}`)
-    return elapsed
-  }
-  const node: number[] = []
-  const cli: number[] = []
-  time(['-e', '0'], '') // warm the file cache for both
-  time([MAIN, 'token', 'ci'], 'bench-access-token\n')
-  for (let run = 0; run < RUNS; run++) {
-    // Alternate which goes first, so neither always follows the other.
-    if (run % 2 === 0) {
-      node.push(time(['-e', '0'], ''))
-      cli.push(time([MAIN, 'token', 'ci'], 'bench-access-token\n'))
-    } else {
-      cli.push(time([MAIN, 'token', 'ci'], 'bench-access-token\n'))
-      node.push(time(['-e', '0'], ''))
-    }
-  }
-  const quantile = (values: number[], q: number): number => [...values].sort((a, b) => a - b)[Math.round(q * (values.length - 1))] ?? 0
-  const row = (name: string, values: number[]): string =>
-    `| ${name} | ${values.length} | ${median(values).toFixed(0)} ms | ${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)} ms | ${quantile(values, 0.1).toFixed(0)}–${quantile(values, 0.9).toFixed(0)} ms |`
+  const times = timeColdStarts(
+    [
+      { name: 'node -e 0', args: ['-e', '0'], expected: '' },
+      { name: 'oauth-sessions token ci', args: [MAIN, 'token', 'ci'], expected: 'bench-access-token\n' },
+    ],
+    RUNS,
+    env,
+  )
+  const node = times.get('node -e 0') ?? []
+  const cli = times.get('oauth-sessions token ci') ?? []
   const target = 1.5 * median(node) + 150
   console.log('\nCold start: `oauth-sessions token ci` with a valid cached token (fresh processes)\n')
-  console.log('| process | runs | median | min–max | p10–p90 |')
-  console.log('| ------- | ---- | ------ | ------- | ------- |')
-  console.log(row('node -e 0', node))
-  console.log(row('oauth-sessions token ci', cli))
+  console.log(coldStartTable(times))
   const verdict = median(cli) <= target ? 'met' : 'MISSED'
   console.log(`\nTarget: 1.5 × ${median(node).toFixed(0)} ms + 150 ms = ${target.toFixed(0)} ms; median ${median(cli).toFixed(0)} ms: ${verdict}.`)
   if (verdict !== 'met') process.exitCode = 1

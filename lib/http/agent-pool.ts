@@ -1,7 +1,5 @@
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
-import { HttpProxyAgent } from 'http-proxy-agent'
-import { HttpsProxyAgent } from 'https-proxy-agent'
 import { getProxyForUrl } from 'proxy-from-env'
 import type { ProxiesOption } from './session-options.js'
 
@@ -46,18 +44,23 @@ export class AgentPool {
     return this.#direct
   }
 
-  /** The agents for a request to `url`: a proxy's when one applies, the Session's otherwise. */
-  agentsFor(url: string): AgentPair {
+  /**
+   * The agents for a request to `url`: a proxy's when one applies, the Session's otherwise. A
+   * promise only the first time a proxy is used: the proxy agents are imported then.
+   */
+  agentsFor(url: string): AgentPair | Promise<AgentPair> {
     if (this.#proxies === undefined && !this.#proxyEnvironment) return this.#direct
     const proxy = this.proxyFor(new URL(url))
     if (proxy === undefined) return this.#direct
+    return this.#proxyAgents.get(proxy) ?? this.#createProxyAgents(proxy)
+  }
+
+  async #createProxyAgents(proxy: string): Promise<AgentPair> {
+    const { proxyAgentPair } = await import('./proxy-agents.js')
+    // Another request may have made them while this one waited for the import.
     let pair = this.#proxyAgents.get(proxy)
     if (pair === undefined) {
-      // http targets go to the proxy in absolute form, https ones through a CONNECT tunnel, as requests does.
-      pair = {
-        http: new AbsoluteFormProxyAgent(proxy, { keepAlive: true }) as unknown as HttpAgent,
-        https: new HttpsProxyAgent(proxy, { keepAlive: true }) as unknown as HttpsAgent,
-      }
+      pair = proxyAgentPair(proxy)
       this.#proxyAgents.set(proxy, pair)
     }
     return pair
@@ -116,26 +119,4 @@ function isBypassed(url: URL, list: readonly string[]): boolean {
     const bare = (name ?? '').replace(/^\*?\./, '')
     return host === bare || host.endsWith(`.${bare}`)
   })
-}
-
-/** The parts of Node's ClientRequest that http-proxy-agent rewrites. */
-interface QueuedRequest {
-  outputData?: { data: unknown }[]
-  _headerSent: boolean
-}
-
-/**
- * http-proxy-agent, with the request head sent once. When it connects it regenerates the head in
- * absolute form and patches it into the data already queued; regenerating also marks the head as
- * not sent, so the request's next write (got ends a body after it was queued) queued the head a
- * second time: the proxy received the request twice, a token request's password included.
- */
-class AbsoluteFormProxyAgent extends HttpProxyAgent<string> {
-  override connect(request: Parameters<HttpProxyAgent<string>['connect']>[0], options: Parameters<HttpProxyAgent<string>['connect']>[1]) {
-    const connecting = super.connect(request, options)
-    // The patch above runs before super.connect's first await: the head is queued already when data is.
-    const queued = request as unknown as QueuedRequest
-    if (queued.outputData !== undefined && queued.outputData.length > 0) queued._headerSent = true
-    return connecting
-  }
 }

@@ -312,6 +312,15 @@ export const sessionOptionsSchema = z
   })
   .strict() satisfies z.ZodType<SessionOptions>
 
+/**
+ * FormData for `z.instanceof`, read when a body is checked: reading the global at import loads
+ * Node's fetch implementation (undici), several milliseconds of every cold start.
+ */
+const FORM_DATA = {
+  name: 'FormData',
+  [Symbol.hasInstance]: (value: unknown) => value instanceof FormData,
+} as unknown as typeof FormData
+
 const rawBodySchema = z.union([z.string(), z.instanceof(Uint8Array), z.instanceof(Readable)])
 
 /**
@@ -325,7 +334,7 @@ export const requestOptionsSchema = z
     params: paramsSchema.nullable().optional(),
     data: z.union([rawBodySchema, paramsSchema]).nullable().optional(),
     json: z.unknown().optional(),
-    body: z.union([z.instanceof(FormData), rawBodySchema]).optional(),
+    body: z.union([z.instanceof(FORM_DATA), rawBodySchema]).optional(),
     headers: headersSchema.nullable().optional(),
     cookies: z.record(z.string(), z.string()).nullable().optional(),
     auth: authSchema.nullable().optional(),

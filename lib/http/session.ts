@@ -30,7 +30,7 @@ import {
 } from './session-options.js'
 import { exchangeTraceEnabled, traceExchange } from './exchange-trace.js'
 import { createGot, sendHop, type RawResponse } from './transport.js'
-import { tlsSettings } from './tls-options.js'
+import { tlsSettings, type TlsSettings } from './tls-options.js'
 import { untilAborted } from './until-aborted.js'
 
 /** @internal per-request settings resolved against the Session's. */
@@ -105,7 +105,10 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   static readonly requestOptionsSchema: OptionsSchema = requestOptionsSchema
   readonly #requestSchema: OptionsSchema
   readonly #name: string
-  readonly #got: Got
+  /** Made at the first request (got is imported then); `#tls` is read at construction so a missing file fails early. */
+  #got: Got | undefined
+  #gotCreating: Promise<Got> | undefined
+  readonly #tls: TlsSettings
   readonly #agents: AgentPool
   readonly #retry: RetryPolicy
   readonly #options: SessionOptions
@@ -131,7 +134,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     this.#retry = new RetryPolicy(parsed.retry)
     this.#agents = new AgentPool({ agent: parsed.agent, proxies: parsed.proxies, trustEnv: parsed.trustEnv ?? true })
     this.#defaultTimeout = this.timeout
-    this.#got = createGot(tlsSettings(parsed), this.#agents.direct, this.timeout)
+    this.#tls = tlsSettings(parsed)
   }
 
   /**
@@ -357,13 +360,24 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     }
   }
 
+  /** The Session's got instance, made once (concurrent first requests share it). */
+  #createGot(): Promise<Got> {
+    this.#gotCreating ??= createGot(this.#tls, this.#agents.direct, this.#defaultTimeout).then((client) => {
+      this.#got = client
+      return client
+    })
+    return this.#gotCreating
+  }
+
   /** One hop: cookies in, send (with retries), cookies out, a Response. */
   async #hop(request: PreparedRequest, context: SendContext, history: Response[], crossedOrigin: boolean): Promise<Response> {
     if (!context.explicitCookie) {
       const attached = attachJarCookies(this.cookies, request, crossedOrigin ? '' : context.extraCookies)
       if (attached !== undefined) await attached
     }
-    const agents = this.#agents.agentsFor(request.url)
+    const found = this.#agents.agentsFor(request.url)
+    const agents = found instanceof Promise ? await found : found
+    const client = this.#got ?? (await this.#createGot())
     const hopOptions = {
       agents: agents === this.#agents.direct ? undefined : agents,
       timeout: context.timeout,
@@ -378,7 +392,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
     for (let attempt = 1; ; attempt++) {
       let outcome: RawResponse | Error
       try {
-        outcome = await sendHop(this.#got, request, hopOptions)
+        outcome = await sendHop(client, request, hopOptions)
       } catch (error) {
         outcome = error as Error
       }

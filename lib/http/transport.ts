@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
-import got, { type Delays, type Got, type OptionsInit, type Request as GotRequest } from 'got'
+import type { Delays, Got, OptionsInit, Request as GotRequest } from 'got'
 import { AbortError, ConnectionError, ResponseTooLargeError, TimeoutError } from './http-errors.js'
 import type { AgentPair } from './agent-pool.js'
 import { HeaderMap } from './header-map.js'
@@ -36,13 +36,17 @@ export interface HopOptions {
   followRedirects: boolean
 }
 
+/** got, imported by the first request of any Session: importing it costs more than the rest of the package. */
+let gotModule: Promise<typeof import('got')> | undefined
+
 /**
  * The one got instance a Session sends through: redirects, retries, cookies and error statuses
- * are the Session's business, so got does none of them.
+ * are the Session's business, so got does none of them. Made at the Session's first request.
  *
  * @internal
  */
-export function createGot(tls: TlsSettings, agents: AgentPair, timeout: TimeoutOption): Got {
+export async function createGot(tls: TlsSettings, agents: AgentPair, timeout: TimeoutOption): Promise<Got> {
+  const { default: got } = await (gotModule ??= import('got'))
   // Defaults live in the instance so that the common request passes few options: got's per-call
   // option merging is the largest cost on the hot path.
   return got.extend({

@@ -1,5 +1,5 @@
 import { createSecretKey, hash, sign as cryptoSign, type KeyObject } from 'node:crypto'
-import oauthSign from 'oauth-sign'
+import { createRequire } from 'node:module'
 import { ConfigurationError } from '../errors.js'
 
 /**
@@ -125,8 +125,13 @@ export const SIGNATURE_METHODS: Readonly<Record<SignatureMethodName, SignatureMe
  * @internal
  */
 export function signingKey(consumerSecret: string, tokenSecret: string): string {
+  // oauth-sign (CommonJS) is required by the first OAuth 1 signer made, not at import.
+  oauthSign ??= createRequire(import.meta.url)('oauth-sign') as OAuthSign
   return oauthSign.plaintext(consumerSecret, tokenSecret)
 }
+
+type OAuthSign = typeof import('oauth-sign')
+let oauthSign: OAuthSign | undefined
 
 /** The key as a KeyObject: HMAC with a prepared key skips a string-to-bytes conversion per request. @internal */
 export function hmacKeyObject(key: string): KeyObject {

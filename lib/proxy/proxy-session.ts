@@ -10,7 +10,7 @@ import { splitOptions } from '../http/split-options.js'
 import { withCredentialBody } from '../http/redirects.js'
 import { redactUrl } from '../security/redact-url.js'
 import { scrubSecrets } from '../security/scrub-secrets.js'
-import { readHtmlPage, type HtmlForm } from './html-page.js'
+import type { HtmlForm, HtmlPage } from './html-page.js'
 
 /**
  * Options of {@link ProxySession}: bitly-oauth2-proxy-session's attributes in camelCase, and
@@ -217,7 +217,7 @@ export class ProxySession extends Session {
     checkOptionKeys(requestOptionsSchema, options, this.constructor.name, 'request')
     if (!this.#authenticated && this.#username !== undefined && this.#password !== undefined && this.#baseUrl !== undefined) await this.authenticate()
     const response = await super.request(method, url, options)
-    if (!this.#authenticated || !this.#isSignInPage(response)) return response
+    if (!this.#authenticated || !(await this.#isSignInPage(response))) return response
     // The proxy's session ended (its cookie expired server-side): sign in once more.
     this.#authenticated = false
     await this.authenticate()
@@ -252,7 +252,7 @@ export class ProxySession extends Session {
     // Login pages and the sign-in answer are authorization answers: capped by maxTokenResponseSize.
     const baseUrl = this.#baseUrl
     const start = await underTokenCap(this, (cap) => super.request('GET', baseUrl, cap))
-    const login = this.#loginForm(start)
+    const login = await this.#loginForm(start)
     if (login === undefined && this.#setProxyCookie(start)) {
       // The provider still knew the user: the proxy's callback set its cookie without a login.
       this.#authenticated = true
@@ -276,7 +276,7 @@ export class ProxySession extends Session {
     Object.assign(data, this.#postdata, { login: this.#username, password: this.#password })
     // The password is in this body: 302/303 hops (a GET) go anywhere, a 307/308 only to the same origin.
     const result = await underTokenCap(this, (cap) => super.request('POST', this.#sessionUrl, withCredentialBody({ data, ...cap })))
-    this.#failIfStuck(result)
+    await this.#failIfStuck(result)
     if (!this.#setProxyCookie(result) || !(await this.#hasProxyCookie())) {
       throw new ProxyAuthenticationError(
         'no_proxy_cookie',
@@ -286,8 +286,8 @@ export class ProxySession extends Session {
     this.#authenticated = true
   }
 
-  #failIfStuck(result: Response): void {
-    const page = readHtmlPage(result.text, result.url)
+  async #failIfStuck(result: Response): Promise<void> {
+    const page = await readHtmlPage(result.text, result.url)
     const names = new Set(page.forms.flatMap((form) => [...form.inputNames]))
     if (names.has('otp') || names.has('app_otp') || names.has('sms_otp') || /two-factor|verified-device|sessions\/verify/.test(pathOf(result.url))) {
       throw new ProxyAuthenticationError(
@@ -318,8 +318,8 @@ export class ProxySession extends Session {
     return scrubSecrets(text, secrets)
   }
 
-  #loginForm(response: Response): HtmlForm | undefined {
-    return readHtmlPage(response.text, response.url).forms.find((form) => form.inputNames.has('password'))
+  async #loginForm(response: Response): Promise<HtmlForm | undefined> {
+    return (await readHtmlPage(response.text, response.url)).forms.find((form) => form.inputNames.has('password'))
   }
 
   /**
@@ -328,7 +328,7 @@ export class ProxySession extends Session {
    * sign-in page rendered in place with HTTP 403 (its default mode); or the sign-in page at
    * `<prefix>/sign_in`, where nginx `auth_request` setups redirect (`302 /oauth2/sign_in?rd=…`).
    */
-  #isSignInPage(response: Response): boolean {
+  async #isSignInPage(response: Response): Promise<boolean> {
     // Checked after every request: parse only HTML pages that mention a password or the start URL at all.
     const type = response.headers.get('content-type') ?? ''
     if (response.raw !== undefined || !type.includes('html')) return false
@@ -338,7 +338,7 @@ export class ProxySession extends Session {
     const mayBeProxyPage = text.includes('/start') && (response.status === 403 || pathOf(response.url) === `${prefix}/sign_in`)
     if (!mayHoldLogin && !mayBeProxyPage) return false
     // One parse for both shapes.
-    const { forms } = readHtmlPage(text, response.url)
+    const { forms } = await readHtmlPage(text, response.url)
     return (
       (mayHoldLogin && forms.some((form) => form.inputNames.has('password'))) ||
       (mayBeProxyPage && forms.some((form) => form.inputNames.has('rd') && form.actionProblem === undefined && pathOf(form.action) === startPath))
@@ -376,4 +376,12 @@ function escapeRegExp(text: string): string {
 /** The path of a URL the Session reached (always absolute), without its query: a query is the server's to fill. */
 function pathOf(url: string): string {
   return new URL(url).pathname
+}
+
+/** The HTML reader, imported with htmlparser2 by the first page a ProxySession reads. */
+let htmlPage: Promise<typeof import('./html-page.js')> | undefined
+
+async function readHtmlPage(html: string, pageUrl: string): Promise<HtmlPage> {
+  const reader = await (htmlPage ??= import('./html-page.js'))
+  return reader.readHtmlPage(html, pageUrl)
 }

@@ -1,13 +1,15 @@
 import { TokenStoreUnavailableError } from './token-store-unavailable-error.js'
 import { randomUUID } from 'node:crypto'
 import { lstatSync } from 'node:fs'
-import { lock } from 'proper-lockfile'
 import { ConfigurationError, OAuthSessionsError } from '../errors.js'
 import type { OAuth2Token } from '../oauth2/oauth2-token.js'
 import type { TokenStoreSummary } from './memory-token-store.js'
 import { checkLeaseMs, copyStoredToken, nextStoredToken } from './stored-token-versions.js'
 import type { SetTokenOptions, StoredToken, TokenLease, TokenStore } from './token-store.js'
 import { readTrustedFile, writePrivateFile } from './trusted-file.js'
+
+/** proper-lockfile, imported by the first write of any FileTokenStore. */
+let lockfile: Promise<typeof import('proper-lockfile')> | undefined
 
 /**
  * What a store's file holds: tokens, the last version of deleted keys, and leases. A subclass
@@ -173,6 +175,7 @@ export class FileTokenStore implements TokenStore {
    */
   protected update<T>(operation: string, change: (data: FileContents) => { result: T; changed?: boolean }): Promise<T> {
     const run = async (): Promise<T> => {
+      const { lock } = await (lockfile ??= import('proper-lockfile'))
       const release = await lock(this.path, {
         realpath: false,
         stale: this.#staleLockMs,
