@@ -184,6 +184,33 @@ export function parseConfig(data: unknown, path: string): CliConfig {
 }
 
 /**
+ * Reads the config, lets `change` edit it, and writes it back, under a lock on the file
+ * (proper-lockfile, as the token store uses): parallel `profile add` runs each keep their profile
+ * instead of the last writer's copy replacing the others'. `change` may throw to write nothing.
+ *
+ * @internal
+ */
+export async function updateConfig<T>(path: string, change: (config: CliConfig) => T): Promise<T> {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  const { lock } = await import('proper-lockfile')
+  const release = await lock(path, {
+    realpath: false,
+    stale: 10_000,
+    retries: { retries: 200, factor: 1, minTimeout: 5, maxTimeout: 25, randomize: true },
+  }).catch(() => {
+    throw new ConfigurationError('config', `Config file ${path} is locked by another oauth-sessions run (${path}.lock); try again.`)
+  })
+  try {
+    const config = readConfig(path)
+    const result = change(config)
+    writeConfig(path, config)
+    return result
+  } finally {
+    await release()
+  }
+}
+
+/**
  * Writes the config file atomically (a temporary file renamed over it), mode 0600, creating its
  * folder (0700).
  *

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js'
-import { checkProfile, configPath, type Flow, missingFields, PROFILE_NAME, type Profile, parseConfig, readConfig, writeConfig } from './cli-config.js'
+import { checkProfile, configPath, type Flow, missingFields, PROFILE_NAME, type Profile, parseConfig, readConfig, updateConfig } from './cli-config.js'
 import { UsageError } from './cli-errors.js'
 import { presetFields } from './cli-presets.js'
 import type { CliIO, GlobalOptions } from './program.js'
@@ -69,23 +69,23 @@ export async function addProfile(name: string, options: Record<string, unknown>,
   }
   checkProfile(name, profile as Profile, '', flagOf)
   const path = configPath(globals.config, io.env)
-  const config = readConfig(path)
-  if (Object.hasOwn(config.profiles, name) && options.force !== true) {
-    throw new UsageError(`Profile ${JSON.stringify(name)} exists already in ${path}; pass --force to replace it.`)
-  }
-  config.profiles[name] = profile as Profile
-  // Checked as the file will be read back, so a wrong URL or variable name is refused now, naming its flag.
-  try {
-    parseConfig(config, path)
-  } catch (error) {
-    // The schema names `profiles.<name>.<field>`; the person typed a flag.
-    if (error instanceof ConfigurationError && error.option.startsWith(`profiles.${name}.`)) {
-      const flag = flagOf(error.option.slice(`profiles.${name}.`.length))
-      throw new ConfigurationError(flag, `${flag} is not valid: ${error.message.replace(/^.*?profiles\.[^:]+: /, '')}`)
+  await updateConfig(path, (config) => {
+    if (Object.hasOwn(config.profiles, name) && options.force !== true) {
+      throw new UsageError(`Profile ${JSON.stringify(name)} exists already in ${path}; pass --force to replace it.`)
     }
-    throw error
-  }
-  writeConfig(path, config)
+    config.profiles[name] = profile as Profile
+    // Checked as the file will be read back, so a wrong URL or variable name is refused now, naming its flag.
+    try {
+      parseConfig(config, path)
+    } catch (error) {
+      // The schema names `profiles.<name>.<field>`; the person typed a flag.
+      if (error instanceof ConfigurationError && error.option.startsWith(`profiles.${name}.`)) {
+        const flag = flagOf(error.option.slice(`profiles.${name}.`.length))
+        throw new ConfigurationError(flag, `${flag} is not valid: ${error.message.replace(/^.*?profiles\.[^:]+: /, '')}`)
+      }
+      throw error
+    }
+  })
   if (globals.json === true) io.stdout.write(`${JSON.stringify({ added: name, path })}\n`)
   else io.stdout.write(`Profile ${JSON.stringify(name)} saved in ${path}.\n`)
 }

@@ -71,3 +71,37 @@ describe('authFetch against loopback servers, through the global fetch', () => {
     ])
   })
 })
+
+describe("authFetch through undici's own fetch (the npm package, not Node's bundled copy)", () => {
+  it('signs each hop with the strategy and strips it across origins, undici handing back the real 3xx', async () => {
+    const { fetch: undiciFetch, Agent } = await import('undici')
+    const dispatcher = new Agent()
+    const seen: Seen[] = []
+    try {
+      await using other = await startServer(recorder(seen, (_request, response) => response.end('other')))
+      await using api = await startServer(
+        recorder(seen, (request, response) => {
+          if (request.url === '/start') response.writeHead(301, { Location: '/next' }).end()
+          else if (request.url === '/next') response.writeHead(302, { Location: `${other.url}/away` }).end()
+          else response.end('api')
+        }),
+      )
+      // undici's fetch takes its own init (a dispatcher); authFetch passes the init through.
+      const fetchWithAuth = authFetch(
+        new BearerAuth('tok-undici'),
+        (input, init) => undiciFetch(input as string, { ...(init as object), dispatcher }) as unknown as Promise<Response>,
+      )
+
+      const response = await fetchWithAuth(`${api.url}/start`)
+
+      expect(await response.text()).to.equal('other')
+      expect(seen).to.deep.equal([
+        { method: 'GET', url: '/start', authorization: 'Bearer tok-undici', body: '' },
+        { method: 'GET', url: '/next', authorization: 'Bearer tok-undici', body: '' },
+        { method: 'GET', url: '/away', authorization: undefined, body: '' },
+      ])
+    } finally {
+      await dispatcher.close()
+    }
+  })
+})

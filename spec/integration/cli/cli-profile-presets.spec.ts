@@ -102,3 +102,17 @@ describe('oauth-sessions profile add without a terminal', function () {
     expect(JSON.parse(list.stdout).profiles).to.deep.equal([])
   })
 })
+
+describe('oauth-sessions profile add run in parallel', function () {
+  this.timeout(60_000)
+  const home = cliHomeEachSpec()
+
+  it('keeps every profile when eight processes add one each at the same time (the config is changed under a lock)', async () => {
+    const names = Array.from({ length: 8 }, (_, index) => `p${index}`)
+    const added = await Promise.all(names.map((name) => home.run(['profile', 'add', name, '--preset', 'github', '--client-id', `id-${name}`], {}, 45_000)))
+
+    for (const result of added) expect(result.code, result.stderr).to.equal(0)
+    const list = await home.run(['profile', 'list', '--names'])
+    expect(list.stdout.trim().split('\n')).to.deep.equal(names)
+  })
+})
