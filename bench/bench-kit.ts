@@ -1,5 +1,6 @@
 /** What the benchmarks share: a server in a child process, a load loop and the ratio table. */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { type Agent, request as httpRequest } from 'node:http'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 
@@ -146,4 +147,18 @@ export function coldStartTable(times: ReadonlyMap<string, readonly number[]>): s
       `| ${name} | ${values.length} | ${ms(median(values))} ms | ${ms(Math.min(...values))}–${ms(Math.max(...values))} ms | ${ms(quantile(values, 0.1))}–${ms(quantile(values, 0.9))} ms |`,
   )
   return ['| process | runs | median | min–max | p10–p90 |', '| ------- | ---- | ------ | ------- | ------- |', ...rows].join('\n')
+}
+
+/** One GET with node:http and a keep-alive `agent`, the body read whole: the limit the clients are measured against. */
+export function nodeHttpGet(url: string, agent: Agent): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { agent }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () => resolve(Buffer.concat(chunks)))
+      response.on('error', reject)
+    })
+    request.on('error', reject)
+    request.end()
+  })
 }

@@ -16,7 +16,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
-import { Agent, request as httpRequest } from 'node:http'
+import { Agent } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -26,7 +26,7 @@ import got from 'got'
 import OAuth from 'oauth-1.0a'
 import { Agent as UndiciAgent, request as undiciRequest } from 'undici'
 import { authFetch, HeaderMap, MemoryTokenStore, OAuth1Auth, OAuth1Session, OAuth2Session, PreparedRequest, Session } from '../lib/index.js'
-import { lastCpuPerRequest, measure, median, startServer } from './bench-kit.js'
+import { lastCpuPerRequest, measure, median, nodeHttpGet, startServer } from './bench-kit.js'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 250)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40)
@@ -94,21 +94,8 @@ if (bearer.auth === undefined) throw new Error('an OAuth2Session with a token ha
 const bearerFetch = authFetch(bearer.auth)
 const signedFetch = authFetch(new OAuth1Auth(consumer.key, { clientSecret: consumer.secret, resourceOwnerKey: token.key, resourceOwnerSecret: token.secret }))
 
-function nodeHttp(): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { agent }, (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () => resolve(Buffer.concat(chunks)))
-      response.on('error', reject)
-    })
-    request.on('error', reject)
-    request.end()
-  })
-}
-
 const clients: Record<string, Client> = {
-  'node:http, keep-alive (the limit)': { local: nodeHttp },
+  'node:http, keep-alive (the limit)': { local: () => nodeHttpGet(url, agent) },
   'undici 7 request()': { local: async () => (await undiciRequest(url, { dispatcher: undiciAgent })).body.text() },
   "fetch (Node's undici)": { local: async () => (await fetch(url)).text() },
   'got 14': { local: () => plainGot(url).text() },

@@ -3,10 +3,10 @@
  * sequential and with 8 in flight, against a local server in a child process (its own core).
  * Run with `npm run bench:session`; `BENCH_ROUNDS=80` for longer runs. Short measurements (250 requests) in many interleaved rounds: the load on this shared machine swings over seconds, and a ratio taken within one short round cancels it.
  */
-import { Agent, request as httpRequest } from 'node:http'
+import { Agent } from 'node:http'
 import got from 'got'
 import { Session } from '../lib/index.js'
-import { compare, startServer } from './bench-kit.js'
+import { compare, nodeHttpGet, startServer } from './bench-kit.js'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 250)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40)
@@ -30,22 +30,9 @@ const agent = new Agent({ keepAlive: true })
 const plainGot = got.extend({ agent: { http: agent }, retry: { limit: 0 } })
 const session = new Session(process.env.BENCH_NO_TIMEOUT ? { timeout: null } : {})
 
-function nodeHttp(): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { agent }, (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () => resolve(Buffer.concat(chunks)))
-      response.on('error', reject)
-    })
-    request.on('error', reject)
-    request.end()
-  })
-}
-
 try {
   await compare(
-    { 'node:http (keep-alive)': nodeHttp, 'got 14': () => plainGot(url).text(), 'Session.get': async () => (await session.get(url)).text },
+    { 'node:http (keep-alive)': () => nodeHttpGet(url, agent), 'got 14': () => plainGot(url).text(), 'Session.get': async () => (await session.get(url)).text },
     'got 14',
     REQUESTS,
     ROUNDS,

@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import { FileTokenStore } from '../../../lib/index.js'
 import { startSandbox } from '../../../lib/testing/index.js'
-import { cliHomeEachSpec, type CliHome, type CliResult } from '../../support/cli-process.js'
+import { cliHomeEachSpec, startCli } from '../../support/cli-process.js'
 
 // The built `oauth-sessions` command against the sandbox, user flows (#19): `login` with the device
 // flow (the spec approves the code at the verification page) and the code flow ($BROWSER is a
 // script that follows the sandbox's redirect back to the listener), and `token` refreshing an
 // expired token with its refresh token through the store.
 
-const MAIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url))
 const SECRET_ENV = { CLI_SPEC_SECRET: 'sandbox-client-secret' }
 
 interface Stats {
@@ -22,38 +19,6 @@ interface Stats {
 async function issued(statsUrl: string, grant: string): Promise<number> {
   const stats = (await (await fetch(statsUrl)).json()) as Stats
   return stats.issued[grant] ?? 0
-}
-
-/** Starts `oauth-sessions ...args` with the home's folders; resolves the stderr match, then the exit. */
-function startCli(home: CliHome, args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_CONFIG_HOME: home.config, XDG_STATE_HOME: home.state, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const exited = new Promise<CliResult>((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-  void exited.then(() => clearTimeout(timer))
-  return {
-    exited,
-    async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-      for (let waited = 0; waited < 20_000; waited += 50) {
-        const match = stderr.match(pattern)
-        if (match !== null) return match
-        if (child.exitCode !== null) break
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-      child.kill('SIGKILL')
-      throw new Error(`no ${pattern} on stderr:\n${stderr}`)
-    },
-    [Symbol.asyncDispose]: async () => {
-      if (child.exitCode === null) child.kill('SIGKILL')
-      await exited
-    },
-  }
 }
 
 describe('oauth-sessions with user-flow profiles', function () {
