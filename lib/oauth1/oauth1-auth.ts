@@ -36,6 +36,16 @@ import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, typ
 
 const debug = debuglog('oauth-sessions')
 
+const STREAMED_FORM =
+  'A streamed form body cannot be signed: OAuth 1 signs its parameters (RFC 5849 §3.4.1.3.1), so it must read them, and a stream would be spent. Pass the form as an object, pairs or a string.'
+const STREAMED_HASHED =
+  'A streamed body cannot be signed with bodyHash: oauth_body_hash is the hash of the whole body, read before it is sent. Pass the body as a string or bytes, or sign without bodyHash.'
+
+/** A body that is read as it is sent (a Node stream), not text or bytes at hand. */
+function isStreamed(body: unknown): boolean {
+  return typeof (body as { pipe?: unknown } | undefined)?.pipe === 'function' || typeof (body as { getReader?: unknown } | undefined)?.getReader === 'function'
+}
+
 /** What the transport check names when it refuses a PLAINTEXT signature. */
 const PLAINTEXT_TRANSPORT = 'An OAuth 1 PLAINTEXT signature (the consumer and token secrets as they are)'
 
@@ -221,6 +231,11 @@ export class OAuth1Auth extends AuthBase {
       }
     }
     let body = bodyText(request.body)
+    if (body === undefined && isStreamed(request.body)) {
+      // Signing reads the body (its form parameters, or its hash): a stream would be spent here, and a signature without it is wrong.
+      if (isForm) throw new ConfigurationError('data', STREAMED_FORM)
+      if (this.#bodyHash || this.forceIncludeBody) throw new ConfigurationError('data', STREAMED_HASHED)
+    }
     if (isForm && body !== undefined && body.includes('oauth_')) {
       const fromBody = extractParts(body, isMovable)
       if (fromBody.removed.length > 0) {
