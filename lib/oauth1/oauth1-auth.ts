@@ -263,7 +263,8 @@ export class OAuth1Auth extends AuthBase {
       const around = pairs.some(([name]) => isSecretParam(name)) ? undefined : parametersAroundOAuth(pairs)
       if (around !== undefined) {
         const parts = { uri: encodedBaseUri(url), before: around.before, after: around.after }
-        if (!formBody) {
+        // A query with a name a strategy marked secret is not kept either: the signer holds no credential it was not given.
+        if (!formBody && request.secretParams === undefined) {
           if (this.#urlParts.size >= URL_PARTS_KEPT) this.#urlParts.clear()
           this.#urlParts.set(request.url, parts)
         }
