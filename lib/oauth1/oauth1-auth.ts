@@ -23,7 +23,9 @@ import { assertBodyPlacement, isMovable, isSigned, resolveType, stripOAuth } fro
 import { authorizationHeader, bodyText, extractParts, FORM_CONTENT_TYPE, generateNonce, looksLikeForm, queryOf, withQuery } from './oauth1-request-parts.js'
 import {
   baseStringUri,
+  encodedBaseUri,
   normalizeParameters,
+  parametersAroundOAuth,
   normalizedOrder,
   preEncode,
   queryPairs,
@@ -31,7 +33,7 @@ import {
   splitNormalizedUrl,
   type EncodedPair,
 } from './signature-base.js'
-import { percentEncode } from './percent-encode.js'
+import { percentEncode, percentEncodeTwice } from './percent-encode.js'
 import { hmacKeyObject, SIGNATURE_METHODS, signingKey, type SignatureMethod, type SigningSecrets } from './signature-methods.js'
 
 const debug = debuglog('oauth-sessions')
@@ -95,6 +97,8 @@ export class OAuth1Auth extends AuthBase {
   #secrets: SigningSecrets
   /** The OAuth parameters every request of this client and token shares, encoded once. */
   #constant: ConstantParams
+  /** The base string parts of URLs signed lately (no body parameters), by URL. */
+  #urlParts = new Map<string, UrlParts>()
 
   constructor(clientKey: string, options: OAuth1AuthOptions = {}) {
     super()
@@ -247,12 +251,7 @@ export class OAuth1Auth extends AuthBase {
     }
 
     const hashed = !isForm && body !== undefined && body !== '' && (this.#bodyHash || this.forceIncludeBody) ? body : undefined
-    // Skip `new URL` for the normalised URLs the Session and got produce: signing runs per request.
-    const split = splitNormalizedUrl(request.url)
-    const url: URL | string = split?.baseUri ?? new URL(request.url)
-    const pairs: ParamPairs = split === undefined ? queryPairs(url as URL) : split.query === '' ? [] : decodePairs(split.query)
-    if (isForm && body !== undefined && body !== '') pairs.push(...decodePairs(body))
-    if (
+    const common =
       previous === undefined &&
       !explain &&
       type === 'AUTH_HEADER' &&
@@ -260,7 +259,33 @@ export class OAuth1Auth extends AuthBase {
       hashed === undefined &&
       this.callbackUri === undefined &&
       this.verifier === undefined
-    ) {
+    const formBody = isForm && body !== undefined && body !== ''
+    if (common && !formBody) {
+      // A URL this signer has signed before: its part of the base string is known.
+      const known = this.#urlParts.get(request.url)
+      if (known !== undefined) {
+        this.#signCommon(request, known, placement.realm ?? this.realm)
+        return undefined
+      }
+    }
+    // Skip `new URL` for the normalised URLs the Session and got produce: signing runs per request.
+    const split = splitNormalizedUrl(request.url)
+    const url: URL | string = split?.baseUri ?? new URL(request.url)
+    const pairs: ParamPairs = split === undefined ? queryPairs(url as URL) : split.query === '' ? [] : decodePairs(split.query)
+    if (formBody) pairs.push(...decodePairs(body as string))
+    if (common) {
+      // Credential parameters (the debug base string redacts them) and oauth_ names take the longer way.
+      const around = pairs.some(([name]) => isSecretParam(name)) ? undefined : parametersAroundOAuth(pairs)
+      if (around !== undefined) {
+        const parts = { uri: encodedBaseUri(url), before: around.before, after: around.after }
+        // A query with a name a strategy marked secret is not kept either: the signer holds no credential it was not given.
+        if (!formBody && request.secretParams === undefined) {
+          if (this.#urlParts.size >= URL_PARTS_KEPT) this.#urlParts.clear()
+          this.#urlParts.set(request.url, parts)
+        }
+        this.#signCommon(request, parts, placement.realm ?? this.realm)
+        return undefined
+      }
       this.#signHeader(request, url, pairs, placement.realm ?? this.realm)
       return undefined
     }
@@ -308,14 +333,45 @@ export class OAuth1Auth extends AuthBase {
     }
   }
 
+  /**
+   * The common request in few steps: the base string from the URL's known part and the constant
+   * OAuth parameters around the nonce and the timestamp, in the order {@link signatureBaseString}
+   * sorts them (the specs compare it with the general path, oauthlib and oauth-1.0a).
+   */
+  #signCommon(request: PreparedRequest, parts: UrlParts, realm: string | undefined): void {
+    const nonce = this.#nonce()
+    const timestamp = this.#timestamp()
+    const constant = this.#constant
+    const baseString =
+      `${percentEncode(request.method.toUpperCase())}&${parts.uri}&${parts.before}${constant.beforeNonce}${percentEncodeTwice(nonce)}` +
+      `${constant.beforeTimestamp}${percentEncodeTwice(timestamp)}${constant.afterTimestamp}${parts.after}`
+    const signature = this.signatureMethod.sign(baseString, this.#secrets)
+    const prefix = realm === undefined || realm === '' ? 'OAuth ' : `OAuth realm="${realm}", `
+    request.headers.set(
+      'Authorization',
+      `${prefix}oauth_nonce="${percentEncode(nonce)}", oauth_timestamp="${percentEncode(timestamp)}", ${constant.header}, oauth_signature="${percentEncode(signature)}"`,
+    )
+    request.signatureBaseString = baseString
+  }
+
   #buildConstant(): ConstantParams {
     const pairs: ParamPairs = [
       ['oauth_version', '1.0'],
       ['oauth_signature_method', this.signatureMethod.name],
       ['oauth_consumer_key', this.clientKey],
     ]
-    if (this.#token !== undefined && this.#token !== '') pairs.push(['oauth_token', this.#token])
-    return { encoded: preEncode(pairs), header: authorizationHeader(pairs, undefined).slice('OAuth '.length) }
+    const hasToken = this.#token !== undefined && this.#token !== ''
+    if (hasToken) pairs.push(['oauth_token', this.#token as string])
+    // The sorted block: consumer_key, nonce, signature_method, timestamp, token, version.
+    const twice = percentEncodeTwice
+    const afterToken = hasToken ? `%26oauth_token%3D${twice(this.#token as string)}` : ''
+    return {
+      encoded: preEncode(pairs),
+      header: authorizationHeader(pairs, undefined).slice('OAuth '.length),
+      beforeNonce: `oauth_consumer_key%3D${twice(this.clientKey)}%26oauth_nonce%3D`,
+      beforeTimestamp: `%26oauth_signature_method%3D${twice(this.signatureMethod.name)}%26oauth_timestamp%3D`,
+      afterTimestamp: `${afterToken}%26oauth_version%3D1.0`,
+    }
   }
 
   #explain(parts: SignedParts): SignatureExplanation {
@@ -360,7 +416,26 @@ interface ConstantParams {
   encoded: EncodedPair[]
   /** Their part of the Authorization header: `oauth_version="1.0", ..., oauth_token="..."`. */
   header: string
+  /** The encoded parameter string's OAuth block up to the nonce's value: `oauth_consumer_key%3D...%26oauth_nonce%3D`. */
+  beforeNonce: string
+  /** From after the nonce to the timestamp's value. */
+  beforeTimestamp: string
+  /** From after the timestamp to the end of the block (token and version). */
+  afterTimestamp: string
 }
+
+/** The parts of a base string that depend on the URL alone (its query holding no credential and no `oauth_` name). */
+interface UrlParts {
+  /** The percent-encoded base string URI. */
+  uri: string
+  /** The query parameters sorting before the OAuth ones, encoded, each followed by `%26`. */
+  before: string
+  /** Those sorting after them, each preceded by `%26`. */
+  after: string
+}
+
+/** How many URLs one signer keeps the base string parts of: a client calls the same few URLs again and again. */
+const URL_PARTS_KEPT = 64
 
 /** What one signing produced, for explainSignature. */
 interface SignedParts {

@@ -280,10 +280,20 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
    *
    * @see rauth.OAuth1Session.request
    */
-  override async request(method: string, url: string | URL, options: OAuth1RequestOptions = {}): Promise<Response> {
+  override request(method: string, url: string | URL, options?: OAuth1RequestOptions | null): Promise<Response> {
+    // The common request (no options, or none of rauth's two) goes straight to the Session,
+    // which checks the options against the same schema: no copy of them, no second key walk.
+    if (options === undefined || options === null || (typeof options === 'object' && !('headerAuth' in options) && !('realm' in options))) {
+      return super.request(method, url, options as OAuth1RequestOptions)
+    }
+    return this.#requestPlaced(method, url, options)
+  }
+
+  /** A request with rauth's `headerAuth` or `realm`. */
+  async #requestPlaced(method: string, url: string | URL, options: OAuth1RequestOptions): Promise<Response> {
     // Before the destructuring: a string there would be reported character by character.
     checkOptionKeys(oauth1RequestOptionsSchema, options, this.constructor.name, 'request')
-    const { headerAuth, realm, ...rest } = options ?? {}
+    const { headerAuth, realm, ...rest } = options
     if ((headerAuth === undefined || headerAuth) && realm === undefined) return super.request(method, url, rest)
     if (rest.auth !== undefined) return super.request(method, url, rest)
     const placement = headerAuth === false ? { signatureType: 'RAUTH_BODY_OR_QUERY' as const } : { signatureType: 'AUTH_HEADER' as const }

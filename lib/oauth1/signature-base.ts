@@ -102,6 +102,34 @@ function encodedParameters(pairs: ParamPairs, preEncoded: readonly EncodedPair[]
   return out
 }
 
+/**
+ * The request's own parameters (query and form) as the two runs of the encoded parameter
+ * string around the OAuth parameters: with no name starting with `oauth_`, every name sorts
+ * either before all of `oauth_*` or after all of them, so the OAuth parameters of a request stay
+ * one block whose only changing parts are the nonce and the timestamp. `before` ends with `%26`
+ * and `after` starts with it, unless empty. `undefined` when a name starts with `oauth_`.
+ *
+ * @internal
+ */
+export function parametersAroundOAuth(pairs: ParamPairs): { before: string; after: string } | undefined {
+  const entries: EncodedPair[] = new Array(pairs.length)
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i] as [string, string]
+    const name = percentEncodeTwice(pair[0])
+    if (name.startsWith('oauth_')) return undefined
+    entries[i] = { name, value: percentEncodeTwice(pair[1]) }
+  }
+  if (entries.length > 1) entries.sort(byNameThenValue)
+  let before = ''
+  let after = ''
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as EncodedPair
+    if (entry.name < 'oauth_') before += `${entry.name}%3D${entry.value}%26`
+    else after += `%26${entry.name}%3D${entry.value}`
+  }
+  return { before, after }
+}
+
 /** A parameter name and value, each percent-encoded twice. @internal */
 export interface EncodedPair {
   name: string
@@ -116,7 +144,8 @@ function byNameThenValue(a: EncodedPair, b: EncodedPair): number {
 /** Percent-encoded base string URIs of recent URLs: a client signs the same few URLs again and again. */
 const baseUriCache = new Map<string, string>()
 
-function encodedBaseUri(url: URL | string): string {
+/** @internal */
+export function encodedBaseUri(url: URL | string): string {
   const uri = typeof url === 'string' ? url : baseStringUri(url)
   let encoded = baseUriCache.get(uri)
   if (encoded === undefined) {

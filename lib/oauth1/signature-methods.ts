@@ -80,10 +80,11 @@ function fastHmac(name: string, algorithm: 'sha1' | 'sha256' | 'sha512', blockSi
     name,
     sign: (baseString, secrets) => {
       const { inner, outer } = padsFor(secrets.hmacKey)
-      const needed = blockSize + Buffer.byteLength(baseString, 'utf8')
-      if (needed > scratch.length) scratch = Buffer.allocUnsafe(needed * 2)
+      // Room for the worst case (3 UTF-8 bytes per UTF-16 unit) instead of measuring the text first:
+      // a base string is ASCII, and write() says how many bytes it took.
+      if (blockSize + 3 * baseString.length > scratch.length) scratch = Buffer.allocUnsafe(2 * (blockSize + 3 * baseString.length))
       inner.copy(scratch)
-      scratch.write(baseString, blockSize, 'utf8')
+      const needed = blockSize + scratch.write(baseString, blockSize, 'utf8')
       const innerDigest = hash(algorithm, scratch.subarray(0, needed), 'buffer')
       outer.copy(outerScratch, 0, 0, blockSize)
       innerDigest.copy(outerScratch, blockSize)

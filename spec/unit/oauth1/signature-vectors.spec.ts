@@ -120,6 +120,35 @@ describe('OAuth 1 signatures cross-checked with independent signers', () => {
     })
   }
 
+  it('signs a URL again from what it kept of it, as oauth-sign does, names sorting before, around and after the OAuth ones', () => {
+    let count = 0
+    const auth = new OAuth1Auth('c k', {
+      clientSecret: 'cs',
+      resourceOwnerKey: 'tk',
+      resourceOwnerSecret: 'ts',
+      nonce: () => `nonce ${++count}`,
+      timestamp: 1700000000,
+    })
+    const url = 'https://api.example.com/p?zz=1&a=2&oauth=3&oauthz=4&a=1&%C3%A9=%E2%9C%93&b='
+    const signed = (tokenSecret: string): void => {
+      const request = new PreparedRequest('GET', url)
+      auth.apply(request)
+      const ours = headerParams(request.headers.get('authorization'))
+      const params: Record<string, string[]> = {}
+      for (const [name, value] of [...new URL(url).searchParams, ...Object.entries(ours).filter(([n]) => n !== 'oauth_signature')]) {
+        ;(params[name] ??= []).push(value)
+      }
+      expect(ours.oauth_signature).to.equal(oauthSign.hmacsign('GET', 'https://api.example.com/p', params, 'cs', tokenSecret))
+      expect(ours.oauth_nonce).to.equal(`nonce ${count}`)
+      expect(request.signatureBaseString).to.equal(auth.explainSignature(request).baseString)
+    }
+
+    for (let i = 0; i < 3; i++) signed('ts')
+    auth.setToken('tk2', 'ts2')
+    signed('ts2')
+    expect(count).to.equal(4)
+  })
+
   const rsaPrivate = readFileSync(new URL('../../fixtures/oauth1/rsa-private.pem', import.meta.url), 'utf8')
   const rsaPublic = createPublicKey(readFileSync(new URL('../../fixtures/oauth1/rsa-public.pem', import.meta.url), 'utf8'))
   for (const [method, hash] of [
