@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { ConfigurationError } from '../errors.js'
 import { checkProfile, configPath, type Flow, missingFields, PROFILE_NAME, type Profile, parseConfig, readConfig, writeConfig } from './cli-config.js'
 import { UsageError } from './cli-errors.js'
@@ -69,11 +71,27 @@ export async function addProfile(name: string, options: Record<string, unknown>,
   }
   checkProfile(name, profile as Profile, '', flagOf)
   const path = configPath(globals.config, io.env)
+  // Read, change and write under a lock: two `profile add` at once would each write the file they
+  // read, and one profile would be lost.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  const { lock } = await import('proper-lockfile')
+  const release = await lock(path, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 20, maxTimeout: 200 } })
+  try {
+    addToConfig(path, name, profile as Profile, options.force === true)
+  } finally {
+    await release()
+  }
+  if (globals.json === true) io.stdout.write(`${JSON.stringify({ added: name, path })}\n`)
+  else io.stdout.write(`Profile ${JSON.stringify(name)} saved in ${path}.\n`)
+}
+
+/** The read-change-write of `profile add`, run under the config file's lock. */
+function addToConfig(path: string, name: string, profile: Profile, force: boolean): void {
   const config = readConfig(path)
-  if (Object.hasOwn(config.profiles, name) && options.force !== true) {
+  if (Object.hasOwn(config.profiles, name) && !force) {
     throw new UsageError(`Profile ${JSON.stringify(name)} exists already in ${path}; pass --force to replace it.`)
   }
-  config.profiles[name] = profile as Profile
+  config.profiles[name] = profile
   // Checked as the file will be read back, so a wrong URL or variable name is refused now, naming its flag.
   try {
     parseConfig(config, path)
@@ -86,8 +104,6 @@ export async function addProfile(name: string, options: Record<string, unknown>,
     throw error
   }
   writeConfig(path, config)
-  if (globals.json === true) io.stdout.write(`${JSON.stringify({ added: name, path })}\n`)
-  else io.stdout.write(`Profile ${JSON.stringify(name)} saved in ${path}.\n`)
 }
 
 /**

@@ -102,3 +102,33 @@ describe('oauth-sessions profile add without a terminal', function () {
     expect(JSON.parse(list.stdout).profiles).to.deep.equal([])
   })
 })
+
+describe('oauth-sessions profile add, run at the same time', function () {
+  this.timeout(60_000)
+  const home = cliHomeEachSpec()
+
+  it('keeps every profile when several processes add one at once (no lost update of the config file)', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f']
+    const results = await Promise.all(
+      names.map((name) =>
+        home.run([
+          'profile',
+          'add',
+          name,
+          '--flow',
+          'client_credentials',
+          '--token-url',
+          'https://idp.example/token',
+          '--client-id',
+          'c',
+          '--client-secret-env',
+          'SECRET',
+        ]),
+      ),
+    )
+
+    for (const result of results) expect(result.code, result.stderr).to.equal(0)
+    const config = JSON.parse(readFileSync(join(home.config, 'oauth-sessions', 'config.json'), 'utf8')) as { profiles: Record<string, unknown> }
+    expect(Object.keys(config.profiles).sort()).to.deep.equal(names)
+  })
+})
