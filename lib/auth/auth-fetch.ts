@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { ConfigurationError } from '../errors.js'
 import { HeaderMap } from '../http/header-map.js'
 import { TooManyRedirectsError } from '../http/http-errors.js'
@@ -42,9 +43,12 @@ export interface AuthFetchOptions {
   maxRedirects?: number
 }
 
-const authFetchOptionsSchema = z.strictObject({
-  maxRedirects: z.number().int().nonnegative().optional(),
-}) satisfies z.ZodType<AuthFetchOptions>
+const authFetchOptionsSchema = lazySchema(
+  (z) =>
+    z.strictObject({
+      maxRedirects: z.number().int().nonnegative().optional(),
+    }) satisfies z.ZodType<AuthFetchOptions>,
+)
 
 const FORM_TYPE = 'application/x-www-form-urlencoded'
 const FETCH_FORM_TYPE = `${FORM_TYPE};charset=UTF-8`
@@ -106,7 +110,7 @@ export function authFetch(strategy: AuthStrategy, fetchImpl?: FetchFunction, opt
   if (fetchImpl !== undefined && fetchImpl !== null && typeof fetchImpl !== 'function') {
     throw new ConfigurationError('fetchImpl', 'authFetch takes a fetch function as its second argument (or none, for the global fetch).')
   }
-  const { maxRedirects = 30 } = parseOptions(authFetchOptionsSchema, options, 'authFetch')
+  const { maxRedirects = 30 } = parseOptions(authFetchOptionsSchema(), options, 'authFetch')
   // The global fetch is looked up on each call: a test double installed later is the one used.
   const send: FetchFunction = fetchImpl ?? ((url, hopInit) => globalThis.fetch(url, hopInit))
   // The closure holds the strategy: inspect and String() show nothing of it.

@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { ConfigurationError } from '../errors.js'
 
 /** The flows a profile can name (DESIGN §11). @internal */
@@ -54,7 +55,7 @@ export interface CliConfig {
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 
 const MAX_CONFIG_BYTES = 1024 * 1024
-const url = z.url({ protocol: /^https?$/ }).max(2048)
+const url = lazySchema((z) => z.url({ protocol: /^https?$/ }).max(2048))
 
 /**
  * Whether `value` is a URL the config file takes for an endpoint or an issuer (absolute http or
@@ -63,10 +64,10 @@ const url = z.url({ protocol: /^https?$/ }).max(2048)
  * @internal
  */
 export function checkProfileUrl(value: string): true | string {
-  return url.safeParse(value.trim()).success ? true : 'Give an absolute http(s) URL, such as https://idp.example/oauth/token.'
+  return url().safeParse(value.trim()).success ? true : 'Give an absolute http(s) URL, such as https://idp.example/oauth/token.'
 }
-const text = z.string().min(1).max(2048)
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name, such as GITHUB_CLIENT_SECRET')
+const text = lazySchema((z) => z.string().min(1).max(2048))
+const envName = lazySchema((z) => z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name, such as GITHUB_CLIENT_SECRET'))
 
 /**
  * Whether `value` is an environment variable name the config file takes: true, or what is wrong.
@@ -74,45 +75,55 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environme
  * @internal
  */
 export function checkVariableName(value: string): true | string {
-  return envName.safeParse(value.trim()).success ? true : 'Give an environment variable name, such as GITHUB_CLIENT_SECRET (the secret itself is never stored).'
+  return envName().safeParse(value.trim()).success
+    ? true
+    : 'Give an environment variable name, such as GITHUB_CLIENT_SECRET (the secret itself is never stored).'
 }
-const filePath = z.string().min(1).max(4096)
+const filePath = lazySchema((z) => z.string().min(1).max(4096))
 const LOOPBACK_REDIRECT =
   'an http loopback URL for the redirect listener: http://127.0.0.1/, http://[::1]:8400/callback or http://localhost:8400/ (no port, or port 0, for a free port), without a fragment or user info'
-const loopbackRedirect = z
-  .url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|\[::1\]|localhost)$/, error: LOOPBACK_REDIRECT })
-  .max(2048)
-  .refine((value) => {
-    if (!URL.canParse(value) || value.includes('#')) return false
-    const { username, password } = new URL(value)
-    return username === '' && password === ''
-  }, LOOPBACK_REDIRECT)
+const loopbackRedirect = lazySchema((z) =>
+  z
+    .url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|\[::1\]|localhost)$/, error: LOOPBACK_REDIRECT })
+    .max(2048)
+    .refine((value) => {
+      if (!URL.canParse(value) || value.includes('#')) return false
+      const { username, password } = new URL(value)
+      return username === '' && password === ''
+    }, LOOPBACK_REDIRECT),
+)
 
-const profileSchema = z.strictObject({
-  flow: z.enum(FLOWS),
-  issuer: url.optional(),
-  clientId: text.optional(),
-  clientSecretEnv: envName.optional(),
-  clientSecretFile: filePath.optional(),
-  scope: z.string().max(2048).optional(),
-  authorizationUrl: url.optional(),
-  tokenUrl: url.optional(),
-  deviceAuthorizationUrl: url.optional(),
-  revocationUrl: url.optional(),
-  redirectUri: loopbackRedirect.optional(),
-  requestTokenUrl: url.optional(),
-  authorizeUrl: url.optional(),
-  accessTokenUrl: url.optional(),
-  consumerKey: text.optional(),
-  consumerSecretEnv: envName.optional(),
-  consumerSecretFile: filePath.optional(),
-}) satisfies z.ZodType<Profile>
+const profileSchema = lazySchema(
+  (z) =>
+    z.strictObject({
+      flow: z.enum(FLOWS),
+      issuer: url().optional(),
+      clientId: text().optional(),
+      clientSecretEnv: envName().optional(),
+      clientSecretFile: filePath().optional(),
+      scope: z.string().max(2048).optional(),
+      authorizationUrl: url().optional(),
+      tokenUrl: url().optional(),
+      deviceAuthorizationUrl: url().optional(),
+      revocationUrl: url().optional(),
+      redirectUri: loopbackRedirect().optional(),
+      requestTokenUrl: url().optional(),
+      authorizeUrl: url().optional(),
+      accessTokenUrl: url().optional(),
+      consumerKey: text().optional(),
+      consumerSecretEnv: envName().optional(),
+      consumerSecretFile: filePath().optional(),
+    }) satisfies z.ZodType<Profile>,
+)
 
-const configSchema = z.strictObject({
-  version: z.literal(1),
-  keyFile: filePath.optional(),
-  profiles: z.record(z.string().regex(PROFILE_NAME, 'a profile name: letters, digits, ".", "_" or "-"'), profileSchema),
-}) satisfies z.ZodType<CliConfig>
+const configSchema = lazySchema(
+  (z) =>
+    z.strictObject({
+      version: z.literal(1),
+      keyFile: filePath().optional(),
+      profiles: z.record(z.string().regex(PROFILE_NAME, 'a profile name: letters, digits, ".", "_" or "-"'), profileSchema()),
+    }) satisfies z.ZodType<CliConfig>,
+)
 
 /** Keys that would put a secret in the file; refused with a pointer to the *Env / *File keys. */
 const INLINE_SECRETS = ['clientSecret', 'consumerSecret', 'secret', 'password', 'accessToken', 'refreshToken'] as const
@@ -173,7 +184,7 @@ export function readConfig(path: string): CliConfig {
  */
 export function parseConfig(data: unknown, path: string): CliConfig {
   refuseInlineSecrets(data, path)
-  const result = configSchema.safeParse(data)
+  const result = configSchema().safeParse(data)
   if (!result.success) {
     const error = ConfigurationError.fromZod(result.error, `config file ${path}`)
     throw new ConfigurationError(error.option, error.message)

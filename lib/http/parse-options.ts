@@ -1,5 +1,6 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
+import { zod } from './lazy-schema.js'
 
 /**
  * A strict zod object: the one shape every public options object is parsed with.
@@ -130,7 +131,7 @@ function objectsIn(schema: z.core.$ZodType): z.core.$ZodType[] {
  * branch had the value's type, or what was wrong inside the one branch that had it (never the value).
  */
 function withUnionsDescribed(issues: readonly z.core.$ZodIssue[]): z.ZodError {
-  return new z.ZodError(issues.flatMap(describeUnion))
+  return new (zod().ZodError)(issues.flatMap(describeUnion))
 }
 
 function describeUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {

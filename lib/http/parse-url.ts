@@ -1,5 +1,5 @@
-import { z } from 'zod'
 import { ConfigurationError } from '../errors.js'
+import { lazySchema } from './lazy-schema.js'
 
 /**
  * Parses a URL a caller gave (an endpoint, a callback URL): a malformed one is a
@@ -25,11 +25,13 @@ export function parseUrlOption(url: string, option: string, base?: string | URL)
  *
  * @internal
  */
-export const httpUrlSchema = z.string().refine((value) => {
-  try {
-    const { protocol } = new URL(value)
-    return protocol === 'https:' || protocol === 'http:'
-  } catch {
-    return false
-  }
-}, 'an absolute http or https URL such as https://idp.example.com/token')
+export const httpUrlSchema = lazySchema((z) =>
+  z.string().refine((value) => {
+    try {
+      const { protocol } = new URL(value)
+      return protocol === 'https:' || protocol === 'http:'
+    } catch {
+      return false
+    }
+  }, 'an absolute http or https URL such as https://idp.example.com/token'),
+)

@@ -2,10 +2,11 @@ import type { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import { Readable } from 'node:stream'
 import { CookieJar } from 'tough-cookie'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import type { ParamsInit } from './form-encoding.js'
 import { HeaderMap, type HeadersInit } from './header-map.js'
+import { lazySchema } from './lazy-schema.js'
 import { parseOptions } from './parse-options.js'
 
 /**
@@ -231,86 +232,89 @@ export type SendOptions = Pick<RequestOptions, 'timeout' | 'deadline' | 'maxResp
 export const MAX_TIMER_MS = 2_147_483_647
 
 /** @internal milliseconds, from 0 to {@link MAX_TIMER_MS}. */
-export const millisecondsSchema = z.number().finite().nonnegative().max(MAX_TIMER_MS)
+export const millisecondsSchema = lazySchema((z) => z.number().finite().nonnegative().max(MAX_TIMER_MS))
 
-const headersSchema = z.custom<HeadersInit>((value) => typeof value === 'object' && value !== null, 'an object of headers')
-const paramsSchema = z.custom<ParamsInit>((value) => typeof value === 'object' && value !== null, 'an object of params')
-const authSchema = z.custom<AuthStrategy>(
-  (value) => typeof value === 'object' && value !== null && typeof (value as AuthStrategy).apply === 'function',
-  'an AuthStrategy (an object with an apply(request) method)',
+const headersSchema = lazySchema((z) => z.custom<HeadersInit>((value) => typeof value === 'object' && value !== null, 'an object of headers'))
+const paramsSchema = lazySchema((z) => z.custom<ParamsInit>((value) => typeof value === 'object' && value !== null, 'an object of params'))
+const authSchema = lazySchema((z) =>
+  z.custom<AuthStrategy>(
+    (value) => typeof value === 'object' && value !== null && typeof (value as AuthStrategy).apply === 'function',
+    'an AuthStrategy (an object with an apply(request) method)',
+  ),
 )
-const sizeSchema = z.union([z.number().int().nonnegative(), z.null()])
-const deadlineSchema = z.union([millisecondsSchema, z.null()])
-const timeoutSchema = z.union([
-  millisecondsSchema,
-  z.null(),
-  z.object({ connect: millisecondsSchema.optional(), read: millisecondsSchema.optional() }).strict(),
-])
+const sizeSchema = lazySchema((z) => z.union([z.number().int().nonnegative(), z.null()]))
+const deadlineSchema = lazySchema((z) => z.union([millisecondsSchema(), z.null()]))
+const timeoutSchema = lazySchema((z) =>
+  z.union([millisecondsSchema(), z.null(), z.object({ connect: millisecondsSchema().optional(), read: millisecondsSchema().optional() }).strict()]),
+)
 
 /**
- * The schema of {@link SessionOptions}; a subclass's is `sessionOptionsSchema.extend({ ... })`.
+ * The schema of {@link SessionOptions}; a subclass's is `sessionOptionsSchema().extend({ ... })`.
  *
  * @internal
  */
-export const sessionOptionsSchema = z
-  .object({
-    baseUrl: z.union([z.string(), z.instanceof(URL)]).optional(),
-    headers: headersSchema.optional(),
-    params: paramsSchema.optional(),
-    auth: authSchema.optional(),
-    cookies: z.instanceof(CookieJar, { message: 'a tough-cookie CookieJar' }).optional(),
-    timeout: timeoutSchema.optional(),
-    deadline: deadlineSchema.optional(),
-    maxResponseSize: sizeSchema.optional(),
-    maxTokenResponseSize: sizeSchema.optional(),
-    maxRedirects: z.number().int().nonnegative().optional(),
-    allowRedirects: z.boolean().optional(),
-    retry: z
-      .union([
-        z.number().int().nonnegative(),
-        z
-          .object({
-            limit: z.number().int().nonnegative(),
-            methods: z.array(z.string()).readonly().optional(),
-            statusCodes: z.array(z.number().int()).readonly().optional(),
-            backoffFactor: z
-              .number()
-              .nonnegative()
-              .max(MAX_TIMER_MS / 1000)
-              .optional(),
-            maxBackoff: millisecondsSchema.optional(),
-          })
-          .strict(),
-      ])
-      .optional(),
-    verify: z.union([z.boolean(), z.string().min(1)]).optional(),
-    cert: z
-      .union([
-        z.string().min(1),
-        z.tuple([z.string().min(1), z.string().min(1)]).readonly(),
-        z
-          .object({
-            cert: z.union([z.string(), z.instanceof(Buffer)]),
-            key: z.union([z.string(), z.instanceof(Buffer)]),
-            passphrase: z.string().optional(),
-          })
-          .strict(),
-      ])
-      .optional(),
-    ca: z.union([z.string(), z.instanceof(Buffer), z.array(z.union([z.string(), z.instanceof(Buffer)])).readonly()]).optional(),
-    proxies: z
+export const sessionOptionsSchema = lazySchema(
+  (z) =>
+    z
       .object({
-        http: z.url().optional(),
-        https: z.url().optional(),
-        all: z.url().optional(),
-        no_proxy: z.string().optional(),
+        baseUrl: z.union([z.string(), z.instanceof(URL)]).optional(),
+        headers: headersSchema().optional(),
+        params: paramsSchema().optional(),
+        auth: authSchema().optional(),
+        cookies: z.instanceof(CookieJar, { message: 'a tough-cookie CookieJar' }).optional(),
+        timeout: timeoutSchema().optional(),
+        deadline: deadlineSchema().optional(),
+        maxResponseSize: sizeSchema().optional(),
+        maxTokenResponseSize: sizeSchema().optional(),
+        maxRedirects: z.number().int().nonnegative().optional(),
+        allowRedirects: z.boolean().optional(),
+        retry: z
+          .union([
+            z.number().int().nonnegative(),
+            z
+              .object({
+                limit: z.number().int().nonnegative(),
+                methods: z.array(z.string()).readonly().optional(),
+                statusCodes: z.array(z.number().int()).readonly().optional(),
+                backoffFactor: z
+                  .number()
+                  .nonnegative()
+                  .max(MAX_TIMER_MS / 1000)
+                  .optional(),
+                maxBackoff: millisecondsSchema().optional(),
+              })
+              .strict(),
+          ])
+          .optional(),
+        verify: z.union([z.boolean(), z.string().min(1)]).optional(),
+        cert: z
+          .union([
+            z.string().min(1),
+            z.tuple([z.string().min(1), z.string().min(1)]).readonly(),
+            z
+              .object({
+                cert: z.union([z.string(), z.instanceof(Buffer)]),
+                key: z.union([z.string(), z.instanceof(Buffer)]),
+                passphrase: z.string().optional(),
+              })
+              .strict(),
+          ])
+          .optional(),
+        ca: z.union([z.string(), z.instanceof(Buffer), z.array(z.union([z.string(), z.instanceof(Buffer)])).readonly()]).optional(),
+        proxies: z
+          .object({
+            http: z.url().optional(),
+            https: z.url().optional(),
+            all: z.url().optional(),
+            no_proxy: z.string().optional(),
+          })
+          .strict()
+          .optional(),
+        trustEnv: z.boolean().optional(),
+        agent: z.object({ http: z.any().optional(), https: z.any().optional() }).strict().optional(),
       })
-      .strict()
-      .optional(),
-    trustEnv: z.boolean().optional(),
-    agent: z.object({ http: z.any().optional(), https: z.any().optional() }).strict().optional(),
-  })
-  .strict() satisfies z.ZodType<SessionOptions>
+      .strict() satisfies z.ZodType<SessionOptions>,
+)
 
 /**
  * FormData for `z.instanceof`, read when a body is checked: reading the global at import loads
@@ -321,7 +325,7 @@ const FORM_DATA = {
   [Symbol.hasInstance]: (value: unknown) => value instanceof FormData,
 } as unknown as typeof FormData
 
-const rawBodySchema = z.union([z.string(), z.instanceof(Uint8Array), z.instanceof(Readable)])
+const rawBodySchema = lazySchema((z) => z.union([z.string(), z.instanceof(Uint8Array), z.instanceof(Readable)]))
 
 /**
  * The schema of {@link RequestOptions}. Per request only its keys are checked (the hot path);
@@ -329,23 +333,26 @@ const rawBodySchema = z.union([z.string(), z.instanceof(Uint8Array), z.instanceo
  *
  * @internal
  */
-export const requestOptionsSchema = z
-  .object({
-    params: paramsSchema.nullable().optional(),
-    data: z.union([rawBodySchema, paramsSchema]).nullable().optional(),
-    json: z.unknown().optional(),
-    body: z.union([z.instanceof(FORM_DATA), rawBodySchema]).optional(),
-    headers: headersSchema.nullable().optional(),
-    cookies: z.record(z.string(), z.string()).nullable().optional(),
-    auth: authSchema.nullable().optional(),
-    timeout: timeoutSchema.optional(),
-    deadline: deadlineSchema.optional(),
-    maxResponseSize: sizeSchema.optional(),
-    allowRedirects: z.boolean().optional(),
-    stream: z.boolean().optional(),
-    signal: z.instanceof(AbortSignal, { message: 'an AbortSignal' }).optional(),
-  })
-  .strict() satisfies z.ZodType<RequestOptions>
+export const requestOptionsSchema = lazySchema(
+  (z) =>
+    z
+      .object({
+        params: paramsSchema().nullable().optional(),
+        data: z.union([rawBodySchema(), paramsSchema()]).nullable().optional(),
+        json: z.unknown().optional(),
+        body: z.union([z.instanceof(FORM_DATA), rawBodySchema()]).optional(),
+        headers: headersSchema().nullable().optional(),
+        cookies: z.record(z.string(), z.string()).nullable().optional(),
+        auth: authSchema().nullable().optional(),
+        timeout: timeoutSchema().optional(),
+        deadline: deadlineSchema().optional(),
+        maxResponseSize: sizeSchema().optional(),
+        allowRedirects: z.boolean().optional(),
+        stream: z.boolean().optional(),
+        signal: z.instanceof(AbortSignal, { message: 'an AbortSignal' }).optional(),
+      })
+      .strict() satisfies z.ZodType<RequestOptions>,
+)
 
 /** Milliseconds as a timer takes them: a number from 0 to {@link MAX_TIMER_MS}. */
 function isTimerMs(value: unknown): boolean {
@@ -392,7 +399,7 @@ export function checkRequestValues(options: object, owner: string): void {
     if (value === undefined || value === null) continue
     const check = QUICK_VALUE_CHECKS[key]
     if (check === undefined || check(value)) continue
-    parseOptions(requestOptionsSchema.pick({ [key]: true } as Record<keyof RequestOptions, true>), { [key]: value }, owner)
+    parseOptions(requestOptionsSchema().pick({ [key]: true } as Record<keyof RequestOptions, true>), { [key]: value }, owner)
   }
 }
 
@@ -401,16 +408,19 @@ export function checkRequestValues(options: object, owner: string): void {
  *
  * @internal
  */
-export const sendOptionsSchema = requestOptionsSchema.pick({
-  timeout: true,
-  deadline: true,
-  maxResponseSize: true,
-  allowRedirects: true,
-  stream: true,
-  signal: true,
-  cookies: true,
-  auth: true,
-}) satisfies z.ZodType<SendOptions>
+export const sendOptionsSchema = lazySchema(
+  () =>
+    requestOptionsSchema().pick({
+      timeout: true,
+      deadline: true,
+      maxResponseSize: true,
+      allowRedirects: true,
+      stream: true,
+      signal: true,
+      cookies: true,
+      auth: true,
+    }) satisfies z.ZodType<SendOptions>,
+)
 
 /**
  * Parses Session options once, at construction; a wrong option throws `ConfigurationError`.
@@ -418,7 +428,7 @@ export const sendOptionsSchema = requestOptionsSchema.pick({
  * @internal
  */
 export function parseSessionOptions(options: unknown, owner: string): SessionOptions {
-  return parseOptions(sessionOptionsSchema, options, owner) as SessionOptions
+  return parseOptions(sessionOptionsSchema(), options, owner) as SessionOptions
 }
 
 /** @internal the defaults requests sends, spelt for Node. */

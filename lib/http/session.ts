@@ -98,11 +98,14 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
   allowRedirects: boolean
   /**
    * The schema of this class's per-request options: a subclass with its own (rauth's
-   * `headerAuth` ...) sets `requestOptionsSchema.extend({ ... })`, so the check knows them.
+   * `headerAuth` ...) returns `requestOptionsSchema().extend({ ... })`, so the check knows them.
+   * A getter, so zod is loaded by the first Session, not at import.
    *
    * @internal
    */
-  static readonly requestOptionsSchema: OptionsSchema = requestOptionsSchema
+  static get requestOptionsSchema(): OptionsSchema {
+    return requestOptionsSchema()
+  }
   readonly #requestSchema: OptionsSchema
   readonly #name: string
   /** Made at the first request (got is imported then); `#tls` is read at construction so a missing file fails early. */
@@ -185,7 +188,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    * @see requests.Session.prepare_request
    */
   async prepareRequest(method: string, url: string | URL, options: RequestOptions = {}): Promise<PreparedRequest> {
-    checkOptionKeys(requestOptionsSchema, options, this.#name, 'prepareRequest')
+    checkOptionKeys(requestOptionsSchema(), options, this.#name, 'prepareRequest')
     checkRequestValues(options, `${this.#name}.prepareRequest`)
     const { request, auth } = this.#prepare(method, url, options)
     const applied = auth?.apply(request)
@@ -202,7 +205,7 @@ export class Session<TOptions extends RequestOptions = RequestOptions> {
    * @see requests.Session.send
    */
   async send(request: PreparedRequest, options: SendOptions = {}): Promise<Response> {
-    checkOptionKeys(sendOptionsSchema, options, this.#name, 'send')
+    checkOptionKeys(sendOptionsSchema(), options, this.#name, 'send')
     checkRequestValues(options, `${this.#name}.send`)
     const auth = options.auth === null ? undefined : (options.auth ?? this.auth)
     const context = this.#sendContext(request, auth, options)

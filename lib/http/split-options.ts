@@ -13,7 +13,7 @@ export function splitOptions<T extends SessionOptions, K extends keyof T>(
   options: T,
   own: OptionsSchema,
 ): { sessionOptions: SessionOptions; own: Partial<Pick<T, K>> } {
-  const sessionKeys = optionKeys(sessionOptionsSchema)
+  const sessionKeys = optionKeys(sessionOptionsSchema())
   const ownKeys = optionKeys(own)
   const sessionOptions: Record<string, unknown> = {}
   const picked: Record<string, unknown> = {}

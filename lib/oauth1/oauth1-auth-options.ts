@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { ConfigurationError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import type { SignatureMethod, SignatureMethodName } from './signature-methods.js'
@@ -84,39 +85,48 @@ export interface SignatureExplanation {
   authorizationHeader: string
 }
 
-const signatureMethodSchema = z.union([
-  z.enum(['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512', 'PLAINTEXT']),
-  z.custom<SignatureMethod>(
-    (value) =>
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as SignatureMethod).sign === 'function' &&
-      typeof (value as SignatureMethod).name === 'string',
-    'a signature method name or an object with name and sign(baseString, secrets)',
-  ),
-])
+const signatureMethodSchema = lazySchema((z) =>
+  z.union([
+    z.enum(['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512', 'PLAINTEXT']),
+    z.custom<SignatureMethod>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as SignatureMethod).sign === 'function' &&
+        typeof (value as SignatureMethod).name === 'string',
+      'a signature method name or an object with name and sign(baseString, secrets)',
+    ),
+  ]),
+)
 
 /** @internal the schema OAuth1Auth parses its options with; OAuth1Session's extends it. */
-export const oauth1AuthOptionsSchema = z
-  .object({
-    clientSecret: z.string().optional(),
-    resourceOwnerKey: z.string().optional(),
-    resourceOwnerSecret: z.string().optional(),
-    callbackUri: z.string().optional(),
-    signatureMethod: signatureMethodSchema.optional(),
-    signatureType: z.enum(['AUTH_HEADER', 'QUERY', 'BODY', 'auth_header', 'query', 'body']).optional(),
-    rsaKey: z
-      .union([z.string(), z.instanceof(Buffer), z.custom<KeyObject>((value) => typeof value === 'object' && value !== null && 'asymmetricKeyType' in value)])
-      .optional(),
-    verifier: z.string().optional(),
-    realm: z.string().optional(),
-    forceIncludeBody: z.boolean().optional(),
-    bodyHash: z.boolean().optional(),
-    nonce: z.union([z.string().min(1), z.custom<() => string>((value) => typeof value === 'function', 'a function')]).optional(),
-    timestamp: z.union([z.string().min(1), z.number(), z.custom<() => string | number>((value) => typeof value === 'function', 'a function')]).optional(),
-    insecureTransport: z.boolean().optional(),
-  })
-  .strict() satisfies z.ZodType<OAuth1AuthOptions>
+export const oauth1AuthOptionsSchema = lazySchema(
+  (z) =>
+    z
+      .object({
+        clientSecret: z.string().optional(),
+        resourceOwnerKey: z.string().optional(),
+        resourceOwnerSecret: z.string().optional(),
+        callbackUri: z.string().optional(),
+        signatureMethod: signatureMethodSchema().optional(),
+        signatureType: z.enum(['AUTH_HEADER', 'QUERY', 'BODY', 'auth_header', 'query', 'body']).optional(),
+        rsaKey: z
+          .union([
+            z.string(),
+            z.instanceof(Buffer),
+            z.custom<KeyObject>((value) => typeof value === 'object' && value !== null && 'asymmetricKeyType' in value),
+          ])
+          .optional(),
+        verifier: z.string().optional(),
+        realm: z.string().optional(),
+        forceIncludeBody: z.boolean().optional(),
+        bodyHash: z.boolean().optional(),
+        nonce: z.union([z.string().min(1), z.custom<() => string>((value) => typeof value === 'function', 'a function')]).optional(),
+        timestamp: z.union([z.string().min(1), z.number(), z.custom<() => string | number>((value) => typeof value === 'function', 'a function')]).optional(),
+        insecureTransport: z.boolean().optional(),
+      })
+      .strict() satisfies z.ZodType<OAuth1AuthOptions>,
+)
 
 /**
  * A placement for some requests, overriding the strategy's own: what `OAuth1Session.request`

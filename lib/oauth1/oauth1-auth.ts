@@ -105,7 +105,7 @@ export class OAuth1Auth extends AuthBase {
     if (typeof clientKey !== 'string' || clientKey === '') {
       throw new ConfigurationError('clientKey', 'OAuth1Auth needs the consumer (client) key as its first argument.')
     }
-    const opts = parseOptions(oauth1AuthOptionsSchema, options, 'OAuth1Auth') as OAuth1AuthOptions
+    const opts = parseOptions(oauth1AuthOptionsSchema(), options, 'OAuth1Auth') as OAuth1AuthOptions
     this.clientKey = clientKey
     this.signatureMethod = typeof opts.signatureMethod === 'object' ? opts.signatureMethod : SIGNATURE_METHODS[opts.signatureMethod ?? 'HMAC-SHA1']
     this.signatureType = (opts.signatureType?.toUpperCase() as SignatureType | undefined) ?? 'AUTH_HEADER'

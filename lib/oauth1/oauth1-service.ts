@@ -1,5 +1,5 @@
 import { underTokenCap } from '../http/token-response-cap.js'
-import { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
 import { withCredentialBody } from '../http/redirects.js'
@@ -74,20 +74,22 @@ export interface TokenRequestOptions extends OAuth1RequestOptions {
   keyTokenSecret?: string
 }
 
-const serviceSchema = z
-  .object({
-    consumerKey: z.string().min(1),
-    consumerSecret: z.string(),
-    name: z.string().optional(),
-    requestTokenUrl: z.url().optional(),
-    accessTokenUrl: z.url().optional(),
-    authorizeUrl: z.url().optional(),
-    baseUrl: z.url().optional(),
-    signature: z.unknown().optional(),
-    sessionOptions: oauth1SessionOptionsSchema.optional(),
-    sessionClass: z.unknown().optional(),
-  })
-  .strict()
+const serviceSchema = lazySchema((z) =>
+  z
+    .object({
+      consumerKey: z.string().min(1),
+      consumerSecret: z.string(),
+      name: z.string().optional(),
+      requestTokenUrl: z.url().optional(),
+      accessTokenUrl: z.url().optional(),
+      authorizeUrl: z.url().optional(),
+      baseUrl: z.url().optional(),
+      signature: z.unknown().optional(),
+      sessionOptions: oauth1SessionOptionsSchema().optional(),
+      sessionClass: z.unknown().optional(),
+    })
+    .strict(),
+)
 
 /**
  * rauth's `OAuth1Service`: a provider's endpoints and consumer credentials, which runs the
@@ -129,7 +131,7 @@ export class OAuth1Service extends Service<OAuth1Session, typeof OAuth1Session> 
    * @throws {@link ConfigurationError} naming the wrong option (`sessionClass` when it is not {@link OAuth1Session} or a subclass)
    */
   constructor(options: OAuth1ServiceOptions) {
-    parseOptions(serviceSchema, options, 'OAuth1Service')
+    parseOptions(serviceSchema(), options, 'OAuth1Service')
     super({ type: 'OAuth1Service', baseSessionClass: OAuth1Session, secretKeys: ['consumerSecret'] }, options.name, options.sessionClass)
     this.consumerKey = options.consumerKey
     this.#consumerSecret = options.consumerSecret

@@ -2,7 +2,8 @@ import { underTokenCap } from '../http/token-response-cap.js'
 import type { Service } from '../http/service.js'
 import { parseUrlOption } from '../http/parse-url.js'
 import type { KeyObject } from 'node:crypto'
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { ConfigurationError, TokenMissingError, parseSerialized } from '../errors.js'
 import { TokenRequestDeniedError, VerifierMissingError } from './oauth1-errors.js'
 import { decodePairs } from '../http/form-encoding.js'
@@ -105,21 +106,30 @@ export interface OAuth1RequestOptions extends RequestOptions {
 }
 
 /** @internal OAuth1Session's options: the Session's, OAuth1Auth's, and rauth's `signature` and `service`. */
-export const oauth1SessionOptionsSchema = sessionOptionsSchema.extend(oauth1AuthOptionsSchema.shape).extend({
-  signature: oauth1AuthOptionsSchema.shape.signatureMethod,
-  service: z.unknown().optional(),
-}) satisfies z.ZodType<OAuth1SessionOptions>
+export const oauth1SessionOptionsSchema = lazySchema(
+  (z) =>
+    sessionOptionsSchema().extend(oauth1AuthOptionsSchema().shape).extend({
+      signature: oauth1AuthOptionsSchema().shape.signatureMethod,
+      service: z.unknown().optional(),
+    }) satisfies z.ZodType<OAuth1SessionOptions>,
+)
 
 /** @internal OAuth1Session's per-request options: rauth's `header_auth` and `realm` on top of the Session's. */
-export const oauth1RequestOptionsSchema = requestOptionsSchema.extend({
-  headerAuth: z.boolean().optional(),
-  realm: z.string().optional(),
-}) satisfies z.ZodType<OAuth1RequestOptions>
+export const oauth1RequestOptionsSchema = lazySchema(
+  (z) =>
+    requestOptionsSchema().extend({
+      headerAuth: z.boolean().optional(),
+      realm: z.string().optional(),
+    }) satisfies z.ZodType<OAuth1RequestOptions>,
+)
 
 /** The OAuth1Auth options an OAuth1Session passes through as they are (the secrets and method are resolved first). */
-const PASSED_THROUGH = [...optionKeys(oauth1AuthOptionsSchema)].filter(
-  (key) => !['clientSecret', 'resourceOwnerKey', 'resourceOwnerSecret', 'signatureMethod'].includes(key),
-) as (keyof OAuth1AuthOptions)[]
+const PASSED_THROUGH = lazySchema(
+  () =>
+    [...optionKeys(oauth1AuthOptionsSchema())].filter(
+      (key) => !['clientSecret', 'resourceOwnerKey', 'resourceOwnerSecret', 'signatureMethod'].includes(key),
+    ) as (keyof OAuth1AuthOptions)[],
+)
 
 /**
  * A {@link Session} that signs every request with OAuth 1.0a, with the flow helpers of
@@ -155,7 +165,9 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
   /** The callback sent with the request token, shown again on the authorization URL. */
   #authorizationCallback: string | undefined
   /** @internal */
-  static override readonly requestOptionsSchema: OptionsSchema = oauth1RequestOptionsSchema
+  static override get requestOptionsSchema(): OptionsSchema {
+    return oauth1RequestOptionsSchema()
+  }
 
   /**
    * requests-oauthlib's form: the four credentials and the options.
@@ -197,8 +209,8 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
   )
   constructor(consumerKey: string, consumerSecret?: string, accessToken?: string, accessTokenSecret?: string, ...rest: unknown[]) {
     const options = oauth1SessionOptionsFrom(rest, new.target.name)
-    const parsed = parseOptions(oauth1SessionOptionsSchema, options, new.target.name) as OAuth1SessionOptions
-    const { sessionOptions, own: oauthOptions } = splitOptions(parsed, oauth1SessionOptionsSchema)
+    const parsed = parseOptions(oauth1SessionOptionsSchema(), options, new.target.name) as OAuth1SessionOptions
+    const { sessionOptions, own: oauthOptions } = splitOptions(parsed, oauth1SessionOptionsSchema())
     super(sessionOptions)
     const secret = alias(consumerSecret, oauthOptions.clientSecret, 'clientSecret', 'consumerSecret')
     const token = alias(accessToken, oauthOptions.resourceOwnerKey, 'resourceOwnerKey', 'accessToken')
@@ -207,7 +219,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
       throw new ConfigurationError('signature', 'Pass either signature (rauth) or signatureMethod (requests-oauthlib), not both.')
     }
     const authOptions: OAuth1AuthOptions = {}
-    for (const key of PASSED_THROUGH) if (oauthOptions[key] !== undefined) Object.assign(authOptions, { [key]: oauthOptions[key] })
+    for (const key of PASSED_THROUGH()) if (oauthOptions[key] !== undefined) Object.assign(authOptions, { [key]: oauthOptions[key] })
     const method = oauthOptions.signatureMethod ?? oauthOptions.signature
     if (method !== undefined) authOptions.signatureMethod = method
     if (secret !== undefined) authOptions.clientSecret = secret
@@ -292,7 +304,7 @@ export class OAuth1Session extends Session<OAuth1RequestOptions> {
   /** A request with rauth's `headerAuth` or `realm`. */
   async #requestPlaced(method: string, url: string | URL, options: OAuth1RequestOptions): Promise<Response> {
     // Before the destructuring: a string there would be reported character by character.
-    checkOptionKeys(oauth1RequestOptionsSchema, options, this.constructor.name, 'request')
+    checkOptionKeys(oauth1RequestOptionsSchema(), options, this.constructor.name, 'request')
     const { headerAuth, realm, ...rest } = options
     if ((headerAuth === undefined || headerAuth) && realm === undefined) return super.request(method, url, rest)
     if (rest.auth !== undefined) return super.request(method, url, rest)

@@ -17,7 +17,7 @@ const MAX_JWK_MEMBER_LENGTH = 8192
 export function readSerializedClientAuth(data: Readonly<Record<string, unknown>>, given: ClientAuthOptions, owner: string): ClientAuthOptions {
   if (given.clientAuth !== undefined) return {}
   const restored: Record<string, unknown> = {}
-  for (const name of CLIENT_AUTH_OPTION_NAMES) {
+  for (const name of CLIENT_AUTH_OPTION_NAMES()) {
     const value = data[name]
     if (value !== undefined && value !== null && given[name as keyof ClientAuthOptions] === undefined) restored[name] = value
   }

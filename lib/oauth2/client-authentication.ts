@@ -1,6 +1,6 @@
 import { createPrivateKey, createSecretKey, type KeyObject, randomUUID } from 'node:crypto'
 import type { JWK } from 'jose'
-import { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { ConfigurationError } from '../errors.js'
@@ -128,7 +128,7 @@ const isStrategy = (value: unknown): value is AuthStrategy => typeof value === '
  *
  * @internal
  */
-export const clientAuthShape = {
+export const clientAuthShape = lazySchema((z) => ({
   clientAuth: z
     .custom<ClientAuthMethod | AuthStrategy>(
       (value) => (typeof value === 'string' && (METHODS as readonly string[]).includes(value)) || isStrategy(value),
@@ -146,10 +146,10 @@ export const clientAuthShape = {
   clientAssertionKid: z.string().min(1).max(1024).optional(),
   clientAssertionAudience: z.string().min(1).max(2048).optional(),
   clientAssertionLifetime: z.number().int().min(1).max(600).optional(),
-}
+}))
 
 /** The option names of {@link ClientAuthOptions}. @internal */
-export const CLIENT_AUTH_OPTION_NAMES: readonly string[] = Object.keys(clientAuthShape)
+export const CLIENT_AUTH_OPTION_NAMES: () => readonly string[] = lazySchema(() => Object.keys(clientAuthShape()))
 
 /** The assertion type of RFC 7523 §2.2. */
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
@@ -261,7 +261,9 @@ export function configureClientAuth(
   const configured = configureMethod(clientId, clientSecret, options, owner, context, hasCertificate)
   if (configured !== undefined && configured.method !== 'strategy') {
     const own = Object.fromEntries(
-      CLIENT_AUTH_OPTION_NAMES.map((name) => [name, options[name as keyof ClientAuthOptions]]).filter(([, value]) => value !== undefined),
+      CLIENT_AUTH_OPTION_NAMES()
+        .map((name) => [name, options[name as keyof ClientAuthOptions]])
+        .filter(([, value]) => value !== undefined),
     )
     configuredOptions.set(configured, own as ClientAuthOptions)
   }

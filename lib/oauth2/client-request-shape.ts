@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { requestOptionsSchema } from '../http/session-options.js'
 
 /**
@@ -8,11 +8,11 @@ import { requestOptionsSchema } from '../http/session-options.js'
  *
  * @internal
  */
-export const clientRequestShape = {
-  auth: requestOptionsSchema.shape.auth,
+export const clientRequestShape = lazySchema((z) => ({
+  auth: requestOptionsSchema().shape.auth,
   includeClientId: z.boolean().optional(),
   clientSecret: z.string().optional(),
-  headers: requestOptionsSchema.shape.headers,
-  timeout: requestOptionsSchema.shape.timeout,
-  signal: requestOptionsSchema.shape.signal,
-}
+  headers: requestOptionsSchema().shape.headers,
+  timeout: requestOptionsSchema().shape.timeout,
+  signal: requestOptionsSchema().shape.signal,
+}))

@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import type { RedirectContext } from '../auth/auth-strategy.js'
 import { AuthBase } from '../auth/multi-auth.js'
 import { ConfigurationError } from '../errors.js'
@@ -53,13 +54,16 @@ export interface OAuth2AuthOptions {
   insecureTransport?: boolean | undefined
 }
 
-const optionsSchema = z.strictObject({
-  clientId: z.string().optional(),
-  client: z.instanceof(OAuth2Client, { message: 'an OAuth2Client (WebApplicationClient, BackendApplicationClient ...)' }).optional(),
-  token: z.custom<OAuth2Token>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'a token object').optional(),
-  tokenPlacement: z.enum(['auth_header', 'query', 'body']).optional(),
-  insecureTransport: z.boolean().optional(),
-}) satisfies z.ZodType<OAuth2AuthOptions>
+const optionsSchema = lazySchema(
+  (z) =>
+    z.strictObject({
+      clientId: z.string().optional(),
+      client: z.instanceof(OAuth2Client, { message: 'an OAuth2Client (WebApplicationClient, BackendApplicationClient ...)' }).optional(),
+      token: z.custom<OAuth2Token>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'a token object').optional(),
+      tokenPlacement: z.enum(['auth_header', 'query', 'body']).optional(),
+      insecureTransport: z.boolean().optional(),
+    }) satisfies z.ZodType<OAuth2AuthOptions>,
+)
 
 /**
  * requests-oauthlib's `OAuth2` auth class: an {@link AuthStrategy} that adds an OAuth 2 token to
@@ -122,7 +126,7 @@ export class OAuth2Auth extends AuthBase {
     const given = positional
       ? { ...options, ...(clientIdOrOptions != null && { clientId: clientIdOrOptions }), ...(client != null && { client }), ...(token != null && { token }) }
       : clientIdOrOptions
-    const parsed = parseOptions(optionsSchema, given, 'OAuth2Auth')
+    const parsed = parseOptions(optionsSchema(), given, 'OAuth2Auth')
     this.client = parsed.client
     this.clientId = parsed.clientId ?? parsed.client?.clientId
     this.tokenPlacement = parsed.tokenPlacement ?? 'auth_header'

@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { quotePlus } from '../http/form-encoding.js'
 import { ConfigurationError } from '../errors.js'
 import { parseOptions } from '../http/parse-options.js'
@@ -29,13 +30,16 @@ export interface OAuth2HandlerOptions {
   sessionOptions?: SessionOptions
 }
 
-const handlerOptionsSchema = z
-  .object({
-    authorizationUrl: z.string().optional(),
-    tokenUrl: z.string().optional(),
-    sessionOptions: sessionOptionsSchema.optional(),
-  })
-  .strict() satisfies z.ZodType<OAuth2HandlerOptions>
+const handlerOptionsSchema = lazySchema(
+  (z) =>
+    z
+      .object({
+        authorizationUrl: z.string().optional(),
+        tokenUrl: z.string().optional(),
+        sessionOptions: sessionOptionsSchema().optional(),
+      })
+      .strict() satisfies z.ZodType<OAuth2HandlerOptions>,
+)
 
 /**
  * requests-oauth2 0.2.0's minimal handler, ported exactly: `authorizeUrl(scope, extra)` builds
@@ -90,7 +94,7 @@ export class OAuth2Handler {
     handlerOptions?: OAuth2HandlerOptions,
   ) {
     const positional = typeof authorizationUrlOrOptions === 'string' || tokenUrl !== undefined || handlerOptions !== undefined
-    let options = parseOptions(handlerOptionsSchema, positional ? handlerOptions : authorizationUrlOrOptions, new.target.name) as OAuth2HandlerOptions
+    let options = parseOptions(handlerOptionsSchema(), positional ? handlerOptions : authorizationUrlOrOptions, new.target.name) as OAuth2HandlerOptions
     if (positional) {
       const paths = { authorizationUrl: authorizationUrlOrOptions, tokenUrl }
       for (const [name, value] of Object.entries(paths)) {

@@ -1,6 +1,6 @@
 import { assertBearerTokenType } from './oauth2-errors.js'
 import { underTokenCap } from '../http/token-response-cap.js'
-import { z } from 'zod'
+import { lazySchema, zod } from '../http/lazy-schema.js'
 import { httpUrlSchema, parseUrlOption } from '../http/parse-url.js'
 import { parseOptions } from '../http/parse-options.js'
 import { withCredentialBody } from '../http/redirects.js'
@@ -131,23 +131,25 @@ const SERIALIZED = [
   'pushedAuthorizationRequestUrl',
 ] as const
 
-const schema = z
-  .object({
-    clientId: z.string().min(1),
-    clientSecret: z.string().optional(),
-    name: z.string().optional(),
-    accessTokenUrl: z.url().optional(),
-    authorizeUrl: z.url().optional(),
-    baseUrl: z.url().optional(),
-    sessionOptions: oauth2SessionOptionsSchema.optional(),
-    sessionClass: z.unknown().optional(),
-    revocationUrl: httpUrlSchema.optional(),
-    introspectionUrl: httpUrlSchema.optional(),
-    deviceAuthorizationUrl: httpUrlSchema.optional(),
-    pushedAuthorizationRequestUrl: httpUrlSchema.optional(),
-    ...clientAuthShape,
-  })
-  .strict()
+const schema = lazySchema((z) =>
+  z
+    .object({
+      clientId: z.string().min(1),
+      clientSecret: z.string().optional(),
+      name: z.string().optional(),
+      accessTokenUrl: z.url().optional(),
+      authorizeUrl: z.url().optional(),
+      baseUrl: z.url().optional(),
+      sessionOptions: oauth2SessionOptionsSchema().optional(),
+      sessionClass: z.unknown().optional(),
+      revocationUrl: httpUrlSchema().optional(),
+      introspectionUrl: httpUrlSchema().optional(),
+      deviceAuthorizationUrl: httpUrlSchema().optional(),
+      pushedAuthorizationRequestUrl: httpUrlSchema().optional(),
+      ...clientAuthShape(),
+    })
+    .strict(),
+)
 
 /**
  * rauth's `OAuth2Service`: a provider's endpoints and client credentials, which gets access
@@ -194,7 +196,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @throws {@link ConfigurationError} naming the wrong option (`sessionClass` when it is not {@link OAuth2Session} or a subclass)
    */
   constructor(options: OAuth2ServiceOptions) {
-    parseOptions(schema, options, 'OAuth2Service')
+    parseOptions(schema(), options, 'OAuth2Service')
     super({ type: 'OAuth2Service', baseSessionClass: OAuth2Session, secretKeys: ['clientSecret', 'clientAssertionKey'] }, options.name, options.sessionClass)
     this.clientId = options.clientId
     if (options.clientSecret === undefined && options.clientAuth === undefined) {
@@ -214,10 +216,9 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     this.deviceAuthorizationUrl = options.deviceAuthorizationUrl
     this.pushedAuthorizationRequestUrl = options.pushedAuthorizationRequestUrl
     this.#clientAuthOptions = Object.fromEntries(
-      CLIENT_AUTH_OPTION_NAMES.filter((name) => options[name as keyof ClientAuthOptions] !== undefined).map((name) => [
-        name,
-        options[name as keyof ClientAuthOptions],
-      ]),
+      CLIENT_AUTH_OPTION_NAMES()
+        .filter((name) => options[name as keyof ClientAuthOptions] !== undefined)
+        .map((name) => [name, options[name as keyof ClientAuthOptions]]),
     )
     this.#clientAuth = configureClientAuth(
       this.clientId,
@@ -251,7 +252,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
    */
   static async discover(issuer: string, options: OAuth2ServiceOptions): Promise<OAuth2Service> {
-    parseOptions(schema, options, 'OAuth2Service')
+    parseOptions(schema(), options, 'OAuth2Service')
     const sessionOptions = options.sessionOptions ?? {}
     const probe = await OAuth2Session.discover(issuer, options.clientId, sessionOptions)
     const metadata = probe.metadata as AuthorizationServerMetadata
@@ -349,8 +350,9 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
     options: PushAuthorizationRequestOptions & { url?: string } = {},
   ): Promise<string> {
     const { url, ...rest } = options
-    const settings = parseOptions(pushAuthorizationRequestSchema, rest, 'pushAuthorizationRequest') as PushAuthorizationRequestOptions
-    parseOptions(z.object({ url: httpUrlSchema.optional(), params: z.record(z.string(), z.string()) }), { url, params }, 'pushAuthorizationRequest')
+    const settings = parseOptions(pushAuthorizationRequestSchema(), rest, 'pushAuthorizationRequest') as PushAuthorizationRequestOptions
+    const z = zod()
+    parseOptions(z.object({ url: httpUrlSchema().optional(), params: z.record(z.string(), z.string()) }), { url, params }, 'pushAuthorizationRequest')
     checkPushExtras(params)
     const endpoint = pushedAuthorizationEndpoint(url, this.pushedAuthorizationRequestUrl ?? this.#sessionOptions.pushedAuthorizationRequestUrl, this.#metadata)
     const authorizeUrl = parseUrlOption(settings.authorizationEndpoint ?? this.#require(this.authorizeUrl, 'authorizeUrl'), 'authorizeUrl').href
@@ -576,7 +578,7 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
    */
   async pollDeviceToken(device: DeviceAuthorization, options: PollDeviceTokenOptions = {}): Promise<OAuth2Session> {
-    parseOptions(pollDeviceTokenSchema, options, 'pollDeviceToken')
+    parseOptions(pollDeviceTokenSchema(), options, 'pollDeviceToken')
     const tokenUrl = options.tokenUrl ?? this.#require(this.accessTokenUrl, 'accessTokenUrl')
     // A session of its own: the memoised unauthenticated one (getSession()) never gets the user's token.
     const session = this.#newSession({ autoRefreshUrl: tokenUrl })
@@ -654,12 +656,12 @@ export class OAuth2Service extends Service<OAuth2Session, typeof OAuth2Session> 
    * @throws {@link InvalidMetadataError} naming the metadata field that is wrong
    */
   static fromJSON(json: Record<string, unknown> | string, overrides: Partial<OAuth2ServiceOptions> = {}): OAuth2Service {
-    const options = readServiceJSON(json, 'OAuth2Service', [...SERIALIZED, ...CLIENT_AUTH_OPTION_NAMES, 'metadata'])
+    const options = readServiceJSON(json, 'OAuth2Service', [...SERIALIZED, ...CLIENT_AUTH_OPTION_NAMES(), 'metadata'])
     const { metadata: serialized, ...rest } = options
-    const plain = Object.fromEntries(Object.entries(rest).filter(([name]) => !CLIENT_AUTH_OPTION_NAMES.includes(name)))
+    const plain = Object.fromEntries(Object.entries(rest).filter(([name]) => !CLIENT_AUTH_OPTION_NAMES().includes(name)))
     const given = { ...(plain as unknown as OAuth2ServiceOptions), ...overrides }
     Object.assign(given, readSerializedClientAuth(rest, given, 'OAuth2Service.fromJSON'))
-    parseOptions(schema, given, 'OAuth2Service')
+    parseOptions(schema(), given, 'OAuth2Service')
     const metadata = readSerializedMetadata(serialized, given.sessionOptions?.insecureTransport ?? false, 'the serialized service (OAuth2Service.fromJSON)')
     if (metadata === undefined) return new OAuth2Service(given)
     const service = new OAuth2Service(OAuth2Service.#discoveredOptions(given, metadata))

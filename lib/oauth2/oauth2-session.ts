@@ -1,3 +1,4 @@
+import { lazySchema } from '../http/lazy-schema.js'
 import { untilAborted } from '../http/until-aborted.js'
 import type { Service } from '../http/service.js'
 import { parseUrlOption } from '../http/parse-url.js'
@@ -84,7 +85,7 @@ import { OpenIdConnect, type OpenIdConnectHost, type UserinfoOptions } from './o
 import type { IdTokenClaims } from './id-token.js'
 
 /** The settings checked again when assigned after construction. */
-const settableSchema = oauth2SessionOptionsSchema.pick({ autoRefreshUrl: true, tokenUpdater: true })
+const settableSchema = lazySchema(() => oauth2SessionOptionsSchema().pick({ autoRefreshUrl: true, tokenUpdater: true }))
 /** Each session's write of its token to its store, for the service that made it. */
 const publishers = new WeakMap<OAuth2Session, () => Promise<void>>()
 
@@ -221,7 +222,9 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   readonly #oidc: OpenIdConnect
 
   /** @internal */
-  static override readonly requestOptionsSchema: OptionsSchema = oauth2RequestOptionsSchema
+  static override get requestOptionsSchema(): OptionsSchema {
+    return oauth2RequestOptionsSchema()
+  }
 
   static {
     setMetadata = (session, metadata) => {
@@ -276,8 +279,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   )
   constructor(clientId?: string, ...rest: unknown[]) {
     const options = oauth2SessionOptionsFrom(rest, new.target.name)
-    const parsed = parseOptions(oauth2SessionOptionsSchema, options, new.target.name) as OAuth2SessionOptions
-    const { sessionOptions, own: oauthOptions } = splitOptions(parsed, oauth2SessionOptionsSchema)
+    const parsed = parseOptions(oauth2SessionOptionsSchema(), options, new.target.name) as OAuth2SessionOptions
+    const { sessionOptions, own: oauthOptions } = splitOptions(parsed, oauth2SessionOptionsSchema())
     super(sessionOptions)
     this.clientId = parseClientId(clientId, new.target.name) ?? oauthOptions.client?.clientId
     this.client = oauthOptions.client ?? new WebApplicationClient(this.clientId ?? '')
@@ -438,7 +441,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** @throws {@link ConfigurationError} naming `autoRefreshUrl` when the value is not an absolute http(s) URL */
   set autoRefreshUrl(value: string | undefined) {
-    this.#autoRefreshUrl = parseOptions(settableSchema, { autoRefreshUrl: value }, this.constructor.name).autoRefreshUrl
+    this.#autoRefreshUrl = parseOptions(settableSchema(), { autoRefreshUrl: value }, this.constructor.name).autoRefreshUrl
   }
 
   /** Called with each automatically refreshed token; checked to be a function when set. */
@@ -448,7 +451,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** @throws {@link ConfigurationError} naming `tokenUpdater` when the value is not a function */
   set tokenUpdater(value: TokenUpdater | undefined) {
-    this.#tokenUpdater = parseOptions(settableSchema, { tokenUpdater: value }, this.constructor.name).tokenUpdater
+    this.#tokenUpdater = parseOptions(settableSchema(), { tokenUpdater: value }, this.constructor.name).tokenUpdater
   }
 
   /**
@@ -639,8 +642,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     extra: Readonly<Record<string, string>> = {},
     options: PushAuthorizationRequestOptions = {},
   ): Promise<[url: string, state: string]> {
-    parseOptions(pushArgumentsSchema, { url, state, extra }, 'pushAuthorizationRequest')
-    const settings = parseOptions(pushAuthorizationRequestSchema, options, 'pushAuthorizationRequest') as PushAuthorizationRequestOptions
+    parseOptions(pushArgumentsSchema(), { url, state, extra }, 'pushAuthorizationRequest')
+    const settings = parseOptions(pushAuthorizationRequestSchema(), options, 'pushAuthorizationRequest') as PushAuthorizationRequestOptions
     checkPushExtras(extra)
     const clientId = pushClientId(this.clientId, 'pushAuthorizationRequest')
     const endpoint = pushedAuthorizationEndpoint(url, this.pushedAuthorizationRequestUrl, this.#metadata)
@@ -712,7 +715,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
     const [tokenUrl, fetchOptions] = this.#urlAndOptions(urlOrOptions, givenOptions, 'fetchToken')
     const shared = this.#shared
     if (shared === undefined) return this.#fetchToken(tokenUrl, fetchOptions)
-    splitTokenOptions(fetchTokenSchema, fetchOptions, 'fetchToken')
+    splitTokenOptions(fetchTokenSchema(), fetchOptions, 'fetchToken')
     assertSecureTransport(tokenUrl, this.#insecure)
     this.#fetchUrl = tokenUrl
     if (this.client.renewsByGrant) {
@@ -727,7 +730,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
 
   /** fetchToken without the store. */
   async #fetchToken(tokenUrl: string, fetchOptions: FetchTokenOptions, deadline?: number): Promise<OAuth2Token> {
-    const { settings: options, extras } = splitTokenOptions(fetchTokenSchema, fetchOptions, 'fetchToken')
+    const { settings: options, extras } = splitTokenOptions(fetchTokenSchema(), fetchOptions, 'fetchToken')
     assertSecureTransport(tokenUrl, this.#insecure)
     const given = options.code ?? (options.authorizationResponse !== undefined ? this.#codeFromResponse(options.authorizationResponse) : undefined)
     const code = this.client.codeFor(given)
@@ -797,7 +800,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
   async refreshToken(refreshOptions?: RefreshTokenOptions): Promise<OAuth2Token>
   async refreshToken(urlOrOptions?: string | RefreshTokenOptions, givenOptions: RefreshTokenOptions = {}): Promise<OAuth2Token> {
     const [tokenUrl, refreshOptions] = this.#urlAndOptions(urlOrOptions, givenOptions, 'refreshToken')
-    const { settings: options, extras: given } = splitTokenOptions(refreshTokenSchema, refreshOptions, 'refreshToken')
+    const { settings: options, extras: given } = splitTokenOptions(refreshTokenSchema(), refreshOptions, 'refreshToken')
     assertSecureTransport(tokenUrl, this.#insecure)
     const explicit = options.refreshToken
     if (explicit === undefined && this.#token.refresh_token === undefined && this.#shared === undefined) {
@@ -857,7 +860,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @see https://www.rfc-editor.org/rfc/rfc7009
    */
   async revokeToken(token?: string, options: TokenOperationOptions = {}): Promise<void> {
-    const settings = parseOptions(tokenOperationSchema, options, 'revokeToken') as TokenOperationOptions
+    const settings = parseOptions(tokenOperationSchema(), options, 'revokeToken') as TokenOperationOptions
     const url = operationEndpoint('revocation', settings.url, this.revocationUrl, this.#metadata)
     if (token !== undefined) {
       await revokeTokenAt(this, this.#operationRequest(url, parseOperationToken(token, 'revokeToken'), settings.tokenTypeHint, settings, 'revocation'))
@@ -892,7 +895,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @see https://www.rfc-editor.org/rfc/rfc7662
    */
   async introspectToken(token?: string, options: TokenOperationOptions = {}): Promise<TokenIntrospection> {
-    const settings = parseOptions(tokenOperationSchema, options, 'introspectToken') as TokenOperationOptions
+    const settings = parseOptions(tokenOperationSchema(), options, 'introspectToken') as TokenOperationOptions
     const url = operationEndpoint('introspection', settings.url, this.introspectionUrl, this.#metadata)
     let asked = token === undefined ? undefined : parseOperationToken(token, 'introspectToken')
     let hint = settings.tokenTypeHint
@@ -949,8 +952,8 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    */
   async deviceAuthorization(url?: string | DeviceAuthorizationOptions, options: DeviceAuthorizationOptions = {}): Promise<DeviceAuthorization> {
     if (typeof url === 'object' && url !== null) return this.deviceAuthorization(undefined, url)
-    const { settings, extras } = splitTokenOptions(deviceAuthorizationSchema, options as FetchTokenOptions, 'deviceAuthorization')
-    const endpoint = url === undefined ? this.#deviceEndpoint('device') : parseOptions(deviceUrlSchema, { url }, 'deviceAuthorization').url
+    const { settings, extras } = splitTokenOptions(deviceAuthorizationSchema(), options as FetchTokenOptions, 'deviceAuthorization')
+    const endpoint = url === undefined ? this.#deviceEndpoint('device') : parseOptions(deviceUrlSchema(), { url }, 'deviceAuthorization').url
     assertSecureTransport(endpoint, this.#insecure)
     const { auth, pairs } = deviceClientAuth(this.clientId, this.#clientSecret, settings as DeviceAuthorizationOptions, 'deviceAuthorization', this.#clientAuth)
     const scope = scopeToString((settings.scope as string | readonly string[] | undefined) ?? this.scope)
@@ -989,7 +992,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
    */
   async pollDeviceToken(device: DeviceAuthorization, options: PollDeviceTokenOptions = {}): Promise<OAuth2Token> {
-    const settings = parseOptions(pollDeviceTokenSchema, options, 'pollDeviceToken') as PollDeviceTokenOptions
+    const settings = parseOptions(pollDeviceTokenSchema(), options, 'pollDeviceToken') as PollDeviceTokenOptions
     const checked = checkDevice(device)
     const tokenUrl = settings.tokenUrl ?? this.#deviceEndpoint('token')
     assertSecureTransport(tokenUrl, this.#insecure)
@@ -1083,7 +1086,7 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    */
   override async request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
     // Before the destructuring: a string there would be reported character by character.
-    checkOptionKeys(oauth2RequestOptionsSchema, options, this.constructor.name, 'request')
+    checkOptionKeys(oauth2RequestOptionsSchema(), options, this.constructor.name, 'request')
     this.#checkTransport(url)
     const { withholdToken, bearerAuth, clientId, clientSecret, ...rest } = options ?? {}
     if (withholdToken) return super.request(method, url, { ...rest, auth: rest.auth ?? null })

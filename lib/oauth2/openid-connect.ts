@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { ConfigurationError } from '../errors.js'
 import type { HeadersInit } from '../http/header-map.js'
 import { parseOptions } from '../http/parse-options.js'
@@ -56,18 +57,21 @@ export interface OpenIdConnectOptions {
 }
 
 /** @internal the schema entries of {@link OpenIdConnectOptions}, spread into OAuth2Session's. */
-export const openIdConnectOptionsShape = {
-  jwksUri: httpUrlSchema.optional(),
-  userinfoUrl: httpUrlSchema.optional(),
-  clockSkew: z.number().int().min(0).max(600).optional(),
-  idTokenSigningAlgs: z
-    .array(z.string().regex(/^[A-Za-z0-9+-]{2,16}$/, 'a JWS alg name such as RS256'))
-    .min(1)
-    .readonly()
-    .refine((algs) => algs.every((alg) => alg !== 'none' && !/^HS/i.test(alg)), 'signature algorithms: none and HS* are not supported')
-    .optional(),
-  nonce: z.string().min(1).max(512).optional(),
-} satisfies Record<keyof OpenIdConnectOptions, z.ZodType>
+export const openIdConnectOptionsShape = lazySchema(
+  (z) =>
+    ({
+      jwksUri: httpUrlSchema().optional(),
+      userinfoUrl: httpUrlSchema().optional(),
+      clockSkew: z.number().int().min(0).max(600).optional(),
+      idTokenSigningAlgs: z
+        .array(z.string().regex(/^[A-Za-z0-9+-]{2,16}$/, 'a JWS alg name such as RS256'))
+        .min(1)
+        .readonly()
+        .refine((algs) => algs.every((alg) => alg !== 'none' && !/^HS/i.test(alg)), 'signature algorithms: none and HS* are not supported')
+        .optional(),
+      nonce: z.string().min(1).max(512).optional(),
+    }) satisfies Record<keyof OpenIdConnectOptions, z.ZodType>,
+)
 
 /**
  * Options of {@link OAuth2Session.userinfo}.
@@ -91,14 +95,16 @@ export interface UserinfoOptions {
   signal?: AbortSignal
 }
 
-const userinfoOptionsSchema = z
-  .object({
-    url: httpUrlSchema.optional(),
-    headers: requestOptionsSchema.shape.headers,
-    timeout: requestOptionsSchema.shape.timeout,
-    signal: requestOptionsSchema.shape.signal,
-  })
-  .strict()
+const userinfoOptionsSchema = lazySchema((z) =>
+  z
+    .object({
+      url: httpUrlSchema().optional(),
+      headers: requestOptionsSchema().shape.headers,
+      timeout: requestOptionsSchema().shape.timeout,
+      signal: requestOptionsSchema().shape.signal,
+    })
+    .strict(),
+)
 
 /** What of its session the OpenID Connect part reads: all of it at the time of the call. @internal */
 export interface OpenIdConnectHost {
@@ -205,7 +211,7 @@ export class OpenIdConnect {
    * validated ID token's.
    */
   async userinfo(session: Session, host: OpenIdConnectHost, options: UserinfoOptions): Promise<Record<string, unknown>> {
-    const settings = parseOptions(userinfoOptionsSchema, options ?? {}, 'userinfo') as UserinfoOptions
+    const settings = parseOptions(userinfoOptionsSchema(), options ?? {}, 'userinfo') as UserinfoOptions
     const url = settings.url ?? this.#options.userinfoUrl ?? host.metadata?.userinfo_endpoint
     if (url === undefined) {
       throw new ConfigurationError(

@@ -1,5 +1,5 @@
 import type { ClientRequestOptions } from './oauth2-session-options.js'
-import { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { clientRequestShape } from './client-request-shape.js'
 import { ConfigurationError, InvalidTokenResponseError, kindOf } from '../errors.js'
 import { appendQuery } from '../http/append-query.js'
@@ -39,21 +39,25 @@ export interface PushAuthorizationRequestOptions extends ClientRequestOptions {
 }
 
 /** @internal the options of pushAuthorizationRequest. */
-export const pushAuthorizationRequestSchema = z
-  .object({
-    authorizationEndpoint: httpUrlSchema.optional(),
-    ...clientRequestShape,
-  })
-  .strict()
+export const pushAuthorizationRequestSchema = lazySchema((z) =>
+  z
+    .object({
+      authorizationEndpoint: httpUrlSchema().optional(),
+      ...clientRequestShape(),
+    })
+    .strict(),
+)
 
 /** @internal the url, state and extra arguments of pushAuthorizationRequest. */
-export const pushArgumentsSchema = z
-  .object({
-    url: httpUrlSchema.optional(),
-    state: z.string().min(1).max(2048).optional(),
-    extra: z.record(z.string(), z.string()),
-  })
-  .strict()
+export const pushArgumentsSchema = lazySchema((z) =>
+  z
+    .object({
+      url: httpUrlSchema().optional(),
+      state: z.string().min(1).max(2048).optional(),
+      extra: z.record(z.string(), z.string()),
+    })
+    .strict(),
+)
 
 /** The longest `request_uri` taken (RFC 9101 §5.2 says it SHOULD NOT exceed 512 ASCII characters). */
 const MAX_REQUEST_URI = 2048

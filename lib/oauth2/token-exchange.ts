@@ -1,5 +1,6 @@
 import type { ClientRequestOptions } from './oauth2-session-options.js'
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema, zod } from '../http/lazy-schema.js'
 import { clientRequestShape } from './client-request-shape.js'
 import { ConfigurationError, InvalidTokenResponseError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
@@ -141,30 +142,34 @@ export function isAbsoluteUri(value: string): boolean {
   return value.length <= 2048 && /^[A-Za-z][A-Za-z0-9+.-]*:[!"$-~]+$/.test(value)
 }
 
-const tokenTypeSchema = z.string().refine((value) => Object.hasOwn(TOKEN_TYPE_URIS, value) || isAbsoluteUri(value), {
-  message: `a token type: ${Object.keys(TOKEN_TYPE_URIS).join(', ')}, or an absolute URI (RFC 8693 §3)`,
-})
-const secretText = z.string().min(1).max(MAX_TEXT)
-const oneOrMore = (item: z.ZodString) => z.union([item, z.array(item).min(1).max(64).readonly()])
-const resourceSchema = z.string().refine(isAbsoluteUri, { message: 'an absolute URI without a fragment (RFC 8693 §2.1)' })
-const audienceSchema = z.string().min(1).max(2048)
+const tokenTypeSchema = lazySchema((z) =>
+  z.string().refine((value) => Object.hasOwn(TOKEN_TYPE_URIS, value) || isAbsoluteUri(value), {
+    message: `a token type: ${Object.keys(TOKEN_TYPE_URIS).join(', ')}, or an absolute URI (RFC 8693 §3)`,
+  }),
+)
+const secretText = lazySchema((z) => z.string().min(1).max(MAX_TEXT))
+const oneOrMore = (item: z.ZodString) => zod().union([item, zod().array(item).min(1).max(64).readonly()])
+const resourceSchema = lazySchema((z) => z.string().refine(isAbsoluteUri, { message: 'an absolute URI without a fragment (RFC 8693 §2.1)' }))
+const audienceSchema = lazySchema((z) => z.string().min(1).max(2048))
 
 /** @internal the options of exchangeToken, checked once. */
-export const exchangeTokenSchema = z
-  .object({
-    subjectToken: secretText,
-    subjectTokenType: tokenTypeSchema,
-    audience: oneOrMore(audienceSchema).optional(),
-    resource: oneOrMore(resourceSchema).optional(),
-    scope: z.union([z.string(), z.array(z.string()).readonly()]).optional(),
-    requestedTokenType: tokenTypeSchema.optional(),
-    actorToken: secretText.optional(),
-    actorTokenType: tokenTypeSchema.optional(),
-    url: httpUrlSchema.optional(),
-    adopt: z.boolean().optional(),
-    ...clientRequestShape,
-  })
-  .strict()
+export const exchangeTokenSchema = lazySchema((z) =>
+  z
+    .object({
+      subjectToken: secretText(),
+      subjectTokenType: tokenTypeSchema(),
+      audience: oneOrMore(audienceSchema()).optional(),
+      resource: oneOrMore(resourceSchema()).optional(),
+      scope: z.union([z.string(), z.array(z.string()).readonly()]).optional(),
+      requestedTokenType: tokenTypeSchema().optional(),
+      actorToken: secretText().optional(),
+      actorTokenType: tokenTypeSchema().optional(),
+      url: httpUrlSchema().optional(),
+      adopt: z.boolean().optional(),
+      ...clientRequestShape(),
+    })
+    .strict(),
+)
 
 /** A token type as its URI: a short name mapped, a URI as given. @internal */
 export function tokenTypeUri(type: string): string {
@@ -179,7 +184,7 @@ export function tokenTypeUri(type: string): string {
  * @internal
  */
 export function parseExchangeOptions(options: unknown, owner: string): ExchangeTokenOptions {
-  const parsed = parseOptions(exchangeTokenSchema, options, owner) as ExchangeTokenOptions
+  const parsed = parseOptions(exchangeTokenSchema(), options, owner) as ExchangeTokenOptions
   if (parsed.actorToken !== undefined && parsed.actorTokenType === undefined) {
     throw new ConfigurationError('actorTokenType', `${owner}: actorToken needs actorTokenType (RFC 8693 §2.1), such as 'access_token'.`)
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { ConfigurationError, InvalidTokenResponseError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import { MAX_ANSWER_DEPTH, nestedDeeperThan } from '../http/nesting.js'
@@ -52,24 +52,26 @@ export interface TokenIntrospection {
   [field: string]: unknown
 }
 
-const seconds = z.number().finite()
-const text = z.string().max(8192)
+const seconds = lazySchema((z) => z.number().finite())
+const text = lazySchema((z) => z.string().max(8192))
 
 /** RFC 7662 §2.2 fields, checked when present; the rest pass as they are. */
-const introspectionSchema = z.looseObject({
-  active: z.boolean({ message: 'is not a boolean (RFC 7662 §2.2 requires true or false)' }),
-  scope: text.optional(),
-  client_id: text.optional(),
-  username: text.optional(),
-  token_type: text.optional(),
-  exp: seconds.optional(),
-  iat: seconds.optional(),
-  nbf: seconds.optional(),
-  sub: text.optional(),
-  aud: z.union([text, z.array(text).max(100)]).optional(),
-  iss: text.optional(),
-  jti: text.optional(),
-})
+const introspectionSchema = lazySchema((z) =>
+  z.looseObject({
+    active: z.boolean({ message: 'is not a boolean (RFC 7662 §2.2 requires true or false)' }),
+    scope: text().optional(),
+    client_id: text().optional(),
+    username: text().optional(),
+    token_type: text().optional(),
+    exp: seconds().optional(),
+    iat: seconds().optional(),
+    nbf: seconds().optional(),
+    sub: text().optional(),
+    aud: z.union([text(), z.array(text()).max(100)]).optional(),
+    iss: text().optional(),
+    jti: text().optional(),
+  }),
+)
 
 /**
  * The body of a revocation or introspection request: the token, its hint, then the client
@@ -146,7 +148,7 @@ export async function introspectTokenAt(session: Session, request: TokenRequest)
   const raw = decodeTokenBody(response)
   const deep = Object.keys(raw).find((name) => nestedDeeperThan(raw[name], MAX_ANSWER_DEPTH))
   if (deep !== undefined) throw new InvalidTokenResponseError(deep, `is nested more than ${MAX_ANSWER_DEPTH} levels deep`, 'The introspection response')
-  const parsed = introspectionSchema.safeParse(raw)
+  const parsed = introspectionSchema().safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const field = String(issue?.path[0] ?? 'active')

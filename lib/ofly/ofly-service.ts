@@ -1,6 +1,6 @@
 import { readServiceJSON, Service } from '../http/service.js'
 import { ConfigurationError } from '../errors.js'
-import { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { parseOptions } from '../http/parse-options.js'
 import { OflySession, type OflySessionOptions, oflySessionOptionsSchema } from './ofly-session.js'
 
@@ -34,18 +34,20 @@ export interface OflyServiceOptions {
   sessionClass?: typeof OflySession
 }
 
-const serviceSchema = z
-  .object({
-    appId: z.string(),
-    appSecret: z.string(),
-    name: z.string().optional(),
-    authorizeUrl: z.string().optional(),
-    baseUrl: z.string().optional(),
-    userId: z.string().optional(),
-    sessionOptions: oflySessionOptionsSchema.optional(),
-    sessionClass: z.unknown().optional(),
-  })
-  .strict()
+const serviceSchema = lazySchema((z) =>
+  z
+    .object({
+      appId: z.string(),
+      appSecret: z.string(),
+      name: z.string().optional(),
+      authorizeUrl: z.string().optional(),
+      baseUrl: z.string().optional(),
+      userId: z.string().optional(),
+      sessionOptions: oflySessionOptionsSchema().optional(),
+      sessionClass: z.unknown().optional(),
+    })
+    .strict(),
+)
 
 /**
  * rauth's `OflyService`: an Ofly provider (Shutterfly) and its application credentials; it signs
@@ -78,7 +80,7 @@ export class OflyService extends Service<OflySession, typeof OflySession> {
    * @throws {@link ConfigurationError} without `appId` or `appSecret`, or naming `sessionClass` when it is not {@link OflySession} or a subclass
    */
   constructor(options: OflyServiceOptions) {
-    parseOptions(serviceSchema, options, 'OflyService')
+    parseOptions(serviceSchema(), options, 'OflyService')
     if (!options?.appId) throw new ConfigurationError('appId', 'OflyService needs appId.')
     if (typeof options.appSecret !== 'string') throw new ConfigurationError('appSecret', 'OflyService needs appSecret.')
     super({ type: 'OflyService', baseSessionClass: OflySession, secretKeys: ['appSecret'] }, options.name, options.sessionClass)

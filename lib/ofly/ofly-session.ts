@@ -4,23 +4,30 @@ import { combine, MultiAuth } from '../auth/multi-auth.js'
 import { ConfigurationError, parseSerialized } from '../errors.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { checkOptionKeys, type OptionsSchema, parseOptions } from '../http/parse-options.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
 import { OflyAuth } from './ofly-auth.js'
 import { signOfly, urlsplitPath, type OflyHashMethod } from './ofly-sign.js'
 
 /** @internal OflySession's options: the Session's, the service back-reference and a clock for tests. */
-export const oflySessionOptionsSchema = sessionOptionsSchema.extend({
-  service: z.custom<NonNullable<OflySessionOptions['service']>>((value) => typeof value === 'object' && value !== null, 'a Service').optional(),
-  now: z.custom<() => Date>((value) => typeof value === 'function', 'a function returning a Date').optional(),
-}) satisfies z.ZodType<OflySessionOptions>
+export const oflySessionOptionsSchema = lazySchema(
+  (z) =>
+    sessionOptionsSchema().extend({
+      service: z.custom<NonNullable<OflySessionOptions['service']>>((value) => typeof value === 'object' && value !== null, 'a Service').optional(),
+      now: z.custom<() => Date>((value) => typeof value === 'function', 'a function returning a Date').optional(),
+    }) satisfies z.ZodType<OflySessionOptions>,
+)
 
 /** @internal OflySession's per-request options: rauth's user id and hash method on top of the Session's. */
-export const oflyRequestOptionsSchema = requestOptionsSchema.extend({
-  userId: z.string().optional(),
-  hashMeth: z.enum(['sha1', 'md5']).optional(),
-}) satisfies z.ZodType<OflyRequestOptions>
+export const oflyRequestOptionsSchema = lazySchema(
+  (z) =>
+    requestOptionsSchema().extend({
+      userId: z.string().optional(),
+      hashMeth: z.enum(['sha1', 'md5']).optional(),
+    }) satisfies z.ZodType<OflyRequestOptions>,
+)
 
 /**
  * Options of {@link OflySession}: rauth's `service` back reference, an injectable clock, and
@@ -84,10 +91,12 @@ export class OflySession extends Session<OflyRequestOptions> {
   readonly #appSecret: string
 
   /** @internal */
-  static override readonly requestOptionsSchema: OptionsSchema = oflyRequestOptionsSchema
+  static override get requestOptionsSchema(): OptionsSchema {
+    return oflyRequestOptionsSchema()
+  }
 
   constructor(appId: string, appSecret: string, userId?: string, options: OflySessionOptions = {}) {
-    const { service, now, ...sessionOptions } = parseOptions(oflySessionOptionsSchema, options, new.target.name) as OflySessionOptions
+    const { service, now, ...sessionOptions } = parseOptions(oflySessionOptionsSchema(), options, new.target.name) as OflySessionOptions
     super(sessionOptions)
     if (!appId) throw new ConfigurationError('appId', 'OflySession needs the application id (oFlyAppId) as its first argument.')
     this.appId = appId
@@ -142,7 +151,7 @@ export class OflySession extends Session<OflyRequestOptions> {
    */
   override async request(method: string, url: string | URL, options: OflyRequestOptions = {}): Promise<Response> {
     // Before the user id check: an unknown option (`user_id`) is the likelier mistake.
-    checkOptionKeys(oflyRequestOptionsSchema, options, this.constructor.name, 'request')
+    checkOptionKeys(oflyRequestOptionsSchema(), options, this.constructor.name, 'request')
     const { userId, hashMeth, ...rest } = options ?? {}
     if ((userId ?? this.userId ?? '') === '') {
       throw new ConfigurationError('userId', 'An oflyUserid must be provided: pass userId to the session or to this request.')

@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { parseOptions } from '../http/parse-options.js'
 import { httpUrlSchema } from '../http/parse-url.js'
 import { ProxySession, type ProxySessionOptions, proxySessionOptionsSchema } from './proxy-session.js'
@@ -26,15 +27,18 @@ export interface ProxySessionServiceOptions {
   sessionOptions?: ProxySessionOptions
 }
 
-const serviceOptionsSchema = z
-  .object({
-    name: z.string().optional(),
-    authenticationBaseUrl: httpUrlSchema,
-    authenticationSessionUrl: httpUrlSchema.optional(),
-    authenticationPostdata: z.record(z.string(), z.string()).optional(),
-    sessionOptions: proxySessionOptionsSchema.optional(),
-  })
-  .strict() satisfies z.ZodType<ProxySessionServiceOptions>
+const serviceOptionsSchema = lazySchema(
+  (z) =>
+    z
+      .object({
+        name: z.string().optional(),
+        authenticationBaseUrl: httpUrlSchema(),
+        authenticationSessionUrl: httpUrlSchema().optional(),
+        authenticationPostdata: z.record(z.string(), z.string()).optional(),
+        sessionOptions: proxySessionOptionsSchema().optional(),
+      })
+      .strict() satisfies z.ZodType<ProxySessionServiceOptions>,
+)
 
 /**
  * A service for sites behind a bitly oauth2_proxy, used like the other services:
@@ -61,7 +65,7 @@ export class ProxySessionService {
   readonly #sessionOptions: ProxySessionOptions
 
   constructor(options: ProxySessionServiceOptions) {
-    options = parseOptions(serviceOptionsSchema, options, 'ProxySessionService') as ProxySessionServiceOptions
+    options = parseOptions(serviceOptionsSchema(), options, 'ProxySessionService') as ProxySessionServiceOptions
     this.name = options.name
     this.authenticationBaseUrl = options.authenticationBaseUrl
     this.authenticationSessionUrl = options.authenticationSessionUrl

@@ -2,7 +2,8 @@ import { underTokenCap } from '../http/token-response-cap.js'
 import { ProxyAuthenticationError } from './proxy-errors.js'
 import type { Response } from '../http/response.js'
 import { Session } from '../http/session.js'
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../http/lazy-schema.js'
 import { checkOptionKeys, parseOptions } from '../http/parse-options.js'
 import { httpUrlSchema } from '../http/parse-url.js'
 import { type RequestOptions, requestOptionsSchema, type SessionOptions, sessionOptionsSchema } from '../http/session-options.js'
@@ -41,17 +42,20 @@ export interface ProxySessionOptions extends SessionOptions {
   proxyCookieName?: string
 }
 
-const postdataSchema = z.record(z.string(), z.string())
+const postdataSchema = lazySchema((z) => z.record(z.string(), z.string()))
 
 /** @internal ProxySession's options: the Session's and bitly-oauth2-proxy-session's attributes. */
-export const proxySessionOptionsSchema = sessionOptionsSchema.extend({
-  oauth2Username: z.string().optional(),
-  oauth2Password: z.string().optional(),
-  authenticationBaseUrl: httpUrlSchema.optional(),
-  authenticationSessionUrl: httpUrlSchema.optional(),
-  authenticationPostdata: postdataSchema.optional(),
-  proxyCookieName: z.string().min(1).optional(),
-}) satisfies z.ZodType<ProxySessionOptions>
+export const proxySessionOptionsSchema = lazySchema(
+  (z) =>
+    sessionOptionsSchema().extend({
+      oauth2Username: z.string().optional(),
+      oauth2Password: z.string().optional(),
+      authenticationBaseUrl: httpUrlSchema().optional(),
+      authenticationSessionUrl: httpUrlSchema().optional(),
+      authenticationPostdata: postdataSchema().optional(),
+      proxyCookieName: z.string().min(1).optional(),
+    }) satisfies z.ZodType<ProxySessionOptions>,
+)
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 
 /**
@@ -90,8 +94,8 @@ export class ProxySession extends Session {
   #authenticated = false
 
   constructor(options: ProxySessionOptions = {}) {
-    options = parseOptions(proxySessionOptionsSchema, options, new.target.name) as ProxySessionOptions
-    super(splitOptions(options, proxySessionOptionsSchema).sessionOptions)
+    options = parseOptions(proxySessionOptionsSchema(), options, new.target.name) as ProxySessionOptions
+    super(splitOptions(options, proxySessionOptionsSchema()).sessionOptions)
     this.#username = options.oauth2Username
     this.#password = options.oauth2Password
     this.#baseUrl = options.authenticationBaseUrl
@@ -214,7 +218,7 @@ export class ProxySession extends Session {
   /** Sends a request, signing in first when needed and once more after a bounce to the sign-in page. */
   override async request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
     // Checked here too: signing in is traffic, and an unknown option must fail before any.
-    checkOptionKeys(requestOptionsSchema, options, this.constructor.name, 'request')
+    checkOptionKeys(requestOptionsSchema(), options, this.constructor.name, 'request')
     if (!this.#authenticated && this.#username !== undefined && this.#password !== undefined && this.#baseUrl !== undefined) await this.authenticate()
     const response = await super.request(method, url, options)
     if (!this.#authenticated || !(await this.#isSignInPage(response))) return response

@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import type { z } from 'zod'
+import { lazySchema } from '../../http/lazy-schema.js'
 import { parseOptions } from '../../http/parse-options.js'
 import { millisecondsSchema } from '../../http/session-options.js'
 import { pythonFormat } from './python-format.js'
@@ -24,14 +25,17 @@ export interface DisplaySettingsOptions {
   failureHtml?: string
 }
 
-const displaySettingsSchema = z
-  .object({
-    successDisplayTime: millisecondsSchema.optional(),
-    successHtml: z.string().optional(),
-    failureDisplayTime: millisecondsSchema.optional(),
-    failureHtml: z.string().optional(),
-  })
-  .strict() satisfies z.ZodType<DisplaySettingsOptions>
+const displaySettingsSchema = lazySchema(
+  (z) =>
+    z
+      .object({
+        successDisplayTime: millisecondsSchema().optional(),
+        successHtml: z.string().optional(),
+        failureDisplayTime: millisecondsSchema().optional(),
+        failureHtml: z.string().optional(),
+      })
+      .strict() satisfies z.ZodType<DisplaySettingsOptions>,
+)
 
 const SUCCESS_HTML = `<!DOCTYPE html>
 <html lang="en">
@@ -91,7 +95,7 @@ export class DisplaySettings {
   readonly failureHtml: string
 
   constructor(options: DisplaySettingsOptions = {}) {
-    parseOptions(displaySettingsSchema, options, 'DisplaySettings')
+    parseOptions(displaySettingsSchema(), options, 'DisplaySettings')
     this.successDisplayTime = options.successDisplayTime ?? 1
     this.successHtml = options.successHtml || SUCCESS_HTML
     this.failureDisplayTime = options.failureDisplayTime ?? 10_000
@@ -111,7 +115,8 @@ export class DisplaySettings {
   }
 }
 
-let processDisplay = new DisplaySettings()
+/** Made on first use: a DisplaySettings parses its options, which loads zod (#20). */
+let processDisplay: DisplaySettings | undefined
 
 /**
  * Sets the pages every browser flow of the process shows (requests-auth's `OAuth2.display = ...`).
@@ -138,5 +143,6 @@ export function setDisplaySettings(settings: DisplaySettings): void {
  * @group Auth
  */
 export function displaySettings(): DisplaySettings {
+  processDisplay ??= new DisplaySettings()
   return processDisplay
 }

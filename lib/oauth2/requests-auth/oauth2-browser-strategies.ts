@@ -325,7 +325,7 @@ abstract class OAuth2CodeStrategy extends OAuth2BrowserStrategy {
  */
 export class OAuth2AuthorizationCode extends OAuth2CodeStrategy {
   constructor(authorizationUrl: string, tokenUrl: string, options: OAuth2AuthorizationCodeOptions = {}) {
-    const parameters = extraParameters(options, BROWSER_SETTING_NAMES)
+    const parameters = extraParameters(options, BROWSER_SETTING_NAMES())
     if (typeof authorizationUrl === 'string' && queryParameter(authorizationUrl, 'response_type') !== undefined) remove(parameters, 'response_type')
     else if (parameterValue(parameters, 'response_type') === undefined) parameters.push(['response_type', 'code'])
     super(authorizationUrl, tokenUrl, parameters, options)
@@ -353,7 +353,7 @@ export class OAuth2AuthorizationCode extends OAuth2CodeStrategy {
  */
 export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
   constructor(authorizationUrl: string, tokenUrl: string, options: OAuth2AuthorizationCodeOptions = {}) {
-    const parameters = extraParameters(options, BROWSER_SETTING_NAMES)
+    const parameters = extraParameters(options, BROWSER_SETTING_NAMES())
     let url = authorizationUrl
     if (typeof authorizationUrl === 'string' && authorizationUrl !== '') {
       const [withoutType, type] = popParameter(authorizationUrl, 'response_type')
@@ -401,7 +401,7 @@ export class OAuth2AuthorizationCodePKCE extends OAuth2CodeStrategy {
  */
 export class OAuth2Implicit extends OAuth2BrowserStrategy {
   constructor(authorizationUrl: string, options: OAuth2BrowserOptions = {}) {
-    const parameters = extraParameters(options, BROWSER_SETTING_NAMES)
+    const parameters = extraParameters(options, BROWSER_SETTING_NAMES())
     let responseType = typeof authorizationUrl === 'string' && authorizationUrl !== '' ? queryParameter(authorizationUrl, 'response_type') : undefined
     if (responseType !== undefined) remove(parameters, 'response_type')
     else {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { lazySchema } from '../../http/lazy-schema.js'
 import { ConfigurationError } from '../../errors.js'
 import type { ParamPairs } from '../../http/form-encoding.js'
 import { Session } from '../../http/session.js'
@@ -90,23 +90,25 @@ export interface OAuth2DeviceCodeOptions extends OAuth2TokenOptions, ClientAuthO
 const isFunction = (value: unknown): boolean => typeof value === 'function'
 
 /** The settings of the device flow, on top of every strategy's: never sent. */
-const deviceSettings = z.object({
-  clientSecret: z.string().optional(),
-  includeClientId: z.boolean().optional(),
-  onVerification: z.custom<NonNullable<OAuth2DeviceCodeOptions['onVerification']>>(isFunction, 'a function').optional(),
-  onPending: z.custom<NonNullable<OAuth2DeviceCodeOptions['onPending']>>(isFunction, 'a function').optional(),
-  output: z.custom<VerificationOutput>((value) => isFunction((value as VerificationOutput | null)?.write), 'an object with a write(text) method').optional(),
-  signal: z.instanceof(AbortSignal).optional(),
-  clock: z
-    .custom<DeviceClock>(
-      (value) => isFunction((value as DeviceClock | null)?.now) && isFunction((value as DeviceClock | null)?.sleep),
-      'an object with now() and sleep(ms)',
-    )
-    .optional(),
-})
+const deviceSettings = lazySchema((z) =>
+  z.object({
+    clientSecret: z.string().optional(),
+    includeClientId: z.boolean().optional(),
+    onVerification: z.custom<NonNullable<OAuth2DeviceCodeOptions['onVerification']>>(isFunction, 'a function').optional(),
+    onPending: z.custom<NonNullable<OAuth2DeviceCodeOptions['onPending']>>(isFunction, 'a function').optional(),
+    output: z.custom<VerificationOutput>((value) => isFunction((value as VerificationOutput | null)?.write), 'an object with a write(text) method').optional(),
+    signal: z.instanceof(AbortSignal).optional(),
+    clock: z
+      .custom<DeviceClock>(
+        (value) => isFunction((value as DeviceClock | null)?.now) && isFunction((value as DeviceClock | null)?.sleep),
+        'an object with now() and sleep(ms)',
+      )
+      .optional(),
+  }),
+)
 
-const DEVICE_SETTING_NAMES: ReadonlySet<string> = new Set(Object.keys(deviceSettings.shape))
-const KNOWN: ReadonlySet<string> = new Set([...TOKEN_SETTING_NAMES, ...DEVICE_SETTING_NAMES, 'scope'])
+const DEVICE_SETTING_NAMES: () => ReadonlySet<string> = lazySchema(() => new Set(Object.keys(deviceSettings().shape)))
+const KNOWN: () => ReadonlySet<string> = lazySchema(() => new Set([...TOKEN_SETTING_NAMES(), ...DEVICE_SETTING_NAMES(), 'scope']))
 
 /**
  * The device authorization grant (RFC 8628) as a requests-auth-style strategy, for scripts with
@@ -149,7 +151,7 @@ export class OAuth2DeviceCode extends OAuth2TokenStrategy {
   constructor(deviceAuthorizationUrl: string, tokenUrl: string, clientId: string, options: OAuth2DeviceCodeOptions = {}) {
     const { clientSecret, includeClientId, onVerification, onPending, output, signal, clock, ...rest } = options
     super(rest)
-    const parsed = deviceSettings.safeParse({ clientSecret, includeClientId, onVerification, onPending, output, signal, clock })
+    const parsed = deviceSettings().safeParse({ clientSecret, includeClientId, onVerification, onPending, output, signal, clock })
     if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, new.target.name)
     if (typeof clientId !== 'string' || clientId === '') {
       throw new ConfigurationError('clientId', 'client_id is mandatory: the id of the application the provider issued (RFC 8628 §3.1).')
@@ -162,7 +164,7 @@ export class OAuth2DeviceCode extends OAuth2TokenStrategy {
     this.#clientPairs = pairs
     this.#target = { session: options.session ?? new Session(), url: this.tokenUrl, auth: auth ?? undefined, signal }
     const scope = scopeText(options.scope)
-    this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(rest, KNOWN)]
+    this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(rest, KNOWN())]
     // The cache key names the grant and the client, never a secret.
     this.state = grantState(this.tokenUrl, [['grant_type', DEVICE_CODE_GRANT], ['client_id', clientId], ...this.#extras])
     const shown = output ?? process.stderr

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../http/lazy-schema.js'
 import { ConfigurationError } from '../../errors.js'
 import type { StoreUnavailablePolicy } from '../../tokens/shared-renewal.js'
 import { Session } from '../../http/session.js'
@@ -62,7 +63,7 @@ export interface OAuth2GrantOptions extends OAuth2TokenOptions, ClientAuthOption
 }
 
 /** The settings, and `scope`, which is placed first. */
-const KNOWN = new Set<string>([...TOKEN_SETTING_NAMES, 'scope'])
+const KNOWN = lazySchema(() => new Set<string>([...TOKEN_SETTING_NAMES(), 'scope']))
 
 /** The token-endpoint grants: one POST, refresh when the server issued a refresh token. */
 abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
@@ -85,7 +86,7 @@ abstract class OAuth2GrantStrategy extends OAuth2TokenStrategy {
     this.tokenUrl = requireUrl('tokenUrl', tokenUrl, 'Token URL')
     this.#target = { session: options.session ?? new Session(), url: this.tokenUrl, auth: clientAuth }
     const scope = scopeText(options.scope)
-    this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(options, KNOWN)]
+    this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(options, KNOWN())]
     this.#data = [...data, ...this.#extras]
     // The cache key names the grant, never a secret in it.
     this.state = grantState(tokenUrl, [...this.#data, ...keyExtras])

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../http/lazy-schema.js'
 import type { StrategyClient } from './strategy-token-operations.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { createHash, randomUUID } from 'node:crypto'
@@ -45,7 +46,7 @@ export interface OAuth2JwtBearerOptions extends OAuth2GrantOptions {
 }
 
 /** The settings, and the parameters placed first. */
-const KNOWN = new Set<string>([...TOKEN_SETTING_NAMES, 'scope', 'clientId', 'clientSecret', 'sessionAuth', 'subject'])
+const KNOWN = lazySchema(() => new Set<string>([...TOKEN_SETTING_NAMES(), 'scope', 'clientId', 'clientSecret', 'sessionAuth', 'subject']))
 
 /**
  * A requests-auth-style strategy for the JWT bearer grant (RFC 7523 §2.1), as
@@ -111,7 +112,7 @@ export class OAuth2JwtBearer extends OAuth2TokenStrategy {
     this.#assertion = assertion
     this.#target = { session: options.session ?? new Session(), url: this.tokenUrl, auth: clientAuth }
     const scope = scopeText(options.scope)
-    this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(rest, KNOWN)]
+    this.#extras = [...(scope ? [['scope', scope] as [string, string]] : []), ...extraParameters(rest, KNOWN())]
     if (clientId !== undefined && clientSecret === undefined && sessionAuth === undefined && configured === undefined)
       this.#extras.push(['client_id', clientId])
     const client = Array.isArray(sessionAuth) ? (sessionAuth[0] as string) : clientId

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { z } from 'zod'
+import { lazySchema, zod } from '../../http/lazy-schema.js'
 import type { AuthResponse, AuthStrategy } from '../../auth/auth-strategy.js'
 import { AuthBase } from '../../auth/multi-auth.js'
 import { ConfigurationError } from '../../errors.js'
@@ -82,35 +82,35 @@ export interface OAuth2TokenExchangeOptions extends ClientAuthOptions {
   insecureTransport?: boolean
 }
 
-const tokenSource = z.union([z.string().min(1), z.custom<() => string>((value) => typeof value === 'function', 'a function')])
-const targetSource = z.union([
-  z.string(),
-  z.array(z.string()).readonly(),
-  z.custom<(url: string) => string>((value) => typeof value === 'function', 'a function'),
-])
+const tokenSource = lazySchema((z) => z.union([z.string().min(1), z.custom<() => string>((value) => typeof value === 'function', 'a function')]))
+const targetSource = lazySchema((z) =>
+  z.union([z.string(), z.array(z.string()).readonly(), z.custom<(url: string) => string>((value) => typeof value === 'function', 'a function')]),
+)
 
-const strategySchema = z
-  .object({
-    subjectToken: tokenSource,
-    subjectTokenType: z.string(),
-    audience: targetSource.optional(),
-    resource: targetSource.optional(),
-    scope: z.union([z.string(), z.array(z.string()).readonly()]).optional(),
-    requestedTokenType: z.string().optional(),
-    actorToken: tokenSource.optional(),
-    actorTokenType: z.string().optional(),
-    clientId: z.string().min(1).optional(),
-    clientSecret: z.string().optional(),
-    includeClientId: z.boolean().optional(),
-    auth: requestOptionsSchema.shape.auth,
-    earlyExpiry: z.number().nonnegative().optional(),
-    maxEntries: z.number().int().min(1).max(100_000).optional(),
-    timeout: z.number().positive().max(MAX_TIMER_MS).optional(),
-    session: z.instanceof(Session).optional(),
-    insecureTransport: z.boolean().optional(),
-    ...clientAuthShape,
-  })
-  .strict()
+const strategySchema = lazySchema((z) =>
+  z
+    .object({
+      subjectToken: tokenSource(),
+      subjectTokenType: z.string(),
+      audience: targetSource().optional(),
+      resource: targetSource().optional(),
+      scope: z.union([z.string(), z.array(z.string()).readonly()]).optional(),
+      requestedTokenType: z.string().optional(),
+      actorToken: tokenSource().optional(),
+      actorTokenType: z.string().optional(),
+      clientId: z.string().min(1).optional(),
+      clientSecret: z.string().optional(),
+      includeClientId: z.boolean().optional(),
+      auth: requestOptionsSchema().shape.auth,
+      earlyExpiry: z.number().nonnegative().optional(),
+      maxEntries: z.number().int().min(1).max(100_000).optional(),
+      timeout: z.number().positive().max(MAX_TIMER_MS).optional(),
+      session: z.instanceof(Session).optional(),
+      insecureTransport: z.boolean().optional(),
+      ...clientAuthShape(),
+    })
+    .strict(),
+)
 
 /** The exchanged token a request was sent with, and its cache key: a 401 for it drops that entry. */
 const sentWith = new WeakMap<PreparedRequest, { key: string; token: string; exchange: ExchangeTokenOptions }>()
@@ -161,8 +161,8 @@ export class OAuth2TokenExchange extends AuthBase {
    */
   constructor(tokenUrl: string, options: OAuth2TokenExchangeOptions) {
     super()
-    this.tokenUrl = parseOptions(z.object({ tokenUrl: httpUrlSchema }), { tokenUrl }, 'OAuth2TokenExchange').tokenUrl
-    const parsed = parseOptions(strategySchema, options, 'OAuth2TokenExchange') as OAuth2TokenExchangeOptions
+    this.tokenUrl = parseOptions(zod().object({ tokenUrl: httpUrlSchema() }), { tokenUrl }, 'OAuth2TokenExchange').tokenUrl
+    const parsed = parseOptions(strategySchema(), options, 'OAuth2TokenExchange') as OAuth2TokenExchangeOptions
     // The token types and the actor rule, checked now with a placeholder token: the real ones come per request.
     parseExchangeOptions(this.#exchangeOptions(parsed, 'x', parsed.actorToken === undefined ? undefined : 'x', [], []), 'OAuth2TokenExchange')
     this.#clientAuth = configureClientAuth(parsed.clientId, parsed.clientSecret, parsed, 'OAuth2TokenExchange')

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { z } from 'zod'
+import { lazySchema } from '../../http/lazy-schema.js'
 import { ConfigurationError } from '../../errors.js'
 import type { PreparedRequest } from '../../http/prepared-request.js'
 import { parseUrlOption } from '../../http/parse-url.js'
@@ -60,13 +60,13 @@ export interface OAuth2TokenOptions {
   introspectionUrl?: string
 }
 
-const text = z.string().optional()
+const text = lazySchema((z) => z.string().optional())
 
 /** The settings every strategy takes ({@link OAuth2TokenOptions}): never sent to the server. */
-const tokenSettings = {
-  headerName: text,
-  headerValue: text,
-  tokenFieldName: text,
+const tokenSettings = lazySchema((z) => ({
+  headerName: text(),
+  headerValue: text(),
+  tokenFieldName: text(),
   earlyExpiry: z.number().nonnegative().optional(),
   // Seconds, kept as milliseconds in one timer: at most Node's longest.
   timeout: z
@@ -76,48 +76,50 @@ const tokenSettings = {
     .optional(),
   session: z.instanceof(Session).optional(),
   insecureTransport: z.boolean().optional(),
-  revocationUrl: text,
-  introspectionUrl: text,
-  ...clientAuthShape,
-}
+  revocationUrl: text(),
+  introspectionUrl: text(),
+  ...clientAuthShape(),
+}))
 
 /** The settings of the browser flows: the redirect listener and the code exchange. */
-const browserSettings = {
-  redirectUriDomain: text,
-  redirectUriEndpoint: text,
+const browserSettings = lazySchema((z) => ({
+  redirectUriDomain: text(),
+  redirectUriEndpoint: text(),
   redirectUriPort: z.number().int().min(1).max(65_535).optional(),
-  codeFieldName: text,
-  username: text,
-  password: text,
+  codeFieldName: text(),
+  username: text(),
+  password: text(),
   // RFC 9207 compares the issuer as an exact string; it must be an absolute URL.
   issuer: z.url().optional(),
   issuerParameterRequired: z.boolean().optional(),
   // OpenID Connect ID tokens of OAuth2Implicit: where the issuer's keys are, and how they are checked.
-  jwksUri: openIdConnectOptionsShape.jwksUri,
-  clockSkew: openIdConnectOptionsShape.clockSkew,
-  idTokenSigningAlgs: openIdConnectOptionsShape.idTokenSigningAlgs,
-}
+  jwksUri: openIdConnectOptionsShape().jwksUri,
+  clockSkew: openIdConnectOptionsShape().clockSkew,
+  idTokenSigningAlgs: openIdConnectOptionsShape().idTokenSigningAlgs,
+}))
 
 /**
  * The options of every requests-auth-style strategy, checked once in the constructor: the
  * settings, the parameters with a type of their own (`scope`, `responseType`, `nonce`); any other
  * key is a request parameter and must be text, a number, a boolean or a list of text.
  */
-const strategyOptionsSchema = z
-  .object({
-    ...tokenSettings,
-    ...browserSettings,
-    scope: z.union([z.string(), z.array(z.string())]).optional(),
-    responseType: text,
-    nonce: text,
-  })
-  .catchall(z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.undefined(), z.null()]))
+const strategyOptionsSchema = lazySchema((z) =>
+  z
+    .object({
+      ...tokenSettings(),
+      ...browserSettings(),
+      scope: z.union([z.string(), z.array(z.string())]).optional(),
+      responseType: text(),
+      nonce: text(),
+    })
+    .catchall(z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.undefined(), z.null()])),
+)
 
 /** The option names that are settings of every strategy, derived from the schema: never sent. @internal */
-export const TOKEN_SETTING_NAMES: ReadonlySet<string> = new Set(Object.keys(tokenSettings))
+export const TOKEN_SETTING_NAMES: () => ReadonlySet<string> = lazySchema(() => new Set(Object.keys(tokenSettings())))
 
 /** The option names that are settings of the browser flows, derived from the schema: never sent. @internal */
-export const BROWSER_SETTING_NAMES: ReadonlySet<string> = new Set([...TOKEN_SETTING_NAMES, ...Object.keys(browserSettings)])
+export const BROWSER_SETTING_NAMES: () => ReadonlySet<string> = lazySchema(() => new Set([...TOKEN_SETTING_NAMES(), ...Object.keys(browserSettings())]))
 
 /**
  * Every setting of a strategy or preset (the password grant's `sessionAuth`, Okta's
@@ -125,8 +127,8 @@ export const BROWSER_SETTING_NAMES: ReadonlySet<string> = new Set([...TOKEN_SETT
  * `redirect_uri_port` is found as `redirectUriPort`. Parameters with a wire name of their own
  * (`client_id`, `response_type`) are not settings and keep going on the wire.
  */
-const SETTINGS_BY_LOOSE_NAME: ReadonlyMap<string, string> = new Map(
-  [...BROWSER_SETTING_NAMES, 'sessionAuth', 'authorizationServer'].map((name) => [looseName(name), name]),
+const SETTINGS_BY_LOOSE_NAME: () => ReadonlyMap<string, string> = lazySchema(
+  () => new Map([...BROWSER_SETTING_NAMES(), 'sessionAuth', 'authorizationServer'].map((name) => [looseName(name), name])),
 )
 
 function looseName(key: string): string {
@@ -139,7 +141,7 @@ function looseName(key: string): string {
  */
 function refusePythonSpelledSettings(options: object, owner: string): void {
   for (const key of Object.keys(options)) {
-    const setting = SETTINGS_BY_LOOSE_NAME.get(looseName(key))
+    const setting = SETTINGS_BY_LOOSE_NAME().get(looseName(key))
     if (setting === undefined || setting === key) continue
     throw new ConfigurationError(
       key,
@@ -187,9 +189,9 @@ export abstract class OAuth2TokenStrategy extends AuthBase {
   constructor(options: OAuth2TokenOptions, defaultTokenField = 'access_token') {
     super()
     refusePythonSpelledSettings(options, new.target.name)
-    const parsed = strategyOptionsSchema.safeParse(options)
+    const parsed = strategyOptionsSchema().safeParse(options)
     if (!parsed.success) throw ConfigurationError.fromZod(parsed.error, new.target.name)
-    const clientAuthOption = CLIENT_AUTH_OPTION_NAMES.find((name) => (options as Record<string, unknown>)[name] !== undefined)
+    const clientAuthOption = CLIENT_AUTH_OPTION_NAMES().find((name) => (options as Record<string, unknown>)[name] !== undefined)
     if (clientAuthOption !== undefined && !this.acceptsClientAuth) {
       throw new ConfigurationError(clientAuthOption, `${new.target.name} does not take ${clientAuthOption}: it sends no client credentials of its own.`)
     }

@@ -1,3 +1,4 @@
+import { lazySchema } from '../../http/lazy-schema.js'
 import type { AuthStrategy } from '../../auth/auth-strategy.js'
 import { ConfigurationError } from '../../errors.js'
 import { parseOptions } from '../../http/parse-options.js'
@@ -27,7 +28,7 @@ export interface StrategyTokenOperationOptions {
   signal?: AbortSignal
 }
 
-const operationSchema = tokenOperationSchema.pick({ tokenTypeHint: true, url: true, signal: true })
+const operationSchema = lazySchema(() => tokenOperationSchema().pick({ tokenTypeHint: true, url: true, signal: true }))
 
 /**
  * How a strategy's client talks to its token endpoint's siblings: the Session, the client
@@ -62,7 +63,7 @@ export interface OperationHost {
  * @internal
  */
 export async function revokeStrategyToken(host: OperationHost, token: string | undefined, options: StrategyTokenOperationOptions): Promise<void> {
-  const settings = parseOptions(operationSchema, options, `${host.owner}.revoke`)
+  const settings = parseOptions(operationSchema(), options, `${host.owner}.revoke`)
   const url = endpoint(host, 'revocation', settings.url)
   if (token !== undefined) {
     await revokeTokenAt(
@@ -92,7 +93,7 @@ export async function introspectStrategyToken(
   token: string | undefined,
   options: StrategyTokenOperationOptions,
 ): Promise<TokenIntrospection> {
-  const settings = parseOptions(operationSchema, options, `${host.owner}.introspect`)
+  const settings = parseOptions(operationSchema(), options, `${host.owner}.introspect`)
   const url = endpoint(host, 'introspection', settings.url)
   let asked = token === undefined ? undefined : parseOperationToken(token, `${host.owner}.introspect`)
   let hint = settings.tokenTypeHint

@@ -25,6 +25,9 @@ const LAZY = [
   'oauth-sign',
 ]
 
+/** Loaded by the first constructor or function that parses options (#20), not by a bare import. */
+const ON_FIRST_PARSE = ['zod']
+
 describe('what a cold start loads (the built package)', () => {
   before(function () {
     if (!existsSync(`${root}/dist/index.js`)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)')
@@ -33,8 +36,20 @@ describe('what a cold start loads (the built package)', () => {
   it("import('oauth-sessions') loads none of the packages a feature needs only when it is used", async () => {
     const loaded = await loadedPackages(['--input-type=module', '-e', "await import('oauth-sessions')"], { cwd: root })
 
-    expect(loaded, 'the hook saw the package load at all').to.include('zod')
-    expect(LAZY.concat('commander').filter((name) => loaded.has(name))).to.deep.equal([])
+    expect(loaded, 'the hook saw the package load at all').to.include('tough-cookie')
+    expect(LAZY.concat(ON_FIRST_PARSE, 'commander').filter((name) => loaded.has(name))).to.deep.equal([])
+  })
+
+  it("the first Session loads zod: its ES module, the one `import 'zod'` shares, not its CommonJS build", async () => {
+    const script = `import { createRequire } from 'node:module'
+      import { Session } from 'oauth-sessions'
+      const zodFiles = () => Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes('/node_modules/zod/'))
+      if (zodFiles().length > 0) process.exit(2)
+      new Session({ timeout: 1000 })
+      if (zodFiles().length === 0 || zodFiles().some((file) => file.endsWith('.cjs'))) process.exit(3)`
+    const loaded = await loadedPackages(['--input-type=module', '-e', script], { cwd: root })
+
+    expect([...loaded].filter((name) => ON_FIRST_PARSE.includes(name))).to.deep.equal(ON_FIRST_PARSE)
   })
 
   it('`oauth-sessions token <profile>` with a valid cached token loads none of them', async () => {

@@ -114,8 +114,8 @@ describe('Session constructor options from the schema', () => {
     const session = new Session({ ...every, cert: undefined })
     await session.close()
 
-    expect(sessionOptionsSchema.safeParse(every).success).to.equal(true)
-    expect([...optionKeys(sessionOptionsSchema)].sort()).to.deep.equal(Object.keys(every).sort())
+    expect(sessionOptionsSchema().safeParse(every).success).to.equal(true)
+    expect([...optionKeys(sessionOptionsSchema())].sort()).to.deep.equal(Object.keys(every).sort())
   })
 })
 
@@ -148,10 +148,10 @@ describe('per-request options from the schema', () => {
       auth: null,
     }
 
-    expect(requestOptionsSchema.safeParse(every).success).to.equal(true)
-    expect([...optionKeys(requestOptionsSchema)].sort()).to.deep.equal(Object.keys(every).sort())
-    expect(sendOptionsSchema.safeParse(send).success).to.equal(true)
-    expect([...optionKeys(sendOptionsSchema)].sort()).to.deep.equal(Object.keys(send).sort())
+    expect(requestOptionsSchema().safeParse(every).success).to.equal(true)
+    expect([...optionKeys(requestOptionsSchema())].sort()).to.deep.equal(Object.keys(every).sort())
+    expect(sendOptionsSchema().safeParse(send).success).to.equal(true)
+    expect([...optionKeys(sendOptionsSchema())].sort()).to.deep.equal(Object.keys(send).sort())
   })
 
   it('sends a request with documented options as before', async () => {
@@ -238,8 +238,8 @@ describe('per-request options from the schema', () => {
 })
 
 describe('the per-request hot path', () => {
-  function counted(): { schema: typeof requestOptionsSchema; calls: () => number } {
-    const schema = requestOptionsSchema.extend({})
+  function counted(): { schema: ReturnType<typeof requestOptionsSchema>; calls: () => number } {
+    const schema = requestOptionsSchema().extend({})
     let calls = 0
     const original = schema.safeParse.bind(schema)
     schema.safeParse = ((input: unknown) => {
@@ -269,7 +269,7 @@ describe('the per-request hot path', () => {
   })
 
   it('rejects options that are not an object', () => {
-    const error = configurationError(() => checkOptionKeys(requestOptionsSchema, 'GET', 'Test'))
+    const error = configurationError(() => checkOptionKeys(requestOptionsSchema(), 'GET', 'Test'))
 
     expect(error.option).to.equal('(options)')
     expect(error.message).to.include('expected object')
@@ -278,7 +278,7 @@ describe('the per-request hot path', () => {
 
 describe('parseOptions', () => {
   it('lists at most three unknown keys and counts the rest', () => {
-    const error = configurationError(() => parseOptions(sessionOptionsSchema, { a: 1, b: 2, c: 3, d: 4, e: 5 }, 'Session'))
+    const error = configurationError(() => parseOptions(sessionOptionsSchema(), { a: 1, b: 2, c: 3, d: 4, e: 5 }, 'Session'))
 
     expect(error.option).to.equal('a')
     expect(error.message).to.include("'c'").and.include('(and 2 more)').and.not.include("'d'")

@@ -30,7 +30,7 @@ describe('ProxySession options from the schema', () => {
 
     expect(session.authenticationSessionUrl).to.equal('https://github.test/session')
     expect(session.timeout).to.equal(1_000)
-    expect([...optionKeys(proxySessionOptionsSchema)].sort()).to.deep.equal([...Object.keys(own), ...optionKeys(sessionOptionsSchema)].sort())
+    expect([...optionKeys(proxySessionOptionsSchema())].sort()).to.deep.equal([...Object.keys(own), ...optionKeys(sessionOptionsSchema())].sort())
     await session.close()
   })
 
