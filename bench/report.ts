@@ -13,29 +13,28 @@
  * 3. How cost grows: the cookie jar's size, memory per idle session, a 100 MB streamed download.
  * 4. Cold start: the import against got's, and the command's `token` against node (their scripts).
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
-import { Agent } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import got from 'got'
 import OAuth from 'oauth-1.0a'
-import { Agent as UndiciAgent, request as undiciRequest } from 'undici'
-import { authFetch, HeaderMap, MemoryTokenStore, OAuth1Auth, OAuth1Session, OAuth2Session, PreparedRequest, Session } from '../lib/index.js'
-import { lastCpuPerRequest, measure, median, nodeHttpGet, startServer } from './bench-kit.js'
+import { HeaderMap, OAuth1Auth, OAuth2Session, PreparedRequest, Session } from '../lib/index.js'
+import { lastCpuPerRequest, measure, median, startServer } from './bench-kit.js'
+import { CLIENTS, CONSUMER as consumer, TOKEN as token } from './report-clients.js'
+
+// A full GC for the heap figures. (Not before each measurement: a forced full GC made the requests after it about 2x dearer in CPU.)
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 250)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40)
 const SIGN_OPS = Number(process.env.BENCH_SIGN_OPS ?? 50_000)
 const OUT = process.env.BENCH_OUT ?? 'bench-report.md'
 const PYTHON = '/usr/bin/python3'
-
-const consumer = { key: 'xvz1evFS4wEEPTGEFPHBog', secret: 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw' }
-const token = { key: '370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', secret: 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE' }
 
 const lines: string[] = []
 function out(line = ''): void {
@@ -78,34 +77,28 @@ process.on('disconnect', () => process.exit(0))
 `)
 const url = `${base}/1.1/statuses/home_timeline.json?count=5`
 
-/** A client measured in this process, or one that runs in the Python helper. */
-type Client = { local: () => Promise<unknown> } | { python: 'requests' | 'oauth1' }
+/** A Node client in a worker process of its own, or one that runs in the Python helper. */
+type Client = { worker: ChildProcess } | { python: 'requests' | 'oauth1' }
 
-const agent = new Agent({ keepAlive: true })
-const undiciAgent = new UndiciAgent()
-const plainGot = got.extend({ agent: { http: agent }, retry: { limit: 0 } })
-const session = new Session()
-const oauth1 = new OAuth1Session(consumer.key, consumer.secret, token.key, token.secret)
-const bearer = new OAuth2Session('client', { token: { access_token: 'a'.repeat(40), token_type: 'Bearer', expires_in: 3600 } })
-const store = new MemoryTokenStore()
-await store.set('bench', { access_token: 'b'.repeat(40), token_type: 'Bearer', expires_at: Date.now() / 1000 + 86_400 })
-const stored = new OAuth2Session('client', { tokenStore: store, tokenKey: 'bench' })
-if (bearer.auth === undefined) throw new Error('an OAuth2Session with a token has its auth strategy')
-const bearerFetch = authFetch(bearer.auth)
-const signedFetch = authFetch(new OAuth1Auth(consumer.key, { clientSecret: consumer.secret, resourceOwnerKey: token.key, resourceOwnerSecret: token.secret }))
-
-const clients: Record<string, Client> = {
-  'node:http, keep-alive (the limit)': { local: () => nodeHttpGet(url, agent) },
-  'undici 7 request()': { local: async () => (await undiciRequest(url, { dispatcher: undiciAgent })).body.text() },
-  "fetch (Node's undici)": { local: async () => (await fetch(url)).text() },
-  'got 14': { local: () => plainGot(url).text() },
-  'Session.get': { local: async () => (await session.get(url)).text },
-  'OAuth1Session.get (HMAC-SHA1, header)': { local: async () => (await oauth1.get(url)).text },
-  'OAuth2Session.get (Bearer)': { local: async () => (await bearer.get(url)).text },
-  'OAuth2Session.get (token from a MemoryTokenStore)': { local: async () => (await stored.get(url)).text },
-  "authFetch(OAuth2Session.auth) over Node's fetch (Bearer)": { local: async () => (await bearerFetch(url)).text() },
-  "authFetch(OAuth1Auth) over Node's fetch (HMAC-SHA1)": { local: async () => (await signedFetch(url)).text() },
+/** Forks the worker of one client and waits until it is warmed up. */
+async function startWorker(name: string): Promise<ChildProcess> {
+  const worker = fork(fileURLToPath(new URL('./client-worker.ts', import.meta.url)), [name, url], { execArgv: ['--import', 'tsx'] })
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve())
+    worker.once('exit', (code: number | null) => reject(new Error(`the worker of ${name} exited (${code})`)))
+  })
+  return worker
 }
+
+function askWorker(worker: ChildProcess, inFlight: number): Promise<{ rate: number; cpu: number }> {
+  return new Promise((resolve) => {
+    worker.once('message', (answer: unknown) => resolve(answer as { rate: number; cpu: number }))
+    worker.send({ inFlight, requests: REQUESTS })
+  })
+}
+
+const clients: Record<string, Client> = {}
+for (const name of Object.keys(CLIENTS)) clients[name] = { worker: await startWorker(name) }
 
 /** The Python helper, when /usr/bin/python3 has requests and requests-oauthlib. */
 function startPython(): { ask(client: string, inFlight: number): Promise<{ rate: number; cpu_us: number }>; close(): void } | undefined {
@@ -134,63 +127,87 @@ interface Samples {
   sequential: number[]
   parallel: number[]
   cpu: number[]
+  /** Against the got measurement taken right beside each one (before it in even rounds, after it in odd ones). */
+  vsGot: { sequential: number[]; parallel: number[]; cpuOver: number[] }
 }
 
 async function sample(client: Client, inFlight: number): Promise<{ rate: number; cpu: number }> {
-  if ('local' in client) {
-    const rate = await measure(client.local, inFlight, REQUESTS)
-    return { rate, cpu: lastCpuPerRequest }
-  }
+  if ('worker' in client) return askWorker(client.worker, inFlight)
   const answer = await (python as NonNullable<typeof python>).ask(client.python, inFlight)
   return { rate: answer.rate, cpu: answer.cpu_us }
 }
 
+const GOT = 'got 14'
 const results: Record<string, Samples> = {}
+const entry = (name: string): Samples => (results[name] ??= { sequential: [], parallel: [], cpu: [], vsGot: { sequential: [], parallel: [], cpuOver: [] } })
 try {
-  for (const client of Object.values(clients)) if ('local' in client) await measure(client.local, 8, REQUESTS)
+  const baseline = clients[GOT] as Client
+  entry(GOT)
   for (let round = 0; round < ROUNDS; round++) {
-    const order = Object.entries(clients)
+    const order = Object.entries(clients).filter(([name]) => name !== GOT)
     if (round % 2 === 1) order.reverse()
     for (const [name, client] of order) {
-      const entry = (results[name] ??= { sequential: [], parallel: [], cpu: [] })
-      entry.sequential.push((await sample(client, 1)).rate)
-      const parallel = await sample(client, 8)
-      entry.parallel.push(parallel.rate)
-      entry.cpu.push(parallel.cpu)
+      // The client and got side by side, in turn first: the load on this machine swings over seconds, and a pair shares it.
+      for (const inFlight of [1, 8]) {
+        const pair =
+          round % 2 === 0
+            ? [await sample(baseline, inFlight), await sample(client, inFlight)]
+            : [await sample(client, inFlight), await sample(baseline, inFlight)].reverse()
+        const [got, ours] = pair as [{ rate: number; cpu: number }, { rate: number; cpu: number }]
+        const kind = inFlight === 1 ? 'sequential' : 'parallel'
+        entry(GOT)[kind].push(got.rate)
+        entry(name)[kind].push(ours.rate)
+        entry(name).vsGot[kind].push(ours.rate / got.rate)
+        if (inFlight === 8) {
+          entry(GOT).cpu.push(got.cpu)
+          entry(name).cpu.push(ours.cpu)
+          entry(name).vsGot.cpuOver.push(ours.cpu - got.cpu)
+        }
+      }
     }
   }
 
-  const ratios = (name: string, kind: 'sequential' | 'parallel', baseline = 'got 14'): number[] =>
-    (results[name]?.[kind] ?? []).map((value, round) => value / (results[baseline]?.[kind][round] ?? value))
   const spread = (values: number[]): string => `${median(values).toFixed(2)}x (${quantile(values, 0.1).toFixed(2)}–${quantile(values, 0.9).toFixed(2)})`
+  const micros = (values: number[]): string =>
+    `${median(values) >= 0 ? '+' : ''}${median(values).toFixed(1)} (${quantile(values, 0.1).toFixed(0)} to ${quantile(values, 0.9).toFixed(0)})`
 
   out('# oauth-sessions benchmark report')
   out()
   out(
-    `Node ${process.versions.node}, ${ROUNDS} interleaved rounds of ${REQUESTS} requests per measurement; ratios against got within each round, median (p10–p90).`,
+    `Node ${process.versions.node}, ${ROUNDS} rounds of ${REQUESTS} requests per measurement. Each Node client runs in a worker process of its own (bench/client-worker.ts), measured beside a got measurement (before or after it, in turn), and its ratio is taken against that one: the median over the rounds, and p10–p90.`,
   )
   out()
   out('## Requests per second (loopback, one server process)')
   out()
-  out('| client | sequential req/s | sequential vs got | 8 in flight req/s | 8 in flight vs got | client CPU µs/request (8 in flight) |')
-  out('| --- | ---: | ---: | ---: | ---: | ---: |')
-  for (const [name, { sequential, parallel, cpu }] of Object.entries(results)) {
+  out('| client | sequential req/s | sequential vs got | 8 in flight req/s | 8 in flight vs got | client CPU µs/request (8 in flight) | CPU µs beyond got |')
+  out('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const [name, { sequential, parallel, cpu, vsGot }] of Object.entries(results)) {
+    const versus = name === GOT ? ['1.00x', '1.00x', '0'] : [spread(vsGot.sequential), spread(vsGot.parallel), micros(vsGot.cpuOver)]
     out(
-      `| ${name} | ${median(sequential).toFixed(0)} | ${spread(ratios(name, 'sequential'))} | ${median(parallel).toFixed(0)} | ${spread(ratios(name, 'parallel'))} | ${median(cpu).toFixed(1)} |`,
+      `| ${name} | ${median(sequential).toFixed(0)} | ${versus[0]} | ${median(parallel).toFixed(0)} | ${versus[1]} | ${median(cpu).toFixed(1)} | ${versus[2]} |`,
     )
   }
   out()
   if (python === undefined) {
     out(`(No Python rows: ${PYTHON} lacks requests or requests-oauthlib; on Debian \`apt-get install python3-requests-oauthlib\` adds both.)`)
   } else {
-    const versus = ratios('OAuth1Session.get (HMAC-SHA1, header)', 'sequential', 'Python requests-oauthlib OAuth1Session (HMAC-SHA1)')
-    out(`Signed OAuth1Session against Python requests-oauthlib, sequential: ${spread(versus)} (target: at least 2.5x).`)
+    // Each against its own got beside it, then one against the other, round by round.
+    const ours = results['OAuth1Session.get (HMAC-SHA1, header)']?.vsGot.sequential ?? []
+    const theirs = results['Python requests-oauthlib OAuth1Session (HMAC-SHA1)']?.vsGot.sequential ?? []
+    const versus = ours.map((value, round) => value / (theirs[round] ?? value))
+    const gotVersus = theirs.map((value) => 1 / value)
+    out(
+      `Signed OAuth1Session against Python requests-oauthlib, sequential: ${spread(versus)} (target: at least 2.5x); got itself, unsigned: ${spread(gotVersus)}.`,
+    )
   }
-  const signedCpu = median(results['OAuth1Session.get (HMAC-SHA1, header)']?.cpu ?? []) - median(results['Session.get']?.cpu ?? [])
-  out(`The signed path costs ${signedCpu.toFixed(1)} µs of client CPU per request more than Session.get (8 in flight).`)
+  const signed = results['OAuth1Session.get (HMAC-SHA1, header)']?.vsGot.cpuOver ?? []
+  const unsigned = results['Session.get']?.vsGot.cpuOver ?? []
+  const beyond = signed.map((value, round) => value - (unsigned[round] ?? value))
+  out(`The signed path's client CPU per request beyond Session.get (8 in flight), round by round: ${micros(beyond)} µs.`)
   out()
 } finally {
   python?.close()
+  for (const client of Object.values(clients)) if ('worker' in client) client.worker.disconnect()
 }
 
 // 2. Signing
@@ -224,21 +241,23 @@ function opsPerSecond(run: () => unknown): number {
   out('| --- | ---: | ---: | ---: |')
   for (const [name, ops] of Object.entries(signing)) out(`| ${name} | ${ops.toFixed(0)} | ${(1e6 / ops).toFixed(2)} | ${(ops / reference10a).toFixed(2)}x |`)
   out()
-  out('| query parameters | OAuth1Auth.apply µs each | oauth-1.0a µs each |')
-  out('| ---: | ---: | ---: |')
+  // The same URL again (a signer keeps the encoded query of up to 64 URLs), and a new URL each time (the last value changes).
+  out('| query parameters | OAuth1Auth.apply µs each, the same URL | OAuth1Auth.apply µs each, a new URL each time | oauth-1.0a µs each |')
+  out('| ---: | ---: | ---: | ---: |')
   for (const count of [1, 10, 100]) {
     const query = Array.from({ length: count }, (_, index) => `p${index}=value%20${index}`).join('&')
     const target = `https://api.example.com/search?${query}`
-    const ourOps = opsPerSecond(() => ours.apply(new PreparedRequest('GET', target, new HeaderMap(), undefined)))
+    const sameOps = opsPerSecond(() => ours.apply(new PreparedRequest('GET', target, new HeaderMap(), undefined)))
+    let serial = 0
+    const newOps = opsPerSecond(() => ours.apply(new PreparedRequest('GET', `${target}x${serial++}`, new HeaderMap(), undefined)))
     const theirOps = opsPerSecond(() => reference.toHeader(reference.authorize({ url: target, method: 'GET' }, token)))
-    out(`| ${count} | ${(1e6 / ourOps).toFixed(2)} | ${(1e6 / theirOps).toFixed(2)} |`)
+    out(`| ${count} | ${(1e6 / sameOps).toFixed(2)} | ${(1e6 / newOps).toFixed(2)} | ${(1e6 / theirOps).toFixed(2)} |`)
   }
   out()
 }
 
-// 3. How cost grows
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
+// 3. How cost grows (in this process)
+const session = new Session()
 try {
   out('## How cost grows')
   out()
@@ -302,9 +321,7 @@ try {
   )
   out()
 } finally {
-  await Promise.all([session.close(), oauth1.close(), bearer.close(), stored.close()])
-  agent.destroy()
-  await undiciAgent.close()
+  await session.close()
   child.disconnect()
 }
 
