@@ -19,7 +19,8 @@ export async function startServer(script: string): Promise<{ base: string; child
 /**
  * With BENCH_PIN=1 on Linux with taskset and 2 or more cores, pins this process (all its threads)
  * to core 0 and the server to core 1, so the scheduler does not move them around. On the 2-core
- * development machine it did not narrow the run-to-run spread (about ±10%), so it is off by default.
+ * development machine it did not narrow the run-to-run spread (about ±10%), so it is off by default in
+ * the single benchmarks; the report (bench/report.ts) turns it on, and its worker processes inherit core 0.
  */
 function pinToCores(): boolean {
   if (process.env.BENCH_PIN !== '1' || process.platform !== 'linux' || availableParallelism() < 2) return false

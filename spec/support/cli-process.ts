@@ -113,3 +113,25 @@ export function startCli(home: CliHome, args: readonly string[], env: Record<str
     },
   }
 }
+
+/** The sandbox's three OAuth 1 URLs as `profile add` flags (`sandbox.oauth1` of `startSandbox()`). */
+export function oauth1ProfileFlags(
+  oauth1: { requestTokenUrl: string; authorizeUrl: string; accessTokenUrl: string },
+  consumerKey: string,
+  secretEnv: string,
+): string[] {
+  return [
+    '--flow',
+    'oauth1',
+    '--request-token-url',
+    oauth1.requestTokenUrl,
+    '--authorize-url',
+    oauth1.authorizeUrl,
+    '--access-token-url',
+    oauth1.accessTokenUrl,
+    '--consumer-key',
+    consumerKey,
+    '--consumer-secret-env',
+    secretEnv,
+  ]
+}

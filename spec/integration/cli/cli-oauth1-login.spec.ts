@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import { FileTokenStore } from '../../../lib/index.js'
 import { startSandbox } from '../../../lib/testing/index.js'
-import { cliHomeEachSpec, type CliHome, type CliResult, startCli } from '../../support/cli-process.js'
+import { cliHomeEachSpec, type CliHome, type CliResult, oauth1ProfileFlags, startCli } from '../../support/cli-process.js'
 
 // The built `oauth-sessions` command with an `oauth1` profile against the sandbox (#19): `login`
 // with the PIN (oob) flow (the spec opens the printed URL, whose oob answer holds the verifier, and
@@ -16,23 +16,7 @@ const SECRET_ENV = { TW_SECRET: CONSUMER_SECRET }
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>
 
 async function addProfile(home: CliHome, sandbox: Sandbox): Promise<void> {
-  const added = await home.run([
-    'profile',
-    'add',
-    'tw',
-    '--flow',
-    'oauth1',
-    '--request-token-url',
-    sandbox.oauth1.requestTokenUrl,
-    '--authorize-url',
-    sandbox.oauth1.authorizeUrl,
-    '--access-token-url',
-    sandbox.oauth1.accessTokenUrl,
-    '--consumer-key',
-    sandbox.oauth1.consumerKey,
-    '--consumer-secret-env',
-    'TW_SECRET',
-  ])
+  const added = await home.run(['profile', 'add', 'tw', ...oauth1ProfileFlags(sandbox.oauth1, sandbox.oauth1.consumerKey, 'TW_SECRET')])
   expect(added.code, added.stderr).to.equal(0)
 }
 

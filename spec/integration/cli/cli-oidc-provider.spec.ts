@@ -114,6 +114,22 @@ describe('oauth-sessions against oidc-provider', function () {
     expect(added.code, added.stderr).to.equal(0)
   }
 
+  /** The code-flow profile `native` of the native client (loopback IP redirect, any port). */
+  function addNativeProfile(): Promise<void> {
+    return addProfile('native', [
+      '--flow',
+      'code',
+      '--issuer',
+      issuer,
+      '--client-id',
+      'cli-native',
+      '--client-secret-env',
+      'CLI_NATIVE_SECRET',
+      '--scope',
+      'openid',
+    ])
+  }
+
   /** A "browser" for $BROWSER that only writes down the URL it was asked to open. */
   function browserScript(folder: string): { env: Record<string, string>; log: string } {
     const script = join(folder, 'browser.mjs')
@@ -216,18 +232,7 @@ describe('oauth-sessions against oidc-provider', function () {
   })
 
   it('logs in with the code flow and PKCE: a native client with the loopback IP redirect, any port (RFC 8252 §7.3)', async () => {
-    await addProfile('native', [
-      '--flow',
-      'code',
-      '--issuer',
-      issuer,
-      '--client-id',
-      'cli-native',
-      '--client-secret-env',
-      'CLI_NATIVE_SECRET',
-      '--scope',
-      'openid',
-    ])
+    await addNativeProfile()
 
     const { result, opened, callback, answer } = await codeLogin('native', SECRETS)
     const token = await home.run(['token', 'native'], SECRETS)
@@ -272,18 +277,7 @@ describe('oauth-sessions against oidc-provider', function () {
   })
 
   it('gives up after `login --timeout` seconds (code and device flows): exit 1, a typed error naming the timeout; a wrong --timeout is usage (64)', async () => {
-    await addProfile('native', [
-      '--flow',
-      'code',
-      '--issuer',
-      issuer,
-      '--client-id',
-      'cli-native',
-      '--client-secret-env',
-      'CLI_NATIVE_SECRET',
-      '--scope',
-      'openid',
-    ])
+    await addNativeProfile()
     await addProfile('tv', ['--flow', 'device', '--issuer', issuer, '--client-id', 'cli-tv', '--scope', 'openid'])
     const nobody = browserScript(home.config) // opens nothing: nobody signs in
 

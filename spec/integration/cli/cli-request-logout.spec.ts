@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import { FileTokenStore } from '../../../lib/index.js'
 import { type Sandbox, startSandbox } from '../../../lib/testing/index.js'
-import { cliHomeEachSpec } from '../../support/cli-process.js'
+import { cliHomeEachSpec, oauth1ProfileFlags } from '../../support/cli-process.js'
 
 // The built command's `request`, `logout` and `explain` (#19) against the sandbox: a
 // client-credentials profile for OAuth 2, an oauth1 profile with a stored token for explain.
@@ -171,23 +171,7 @@ describe('oauth-sessions request, logout and explain', function () {
     await using sandbox = await startSandbox()
     const consumerSecret = 'explain-consumer-Rt5-secret'
     const tokenSecret = 'explain-token-Wq9-secret'
-    const added = await home.run([
-      'profile',
-      'add',
-      'tw',
-      '--flow',
-      'oauth1',
-      '--request-token-url',
-      sandbox.oauth1.requestTokenUrl,
-      '--authorize-url',
-      sandbox.oauth1.authorizeUrl,
-      '--access-token-url',
-      sandbox.oauth1.accessTokenUrl,
-      '--consumer-key',
-      'explain-key',
-      '--consumer-secret-env',
-      'TW_SECRET',
-    ])
+    const added = await home.run(['profile', 'add', 'tw', ...oauth1ProfileFlags(sandbox.oauth1, 'explain-key', 'TW_SECRET')])
     expect(added.code, added.stderr).to.equal(0)
     mkdirSync(join(home.state, 'oauth-sessions'), { recursive: true })
     const store = new FileTokenStore(join(home.state, 'oauth-sessions', 'tokens.json'))
