@@ -140,13 +140,16 @@ interface FetchContext {
 async function sendFollowing(first: PreparedRequest, context: FetchContext, mayRetry: boolean): Promise<Response> {
   const { strategy, signal } = context
   const follow = context.redirect === 'follow'
+  // Parsed once, and only when a redirect happens: most requests have no hop.
+  let firstOrigin: string | undefined
+  const originOfFirst = (): string => (firstOrigin ??= new URL(first.url).origin)
   let request = first
   let hops = 0
   for (;;) {
     const response = await context.send(request.url, wireInit(request, context, follow ? 'manual' : context.redirect))
     const location = response.headers.get('location')
     if (!follow || location === null || !isRedirectStatus(response.status)) {
-      const sameOrigin = hops === 0 || new URL(request.url).origin === new URL(first.url).origin
+      const sameOrigin = hops === 0 || new URL(request.url).origin === originOfFirst()
       const answering = mayRetry && sameOrigin ? strategy.onResponse?.(authResponse(response, request.url), request) : undefined
       const retry = answering === undefined ? undefined : await untilAborted(answering, signal, request.method, () => request.redactedUrl)
       // A stream was read by the first send: the answer stands, and the caller may send again.
@@ -163,7 +166,7 @@ async function sendFollowing(first: PreparedRequest, context: FetchContext, mayR
     const next = redirectRequest(request, response.status, location)
     if (context.read.stream !== undefined && next.request.body === context.read.stream.standIn) throw new BodyNotReplayableError(response.status)
     // As the Session: only a hop to the original request's origin is signed again.
-    const awayFromFirst = next.crossOrigin || new URL(next.request.url).origin !== new URL(first.url).origin
+    const awayFromFirst = next.crossOrigin || new URL(next.request.url).origin !== originOfFirst()
     if (strategy.onRedirect) {
       const redirected = strategy.onRedirect(next.request, { status: response.status, previousUrl: request.url, crossOrigin: awayFromFirst })
       if (redirected !== undefined) await untilAborted(redirected, signal, next.request.method, () => next.request.redactedUrl)
