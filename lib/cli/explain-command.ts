@@ -1,6 +1,7 @@
 import { UsageError } from './cli-errors.js'
 import { openTokenStore } from './cli-token-store.js'
 import { oauth1SessionOf } from './cli-sessions.js'
+import { nameValuePair } from './name-value.js'
 import { profileOf } from './token-command.js'
 import type { CliIO, GlobalOptions } from './program.js'
 
@@ -28,8 +29,8 @@ export async function explain(
   const store = await openTokenStore(config, io, false)
   await using session = await oauth1SessionOf(name, profile, store, io, false)
   const prepared = await session.prepareRequest(method.toUpperCase(), url, {
-    ...(options.query === undefined ? {} : { params: options.query.map((item) => pair(item, '--query')) }),
-    ...(options.form === undefined ? {} : { data: options.form.map((item) => pair(item, '--form')) }),
+    ...(options.query === undefined ? {} : { params: options.query.map((item) => nameValuePair(item, '--query')) }),
+    ...(options.form === undefined ? {} : { data: options.form.map((item) => nameValuePair(item, '--form')) }),
   })
   const explanation = session.oauth.explainSignature(prepared)
   if (globals.json === true) {
@@ -50,10 +51,4 @@ export async function explain(
       '',
     ].join('\n'),
   )
-}
-
-function pair(item: string, flag: string): [string, string] {
-  const equals = item.indexOf('=')
-  if (equals <= 0) throw new UsageError(`${flag} takes name=value, such as ${flag} page=2.`)
-  return [item.slice(0, equals), item.slice(equals + 1)]
 }

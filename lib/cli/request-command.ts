@@ -6,6 +6,7 @@ import { OAuthSessionsError } from '../errors.js'
 import { openTokenStore } from './cli-token-store.js'
 import { oauth1SessionOf, oauth2SessionOf } from './cli-sessions.js'
 import { LoginRequiredError, UsageError } from './cli-errors.js'
+import { nameValuePair } from './name-value.js'
 import { clientCredentialsToken, profileOf, usable } from './token-command.js'
 import type { CliIO, GlobalOptions } from './program.js'
 
@@ -107,8 +108,8 @@ function requestOptions(options: RequestCommandOptions): RequestOptions {
   if (bodies.length > 1) throw new UsageError('Give one body: -d/--data, -j/--json or --form.')
   const request: RequestOptions = {}
   if (options.header !== undefined) request.headers = options.header.map((header) => headerPair(header))
-  if (options.query !== undefined) request.params = options.query.map((item) => pair(item, '--query'))
-  if (options.form !== undefined) request.data = options.form.map((item) => pair(item, '--form'))
+  if (options.query !== undefined) request.params = options.query.map((item) => nameValuePair(item, '--query'))
+  if (options.form !== undefined) request.data = options.form.map((item) => nameValuePair(item, '--form'))
   if (options.data !== undefined) {
     request.data = options.data.join('&')
     request.headers = [['Content-Type', 'application/x-www-form-urlencoded'], ...((request.headers as [string, string][] | undefined) ?? [])]
@@ -133,13 +134,6 @@ function headerPair(header: string): [string, string] {
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
     throw new UsageError(`-H takes "Name: value", such as -H 'Accept: application/json'; got a header without a valid name.`)
   return [name, header.slice(colon + 1).trim()]
-}
-
-/** `name=value` of `--query` and `--form`. */
-function pair(item: string, flag: string): [string, string] {
-  const equals = item.indexOf('=')
-  if (equals <= 0) throw new UsageError(`${flag} takes name=value, such as ${flag} page=2.`)
-  return [item.slice(0, equals), item.slice(equals + 1)]
 }
 
 /** Status line and headers (with --include), then the body: to `-o`, raw, or pretty JSON on a terminal. */
