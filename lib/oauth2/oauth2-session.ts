@@ -1084,7 +1084,12 @@ export class OAuth2Session extends Session<OAuth2RequestOptions> {
    * without one (`withholdToken`, `auth` of your own), as requests-oauthlib checks every request;
    * `insecureTransport` or `OAUTHLIB_INSECURE_TRANSPORT` lift it
    */
-  override async request(method: string, url: string | URL, options: OAuth2RequestOptions = {}): Promise<Response> {
+  override async request(method: string, url: string | URL, options?: OAuth2RequestOptions): Promise<Response> {
+    // The common request, with no options: nothing to check twice (Session.request checks the options it is given).
+    if (options === undefined) {
+      this.#checkTransport(url)
+      return super.request(method, url)
+    }
     // Before the destructuring: a string there would be reported character by character.
     checkOptionKeys(oauth2RequestOptionsSchema(), options, this.constructor.name, 'request')
     this.#checkTransport(url)
