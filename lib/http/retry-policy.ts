@@ -58,7 +58,13 @@ export class RetryPolicy {
   }
 }
 
-function parseRetryAfter(value: string | undefined): number | undefined {
+/**
+ * `Retry-After` as milliseconds from now: a number of seconds, or an HTTP date (0 when it is past);
+ * anything else is none. The retry policy waits by it, revocation reports it (in seconds).
+ *
+ * @internal
+ */
+export function parseRetryAfter(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
   const date = Date.parse(value)

@@ -11,6 +11,7 @@ import { redactUrl } from '../security/redact-url.js'
 import { AuthorizationPendingError, DeviceAuthorizationExpiredError, SlowDownError } from './oauth2-errors.js'
 import type { OAuth2Token } from './oauth2-token.js'
 import { decodeTokenBody, providerRefusal } from './token-endpoint.js'
+import { isSecureEnough } from './transport-security.js'
 
 /** The grant type of the device access token request (RFC 8628 §3.4). */
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
@@ -193,7 +194,7 @@ const WHERE = 'The device authorization response'
 /**
  * Reads a device authorization answer as hostile: a refusal is the typed RFC 6749 / 8628 error;
  * every field is checked for presence, type and length; the verification URIs must be absolute
- * https URLs (http on loopback, or with `insecureTransport`); `expires_in` a positive whole number
+ * https URLs (http on loopback, or with `insecureTransport` or `OAUTHLIB_INSECURE_TRANSPORT`); `expires_in` a positive whole number
  * of seconds; `interval` one too, 5 when left out.
  *
  * @internal
@@ -347,13 +348,10 @@ function text(raw: Record<string, unknown>, field: string): string {
   return value
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
-
 function pageUrl(raw: Record<string, unknown>, field: string, insecureTransport: boolean): string {
   const value = text(raw, field)
   const url = URL.canParse(value) ? new URL(value) : undefined
-  const secure = url?.protocol === 'https:' || (url?.protocol === 'http:' && (insecureTransport || LOOPBACK.test(url.hostname)))
-  if (url === undefined || !secure) throw new InvalidTokenResponseError(field, 'is not an absolute https URL', WHERE)
+  if (url === undefined || !isSecureEnough(url, insecureTransport)) throw new InvalidTokenResponseError(field, 'is not an absolute https URL', WHERE)
   return value
 }
 

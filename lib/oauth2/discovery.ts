@@ -7,6 +7,7 @@ import type { Session } from '../http/session.js'
 import { underTokenCap } from '../http/token-response-cap.js'
 import { redactUrl } from '../security/redact-url.js'
 import { DiscoveryError, InvalidMetadataError } from './discovery-errors.js'
+import { isSecureEnough } from './transport-security.js'
 
 /**
  * An authorization server's metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3), as
@@ -87,7 +88,6 @@ const BOOLEAN_FIELDS = new Set([
 /** The longest URL or list entry accepted, and the longest list. */
 const MAX_TEXT = 2048
 const MAX_LIST = 1000
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
 /**
  * The well-known URLs of an issuer, in the order they are tried:
@@ -239,14 +239,9 @@ function checkIssuer(issuer: string, insecure: boolean): void {
   if (url.search !== '' || url.hash !== '' || issuer.includes('?') || issuer.includes('#') || url.username !== '' || url.password !== '') {
     throw new ConfigurationError('issuer', 'The issuer must have no query, fragment or user info (RFC 8414 §2).')
   }
-  if (!secureEnough(url, insecure)) {
+  if (!isSecureEnough(url, insecure)) {
     throw new ConfigurationError('issuer', 'The issuer must use https (plain http only on loopback, or with insecureTransport).')
   }
-}
-
-function secureEnough(url: URL, insecure: boolean): boolean {
-  if (url.protocol === 'https:') return true
-  return url.protocol === 'http:' && (insecure || Boolean(process.env.OAUTHLIB_INSECURE_TRANSPORT) || LOOPBACK.test(url.hostname))
 }
 
 /** GETs one well-known URL: the JSON object it serves, or why it serves none. */
@@ -326,7 +321,7 @@ export function readSerializedMetadata(
   if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidMetadataError(where, 'metadata', 'is not a JSON object')
   const raw = value as Readonly<Record<string, unknown>>
   const issuer = Object.hasOwn(raw, 'issuer') ? raw.issuer : undefined
-  if (typeof issuer === 'string' && !(URL.canParse(issuer) && secureEnough(new URL(issuer), insecure))) {
+  if (typeof issuer === 'string' && !(URL.canParse(issuer) && isSecureEnough(new URL(issuer), insecure))) {
     throw new InvalidMetadataError(where, 'issuer', 'is not an https URL')
   }
   return validateMetadata(raw, typeof issuer === 'string' ? issuer : '', where, insecure)
@@ -343,7 +338,7 @@ function checkEndpoint(field: string, value: unknown, insecure: boolean, fail: (
   if (!URL.canParse(value)) return fail(field, 'is not an absolute URL')
   const url = new URL(value)
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail(field, `uses ${url.protocol.slice(0, 20)}, not https`)
-  if (!secureEnough(url, insecure)) return fail(field, 'uses plain http outside loopback (pass insecureTransport only for a test server)')
+  if (!isSecureEnough(url, insecure)) return fail(field, 'uses plain http outside loopback (pass insecureTransport only for a test server)')
   if (value.includes('#') || url.username !== '' || url.password !== '') return fail(field, 'has a fragment or user info (RFC 8414 §2 forbids them)')
 }
 

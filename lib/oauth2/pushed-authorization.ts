@@ -11,7 +11,7 @@ import type { ComplianceHookRegistry } from './compliance-hooks.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
 import { clientAuthentication, type ConfiguredClientAuth } from './client-authentication.js'
 import { decodeTokenBody, providerRefusal, sendTokenRequest } from './token-endpoint.js'
-import { assertSecureTransport } from './transport-security.js'
+import { assertSecureTransport, isSecureEnough } from './transport-security.js'
 
 /**
  * Options of {@link OAuth2Session.pushAuthorizationRequest} (its fourth argument) and of
@@ -64,7 +64,6 @@ const MAX_REQUEST_URI = 2048
 /** The longest lifetime taken, seconds: a request URI is meant to live seconds or minutes (RFC 9126 §2.2). */
 const MAX_EXPIRES_IN = 86_400
 const WHERE = 'The pushed authorization response'
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
 
 /**
  * What a PAR endpoint answered, checked: the request URI that stands for the pushed parameters and
@@ -158,7 +157,7 @@ export async function pushAuthorizationParams(
  * is the typed RFC 6749 error of its body (scrubbed of the request's credentials); 201 is the
  * answer the RFC names, 200 is taken too (some servers send it), any other status is refused;
  * `request_uri` must be non-empty text of at most 2048 characters, an absolute `urn:` or
- * `https:` URI (http on loopback or with `insecureTransport`) without spaces; `expires_in` a
+ * `https:` URI (http on loopback or with `insecureTransport` or `OAUTHLIB_INSECURE_TRANSPORT`) without spaces; `expires_in` a
  * positive whole number of seconds, at most a day.
  *
  * @internal
@@ -223,7 +222,7 @@ function requestUri(raw: Record<string, unknown>, insecureTransport: boolean): s
   }
   const scheme = /^([a-z][a-z\d+.-]*):[\x21-\x7e]+$/i.exec(value)?.[1]?.toLowerCase()
   if (scheme === 'urn' || scheme === 'https') return value
-  if (scheme === 'http' && URL.canParse(value) && (insecureTransport || LOOPBACK.test(new URL(value).hostname))) return value
+  if (scheme === 'http' && URL.canParse(value) && isSecureEnough(new URL(value), insecureTransport)) return value
   throw new InvalidTokenResponseError(
     'request_uri',
     scheme === 'http' ? 'is a plain http URL; expected a urn: or https: URI' : 'is no absolute urn: or https: URI (printable characters, no spaces)',

@@ -3,6 +3,7 @@ import { ConfigurationError, InvalidTokenResponseError } from '../errors.js'
 import type { ParamPairs } from '../http/form-encoding.js'
 import { MAX_ANSWER_DEPTH, nestedDeeperThan } from '../http/nesting.js'
 import type { Response } from '../http/response.js'
+import { parseRetryAfter } from '../http/retry-policy.js'
 import type { Session } from '../http/session.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
 import { EndpointUnavailableError, RevocationUnsupportedTokenTypeError } from './oauth2-errors.js'
@@ -173,13 +174,10 @@ function endpointError(response: Response): Error {
   return new EndpointUnavailableError(body, response, retryAfterSeconds(response.headers.get('retry-after')))
 }
 
-/** `Retry-After` as seconds: a number of seconds, or an HTTP date from now; anything else is none. */
+/** `Retry-After` in whole seconds (rounded up), as the retry policy reads it. */
 function retryAfterSeconds(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const trimmed = value.trim()
-  if (/^\d{1,10}$/.test(trimmed)) return Number(trimmed)
-  const date = Date.parse(trimmed)
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000))
+  const ms = parseRetryAfter(value)
+  return ms === undefined ? undefined : Math.ceil(ms / 1000)
 }
 
 /**

@@ -138,6 +138,29 @@ describe('deviceAuthorization (RFC 8628 §3.1)', () => {
     })
   }
 
+  it('takes a plain-http verification_uri off loopback under OAUTHLIB_INSECURE_TRANSPORT, as under insecureTransport', async () => {
+    const before = process.env.OAUTHLIB_INSECURE_TRANSPORT
+    const page = { ...base, verification_uri: 'http://idp.test/device', verification_uri_complete: 'http://idp.test/device?user_code=U' }
+    const scope = nock(IDP).post('/device/code').reply(200, page).post('/device/code').reply(200, page)
+    const lifted = new OAuth2Session('tv', { deviceAuthorizationUrl: `${IDP}/device/code`, insecureTransport: true })
+    const session = new OAuth2Session('tv', { deviceAuthorizationUrl: `${IDP}/device/code` })
+    try {
+      const byOption = await lifted.deviceAuthorization()
+      process.env.OAUTHLIB_INSECURE_TRANSPORT = '1'
+      const byEnv = await session.deviceAuthorization()
+
+      for (const answer of [byOption, byEnv]) {
+        expect(answer).to.include({ verificationUri: 'http://idp.test/device', verificationUriComplete: 'http://idp.test/device?user_code=U' })
+      }
+      scope.done()
+    } finally {
+      if (before === undefined) delete process.env.OAUTHLIB_INSECURE_TRANSPORT
+      else process.env.OAUTHLIB_INSECURE_TRANSPORT = before
+      await lifted.close()
+      await session.close()
+    }
+  })
+
   it('turns a refusal into the typed error', async () => {
     const scope = nock(IDP).post('/device/code').reply(400, { error: 'access_denied', error_description: 'no devices for you' })
     const session = new OAuth2Session('tv', { deviceAuthorizationUrl: `${IDP}/device/code` })

@@ -366,6 +366,23 @@ describe('pushAuthorizationRequest with a hostile answer', () => {
     scope.done()
   })
 
+  it('takes a plain http request_uri off loopback under OAUTHLIB_INSECURE_TRANSPORT, as under insecureTransport', async () => {
+    const before = process.env.OAUTHLIB_INSECURE_TRANSPORT
+    const answer = { request_uri: 'http://idp.test/requests/1', expires_in: 60 }
+    const scope = nock(IDP).post('/par').reply(201, answer).post('/par').reply(201, answer)
+    try {
+      const [byOption] = await discovered({ insecureTransport: true }).pushAuthorizationRequest()
+      process.env.OAUTHLIB_INSECURE_TRANSPORT = '1'
+      const [byEnv] = await discovered().pushAuthorizationRequest()
+
+      for (const url of [byOption, byEnv]) expect(new URL(url).searchParams.get('request_uri')).to.equal('http://idp.test/requests/1')
+      scope.done()
+    } finally {
+      if (before === undefined) delete process.env.OAUTHLIB_INSECURE_TRANSPORT
+      else process.env.OAUTHLIB_INSECURE_TRANSPORT = before
+    }
+  })
+
   it('takes an http request_uri on loopback', async () => {
     const scope = nock('http://127.0.0.1:9').post('/par').reply(201, { request_uri: 'http://127.0.0.1:9/requests/1', expires_in: 60 })
 

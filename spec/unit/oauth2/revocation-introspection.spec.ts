@@ -150,6 +150,22 @@ describe('revokeToken (RFC 7009)', () => {
     scope.done()
   })
 
+  it('reads a Retry-After HTTP date as the seconds left, and one it cannot read as none', async () => {
+    const at = new Date(Date.now() + 120_000).toUTCString()
+    const scope = nock(IDP).post('/revoke').reply(503, 'down', { 'retry-after': at }).post('/revoke').reply(503, 'down', { 'retry-after': 'soon' })
+    const client = session()
+
+    const dated = (await client.revokeToken('other').catch((e: unknown) => e)) as EndpointUnavailableError
+    const garbled = (await client.revokeToken('other').catch((e: unknown) => e)) as EndpointUnavailableError
+
+    expect(dated).to.be.instanceOf(EndpointUnavailableError)
+    expect(dated.retryAfter).to.be.within(119, 120)
+    expect(garbled).to.be.instanceOf(EndpointUnavailableError)
+    expect(garbled.retryAfter).to.equal(undefined)
+    expect(garbled.message).to.include('sent no Retry-After')
+    scope.done()
+  })
+
   it('keeps the token sent out of the error message, even when the server quotes it', async () => {
     const scope = nock(IDP).post('/revoke').reply(400, { error: 'invalid_request', error_description: 'bad token other-secret-token' })
 
