@@ -1,4 +1,4 @@
-import { createPrivateKey, createSecretKey, type KeyObject, randomUUID } from 'node:crypto'
+import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto'
 import type { JWK } from 'jose'
 import { lazySchema } from '../http/lazy-schema.js'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
@@ -6,6 +6,7 @@ import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { ConfigurationError } from '../errors.js'
 import { decodePairs, encodePairs, type ParamPairs, quotePlus } from '../http/form-encoding.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
+import { algorithmsFor, isKeyObject, type PrivateKeyProblem, readPrivateKey } from './private-key.js'
 
 /**
  * How a client authenticates at the token endpoint and its siblings (the `clientAuth` option):
@@ -389,6 +390,15 @@ function assertionSettings(options: ClientAuthOptions): AssertionSettings {
   return { alg: '', kid: options.clientAssertionKid, audience: options.clientAssertionAudience, lifetime: options.clientAssertionLifetime ?? 60 }
 }
 
+/** What is wrong with a `clientAssertionKey`, as its ConfigurationError says it. */
+const KEY_PROBLEMS: Record<Exclude<PrivateKeyProblem, 'not-private'>, string> = {
+  'unreadable-pem': 'is not a private key PEM',
+  'unreadable-cryptokey': 'is not an asymmetric JWK',
+  'public-jwk': 'is a public JWK (it has no "d")',
+  'unreadable-jwk': 'is not a usable private JWK',
+  'not-a-key': 'is not an asymmetric JWK',
+}
+
 /** The private key of `private_key_jwt`, its algorithm and kid, checked (node:crypto parses; jose signs). */
 function privateKey(options: ClientAuthOptions, owner: string): { key: KeyObject; alg: string; kid: string | undefined } {
   const given = options.clientAssertionKey
@@ -401,28 +411,12 @@ function privateKey(options: ClientAuthOptions, owner: string): { key: KeyObject
   const refuse = (why: string): never => {
     throw new ConfigurationError('clientAssertionKey', `${owner}: clientAssertionKey ${why}; pass a private KeyObject, a PEM or a private JWK.`)
   }
-  let key: KeyObject
-  let jwk: JWK | undefined
-  if (typeof given === 'string') {
-    try {
-      key = createPrivateKey(given)
-    } catch {
-      return refuse('is not a private key PEM')
-    }
-  } else if (isKeyObject(given)) {
-    if (given.type !== 'private') return refuse(`is a ${given.type} key, not a private one`)
-    key = given
-  } else {
-    jwk = given
-    if (typeof jwk.kty !== 'string' || jwk.kty === 'oct') return refuse('is not an asymmetric JWK')
-    if (typeof jwk.d !== 'string') return refuse('is a public JWK (it has no "d")')
-    try {
-      key = createPrivateKey({ key: jwk as Record<string, unknown> & { kty: string }, format: 'jwk' })
-    } catch {
-      return refuse('is not a usable private JWK')
-    }
-  }
-  const alg = options.clientAssertionAlg ?? (typeof jwk?.alg === 'string' ? jwk.alg : defaultAlg(key))
+  // Anything but a PEM or a KeyObject is taken as a JWK (a CryptoKey too, which this option does not take).
+  if (typeof given !== 'string' && !isKeyObject(given) && (typeof given.kty !== 'string' || given.kty === 'oct')) return refuse('is not an asymmetric JWK')
+  const { key, jwk } = readPrivateKey(given, (problem, read) =>
+    refuse(problem === 'not-private' ? `is a ${read?.type} key, not a private one` : KEY_PROBLEMS[problem]),
+  )
+  const alg = options.clientAssertionAlg ?? (typeof jwk?.alg === 'string' ? jwk.alg : algorithmsFor(key)[0])
   if (alg === undefined) return refuse(`is a ${key.asymmetricKeyType ?? 'unknown'} key with no default algorithm: pass clientAssertionAlg`)
   if (/^(HS|none)/i.test(alg)) throw new ConfigurationError('clientAssertionAlg', `${owner}: private_key_jwt signs with an asymmetric algorithm, not ${alg}.`)
   // What jose would refuse at the first request (RFC 7518 §3.3: RSA keys of 2048 bits or more), refused now.
@@ -438,45 +432,6 @@ function privateKey(options: ClientAuthOptions, owner: string): { key: KeyObject
     )
   }
   return { key, alg, kid: options.clientAssertionKid ?? (typeof jwk?.kid === 'string' ? jwk.kid : undefined) }
-}
-
-function isKeyObject(value: unknown): value is KeyObject {
-  return typeof value === 'object' && value !== null && typeof (value as KeyObject).export === 'function' && 'asymmetricKeyType' in value
-}
-
-/** The JWS algorithms a private key signs with (RFC 7518, RFC 8037). */
-function algorithmsFor(key: KeyObject): string[] {
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-      return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
-    case 'rsa-pss':
-      return ['PS256', 'PS384', 'PS512']
-    case 'ed25519':
-      return ['EdDSA', 'Ed25519']
-    case 'ec': {
-      const alg = defaultAlg(key)
-      return alg === undefined ? [] : [alg]
-    }
-    default:
-      return []
-  }
-}
-
-function defaultAlg(key: KeyObject): string | undefined {
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-      return 'RS256'
-    case 'rsa-pss':
-      return 'PS256'
-    case 'ed25519':
-      return 'EdDSA'
-    case 'ec': {
-      const curve = key.asymmetricKeyDetails?.namedCurve
-      return curve === 'prime256v1' ? 'ES256' : curve === 'secp384r1' ? 'ES384' : curve === 'secp521r1' ? 'ES512' : undefined
-    }
-    default:
-      return undefined
-  }
 }
 
 /** Adds pairs to a request's form body (or query, for GET), skipping a `client_id` it already has. */

@@ -7,6 +7,7 @@ import type { Session } from '../http/session.js'
 import { underTokenCap } from '../http/token-response-cap.js'
 import { redactUrl } from '../security/redact-url.js'
 import { DiscoveryError, InvalidMetadataError } from './discovery-errors.js'
+import { jsonObjectBody } from './json-object-body.js'
 import { isSecureEnough } from './transport-security.js'
 
 /**
@@ -261,16 +262,11 @@ async function fetchDocument(session: Session, url: string, signal: AbortSignal)
       continue
     }
     if (!response.ok) return `HTTP ${response.status}`
-    const type = response.headers.get('content-type') ?? ''
-    if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) return `not JSON (${type === '' ? 'no content-type' : type.slice(0, 80)})`
-    let raw: unknown
-    try {
-      raw = JSON.parse(response.text)
-    } catch {
-      return 'a body that does not parse as JSON'
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'JSON that is not an object'
-    return { url, raw: raw as Record<string, unknown>, response }
+    const raw = jsonObjectBody(response, (problem, shown) =>
+      problem === 'not-json' ? `not JSON (${shown})` : problem === 'unparsable' ? 'a body that does not parse as JSON' : 'JSON that is not an object',
+    )
+    if (typeof raw === 'string') return raw
+    return { url, raw, response }
   }
 }
 

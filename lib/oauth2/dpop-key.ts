@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, KeyObject, type JsonWebKey } from 'node:crypto'
 import { ConfigurationError } from '../errors.js'
 import { DPoPKeyError } from './dpop-errors.js'
+import { algorithmsFor, type PrivateKeyProblem, readPrivateKey } from './private-key.js'
 
 /**
  * A JWS algorithm a DPoP proof can be signed with (RFC 9449 §4.2: asymmetric only).
@@ -73,6 +74,17 @@ export interface DPoPKey {
 /** The members of a private JWK that a public one must not carry. */
 const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])
 
+const UNREADABLE = 'could not be read as a private key (a KeyObject, an extractable CryptoKey, a private JWK or a PEM)'
+/** What is wrong with a `dpop.privateKey`, as its ConfigurationError says it. */
+const KEY_PROBLEMS: Record<PrivateKeyProblem, string> = {
+  'unreadable-pem': UNREADABLE,
+  'unreadable-cryptokey': UNREADABLE,
+  'unreadable-jwk': UNREADABLE,
+  'not-private': 'is not a private key: pass the private key of the pair',
+  'public-jwk': 'is a public JWK: pass the private one (with "d")',
+  'not-a-key': 'must be a KeyObject, a CryptoKey, a private JWK or a PEM',
+}
+
 /**
  * Reads a key the caller gave (the option, checked before any traffic): a ConfigurationError
  * naming `dpop.privateKey` or `dpop.alg` says what is wrong, never the key.
@@ -81,24 +93,12 @@ const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])
  */
 export function keyFromOption(given: KeyObject | CryptoKey | JsonWebKey | string, alg: DPoPAlgorithm | undefined): DPoPKey {
   const fail = (why: string) => new ConfigurationError('dpop.privateKey', `The dpop privateKey ${why}.`)
-  let keyObject: KeyObject
-  let jwkAlg: unknown
-  try {
-    if (given instanceof KeyObject) keyObject = given
-    else if (typeof CryptoKey !== 'undefined' && given instanceof CryptoKey) keyObject = KeyObject.from(given)
-    else if (typeof given === 'string') keyObject = createPrivateKey(given)
-    else if (typeof given === 'object' && given !== null && typeof (given as JsonWebKey).kty === 'string') {
-      if (typeof (given as JsonWebKey).d !== 'string') throw fail('is a public JWK: pass the private one (with "d")')
-      jwkAlg = (given as JsonWebKey).alg
-      keyObject = createPrivateKey({ key: given as JsonWebKey, format: 'jwk' })
-    } else throw fail('must be a KeyObject, a CryptoKey, a private JWK or a PEM')
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw error
-    throw fail('could not be read as a private key (a KeyObject, an extractable CryptoKey, a private JWK or a PEM)')
-  }
-  if (keyObject.type !== 'private') throw fail('is not a private key: pass the private key of the pair')
+  const { key: keyObject, jwk } = readPrivateKey(given, (problem) => {
+    throw fail(KEY_PROBLEMS[problem])
+  })
+  const jwkAlg = jwk?.alg
   const chosen = alg ?? (typeof jwkAlg === 'string' && (DPOP_ALGORITHMS as readonly string[]).includes(jwkAlg) ? (jwkAlg as DPoPAlgorithm) : undefined)
-  const fitting = algorithmsFor(keyObject)
+  const fitting = dpopAlgorithmsFor(keyObject)
   if (fitting.length === 0) throw fail('is of a kind DPoP cannot sign with: use an EC (P-256, P-384, P-521), RSA (2048 bits or more) or Ed25519 key')
   if (chosen !== undefined && !fitting.includes(chosen)) {
     throw new ConfigurationError('dpop.alg', `The dpop alg ${chosen} does not fit the key: this key signs with ${fitting.join(', ')}.`)
@@ -124,7 +124,7 @@ export function keyFromStoredJwk(stored: unknown): DPoPKey {
   } catch {
     throw new DPoPKeyError('could not be read as a private JWK')
   }
-  if (!algorithmsFor(keyObject).includes(alg as DPoPAlgorithm)) throw new DPoPKeyError(`does not fit its "alg"`)
+  if (!dpopAlgorithmsFor(keyObject).includes(alg as DPoPAlgorithm)) throw new DPoPKeyError(`does not fit its "alg"`)
   return dpopKey(keyObject, alg as DPoPAlgorithm)
 }
 
@@ -139,25 +139,17 @@ export async function generateDPoPKey(alg: DPoPAlgorithm): Promise<DPoPKey> {
   return dpopKey(KeyObject.from(pair.privateKey), alg)
 }
 
-/** The algorithms a private key can sign DPoP proofs with, the default first. */
-function algorithmsFor(key: KeyObject): DPoPAlgorithm[] {
-  const details = key.asymmetricKeyDetails
-  switch (key.asymmetricKeyType) {
-    case 'ec':
-      return details?.namedCurve === 'prime256v1'
-        ? ['ES256']
-        : details?.namedCurve === 'secp384r1'
-          ? ['ES384']
-          : details?.namedCurve === 'secp521r1'
-            ? ['ES512']
-            : []
-    case 'rsa':
-      return (details?.modulusLength ?? 0) >= 2048 ? ['PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512'] : []
-    case 'ed25519':
-      return ['EdDSA', 'Ed25519']
-    default:
-      return []
-  }
+/** The algorithms of an RSA key DPoP signs with, PS256 (its default) first. */
+const DPOP_RSA: DPoPAlgorithm[] = ['PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512']
+
+/**
+ * The algorithms a private key can sign DPoP proofs with, the default first: an RSA key of 2048
+ * bits or more (RFC 7518 §3.3), no RSA-PSS one (Node has no JWK form of it for the proofs' `jwk`).
+ */
+function dpopAlgorithmsFor(key: KeyObject): DPoPAlgorithm[] {
+  if (key.asymmetricKeyType === 'rsa') return (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 ? DPOP_RSA : []
+  if (key.asymmetricKeyType === 'rsa-pss') return []
+  return algorithmsFor(key) as DPoPAlgorithm[]
 }
 
 /** The signing key with its JWKs, exported once (Node's KeyObject export: a format change, no cryptography). */

@@ -3,6 +3,7 @@ import type { Session } from '../http/session.js'
 import { underTokenCap } from '../http/token-response-cap.js'
 import { redactUrl } from '../security/redact-url.js'
 import { IdTokenValidationError } from './id-token-errors.js'
+import { jsonObjectBody } from './json-object-body.js'
 import { assertSecureTransport } from './transport-security.js'
 
 /** One issuer key set, as fetched, and the jose key resolver over it (made once: it caches imported keys). */
@@ -70,27 +71,20 @@ async function fetchKeySet(session: Session, uri: string, insecure: boolean): Pr
     session.request('GET', uri, { ...cap, auth: null, allowRedirects: false, headers: { Accept: 'application/jwk-set+json, application/json' } }),
   )
   if (response.status !== 200) throw new IdTokenValidationError('jwks', `could not be read: the issuer's JWKS at ${shown} answered HTTP ${response.status}`)
-  const type = response.headers.get('content-type') ?? ''
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+  const notKeySet = `could not be read: the issuer's JWKS at ${shown} is not a key set (an object with a 'keys' list of at most ${MAX_KEYS} keys)`
+  const raw = jsonObjectBody(response, (problem, type): never => {
     throw new IdTokenValidationError(
       'jwks',
-      `could not be read: the issuer's JWKS at ${shown} is not JSON (${type === '' ? 'no content-type' : type.slice(0, 80)})`,
+      problem === 'not-json'
+        ? `could not be read: the issuer's JWKS at ${shown} is not JSON (${type})`
+        : problem === 'unparsable'
+          ? `could not be read: the issuer's JWKS at ${shown} does not parse as JSON`
+          : notKeySet,
     )
-  }
-  let raw: unknown
-  try {
-    raw = JSON.parse(response.text)
-  } catch {
-    throw new IdTokenValidationError('jwks', `could not be read: the issuer's JWKS at ${shown} does not parse as JSON`)
-  }
-  const keys = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as { keys?: unknown }).keys : undefined
+  })
+  const keys = raw.keys
   const wellFormed = Array.isArray(keys) && keys.length <= MAX_KEYS && keys.every((key) => typeof key === 'object' && key !== null && !Array.isArray(key))
-  if (!wellFormed) {
-    throw new IdTokenValidationError(
-      'jwks',
-      `could not be read: the issuer's JWKS at ${shown} is not a key set (an object with a 'keys' list of at most ${MAX_KEYS} keys)`,
-    )
-  }
+  if (!wellFormed) throw new IdTokenValidationError('jwks', notKeySet)
   const jwks = { keys } as JSONWebKeySet
   const { createLocalJWKSet } = await import('jose')
   let resolver: JWTVerifyGetKey

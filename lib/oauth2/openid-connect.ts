@@ -11,6 +11,7 @@ import { randomAlphanumeric } from '../security/random-alphanumeric.js'
 import type { AuthorizationServerMetadata } from './discovery.js'
 import { UserinfoError } from './id-token-errors.js'
 import { allowedAlgorithms, type IdTokenClaims, validateIdToken } from './id-token.js'
+import { jsonObjectBody } from './json-object-body.js'
 import type { OAuth2Token } from './oauth2-token.js'
 
 /** The default tolerance of `exp` and `iat` checks, seconds. */
@@ -235,19 +236,15 @@ export class OpenIdConnect {
     const type = response.headers.get('content-type') ?? ''
     if (/^application\/jwt\s*(?:;|$)/i.test(type))
       throw new UserinfoError('it is a signed JWT (application/jwt), which is not supported', 'Register the client for plain JSON UserInfo answers.')
-    if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type))
-      throw new UserinfoError(`it is not JSON (${type === '' ? 'no content-type' : type.slice(0, 80)})`)
-    let body: unknown
-    try {
-      body = JSON.parse(response.text)
-    } catch {
-      throw new UserinfoError('its body does not parse as JSON')
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new UserinfoError('it is not a JSON object')
-    const sub = (body as { sub?: unknown }).sub
+    const body = jsonObjectBody(response, (problem, shown): never => {
+      throw new UserinfoError(
+        problem === 'not-json' ? `it is not JSON (${shown})` : problem === 'unparsable' ? 'its body does not parse as JSON' : 'it is not a JSON object',
+      )
+    })
+    const sub = body.sub
     if (typeof sub !== 'string') throw new UserinfoError('it has no sub')
     if (sub !== claims.sub) throw new UserinfoError('its sub differs from the ID token’s (OpenID Connect Core §5.3.4: a substituted token)')
-    return body as Record<string, unknown>
+    return body
   }
 }
 
