@@ -1,33 +1,25 @@
 import { useBrowserFlow } from '../../support/browser-flow.js'
 import { expect } from 'chai'
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
 import nock from 'nock'
 import { IdTokenValidationError, OAuth2Implicit } from '../../../lib/index.js'
 import { clearDiscoveryCache } from '../../../lib/oauth2/discovery.js'
 import { clearJwksCache } from '../../../lib/oauth2/jwks-cache.js'
+import { ISSUER, type Signer, serveJwks, signer, signIdToken } from '../../support/id-token-fixtures.js'
 
 // requests-auth's OAuth2Implicit with response_type=id_token: the redirect listener (a real one, on
-// loopback) gets an ID token built here with jose; with the issuer known, it is validated against
+// loopback) gets an ID token signed with jose (id-token-fixtures); with the issuer known, it is validated against
 // the JWKS nock serves (given as jwksUri, or discovered) before it is cached or sent.
-const ISSUER = 'https://idp.example'
 const CLIENT = 'spa-client'
 const NONCE = 'n-0S6_WzA2Mj'
 
-let privateKey: CryptoKey
-let jwk: JWK
+let key: Signer
 
 before(async () => {
-  const pair = await generateKeyPair('RS256', { extractable: true })
-  privateKey = pair.privateKey
-  jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }
+  key = await signer('k1')
 })
 
 function idToken(claims: Record<string, unknown> = {}): Promise<string> {
-  return new SignJWT({ iss: ISSUER, sub: 'user-7', aud: CLIENT, nonce: NONCE, ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .sign(privateKey)
+  return signIdToken(key, { aud: CLIENT, nonce: NONCE, ...claims })
 }
 
 describe('OAuth2Implicit ID tokens', function () {
@@ -51,9 +43,7 @@ describe('OAuth2Implicit ID tokens', function () {
     const auth = implicit({ issuer: ISSUER, jwksUri: `${ISSUER}/jwks` })
     const token = await idToken()
     replyWith(auth, token)
-    const jwks = nock(ISSUER)
-      .get('/jwks')
-      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+    const jwks = serveJwks(key)
     const api = nock('https://api.example').get('/me').matchHeader('authorization', `Bearer ${token}`).reply(200, { ok: true })
 
     const answer = await flow.session.get('https://api.example/me', { auth })
@@ -71,7 +61,7 @@ describe('OAuth2Implicit ID tokens', function () {
       .reply(200, { issuer: ISSUER, jwks_uri: `${ISSUER}/keys` }, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
     const jwks = nock(ISSUER)
       .get('/keys')
-      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+      .reply(200, { keys: [key.jwk] }, { 'Content-Type': 'application/json' })
     const api = nock('https://api.example').get('/me').reply(200, { ok: true })
 
     await flow.session.get('https://api.example/me', { auth })
@@ -86,9 +76,7 @@ describe('OAuth2Implicit ID tokens', function () {
     const [head, , signature] = (await idToken()).split('.')
     const forged = Buffer.from(JSON.stringify({ iss: ISSUER, sub: 'admin', aud: CLIENT, nonce: NONCE, iat: 1, exp: 4_000_000_000 })).toString('base64url')
     replyWith(auth, `${head}.${forged}.${signature}`)
-    nock(ISSUER)
-      .get('/jwks')
-      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+    serveJwks(key)
     const api = nock('https://api.example').get('/me').reply(200, { ok: true })
 
     const error = await flow.session.get('https://api.example/me', { auth }).catch((e: unknown) => e)
@@ -101,9 +89,7 @@ describe('OAuth2Implicit ID tokens', function () {
   it('refuses an ID token without the nonce of the authorization URL', async () => {
     const auth = implicit({ issuer: ISSUER, jwksUri: `${ISSUER}/jwks` })
     replyWith(auth, await idToken({ nonce: 'another' }))
-    nock(ISSUER)
-      .get('/jwks')
-      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+    serveJwks(key)
 
     const error = await flow.session.get('https://api.example/me', { auth }).catch((e: unknown) => e)
 

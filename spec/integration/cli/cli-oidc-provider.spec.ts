@@ -115,7 +115,7 @@ describe('oauth-sessions against oidc-provider', function () {
   }
 
   /** The code-flow profile `native` of the native client (loopback IP redirect, any port). */
-  function addNativeProfile(): Promise<void> {
+  function addNativeProfile(scope = 'openid'): Promise<void> {
     return addProfile('native', [
       '--flow',
       'code',
@@ -126,7 +126,23 @@ describe('oauth-sessions against oidc-provider', function () {
       '--client-secret-env',
       'CLI_NATIVE_SECRET',
       '--scope',
-      'openid',
+      scope,
+    ])
+  }
+
+  /** The client-credentials profile `ci` of the confidential client `cli-cc`, scope api:read. */
+  function addCcProfile(): Promise<void> {
+    return addProfile('ci', [
+      '--flow',
+      'client_credentials',
+      '--issuer',
+      issuer,
+      '--client-id',
+      'cli-cc',
+      '--client-secret-env',
+      'CLI_CC_SECRET',
+      '--scope',
+      'api:read',
     ])
   }
 
@@ -184,18 +200,7 @@ describe('oauth-sessions against oidc-provider', function () {
   }
 
   it('logs in with client credentials at a discovered issuer; `token` prints the token, `token --json` parses', async () => {
-    await addProfile('ci', [
-      '--flow',
-      'client_credentials',
-      '--issuer',
-      issuer,
-      '--client-id',
-      'cli-cc',
-      '--client-secret-env',
-      'CLI_CC_SECRET',
-      '--scope',
-      'api:read',
-    ])
+    await addCcProfile()
 
     const loggedIn = await home.run(['login', 'ci'], SECRETS)
     const token = await home.run(['token', 'ci'], SECRETS)
@@ -316,18 +321,7 @@ describe('oauth-sessions against oidc-provider', function () {
 
   it('asks for consent with offline_access (OIDC Core §11), refreshes an expired token at the provider, and logout revokes it there', async () => {
     const scope = 'openid offline_access'
-    await addProfile('native', [
-      '--flow',
-      'code',
-      '--issuer',
-      issuer,
-      '--client-id',
-      'cli-native',
-      '--client-secret-env',
-      'CLI_NATIVE_SECRET',
-      '--scope',
-      scope,
-    ])
+    await addNativeProfile(scope)
     const { result, opened } = await codeLogin('native', SECRETS)
     expect(result.code, result.stderr).to.equal(0)
     const old = await expireStored('native')
@@ -356,30 +350,8 @@ describe('oauth-sessions against oidc-provider', function () {
   })
 
   it('holds none of the secrets in --trace runs of login and token (client secret, code, verifier, access and refresh tokens)', async () => {
-    await addProfile('native', [
-      '--flow',
-      'code',
-      '--issuer',
-      issuer,
-      '--client-id',
-      'cli-native',
-      '--client-secret-env',
-      'CLI_NATIVE_SECRET',
-      '--scope',
-      'openid offline_access',
-    ])
-    await addProfile('ci', [
-      '--flow',
-      'client_credentials',
-      '--issuer',
-      issuer,
-      '--client-id',
-      'cli-cc',
-      '--client-secret-env',
-      'CLI_CC_SECRET',
-      '--scope',
-      'api:read',
-    ])
+    await addNativeProfile('openid offline_access')
+    await addCcProfile()
     seen.clear()
     grants.length = 0
     verifiers.length = 0

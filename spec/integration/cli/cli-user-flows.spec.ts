@@ -159,6 +159,8 @@ describe('oauth-sessions with user-flow profiles', function () {
     const tokens = new Set(runs.map((result) => result.stdout))
     expect(tokens.size).to.equal(1)
     expect([...tokens][0]).not.to.include(old)
+    const refreshed = (await new FileTokenStore(join(home.state, 'oauth-sessions', 'tokens.json')).get('me'))?.token.access_token
+    expect([...tokens][0]).to.equal(`${refreshed}\n`) // the refreshed token, as stored, alone on stdout
     expect(await issued(sandbox.oauth2.statsUrl, 'refresh_token')).to.equal(1)
     const again = await home.run(['token', 'me'], SECRET_ENV)
     expect(again.stdout).to.equal([...tokens][0])

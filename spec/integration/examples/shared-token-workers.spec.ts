@@ -1,5 +1,9 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect } from 'chai'
 import { startExample } from '../../support/example-process.js'
+import { RECORD_WORKER_REPORTS } from '../../support/record-worker-reports.js'
 
 // The example of docs/tokens-across-processes.md, run as a user runs it: it starts the sandbox,
 // forks two workers sharing one FileTokenStore and prints what the provider saw.
@@ -7,9 +11,20 @@ describe('examples/shared-token-workers.ts', function () {
   this.timeout(60_000)
 
   it('refreshes once per expiry for both workers, with rotating refresh tokens, and no request fails', async () => {
-    await using example = startExample('examples/shared-token-workers.ts', {})
-
-    const { code, stdout, stderr } = await example.exited(45_000)
+    const folder = mkdtempSync(join(tmpdir(), 'worker-reports-'))
+    const { code, stdout, stderr, reports } = await (async () => {
+      try {
+        await using example = startExample('examples/shared-token-workers.ts', {
+          NODE_OPTIONS: `--import tsx --import ${RECORD_WORKER_REPORTS}`,
+          RECORD_WORKER_REPORTS: folder,
+        })
+        const result = await example.exited(45_000)
+        const files = readdirSync(folder)
+        return { ...result, reports: files.map((file) => JSON.parse(readFileSync(join(folder, file), 'utf8')) as { accessTokens: string[] }) }
+      } finally {
+        rmSync(folder, { recursive: true, force: true })
+      }
+    })()
 
     expect(code, `${stdout}\n${stderr}`).to.equal(0)
     const number = (pattern: RegExp): number => Number(stdout.match(pattern)?.[1] ?? Number.NaN)
@@ -24,6 +39,11 @@ describe('examples/shared-token-workers.ts', function () {
     // Three 1-second lifetimes in 3.5 s: one refresh for each (a late one may fall outside), never one per worker.
     expect(refreshes, stdout).to.be.within(2, 4)
     expect(tokensUsed, stdout).to.equal(refreshes + 1)
+    // The tokens themselves, as each worker reported them to the parent: both used the same ones, as many as printed.
+    expect(reports, stdout).to.have.lengthOf(2)
+    const [first, second] = reports.map((report) => [...report.accessTokens].sort())
+    expect(first, stdout).to.have.lengthOf(tokensUsed)
+    expect(second, stdout).to.deep.equal(first)
     expect(stderr).to.not.match(/Warning/)
   })
 })

@@ -139,7 +139,8 @@ describe('DPoP against oidc-provider (required nonces)', function () {
     await session.close()
   })
 
-  it('shares the bound token and its key through a store: a peer session reads userinfo with it', async () => {
+  /** A logged-in session whose token is in a store, and a peer session of the same client reading it there (without a DPoP nonce yet). */
+  async function loggedInWithPeer(): Promise<{ session: OAuth2Session; peer: OAuth2Session }> {
     const store = new MemoryTokenStore()
     const session = await loggedIn({ tokenStore: store, tokenKey: 'user:alice' })
     const peer = new OAuth2Session('dpop-client', {
@@ -149,6 +150,11 @@ describe('DPoP against oidc-provider (required nonces)', function () {
       tokenStore: store,
       tokenKey: 'user:alice',
     })
+    return { session, peer }
+  }
+
+  it('shares the bound token and its key through a store: a peer session reads userinfo with it', async () => {
+    const { session, peer } = await loggedInWithPeer()
 
     seen.length = 0
     const response = await peer.get(`${issuer}/me`)
@@ -182,15 +188,7 @@ describe('DPoP against oidc-provider (required nonces)', function () {
   })
 
   it("reads userinfo through authFetch with the session's strategy: a proof per request, the nonce retry of a peer without one", async () => {
-    const store = new MemoryTokenStore()
-    const session = await loggedIn({ tokenStore: store, tokenKey: 'user:alice' })
-    const peer = new OAuth2Session('dpop-client', {
-      clientSecret: 'dpop-secret',
-      autoRefreshUrl: `${issuer}/token`,
-      dpop: true,
-      tokenStore: store,
-      tokenKey: 'user:alice',
-    })
+    const { session, peer } = await loggedInWithPeer()
 
     seen.length = 0
     const own = await authFetch(session.auth as AuthStrategy)(`${issuer}/me`)

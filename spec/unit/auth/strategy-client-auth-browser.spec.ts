@@ -17,25 +17,16 @@ import {
 import { BrowserMock, type TokenCacheHandle, useTokenCache } from '../../../lib/testing/index.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
 import { freePort } from '../../support/free-port.js'
+import { recordPosts, type Seen } from '../../support/recorded-posts.js'
 
 const IDP = 'https://idp.test'
 const TOKEN = { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600 }
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 
-interface Seen {
-  authorization: string | undefined
-  body: URLSearchParams
-}
-
 /** Mocks one POST to `origin` + `path` answering `answer`, recording what it sent. */
 function record(seen: Seen[], answer: object = TOKEN, origin = IDP, path = '/token'): nock.Scope {
-  return nock(origin)
-    .post(path)
-    .reply(200, function (_uri, body) {
-      seen.push({ authorization: this.req.headers.authorization, body: new URLSearchParams(String(body)) })
-      return answer
-    })
+  return recordPosts(seen, origin, path, answer)
 }
 
 /** A strategy of the caller's own: a header the spec can see. */

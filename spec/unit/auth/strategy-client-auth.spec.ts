@@ -12,26 +12,16 @@ import {
 } from '../../../lib/index.js'
 import { type TokenCacheHandle, useTokenCache } from '../../../lib/testing/index.js'
 import { configurationError } from '../../support/expect-configuration-error.js'
+import { recordPosts, type Seen } from '../../support/recorded-posts.js'
 
 const IDP = 'https://idp.test'
 const TOKEN = { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1' }
 const INSTANT: DeviceClock = { now: () => Date.now(), sleep: async () => {} }
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
 
-interface Seen {
-  authorization: string | undefined
-  body: URLSearchParams
-}
-
 /** Mocks `times` POSTs to `path` answering `answer`, recording what each sent. */
 function record(path: string, answer: object, seen: Seen[], times = 1): nock.Scope {
-  return nock(IDP)
-    .post(path)
-    .times(times)
-    .reply(200, function (_uri, body) {
-      seen.push({ authorization: this.req.headers.authorization, body: new URLSearchParams(String(body)) })
-      return answer
-    })
+  return recordPosts(seen, IDP, path, answer, times)
 }
 
 describe('clientAuth on the requests-auth strategies', () => {

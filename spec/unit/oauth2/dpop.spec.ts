@@ -38,16 +38,32 @@ async function checkProof(proof: unknown): Promise<CheckedProof> {
   return { header: protectedHeader as Record<string, unknown>, claims: payload as Record<string, unknown>, thumbprint: await calculateJwkThumbprint(jwk) }
 }
 
+/** What a recorder holds, and how an interceptor feeds it. */
+interface Recorder {
+  proofs: unknown[]
+  authorizations: unknown[]
+  take(headers: IncomingHttpHeaders): void
+  /** A nock reply that records the request's headers, then answers `status` with `body` and `headers`. */
+  answer(status: number, body?: nock.ReplyBody, headers?: nock.ReplyHeaders): (this: nock.ReplyFnContext) => nock.ReplyFnResult
+}
+
 /** Collects the DPoP header of each request an interceptor answers. */
-function recorder(): { proofs: unknown[]; authorizations: unknown[]; take(headers: IncomingHttpHeaders): void } {
+function recorder(): Recorder {
   const proofs: unknown[] = []
   const authorizations: unknown[] = []
+  const take = (headers: IncomingHttpHeaders): void => {
+    proofs.push(headers.dpop)
+    authorizations.push(headers.authorization)
+  }
   return {
     proofs,
     authorizations,
-    take(headers) {
-      proofs.push(headers.dpop)
-      authorizations.push(headers.authorization)
+    take,
+    answer(status, body, headers) {
+      return function () {
+        take(this.req.headers)
+        return [status, body ?? '', headers ?? {}]
+      }
     },
   }
 }
@@ -95,15 +111,9 @@ describe('DPoP proofs on token requests (RFC 9449 §5)', () => {
     const seen = recorder()
     const scope = nock(IDP)
       .post('/token', (body) => body.grant_type === 'refresh_token')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { access_token: 'at-2', token_type: 'DPoP', refresh_token: 'rt-2' }]
-      })
+      .reply(seen.answer(200, { access_token: 'at-2', token_type: 'DPoP', refresh_token: 'rt-2' }))
       .post('/token', (body) => body.grant_type === 'urn:ietf:params:oauth:grant-type:device_code')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { access_token: 'at-3', token_type: 'DPoP' }]
-      })
+      .reply(seen.answer(200, { access_token: 'at-3', token_type: 'DPoP' }))
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
     const held = { ...privateKey.export({ format: 'jwk' }), alg: 'ES256' }
     // The session's own key differs from the one stored with its token: the token's wins.
@@ -137,16 +147,10 @@ describe('DPoP proofs on token requests (RFC 9449 §5)', () => {
     const seen = recorder()
     const scope = nock(IDP)
       .post('/token')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [400, { error: 'use_dpop_nonce', error_description: 'nonce required' }, { 'DPoP-Nonce': 'n-1' }]
-      })
+      .reply(seen.answer(400, { error: 'use_dpop_nonce', error_description: 'nonce required' }, { 'DPoP-Nonce': 'n-1' }))
       .post('/token')
       .times(2)
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { access_token: 'at-1', token_type: 'DPoP' }]
-      })
+      .reply(seen.answer(200, { access_token: 'at-1', token_type: 'DPoP' }))
     const session = clientCredentials()
 
     await session.fetchToken(TOKEN_URL)
@@ -179,20 +183,11 @@ describe('DPoP proofs on token requests (RFC 9449 §5)', () => {
     const seen = recorder()
     const scope = nock(IDP)
       .post('/token')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [400, { error: 'use_dpop_nonce' }, { 'DPoP-Nonce': 'x'.repeat(5000) }]
-      })
+      .reply(seen.answer(400, { error: 'use_dpop_nonce' }, { 'DPoP-Nonce': 'x'.repeat(5000) }))
       .post('/token')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [400, { error: 'use_dpop_nonce' }, { 'DPoP-Nonce': 'a"b\\c' }]
-      })
+      .reply(seen.answer(400, { error: 'use_dpop_nonce' }, { 'DPoP-Nonce': 'a"b\\c' }))
       .post('/token')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { access_token: 'at-1', token_type: 'DPoP' }]
-      })
+      .reply(seen.answer(200, { access_token: 'at-1', token_type: 'DPoP' }))
     const session = clientCredentials()
 
     const huge = await session.fetchToken(TOKEN_URL).catch((caught: unknown) => caught)
@@ -210,10 +205,7 @@ describe('DPoP proofs on token requests (RFC 9449 §5)', () => {
     const seen = recorder()
     const scope = nock(IDP)
       .post('/token', (body) => body.grant_type === 'urn:ietf:params:oauth:grant-type:token-exchange')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { access_token: 'ex-1', token_type: 'DPoP', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' }]
-      })
+      .reply(seen.answer(200, { access_token: 'ex-1', token_type: 'DPoP', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' }))
     const session = new OAuth2Session('gateway', { clientSecret: 's', autoRefreshUrl: TOKEN_URL, dpop: true })
 
     const issued = await session.exchangeToken({ subjectToken: 'user-token', subjectTokenType: 'access_token' })
@@ -238,13 +230,7 @@ describe('DPoP on resource requests (RFC 9449 §7)', () => {
   it('sends Authorization: DPoP with a proof carrying ath, htm and htu without query and fragment', async () => {
     const session = await boundSession()
     const seen = recorder()
-    const scope = nock(API)
-      .put('/v1/items/7')
-      .query({ verbose: '1' })
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [204]
-      })
+    const scope = nock(API).put('/v1/items/7').query({ verbose: '1' }).reply(seen.answer(204))
 
     await session.put(`${API}/v1/items/7?verbose=1#top`, { json: { a: 1 } })
 
@@ -266,16 +252,10 @@ describe('DPoP on resource requests (RFC 9449 §7)', () => {
     }
     const scope = nock(API)
       .get('/me')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [401, '', challenge]
-      })
+      .reply(seen.answer(401, '', challenge))
       .get('/me')
       .times(2)
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { ok: true }]
-      })
+      .reply(seen.answer(200, { ok: true }))
 
     const first = await session.get(`${API}/me`)
     const second = await session.get(`${API}/me`)
@@ -310,16 +290,10 @@ describe('DPoP on resource requests (RFC 9449 §7)', () => {
     const seen = recorder()
     const scope = nock(API)
       .get('/old')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [302, '', { Location: '/new?x=1' }]
-      })
+      .reply(seen.answer(302, '', { Location: '/new?x=1' }))
       .get('/new')
       .query({ x: '1' })
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, 'ok']
-      })
+      .reply(seen.answer(200, 'ok'))
 
     await session.get(`${API}/old`)
 
@@ -419,10 +393,7 @@ describe('DPoP keys: given, checked, serialized and shared through the store', (
       const seen = recorder()
       const scope = nock(IDP)
         .post('/token')
-        .reply(function () {
-          seen.take(this.req.headers)
-          return [200, { access_token: 'at-1', token_type: 'DPoP' }]
-        })
+        .reply(seen.answer(200, { access_token: 'at-1', token_type: 'DPoP' }))
       const session = clientCredentials({ dpop: { privateKey } })
 
       await session.fetchToken(TOKEN_URL)
@@ -441,10 +412,7 @@ describe('DPoP keys: given, checked, serialized and shared through the store', (
     const scope = nock(IDP)
       .post('/token')
       .times(2)
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { access_token: 'at-1', token_type: 'DPoP' }]
-      })
+      .reply(seen.answer(200, { access_token: 'at-1', token_type: 'DPoP' }))
 
     await clientCredentials({ dpop: { privateKey: rsa.export({ format: 'pem', type: 'pkcs8' }) as string, alg: 'RS256' as const } }).fetchToken(TOKEN_URL)
     await clientCredentials({ dpop: { privateKey: rsa.export({ format: 'jwk' }), alg: 'RS256' as const } }).fetchToken(TOKEN_URL)
@@ -458,10 +426,7 @@ describe('DPoP keys: given, checked, serialized and shared through the store', (
     const seen = recorder()
     const scope = nock(IDP)
       .post('/token')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { access_token: 'at-1', token_type: 'DPoP' }]
-      })
+      .reply(seen.answer(200, { access_token: 'at-1', token_type: 'DPoP' }))
 
     await clientCredentials({ dpop: { alg: 'EdDSA' as const } }).fetchToken(TOKEN_URL)
 
@@ -494,16 +459,8 @@ describe('DPoP keys: given, checked, serialized and shared through the store', (
     const seen = recorder()
     const scope = nock(IDP)
       .post('/token')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { access_token: 'at-1', token_type: 'DPoP' }]
-      })
-    const api = nock(API)
-      .get('/me')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, 'ok']
-      })
+      .reply(seen.answer(200, { access_token: 'at-1', token_type: 'DPoP' }))
+    const api = nock(API).get('/me').reply(seen.answer(200, 'ok'))
     const session = clientCredentials()
     expect(session.serialize().dpop, 'before the key is made').to.equal(true)
     await session.fetchToken(TOKEN_URL)
@@ -523,13 +480,7 @@ describe('DPoP keys: given, checked, serialized and shared through the store', (
   it('writes the key with the token into its store, and a peer with its own key proves with the stored one', async () => {
     const seen = recorder()
     const scope = nock(IDP).post('/token').reply(200, { access_token: 'at-1', token_type: 'DPoP', expires_in: 300 })
-    const api = nock(API)
-      .get('/me')
-      .times(2)
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, 'ok']
-      })
+    const api = nock(API).get('/me').times(2).reply(seen.answer(200, 'ok'))
     const store = new MemoryTokenStore()
     const shared = { tokenStore: store, autoRefreshUrl: TOKEN_URL }
     const first = clientCredentials(shared)
@@ -564,10 +515,7 @@ describe('DPoP keys: given, checked, serialized and shared through the store', (
     const seen = recorder()
     const scope = nock(IDP)
       .post('/token')
-      .reply(function () {
-        seen.take(this.req.headers)
-        return [200, { access_token: 'at-1', token_type: 'DPoP' }]
-      })
+      .reply(seen.answer(200, { access_token: 'at-1', token_type: 'DPoP' }))
     const service = new OAuth2Service({
       clientId: 'client-1',
       clientSecret: 'secret-1',

@@ -53,6 +53,14 @@ async function signIn(session: OAuth2Session): Promise<void> {
   await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
 }
 
+/** Signs in with `session`, the token endpoint answering with an ID token for its nonce (and `claims`, signed `by`); the token endpoint's scope. */
+async function signInWithIdToken(session: OAuth2Session, claims: Record<string, unknown> = {}, by: Signer = main): Promise<nock.Scope> {
+  const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
+  const token = answerToken(await idToken({ nonce: session.nonce, ...claims }, by))
+  await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
+  return token
+}
+
 async function refusal(session: OAuth2Session, token: (nonce: string) => Promise<string>): Promise<IdTokenValidationError> {
   const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
   const value = await token(session.nonce as string)
@@ -78,10 +86,7 @@ describe('ID token validation (OpenID Connect Core §3.1.3.7)', () => {
     it('is verified with the JWKS (fetched without a token), and its claims are kept, frozen', async () => {
       await using session = openidSession()
       const jwks = serveJwks(main)
-      const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
-      const token = answerToken(await idToken({ nonce: session.nonce, email: 'a@example.com' }))
-
-      await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
+      const token = await signInWithIdToken(session, { email: 'a@example.com' })
 
       jwks.done()
       token.done()
@@ -96,9 +101,7 @@ describe('ID token validation (OpenID Connect Core §3.1.3.7)', () => {
       await using session = openidSession()
       const jwks = serveJwks(main)
 
-      const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
-      const token = answerToken(await idToken({ nonce: session.nonce, exp: now() - 30, iat: now() + 30 }))
-      await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
+      const token = await signInWithIdToken(session, { exp: now() - 30, iat: now() + 30 })
 
       jwks.done()
       token.done()
@@ -108,10 +111,7 @@ describe('ID token validation (OpenID Connect Core §3.1.3.7)', () => {
     it('accepts several audiences when azp is this client', async () => {
       await using session = openidSession()
       const jwks = serveJwks(main)
-      const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
-      const token = answerToken(await idToken({ nonce: session.nonce, aud: [CLIENT, 'api'], azp: CLIENT }))
-
-      await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
+      const token = await signInWithIdToken(session, { aud: [CLIENT, 'api'], azp: CLIENT })
 
       jwks.done()
       token.done()
@@ -124,9 +124,7 @@ describe('ID token validation (OpenID Connect Core §3.1.3.7)', () => {
       const jwks = serveJwks(main)
       for (let round = 0; round < 3; round++) {
         await using session = openidSession()
-        const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
-        const token = answerToken(await idToken({ nonce: session.nonce }))
-        await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
+        const token = await signInWithIdToken(session)
         token.done()
       }
 
@@ -138,17 +136,12 @@ describe('ID token validation (OpenID Connect Core §3.1.3.7)', () => {
       using clock = installClock()
       const first = serveJwks(main)
       await using warm = openidSession()
-      const [, warmState] = warm.authorizationUrl(`${ISSUER}/authorize`)
-      answerToken(await idToken({ nonce: warm.nonce }))
-      await warm.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${warmState}` })
+      await signInWithIdToken(warm)
       first.done()
       clock.setSystemTime(Date.now() + 31_000)
       const again = serveJwks(main, rotated)
       await using session = openidSession()
-      const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
-      const token = answerToken(await idToken({ nonce: session.nonce }, rotated))
-
-      await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
+      const token = await signInWithIdToken(session, {}, rotated)
 
       again.done()
       token.done()
@@ -158,9 +151,7 @@ describe('ID token validation (OpenID Connect Core §3.1.3.7)', () => {
     it('is not fetched again for an unknown kid within 30 s of the last fetch: the token is refused', async () => {
       const jwks = serveJwks(main)
       await using warm = openidSession()
-      const [, warmState] = warm.authorizationUrl(`${ISSUER}/authorize`)
-      answerToken(await idToken({ nonce: warm.nonce }))
-      await warm.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${warmState}` })
+      await signInWithIdToken(warm)
       jwks.done()
       const unexpected = serveJwks(main, rotated)
 
@@ -176,9 +167,7 @@ describe('ID token validation (OpenID Connect Core §3.1.3.7)', () => {
       using clock = installClock()
       const first = serveJwks(main)
       await using warm = openidSession()
-      const [, warmState] = warm.authorizationUrl(`${ISSUER}/authorize`)
-      answerToken(await idToken({ nonce: warm.nonce }))
-      await warm.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${warmState}` })
+      await signInWithIdToken(warm)
       first.done()
       clock.setSystemTime(Date.now() + 31_000)
       const refetch = serveJwks(main)
@@ -401,9 +390,7 @@ describe('ID token validation (OpenID Connect Core §3.1.3.7)', () => {
     async function signedIn(): Promise<OAuth2Session> {
       const session = openidSession()
       serveJwks(main)
-      const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
-      answerToken(await idToken({ nonce: session.nonce }))
-      await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
+      await signInWithIdToken(session)
       return session
     }
 
@@ -459,9 +446,7 @@ describe('an ID token whose nonce no session can check', () => {
     const session = openidSession()
     const jwks = serveJwks(main)
     const { warnings } = await withWarnings(async () => {
-      const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
-      answerToken(await idToken({ nonce: session.nonce }))
-      await session.fetchToken(`${ISSUER}/token`, { authorizationResponse: `${CALLBACK}?code=c1&state=${state}` })
+      await signInWithIdToken(session)
     })
     expect(warnings.filter((text) => text.includes('nonce'))).to.deep.equal([])
     jwks.done()

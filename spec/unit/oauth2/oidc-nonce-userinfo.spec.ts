@@ -1,31 +1,22 @@
 import { expect } from 'chai'
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
 import nock from 'nock'
 import { ConfigurationError, HTTPError, OAuth2Session, UserinfoError } from '../../../lib/index.js'
 import { clearJwksCache } from '../../../lib/oauth2/jwks-cache.js'
+import { CLIENT, ISSUER, type Signer, serveJwks, signer, signIdToken } from '../../support/id-token-fixtures.js'
 import { trafficCounter } from '../../support/traffic-counter.js'
 
 // The nonce of the authorization URL (OpenID Connect Core §3.1.2.1), kept and serialized like the
 // state for the two-request web app; and UserInfo (§5.3), whose sub must be the ID token's (§5.3.4).
-const ISSUER = 'https://idp.example'
 const CALLBACK = 'https://app.example/cb'
-const CLIENT = 'client-1'
 
-let privateKey: CryptoKey
-let jwk: JWK
+let key: Signer
 
 before(async () => {
-  const pair = await generateKeyPair('RS256', { extractable: true })
-  privateKey = pair.privateKey
-  jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }
+  key = await signer('k1')
 })
 
 function idToken(nonce: string | undefined, sub = 'user-7'): Promise<string> {
-  return new SignJWT({ iss: ISSUER, sub, aud: CLIENT, ...(nonce === undefined ? {} : { nonce }) })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .sign(privateKey)
+  return signIdToken(key, { sub, nonce })
 }
 
 function openidSession(options: Record<string, unknown> = {}): OAuth2Session {
@@ -41,9 +32,7 @@ function openidSession(options: Record<string, unknown> = {}): OAuth2Session {
 }
 
 async function signedIn(session: OAuth2Session): Promise<void> {
-  nock(ISSUER)
-    .get('/jwks')
-    .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+  serveJwks(key)
   const [, state] = session.authorizationUrl(`${ISSUER}/authorize`)
   nock(ISSUER)
     .post('/token')
@@ -90,9 +79,7 @@ describe('the nonce of the authorization URL', () => {
     const [, state] = first.authorizationUrl(`${ISSUER}/authorize`)
     const saved = JSON.stringify(first.serialize())
     await using callback = OAuth2Session.fromJSON(saved, { pkce: false })
-    nock(ISSUER)
-      .get('/jwks')
-      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+    serveJwks(key)
     const token = nock(ISSUER)
       .post('/token')
       .reply(200, { access_token: 'at-1', token_type: 'Bearer', id_token: await idToken(first.nonce) })
@@ -107,9 +94,7 @@ describe('the nonce of the authorization URL', () => {
 
   it('can be given to the constructor (the nonce option) as the one expected', async () => {
     await using session = openidSession({ nonce: 'saved-nonce', state: 'st-1' })
-    nock(ISSUER)
-      .get('/jwks')
-      .reply(200, { keys: [jwk] }, { 'Content-Type': 'application/json' })
+    serveJwks(key)
     nock(ISSUER)
       .post('/token')
       .reply(200, { access_token: 'at-1', token_type: 'Bearer', id_token: await idToken('saved-nonce') })
