@@ -6,9 +6,8 @@ import { IdTokenValidationError } from './id-token-errors.js'
 import { jsonObjectBody } from './json-object-body.js'
 import { assertSecureTransport } from './transport-security.js'
 
-/** One issuer key set, as fetched, and the jose key resolver over it (made once: it caches imported keys). */
+/** The jose key resolver over one issuer key set, as fetched (made once: it caches imported keys). */
 export interface CachedKeySet {
-  readonly jwks: JSONWebKeySet
   readonly keys: JWTVerifyGetKey
   readonly fetchedAt: number
 }
@@ -85,13 +84,12 @@ async function fetchKeySet(session: Session, uri: string, insecure: boolean): Pr
   const keys = raw.keys
   const wellFormed = Array.isArray(keys) && keys.length <= MAX_KEYS && keys.every((key) => typeof key === 'object' && key !== null && !Array.isArray(key))
   if (!wellFormed) throw new IdTokenValidationError('jwks', notKeySet)
-  const jwks = { keys } as JSONWebKeySet
   const { createLocalJWKSet } = await import('jose')
   let resolver: JWTVerifyGetKey
   try {
-    resolver = createLocalJWKSet(jwks)
+    resolver = createLocalJWKSet({ keys } as JSONWebKeySet)
   } catch {
     throw new IdTokenValidationError('jwks', `could not be read: the issuer's JWKS at ${shown} is malformed`)
   }
-  return Object.freeze({ jwks, keys: resolver, fetchedAt: Date.now() })
+  return Object.freeze({ keys: resolver, fetchedAt: Date.now() })
 }
