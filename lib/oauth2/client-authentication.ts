@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto'
 import type { JWK } from 'jose'
 import { lazySchema } from '../http/lazy-schema.js'
+import { appendQuery } from '../http/append-query.js'
 import type { AuthStrategy } from '../auth/auth-strategy.js'
 import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { ConfigurationError } from '../errors.js'
@@ -434,12 +435,11 @@ function privateKey(options: ClientAuthOptions, owner: string): { key: KeyObject
   return { key, alg, kid: options.clientAssertionKid ?? (typeof jwk?.kid === 'string' ? jwk.kid : undefined) }
 }
 
-/** Adds pairs to a request's form body (or query, for GET), skipping a `client_id` it already has. */
+/** Adds pairs to a request's form body (or after its query as given, for GET), skipping a `client_id` it already has. */
 function addPairs(request: PreparedRequest, pairs: ParamPairs): void {
   if (request.method.toUpperCase() === 'GET') {
-    const url = new URL(request.url)
-    for (const [name, value] of pairs) if (!(name === 'client_id' && url.searchParams.has(name))) url.searchParams.append(name, value)
-    request.url = url.href
+    const present = new URL(request.url).searchParams.has('client_id')
+    request.url = appendQuery(request.url, present ? pairs.filter(([name]) => name !== 'client_id') : pairs)
     return
   }
   const body = typeof request.body === 'string' ? request.body : request.body instanceof Uint8Array ? Buffer.from(request.body).toString('utf8') : ''

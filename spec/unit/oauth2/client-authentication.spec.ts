@@ -310,3 +310,26 @@ describe('client assertions (private_key_jwt, client_secret_jwt)', () => {
     expect(shown).not.to.include('clientAssertionKey')
   })
 })
+
+describe('client_secret_post on a GET token request', () => {
+  afterEach(() => nock.cleanAll())
+
+  it('appends the credentials after the query as given, byte for byte, as the grant pairs are appended', async () => {
+    let path = ''
+    const scope = nock(IDP)
+      .get((uri) => {
+        path = uri
+        return true
+      })
+      .reply(200, TOKEN)
+    const session = new OAuth2Session('app', { clientSecret: 's*~', clientAuth: 'client_secret_post', pkce: false })
+    try {
+      await session.fetchToken(`${IDP}/token?tenant=a%20b&flag`, { method: 'GET', code: 'c*~' })
+
+      expect(path).to.equal('/token?tenant=a%20b&flag&grant_type=authorization_code&code=c%2A~&client_id=app&client_secret=s%2A~')
+      scope.done()
+    } finally {
+      await session.close()
+    }
+  })
+})
