@@ -36,8 +36,16 @@ const gc = runInNewContext('gc') as () => void
 process.env.BENCH_PIN ??= '1'
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 250)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40)
+/** New worker processes for every client and its got this many times over the rounds. */
+const GENERATIONS = Number(process.env.BENCH_GENERATIONS ?? 4)
 const SIGN_OPS = Number(process.env.BENCH_SIGN_OPS ?? 50_000)
 const OUT = process.env.BENCH_OUT ?? 'bench-report.md'
+/** BENCH_ONLY: a regular expression; only the clients whose names match it are measured (got always is). */
+const ONLY = new RegExp(process.env.BENCH_ONLY ?? '')
+/** BENCH_RAW: a file to write every measurement to, as JSON, for a closer look at the spread. */
+const RAW = process.env.BENCH_RAW
+/** BENCH_PARTS: which parts after the request rates to run, comma-separated (all by default). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'signing,growth,cold-start').split(','))
 const PYTHON = '/usr/bin/python3'
 
 const lines: string[] = []
@@ -101,8 +109,34 @@ function askWorker(worker: ChildProcess, inFlight: number): Promise<{ rate: numb
   })
 }
 
-const clients: Record<string, Client> = {}
-for (const name of Object.keys(CLIENTS)) clients[name] = { worker: await startWorker(name) }
+const GOT = 'got 14'
+/**
+ * Each client with a got worker of its own beside it, started afresh for each generation of rounds.
+ * - Its own got: a worker's cost per request depends on how long it sat idle before (V8 ran 2-3x
+ *   more full GCs in a worker measured every few seconds than in one kept busy), so each client is
+ *   compared with a got that idles exactly as it does, not with one shared got measured ten times as
+ *   often.
+ * - Fresh processes: the same client in two processes ran 140 and 196 µs of CPU per request,
+ *   steadily, for the whole life of each (the JIT's and GC's choices differ by process). One
+ *   process per client for the whole report made its ratio a draw of that lottery; a new pair every
+ *   few rounds takes the median over several draws.
+ */
+type Pairs = Record<string, { client: Client; got: Client }>
+const startGot = async (): Promise<Client> => ({ worker: await startWorker(GOT) })
+async function startPairs(python: boolean): Promise<Pairs> {
+  const pairs: Pairs = {}
+  for (const name of Object.keys(CLIENTS)) {
+    if (name !== GOT && ONLY.test(name)) pairs[name] = { client: { worker: await startWorker(name) }, got: await startGot() }
+  }
+  if (python) {
+    pairs['Python requests.Session'] = { client: { python: 'requests' }, got: await startGot() }
+    pairs['Python requests-oauthlib OAuth1Session (HMAC-SHA1)'] = { client: { python: 'oauth1' }, got: await startGot() }
+  }
+  return pairs
+}
+function stopPairs(pairs: Pairs): void {
+  for (const pair of Object.values(pairs)) for (const one of [pair.client, pair.got]) if ('worker' in one) one.worker.disconnect()
+}
 
 /** The Python helper, when /usr/bin/python3 has requests and requests-oauthlib. */
 function startPython(): { ask(client: string, inFlight: number): Promise<{ rate: number; cpu_us: number }>; close(): void } | undefined {
@@ -121,11 +155,7 @@ function startPython(): { ask(client: string, inFlight: number): Promise<{ rate:
   }
 }
 
-const python = startPython()
-if (python !== undefined) {
-  clients['Python requests.Session'] = { python: 'requests' }
-  clients['Python requests-oauthlib OAuth1Session (HMAC-SHA1)'] = { python: 'oauth1' }
-}
+const python = ONLY.test('Python') ? startPython() : undefined
 
 interface Samples {
   sequential: number[]
@@ -141,16 +171,19 @@ async function sample(client: Client, inFlight: number): Promise<{ rate: number;
   return { rate: answer.rate, cpu: answer.cpu_us }
 }
 
-const GOT = 'got 14'
 const results: Record<string, Samples> = {}
 const entry = (name: string): Samples => (results[name] ??= { sequential: [], parallel: [], cpu: [], vsGot: { sequential: [], parallel: [], cpuOver: [] } })
+let clients: Pairs = {}
 try {
-  const baseline = clients[GOT] as Client
   entry(GOT)
   for (let round = 0; round < ROUNDS; round++) {
-    const order = Object.entries(clients).filter(([name]) => name !== GOT)
+    if (round % Math.ceil(ROUNDS / GENERATIONS) === 0) {
+      stopPairs(clients)
+      clients = await startPairs(python !== undefined)
+    }
+    const order = Object.entries(clients)
     if (round % 2 === 1) order.reverse()
-    for (const [name, client] of order) {
+    for (const [name, { client, got: baseline }] of order) {
       // The client and got side by side, in turn first: the load on this machine swings over seconds, and a pair shares it.
       for (const inFlight of [1, 8]) {
         const pair =
@@ -178,7 +211,7 @@ try {
   out('# oauth-sessions benchmark report')
   out()
   out(
-    `Node ${process.versions.node}, ${ROUNDS} rounds of ${REQUESTS} requests per measurement. Each Node client runs in a worker process of its own (bench/client-worker.ts), measured beside a got measurement (before or after it, in turn), and its ratio is taken against that one: the median over the rounds, and p10–p90.`,
+    `Node ${process.versions.node}, ${ROUNDS} rounds of ${REQUESTS} requests per measurement. Each client runs in a worker process of its own (bench/client-worker.ts) beside a got worker of its own, both started afresh ${GENERATIONS} times over the rounds; the client is measured right before or after its got, in turn, and its ratio is taken against that measurement: the median over the rounds, and p10–p90. The got row is the median over all the got workers.`,
   )
   out()
   out('## Requests per second (loopback, one server process)')
@@ -209,9 +242,10 @@ try {
   const beyond = signed.map((value, round) => value - (unsigned[round] ?? value))
   out(`The signed path's client CPU per request beyond Session.get (8 in flight), round by round: ${micros(beyond)} µs.`)
   out()
+  if (RAW !== undefined) writeFileSync(RAW, JSON.stringify(results, null, 1))
 } finally {
   python?.close()
-  for (const client of Object.values(clients)) if ('worker' in client) client.worker.disconnect()
+  stopPairs(clients)
 }
 
 // 2. Signing
@@ -221,7 +255,7 @@ function opsPerSecond(run: () => unknown): number {
   for (let i = 0; i < SIGN_OPS; i++) run()
   return SIGN_OPS / ((performance.now() - started) / 1000)
 }
-{
+if (PARTS.has('signing')) {
   const signUrl = 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true'
   const body = 'status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21'
   const ours = new OAuth1Auth(consumer.key, { clientSecret: consumer.secret, resourceOwnerKey: token.key, resourceOwnerSecret: token.secret })
@@ -261,76 +295,78 @@ function opsPerSecond(run: () => unknown): number {
 }
 
 // 3. How cost grows (in this process)
-const session = new Session()
-try {
-  out('## How cost grows')
-  out()
-  out('| cookies in the jar (1 for this host, the rest for others) | Session.get 8 in flight req/s | client CPU µs/request |')
-  out('| ---: | ---: | ---: |')
-  // The first size measured also warms the code up; it is measured again at the end to show that did not skew it.
-  for (const count of [1, 100, 10_000, 1]) {
-    const jarred = new Session()
-    jarred.cookies.setCookieSync('session=1', base)
-    for (let index = 1; index < count; index++) jarred.cookies.setCookieSync(`c${index}=v`, `http://host${index}.example/`)
-    const client = async () => (await jarred.get(url)).text
-    await measure(client, 8, REQUESTS)
-    const rates: number[] = []
-    const cpus: number[] = []
-    for (let round = 0; round < 10; round++) {
-      rates.push(await measure(client, 8, REQUESTS))
-      cpus.push(lastCpuPerRequest)
+if (PARTS.has('growth')) {
+  const session = new Session()
+  try {
+    out('## How cost grows')
+    out()
+    out('| cookies in the jar (1 for this host, the rest for others) | Session.get 8 in flight req/s | client CPU µs/request |')
+    out('| ---: | ---: | ---: |')
+    // The first size measured also warms the code up; it is measured again at the end to show that did not skew it.
+    for (const count of [1, 100, 10_000, 1]) {
+      const jarred = new Session()
+      jarred.cookies.setCookieSync('session=1', base)
+      for (let index = 1; index < count; index++) jarred.cookies.setCookieSync(`c${index}=v`, `http://host${index}.example/`)
+      const client = async () => (await jarred.get(url)).text
+      await measure(client, 8, REQUESTS)
+      const rates: number[] = []
+      const cpus: number[] = []
+      for (let round = 0; round < 10; round++) {
+        rates.push(await measure(client, 8, REQUESTS))
+        cpus.push(lastCpuPerRequest)
+      }
+      out(`| ${count} | ${median(rates).toFixed(0)} | ${median(cpus).toFixed(1)} |`)
+      await jarred.close()
     }
-    out(`| ${count} | ${median(rates).toFixed(0)} | ${median(cpus).toFixed(1)} |`)
-    await jarred.close()
-  }
-  out()
+    out()
 
-  const heapPer = async (make: () => { close(): Promise<void> }): Promise<number> => {
-    gc()
-    const before = process.memoryUsage().heapUsed
-    const made = Array.from({ length: 10_000 }, make)
-    gc()
-    const after = process.memoryUsage().heapUsed
-    await Promise.all(made.map((one) => one.close()))
-    return (after - before) / made.length
-  }
-  const idleSession = await heapPer(() => new Session())
-  const idleOAuth2 = await heapPer(() => new OAuth2Session('client', { token: { access_token: 'a'.repeat(40), token_type: 'Bearer', expires_in: 3600 } }))
-  out('| idle object (10,000 made, heap after a full GC) | heap bytes each |')
-  out('| --- | ---: |')
-  out(`| Session | ${idleSession.toFixed(0)} |`)
-  out(`| OAuth2Session with a token | ${idleOAuth2.toFixed(0)} |`)
-  out()
+    const heapPer = async (make: () => { close(): Promise<void> }): Promise<number> => {
+      gc()
+      const before = process.memoryUsage().heapUsed
+      const made = Array.from({ length: 10_000 }, make)
+      gc()
+      const after = process.memoryUsage().heapUsed
+      await Promise.all(made.map((one) => one.close()))
+      return (after - before) / made.length
+    }
+    const idleSession = await heapPer(() => new Session())
+    const idleOAuth2 = await heapPer(() => new OAuth2Session('client', { token: { access_token: 'a'.repeat(40), token_type: 'Bearer', expires_in: 3600 } }))
+    out('| idle object (10,000 made, heap after a full GC) | heap bytes each |')
+    out('| --- | ---: |')
+    out(`| Session | ${idleSession.toFixed(0)} |`)
+    out(`| OAuth2Session with a token | ${idleOAuth2.toFixed(0)} |`)
+    out()
 
-  gc()
-  const start = process.memoryUsage()
-  let peakRss = start.rss
-  let peakHeap = start.heapUsed
-  const sampler = setInterval(() => {
-    const now = process.memoryUsage()
-    peakRss = Math.max(peakRss, now.rss)
-    peakHeap = Math.max(peakHeap, now.heapUsed)
-  }, 20)
-  const started = performance.now()
-  const response = await session.get(`${base}/stream`, { stream: true })
-  let received = 0
-  for await (const part of response.raw as AsyncIterable<Buffer>) received += part.length
-  const seconds = (performance.now() - started) / 1000
-  clearInterval(sampler)
-  const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
-  out('| 100 MB download, `stream: true` | received | MB/s | peak heap growth | peak RSS growth |')
-  out('| --- | ---: | ---: | ---: | ---: |')
-  out(
-    `| Session.get | ${mb(received)} MB | ${(received / 1024 / 1024 / seconds).toFixed(0)} | ${mb(peakHeap - start.heapUsed)} MB | ${mb(peakRss - start.rss)} MB |`,
-  )
-  out()
-} finally {
-  await session.close()
-  child.disconnect()
+    gc()
+    const start = process.memoryUsage()
+    let peakRss = start.rss
+    let peakHeap = start.heapUsed
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage()
+      peakRss = Math.max(peakRss, now.rss)
+      peakHeap = Math.max(peakHeap, now.heapUsed)
+    }, 20)
+    const started = performance.now()
+    const response = await session.get(`${base}/stream`, { stream: true })
+    let received = 0
+    for await (const part of response.raw as AsyncIterable<Buffer>) received += part.length
+    const seconds = (performance.now() - started) / 1000
+    clearInterval(sampler)
+    const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
+    out('| 100 MB download, `stream: true` | received | MB/s | peak heap growth | peak RSS growth |')
+    out('| --- | ---: | ---: | ---: | ---: |')
+    out(
+      `| Session.get | ${mb(received)} MB | ${(received / 1024 / 1024 / seconds).toFixed(0)} | ${mb(peakHeap - start.heapUsed)} MB | ${mb(peakRss - start.rss)} MB |`,
+    )
+    out()
+  } finally {
+    await session.close()
+  }
 }
+child.disconnect()
 
 // 4. Cold start: the scripts of their own, each a fresh process per run.
-for (const script of ['cold-start.ts', 'cli-cold-start.ts']) {
+for (const script of PARTS.has('cold-start') ? ['cold-start.ts', 'cli-cold-start.ts'] : []) {
   const path = fileURLToPath(new URL(`./${script}`, import.meta.url))
   // Exit 1 with a table means a target was missed: the table is still the report's.
   // On every core again: pinned to one, node loses its helper threads, and a package of many modules pays more for it than got.
