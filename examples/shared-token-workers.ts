@@ -1,8 +1,9 @@
 /**
  * Two worker processes share one user's token through a FileTokenStore, against the embedded
- * sandbox: access tokens live 1 second and every refresh rotates the refresh token (one spent
- * twice revokes the grant, RFC 9700). Each worker makes requests across several expiries; the
- * provider sees one refresh per expiry, not one per worker, and no request fails.
+ * sandbox: access tokens live 2 seconds and every refresh rotates the refresh token (one spent
+ * twice revokes the grant, RFC 9700). Each worker makes requests across three expiries, until it
+ * has used the fourth access token; the provider sees one refresh per expiry, not one per worker,
+ * and no request fails.
  * No credentials, no internet: `npx tsx examples/shared-token-workers.ts`.
  */
 import { type ChildProcess, fork } from 'node:child_process'
@@ -19,8 +20,10 @@ interface Job {
   apiUrl: string
   clientId: string
   clientSecret: string
-  /** Until when to make requests, Unix milliseconds. */
-  until: number
+  /** How many access tokens to use before stopping: one more than the expiries to go through. */
+  tokens: number
+  /** When to stop in any case, Unix milliseconds. */
+  deadline: number
 }
 
 /** What a worker reports when it is done. */
@@ -32,7 +35,7 @@ interface Report {
 }
 
 const TOKEN_KEY = 'user:sandbox-user' // one key per user: every process that serves this user uses it
-const LIFETIME_S = 1
+const LIFETIME_S = 2
 const EXPIRIES = 3
 
 if (process.argv[2] === 'worker') await worker()
@@ -42,7 +45,7 @@ else await parent()
 async function worker(): Promise<void> {
   const job = new Promise<Job>((resolve) => process.once('message', (message) => resolve(message as Job)))
   process.send?.('ready')
-  const { storePath, tokenUrl, apiUrl, clientId, clientSecret, until } = await job
+  const { storePath, tokenUrl, apiUrl, clientId, clientSecret, tokens, deadline } = await job
   const session = new OAuth2Session(clientId, {
     tokenStore: new FileTokenStore(storePath),
     tokenKey: TOKEN_KEY,
@@ -51,7 +54,9 @@ async function worker(): Promise<void> {
   })
   const report: Report = { requests: 0, failed: 0, errors: [], accessTokens: [] }
   const seen = new Set<string>()
-  while (Date.now() < until) {
+  // Until the last token is in use here, not for a fixed time: each refresh comes a little after its
+  // expiry, later on a loaded machine, and a fixed end could fall right after one, before the other worker used its token.
+  while (seen.size < tokens && Date.now() < deadline) {
     report.requests += 1
     try {
       const answer = await session.get(`${apiUrl}me`)
@@ -103,8 +108,9 @@ async function parent(): Promise<void> {
       tokenKey: TOKEN_KEY,
     })
     await login.fetchToken(tokenUrl, { username, password })
-    const until = Date.now() + (EXPIRIES + 0.5) * LIFETIME_S * 1000
-    for (const child of workers) child.send({ storePath, tokenUrl, apiUrl: baseUrl, clientId, clientSecret, until } satisfies Job)
+    const deadline = Date.now() + 3 * (EXPIRIES + 1) * LIFETIME_S * 1000 // well within the workers' 30 s
+    const job: Job = { storePath, tokenUrl, apiUrl: baseUrl, clientId, clientSecret, tokens: EXPIRIES + 1, deadline }
+    for (const child of workers) child.send(job)
 
     const reports = await Promise.all(running.map(({ report }) => report))
     const stats = (await (await fetch(sandbox.oauth2.statsUrl)).json()) as { issued: Record<string, number>; reusedRefreshTokens: number }
