@@ -8,10 +8,7 @@ import got from 'got'
 import { Agent as UndiciAgent, request as undiciRequest } from 'undici'
 import { authFetch, MemoryTokenStore, OAuth1Auth, OAuth1Session, OAuth2Session, Session } from '../lib/index.js'
 import { nodeHttpGet } from './bench-kit.js'
-
-/** The credentials the OAuth 1 clients sign with, the same as the Python helper's. */
-export const CONSUMER = { key: 'xvz1evFS4wEEPTGEFPHBog', secret: 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw' }
-export const TOKEN = { key: '370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', secret: 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE' }
+import { CONSUMER, TOKEN } from './signing-kit.js'
 
 /** One client: a request to `url` with its body read, and its teardown. */
 export interface BenchClient {

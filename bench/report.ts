@@ -14,7 +14,6 @@
  * 4. Cold start: the import against got's, and the command's `token` against node (their scripts).
  */
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process'
-import { createHmac } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { performance } from 'node:perf_hooks'
@@ -22,10 +21,10 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import OAuth from 'oauth-1.0a'
-import { HeaderMap, OAuth1Auth, OAuth2Session, PreparedRequest, Session } from '../lib/index.js'
-import { lastCpuPerRequest, measure, median, startServer } from './bench-kit.js'
-import { CLIENTS, CONSUMER as consumer, TOKEN as token } from './report-clients.js'
+import { HeaderMap, OAuth2Session, PreparedRequest, Session } from '../lib/index.js'
+import { lastCpuPerRequest, measure, median, quantile, startServer } from './bench-kit.js'
+import { CLIENTS } from './report-clients.js'
+import { headerSigningTable, opsPerSecond, signers, TOKEN } from './signing-kit.js'
 
 // A full GC for the heap figures. (Not before each measurement: a forced full GC made the requests after it about 2x dearer in CPU.)
 setFlagsFromString('--expose-gc')
@@ -52,11 +51,6 @@ const lines: string[] = []
 function out(line = ''): void {
   lines.push(line)
   console.log(line)
-}
-
-/** The q-quantile of `values` (nearest rank). */
-function quantile(values: readonly number[], q: number): number {
-  return [...values].sort((a, b) => a - b)[Math.round(q * (values.length - 1))] ?? 0
 }
 
 const { base, child } = await startServer(`
@@ -257,46 +251,22 @@ try {
 }
 
 // 2. Signing
-function opsPerSecond(run: () => unknown): number {
-  for (let i = 0; i < SIGN_OPS / 10; i++) run()
-  const started = performance.now()
-  for (let i = 0; i < SIGN_OPS; i++) run()
-  return SIGN_OPS / ((performance.now() - started) / 1000)
-}
 if (PARTS.has('signing')) {
-  const signUrl = 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true'
-  const body = 'status=Hello%20Ladies%20%2B%20Gentlemen%2C%20a%20signed%20OAuth%20request%21'
-  const ours = new OAuth1Auth(consumer.key, { clientSecret: consumer.secret, resourceOwnerKey: token.key, resourceOwnerSecret: token.secret })
-  const reference = new OAuth({ consumer, signature_method: 'HMAC-SHA1', hash_function: (text, key) => createHmac('sha1', key).update(text).digest('base64') })
-  const form = () => new HeaderMap({ 'Content-Type': 'application/x-www-form-urlencoded' })
-  const probe = new PreparedRequest('POST', signUrl, form(), body)
-  ours.apply(probe)
-  const baseString = ours.explainSignature(probe).baseString
-  const key = `${encodeURIComponent(consumer.secret)}&${encodeURIComponent(token.secret)}`
-  const signing = {
-    'bare HMAC-SHA1 over the base string (node:crypto)': opsPerSecond(() => createHmac('sha1', key).update(baseString).digest('base64')),
-    'oauth-1.0a authorize + toHeader': opsPerSecond(() =>
-      reference.toHeader(reference.authorize({ url: signUrl, method: 'POST', data: { status: 'Hello Ladies + Gentlemen, a signed OAuth request!' } }, token)),
-    ),
-    'OAuth1Auth.apply (header)': opsPerSecond(() => ours.apply(new PreparedRequest('POST', signUrl, form(), body))),
-  }
-  const reference10a = signing['oauth-1.0a authorize + toHeader']
   out(`## HMAC-SHA1 signing (${SIGN_OPS} signatures, one core)`)
   out()
-  out('| signer | signatures/s | µs each | vs oauth-1.0a |')
-  out('| --- | ---: | ---: | ---: |')
-  for (const [name, ops] of Object.entries(signing)) out(`| ${name} | ${ops.toFixed(0)} | ${(1e6 / ops).toFixed(2)} | ${(ops / reference10a).toFixed(2)}x |`)
+  for (const line of headerSigningTable(SIGN_OPS)) out(line)
   out()
+  const { ours, reference } = signers()
   // The same URL again (a signer keeps the encoded query of up to 64 URLs), and a new URL each time (the last value changes).
   out('| query parameters | OAuth1Auth.apply µs each, the same URL | OAuth1Auth.apply µs each, a new URL each time | oauth-1.0a µs each |')
   out('| ---: | ---: | ---: | ---: |')
   for (const count of [1, 10, 100]) {
     const query = Array.from({ length: count }, (_, index) => `p${index}=value%20${index}`).join('&')
     const target = `https://api.example.com/search?${query}`
-    const sameOps = opsPerSecond(() => ours.apply(new PreparedRequest('GET', target, new HeaderMap(), undefined)))
+    const sameOps = opsPerSecond(() => ours.apply(new PreparedRequest('GET', target, new HeaderMap(), undefined)), SIGN_OPS)
     let serial = 0
-    const newOps = opsPerSecond(() => ours.apply(new PreparedRequest('GET', `${target}x${serial++}`, new HeaderMap(), undefined)))
-    const theirOps = opsPerSecond(() => reference.toHeader(reference.authorize({ url: target, method: 'GET' }, token)))
+    const newOps = opsPerSecond(() => ours.apply(new PreparedRequest('GET', `${target}x${serial++}`, new HeaderMap(), undefined)), SIGN_OPS)
+    const theirOps = opsPerSecond(() => reference.toHeader(reference.authorize({ url: target, method: 'GET' }, TOKEN)), SIGN_OPS)
     out(`| ${count} | ${(1e6 / sameOps).toFixed(2)} | ${(1e6 / newOps).toFixed(2)} | ${(1e6 / theirOps).toFixed(2)} |`)
   }
   out()
