@@ -160,6 +160,7 @@ describe('oauth-sessions with user-flow profiles', function () {
     expect(tokens.size).to.equal(1)
     expect([...tokens][0]).not.to.include(old)
     const refreshed = (await new FileTokenStore(join(home.state, 'oauth-sessions', 'tokens.json')).get('me'))?.token.access_token
+    expect(refreshed).to.be.a('string').and.not.equal(old)
     expect([...tokens][0]).to.equal(`${refreshed}\n`) // the refreshed token, as stored, alone on stdout
     expect(await issued(sandbox.oauth2.statsUrl, 'refresh_token')).to.equal(1)
     const again = await home.run(['token', 'me'], SECRET_ENV)

@@ -1,30 +1,27 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { startExample } from '../../support/example-process.js'
 import { RECORD_WORKER_REPORTS } from '../../support/record-worker-reports.js'
+import { tempTokenFileEachSpec } from '../../support/temp-token-file.js'
 
 // The example of docs/tokens-across-processes.md, run as a user runs it: it starts the sandbox,
 // forks two workers sharing one FileTokenStore and prints what the provider saw.
 describe('examples/shared-token-workers.ts', function () {
   this.timeout(60_000)
 
+  const reportsFolder = tempTokenFileEachSpec('worker-reports-')
+
   it('refreshes once per expiry for both workers, with rotating refresh tokens, and no request fails', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'worker-reports-'))
-    const { code, stdout, stderr, reports } = await (async () => {
-      try {
-        await using example = startExample('examples/shared-token-workers.ts', {
-          NODE_OPTIONS: `--import tsx --import ${RECORD_WORKER_REPORTS}`,
-          RECORD_WORKER_REPORTS: folder,
-        })
-        const result = await example.exited(45_000)
-        const files = readdirSync(folder)
-        return { ...result, reports: files.map((file) => JSON.parse(readFileSync(join(folder, file), 'utf8')) as { accessTokens: string[] }) }
-      } finally {
-        rmSync(folder, { recursive: true, force: true })
-      }
+    const { folder } = reportsFolder
+    const { code, stdout, stderr } = await (async () => {
+      await using example = startExample('examples/shared-token-workers.ts', {
+        NODE_OPTIONS: `--import tsx --import ${RECORD_WORKER_REPORTS}`,
+        RECORD_WORKER_REPORTS: folder,
+      })
+      return await example.exited(45_000) // awaited here: the example is disposed of when this function returns
     })()
+    const reports = readdirSync(folder).map((file) => JSON.parse(readFileSync(join(folder, file), 'utf8')) as { accessTokens: string[] })
 
     expect(code, `${stdout}\n${stderr}`).to.equal(0)
     const number = (pattern: RegExp): number => Number(stdout.match(pattern)?.[1] ?? Number.NaN)
@@ -43,6 +40,7 @@ describe('examples/shared-token-workers.ts', function () {
     expect(reports, stdout).to.have.lengthOf(2)
     const [first, second] = reports.map((report) => [...report.accessTokens].sort())
     expect(first, stdout).to.have.lengthOf(tokensUsed)
+    expect(first, stdout).to.not.include('') // a request that went out with no token in the session
     expect(second, stdout).to.deep.equal(first)
     expect(stderr).to.not.match(/Warning/)
   })

@@ -145,6 +145,7 @@ describe('deviceAuthorization (RFC 8628 §3.1)', () => {
     const lifted = new OAuth2Session('tv', { deviceAuthorizationUrl: `${IDP}/device/code`, insecureTransport: true })
     const session = new OAuth2Session('tv', { deviceAuthorizationUrl: `${IDP}/device/code` })
     try {
+      delete process.env.OAUTHLIB_INSECURE_TRANSPORT // the option alone first
       const byOption = await lifted.deviceAuthorization()
       process.env.OAUTHLIB_INSECURE_TRANSPORT = '1'
       const byEnv = await session.deviceAuthorization()

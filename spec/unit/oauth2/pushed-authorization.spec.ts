@@ -371,6 +371,7 @@ describe('pushAuthorizationRequest with a hostile answer', () => {
     const answer = { request_uri: 'http://idp.test/requests/1', expires_in: 60 }
     const scope = nock(IDP).post('/par').reply(201, answer).post('/par').reply(201, answer)
     try {
+      delete process.env.OAUTHLIB_INSECURE_TRANSPORT // the option alone first
       const [byOption] = await discovered({ insecureTransport: true }).pushAuthorizationRequest()
       process.env.OAUTHLIB_INSECURE_TRANSPORT = '1'
       const [byEnv] = await discovered().pushAuthorizationRequest()
