@@ -166,6 +166,18 @@ describe('revokeToken (RFC 7009)', () => {
     scope.done()
   })
 
+  it('reads a Retry-After of more than ten digits as that many seconds, as the retry policy does', async () => {
+    const scope = nock(IDP).post('/revoke').reply(503, 'down', { 'retry-after': '123456789012' })
+
+    const error = (await session()
+      .revokeToken('other')
+      .catch((e: unknown) => e)) as EndpointUnavailableError
+
+    expect(error).to.be.instanceOf(EndpointUnavailableError)
+    expect(error.retryAfter).to.equal(123_456_789_012)
+    scope.done()
+  })
+
   it('keeps the token sent out of the error message, even when the server quotes it', async () => {
     const scope = nock(IDP).post('/revoke').reply(400, { error: 'invalid_request', error_description: 'bad token other-secret-token' })
 
