@@ -7,7 +7,7 @@ import { HTTPBasicAuth } from '../auth/http-basic-auth.js'
 import { ConfigurationError } from '../errors.js'
 import { decodePairs, encodePairs, type ParamPairs, quotePlus } from '../http/form-encoding.js'
 import type { PreparedRequest } from '../http/prepared-request.js'
-import { algorithmsFor, isKeyObject, type PrivateKeyProblem, readPrivateKey } from './private-key.js'
+import { algorithmsFor, type PrivateKeyProblem, readPrivateKey } from './private-key.js'
 
 /**
  * How a client authenticates at the token endpoint and its siblings (the `clientAuth` option):
@@ -392,10 +392,10 @@ function assertionSettings(options: ClientAuthOptions): AssertionSettings {
 }
 
 /** What is wrong with a `clientAssertionKey`, as its ConfigurationError says it. */
-const KEY_PROBLEMS: Record<Exclude<PrivateKeyProblem, 'not-private'>, string> = {
+const KEY_PROBLEMS: Record<Exclude<PrivateKeyProblem, 'not-private' | 'unreadable-cryptokey'>, string> = {
   'unreadable-pem': 'is not a private key PEM',
-  'unreadable-cryptokey': 'is not an asymmetric JWK',
   'public-jwk': 'is a public JWK (it has no "d")',
+  'secret-jwk': 'is not an asymmetric JWK',
   'unreadable-jwk': 'is not a usable private JWK',
   'not-a-key': 'is not an asymmetric JWK',
 }
@@ -412,10 +412,11 @@ function privateKey(options: ClientAuthOptions, owner: string): { key: KeyObject
   const refuse = (why: string): never => {
     throw new ConfigurationError('clientAssertionKey', `${owner}: clientAssertionKey ${why}; pass a private KeyObject, a PEM or a private JWK.`)
   }
-  // Anything but a PEM or a KeyObject is taken as a JWK (a CryptoKey too, which this option does not take).
-  if (typeof given !== 'string' && !isKeyObject(given) && (typeof given.kty !== 'string' || given.kty === 'oct')) return refuse('is not an asymmetric JWK')
-  const { key, jwk } = readPrivateKey(given, (problem, read) =>
-    refuse(problem === 'not-private' ? `is a ${read?.type} key, not a private one` : KEY_PROBLEMS[problem]),
+  // This option's type takes no CryptoKey: one is refused as not a key.
+  const { key, jwk } = readPrivateKey(
+    given,
+    (problem, read) => refuse(problem === 'not-private' ? `is a ${read?.type} key, not a private one` : KEY_PROBLEMS[problem]),
+    { cryptoKey: false },
   )
   const alg = options.clientAssertionAlg ?? (typeof jwk?.alg === 'string' ? jwk.alg : algorithmsFor(key)[0])
   if (alg === undefined) return refuse(`is a ${key.asymmetricKeyType ?? 'unknown'} key with no default algorithm: pass clientAssertionAlg`)

@@ -82,6 +82,7 @@ const KEY_PROBLEMS: Record<PrivateKeyProblem, string> = {
   'unreadable-jwk': UNREADABLE,
   'not-private': 'is not a private key: pass the private key of the pair',
   'public-jwk': 'is a public JWK: pass the private one (with "d")',
+  'secret-jwk': 'is a symmetric (oct) JWK: DPoP signs with the private key of an asymmetric pair',
   'not-a-key': 'must be a KeyObject, a CryptoKey, a private JWK or a PEM',
 }
 

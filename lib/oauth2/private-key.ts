@@ -15,6 +15,8 @@ export type PrivateKeyProblem =
   | 'not-private'
   /** A JWK without `d`. */
   | 'public-jwk'
+  /** A JWK of a symmetric key (`kty` "oct"): no private key at all. */
+  | 'secret-jwk'
   /** A JWK with `d` that node:crypto does not read. */
   | 'unreadable-jwk'
   /** Neither a PEM, a KeyObject, a CryptoKey nor a JWK (an object with a string `kty`). */
@@ -24,12 +26,20 @@ export type PrivateKeyProblem =
  * Reads a private key given as a PEM, a KeyObject, a CryptoKey or a private JWK (node:crypto
  * parses): the KeyObject and, for a JWK, the JWK (its `alg` and `kid` may choose defaults).
  * `refuse` throws the caller's error for what is wrong; `key` is the KeyObject of a `not-private` one.
+ * With `{ cryptoKey: false }` a CryptoKey is `not-a-key`, for an option whose type does not take one.
  *
  * @internal
  */
+export function readPrivateKey(given: unknown, refuse: (problem: PrivateKeyProblem, key?: KeyObject) => never): { key: KeyObject; jwk: JsonWebKey | undefined }
 export function readPrivateKey(
   given: unknown,
-  refuse: (problem: PrivateKeyProblem, key?: KeyObject) => never,
+  refuse: (problem: Exclude<PrivateKeyProblem, 'unreadable-cryptokey'>, key?: KeyObject) => never,
+  accept: { cryptoKey: false },
+): { key: KeyObject; jwk: JsonWebKey | undefined }
+export function readPrivateKey(
+  given: unknown,
+  refuse: ((problem: PrivateKeyProblem, key?: KeyObject) => never) | ((problem: Exclude<PrivateKeyProblem, 'unreadable-cryptokey'>, key?: KeyObject) => never),
+  accept: { cryptoKey: boolean } = { cryptoKey: true },
 ): { key: KeyObject; jwk: JsonWebKey | undefined } {
   let key: KeyObject
   if (typeof given === 'string') {
@@ -39,13 +49,15 @@ export function readPrivateKey(
       return refuse('unreadable-pem')
     }
   } else if (given instanceof KeyObject || isKeyObject(given)) key = given
-  else if (typeof CryptoKey !== 'undefined' && given instanceof CryptoKey) {
+  else if (accept.cryptoKey && typeof CryptoKey !== 'undefined' && given instanceof CryptoKey) {
     try {
       key = KeyObject.from(given)
     } catch {
-      return refuse('unreadable-cryptokey')
+      // Reached only when CryptoKeys are accepted, so `refuse` is the one that takes every problem.
+      return (refuse as (problem: PrivateKeyProblem) => never)('unreadable-cryptokey')
     }
   } else if (isJwk(given)) {
+    if (given.kty === 'oct') return refuse('secret-jwk')
     if (typeof given.d !== 'string') return refuse('public-jwk')
     try {
       return { key: createPrivateKey({ key: given, format: 'jwk' }), jwk: given }

@@ -31,6 +31,24 @@ describe('private_key_jwt keys jose cannot sign with (review #18)', () => {
     })
   }
 
+  it('words what each value that is not a private key is, never quoting it', async () => {
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair
+    const cases: [string, unknown, string][] = [
+      ['a symmetric JWK', { kty: 'oct', k: 'c2VjcmV0LXZhbHVlLW9mLTMyLWJ5dGVzLWxvbmctLS0' }, 'is not an asymmetric JWK'],
+      ['a CryptoKey, which this option does not take', pair.privateKey, 'is not an asymmetric JWK'],
+      ['an object that is no JWK', { d: 'x' }, 'is not an asymmetric JWK'],
+      ['a public JWK', ec.publicKey.export({ format: 'jwk' }), 'is a public JWK'],
+      ['a public KeyObject', ec.publicKey, 'is a public key, not a private one'],
+      ['a PEM that is not a private key', 'not a pem', 'is not a private key PEM'],
+    ]
+    for (const [name, given, wording] of cases) {
+      const error = configurationError(() => session({ clientAssertionKey: given as never }))
+      expect(error.option, name).to.equal('clientAssertionKey')
+      expect(error.message, name).to.include(`clientAssertionKey ${wording}`)
+      expect(error.message, name).not.to.include('c2VjcmV0')
+    }
+  })
+
   it('still takes RS256 and PS256 with a 2048-bit key, and ES256 with a P-256 one', () => {
     for (const options of [
       { clientAssertionKey: rsa.privateKey },

@@ -445,6 +445,7 @@ describe('DPoP keys: given, checked, serialized and shared through the store', (
     const junk = configurationError(() => new OAuth2Session('c', { dpop: { privateKey: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' } }))
     const unknown = configurationError(() => new OAuth2Session('c', { dpop: { privateKey: ec, algorithm: 'ES256' } as never }))
     const badAlg = configurationError(() => new OAuth2Session('c', { dpop: { alg: 'HS256' } as never }))
+    const symmetric = configurationError(() => new OAuth2Session('c', { dpop: { privateKey: { kty: 'oct', k: 'c2VjcmV0LWJ5dGVz' } } }))
 
     expect(wrongAlg.option).to.equal('dpop.alg')
     expect(wrongAlg.message).to.include('ES256')
@@ -453,6 +454,8 @@ describe('DPoP keys: given, checked, serialized and shared through the store', (
     expect(junk.message).to.not.include('not a key')
     expect(unknown.option).to.equal('dpop.algorithm')
     expect(badAlg.option).to.equal('dpop.alg')
+    expect(symmetric.option).to.equal('dpop.privateKey')
+    expect(symmetric.message).to.include('symmetric (oct) JWK').and.not.include('public JWK').and.not.include('c2VjcmV0')
   })
 
   it('serialize() carries the key, and fromJSON restores a session that proves with it', async () => {

@@ -7,14 +7,13 @@ import { algorithmsFor, type PrivateKeyProblem, readPrivateKey } from '../../../
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' })
 
-function problemOf(given: unknown): PrivateKeyProblem {
+function problemOf(given: unknown, accept: { cryptoKey: false } | undefined = undefined): PrivateKeyProblem {
   let seen: PrivateKeyProblem | undefined
-  expect(() =>
-    readPrivateKey(given, (problem) => {
-      seen = problem
-      throw new Error(problem)
-    }),
-  ).to.throw(Error)
+  const refuse = (problem: PrivateKeyProblem): never => {
+    seen = problem
+    throw new Error(problem)
+  }
+  expect(() => (accept === undefined ? readPrivateKey(given, refuse) : readPrivateKey(given, refuse, accept))).to.throw(Error)
   return seen as PrivateKeyProblem
 }
 
@@ -43,6 +42,21 @@ describe('readPrivateKey and algorithmsFor', () => {
     expect(problemOf({ kty: 'EC', d: 'x' })).to.equal('unreadable-jwk')
     expect(problemOf({ d: 'x' })).to.equal('not-a-key')
     expect(problemOf(42)).to.equal('not-a-key')
+  })
+
+  it('names a symmetric (oct) JWK as a secret one, not a public one', () => {
+    expect(problemOf({ kty: 'oct', k: Buffer.alloc(32).toString('base64url') })).to.equal('secret-jwk')
+    expect(problemOf({ kty: 'oct', k: 'x', d: 'x' })).to.equal('secret-jwk')
+  })
+
+  it('reads an extractable CryptoKey, and with { cryptoKey: false } takes none as a key', async () => {
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair
+    const refuse = (): never => {
+      throw new Error('refused')
+    }
+    expect(readPrivateKey(pair.privateKey, refuse).key.asymmetricKeyType).to.equal('ec')
+    expect(problemOf(pair.privateKey, { cryptoKey: false })).to.equal('not-a-key')
+    expect(problemOf(pair.publicKey)).to.equal('not-private')
   })
 
   it('lists the JWS algorithms of each key kind, the default first', () => {
