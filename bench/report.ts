@@ -7,7 +7,7 @@
  *    and with 8 in flight, for node:http with keep-alive (the limit), undici, Node's fetch, got 14,
  *    the Session and each flavour, and Python requests / requests-oauthlib when /usr/bin/python3
  *    has them; each ratio is taken against got within a round, then the median over the rounds
- *    (BENCH_ROUNDS, 40 by default, 250 requests a measurement, order reversed every other round).
+ *    (BENCH_ROUNDS, 40 by default, 250 requests a measurement, the client or its got first in turn).
  * 2. Signing: HMAC-SHA1 header signatures per second against oauth-1.0a and a bare createHmac, and
  *    against the size of the query.
  * 3. How cost grows: the cookie jar's size, memory per idle session, a 100 MB streamed download.
@@ -36,7 +36,7 @@ process.env.BENCH_PIN ??= '1'
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 250)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40)
 /** New worker processes for every client and its got this many times over the rounds. */
-const GENERATIONS = Number(process.env.BENCH_GENERATIONS ?? 4)
+const GENERATIONS = Number(process.env.BENCH_GENERATIONS ?? 8)
 const SIGN_OPS = Number(process.env.BENCH_SIGN_OPS ?? 50_000)
 const OUT = process.env.BENCH_OUT ?? 'bench-report.md'
 /** BENCH_ONLY: a regular expression; only the clients whose names match it are measured (got always is). */
@@ -105,31 +105,35 @@ function askWorker(worker: ChildProcess, inFlight: number): Promise<{ rate: numb
 
 const GOT = 'got 14'
 /**
- * Each client with a got worker of its own beside it, started afresh for each generation of rounds.
- * - Its own got: a worker's cost per request depends on how long it sat idle before (V8 ran 2-3x
- *   more full GCs in a worker measured every few seconds than in one kept busy), so each client is
- *   compared with a got that idles exactly as it does, not with one shared got measured ten times as
- *   often.
+ * Each client with a got worker of its own beside it, started afresh for each generation of rounds,
+ * and one pair alive at a time: it runs its rounds of the generation back to back, then stops.
+ * - Kept busy: a worker that sat idle for the other clients' turns paid for it on its next
+ *   requests (more full GCs, cold caches): with all the pairs alive and measured in turn, got cost
+ *   260-440 µs of CPU per request and node:http 130, against about 210 and 36 with one pair at a
+ *   time. The idle share also made the ratios swing (Session.get 0.93-1.20x over seven reports).
+ *   A backend's client is busy, so each is measured busy, beside a got that is busy as much.
+ * - Its own got: a worker's cost per request depends on how long it sat idle before, so each
+ *   client is compared with a got that idles exactly as it does.
  * - Fresh processes: the same client in two processes ran 140 and 196 µs of CPU per request,
  *   steadily, for the whole life of each (the JIT's and GC's choices differ by process). One
  *   process per client for the whole report made its ratio a draw of that lottery; a new pair every
  *   few rounds takes the median over several draws.
  */
-type Pairs = Record<string, { client: Client; got: Client }>
+type Pair = { client: Client; got: Client }
+const PYTHON_REQUESTS = 'Python requests.Session'
+const PYTHON_OAUTH1 = 'Python requests-oauthlib OAuth1Session (HMAC-SHA1)'
 const startGot = async (): Promise<Client> => ({ worker: await startWorker(GOT) })
-async function startPairs(python: boolean): Promise<Pairs> {
-  const pairs: Pairs = {}
-  for (const name of Object.keys(CLIENTS)) {
-    if (name !== GOT && ONLY.test(name)) pairs[name] = { client: { worker: await startWorker(name) }, got: await startGot() }
-  }
-  if (python) {
-    pairs['Python requests.Session'] = { client: { python: 'requests' }, got: await startGot() }
-    pairs['Python requests-oauthlib OAuth1Session (HMAC-SHA1)'] = { client: { python: 'oauth1' }, got: await startGot() }
-  }
-  return pairs
+/** The names of the pairs, in the report's order: the Node clients, then the Python ones. */
+function pairNames(python: boolean): string[] {
+  const names = Object.keys(CLIENTS).filter((name) => name !== GOT && ONLY.test(name))
+  return python ? [...names, PYTHON_REQUESTS, PYTHON_OAUTH1] : names
 }
-function stopPairs(pairs: Pairs): void {
-  for (const pair of Object.values(pairs)) for (const one of [pair.client, pair.got]) if ('worker' in one) one.worker.disconnect()
+async function startPair(name: string): Promise<Pair> {
+  const client: Client = name === PYTHON_REQUESTS ? { python: 'requests' } : name === PYTHON_OAUTH1 ? { python: 'oauth1' } : { worker: await startWorker(name) }
+  return { client, got: await startGot() }
+}
+function stopPair(pair: Pair | undefined): void {
+  for (const one of pair === undefined ? [] : [pair.client, pair.got]) if ('worker' in one) one.worker.disconnect()
 }
 
 /** The Python helper, when /usr/bin/python3 has requests and requests-oauthlib. */
@@ -167,34 +171,38 @@ async function sample(client: Client, inFlight: number): Promise<{ rate: number;
 
 const results: Record<string, Samples> = {}
 const entry = (name: string): Samples => (results[name] ??= { sequential: [], parallel: [], cpu: [], vsGot: { sequential: [], parallel: [], cpuOver: [] } })
-let clients: Pairs = {}
+let pair: Pair | undefined
 try {
   entry(GOT)
-  for (let round = 0; round < ROUNDS; round++) {
-    if (round % Math.ceil(ROUNDS / GENERATIONS) === 0) {
-      stopPairs(clients)
-      clients = await startPairs(python !== undefined)
-    }
-    const order = Object.entries(clients)
-    if (round % 2 === 1) order.reverse()
-    for (const [name, { client, got: baseline }] of order) {
-      // The client and got side by side, in turn first: the load on this machine swings over seconds, and a pair shares it.
-      for (const inFlight of [1, 8]) {
-        const pair =
-          round % 2 === 0
-            ? [await sample(baseline, inFlight), await sample(client, inFlight)]
-            : [await sample(client, inFlight), await sample(baseline, inFlight)].reverse()
-        const [got, ours] = pair as [{ rate: number; cpu: number }, { rate: number; cpu: number }]
-        const kind = inFlight === 1 ? 'sequential' : 'parallel'
-        entry(GOT)[kind].push(got.rate)
-        entry(name)[kind].push(ours.rate)
-        entry(name).vsGot[kind].push(ours.rate / got.rate)
-        if (inFlight === 8) {
-          entry(GOT).cpu.push(got.cpu)
-          entry(name).cpu.push(ours.cpu)
-          entry(name).vsGot.cpuOver.push(ours.cpu - got.cpu)
+  const perGeneration = Math.ceil(ROUNDS / GENERATIONS)
+  for (let first = 0; first < ROUNDS; first += perGeneration) {
+    const names = pairNames(python !== undefined)
+    if ((first / perGeneration) % 2 === 1) names.reverse()
+    // One pair alive at a time, for its rounds of this generation back to back: neither worker idles longer than the other's turn.
+    for (const name of names) {
+      pair = await startPair(name)
+      for (let round = first; round < Math.min(ROUNDS, first + perGeneration); round++) {
+        // The client and got side by side, in turn first: the load on this machine swings over seconds, and a pair shares it.
+        for (const inFlight of [1, 8]) {
+          const { client, got: baseline } = pair
+          const measured =
+            round % 2 === 0
+              ? [await sample(baseline, inFlight), await sample(client, inFlight)]
+              : [await sample(client, inFlight), await sample(baseline, inFlight)].reverse()
+          const [got, ours] = measured as [{ rate: number; cpu: number }, { rate: number; cpu: number }]
+          const kind = inFlight === 1 ? 'sequential' : 'parallel'
+          entry(GOT)[kind].push(got.rate)
+          entry(name)[kind].push(ours.rate)
+          entry(name).vsGot[kind].push(ours.rate / got.rate)
+          if (inFlight === 8) {
+            entry(GOT).cpu.push(got.cpu)
+            entry(name).cpu.push(ours.cpu)
+            entry(name).vsGot.cpuOver.push(ours.cpu - got.cpu)
+          }
         }
       }
+      stopPair(pair)
+      pair = undefined
     }
   }
 
@@ -205,7 +213,7 @@ try {
   out('# oauth-sessions benchmark report')
   out()
   out(
-    `Node ${process.versions.node}, ${ROUNDS} rounds of ${REQUESTS} requests per measurement. Each client runs in a worker process of its own (bench/client-worker.ts) beside a got worker of its own, both started afresh ${GENERATIONS} times over the rounds; the client is measured right before or after its got, in turn, and its ratio is taken against that measurement: the median over the rounds, and p10–p90. The got row is the median over all the got workers.`,
+    `Node ${process.versions.node}, ${ROUNDS} rounds of ${REQUESTS} requests per measurement. Each client runs in a worker process of its own (bench/client-worker.ts) beside a got worker of its own, both started afresh ${GENERATIONS} times over the rounds, one pair alive at a time for its rounds of each generation; the client is measured right before or after its got, in turn, and its ratio is taken against that measurement: the median over the rounds, and p10–p90. The got row is the median over all the got workers.`,
   )
   out()
   out('## Requests per second (loopback, one server process)')
@@ -232,7 +240,7 @@ try {
   } else {
     // Each against its own got beside it, then one against the other, round by round.
     const ours = results['OAuth1Session.get (HMAC-SHA1, header)']?.vsGot.sequential ?? []
-    const theirs = results['Python requests-oauthlib OAuth1Session (HMAC-SHA1)']?.vsGot.sequential ?? []
+    const theirs = results[PYTHON_OAUTH1]?.vsGot.sequential ?? []
     const versus = ours.map((value, round) => value / (theirs[round] ?? value))
     const gotVersus = theirs.map((value) => 1 / value)
     out(
@@ -247,7 +255,7 @@ try {
   if (RAW !== undefined) writeFileSync(RAW, JSON.stringify(results, null, 1))
 } finally {
   python?.close()
-  stopPairs(clients)
+  stopPair(pair)
 }
 
 // 2. Signing
