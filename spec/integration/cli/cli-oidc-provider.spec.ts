@@ -114,20 +114,14 @@ describe('oauth-sessions against oidc-provider', function () {
     expect(added.code, added.stderr).to.equal(0)
   }
 
+  /** The flags of a code-flow profile of `clientId` at the issuer, then `extra`. */
+  function codeFlowFlags(clientId: string, scope: string, ...extra: string[]): string[] {
+    return ['--flow', 'code', '--issuer', issuer, '--client-id', clientId, '--scope', scope, ...extra]
+  }
+
   /** The code-flow profile `native` of the native client (loopback IP redirect, any port). */
   function addNativeProfile(scope = 'openid'): Promise<void> {
-    return addProfile('native', [
-      '--flow',
-      'code',
-      '--issuer',
-      issuer,
-      '--client-id',
-      'cli-native',
-      '--client-secret-env',
-      'CLI_NATIVE_SECRET',
-      '--scope',
-      scope,
-    ])
+    return addProfile('native', codeFlowFlags('cli-native', scope, '--client-secret-env', 'CLI_NATIVE_SECRET'))
   }
 
   /** The client-credentials profile `ci` of the confidential client `cli-cc`, scope api:read. */
@@ -253,21 +247,8 @@ describe('oauth-sessions against oidc-provider', function () {
   })
 
   it('logs in with the code flow at the fixed redirect URI a web client registered (--redirect-uri), and at localhost (any port) when asked', async () => {
-    await addProfile('web', [
-      '--flow',
-      'code',
-      '--issuer',
-      issuer,
-      '--client-id',
-      'cli-web',
-      '--client-secret-env',
-      'CLI_WEB_SECRET',
-      '--scope',
-      'openid',
-      '--redirect-uri',
-      fixedRedirect,
-    ])
-    await addProfile('local', ['--flow', 'code', '--issuer', issuer, '--client-id', 'cli-local', '--scope', 'openid', '--redirect-uri', 'http://localhost/'])
+    await addProfile('web', codeFlowFlags('cli-web', 'openid', '--client-secret-env', 'CLI_WEB_SECRET', '--redirect-uri', fixedRedirect))
+    await addProfile('local', codeFlowFlags('cli-local', 'openid', '--redirect-uri', 'http://localhost/'))
 
     const web = await codeLogin('web', SECRETS)
     rmSync(join(home.config, 'browser.mjs.log'))
