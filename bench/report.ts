@@ -96,9 +96,12 @@ async function startWorker(name: string): Promise<ChildProcess> {
   return worker
 }
 
-function askWorker(worker: ChildProcess, inFlight: number): Promise<{ rate: number; cpu: number }> {
+/** One measurement: requests per second, and the client's CPU µs per request. */
+type Sample = { rate: number; cpu: number }
+
+function askWorker(worker: ChildProcess, inFlight: number): Promise<Sample> {
   return new Promise((resolve) => {
-    worker.once('message', (answer: unknown) => resolve(answer as { rate: number; cpu: number }))
+    worker.once('message', (answer: unknown) => resolve(answer as Sample))
     worker.send({ inFlight, requests: REQUESTS })
   })
 }
@@ -109,8 +112,8 @@ const GOT = 'got 14'
  * and one pair alive at a time: it runs its rounds of the generation back to back, then stops.
  * - Kept busy: a worker that sat idle for the other clients' turns paid for it on its next
  *   requests (more full GCs, cold caches): with all the pairs alive and measured in turn, got cost
- *   260-440 µs of CPU per request and node:http 130, against about 210 and 36 with one pair at a
- *   time. The idle share also made the ratios swing (Session.get 0.93-1.20x over seven reports).
+ *   258-461 µs of CPU per request and node:http 45-133, against 209-258 and 32-49 with one pair at
+ *   a time. The idle share also made the ratios swing (Session.get 0.93-1.20x over seven reports).
  *   A backend's client is busy, so each is measured busy, beside a got that is busy as much.
  * - Its own got: a worker's cost per request depends on how long it sat idle before, so each
  *   client is compared with a got that idles exactly as it does.
@@ -120,16 +123,18 @@ const GOT = 'got 14'
  *   few rounds takes the median over several draws.
  */
 type Pair = { client: Client; got: Client }
-const PYTHON_REQUESTS = 'Python requests.Session'
 const PYTHON_OAUTH1 = 'Python requests-oauthlib OAuth1Session (HMAC-SHA1)'
+/** The Python clients by report name, each the helper's name for it. */
+const PYTHON_CLIENTS: Record<string, 'requests' | 'oauth1'> = { 'Python requests.Session': 'requests', [PYTHON_OAUTH1]: 'oauth1' }
 const startGot = async (): Promise<Client> => ({ worker: await startWorker(GOT) })
 /** The names of the pairs, in the report's order: the Node clients, then the Python ones. */
 function pairNames(python: boolean): string[] {
   const names = Object.keys(CLIENTS).filter((name) => name !== GOT && ONLY.test(name))
-  return python ? [...names, PYTHON_REQUESTS, PYTHON_OAUTH1] : names
+  return python ? [...names, ...Object.keys(PYTHON_CLIENTS)] : names
 }
 async function startPair(name: string): Promise<Pair> {
-  const client: Client = name === PYTHON_REQUESTS ? { python: 'requests' } : name === PYTHON_OAUTH1 ? { python: 'oauth1' } : { worker: await startWorker(name) }
+  const helperName = PYTHON_CLIENTS[name]
+  const client: Client = helperName === undefined ? { worker: await startWorker(name) } : { python: helperName }
   return { client, got: await startGot() }
 }
 function stopPair(pair: Pair | undefined): void {
@@ -163,7 +168,7 @@ interface Samples {
   vsGot: { sequential: number[]; parallel: number[]; cpuOver: number[] }
 }
 
-async function sample(client: Client, inFlight: number): Promise<{ rate: number; cpu: number }> {
+async function sample(client: Client, inFlight: number): Promise<Sample> {
   if ('worker' in client) return askWorker(client.worker, inFlight)
   const answer = await (python as NonNullable<typeof python>).ask(client.python, inFlight)
   return { rate: answer.rate, cpu: answer.cpu_us }
@@ -171,6 +176,27 @@ async function sample(client: Client, inFlight: number): Promise<{ rate: number;
 
 const results: Record<string, Samples> = {}
 const entry = (name: string): Samples => (results[name] ??= { sequential: [], parallel: [], cpu: [], vsGot: { sequential: [], parallel: [], cpuOver: [] } })
+/** One round of a pair, sequential then 8 in flight, each ratio against the got measured beside it. */
+async function measureRound(name: string, { client, got: baseline }: Pair, round: number): Promise<void> {
+  for (const inFlight of [1, 8]) {
+    // The client and got side by side, in turn first: the load on this machine swings over seconds, and a pair shares it.
+    const [got, ours] = (
+      round % 2 === 0
+        ? [await sample(baseline, inFlight), await sample(client, inFlight)]
+        : [await sample(client, inFlight), await sample(baseline, inFlight)].reverse()
+    ) as [Sample, Sample]
+    const kind = inFlight === 1 ? 'sequential' : 'parallel'
+    entry(GOT)[kind].push(got.rate)
+    entry(name)[kind].push(ours.rate)
+    entry(name).vsGot[kind].push(ours.rate / got.rate)
+    if (inFlight === 8) {
+      entry(GOT).cpu.push(got.cpu)
+      entry(name).cpu.push(ours.cpu)
+      entry(name).vsGot.cpuOver.push(ours.cpu - got.cpu)
+    }
+  }
+}
+
 let pair: Pair | undefined
 try {
   entry(GOT)
@@ -181,26 +207,7 @@ try {
     // One pair alive at a time, for its rounds of this generation back to back: neither worker idles longer than the other's turn.
     for (const name of names) {
       pair = await startPair(name)
-      for (let round = first; round < Math.min(ROUNDS, first + perGeneration); round++) {
-        // The client and got side by side, in turn first: the load on this machine swings over seconds, and a pair shares it.
-        for (const inFlight of [1, 8]) {
-          const { client, got: baseline } = pair
-          const measured =
-            round % 2 === 0
-              ? [await sample(baseline, inFlight), await sample(client, inFlight)]
-              : [await sample(client, inFlight), await sample(baseline, inFlight)].reverse()
-          const [got, ours] = measured as [{ rate: number; cpu: number }, { rate: number; cpu: number }]
-          const kind = inFlight === 1 ? 'sequential' : 'parallel'
-          entry(GOT)[kind].push(got.rate)
-          entry(name)[kind].push(ours.rate)
-          entry(name).vsGot[kind].push(ours.rate / got.rate)
-          if (inFlight === 8) {
-            entry(GOT).cpu.push(got.cpu)
-            entry(name).cpu.push(ours.cpu)
-            entry(name).vsGot.cpuOver.push(ours.cpu - got.cpu)
-          }
-        }
-      }
+      for (let round = first; round < Math.min(ROUNDS, first + perGeneration); round++) await measureRound(name, pair, round)
       stopPair(pair)
       pair = undefined
     }
@@ -243,14 +250,17 @@ try {
     const theirs = results[PYTHON_OAUTH1]?.vsGot.sequential ?? []
     const versus = ours.map((value, round) => value / (theirs[round] ?? value))
     const gotVersus = theirs.map((value) => 1 / value)
-    out(
-      `Signed OAuth1Session against Python requests-oauthlib, sequential: ${spread(versus)} (target: at least 2.5x); got itself, unsigned: ${spread(gotVersus)}.`,
-    )
+    // Only when both were measured (BENCH_ONLY may leave either out): a median over no rounds reads 0.00x.
+    if (ours.length > 0 && theirs.length > 0)
+      out(
+        `Signed OAuth1Session against Python requests-oauthlib, sequential: ${spread(versus)} (target: at least 2.5x); got itself, unsigned: ${spread(gotVersus)}.`,
+      )
   }
   const signed = results['OAuth1Session.get (HMAC-SHA1, header)']?.vsGot.cpuOver ?? []
   const unsigned = results['Session.get']?.vsGot.cpuOver ?? []
   const beyond = signed.map((value, round) => value - (unsigned[round] ?? value))
-  out(`The signed path's client CPU per request beyond Session.get (8 in flight), round by round: ${micros(beyond)} µs.`)
+  if (signed.length > 0 && unsigned.length > 0)
+    out(`The signed path's client CPU per request beyond Session.get (8 in flight), round by round: ${micros(beyond)} µs.`)
   out()
   if (RAW !== undefined) writeFileSync(RAW, JSON.stringify(results, null, 1))
 } finally {
@@ -298,7 +308,7 @@ if (PARTS.has('growth')) {
       return { count, session: jarred, call: async () => (await jarred.get(url)).text, rates: [] as number[], cpus: [] as number[] }
     })
     try {
-      for (const jar of jars) await measure(jar.call, 8, 8000 / jars.length)
+      for (const jar of jars) await measure(jar.call, 8, Math.ceil(8000 / jars.length))
       for (let round = 0; round < 20; round++) {
         for (const jar of round % 2 === 0 ? jars : [...jars].reverse()) {
           await measure(jar.call, 8, Math.ceil(REQUESTS / 5))
